@@ -1,0 +1,52 @@
+package io.pcg.agent.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The agent's own settings, bound from {@code pcg.agent.*}. On the appliance the installer writes them to
+ * {@code /etc/pcg/agent.yml} (mode 0600, it holds the PIN) and the systemd unit points
+ * {@code MICRONAUT_CONFIG_FILES} at it; every key can also come from the environment
+ * (e.g. {@code PCG_AGENT_CONSOLE_ENDPOINT}). Proxy settings are not here: like every other program on the
+ * appliance, the agent reads {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} from its environment.
+ *
+ * @param name              installer name (OVF "Installer Name"); the console's gateway record is found by it
+ * @param consoleEndpoint   console URL, {@code https://host[:port]} with no path and no trailing slash
+ * @param pairingCode       PIN from the tenant portal; only needed until the agent has an identity
+ * @param stateDir          where the identity (key 0600, certificate, CA bundle) and other state live
+ * @param heartbeatInterval how often the control stream sends a heartbeat
+ * @param connectTimeout    TCP/TLS connect timeout towards the console (and the proxy)
+ * @param reconnectMaxDelay cap of the exponential reconnect backoff
+ * @param podCidr           pod network of the clusters this gateway creates (OVF "Pod CIDR")
+ * @param serviceCidr       service network of those clusters (OVF "Service cluster IP range")
+ */
+@ConfigurationProperties("pcg.agent")
+public record AgentConfig(
+        @Bindable(defaultValue = "pcg-gateway") String name,
+        @Bindable(defaultValue = DEFAULT_CONSOLE_ENDPOINT) String consoleEndpoint,
+        @Bindable(defaultValue = "") String pairingCode,
+        @Bindable(defaultValue = DEFAULT_STATE_DIR) Path stateDir,
+        @Bindable(defaultValue = "15s") Duration heartbeatInterval,
+        @Bindable(defaultValue = "10s") Duration connectTimeout,
+        @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
+        @Bindable(defaultValue = DEFAULT_POD_CIDR) String podCidr,
+        @Bindable(defaultValue = DEFAULT_SERVICE_CIDR) String serviceCidr) {
+
+    public static final String DEFAULT_CONSOLE_ENDPOINT = "https://console.spectrocloud.com";
+    public static final String DEFAULT_STATE_DIR = "/var/lib/pcg";
+    public static final String DEFAULT_POD_CIDR = "192.168.0.0/16";
+    public static final String DEFAULT_SERVICE_CIDR = "10.96.0.0/12";
+
+    /** The PIN never prints, even if someone logs the whole config. */
+    @Override
+    public String toString() {
+        return "AgentConfig[name=" + name + ", consoleEndpoint=" + consoleEndpoint
+                + ", pairingCode=" + (pairingCode == null || pairingCode.isEmpty() ? "" : "<redacted>")
+                + ", stateDir=" + stateDir + ", heartbeatInterval=" + heartbeatInterval
+                + ", connectTimeout=" + connectTimeout + ", reconnectMaxDelay=" + reconnectMaxDelay
+                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + "]";
+    }
+}

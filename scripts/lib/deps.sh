@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the build, the tests and the demo need on a fresh Debian machine, then exports VCSIM_BIN.
+# Sourced by scripts/test.sh, scripts/demo.sh and scripts/bench.sh. Idempotent and quiet when all is there.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SHARED_DIR=${PCG_SHARED_DIR:-$ROOT/../shared}
+export PCG_SHARED_DIR=$SHARED_DIR
+
+pcg_install_packages() {
+  local missing=()
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v tinyproxy >/dev/null || [[ -x /usr/bin/tinyproxy || -x /usr/sbin/tinyproxy ]] || missing+=(tinyproxy)
+  command -v packer >/dev/null || missing+=(packer)
+  command -v cloud-init >/dev/null || missing+=(cloud-init)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    echo "installing: ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    # policy-rc.d keeps Debian from starting tinyproxy as a system service: tests start their own.
+    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+pcg_build_vcsim() {
+  if [[ ! -x "$SHARED_DIR/tools/build-vcsim.sh" ]]; then
+    echo "error: $SHARED_DIR/tools/build-vcsim.sh not found; set PCG_SHARED_DIR to the shared/ folder" >&2
+    return 1
+  fi
+  VCSIM_BIN=$(bash "$SHARED_DIR/tools/build-vcsim.sh" | tail -n 1)
+  export VCSIM_BIN
+}
+
+pcg_install_packages
+pcg_build_vcsim
