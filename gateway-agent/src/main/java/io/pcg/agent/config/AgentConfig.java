@@ -1,6 +1,7 @@
 package io.pcg.agent.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.time.Duration;
  * @param reconnectMaxDelay cap of the exponential reconnect backoff
  * @param podCidr           pod network of the clusters this gateway creates (OVF "Pod CIDR")
  * @param serviceCidr       service network of those clusters (OVF "Service cluster IP range")
+ * @param consoleCaFile     extra PEM CA bundle to trust for the console before pairing (the dev-console's own CA);
+ *                          absent means the JDK's trust store, as for the public SaaS console
  */
 @ConfigurationProperties("pcg.agent")
 public record AgentConfig(
@@ -33,7 +36,8 @@ public record AgentConfig(
         @Bindable(defaultValue = "10s") Duration connectTimeout,
         @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
         @Bindable(defaultValue = DEFAULT_POD_CIDR) String podCidr,
-        @Bindable(defaultValue = DEFAULT_SERVICE_CIDR) String serviceCidr) {
+        @Bindable(defaultValue = DEFAULT_SERVICE_CIDR) String serviceCidr,
+        @Nullable Path consoleCaFile) {
 
     public static final String DEFAULT_CONSOLE_ENDPOINT = "https://console.spectrocloud.com";
     public static final String DEFAULT_STATE_DIR = "/var/lib/pcg";
@@ -47,6 +51,6 @@ public record AgentConfig(
                 + ", pairingCode=" + (pairingCode == null || pairingCode.isEmpty() ? "" : "<redacted>")
                 + ", stateDir=" + stateDir + ", heartbeatInterval=" + heartbeatInterval
                 + ", connectTimeout=" + connectTimeout + ", reconnectMaxDelay=" + reconnectMaxDelay
-                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + "]";
+                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile + "]";
     }
 }
