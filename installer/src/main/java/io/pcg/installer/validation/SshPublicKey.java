@@ -32,14 +32,15 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
         }
         if (value.startsWith("---- BEGIN SSH2 PUBLIC KEY")) {
             throw new IllegalArgumentException("this is an RFC 4716 (PuTTY/SSH2) public key: convert it with"
-                    + " 'ssh-keygen -i -f key.pub' and paste the one-line OpenSSH form");
+                    + " 'ssh-keygen -i -f key.pub', then " + EXPECTED);
         }
         String[] parts = value.split("\\s+", 3);
         if (parts.length < 2) {
             throw new IllegalArgumentException("not an OpenSSH public key (expected 'type base64-data [comment]'): " + EXPECTED);
         }
         String type = parts[0];
-        if (!type.equals("ssh-ed25519") && !type.equals("ssh-rsa") && !type.startsWith("ecdsa-sha2-")) {
+        if (!type.equals("ssh-ed25519") && !type.equals("ssh-rsa")
+                && !(type.startsWith("ecdsa-sha2-") && ECDSA_POINT_LENGTH.containsKey(type.substring("ecdsa-sha2-".length())))) {
             throw new IllegalArgumentException("key type '" + printable(type) + "' is not supported: " + EXPECTED);
         }
         byte[] blob;
@@ -77,11 +78,7 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
                 }
                 default -> {
                     String curve = type.substring("ecdsa-sha2-".length());
-                    Integer pointLength = ECDSA_POINT_LENGTH.get(curve);
-                    if (pointLength == null) {
-                        throw new IllegalArgumentException("ECDSA curve '" + printable(curve)
-                                + "' is not supported (use nistp256, nistp384 or nistp521): " + EXPECTED);
-                    }
+                    int pointLength = ECDSA_POINT_LENGTH.get(curve);
                     String innerCurve = new String(readString(blob), StandardCharsets.US_ASCII);
                     byte[] point = readString(blob);
                     if (!innerCurve.equals(curve) || point.length != pointLength || point[0] != 0x04) {
