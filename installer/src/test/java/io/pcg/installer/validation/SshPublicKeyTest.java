@@ -15,9 +15,9 @@ import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SshPublicKeyTest {
+public class SshPublicKeyTest {
 
-    static final String RSA_2048 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC+Ua24hGq6vGIFH68kZOBFg86r0PS4brhr4dNCzOaYIEYiafm8tXTx25TzdZXzrbgTShjm/CWbDubsdJfA/Ni0o0CrV+GbC0kw+S7iqpztI0L67XrPrUguAk+5BWA2g5QT0gsfy4pxx1Hc9DPny5m+rOJZnScAVzmuv/V8yR80F6Rsz8Y5g37TTJQo2Uq9Shde9XD06OTjP+0L70tAuYzFHNNy2h4igLGQf1d4MSlApLvT7vks1sgnG0MYdqqic0t7QmIUXFbOO+bSDjpASdsv7uol44y/ls6Bg783kGhpxhxrSeZGMNCPU6SeXBZv3Qs/9J40V+/J5hGqinZUVI57 ops@example";
+    public static final String RSA_2048 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC+Ua24hGq6vGIFH68kZOBFg86r0PS4brhr4dNCzOaYIEYiafm8tXTx25TzdZXzrbgTShjm/CWbDubsdJfA/Ni0o0CrV+GbC0kw+S7iqpztI0L67XrPrUguAk+5BWA2g5QT0gsfy4pxx1Hc9DPny5m+rOJZnScAVzmuv/V8yR80F6Rsz8Y5g37TTJQo2Uq9Shde9XD06OTjP+0L70tAuYzFHNNy2h4igLGQf1d4MSlApLvT7vks1sgnG0MYdqqic0t7QmIUXFbOO+bSDjpASdsv7uol44y/ls6Bg783kGhpxhxrSeZGMNCPU6SeXBZv3Qs/9J40V+/J5hGqinZUVI57 ops@example";
     static final String ECDSA_256 = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLrBTYugDQEboeBQo11acWtm+JgMRcfvxPDKOezY4GxzxS+3n1PL2q6D1bKec7mvLIsmFsuqiIKz5HRslHDr7n8= ops@example";
     static final String ECDSA_384 = "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBK00JcjaWXa1YfXOIR0bVRo0P8EFJRFDMY7dU7Vx3x7O2Z60fYA2exgZXKFrqY6Z9FcxnFZIDdUo+1UnLPzDQtRr1Cb6/lADZblThTdXKnH1p4jPIc9qiMEct4Ry2bRv3w== ops@example";
     static final String ECDSA_521 = "ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjEAAAAIbmlzdHA1MjEAAACFBAHznoJLwVr42Bjwabuz+fSQ3AhS6mfuvkgqzkH71pZFT9YrwKTrYri/Pc0obbkug1X09iDKfpjNYP42sfCMafukGgCvUw0HCnlXE9cQofjSjxuEYEjtyOZMobVn8xNqZhUYNCCGZT56i+NzPN8cLEx/ZbN+t+xh/JgQXURl655Hq9UzbA== ops@example";
