@@ -44,7 +44,7 @@ public final class ApplianceConfigurer {
             }
             for (Map.Entry<String, PlannedFile> file : plan.entrySet()) {
                 files.write(file.getKey(), file.getValue().content(), file.getValue().mode());
-                out.println("pcg-installer: wrote " + file.getKey() + " (mode " + file.getValue().mode() + ")");
+                out.println("pcg-installer: wrote " + file.getKey() + " (mode " + TargetFiles.octal(file.getValue().mode()) + ")");
             }
         } catch (IOException e) {
             throw new ApplyException("cannot write the configuration: " + e, e);

@@ -70,6 +70,15 @@ public final class TargetFiles {
         written.add(absolutePath);
     }
 
+    /** {@code rw-------} as {@code 0600}, the way operators read modes. */
+    public static String octal(String mode) {
+        int bits = 0;
+        for (char c : mode.toCharArray()) {
+            bits = (bits << 1) | (c == '-' ? 0 : 1);
+        }
+        return String.format("0%o", bits);
+    }
+
     /** Paths written so far, as seen from the target system. */
     public List<String> written() {
         return List.copyOf(written);

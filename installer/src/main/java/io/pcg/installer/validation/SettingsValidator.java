@@ -68,7 +68,7 @@ public final class SettingsValidator {
         Stream.concat(httpProxy.stream(), httpsProxy.stream()).distinct()
                 .forEach(proxy -> checkProxyOutsideClusterNetworks(problems, proxy, podCidr, serviceCidr));
         NoProxy noProxy = check(problems, OvfProperty.NO_PROXY, environment.value(OvfProperty.NO_PROXY), NoProxy::parse);
-        boolean proxied = !environment.value(OvfProperty.HTTPS_PROXY).isBlank();
+        boolean proxied = !environment.value(OvfProperty.HTTPS_PROXY).isBlank() || !environment.value(OvfProperty.HTTP_PROXY).isBlank();
         if (!proxied && !environment.value(OvfProperty.NO_PROXY).isBlank()) {
             notes.add(OvfProperty.NO_PROXY.displayName() + " is set but no proxy is: it is ignored");
         } else if (proxied && environment.value(OvfProperty.NO_PROXY).isBlank()) {
