@@ -1,0 +1,16 @@
+package io.pcg.installer.validation;
+
+import io.pcg.agent.proxy.ProxyUrl;
+import io.pcg.agent.secrets.Secret;
+
+/**
+ * A proxy setting as the operator typed it (kept whole, as a secret, because programs that read HTTPS_PROXY need the
+ * password inside the URL) together with its parsed, printable form.
+ */
+public record ProxyEndpoint(Secret url, ProxyUrl parsed) {
+
+    @Override
+    public String toString() {
+        return parsed.toString();
+    }
+}

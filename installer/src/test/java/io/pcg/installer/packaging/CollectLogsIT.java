@@ -1,0 +1,84 @@
+package io.pcg.installer.packaging;
+
+import io.pcg.installer.ExternalTool;
+import io.pcg.installer.InstallerRun;
+import io.pcg.installer.OvfEnvFixture;
+import io.pcg.installer.RepoFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** scripts/collect-logs.sh on a tree the installer configured: logs in, secrets out. */
+class CollectLogsIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bundlesTheLogsSupportNeedsWithoutAnySecret() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path ovfEnv = Files.writeString(dir.resolve("ovf-env.xml"), OvfEnvFixture.validWithProxy().xml());
+        assertThat(InstallerRun.run(InstallerRun.fakeHost(), "apply", "--ovf-env", ovfEnv.toString(), "--root", root.toString(),
+                "--vm-network", OvfEnvFixture.VM_NETWORK).exitCode()).isZero();
+        write(root, "var/log/cloud-init-output.log", "pcg-installer: started\ncurl " + OvfEnvFixture.PROXY + " failed\n");
+        write(root, "var/log/cloud-init.log", "cloud-init ran\n");
+        write(root, "var/log/kern.log", "kernel\n");
+        write(root, "var/log/syslog", "agent: pairing with code " + OvfEnvFixture.PIN + "\nHTTPS_PROXY=" + OvfEnvFixture.PROXY + "\n");
+        write(root, "var/log/pods/kube-system_etcd/etcd/0.log", "etcd started\n");
+        Files.createDirectories(root.resolve("var/log/containers"));
+        Files.createSymbolicLink(root.resolve("var/log/containers/etcd.log"), Path.of("../pods/kube-system_etcd/etcd/0.log"));
+        write(root, "var/log/pcg/agent.log", "loaded key\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBsecretkeymaterial\n-----END EC PRIVATE KEY-----\nvcenter password: hunter2\n");
+        Path journalctl = write(dir, "journalctl", "#!/bin/sh\necho \"journal of $3: token=abc123 ok\"\n");
+        Files.setPosixFilePermissions(journalctl, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path destination = Files.createDirectories(dir.resolve("dest"));
+
+        ExternalTool.Result result = ExternalTool.run(dir, Map.of("PCG_LOGS_ROOT", root.toString(),
+                "PCG_LOGS_DEST", destination.toString(), "PCG_JOURNALCTL", journalctl.toString()),
+                "bash", RepoFiles.path("scripts/collect-logs.sh").toString());
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        List<Path> bundles;
+        try (Stream<Path> files = Files.list(destination)) {
+            bundles = files.toList();
+        }
+        assertThat(bundles).singleElement().satisfies(bundle ->
+                assertThat(bundle.getFileName().toString()).matches("pcg-logs-.+-\\d{8}T\\d{6}Z\\.tgz"));
+        assertThat(result.output()).contains("wrote " + bundles.get(0));
+        Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
+        assertThat(ExternalTool.run(dir, Map.of(), "tar", "-xzf", bundles.get(0).toString(), "-C", unpacked.toString()).exitCode()).isZero();
+        Map<String, String> bundled = InstallerRun.filesUnder(unpacked.resolve("pcg-logs"));
+
+        assertThat(bundled).containsKeys("/var/log/cloud-init-output.log", "/var/log/cloud-init.log", "/var/log/kern.log",
+                "/var/log/syslog", "/var/log/containers/etcd.log", "/var/log/pcg/agent.log", "/etc/issue",
+                "/commands/journal-kubelet.txt", "/commands/journal-pcg-agent.txt", "/MANIFEST.txt");
+        assertThat(bundled.keySet()).noneMatch(path -> path.startsWith("/etc/pcg/agent.yml") || path.contains("proxy.conf")
+                || path.equals("/etc/environment") || path.contains("authorized_keys"));
+        assertThat(bundled.get("/var/log/containers/etcd.log")).isEqualTo("etcd started\n");
+        assertThat(bundled.get("/var/log/cloud-init-output.log")).contains("http://pcguser:<redacted>@proxy.example.com:3128");
+        bundled.forEach((path, content) -> assertThat(content).as(path).doesNotContain(OvfEnvFixture.PIN,
+                OvfEnvFixture.PROXY_PASSWORD, OvfEnvFixture.PROXY_PASSWORD_ENCODED, "hunter2", "abc123", "secretkeymaterial"));
+    }
+
+    @Test
+    void saysWhyWhenItCannotWriteTheBundle() throws Exception {
+        ExternalTool.Result result = ExternalTool.run(dir, Map.of("PCG_LOGS_ROOT", dir.toString(),
+                "PCG_LOGS_DEST", dir.resolve("missing").toString()), "bash", RepoFiles.path("scripts/collect-logs.sh").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.output()).contains("collect-logs: ERROR cannot write to " + dir.resolve("missing"));
+    }
+
+    private static Path write(Path root, String relative, String content) throws Exception {
+        Path file = root.resolve(relative);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content);
+    }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Runs inside the image during the packer build, as root. Installs the pinned tooling (every download checked
+# against its sha256), the agent, the installer and their units, then resets the machine so that every VM deployed
+# from the OVA boots as a new cloud-init instance.
+set -euo pipefail
+
+for name in APPLIANCE_VERSION BUILD_USERNAME CONTAINERD_VERSION CONTAINERD_SHA256 KUBERNETES_VERSION KUBEADM_SHA256 \
+  KUBELET_SHA256 KUBECTL_SHA256 KIND_VERSION KIND_SHA256 CAPI_VERSION CLUSTERCTL_SHA256 CAPV_VERSION IPAM_IN_CLUSTER_VERSION; do
+  if [[ -z "${!name:-}" ]]; then
+    echo "provision: $name is empty: set it in ova-build/packer/pcg-installer.pkrvars.hcl (scripts/pin-checksums.sh fills digests)" >&2
+    exit 1
+  fi
+done
+
+STAGING=/tmp/pcg
+DOWNLOADS=$(mktemp -d)
+trap 'rm -rf "$DOWNLOADS"' EXIT
+
+# A digest is 64 hex digits, or file:<url> of the digest file published beside the release.
+expected_sha256() {
+  local spec=$1 digest
+  if [[ $spec == file:* ]]; then
+    digest=$(curl -fsSL --retry 3 "${spec#file:}" | awk '{print $1; exit}')
+  else
+    digest=$spec
+  fi
+  if [[ ! $digest =~ ^[0-9a-f]{64}$ ]]; then
+    echo "provision: '$spec' is not a sha256 digest" >&2
+    return 1
+  fi
+  echo "$digest"
+}
+
+fetch() {
+  local url=$1 spec=$2 target=$3 digest
+  digest=$(expected_sha256 "$spec")
+  curl -fsSL --retry 3 -o "$target" "$url"
+  if ! echo "$digest  $target" | sha256sum --check --status; then
+    echo "provision: checksum mismatch for $url (expected $digest)" >&2
+    return 1
+  fi
+}
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends open-vm-tools chrony openjdk-17-jre-headless runc conntrack socat \
+  ebtables ethtool curl ca-certificates
+
+fetch "https://github.com/containerd/containerd/releases/download/v${CONTAINERD_VERSION}/containerd-${CONTAINERD_VERSION}-linux-amd64.tar.gz" \
+  "$CONTAINERD_SHA256" "$DOWNLOADS/containerd.tar.gz"
+tar -C /usr/local -xzf "$DOWNLOADS/containerd.tar.gz"
+
+for binary in kubeadm kubelet kubectl; do
+  spec_name="${binary^^}_SHA256"
+  fetch "https://dl.k8s.io/release/v${KUBERNETES_VERSION}/bin/linux/amd64/${binary}" "${!spec_name}" "$DOWNLOADS/$binary"
+  install -m 0755 "$DOWNLOADS/$binary" "/usr/local/bin/$binary"
+done
+
+fetch "https://github.com/kubernetes-sigs/kind/releases/download/v${KIND_VERSION}/kind-linux-amd64" "$KIND_SHA256" "$DOWNLOADS/kind"
+install -m 0755 "$DOWNLOADS/kind" /usr/local/bin/kind
+
+fetch "https://github.com/kubernetes-sigs/cluster-api/releases/download/v${CAPI_VERSION}/clusterctl-linux-amd64" \
+  "$CLUSTERCTL_SHA256" "$DOWNLOADS/clusterctl"
+install -m 0755 "$DOWNLOADS/clusterctl" /usr/local/bin/clusterctl
+
+install -d -m 0755 /opt/pcg /etc/pcg /usr/share/doc/pcg
+install -m 0644 "$STAGING/gateway-agent.jar" /opt/pcg/gateway-agent.jar
+install -m 0644 "$STAGING/pcg-installer.jar" /opt/pcg/pcg-installer.jar
+install -m 0755 "$STAGING/collect-logs.sh" /usr/local/bin/collect-logs.sh
+cat > /usr/local/bin/pcg-installer <<'WRAPPER'
+#!/bin/sh
+exec /usr/bin/java -jar /opt/pcg/pcg-installer.jar "$@"
+WRAPPER
+chmod 0755 /usr/local/bin/pcg-installer
+
+# What the agent installs into the management cluster, pinned with the image.
+cat > /etc/pcg/versions.env <<VERSIONS
+PCG_APPLIANCE_VERSION=${APPLIANCE_VERSION}
+KUBERNETES_VERSION=v${KUBERNETES_VERSION}
+CONTAINERD_VERSION=v${CONTAINERD_VERSION}
+KIND_VERSION=v${KIND_VERSION}
+CAPI_VERSION=v${CAPI_VERSION}
+CAPV_VERSION=v${CAPV_VERSION}
+IPAM_IN_CLUSTER_VERSION=v${IPAM_IN_CLUSTER_VERSION}
+VERSIONS
+chmod 0644 /etc/pcg/versions.env
+
+install -m 0644 "$STAGING"/systemd/*.service /etc/systemd/system/
+systemctl daemon-reload
+systemctl enable containerd.service
+# Started by pcg-installer after validation and by kubeadm respectively.
+systemctl disable pcg-agent.service kubelet.service 2>/dev/null || true
+
+install -m 0644 "$STAGING/pcg-installer.cfg" /etc/cloud/cloud.cfg.d/99-pcg-installer.cfg
+# The autoinstaller's network and datasource settings must not follow the image to vSphere.
+rm -f /etc/cloud/cloud.cfg.d/99-installer.cfg /etc/cloud/cloud.cfg.d/90-installer-network.cfg /etc/netplan/00-installer-config.yaml
+cat > /etc/netplan/01-pcg-dhcp.yaml <<'NETPLAN'
+network:
+  version: 2
+  ethernets:
+    primary:
+      match:
+        name: "e*"
+      dhcp4: true
+NETPLAN
+chmod 0600 /etc/netplan/01-pcg-dhcp.yaml
+
+# Reset identity: new machine-id, SSH host keys and cloud-init instance on first boot of each deployed VM.
+rm -f /etc/sudoers.d/90-pcg-build
+passwd --lock "$BUILD_USERNAME"
+rm -f "/home/$BUILD_USERNAME/.ssh/authorized_keys" /etc/ssh/ssh_host_*
+truncate -s 0 /etc/machine-id
+rm -f /var/lib/dbus/machine-id
+apt-get clean
+rm -rf "$STAGING"
+cloud-init clean --logs --seed
