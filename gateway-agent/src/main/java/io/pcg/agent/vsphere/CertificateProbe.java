@@ -44,9 +44,9 @@ public final class CertificateProbe {
             }
         } catch (SocketTimeoutException e) {
             if (recorder.leaf == null) {
-                throw new VsphereException(Reason.UNREACHABLE, "vCenter " + target.authority()
-                        + " did not complete a TLS handshake within " + timeout.toSeconds() + "s",
-                        "Check the address and that HTTPS to it is allowed.");
+                throw new VsphereException(Reason.TIMEOUT, "vCenter " + target.authority()
+                        + " accepted the connection but did not complete a TLS handshake within " + timeout.toSeconds()
+                        + "s", "Check that the address and port point at the vCenter Server's HTTPS port (443).");
             }
         } catch (IOException e) {
             if (recorder.leaf == null) {

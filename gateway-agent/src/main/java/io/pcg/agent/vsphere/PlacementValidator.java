@@ -324,11 +324,15 @@ public final class PlacementValidator {
                     "Fix the compute cluster and datastore first.");
         }
         Datastore datastore = resolved.datastore();
-        Map<Moref, String> hostNames = resolved.datacenter().hosts().stream()
-                .collect(Collectors.toMap(Host::ref, Host::name, (a, b) -> a));
+        Map<Moref, Host> hosts = resolved.datacenter().hosts().stream()
+                .collect(Collectors.toMap(Host::ref, h -> h, (a, b) -> a));
         List<String> without = resolved.cluster().hosts().stream()
-                .filter(host -> !datastore.mountedOn().contains(host))
-                .map(host -> hostNames.getOrDefault(host, host.value())).toList();
+                .filter(ref -> {
+                    Host host = hosts.get(ref);
+                    return host == null || !host.datastores().contains(datastore.ref())
+                            || datastore.unavailableOn().contains(ref);
+                })
+                .map(ref -> hosts.containsKey(ref) ? hosts.get(ref).name() : ref.value()).toList();
         int total = resolved.cluster().hosts().size();
         if (without.isEmpty()) {
             return Check.pass("shared-storage", datastore.path(), "mounted and accessible on all " + total

@@ -29,7 +29,8 @@ import java.time.Duration;
 final class VimSoapClient implements Client {
 
     static final String SOAP_API_VERSION = "6.0";
-    private static final String VIM_NAMESPACE_ATTRIBUTE = " xmlns=\"urn:vim25\"";
+    /** XmlGen writes the method element as {@code "<" + method + this}, so the closing bracket belongs here. */
+    private static final String VIM_NAMESPACE_ATTRIBUTE = " xmlns=\"urn:vim25\">";
     private static final String SESSION_COOKIE = "vmware_soap_session";
 
     private final HttpClient http;

@@ -112,7 +112,8 @@ final class VimVsphereClient implements VsphereClient {
         properties.put("Datacenter", new String[]{"name", "parent"});
         properties.put("Folder", new String[]{"name", "parent", "childType"});
         properties.put("ComputeResource", new String[]{"name", "parent", "host", "resourcePool"});
-        properties.put("HostSystem", new String[]{"name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode"});
+        properties.put("HostSystem", new String[]{"name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
+                "datastore"});
         properties.put("Datastore", new String[]{"name", "parent", "summary.type", "summary.capacity",
                 "summary.freeSpace", "summary.accessible", "host"});
         properties.put("Network", new String[]{"name", "parent"});
@@ -579,12 +580,13 @@ final class VimVsphereClient implements VsphereClient {
                                 refs(n.props().get("host")), ref(n.props().get("resourcePool")))),
                         collect(members, n -> is(n, "HostSystem"), n -> new Host(n.ref(), n.name(), path(n.ref()),
                                 n.parent(), text(n.props().get("runtime.connectionState")),
-                                Boolean.TRUE.equals(n.props().get("runtime.inMaintenanceMode")))),
+                                Boolean.TRUE.equals(n.props().get("runtime.inMaintenanceMode")),
+                                refs(n.props().get("datastore")))),
                         collect(members, n -> is(n, "Datastore"), n -> new Datastore(n.ref(), n.name(), path(n.ref()),
                                 (String) n.props().get("summary.type"), longValue(n.props().get("summary.capacity")),
                                 longValue(n.props().get("summary.freeSpace")),
                                 !Boolean.FALSE.equals(n.props().get("summary.accessible")),
-                                mountedHosts(n.props().get("host")))),
+                                unavailableHosts(n.props().get("host")))),
                         collect(members, n -> is(n, "Network", "DistributedVirtualPortgroup", "OpaqueNetwork"),
                                 n -> new Network(n.ref(), n.name(), path(n.ref()), n.ref().type())),
                         collect(members, n -> is(n, "ResourcePool", "VirtualApp"), n -> new ResourcePool(n.ref(),
@@ -602,12 +604,12 @@ final class VimVsphereClient implements VsphereClient {
             return childTypes instanceof String[] types && Set.of(types).contains("VirtualMachine");
         }
 
-        private static List<Moref> mountedHosts(Object value) {
+        private static List<Moref> unavailableHosts(Object value) {
             List<Moref> hosts = new ArrayList<>();
             if (value instanceof DatastoreHostMount[] mounts) {
                 for (DatastoreHostMount mount : mounts) {
                     var info = mount.getMountInfo();
-                    if (info == null || !Boolean.FALSE.equals(info.getMounted()) && !Boolean.FALSE.equals(info.getAccessible())) {
+                    if (info != null && (Boolean.FALSE.equals(info.getMounted()) || Boolean.FALSE.equals(info.getAccessible()))) {
                         hosts.add(ref(mount.getKey()));
                     }
                 }

@@ -185,7 +185,7 @@ public final class VimXmlReader {
         }
         if (type == ManagedObjectReference.class) {
             ManagedObjectReference ref = new ManagedObjectReference();
-            ref.setType(r.getAttributeValue(null, "type"));
+            ref.setType(unqualifiedAttribute(r, "type"));
             ref.setVal(r.getElementText());
             return ref;
         }
@@ -233,6 +233,20 @@ public final class VimXmlReader {
             }
         }
         return target;
+    }
+
+    /**
+     * The attribute with no namespace. {@code getAttributeValue(null, name)} would not do: it ignores namespaces,
+     * so it may return {@code xsi:type} (which vcsim writes first on references).
+     */
+    private static String unqualifiedAttribute(XMLStreamReader r, String localName) {
+        for (int i = 0; i < r.getAttributeCount(); i++) {
+            String ns = r.getAttributeNamespace(i);
+            if ((ns == null || ns.isEmpty()) && localName.equals(r.getAttributeLocalName(i))) {
+                return r.getAttributeValue(i);
+            }
+        }
+        return null;
     }
 
     private static Object instantiate(Class<?> type) {

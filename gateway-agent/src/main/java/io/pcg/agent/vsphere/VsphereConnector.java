@@ -12,6 +12,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import java.net.MalformedURLException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.rmi.RemoteException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -54,8 +55,25 @@ public final class VsphereConnector {
             Thumbprints presented = trust.presented() == null ? null : Thumbprints.of(trust.presented());
             VsphereException failure = VsphereErrors.classify(operation, e, login, config.connectTimeout(),
                     config.readTimeout(), presented);
+            if (failure.reason() == Reason.UNREACHABLE && e.getCause() instanceof HttpConnectTimeoutException) {
+                failure = diagnoseStalledConnect(login, config, failure);
+            }
             LOG.warn("vCenter {}: {} ({})", login.authority(), failure.getMessage(), failure.code());
             throw failure;
+        }
+    }
+
+    /**
+     * java.net.http reports a TLS handshake that never finishes as a connect timeout. Probing once more with a
+     * plain TLS socket tells "nothing answers" from "something answers but is not an HTTPS server".
+     */
+    private static VsphereException diagnoseStalledConnect(VsphereLogin login, VsphereConfig config,
+                                                           VsphereException original) {
+        try {
+            CertificateProbe.fetch(login.host(), login.port(), config.connectTimeout());
+            return original;
+        } catch (VsphereException diagnosis) {
+            return diagnosis.reason() == Reason.UNREACHABLE ? original : diagnosis;
         }
     }
 

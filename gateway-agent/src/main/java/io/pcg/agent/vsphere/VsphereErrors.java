@@ -15,6 +15,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Turns transport and SOAP failures into {@link VsphereException}s that say what is wrong and how to fix it. */
 final class VsphereErrors {
@@ -30,81 +32,96 @@ final class VsphereErrors {
                                      Duration readTimeout, Thumbprints presented) {
         String where = "vCenter " + login.authority();
         Secret password = login.password();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof VsphereException known) {
-                return known;
+        // Transport exceptions wrap each other in library-specific orders; look at the whole chain, most telling first.
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        VsphereException known = first(chain, VsphereException.class);
+        if (known != null) {
+            return known;
+        }
+        PinningTrustManager.ThumbprintMismatchException mismatch = first(chain, PinningTrustManager.ThumbprintMismatchException.class);
+        if (mismatch != null) {
+            return new VsphereException(Reason.UNTRUSTED_CERTIFICATE,
+                    where + " presented a certificate that does not match the pinned thumbprint: it is SHA-256 "
+                            + mismatch.actual().sha256() + " (SHA-1 " + mismatch.actual().sha1() + ")",
+                    "If the vCenter certificate was replaced on purpose, confirm the new thumbprint with the vCenter "
+                            + "admin and send it; otherwise something is intercepting the connection.");
+        }
+        if (first(chain, CertificateException.class) != null) {
+            String seen = presented == null ? "" : ": it presented SHA-256 " + presented.sha256()
+                    + " (SHA-1 " + presented.sha1() + ")";
+            return new VsphereException(Reason.UNTRUSTED_CERTIFICATE,
+                    where + " has a certificate the appliance does not trust" + seen,
+                    "Compare the thumbprint with the one vCenter shows (Administration > Certificates) and send it "
+                            + "as 'thumbprint' to pin it, or use a certificate signed by a public CA.");
+        }
+        if (first(chain, UnresolvedAddressException.class) != null || first(chain, UnknownHostException.class) != null) {
+            return new VsphereException(Reason.UNREACHABLE, "the vCenter name " + login.host() + " does not resolve",
+                    "Check the spelling, or the DNS servers of this appliance; an IP address works too.");
+        }
+        if (first(chain, NoRouteToHostException.class) != null || mentions(chain, "unreachable")) {
+            return new VsphereException(Reason.UNREACHABLE, "there is no route to " + where,
+                    "Check the address and this appliance's network, gateway and firewall.");
+        }
+        if (first(chain, HttpConnectTimeoutException.class) != null) {
+            return new VsphereException(Reason.UNREACHABLE,
+                    where + " did not accept a connection within " + seconds(connectTimeout),
+                    "Check the address, and that this appliance's network and any firewall allow HTTPS to it.");
+        }
+        if (first(chain, HttpTimeoutException.class) != null) {
+            return new VsphereException(Reason.TIMEOUT,
+                    where + " accepted the connection but did not answer " + operation + " within " + seconds(readTimeout),
+                    "vCenter may be overloaded or starting up; retry, and check the vpxd service if it persists.");
+        }
+        if (first(chain, ConnectException.class) != null) {
+            return new VsphereException(Reason.CONNECTION_REFUSED,
+                    where + " refused the connection: nothing listens on port " + login.port(),
+                    "vCenter serves its API on port 443; check the port in the server address.");
+        }
+        SSLException tls = first(chain, SSLException.class);
+        if (tls != null) {
+            return new VsphereException(Reason.NOT_VCENTER,
+                    where + " does not speak TLS like a vCenter (" + scrub(tls.getMessage(), password) + ")",
+                    "Check that the address and port point at the vCenter Server itself (HTTPS, port 443).");
+        }
+        NotVimResponseException notVim = first(chain, NotVimResponseException.class);
+        if (notVim != null) {
+            return new VsphereException(Reason.NOT_VCENTER,
+                    where + " is an HTTPS server but not a vCenter: " + scrub(notVim.getMessage(), password),
+                    "Check that the address points at the vCenter Server (not an ESXi host UI, a proxy or a load "
+                            + "balancer page).");
+        }
+        VimFaultException fault = first(chain, VimFaultException.class);
+        if (fault != null) {
+            if (fault.is(InvalidLogin.class)) {
+                return new VsphereException(Reason.LOGIN_FAILED,
+                        where + " rejected the user name or password for " + login.username(),
+                        "Check the user name (e.g. administrator@vsphere.local) and password, and that the account "
+                                + "is not locked.");
             }
-            if (t instanceof PinningTrustManager.ThumbprintMismatchException mismatch) {
-                return new VsphereException(Reason.UNTRUSTED_CERTIFICATE,
-                        where + " presented a certificate that does not match the pinned thumbprint: it is SHA-256 "
-                                + mismatch.actual().sha256() + " (SHA-1 " + mismatch.actual().sha1() + ")",
-                        "If the vCenter certificate was replaced on purpose, confirm the new thumbprint with the vCenter "
-                                + "admin and send it; otherwise something is intercepting the connection.", null);
+            if (fault.is(NotAuthenticated.class)) {
+                return new VsphereException(Reason.LOGIN_FAILED,
+                        where + " says the session is no longer logged in while " + operation,
+                        "Retry; the agent logs in again.");
             }
-            if (t instanceof CertificateException && !(t instanceof PinningTrustManager.ThumbprintMismatchException)) {
-                String seen = presented == null ? "" : ": it presented SHA-256 " + presented.sha256()
-                        + " (SHA-1 " + presented.sha1() + ")";
-                return new VsphereException(Reason.UNTRUSTED_CERTIFICATE,
-                        where + " has a certificate the appliance does not trust" + seen,
-                        "Compare the thumbprint with the one vCenter shows (Administration > Certificates) and send it "
-                                + "as 'thumbprint' to pin it, or use a certificate signed by a public CA.", null);
-            }
-            if (t instanceof HttpConnectTimeoutException) {
-                return new VsphereException(Reason.UNREACHABLE,
-                        where + " did not accept a connection within " + seconds(connectTimeout),
-                        "Check the address, and that this appliance's network and any firewall allow HTTPS to it.", null);
-            }
-            if (t instanceof HttpTimeoutException) {
-                return new VsphereException(Reason.TIMEOUT,
-                        where + " accepted the connection but did not answer " + operation + " within " + seconds(readTimeout),
-                        "vCenter may be overloaded or starting up; retry, and check the vpxd service if it persists.", null);
-            }
-            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return new VsphereException(Reason.UNREACHABLE,
-                        "the vCenter name " + login.host() + " does not resolve",
-                        "Check the spelling, or the DNS servers of this appliance; an IP address works too.", null);
-            }
-            if (t instanceof NoRouteToHostException) {
-                return new VsphereException(Reason.UNREACHABLE, "there is no route to " + where,
-                        "Check the address and this appliance's network, gateway and firewall.", null);
-            }
-            if (t instanceof ConnectException) {
-                return new VsphereException(Reason.CONNECTION_REFUSED,
-                        where + " refused the connection: nothing listens on port " + login.port(),
-                        "vCenter serves its API on port 443; check the port in the server address.", null);
-            }
-            if (t instanceof SSLHandshakeException || t instanceof SSLException) {
-                return new VsphereException(Reason.NOT_VCENTER,
-                        where + " does not speak TLS like a vCenter (" + scrub(t.getMessage(), password) + ")",
-                        "Check that the address and port point at the vCenter Server itself (HTTPS, port 443).", null);
-            }
-            if (t instanceof NotVimResponseException notVim) {
-                return new VsphereException(Reason.NOT_VCENTER,
-                        where + " is an HTTPS server but not a vCenter: " + scrub(notVim.getMessage(), password),
-                        "Check that the address points at the vCenter Server (not an ESXi host UI, a proxy or a load "
-                                + "balancer page).", null);
-            }
-            if (t instanceof VimFaultException fault) {
-                if (fault.is(InvalidLogin.class)) {
-                    return new VsphereException(Reason.LOGIN_FAILED,
-                            where + " rejected the user name or password for " + login.username(),
-                            "Check the user name (e.g. administrator@vsphere.local) and password, and that the account "
-                                    + "is not locked.", null);
-                }
-                if (fault.is(NotAuthenticated.class)) {
-                    return new VsphereException(Reason.LOGIN_FAILED,
-                            where + " says the session is no longer logged in while " + operation,
-                            "Retry; the agent logs in again.", null);
-                }
-                return new VsphereException(Reason.FAULT,
-                        where + " failed " + operation + ": " + fault.faultName() + ": " + scrub(fault.getMessage(), password),
-                        "See the vCenter task and event log for details.", null);
-            }
+            return new VsphereException(Reason.FAULT,
+                    where + " failed " + operation + ": " + fault.faultName() + ": " + scrub(fault.getMessage(), password),
+                    "See the vCenter task and event log for details.");
         }
         return new VsphereException(Reason.FAULT,
                 where + " failed " + operation + ": " + failure.getClass().getSimpleName() + ": "
                         + scrub(String.valueOf(failure.getMessage()), password),
-                "Retry; if it persists, check vCenter's health.", null);
+                "Retry; if it persists, check vCenter's health.");
+    }
+
+    private static <T extends Throwable> T first(List<Throwable> chain, Class<T> type) {
+        return chain.stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+    }
+
+    private static boolean mentions(List<Throwable> chain, String word) {
+        return chain.stream().anyMatch(t -> t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains(word));
     }
 
     /** Removes the password from text that came from elsewhere (a server's fault string may echo input). */

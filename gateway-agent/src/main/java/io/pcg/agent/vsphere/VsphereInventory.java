@@ -25,13 +25,14 @@ public record VsphereInventory(List<Datacenter> datacenters) {
                                  Moref rootResourcePool) {
     }
 
+    /** {@code datastores}: the datastores this host has mounted. */
     public record Host(Moref ref, String name, String path, Moref computeResource, String connectionState,
-                       boolean inMaintenanceMode) {
+                       boolean inMaintenanceMode, List<Moref> datastores) {
     }
 
-    /** {@code mountedOn}: hosts where the datastore is mounted and accessible. */
+    /** {@code unavailableOn}: hosts that list the datastore but have it unmounted or inaccessible. */
     public record Datastore(Moref ref, String name, String path, String type, long capacityBytes, long freeBytes,
-                            boolean accessible, List<Moref> mountedOn) {
+                            boolean accessible, List<Moref> unavailableOn) {
     }
 
     /** {@code kind}: Network (standard port group), DistributedVirtualPortgroup or OpaqueNetwork. */
