@@ -268,7 +268,8 @@ public final class PlacementValidator {
                 checks.add(Check.pass(id, object, "all " + distinct + " required privileges are granted to "
                         + server.userName()));
             } else {
-                String roles = missing.values().stream().map(Requirement::role).distinct()
+                String roles = needed.stream().filter(r -> missing.containsKey(r.privilegeId()))
+                        .map(Requirement::role).distinct()
                         .map(r -> r.equals("spectro") ? "Spectro" : "root-level").collect(Collectors.joining(" and "));
                 checks.add(Check.fail(id, object, server.userName() + " lacks " + missing.size() + " of " + distinct
                                 + " required privileges: " + missing.values().stream()
