@@ -50,8 +50,12 @@ class PlacementValidationIT {
 
     @AfterAll
     static void stop() {
-        client.close();
-        vcsim.close();
+        if (client != null) {
+            client.close();
+        }
+        if (vcsim != null) {
+            vcsim.close();
+        }
         String logged = logs.text();
         logs.close();
         assertThat(logged).doesNotContain(VcsimServer.PASSWORD);

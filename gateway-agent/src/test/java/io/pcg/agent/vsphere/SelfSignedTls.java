@@ -22,7 +22,26 @@ final class SelfSignedTls {
     private SelfSignedTls() {
     }
 
+    private record Identity(KeyPair keys, X509Certificate certificate) {
+    }
+
+    static X509Certificate certificate() throws Exception {
+        return generate().certificate();
+    }
+
     static SSLContext serverContext() throws Exception {
+        Identity identity = generate();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", identity.keys().getPrivate(), new char[0], new X509Certificate[]{identity.certificate()});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(store, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, null);
+        return context;
+    }
+
+    private static Identity generate() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair keys = generator.generateKeyPair();
@@ -32,13 +51,6 @@ final class SelfSignedTls {
                 name, BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofDays(1))),
                 Date.from(now.plus(Duration.ofDays(1))), name, keys.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("server", keys.getPrivate(), new char[0], new X509Certificate[]{certificate});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(store, new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), null, null);
-        return context;
+        return new Identity(keys, certificate);
     }
 }

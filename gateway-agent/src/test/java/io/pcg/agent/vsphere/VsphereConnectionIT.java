@@ -32,7 +32,9 @@ class VsphereConnectionIT {
 
     @AfterAll
     static void stop() {
-        vcsim.close();
+        if (vcsim != null) {
+            vcsim.close();
+        }
         String logged = logs.text();
         logs.close();
         assertThat(logged).contains("logged in to").doesNotContain(VcsimServer.PASSWORD);

@@ -33,8 +33,12 @@ class VsphereInventoryIT {
 
     @AfterAll
     static void stop() {
-        client.close();
-        vcsim.close();
+        if (client != null) {
+            client.close();
+        }
+        if (vcsim != null) {
+            vcsim.close();
+        }
     }
 
     @Test
