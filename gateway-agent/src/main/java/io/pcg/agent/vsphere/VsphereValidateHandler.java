@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pcg.agent.tunnel.AgentCommand;
 import io.pcg.agent.tunnel.CommandFailedException;
 import io.pcg.agent.tunnel.CommandHandler;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -18,6 +19,7 @@ public class VsphereValidateHandler implements CommandHandler {
     private final VsphereSessions sessions;
     private final PlacementValidator validator;
 
+    @Inject
     public VsphereValidateHandler(VsphereSessions sessions) {
         this(sessions, new PlacementValidator(PrivilegeRequirements.load()));
     }
