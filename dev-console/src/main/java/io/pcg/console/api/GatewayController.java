@@ -1,0 +1,211 @@
+package io.pcg.console.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.pcg.console.ConsoleException;
+import io.pcg.console.DevConsoleApplication;
+import io.pcg.console.control.CommandRecord;
+import io.pcg.console.control.CommandService;
+import io.pcg.console.control.GatewayEvent;
+import io.pcg.console.control.GatewayEvents;
+import io.pcg.console.control.GatewaySessions;
+import io.pcg.console.gateway.GatewayRecord;
+import io.pcg.console.gateway.GatewayService;
+import io.pcg.console.gateway.GatewayStore;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin HTTP API (localhost only): gateways, PINs, commands and events. This is the one place a PIN is ever
+ * shown, in the response that creates it. Command payloads go to the agent and are never echoed or logged.
+ */
+@Controller("/api/gateways")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Requires(env = DevConsoleApplication.ENVIRONMENT)
+public class GatewayController {
+
+    static final int MAX_WAIT_SECONDS = 300;
+
+    private final GatewayService gateways;
+    private final GatewayStore store;
+    private final GatewaySessions sessions;
+    private final CommandService commands;
+    private final GatewayEvents events;
+    private final JsonMapper json;
+
+    public GatewayController(GatewayService gateways, GatewayStore store, GatewaySessions sessions,
+                             CommandService commands, GatewayEvents events, JsonMapper json) {
+        this.gateways = gateways;
+        this.store = store;
+        this.sessions = sessions;
+        this.commands = commands;
+        this.events = events;
+        this.json = json;
+    }
+
+    @Post(consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.IssuedPinView> create(@Body String body) {
+        ApiViews.CreateGatewayRequest request = parse(body, ApiViews.CreateGatewayRequest.class,
+                "{\"name\": \"pcg-dc1\", \"pinTtlSeconds\": 86400}");
+        if (request.name() == null || request.name().isBlank()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "\"name\" is required, e.g. {\"name\": \"pcg-dc1\"}");
+        }
+        return HttpResponse.created(issued(gateways.create(request.name(), ttl(request.pinTtlSeconds()))));
+    }
+
+    @Post(value = "/{id}/pin", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
+    public ApiViews.IssuedPinView issuePin(String id, @Body @Nullable String body) {
+        ApiViews.IssuePinRequest request = body == null || body.isBlank() ? new ApiViews.IssuePinRequest(null)
+                : parse(body, ApiViews.IssuePinRequest.class, "{\"pinTtlSeconds\": 86400} or no body");
+        return issued(gateways.issueNewPin(id, ttl(request.pinTtlSeconds())));
+    }
+
+    @Get
+    public List<ApiViews.GatewayView> list() {
+        return store.all().stream().map(this::view).toList();
+    }
+
+    @Get("/{id}")
+    public ApiViews.GatewayView get(String id) {
+        return view(store.get(id));
+    }
+
+    @Post(value = "/{id}/commands", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> submit(String id, @Body String body) {
+        ApiViews.SubmitCommandRequest request = parse(body, ApiViews.SubmitCommandRequest.class,
+                "{\"type\": \"vsphere.validate\", \"payload\": {...}}");
+        if (request.type() == null || request.type().isBlank()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "\"type\" is required, e.g. {\"type\": \"vsphere.validate\"}");
+        }
+        String payload = "{}";
+        if (request.payload() != null && !request.payload().isNull()) {
+            if (!request.payload().isObject()) {
+                throw new ConsoleException(ConsoleException.Kind.INVALID, "\"payload\" must be a JSON object");
+            }
+            payload = write(request.payload());
+        }
+        CommandRecord command = commands.submit(id, request.type(), payload);
+        return HttpResponse.<ApiViews.CommandAccepted>status(HttpStatus.ACCEPTED)
+                .body(new ApiViews.CommandAccepted(command.id(), command.status().name()));
+    }
+
+    @Get("/{id}/commands")
+    public List<ApiViews.CommandView> commands(String id) {
+        store.get(id);
+        return commands.list(id).stream().map(this::view).toList();
+    }
+
+    /** With {@code waitSeconds}, answers as soon as the command finishes or the wait is over, whichever is first. */
+    @Get("/{id}/commands/{commandId}")
+    public CompletableFuture<ApiViews.CommandView> command(String id, String commandId,
+                                                           @QueryValue(defaultValue = "0") int waitSeconds) {
+        if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "waitSeconds must be between 0 and "
+                    + MAX_WAIT_SECONDS + ", got " + waitSeconds);
+        }
+        store.get(id);
+        CommandRecord command = commands.get(commandId);
+        if (!command.gatewayId().equals(id)) {
+            throw new ConsoleException(ConsoleException.Kind.NOT_FOUND, "command " + commandId
+                    + " does not belong to gateway " + id);
+        }
+        if (waitSeconds == 0 || command.status().isFinal()) {
+            return CompletableFuture.completedFuture(view(command));
+        }
+        return commands.result(commandId)
+                .completeOnTimeout(null, waitSeconds, TimeUnit.SECONDS)
+                .thenApply(ignored -> view(commands.get(commandId)));
+    }
+
+    @Get("/{id}/events")
+    public List<GatewayEvent> events(String id) {
+        store.get(id);
+        return events.list(id);
+    }
+
+    private ApiViews.IssuedPinView issued(GatewayService.IssuedPin issued) {
+        GatewayRecord gateway = issued.gateway();
+        return new ApiViews.IssuedPinView(gateway.id(), gateway.name(), gateway.state().label(), issued.pin(),
+                gateway.pinExpiresAt());
+    }
+
+    private ApiViews.GatewayView view(GatewayRecord gateway) {
+        return new ApiViews.GatewayView(gateway.id(), gateway.name(), gateway.state().label(),
+                sessions.isConnected(gateway.id()), gateway.locked(), gateway.failedAttempts(), gateway.pinUsed(),
+                gateway.pinExpiresAt(), gateway.createdAt(), gateway.pairedAt(), gateway.lastHeartbeat(),
+                gateway.hostname(), gateway.version(), gateway.ipAddresses(), gateway.capacity());
+    }
+
+    private ApiViews.CommandView view(CommandRecord command) {
+        ApiViews.CommandErrorView error = command.error() == null ? null : new ApiViews.CommandErrorView(
+                command.error().code(), command.error().message(), command.error().hint());
+        return new ApiViews.CommandView(command.id(), command.gatewayId(), command.type(), command.status().name(),
+                command.submittedAt(), command.sentAt(), command.ackedAt(), command.finishedAt(), error,
+                command.resultJson() == null ? null : resultTree(command.resultJson()));
+    }
+
+    /** An agent is supposed to return a JSON object; show anything else as text rather than hide it. */
+    private JsonNode resultTree(String resultJson) {
+        try {
+            return json.readValue(resultJson, JsonNode.class);
+        } catch (IOException notJson) {
+            return JsonNode.createStringNode(resultJson);
+        }
+    }
+
+    private static Optional<Duration> ttl(Long seconds) {
+        return Optional.ofNullable(seconds).map(Duration::ofSeconds);
+    }
+
+    private <T> T parse(String body, Class<T> type, String example) {
+        if (body == null || body.isBlank()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "the request needs a JSON body, e.g. " + example);
+        }
+        try {
+            T parsed = json.readValue(body, type);
+            if (parsed == null) {
+                throw new ConsoleException(ConsoleException.Kind.INVALID, "the body must be a JSON object, e.g. " + example);
+            }
+            return parsed;
+        } catch (IOException e) {
+            // The parser's own message quotes the input, which may hold a password: report only where it broke.
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "the body is not valid JSON for this request"
+                    + location(e) + "; expected e.g. " + example);
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode command payload", e);
+        }
+    }
+
+    private static String location(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException parse && parse.getLocation() != null) {
+                return " (at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr() + ")";
+            }
+        }
+        return "";
+    }
+}

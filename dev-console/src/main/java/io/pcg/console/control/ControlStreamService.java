@@ -1,0 +1,82 @@
+package io.pcg.console.control;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.context.annotation.Requires;
+import io.pcg.console.DevConsoleApplication;
+import io.pcg.console.grpc.ClientCertificateInterceptor;
+import io.pcg.proto.v1.AgentMessage;
+import io.pcg.proto.v1.ConsoleMessage;
+import io.pcg.proto.v1.GatewayGrpc;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+
+/**
+ * The Gateway control stream on the wire. The gateway id comes from the verified client certificate (see
+ * {@link ClientCertificateInterceptor}), never from a message. The first message must be Register.
+ */
+@Singleton
+@Requires(env = DevConsoleApplication.ENVIRONMENT)
+public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlStreamService.class);
+
+    private final GatewaySessions sessions;
+    private final CommandService commands;
+    private final GatewayEvents events;
+    private final Clock clock;
+
+    public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events, Clock clock) {
+        this.sessions = sessions;
+        this.commands = commands;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public StreamObserver<AgentMessage> connect(StreamObserver<ConsoleMessage> responseObserver) {
+        String gatewayId = ClientCertificateInterceptor.GATEWAY_ID.get();
+        ServerCallStreamObserver<ConsoleMessage> call = (ServerCallStreamObserver<ConsoleMessage>) responseObserver;
+        GatewaySession session = new GatewaySession(gatewayId, call, clock.instant());
+        call.setOnReadyHandler(session::drain);
+        call.setOnCancelHandler(() -> sessions.ended(session, "the connection to the agent was lost"));
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(AgentMessage message) {
+                if (session.isClosed()) {
+                    return;
+                }
+                if (!session.isRegistered() && !message.hasRegister()) {
+                    String why = "the first message on the control stream must be Register, got " + message.getBodyCase();
+                    LOG.warn("Gateway {}: {}", gatewayId, why);
+                    session.close(Status.INVALID_ARGUMENT.withDescription(why));
+                    sessions.ended(session, why);
+                    return;
+                }
+                switch (message.getBodyCase()) {
+                    case REGISTER -> sessions.registered(session, message.getRegister());
+                    case HEARTBEAT -> sessions.heartbeat(session);
+                    case EVENT -> events.recordFromAgent(gatewayId, message.getEvent());
+                    case ACK -> commands.acknowledged(gatewayId, message.getAck());
+                    case RESULT -> commands.completed(gatewayId, message.getResult());
+                    case BODY_NOT_SET -> LOG.debug("Gateway {} sent a message this console does not understand", gatewayId);
+                }
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                sessions.ended(session, "the stream failed: " + Status.fromThrowable(error));
+            }
+
+            @Override
+            public void onCompleted() {
+                session.complete();
+                sessions.ended(session, "the agent closed the stream");
+            }
+        };
+    }
+}

@@ -1,0 +1,24 @@
+package io.pcg.console.gateway;
+
+/** Where a gateway is in its life, as the console shows it. */
+public enum GatewayState {
+    /** Created with a PIN; no agent has paired yet. */
+    PENDING("Pending"),
+    /** An agent paired and holds a client certificate, but has not opened the control stream yet. */
+    PAIRED("Paired"),
+    /** The control stream is open and heartbeats arrive. */
+    ONLINE("Online"),
+    /** The control stream closed or heartbeats stopped. */
+    OFFLINE("Offline");
+
+    private final String label;
+
+    GatewayState(String label) {
+        this.label = label;
+    }
+
+    /** The word operators see: Pending, Paired, Online, Offline. */
+    public String label() {
+        return label;
+    }
+}

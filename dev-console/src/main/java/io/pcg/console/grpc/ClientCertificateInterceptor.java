@@ -1,0 +1,98 @@
+package io.pcg.console.grpc;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.micronaut.context.annotation.Requires;
+import io.pcg.console.DevConsoleApplication;
+import io.pcg.console.gateway.GatewayRecord;
+import io.pcg.console.gateway.GatewayStore;
+import io.pcg.console.pki.ConsoleCa;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
+/**
+ * Guards the Gateway service: the caller must present a client certificate that this console's CA issued, that
+ * is valid now, whose CN names a known gateway, and that is the one issued at that gateway's latest pairing.
+ * The TLS layer already checks the chain (client auth is optional there so that Pairing works without a
+ * certificate); this check makes it mandatory for the control stream and maps the certificate to a gateway id.
+ */
+@Singleton
+@Requires(env = DevConsoleApplication.ENVIRONMENT)
+public class ClientCertificateInterceptor implements ServerInterceptor {
+
+    /** The authenticated gateway id, for the service handling the call. */
+    public static final Context.Key<String> GATEWAY_ID = Context.key("pcg-gateway-id");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCertificateInterceptor.class);
+
+    private final ConsoleCa ca;
+    private final GatewayStore store;
+
+    public ClientCertificateInterceptor(ConsoleCa ca, GatewayStore store) {
+        this.ca = ca;
+        this.store = store;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                      ServerCallHandler<Q, R> next) {
+        String gatewayId;
+        try {
+            gatewayId = authenticate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        } catch (Refused refused) {
+            LOG.warn("Refused control stream from {}: {}", call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+                    refused.getMessage());
+            call.close(Status.UNAUTHENTICATED.withDescription(refused.getMessage()), new Metadata());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        return Contexts.interceptCall(Context.current().withValue(GATEWAY_ID, gatewayId), call, headers, next);
+    }
+
+    private String authenticate(SSLSession tls) throws Refused {
+        if (tls == null) {
+            throw new Refused("the control stream needs TLS with the client certificate from pairing");
+        }
+        Certificate[] chain;
+        try {
+            chain = tls.getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            throw new Refused("no client certificate was presented; the gateway must pair with a PIN first");
+        }
+        if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
+            throw new Refused("no X.509 client certificate was presented; the gateway must pair with a PIN first");
+        }
+        String gatewayId = ca.gatewayIdOf(certificate).orElseThrow(() -> new Refused("the client certificate "
+                + certificate.getSubjectX500Principal().getName() + " was not issued by this console, has expired or"
+                + " is not for client authentication; pair the gateway again with a new PIN"));
+        Optional<GatewayRecord> gateway = store.find(gatewayId);
+        if (gateway.isEmpty()) {
+            throw new Refused("the client certificate is for gateway " + gatewayId
+                    + ", which this console does not know; create the gateway and pair again");
+        }
+        if (!ConsoleCa.serialOf(certificate).equals(gateway.get().certificateSerial())) {
+            throw new Refused("the client certificate of gateway " + gatewayId
+                    + " was replaced by a later pairing; use the identity from the latest pairing");
+        }
+        return gatewayId;
+    }
+
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
