@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +43,7 @@ public final class CommandDispatcher implements AutoCloseable {
     private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
 
     public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
-        Map<String, CommandHandler> byType = new TreeMap<>();
+        TreeMap<String, CommandHandler> byType = new TreeMap<>();
         for (CommandHandler handler : handlers) {
             CommandHandler previous = byType.put(handler.type(), handler);
             if (previous != null) {
@@ -50,7 +51,7 @@ public final class CommandDispatcher implements AutoCloseable {
                         + previous.getClass().getName() + " and " + handler.getClass().getName());
             }
         }
-        this.handlers = Map.copyOf(byType);
+        this.handlers = Collections.unmodifiableSortedMap(byType);
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), runnable -> {
             Thread thread = new Thread(runnable, "pcg-command-" + threadNumber.incrementAndGet());

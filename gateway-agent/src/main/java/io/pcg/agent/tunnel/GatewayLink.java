@@ -215,13 +215,13 @@ public final class GatewayLink implements AutoCloseable {
         Duration delay = backoff.delay(attempt, ThreadLocalRandom.current().nextDouble());
         attempt++;
         status.failed(problem);
-        LOG.warn("{}; retrying in {} ms (attempt {})", problem, delay.toMillis(), attempt);
+        LOG.warn("{} Retrying in {} ms (attempt {}).", problem, delay.toMillis(), attempt);
         scheduler.schedule(this::step, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void stop(Problem problem) {
         status.failed(problem);
-        LOG.error("{}. The agent stops trying until this is fixed.", problem);
+        LOG.error("{} The agent stops trying until this is fixed.", problem);
     }
 
     @Override
