@@ -25,7 +25,7 @@ public enum ConnectionProblem {
     PROXY_REFUSED(true, "the HTTP proxy refused to open a tunnel to the console",
             "Allow HTTP CONNECT to the console host on port 443 in the proxy's rules, or add the console to NO_PROXY "
                     + "if it is reachable directly."),
-    PROXY_AUTH_FAILED(true, "the HTTP proxy rejected the credentials (407 Proxy Authentication Required)",
+    PROXY_AUTH_FAILED(true, "the HTTP proxy rejected the credentials",
             "Correct the user name and password in HTTPS_PROXY (http://user:password@proxy:port; percent-encode special "
                     + "characters), then power down and delete the installer VM and redeploy it with the corrected proxy properties."),
     PIN_INVALID(false, "the console rejected the pairing code",

@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
 public final class FailureClassifier {
 
     private static final Pattern HTTP_STATUS = Pattern.compile("status: (\\d{3})([^,]*)");
-    private static final int PROXY_AUTHENTICATION_REQUIRED = 407;
+    /** 407 is the standard answer; some proxies (tinyproxy) answer a CONNECT with bad credentials with 401. */
+    private static final Set<Integer> PROXY_AUTHENTICATION_FAILED = Set.of(401, 407);
 
     private FailureClassifier() {
     }
@@ -43,7 +45,7 @@ public final class FailureClassifier {
                 if (status.find()) {
                     int code = Integer.parseInt(status.group(1));
                     String answer = "proxy " + proxy + " answered " + code + status.group(2) + " to CONNECT " + target;
-                    return new Problem(code == PROXY_AUTHENTICATION_REQUIRED ? ConnectionProblem.PROXY_AUTH_FAILED : ConnectionProblem.PROXY_REFUSED, answer);
+                    return new Problem(PROXY_AUTHENTICATION_FAILED.contains(code) ? ConnectionProblem.PROXY_AUTH_FAILED : ConnectionProblem.PROXY_REFUSED, answer);
                 }
                 return new Problem(ConnectionProblem.PROXY_REFUSED, "proxy " + proxy + " did not open a tunnel to " + target);
             }
@@ -85,18 +87,21 @@ public final class FailureClassifier {
         return new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + " closed the control stream");
     }
 
-    private static String tlsReason(Throwable cause) {
-        String message = String.valueOf(cause.getMessage());
-        if (cause instanceof NotSslRecordException) {
+    /** The most telling reason in the rest of the chain: the TLS engine's own message is often generic. */
+    private static String tlsReason(Throwable sslFailure) {
+        if (sslFailure instanceof NotSslRecordException) {
             return "the server does not speak TLS";
         }
-        if (message.contains("PKIX") || message.contains("certification path") || cause instanceof CertificateException) {
-            return "the console's certificate is not trusted (" + message + ")";
+        for (Throwable cause = sslFailure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("No subject alternative") || message.contains("No name matching")) {
+                return "the console's certificate does not match the host name (" + message + ")";
+            }
+            if (message.contains("PKIX") || message.contains("certification path") || cause instanceof CertificateException) {
+                return "the console's certificate is not trusted (" + message + ")";
+            }
         }
-        if (message.contains("No subject alternative") || message.contains("No name matching")) {
-            return "the console's certificate does not match the host name (" + message + ")";
-        }
-        return message;
+        return String.valueOf(sslFailure.getMessage());
     }
 
     /** The status a failed call ended with, for callers that need the code. */
