@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.util.List;
+
 /**
  * Makes the agent's log complete and safe whatever the configured levels: gRPC's java.util.logging output is routed
  * into Logback, and the HTTP/2 frame dumps of gRPC's Netty handlers are dropped below INFO, because they hex-dump
@@ -16,7 +18,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class LogSafety {
 
-    private static final String FRAME_LOGGER_SUFFIX = "io.grpc.netty.NettyClientHandler";
+    /** gRPC's Netty transport logs frames under its handler classes (shaded or not), client and server side. */
+    private static final List<String> FRAME_LOGGER_SUFFIXES = List.of("io.grpc.netty.NettyClientHandler", "io.grpc.netty.NettyServerHandler");
 
     private LogSafety() {
     }
@@ -35,14 +38,18 @@ public final class LogSafety {
         }
     }
 
-    /** Denies DEBUG and TRACE events of the gRPC Netty frame logger. */
+    /** Denies DEBUG and TRACE events of the gRPC Netty frame loggers. */
     static final class FrameDumpFilter extends TurboFilter {
         @Override
         public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-            if (level != null && !level.isGreaterOrEqual(Level.INFO) && logger.getName().endsWith(FRAME_LOGGER_SUFFIX)) {
+            if (level != null && !level.isGreaterOrEqual(Level.INFO) && isFrameLogger(logger.getName())) {
                 return FilterReply.DENY;
             }
             return FilterReply.NEUTRAL;
+        }
+
+        private static boolean isFrameLogger(String name) {
+            return FRAME_LOGGER_SUFFIXES.stream().anyMatch(name::endsWith);
         }
     }
 }
