@@ -2,6 +2,7 @@ package io.pcg.console;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -11,7 +12,9 @@ import java.time.Clock;
 @Requires(env = DevConsoleApplication.ENVIRONMENT)
 public class ClockFactory {
 
+    /** Secondary so that a test can register its own Clock singleton in the context builder and win. */
     @Singleton
+    @Secondary
     Clock clock() {
         return Clock.systemUTC();
     }

@@ -43,7 +43,10 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
         ServerCallStreamObserver<ConsoleMessage> call = (ServerCallStreamObserver<ConsoleMessage>) responseObserver;
         GatewaySession session = new GatewaySession(gatewayId, call, clock.instant());
         call.setOnReadyHandler(session::drain);
-        call.setOnCancelHandler(() -> sessions.ended(session, "the connection to the agent was lost"));
+        call.setOnCancelHandler(() -> {
+            session.markGone();
+            sessions.ended(session, "the connection to the agent was lost");
+        });
         return new StreamObserver<>() {
             @Override
             public void onNext(AgentMessage message) {
@@ -53,8 +56,8 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
                 if (!session.isRegistered() && !message.hasRegister()) {
                     String why = "the first message on the control stream must be Register, got " + message.getBodyCase();
                     LOG.warn("Gateway {}: {}", gatewayId, why);
-                    session.close(Status.INVALID_ARGUMENT.withDescription(why));
                     sessions.ended(session, why);
+                    session.close(Status.INVALID_ARGUMENT.withDescription(why));
                     return;
                 }
                 switch (message.getBodyCase()) {
@@ -69,13 +72,14 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
 
             @Override
             public void onError(Throwable error) {
+                session.markGone();
                 sessions.ended(session, "the stream failed: " + Status.fromThrowable(error));
             }
 
             @Override
             public void onCompleted() {
-                session.complete();
                 sessions.ended(session, "the agent closed the stream");
+                session.complete();
             }
         };
     }

@@ -77,8 +77,8 @@ public class GatewaySessions {
     /** Closes every control stream (UNAVAILABLE) so that the gRPC server can stop without waiting for them. */
     public void disconnectAll() {
         for (GatewaySession session : List.copyOf(current.values())) {
-            session.close(Status.UNAVAILABLE.withDescription("the console is shutting down; reconnect later"));
             ended(session, "the console shut down");
+            session.close(Status.UNAVAILABLE.withDescription("the console is shutting down; reconnect later"));
         }
     }
 
@@ -119,13 +119,16 @@ public class GatewaySessions {
 
     void heartbeat(GatewaySession session) {
         if (current.get(session.gatewayId()) == session) {
-            store.update(session.gatewayId(), gateway -> gateway.heartbeat(clock.instant()));
+            store.updateInMemory(session.gatewayId(), gateway -> gateway.heartbeat(clock.instant()));
         }
     }
 
-    /** The stream is over, for whatever reason; Offline unless a newer stream already took over. */
+    /**
+     * The stream is over, or about to be closed by the console; Offline unless a newer stream already took over.
+     * Callers that close the stream themselves do so after this, so the agent never sees a closed stream while the
+     * console still shows the gateway Online.
+     */
     synchronized void ended(GatewaySession session, String why) {
-        session.markGone();
         String gatewayId = session.gatewayId();
         if (!current.remove(gatewayId, session)) {
             return;
@@ -144,8 +147,8 @@ public class GatewaySessions {
                 Instant lastHeard = store.find(session.gatewayId()).map(GatewayRecord::lastHeartbeat).orElse(null);
                 if (lastHeard == null || lastHeard.isBefore(deadline)) {
                     String why = "no heartbeat for more than " + config.offlineAfter().toSeconds() + " s";
-                    session.close(Status.UNAVAILABLE.withDescription(why + "; reconnect"));
                     ended(session, why);
+                    session.close(Status.UNAVAILABLE.withDescription(why + "; reconnect"));
                 }
             }
         } catch (RuntimeException e) {

@@ -91,6 +91,16 @@ public class GatewayStore {
         return changed;
     }
 
+    /**
+     * Applies a change that is not worth a disk write on its own (heartbeats: one per gateway every few seconds,
+     * each would mean an fsync under the lock every command submission takes). It is written with the next change.
+     */
+    public synchronized GatewayRecord updateInMemory(String id, UnaryOperator<GatewayRecord> change) {
+        GatewayRecord changed = change.apply(get(id));
+        byId.put(id, changed);
+        return changed;
+    }
+
     private void load() {
         if (!Files.exists(file)) {
             return;
