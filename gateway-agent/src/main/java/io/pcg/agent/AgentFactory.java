@@ -3,8 +3,8 @@ package io.pcg.agent;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.tunnel.CommandDispatcher;
@@ -16,7 +16,7 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Wires the link to the console and starts it once the application (and its local health endpoint) is up.
+ * Wires the link to the console and starts it once the application and its local health endpoint are up.
  * Only in the "agent" environment, so the dev-console can share a classpath with the agent.
  */
 @Factory
@@ -41,8 +41,9 @@ public class AgentFactory {
         return new GatewayLink(config, System.getenv(), AgentVersion.current(), dispatcher, status, Clock.systemUTC());
     }
 
+    /** After the health endpoint is up: pairing then never competes with the HTTP server's start for the CPU. */
     @EventListener
-    void onStartup(StartupEvent event) {
-        event.getSource().getBean(GatewayLink.class).start();
+    void onServerStarted(ServerStartupEvent event) {
+        event.getSource().getApplicationContext().getBean(GatewayLink.class).start();
     }
 }
