@@ -1,7 +1,6 @@
 package io.pcg.agent.transport;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.proxy.HttpProxyHandler.HttpProxyConnectException;
 import io.grpc.netty.shaded.io.netty.handler.proxy.ProxyConnectException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.NotSslRecordException;
@@ -102,10 +101,5 @@ public final class FailureClassifier {
             }
         }
         return String.valueOf(sslFailure.getMessage());
-    }
-
-    /** The status a failed call ended with, for callers that need the code. */
-    public static Status.Code code(Throwable failure) {
-        return failure instanceof StatusRuntimeException e ? e.getStatus().getCode() : Status.fromThrowable(failure).getCode();
     }
 }

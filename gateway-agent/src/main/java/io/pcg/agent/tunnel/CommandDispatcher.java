@@ -155,10 +155,6 @@ public final class CommandDispatcher implements AutoCloseable {
         outbox.get().accept(message);
     }
 
-    public Collection<String> knownTypes() {
-        return handlers.keySet();
-    }
-
     @Override
     public void close() {
         executor.shutdownNow();
