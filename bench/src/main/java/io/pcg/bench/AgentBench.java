@@ -55,21 +55,22 @@ public final class AgentBench {
         try {
             System.out.println("pair_ms: " + format(pairMillis(console)) + " ms");
 
+            // The appliance image ships a class-data-sharing archive made by one training run; so does the benchmark.
+            Path archive = work.resolve("agent.jsa");
+            int trainingPort = freePort();
+            Process training = startAgent(agentConfig(work, console, "pcg-training", trainingPort),
+                    work.resolve("training.log"), "-XX:ArchiveClassesAtExit=" + archive);
+            await(URI.create("http://127.0.0.1:" + trainingPort + "/health/agent"), body -> body.contains("\"phase\":\"CONNECTED\""));
+            training.destroy();
+            training.waitFor(30, TimeUnit.SECONDS);
+
             GatewayService.IssuedPin issued = console.gateways().create("pcg-bench", Optional.empty());
             int healthPort = freePort();
-            Path config = work.resolve("agent.yml");
-            Files.writeString(config, String.join("\n",
-                    "micronaut:", "  server:", "    port: " + healthPort,
-                    "pcg:", "  agent:", "    name: pcg-bench",
-                    "    console-endpoint: " + console.endpoint(),
-                    "    pairing-code: " + issued.pin(),
-                    "    state-dir: " + work.resolve("agent-state"),
-                    "    console-ca-file: " + console.caFile(),
-                    "    reconnect-max-delay: 30s", ""));
+            Path config = agentConfig(work, console, issued, healthPort);
             URI health = URI.create("http://127.0.0.1:" + healthPort + "/health/agent");
 
             long started = System.nanoTime();
-            agent = startAgent(config, work.resolve("agent.log"));
+            agent = startAgent(config, work.resolve("agent.log"), "-XX:SharedArchiveFile=" + archive);
             await(health, body -> true);
             System.out.println("agent_start_ms: " + format((System.nanoTime() - started) / 1e6) + " ms");
             await(health, body -> body.contains("\"phase\":\"CONNECTED\""));
@@ -144,10 +145,29 @@ public final class AgentBench {
         return millis;
     }
 
-    private static Process startAgent(Path config, Path log) throws IOException {
+    private static Path agentConfig(Path work, EmbeddedConsole console, String name, int healthPort) throws IOException {
+        return agentConfig(work, console, console.gateways().create(name, Optional.empty()), healthPort);
+    }
+
+    /** The agent.yml the installer would write, with the agent's own state folder. */
+    private static Path agentConfig(Path work, EmbeddedConsole console, GatewayService.IssuedPin issued, int healthPort) throws IOException {
+        String name = issued.gateway().name();
+        Path config = work.resolve(name + ".yml");
+        Files.writeString(config, String.join("\n",
+                "micronaut:", "  server:", "    port: " + healthPort,
+                "pcg:", "  agent:", "    name: " + name,
+                "    console-endpoint: " + console.endpoint(),
+                "    pairing-code: " + issued.pin(),
+                "    state-dir: " + work.resolve(name + "-state"),
+                "    console-ca-file: " + console.caFile(), ""));
+        return config;
+    }
+
+    private static Process startAgent(Path config, Path log, String sharedArchiveFlag) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(AGENT_JVM_FLAGS);
+        command.add(sharedArchiveFlag);
         Optional<Path> shadedJar = shadedAgentJar();
         if (shadedJar.isPresent()) {
             command.addAll(List.of("-jar", shadedJar.get().toString()));
