@@ -15,6 +15,7 @@ public final class GatewayAgentApplication {
                 .mainClass(GatewayAgentApplication.class)
                 .defaultEnvironments(ENVIRONMENT)
                 .deduceEnvironment(false)
+                .banner(false)
                 .start();
     }
 }

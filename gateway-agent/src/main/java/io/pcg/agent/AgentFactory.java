@@ -1,0 +1,49 @@
+package io.pcg.agent;
+
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.health.AgentStatus;
+import io.pcg.agent.tunnel.CommandDispatcher;
+import io.pcg.agent.tunnel.CommandHandler;
+import io.pcg.agent.tunnel.GatewayLink;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Wires the link to the console and starts it once the application and its local health endpoint are up.
+ * Only in the "agent" environment, so the dev-console can share a classpath with the agent.
+ */
+@Factory
+@Requires(env = GatewayAgentApplication.ENVIRONMENT)
+public class AgentFactory {
+
+    @Singleton
+    AgentStatus agentStatus(AgentConfig config) {
+        return new AgentStatus(config.consoleEndpoint(), Clock.systemUTC());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    CommandDispatcher commandDispatcher(List<CommandHandler> handlers) {
+        return new CommandDispatcher(handlers, CommandDispatcher.DEFAULT_THREADS, CommandDispatcher.DEFAULT_QUEUE,
+                CommandDispatcher.DEFAULT_REMEMBERED);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    GatewayLink gatewayLink(AgentConfig config, CommandDispatcher dispatcher, AgentStatus status) {
+        return new GatewayLink(config, System.getenv(), AgentVersion.current(), dispatcher, status, Clock.systemUTC());
+    }
+
+    /** After the health endpoint is up: pairing then never competes with the HTTP server's start for the CPU. */
+    @EventListener
+    void onServerStarted(ServerStartupEvent event) {
+        event.getSource().getApplicationContext().getBean(GatewayLink.class).start();
+    }
+}

@@ -1,0 +1,49 @@
+package io.pcg.agent.health;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.pcg.agent.GatewayAgentApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The application as wired in the "agent" environment: health endpoint on loopback, config problem reported there. */
+class HealthEndpointTest {
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void reportsAnInvalidEndpointWithItsHintOnLoopbackOnly() throws Exception {
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
+                "micronaut.server.port", -1,
+                "pcg.agent.console-endpoint", "https://console.example.com/",
+                "pcg.agent.pairing-code", "ABCD1234",
+                "pcg.agent.state-dir", stateDir.toString()), GatewayAgentApplication.ENVIRONMENT)) {
+            assertThat(server.getHost()).isEqualTo("127.0.0.1");
+            URI health = URI.create("http://127.0.0.1:" + server.getPort() + "/health/agent");
+            HttpClient http = HttpClient.newHttpClient();
+
+            HttpResponse<String> response = null;
+            for (int i = 0; i < 500; i++) {
+                response = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.body().contains("ENDPOINT_INVALID")) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body()).contains("\"phase\":\"NEEDS_OPERATOR\"").contains("trailing slash")
+                    .contains("\"hint\":").doesNotContain("ABCD1234");
+        }
+    }
+}
