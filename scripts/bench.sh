@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Runs every benchmark: each bench/src/main/java/**/*Bench.java class prints "name: value unit" lines.
+# Runs every benchmark: each bench/src/main/java/**/*Bench.java class prints "name: value unit" lines on stdout.
 # Usage: scripts/bench.sh [NamePattern]   e.g. scripts/bench.sh Ipam
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
-mvn -B -q -ntp install -DskipTests >&2
-CP=$(mvn -B -q -ntp -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
-CP="bench/target/classes:$CP"
+mkdir -p target
+# One reactor build: the agent's shaded jar (started as a process by AgentBench), the test-jar fakes and the
+# classpath of the bench module, without installing anything into the local Maven repository.
+mvn -B -q -ntp -pl bench -am package -DskipTests dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/target/bench.classpath" -Dmdep.includeScope=runtime >&2
+CP="bench/target/classes:$(cat target/bench.classpath)"
 pattern=${1:-}
 find bench/src/main/java -name '*Bench.java' | sort | while read -r src; do
   cls=${src#bench/src/main/java/}; cls=${cls%.java}; cls=${cls//\//.}
   [[ -n "$pattern" && "$cls" != *"$pattern"* ]] && continue
-  java -Xss1m -cp "$CP" -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" "$cls"
+  java -cp "$CP" -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" "$cls"
 done
