@@ -1,5 +1,6 @@
 package io.pcg.agent.vsphere;
 
+import io.pcg.agent.testing.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.agent.tunnel.AgentCommand;
@@ -33,7 +34,7 @@ class PlacementValidationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        logs = new LogCapture();
+        logs = LogCapture.capture();
         vcsim = VcsimServer.start("-cluster", "2");
         Path nfs = Files.createTempDirectory("pcg-nfs");
         // A datastore every host of DC0_C0 mounts, and zone tags on the datacenter and DC0_C0 only.
@@ -56,7 +57,7 @@ class PlacementValidationIT {
         if (vcsim != null) {
             vcsim.close();
         }
-        String logged = logs.text();
+        String logged = logs.all();
         logs.close();
         assertThat(logged).doesNotContain(VcsimServer.PASSWORD);
     }

@@ -1,5 +1,6 @@
 package io.pcg.agent.vsphere;
 
+import io.pcg.agent.testing.LogCapture;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.pcg.agent.secrets.Secret;
@@ -36,7 +37,7 @@ class VsphereConnectErrorsIT {
 
     @BeforeAll
     static void startServers() throws Exception {
-        logs = new LogCapture();
+        logs = LogCapture.capture();
         webServer = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         webServer.setHttpsConfigurator(new HttpsConfigurator(SelfSignedTls.serverContext()));
         webServer.createContext("/", exchange -> {
@@ -84,7 +85,7 @@ class VsphereConnectErrorsIT {
         for (Socket socket : silentConnections) {
             socket.close();
         }
-        String logged = logs.text();
+        String logged = logs.all();
         logs.close();
         assertThat(logged).doesNotContain(PASSWORD);
     }

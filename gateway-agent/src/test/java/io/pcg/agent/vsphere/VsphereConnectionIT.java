@@ -1,5 +1,6 @@
 package io.pcg.agent.vsphere;
 
+import io.pcg.agent.testing.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.agent.secrets.Secret;
@@ -25,7 +26,7 @@ class VsphereConnectionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        logs = new LogCapture();
+        logs = LogCapture.capture();
         vcsim = VcsimServer.start();
         thumbprints = CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(5)).thumbprints();
     }
@@ -35,7 +36,7 @@ class VsphereConnectionIT {
         if (vcsim != null) {
             vcsim.close();
         }
-        String logged = logs.text();
+        String logged = logs.all();
         logs.close();
         assertThat(logged).contains("logged in to").doesNotContain(VcsimServer.PASSWORD);
     }
@@ -69,7 +70,7 @@ class VsphereConnectionIT {
         assertThat(e.code()).isEqualTo("vsphere.login-failed");
         assertThat(e.getMessage()).contains("rejected the user name or password").doesNotContain(wrong);
         assertThat(e.hint()).doesNotContain(wrong);
-        assertThat(logs.text()).doesNotContain(wrong);
+        assertThat(logs.all()).doesNotContain(wrong);
     }
 
     @Test
