@@ -46,8 +46,8 @@ record ClaimCondition(boolean ready, String reason, String message, String addre
                 && Objects.equals(Fields.text(claim, "status", "addressRef", "name"), addressName);
     }
 
-    /** The JSON-merge-patch body for the claim's status subresource. */
-    Map<String, Object> statusPatch(GenericKubernetesResource claim, Instant now) {
+    /** The claim's whole new status: other fields and conditions kept, Ready and addressRef set. */
+    Map<String, Object> status(GenericKubernetesResource claim, Instant now) {
         Map<String, Object> current = current(claim);
         String transition = current != null && statusText().equals(current.get("status")) && current.get("lastTransitionTime") != null
                 ? current.get("lastTransitionTime").toString()
@@ -70,10 +70,16 @@ record ClaimCondition(boolean ready, String reason, String message, String addre
         }
         conditions.add(condition);
         Map<String, Object> status = new LinkedHashMap<>();
+        if (Fields.value(claim, "status") instanceof Map<?, ?> existing) {
+            existing.forEach((key, value) -> status.put(key.toString(), value));
+        }
         status.put("conditions", conditions);
-        // Merge patch: null removes a stale addressRef.
-        status.put("addressRef", addressName == null ? null : Map.of("name", addressName));
-        return Map.of("status", status);
+        if (addressName == null) {
+            status.remove("addressRef");
+        } else {
+            status.put("addressRef", Map.of("name", addressName));
+        }
+        return status;
     }
 
     private String statusText() {

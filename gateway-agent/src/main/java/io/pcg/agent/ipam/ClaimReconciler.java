@@ -6,15 +6,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -225,11 +222,9 @@ final class ClaimReconciler {
         }
         String holder = PoolManifest.reservedFor(fresh);
         if (holder == null) {
-            Map<String, Object> patch = Map.of("metadata", Map.of(
-                    "resourceVersion", fresh.getMetadata().getResourceVersion(),
-                    "annotations", Map.of(IpamApi.RESERVED_FOR_ANNOTATION, cluster)));
             try {
-                pools(namespace).withName(pool.name()).patch(PatchContext.of(PatchType.JSON_MERGE), json(patch));
+                pools(namespace).withName(pool.name()).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(fresh)
+                        .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster).toJson());
                 LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
@@ -275,8 +270,8 @@ final class ClaimReconciler {
                 deleteAddress(holding);
             } else {
                 String releasedAt = Instant.now(clock).toString();
-                addresses(namespace).withName(objectName).patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of(
-                        "metadata", Map.of("annotations", Map.of(IpamApi.RELEASED_AT_ANNOTATION, releasedAt)))));
+                addresses(namespace).withName(objectName).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(address)
+                        .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt).toJson());
                 AddressIndex.Holding released = new AddressIndex.Holding(holding.namespace(), holding.objectName(),
                         holding.uid(), holding.pool(), holding.address(), holding.claim(), holding.cluster(), releasedAt);
                 index.put(released);
@@ -288,11 +283,8 @@ final class ClaimReconciler {
         }
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.remove(IpamApi.FINALIZER);
-        Map<String, Object> metadata = new HashMap<>();
-        metadata.put("resourceVersion", claim.getMetadata().getResourceVersion());
-        metadata.put("finalizers", finalizers);
         try {
-            claims(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("metadata", metadata)));
+            claims(namespace).withName(name).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Outcome.RETRY;
@@ -317,11 +309,9 @@ final class ClaimReconciler {
         if (stillHolds) {
             return;
         }
-        Map<String, Object> annotations = new HashMap<>();
-        annotations.put(IpamApi.RESERVED_FOR_ANNOTATION, null);
         try {
-            pools(namespace).withName(poolName).patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("metadata", Map.of(
-                    "resourceVersion", fresh.getMetadata().getResourceVersion(), "annotations", annotations))));
+            pools(namespace).withName(poolName).patch(JsonPatch.CONTEXT,
+                    JsonPatch.basedOn(fresh).removeAnnotation(IpamApi.RESERVED_FOR_ANNOTATION).toJson());
             LOG.info("IP pool {}/{} is no longer reserved: cluster {} released its last address", namespace, poolName, cluster);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409 && e.getCode() != 404) {
@@ -361,7 +351,7 @@ final class ClaimReconciler {
 
     private void writeStatus(GenericKubernetesResource claim, ClaimCondition condition) {
         claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), json(condition.statusPatch(claim, Instant.now(clock))));
+                .patch(JsonPatch.CONTEXT, JsonPatch.unconditional().set("/status", condition.status(claim, Instant.now(clock))).toJson());
     }
 
     private boolean addFinalizer(GenericKubernetesResource claim) {
@@ -369,8 +359,7 @@ final class ClaimReconciler {
         finalizers.add(IpamApi.FINALIZER);
         try {
             claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("metadata", Map.of(
-                            "resourceVersion", claim.getMetadata().getResourceVersion(), "finalizers", finalizers))));
+                    .patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {

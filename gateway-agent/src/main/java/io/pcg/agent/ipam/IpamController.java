@@ -130,6 +130,8 @@ public class IpamController implements AutoCloseable {
 
             @Override
             public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource claim) {
+                LOG.debug("claim {} changed (rv {} -> {})", key(claim), before.getMetadata().getResourceVersion(),
+                        claim.getMetadata().getResourceVersion());
                 if (needsAttention(before, claim)) {
                     queue.add(key(claim));
                 }
@@ -317,6 +319,7 @@ public class IpamController implements AutoCloseable {
 
         @Override
         public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            LOG.debug("{} {} changed", after.getKind(), key(after));
             changed(after);
         }
 

@@ -26,6 +26,12 @@ import java.util.stream.Stream;
 public final class MockKubeApi implements AutoCloseable {
 
     private static volatile List<JsonNode> definitions;
+    /** The mock web server logs every request through java.util.logging; held so the level sticks. */
+    private static final java.util.logging.Logger REQUEST_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        REQUEST_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
