@@ -164,14 +164,19 @@ public class IpamController implements AutoCloseable {
     @PreDestroy
     @Override
     public synchronized void close() {
+        stopWorking();
+        informers.forEach(SharedIndexInformer::close);
+        informers.clear();
+    }
+
+    /** Abandons in-flight work at once, as a crash would; the watches stay open until {@link #close()}. */
+    synchronized void stopWorking() {
         if (queue == null) {
             return;
         }
         queue.close();
         workers.shutdownNow();
         expiries.shutdownNow();
-        informers.forEach(SharedIndexInformer::close);
-        informers.clear();
         try {
             workers.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

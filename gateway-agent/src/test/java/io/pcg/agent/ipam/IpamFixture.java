@@ -21,6 +21,8 @@ public final class IpamFixture implements AutoCloseable {
     private final PoolService pools;
     private IpamController controller;
     private KubernetesClient controllerClient;
+    private final List<IpamController> crashed = new java.util.ArrayList<>();
+    private final List<KubernetesClient> crashedClients = new java.util.ArrayList<>();
 
     public IpamFixture(IpamConfig config) {
         this.api = MockKubeApi.start();
@@ -55,6 +57,17 @@ public final class IpamFixture implements AutoCloseable {
         controllerClient = api.newClient();
         controller = new IpamController(controllerClient, config);
         controller.start();
+    }
+
+    /**
+     * Kills the allocator mid-work and starts a fresh one. The dead one's watches stay open until {@link #close()}:
+     * the mock server stalls for a minute when a watch is closed under load, which a real API server does not.
+     */
+    public void crashAndRestartController() {
+        controller.stopWorking();
+        crashed.add(controller);
+        crashedClients.add(controllerClient);
+        startController();
     }
 
     public void stopController() {
@@ -146,6 +159,8 @@ public final class IpamFixture implements AutoCloseable {
     @Override
     public void close() {
         stopController();
+        crashed.forEach(IpamController::close);
+        crashedClients.forEach(KubernetesClient::close);
         api.close();
     }
 }
