@@ -61,6 +61,7 @@ final class ClaimReconciler {
     private final KubernetesClient client;
     private final IpamConfig config;
     private final AddressIndex index;
+    private final BiFunction<String, String, GenericKubernetesResource> cachedClaim;
     private final BiFunction<String, String, GenericKubernetesResource> cachedPool;
     private final BiPredicate<String, String> clusterPaused;
     private final FreedListener freedListener;
@@ -69,12 +70,14 @@ final class ClaimReconciler {
     private final Clock clock;
 
     ClaimReconciler(KubernetesClient client, IpamConfig config, AddressIndex index,
+                    BiFunction<String, String, GenericKubernetesResource> cachedClaim,
                     BiFunction<String, String, GenericKubernetesResource> cachedPool,
                     BiPredicate<String, String> clusterPaused, FreedListener freedListener,
                     ReleaseScheduler releaseScheduler, Clock clock) {
         this.client = client;
         this.config = config;
         this.index = index;
+        this.cachedClaim = cachedClaim;
         this.cachedPool = cachedPool;
         this.clusterPaused = clusterPaused;
         this.freedListener = freedListener;
@@ -83,8 +86,12 @@ final class ClaimReconciler {
         this.clock = clock;
     }
 
+    /**
+     * Claims are read from the watch cache, as controllers do: a stale copy can only cost a 409 on the
+     * resourceVersion-guarded writes and a retry, never a wrong allocation.
+     */
     Outcome reconcile(String namespace, String name) {
-        GenericKubernetesResource claim = claims(namespace).withName(name).get();
+        GenericKubernetesResource claim = cachedClaim.apply(namespace, name);
         if (claim == null || !referencesOurPoolKind(claim)) {
             return Outcome.DONE;
         }
@@ -117,8 +124,11 @@ final class ClaimReconciler {
         if (held.isPresent() && pool.name().equals(held.get().pool())) {
             return showStatus(claim, ClaimCondition.allocated(held.get().objectName(), held.get().address(), pool));
         }
-        if (!hasFinalizer(claim) && !addFinalizer(claim)) {
-            return Outcome.RETRY;
+        if (!hasFinalizer(claim)) {
+            claim = addFinalizer(claim);
+            if (claim == null) {
+                return Outcome.RETRY;
+            }
         }
         if (pool.restrictToSingleCluster()) {
             Outcome refused = reserveRestrictedPool(claim, pool, cluster);
@@ -354,16 +364,16 @@ final class ClaimReconciler {
                 .patch(JsonPatch.CONTEXT, JsonPatch.unconditional().set("/status", condition.status(claim, Instant.now(clock))).toJson());
     }
 
-    private boolean addFinalizer(GenericKubernetesResource claim) {
+    /** The claim with the finalizer, or null when it changed since it was read. */
+    private GenericKubernetesResource addFinalizer(GenericKubernetesResource claim) {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.add(IpamApi.FINALIZER);
         try {
-            claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
+            return claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
                     .patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
-            return true;
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return false;
+            if (e.getCode() == 409 || e.getCode() == 404) {
+                return null;
             }
             throw e;
         }

@@ -83,6 +83,7 @@ public class IpamController implements AutoCloseable {
         queue = new WorkQueue("ipam");
         expiries = Executors.newSingleThreadScheduledExecutor(daemon("ipam-expiry"));
         reconciler = new ClaimReconciler(client, config, index,
+                (ns, name) -> claimInformer.getStore().getByKey(ns + "/" + name),
                 (ns, name) -> poolInformer.getStore().getByKey(ns + "/" + name),
                 this::clusterPaused, this::wakeWaiters, this::scheduleExpiry, clock);
 
