@@ -1,0 +1,424 @@
+package io.pcg.agent.ipam;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+
+/**
+ * Serves one IPAddressClaim, in a fixed order: read the claim, stop if it is gone, not ours or paused, release
+ * on deletion, otherwise make sure it holds exactly one address of its pool, then write status last. Failures an
+ * operator can fix become the claim's Ready condition (and an event); everything else is retried.
+ */
+final class ClaimReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimReconciler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    enum Next {
+        /** Nothing more to do until the claim changes. */
+        DONE,
+        /** Lost an optimistic-concurrency race: run again now. */
+        RETRY,
+        /** Cannot be served until an address of {@link Outcome#pool()} frees up or the pool changes. */
+        WAIT_FOR_POOL
+    }
+
+    record Outcome(Next next, String pool) {
+        static final Outcome DONE = new Outcome(Next.DONE, null);
+        static final Outcome RETRY = new Outcome(Next.RETRY, null);
+
+        static Outcome waitFor(String pool) {
+            return new Outcome(Next.WAIT_FOR_POOL, pool);
+        }
+    }
+
+    /** Called when an address of a pool becomes free, so waiting claims are served at once. */
+    interface FreedListener {
+        void freed(String namespace, String pool);
+    }
+
+    /** Called when a released address must be deleted once its reuse grace period ends. */
+    interface ReleaseScheduler {
+        void scheduleExpiry(AddressIndex.Holding holding);
+    }
+
+    private final KubernetesClient client;
+    private final IpamConfig config;
+    private final AddressIndex index;
+    private final BiFunction<String, String, GenericKubernetesResource> cachedClaim;
+    private final BiFunction<String, String, GenericKubernetesResource> cachedPool;
+    private final BiPredicate<String, String> clusterPaused;
+    private final FreedListener freedListener;
+    private final ReleaseScheduler releaseScheduler;
+    private final ClaimEvents events;
+    private final Clock clock;
+
+    ClaimReconciler(KubernetesClient client, IpamConfig config, AddressIndex index,
+                    BiFunction<String, String, GenericKubernetesResource> cachedClaim,
+                    BiFunction<String, String, GenericKubernetesResource> cachedPool,
+                    BiPredicate<String, String> clusterPaused, FreedListener freedListener,
+                    ReleaseScheduler releaseScheduler, Clock clock) {
+        this.client = client;
+        this.config = config;
+        this.index = index;
+        this.cachedClaim = cachedClaim;
+        this.cachedPool = cachedPool;
+        this.clusterPaused = clusterPaused;
+        this.freedListener = freedListener;
+        this.releaseScheduler = releaseScheduler;
+        this.events = new ClaimEvents(client);
+        this.clock = clock;
+    }
+
+    /**
+     * Claims are read from the watch cache, as controllers do: a stale copy can only cost a 409 on the
+     * resourceVersion-guarded writes and a retry, never a wrong allocation.
+     */
+    Outcome reconcile(String namespace, String name) {
+        GenericKubernetesResource claim = cachedClaim.apply(namespace, name);
+        if (claim == null || !referencesOurPoolKind(claim)) {
+            return Outcome.DONE;
+        }
+        if (claim.getMetadata().getDeletionTimestamp() != null) {
+            return release(claim);
+        }
+        String cluster = clusterName(claim);
+        if (isPaused(claim, namespace, cluster)) {
+            return Outcome.DONE;
+        }
+        String poolName = Fields.text(claim, "spec", "poolRef", "name");
+        GenericKubernetesResource poolObject = cachedPool.apply(namespace, poolName);
+        if (poolObject == null) {
+            return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_NOT_FOUND, "IP pool '" + poolName
+                    + "' does not exist in namespace " + namespace + "; create it (ipam.pool.create) or fix the claim's"
+                    + " poolRef"), Outcome.waitFor(poolName));
+        }
+        if (!PoolManifest.isManaged(poolObject)) {
+            // Another IPAM provider serves pools the gateway did not create.
+            return Outcome.DONE;
+        }
+        Pool pool;
+        try {
+            pool = PoolManifest.parse(poolObject);
+        } catch (PoolValidationException e) {
+            return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_INVALID, e.getMessage()), Outcome.waitFor(poolName));
+        }
+
+        Optional<AddressIndex.Holding> held = index.activeForClaim(namespace, name);
+        if (held.isPresent() && pool.name().equals(held.get().pool())) {
+            return showStatus(claim, ClaimCondition.allocated(held.get().objectName(), held.get().address(), pool));
+        }
+        if (!hasFinalizer(claim)) {
+            claim = addFinalizer(claim);
+            if (claim == null) {
+                return Outcome.RETRY;
+            }
+        }
+        if (pool.restrictToSingleCluster()) {
+            Outcome refused = reserveRestrictedPool(claim, pool, cluster);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return allocate(claim, pool, cluster);
+    }
+
+    private Outcome allocate(GenericKubernetesResource claim, Pool pool, String cluster) {
+        String namespace = claim.getMetadata().getNamespace();
+        String requestedText = Fields.annotation(claim, IpamApi.REQUESTED_ADDRESS_ANNOTATION);
+        Ip requested = null;
+        if (requestedText != null) {
+            try {
+                requested = Ip.parse(requestedText);
+            } catch (InvalidAddressException e) {
+                return fail(claim, ClaimCondition.failed(ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE,
+                        "requested address: " + e.getMessage()), Outcome.DONE);
+            }
+            if (!pool.isAllocatable(requested)) {
+                return fail(claim, ClaimCondition.failed(ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE, "requested address "
+                        + requested + " is not one pool " + pool.name() + " hands out (" + pool.addressesText()
+                        + ", without network, broadcast, gateway and excluded addresses)"), Outcome.DONE);
+            }
+        }
+        while (true) {
+            Optional<Ip> candidate;
+            if (requested != null) {
+                candidate = index.reserve(namespace, requested) ? Optional.of(requested) : Optional.empty();
+                if (candidate.isEmpty()) {
+                    return requestedAddressTaken(claim, pool, requested);
+                }
+            } else {
+                candidate = index.reserveNext(namespace, pool);
+                if (candidate.isEmpty()) {
+                    long used = index.holdings(namespace, pool.name()).size();
+                    return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_EXHAUSTED, "IP pool " + pool.name()
+                            + " has no free address (" + used + " of " + pool.capacity() + " in use); the claim is served"
+                            + " as soon as an address is released or the pool is enlarged"), Outcome.waitFor(pool.name()));
+                }
+            }
+            Ip address = candidate.get();
+            GenericKubernetesResource created;
+            try {
+                created = addresses(namespace).resource(AddressManifest.render(pool, address, claim, cluster)).create();
+            } catch (KubernetesClientException e) {
+                index.unreserve(namespace, address);
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // Someone this process has not heard of yet holds it: learn who, try the next one.
+                GenericKubernetesResource holder = addresses(namespace).withName(IpamApi.addressObjectName(address)).get();
+                if (holder != null) {
+                    AddressIndex.Holding holding = AddressManifest.holding(holder);
+                    if (holding != null) {
+                        index.put(holding);
+                    }
+                    if (claim.getMetadata().getName().equals(Fields.text(holder, "spec", "claimRef", "name"))
+                            && holding != null && !holding.released()) {
+                        return Outcome.RETRY;
+                    }
+                }
+                if (requested != null) {
+                    return requestedAddressTaken(claim, pool, requested);
+                }
+                continue;
+            }
+            AddressIndex.Holding holding = AddressManifest.holding(created);
+            index.put(holding);
+            if (pool.restrictToSingleCluster() && !stillReservedFor(pool, namespace, cluster)) {
+                // The reservation moved while we created the address: give it back and start over.
+                deleteAddress(holding);
+                return Outcome.RETRY;
+            }
+            return showStatus(claim, ClaimCondition.allocated(holding.objectName(), address, pool));
+        }
+    }
+
+    private Outcome requestedAddressTaken(GenericKubernetesResource claim, Pool pool, Ip requested) {
+        String namespace = claim.getMetadata().getNamespace();
+        GenericKubernetesResource holder = addresses(namespace).withName(IpamApi.addressObjectName(requested)).get();
+        String holderClaim = holder == null ? "another claim being served right now" : "claim "
+                + Fields.text(holder, "spec", "claimRef", "name");
+        return fail(claim, ClaimCondition.failed(ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE, "requested address "
+                + requested + " of pool " + pool.name() + " is held by " + holderClaim
+                + "; pick another address or release it"), Outcome.waitFor(pool.name()));
+    }
+
+    /** Null when the claim may use the pool; otherwise the outcome to return. */
+    private Outcome reserveRestrictedPool(GenericKubernetesResource claim, Pool pool, String cluster) {
+        String namespace = claim.getMetadata().getNamespace();
+        if (cluster == null) {
+            return fail(claim, ClaimCondition.failed(ClaimCondition.CLUSTER_NAME_MISSING, "IP pool " + pool.name()
+                    + " is restricted to a single cluster, so the claim must name its cluster (spec.clusterName)"), Outcome.DONE);
+        }
+        GenericKubernetesResource fresh = pools(namespace).withName(pool.name()).get();
+        if (fresh == null) {
+            return Outcome.RETRY;
+        }
+        String holder = PoolManifest.reservedFor(fresh);
+        if (holder == null) {
+            try {
+                pools(namespace).withName(pool.name()).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(fresh)
+                        .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster).toJson());
+                LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return Outcome.RETRY;
+                }
+                throw e;
+            }
+            return null;
+        }
+        if (!holder.equals(cluster)) {
+            return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_RESERVED, "IP pool " + pool.name()
+                    + " is restricted to a single cluster and is held by cluster " + holder + "; give cluster " + cluster
+                    + " another pool"), Outcome.waitFor(pool.name()));
+        }
+        return null;
+    }
+
+    private boolean stillReservedFor(Pool pool, String namespace, String cluster) {
+        GenericKubernetesResource fresh = pools(namespace).withName(pool.name()).get();
+        return fresh != null && cluster.equals(PoolManifest.reservedFor(fresh));
+    }
+
+    private Outcome release(GenericKubernetesResource claim) {
+        if (!hasFinalizer(claim)) {
+            return Outcome.DONE;
+        }
+        String namespace = claim.getMetadata().getNamespace();
+        String name = claim.getMetadata().getName();
+        Set<String> objectNames = new LinkedHashSet<>();
+        index.activeForClaim(namespace, name).ifPresent(holding -> objectNames.add(holding.objectName()));
+        String referenced = Fields.text(claim, "status", "addressRef", "name");
+        if (referenced != null) {
+            objectNames.add(referenced);
+        }
+        String pool = Fields.text(claim, "spec", "poolRef", "name");
+        for (String objectName : objectNames) {
+            GenericKubernetesResource address = addresses(namespace).withName(objectName).get();
+            AddressIndex.Holding holding = address == null ? null : AddressManifest.holding(address);
+            if (holding == null || !name.equals(holding.claim()) || holding.released()) {
+                continue;
+            }
+            if (config.reuseGracePeriod().isZero()) {
+                deleteAddress(holding);
+            } else {
+                String releasedAt = Instant.now(clock).toString();
+                addresses(namespace).withName(objectName).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(address)
+                        .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt).toJson());
+                AddressIndex.Holding released = new AddressIndex.Holding(holding.namespace(), holding.objectName(),
+                        holding.uid(), holding.pool(), holding.address(), holding.claim(), holding.cluster(), releasedAt);
+                index.put(released);
+                releaseScheduler.scheduleExpiry(released);
+            }
+        }
+        if (pool != null) {
+            clearReservationIfUnused(namespace, pool, clusterName(claim), name);
+        }
+        List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
+        finalizers.remove(IpamApi.FINALIZER);
+        try {
+            claims(namespace).withName(name).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return Outcome.RETRY;
+            }
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+        return Outcome.DONE;
+    }
+
+    /** A restricted pool is free for any cluster again once its holder has no address left in it. */
+    private void clearReservationIfUnused(String namespace, String poolName, String cluster, String releasingClaim) {
+        GenericKubernetesResource fresh = pools(namespace).withName(poolName).get();
+        if (fresh == null || cluster == null || !cluster.equals(PoolManifest.reservedFor(fresh))) {
+            return;
+        }
+        boolean stillHolds = addresses(namespace).withLabel(IpamApi.POOL_LABEL, poolName).list().getItems().stream()
+                .map(AddressManifest::holding)
+                .anyMatch(holding -> holding != null && !holding.released() && cluster.equals(holding.cluster())
+                        && !releasingClaim.equals(holding.claim()));
+        if (stillHolds) {
+            return;
+        }
+        try {
+            pools(namespace).withName(poolName).patch(JsonPatch.CONTEXT,
+                    JsonPatch.basedOn(fresh).removeAnnotation(IpamApi.RESERVED_FOR_ANNOTATION).toJson());
+            LOG.info("IP pool {}/{} is no longer reserved: cluster {} released its last address", namespace, poolName, cluster);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409 && e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    void deleteAddress(AddressIndex.Holding holding) {
+        try {
+            addresses(holding.namespace()).withName(holding.objectName()).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+        index.remove(holding.namespace(), holding.objectName(), holding.uid());
+        freedListener.freed(holding.namespace(), holding.pool());
+    }
+
+    private Outcome showStatus(GenericKubernetesResource claim, ClaimCondition condition) {
+        if (!condition.shownOn(claim)) {
+            writeStatus(claim, condition);
+        }
+        return Outcome.DONE;
+    }
+
+    private Outcome fail(GenericKubernetesResource claim, ClaimCondition condition, Outcome outcome) {
+        if (!condition.shownOn(claim)) {
+            writeStatus(claim, condition);
+            events.warning(claim, condition.reason(), condition.message());
+            LOG.warn("IP address claim {}/{}: {}", claim.getMetadata().getNamespace(), claim.getMetadata().getName(),
+                    condition.message());
+        }
+        return outcome;
+    }
+
+    private void writeStatus(GenericKubernetesResource claim, ClaimCondition condition) {
+        claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName()).subresource("status")
+                .patch(JsonPatch.CONTEXT, JsonPatch.unconditional().set("/status", condition.status(claim, Instant.now(clock))).toJson());
+    }
+
+    /** The claim with the finalizer, or null when it changed since it was read. */
+    private GenericKubernetesResource addFinalizer(GenericKubernetesResource claim) {
+        List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
+        finalizers.add(IpamApi.FINALIZER);
+        try {
+            return claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
+                    .patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 || e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean hasFinalizer(GenericKubernetesResource claim) {
+        return claim.getMetadata().getFinalizers().contains(IpamApi.FINALIZER);
+    }
+
+    static boolean referencesOurPoolKind(GenericKubernetesResource claim) {
+        return IpamApi.GROUP.equals(Fields.text(claim, "spec", "poolRef", "apiGroup"))
+                && IpamApi.POOL_KIND.equals(Fields.text(claim, "spec", "poolRef", "kind"))
+                && Fields.text(claim, "spec", "poolRef", "name") != null;
+    }
+
+    static String clusterName(GenericKubernetesResource claim) {
+        String fromSpec = Fields.text(claim, "spec", "clusterName");
+        return fromSpec != null ? fromSpec : Fields.label(claim, IpamApi.CLUSTER_NAME_LABEL);
+    }
+
+    private boolean isPaused(GenericKubernetesResource claim, String namespace, String cluster) {
+        return Fields.annotation(claim, IpamApi.PAUSED_ANNOTATION) != null
+                || (cluster != null && clusterPaused.test(namespace, cluster));
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> claims(String namespace) {
+        return client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace);
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> addresses(String namespace) {
+        return client.genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(namespace);
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> pools(String namespace) {
+        return client.genericKubernetesResources(IpamApi.POOLS).inNamespace(namespace);
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a patch", e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.pcg.agent.ipam;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.inject.Singleton;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The control-plane VIP of a cluster with static IPs. Taken from the pool, it is an IPAddressClaim like a node's,
+ * so no node can ever get it; given explicitly and inside the pool, the claim asks for exactly that address; given
+ * explicitly outside the pool range, it only has to sit on the pool's node network.
+ */
+@Singleton
+public class ControlPlaneVips {
+
+    /** Label on VIP claims, so they are told apart from node claims. */
+    public static final String ROLE_LABEL = "ipam.pcg.io/role";
+    public static final String ROLE = "control-plane-vip";
+
+    /**
+     * @param claimName the claim holding the VIP, null when an explicit VIP lies outside the pool
+     * @param address   the VIP, null until the allocator has served the claim
+     */
+    public record Vip(String cluster, String claimName, String address) {
+    }
+
+    private final KubernetesClient client;
+    private final IpamConfig config;
+    private final PoolService pools;
+
+    public ControlPlaneVips(KubernetesClient client, IpamConfig config, PoolService pools) {
+        this.client = client;
+        this.config = config;
+        this.pools = pools;
+    }
+
+    public static String claimName(String cluster) {
+        return cluster + "-control-plane-vip";
+    }
+
+    /** Reserves the VIP of {@code cluster} from {@code poolName}; idempotent. */
+    public Vip reserve(String cluster, String poolName, String explicitVip) throws IpamException {
+        Pool pool = pools.get(poolName);
+        Ip requested = null;
+        if (explicitVip != null && !explicitVip.isBlank()) {
+            try {
+                requested = Ip.parse(explicitVip);
+            } catch (InvalidAddressException e) {
+                throw new IpamException(IpamException.INVALID, "control-plane VIP: " + e.getMessage(), "type the VIP again");
+            }
+            if (!pool.network().contains(requested) || pool.reservedAddresses().contains(requested)
+                    || requested.equals(pool.network().network())
+                    || (requested.family() == IpFamily.V4 && requested.equals(pool.network().last()))
+                    || requested.equals(pool.gateway())) {
+                throw new IpamException(IpamException.INVALID, "control-plane VIP " + requested + " is not usable with"
+                        + " pool " + poolName + ": it must be a host address on the node network " + pool.network()
+                        + ", not its gateway, network, broadcast or an excluded address", "pick another VIP");
+            }
+            if (!pool.range().contains(requested)) {
+                return new Vip(cluster, null, requested.toString());
+            }
+        }
+        GenericKubernetesResource claim = claimFor(cluster, poolName, requested);
+        try {
+            client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).resource(claim).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+        return new Vip(cluster, claimName(cluster), address(cluster).map(Ip::toString).orElse(null));
+    }
+
+    /** The VIP once allocated. */
+    public Optional<Ip> address(String cluster) {
+        GenericKubernetesResource claim = client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace())
+                .withName(claimName(cluster)).get();
+        String addressName = claim == null ? null : Fields.text(claim, "status", "addressRef", "name");
+        if (addressName == null) {
+            return Optional.empty();
+        }
+        GenericKubernetesResource address = client.genericKubernetesResources(IpamApi.ADDRESSES)
+                .inNamespace(config.namespace()).withName(addressName).get();
+        return address == null ? Optional.empty() : Optional.of(Ip.parse(Fields.text(address, "spec", "address")));
+    }
+
+    /** Gives the VIP back when the cluster is deleted (the claim's finalizer releases the address). */
+    public void release(String cluster) {
+        client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).withName(claimName(cluster)).delete();
+    }
+
+    private GenericKubernetesResource claimFor(String cluster, String poolName, Ip requested) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (requested != null) {
+            annotations.put(IpamApi.REQUESTED_ADDRESS_ANNOTATION, requested.toString());
+        }
+        GenericKubernetesResource claim = new GenericKubernetesResource();
+        claim.setApiVersion(IpamApi.apiVersion(IpamApi.CLAIMS));
+        claim.setKind(IpamApi.CLAIMS.getKind());
+        claim.setMetadata(new ObjectMetaBuilder()
+                .withName(claimName(cluster))
+                .withNamespace(config.namespace())
+                .withLabels(Map.of(ROLE_LABEL, ROLE, IpamApi.CLUSTER_NAME_LABEL, cluster))
+                .withAnnotations(annotations)
+                .build());
+        claim.setAdditionalProperty("spec", Map.of(
+                "clusterName", cluster,
+                "poolRef", Map.of("apiGroup", IpamApi.GROUP, "kind", IpamApi.POOL_KIND, "name", poolName)));
+        return claim;
+    }
+}
