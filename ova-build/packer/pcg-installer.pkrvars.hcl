@@ -5,7 +5,7 @@
 appliance_version = "0.1.0"
 
 ubuntu_iso_url      = "https://releases.ubuntu.com/24.04.3/ubuntu-24.04.3-live-server-amd64.iso"
-ubuntu_iso_checksum = "file:https://releases.ubuntu.com/24.04.3/SHA256SUMS"
+ubuntu_iso_checksum = "sha256:c3514bf0056180d09376462a7a1b4f213c1d6e8ea67fae5c25099c6fd3d8274b"
 
 build_username = "ubuntu"
 build_password = "pcg-build-only"
