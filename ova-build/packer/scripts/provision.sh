@@ -140,6 +140,7 @@ YAML
   rm -rf "$work"
 }
 build_agent_cds_archive
+
 systemctl enable containerd.service
 # Started by pcg-installer after validation and by kubeadm respectively.
 systemctl disable pcg-agent.service kubelet.service 2>/dev/null || true
