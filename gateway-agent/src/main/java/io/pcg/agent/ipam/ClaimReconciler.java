@@ -88,7 +88,8 @@ final class ClaimReconciler {
 
     /**
      * Claims are read from the watch cache, as controllers do: a stale copy can only cost a 409 on the
-     * resourceVersion-guarded writes and a retry, never a wrong allocation.
+     * resourceVersion-guarded writes and a retry, never a wrong allocation. Patches are issued on the object they
+     * were computed from ({@code resource(read)}): fabric8 sends a GET before a patch of a bare name.
      */
     Outcome reconcile(String namespace, String name) {
         GenericKubernetesResource claim = cachedClaim.apply(namespace, name);
@@ -233,7 +234,7 @@ final class ClaimReconciler {
         String holder = PoolManifest.reservedFor(fresh);
         if (holder == null) {
             try {
-                pools(namespace).withName(pool.name()).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(fresh)
+                pools(namespace).resource(fresh).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(fresh)
                         .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster).toJson());
                 LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
             } catch (KubernetesClientException e) {
@@ -280,7 +281,7 @@ final class ClaimReconciler {
                 deleteAddress(holding);
             } else {
                 String releasedAt = Instant.now(clock).toString();
-                addresses(namespace).withName(objectName).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(address)
+                addresses(namespace).resource(address).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(address)
                         .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt).toJson());
                 AddressIndex.Holding released = new AddressIndex.Holding(holding.namespace(), holding.objectName(),
                         holding.uid(), holding.pool(), holding.address(), holding.claim(), holding.cluster(), releasedAt);
@@ -294,7 +295,7 @@ final class ClaimReconciler {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.remove(IpamApi.FINALIZER);
         try {
-            claims(namespace).withName(name).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+            claims(namespace).resource(claim).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Outcome.RETRY;
@@ -320,7 +321,7 @@ final class ClaimReconciler {
             return;
         }
         try {
-            pools(namespace).withName(poolName).patch(JsonPatch.CONTEXT,
+            pools(namespace).resource(fresh).patch(JsonPatch.CONTEXT,
                     JsonPatch.basedOn(fresh).removeAnnotation(IpamApi.RESERVED_FOR_ANNOTATION).toJson());
             LOG.info("IP pool {}/{} is no longer reserved: cluster {} released its last address", namespace, poolName, cluster);
         } catch (KubernetesClientException e) {
@@ -360,7 +361,7 @@ final class ClaimReconciler {
     }
 
     private void writeStatus(GenericKubernetesResource claim, ClaimCondition condition) {
-        claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName()).subresource("status")
+        claims(claim.getMetadata().getNamespace()).resource(claim).subresource("status")
                 .patch(JsonPatch.CONTEXT, JsonPatch.unconditional().set("/status", condition.status(claim, Instant.now(clock))).toJson());
     }
 
@@ -369,8 +370,7 @@ final class ClaimReconciler {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.add(IpamApi.FINALIZER);
         try {
-            return claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
-                    .patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+            return claims(claim.getMetadata().getNamespace()).resource(claim).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 404) {
                 return null;

@@ -294,11 +294,18 @@ public class IpamController implements AutoCloseable {
                 || Fields.annotation(cluster, IpamApi.PAUSED_ANNOTATION) != null);
     }
 
+    /**
+     * Changes a claim's answer may depend on. Our own finalizer patch is not one of them: reacting to it would
+     * reconcile the claim again from a cache that has not seen the status just written, and write it twice.
+     */
     private static boolean needsAttention(GenericKubernetesResource before, GenericKubernetesResource claim) {
         return claim.getMetadata().getDeletionTimestamp() != null
-                || Fields.text(claim, "status", "addressRef", "name") == null
                 || !Objects.equals(before.getMetadata().getGeneration(), claim.getMetadata().getGeneration())
-                || !Objects.equals(before.getMetadata().getAnnotations(), claim.getMetadata().getAnnotations());
+                || !Objects.equals(before.getMetadata().getAnnotations(), claim.getMetadata().getAnnotations())
+                || !Objects.equals(before.getMetadata().getLabels(), claim.getMetadata().getLabels())
+                || (Fields.text(claim, "status", "addressRef", "name") == null
+                        && !Objects.equals(before.getAdditionalProperties().get("status"),
+                                claim.getAdditionalProperties().get("status")));
     }
 
     private static String key(GenericKubernetesResource resource) {
