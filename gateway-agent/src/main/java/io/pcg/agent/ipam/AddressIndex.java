@@ -1,5 +1,6 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.Ip;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

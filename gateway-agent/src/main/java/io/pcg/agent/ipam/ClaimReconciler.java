@@ -1,5 +1,7 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.InvalidAddressException;
+import io.pcg.agent.net.Ip;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -106,6 +108,11 @@ final class ClaimReconciler {
         String poolName = Fields.text(claim, "spec", "poolRef", "name");
         GenericKubernetesResource poolObject = cachedPool.apply(namespace, poolName);
         if (poolObject == null) {
+            if (pools(namespace).withName(poolName).get() != null) {
+                // Only the cache lags: the pool's event wakes the claim. Until it is read, the pool may well belong
+                // to another provider, whose claims must not get our status.
+                return Outcome.waitFor(poolName);
+            }
             return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_NOT_FOUND, "IP pool '" + poolName
                     + "' does not exist in namespace " + namespace + "; create it (ipam.pool.create) or fix the claim's"
                     + " poolRef"), Outcome.waitFor(poolName));

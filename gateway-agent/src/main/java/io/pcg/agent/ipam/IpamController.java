@@ -51,7 +51,7 @@ public class IpamController implements AutoCloseable {
     private final Set<String> expiryScheduled = ConcurrentHashMap.newKeySet();
     private final AtomicLong freedGeneration = new AtomicLong();
 
-    private WorkQueue queue;
+    private volatile WorkQueue queue;
     private ExecutorService workers;
     private ScheduledExecutorService expiries;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
@@ -118,7 +118,7 @@ public class IpamController implements AutoCloseable {
                 // An unpaused cluster's claims may now be served.
                 for (GenericKubernetesResource claim : claimInformer.getStore().list()) {
                     if (cluster.getMetadata().getName().equals(ClaimReconciler.clusterName(claim))) {
-                        queue.add(key(claim));
+                        enqueue(key(claim));
                     }
                 }
             }
@@ -126,7 +126,7 @@ public class IpamController implements AutoCloseable {
         claimInformer = inform(IpamApi.CLAIMS, namespace, new Handler() {
             @Override
             public void onAdd(GenericKubernetesResource claim) {
-                queue.add(key(claim));
+                enqueue(key(claim));
             }
 
             @Override
@@ -134,7 +134,7 @@ public class IpamController implements AutoCloseable {
                 LOG.debug("claim {} changed (rv {} -> {})", key(claim), before.getMetadata().getResourceVersion(),
                         claim.getMetadata().getResourceVersion());
                 if (needsAttention(before, claim)) {
-                    queue.add(key(claim));
+                    enqueue(key(claim));
                 }
             }
 
@@ -243,6 +243,14 @@ public class IpamController implements AutoCloseable {
             } finally {
                 workQueue.done(key);
             }
+        }
+    }
+
+    /** Events still arrive after {@link #stopWorking()}; nobody works on them then. */
+    private void enqueue(String key) {
+        WorkQueue workQueue = queue;
+        if (workQueue != null) {
+            workQueue.add(key);
         }
     }
 
