@@ -44,4 +44,27 @@ class PoolArithmeticTest {
         String free = pool.firstFree(held::contains).map(Ip::toString).orElse("NONE");
         assertThat(free).isEqualTo(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // start, taken, expected: the search goes on from start and wraps around to the pool's first address
+            "10.0.0.5  |                   | 10.0.0.5",
+            "10.0.0.5  | 10.0.0.5 10.0.0.6 | 10.0.0.7",
+            "10.0.0.10 | 10.0.0.10         | 10.0.0.2",
+            "10.0.0.11 |                   | 10.0.0.2",
+            "10.0.0.0  |                   | 10.0.0.2",
+            "10.0.0.9  | 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6 10.0.0.7 10.0.0.8 10.0.0.9 10.0.0.10 | NONE",
+    })
+    void firstFreeFromWrapsAround(String start, String taken, String expected) {
+        Pool pool = new Pool("p", NetworkType.RANGE, IpRange.parse("10.0.0.0-10.0.0.10"),
+                Cidr.containing(Ip.parse("10.0.0.1"), 24), Ip.parse("10.0.0.1"), java.util.List.of(), false, java.util.List.of());
+        Set<BigInteger> held = new java.util.HashSet<>();
+        if (taken != null) {
+            for (String address : taken.trim().split(" +")) {
+                held.add(Ip.parse(address).value());
+            }
+        }
+        String free = pool.firstFreeFrom(Ip.parse(start).value(), held::contains).map(Ip::toString).orElse("NONE");
+        assertThat(free).isEqualTo(expected);
+    }
 }
