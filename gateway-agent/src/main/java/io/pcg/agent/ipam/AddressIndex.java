@@ -1,6 +1,10 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.Ip;
+
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,7 @@ final class AddressIndex {
     private static final class NamespaceSlots {
         final Set<Ip> held = new HashSet<>();
         final Set<Ip> inFlight = new HashSet<>();
+        final Map<String, BigInteger> nextCandidate = new HashMap<>();
     }
 
     private final Map<String, Holding> byObject = new ConcurrentHashMap<>();
@@ -87,15 +92,23 @@ final class AddressIndex {
                 .filter(holding -> !holding.released() && claim.equals(holding.claim()));
     }
 
-    /** Picks the lowest free address of the pool and marks it in flight; empty when the pool is exhausted. */
+    /**
+     * Picks a free address of the pool and marks it in flight; empty when the pool is exhausted. The search goes on
+     * from after the previous pick rather than from the pool's start, so a pool being drained costs one step per
+     * allocation instead of a walk over everything already handed out.
+     */
     Optional<Ip> reserveNext(String namespace, Pool pool) {
         NamespaceSlots namespaceSlots = slots(namespace);
         synchronized (namespaceSlots) {
-            Optional<Ip> candidate = pool.firstFree(value -> {
+            BigInteger start = namespaceSlots.nextCandidate.getOrDefault(pool.name(), BigInteger.ZERO);
+            Optional<Ip> candidate = pool.firstFreeFrom(start, value -> {
                 Ip address = new Ip(pool.family(), value);
                 return namespaceSlots.held.contains(address) || namespaceSlots.inFlight.contains(address);
             });
-            candidate.ifPresent(namespaceSlots.inFlight::add);
+            candidate.ifPresent(address -> {
+                namespaceSlots.inFlight.add(address);
+                namespaceSlots.nextCandidate.put(pool.name(), address.value().add(BigInteger.ONE));
+            });
             return candidate;
         }
     }

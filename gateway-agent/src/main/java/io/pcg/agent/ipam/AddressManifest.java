@@ -1,5 +1,7 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.InvalidAddressException;
+import io.pcg.agent.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

@@ -1,5 +1,7 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.InvalidAddressException;
+import io.pcg.agent.net.Ip;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -88,7 +90,8 @@ final class ClaimReconciler {
 
     /**
      * Claims are read from the watch cache, as controllers do: a stale copy can only cost a 409 on the
-     * resourceVersion-guarded writes and a retry, never a wrong allocation.
+     * resourceVersion-guarded writes and a retry, never a wrong allocation. Patches are issued on the object they
+     * were computed from ({@code resource(read)}): fabric8 sends a GET before a patch of a bare name.
      */
     Outcome reconcile(String namespace, String name) {
         GenericKubernetesResource claim = cachedClaim.apply(namespace, name);
@@ -105,6 +108,11 @@ final class ClaimReconciler {
         String poolName = Fields.text(claim, "spec", "poolRef", "name");
         GenericKubernetesResource poolObject = cachedPool.apply(namespace, poolName);
         if (poolObject == null) {
+            if (pools(namespace).withName(poolName).get() != null) {
+                // Only the cache lags: the pool's event wakes the claim. Until it is read, the pool may well belong
+                // to another provider, whose claims must not get our status.
+                return Outcome.waitFor(poolName);
+            }
             return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_NOT_FOUND, "IP pool '" + poolName
                     + "' does not exist in namespace " + namespace + "; create it (ipam.pool.create) or fix the claim's"
                     + " poolRef"), Outcome.waitFor(poolName));
@@ -233,7 +241,7 @@ final class ClaimReconciler {
         String holder = PoolManifest.reservedFor(fresh);
         if (holder == null) {
             try {
-                pools(namespace).withName(pool.name()).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(fresh)
+                pools(namespace).resource(fresh).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(fresh)
                         .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster).toJson());
                 LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
             } catch (KubernetesClientException e) {
@@ -280,7 +288,7 @@ final class ClaimReconciler {
                 deleteAddress(holding);
             } else {
                 String releasedAt = Instant.now(clock).toString();
-                addresses(namespace).withName(objectName).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(address)
+                addresses(namespace).resource(address).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(address)
                         .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt).toJson());
                 AddressIndex.Holding released = new AddressIndex.Holding(holding.namespace(), holding.objectName(),
                         holding.uid(), holding.pool(), holding.address(), holding.claim(), holding.cluster(), releasedAt);
@@ -294,7 +302,7 @@ final class ClaimReconciler {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.remove(IpamApi.FINALIZER);
         try {
-            claims(namespace).withName(name).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+            claims(namespace).resource(claim).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Outcome.RETRY;
@@ -320,7 +328,7 @@ final class ClaimReconciler {
             return;
         }
         try {
-            pools(namespace).withName(poolName).patch(JsonPatch.CONTEXT,
+            pools(namespace).resource(fresh).patch(JsonPatch.CONTEXT,
                     JsonPatch.basedOn(fresh).removeAnnotation(IpamApi.RESERVED_FOR_ANNOTATION).toJson());
             LOG.info("IP pool {}/{} is no longer reserved: cluster {} released its last address", namespace, poolName, cluster);
         } catch (KubernetesClientException e) {
@@ -360,7 +368,7 @@ final class ClaimReconciler {
     }
 
     private void writeStatus(GenericKubernetesResource claim, ClaimCondition condition) {
-        claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName()).subresource("status")
+        claims(claim.getMetadata().getNamespace()).resource(claim).subresource("status")
                 .patch(JsonPatch.CONTEXT, JsonPatch.unconditional().set("/status", condition.status(claim, Instant.now(clock))).toJson());
     }
 
@@ -369,8 +377,7 @@ final class ClaimReconciler {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.add(IpamApi.FINALIZER);
         try {
-            return claims(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
-                    .patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+            return claims(claim.getMetadata().getNamespace()).resource(claim).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 404) {
                 return null;

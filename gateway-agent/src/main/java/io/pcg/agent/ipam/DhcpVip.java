@@ -1,5 +1,10 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.Cidr;
+import io.pcg.agent.net.InvalidAddressException;
+import io.pcg.agent.net.Ip;
+import io.pcg.agent.net.IpRange;
+
 /**
  * DHCP mode: nodes take addresses from the site's DHCP server, so the agent hands out nothing; the control-plane
  * VIP must be given by the admin and must lie outside the DHCP range, or the DHCP server could lease it to a node.

@@ -51,7 +51,7 @@ public class IpamController implements AutoCloseable {
     private final Set<String> expiryScheduled = ConcurrentHashMap.newKeySet();
     private final AtomicLong freedGeneration = new AtomicLong();
 
-    private WorkQueue queue;
+    private volatile WorkQueue queue;
     private ExecutorService workers;
     private ScheduledExecutorService expiries;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
@@ -118,7 +118,7 @@ public class IpamController implements AutoCloseable {
                 // An unpaused cluster's claims may now be served.
                 for (GenericKubernetesResource claim : claimInformer.getStore().list()) {
                     if (cluster.getMetadata().getName().equals(ClaimReconciler.clusterName(claim))) {
-                        queue.add(key(claim));
+                        enqueue(key(claim));
                     }
                 }
             }
@@ -126,7 +126,7 @@ public class IpamController implements AutoCloseable {
         claimInformer = inform(IpamApi.CLAIMS, namespace, new Handler() {
             @Override
             public void onAdd(GenericKubernetesResource claim) {
-                queue.add(key(claim));
+                enqueue(key(claim));
             }
 
             @Override
@@ -134,7 +134,7 @@ public class IpamController implements AutoCloseable {
                 LOG.debug("claim {} changed (rv {} -> {})", key(claim), before.getMetadata().getResourceVersion(),
                         claim.getMetadata().getResourceVersion());
                 if (needsAttention(before, claim)) {
-                    queue.add(key(claim));
+                    enqueue(key(claim));
                 }
             }
 
@@ -246,6 +246,14 @@ public class IpamController implements AutoCloseable {
         }
     }
 
+    /** Events still arrive after {@link #stopWorking()}; nobody works on them then. */
+    private void enqueue(String key) {
+        WorkQueue workQueue = queue;
+        if (workQueue != null) {
+            workQueue.add(key);
+        }
+    }
+
     private void retry(WorkQueue workQueue, String key) {
         int attempt = failures.merge(key, 1, Integer::sum);
         if (attempt <= 3) {
@@ -294,11 +302,18 @@ public class IpamController implements AutoCloseable {
                 || Fields.annotation(cluster, IpamApi.PAUSED_ANNOTATION) != null);
     }
 
+    /**
+     * Changes a claim's answer may depend on. Our own finalizer patch is not one of them: reacting to it would
+     * reconcile the claim again from a cache that has not seen the status just written, and write it twice.
+     */
     private static boolean needsAttention(GenericKubernetesResource before, GenericKubernetesResource claim) {
         return claim.getMetadata().getDeletionTimestamp() != null
-                || Fields.text(claim, "status", "addressRef", "name") == null
                 || !Objects.equals(before.getMetadata().getGeneration(), claim.getMetadata().getGeneration())
-                || !Objects.equals(before.getMetadata().getAnnotations(), claim.getMetadata().getAnnotations());
+                || !Objects.equals(before.getMetadata().getAnnotations(), claim.getMetadata().getAnnotations())
+                || !Objects.equals(before.getMetadata().getLabels(), claim.getMetadata().getLabels())
+                || (Fields.text(claim, "status", "addressRef", "name") == null
+                        && !Objects.equals(before.getAdditionalProperties().get("status"),
+                                claim.getAdditionalProperties().get("status")));
     }
 
     private static String key(GenericKubernetesResource resource) {

@@ -1,5 +1,9 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.Cidr;
+import io.pcg.agent.net.Ip;
+import io.pcg.agent.net.IpFamily;
+import io.pcg.agent.net.IpRange;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,13 +65,31 @@ public record Pool(
 
     /** The lowest allocatable address for which {@code taken} is false. */
     public Optional<Ip> firstFree(Predicate<BigInteger> taken) {
-        List<Ip> reserved = reservedAddresses();
+        return firstFreeFrom(range.first().value(), taken);
+    }
+
+    /**
+     * The first allocatable address at or after {@code start} for which {@code taken} is false, wrapping around to
+     * the start of the pool; {@code start} outside the pool means its first address.
+     */
+    public Optional<Ip> firstFreeFrom(BigInteger start, Predicate<BigInteger> taken) {
         java.util.Set<BigInteger> skip = new java.util.HashSet<>();
-        reserved.forEach(address -> skip.add(address.value()));
+        reservedAddresses().forEach(address -> skip.add(address.value()));
+        BigInteger first = range.first().value();
         BigInteger last = range.last().value();
-        for (BigInteger candidate = range.first().value(); candidate.compareTo(last) <= 0; candidate = candidate.add(BigInteger.ONE)) {
+        BigInteger from = start.compareTo(first) < 0 || start.compareTo(last) > 0 ? first : start;
+        Optional<BigInteger> found = scan(from, last, skip, taken);
+        if (found.isEmpty() && from.compareTo(first) > 0) {
+            found = scan(first, from.subtract(BigInteger.ONE), skip, taken);
+        }
+        return found.map(value -> new Ip(family(), value));
+    }
+
+    private static Optional<BigInteger> scan(BigInteger from, BigInteger to, java.util.Set<BigInteger> skip,
+                                             Predicate<BigInteger> taken) {
+        for (BigInteger candidate = from; candidate.compareTo(to) <= 0; candidate = candidate.add(BigInteger.ONE)) {
             if (!skip.contains(candidate) && !taken.test(candidate)) {
-                return Optional.of(new Ip(family(), candidate));
+                return Optional.of(candidate);
             }
         }
         return Optional.empty();

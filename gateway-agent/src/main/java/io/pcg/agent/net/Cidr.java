@@ -1,124 +1,109 @@
 package io.pcg.agent.net;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * An IPv4 or IPv6 network in CIDR notation, normalised to its network address ({@code 10.1.2.3/8} becomes
- * {@code 10.0.0.0/8}). Pure value type: parsing never touches DNS.
+ * An IPv4 or IPv6 network in CIDR notation: its network address and prefix length. Host bits of {@code network}
+ * are always zero and {@link #toString()} is canonical ({@code 10.10.0.0/16}, {@code fd00::/64}). Parsing never
+ * touches DNS, and every error says what is wrong and shows a valid example.
  */
-public record Cidr(InetAddress network, int prefix) {
+public record Cidr(Ip network, int prefix) {
 
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final String EXAMPLE = "e.g. 10.10.0.0/16 or fd00::/64";
 
     public Cidr {
-        int bits = network.getAddress().length * 8;
-        if (prefix < 0 || prefix > bits) {
-            throw new IllegalArgumentException("prefix /" + prefix + " is outside 0-" + bits);
+        checkPrefix(prefix, network.family());
+        if (!network.value().and(hostMask(network.family(), prefix)).equals(BigInteger.ZERO)) {
+            throw new InvalidAddressException(network + "/" + prefix + " has host bits set; the network is "
+                    + containing(network, prefix));
         }
-        network = toAddress(toNumber(network).and(mask(bits, prefix)), network.getAddress().length);
     }
 
     /**
-     * Parses {@code a.b.c.d/n} or {@code x::y/n}.
-     *
-     * @throws IllegalArgumentException with a message that says what is wrong and shows a valid example
+     * Parses {@code address/prefix} where the address is the network address ({@code 10.10.183.64/26}). Strict,
+     * because a pool written as {@code 10.10.183.65/26} is more likely a typo than a wish for the whole subnet.
      */
     public static Cidr parse(String text) {
+        Cidr parsed = parseNormalising(text);
+        Ip address = Ip.parse(text.trim().substring(0, text.trim().indexOf('/')));
+        return new Cidr(address, parsed.prefix());
+    }
+
+    /**
+     * Parses {@code address/prefix} where the address may be any address of the network, which stands for the
+     * whole network ({@code 10.1.2.3/8} is {@code 10.0.0.0/8}), as Kubernetes and NO_PROXY read CIDRs.
+     */
+    public static Cidr parseNormalising(String text) {
         String value = text == null ? "" : text.trim();
         int slash = value.indexOf('/');
         if (slash < 0) {
-            throw new IllegalArgumentException("'" + value + "' is not a CIDR: it needs a /prefix, e.g. 10.10.0.0/16");
+            throw new InvalidAddressException("'" + value + "' is not a CIDR: it needs a /prefix, " + EXAMPLE);
         }
-        InetAddress address = parseAddress(value.substring(0, slash)).orElseThrow(() -> new IllegalArgumentException(
-                "'" + value + "' is not a CIDR: '" + value.substring(0, slash) + "' is not an IP address, e.g. 10.10.0.0/16"));
-        int bits = address.getAddress().length * 8;
-        int prefix;
+        Ip address;
         try {
-            prefix = Integer.parseInt(value.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a CIDR: the prefix must be a number from 0 to " + bits);
+            address = Ip.parse(value.substring(0, slash));
+        } catch (InvalidAddressException e) {
+            throw new InvalidAddressException("'" + value + "' is not a CIDR: '" + value.substring(0, slash)
+                    + "' is not an IP address, " + EXAMPLE);
         }
-        if (prefix < 0 || prefix > bits) {
-            throw new IllegalArgumentException("'" + value + "' is not a CIDR: the prefix must be from 0 to " + bits);
+        String prefix = value.substring(slash + 1).trim();
+        if (!prefix.matches("[0-9]{1,3}")) {
+            throw new InvalidAddressException("'" + value + "' is not a CIDR: the prefix must be a number from 0 to "
+                    + address.family().bits() + ", " + EXAMPLE);
         }
-        return new Cidr(address, prefix);
+        return containing(address, Integer.parseInt(prefix));
     }
 
-    /** Parses an IP literal without any DNS lookup; empty for anything that is not one. */
-    public static Optional<InetAddress> parseAddress(String text) {
-        String value = text == null ? "" : text.trim();
-        if (value.startsWith("[") && value.endsWith("]")) {
-            value = value.substring(1, value.length() - 1);
-        }
-        boolean v4 = IPV4_LITERAL.matcher(value).matches();
-        if (!v4 && !IPV6_LITERAL.matcher(value).matches()) {
-            return Optional.empty();
-        }
-        if (v4) {
-            for (String octet : value.split("\\.")) {
-                if (Integer.parseInt(octet) > 255) {
-                    return Optional.empty();
-                }
-            }
-        }
-        try {
-            // getByName does no lookup for literals, and the patterns above admit only literals.
-            return Optional.of(InetAddress.getByName(value));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
+    /** The network of the given prefix length that holds {@code address}. */
+    public static Cidr containing(Ip address, int prefix) {
+        checkPrefix(prefix, address.family());
+        BigInteger network = address.value().andNot(hostMask(address.family(), prefix));
+        return new Cidr(new Ip(address.family(), network), prefix);
+    }
+
+    /** The network of one address ({@code /32} or {@code /128}). */
+    public static Cidr of(Ip address) {
+        return new Cidr(address, address.family().bits());
+    }
+
+    private static void checkPrefix(int prefix, IpFamily family) {
+        if (prefix < 0 || prefix > family.bits()) {
+            throw new InvalidAddressException("prefix /" + prefix + " is out of range for " + family.label()
+                    + ": the prefix must be from 0 to " + family.bits());
         }
     }
 
-    public boolean contains(InetAddress address) {
-        return address.getAddress().length == network.getAddress().length
-                && toNumber(address).and(mask(bits(), prefix)).equals(toNumber(network));
+    private static BigInteger hostMask(IpFamily family, int prefix) {
+        return BigInteger.ONE.shiftLeft(family.bits() - prefix).subtract(BigInteger.ONE);
     }
 
-    public boolean overlaps(Cidr other) {
-        if (other.bits() != bits()) {
-            return false;
-        }
-        int shorter = Math.min(prefix, other.prefix);
-        BigInteger mask = mask(bits(), shorter);
-        return toNumber(network).and(mask).equals(toNumber(other.network).and(mask));
+    public IpFamily family() {
+        return network.family();
     }
 
     public boolean isIpv4() {
-        return bits() == 32;
+        return family() == IpFamily.V4;
     }
 
-    private int bits() {
-        return network.getAddress().length * 8;
+    /** The last address: the broadcast address for IPv4. */
+    public Ip last() {
+        return new Ip(network.family(), network.value().or(hostMask(network.family(), prefix)));
+    }
+
+    public IpRange range() {
+        return new IpRange(network, last());
+    }
+
+    public boolean contains(Ip address) {
+        return range().contains(address);
+    }
+
+    public boolean overlaps(Cidr other) {
+        return range().overlaps(other.range());
     }
 
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefix;
-    }
-
-    private static BigInteger mask(int bits, int prefix) {
-        BigInteger all = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
-        return all.xor(BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE));
-    }
-
-    private static BigInteger toNumber(InetAddress address) {
-        return new BigInteger(1, address.getAddress());
-    }
-
-    private static InetAddress toAddress(BigInteger number, int length) {
-        byte[] raw = number.toByteArray();
-        byte[] bytes = new byte[length];
-        int copy = Math.min(raw.length, length);
-        System.arraycopy(raw, raw.length - copy, bytes, length - copy, copy);
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("a " + length + "-byte address is always valid", e);
-        }
+        return network + "/" + prefix;
     }
 }

@@ -1,8 +1,8 @@
 package io.pcg.agent.proxy;
 
 import io.pcg.agent.net.Cidr;
+import io.pcg.agent.net.Ip;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -36,11 +36,11 @@ public final class NoProxy {
         List<String> parsedSuffixes = new ArrayList<>();
         List<Cidr> parsedNetworks = new ArrayList<>();
         for (String entry : entries) {
-            Optional<InetAddress> ip = Cidr.parseAddress(entry);
+            Optional<Ip> ip = Ip.tryParse(entry);
             if (ip.isPresent()) {
-                parsedNetworks.add(new Cidr(ip.get(), ip.get().getAddress().length * 8));
+                parsedNetworks.add(Cidr.of(ip.get()));
             } else if (entry.contains("/")) {
-                parsedNetworks.add(Cidr.parse(entry));
+                parsedNetworks.add(Cidr.parseNormalising(entry));
             } else if (!"*".equals(entry)) {
                 parsedSuffixes.add(stripDomainPrefix(entry).toLowerCase(Locale.ROOT));
             }
@@ -77,7 +77,7 @@ public final class NoProxy {
     }
 
     private static Optional<String> entryProblem(String entry) {
-        if ("*".equals(entry) || Cidr.parseAddress(entry).isPresent()) {
+        if ("*".equals(entry) || Ip.tryParse(entry).isPresent()) {
             return Optional.empty();
         }
         if (entry.contains("://")) {
@@ -85,7 +85,7 @@ public final class NoProxy {
         }
         if (entry.contains("/")) {
             try {
-                Cidr.parse(entry);
+                Cidr.parseNormalising(entry);
                 return Optional.empty();
             } catch (IllegalArgumentException e) {
                 return Optional.of(e.getMessage());
@@ -112,7 +112,7 @@ public final class NoProxy {
         if (matchesAll) {
             return true;
         }
-        Optional<InetAddress> ip = Cidr.parseAddress(host);
+        Optional<Ip> ip = Ip.tryParse(host);
         if (ip.isPresent()) {
             return networks.stream().anyMatch(network -> network.contains(ip.get()));
         }

@@ -1,5 +1,7 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.net.InvalidAddressException;
+import io.pcg.agent.net.Ip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,7 +56,7 @@ class PoolValidatorTest {
             "p       | range  | 10.0.0.1   | 10.0.0.9 |              | 24 | 10.0.0.0   | gateway 10.0.0.0 is the network or broadcast address of 10.0.0.0/24",
             "p       | range  | 10.0.0.1   | 10.0.0.9 |              | 40 | 10.0.0.254 | prefix /40 is out of range for IPv4",
             "p       | range  | 10.0.0.1   | fd00::1  |              | 24 | 10.0.0.254 | must both be IPv4 or both be IPv6",
-            "p       | subnet |            |          | 10.0.0.5/24  |    | 10.0.0.1   | has host bits set; the subnet is 10.0.0.0/24",
+            "p       | subnet |            |          | 10.0.0.5/24  |    | 10.0.0.1   | has host bits set; the network is 10.0.0.0/24",
             "p       | subnet |            |          |              |    | 10.0.0.1   | subnet is required for a subnet pool",
             "p       | subnet |            |          | 10.0.0.0/24  | 26 | 10.0.0.1   | prefix /26 is narrower than the pool subnet",
             "p       | vlan   |            |          | 10.0.0.0/24  |    | 10.0.0.1   | network type 'vlan' is unknown",

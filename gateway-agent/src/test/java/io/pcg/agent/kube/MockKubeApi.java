@@ -3,7 +3,6 @@ package io.pcg.agent.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -21,7 +20,8 @@ import java.util.stream.Stream;
  * A Kubernetes API for tests and benchmarks: the fabric8 mock server in CRUD mode, serving every version of every
  * upstream CRD under {@code ${pcg.shared.dir}/crds} (status subresources included). It answers 409 on stale
  * updates and duplicate names, runs watches and honours finalizers; it has no server-side apply, no admission and
- * no schema validation, so validate rendered manifests with {@link #schemas()}.
+ * no schema validation, so validate rendered manifests with {@link #schemas()}. Writes find their object through
+ * an index ({@link IndexedCrudDispatcher}) rather than a scan of every stored object.
  */
 public final class MockKubeApi implements AutoCloseable {
 
@@ -62,7 +62,7 @@ public final class MockKubeApi implements AutoCloseable {
             }
         }
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(contexts), false);
+                new IndexedCrudDispatcher(contexts), false);
         server.init();
         return new MockKubeApi(server);
     }

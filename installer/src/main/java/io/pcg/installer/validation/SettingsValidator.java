@@ -2,6 +2,7 @@ package io.pcg.installer.validation;
 
 import io.pcg.agent.config.ConsoleEndpoint;
 import io.pcg.agent.net.Cidr;
+import io.pcg.agent.net.Ip;
 import io.pcg.agent.pairing.PairingCode;
 import io.pcg.agent.proxy.NoProxy;
 import io.pcg.agent.proxy.ProxyUrl;
@@ -9,7 +10,6 @@ import io.pcg.agent.secrets.Secret;
 import io.pcg.installer.ovf.OvfEnvironment;
 import io.pcg.installer.ovf.OvfProperty;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,9 +57,9 @@ public final class SettingsValidator {
             sshKey = Optional.ofNullable(check(problems, OvfProperty.SSH_PUBLIC_KEY, sshKeyText, SshPublicKey::parse));
         }
 
-        Cidr podCidr = check(problems, OvfProperty.POD_CIDR, valueOrDefault(environment, OvfProperty.POD_CIDR, notes), Cidr::parse);
+        Cidr podCidr = check(problems, OvfProperty.POD_CIDR, valueOrDefault(environment, OvfProperty.POD_CIDR, notes), Cidr::parseNormalising);
         Cidr serviceCidr = check(problems, OvfProperty.SERVICE_CIDR,
-                valueOrDefault(environment, OvfProperty.SERVICE_CIDR, notes), Cidr::parse);
+                valueOrDefault(environment, OvfProperty.SERVICE_CIDR, notes), Cidr::parseNormalising);
         checkNetworks(problems, podCidr, serviceCidr, vmAddresses);
 
         Optional<ProxyEndpoint> httpProxy = proxy(problems, environment, OvfProperty.HTTP_PROXY);
@@ -177,7 +177,7 @@ public final class SettingsValidator {
     }
 
     private static void checkProxyOutsideClusterNetworks(List<Problem> problems, ProxyEndpoint proxy, Cidr podCidr, Cidr serviceCidr) {
-        Optional<InetAddress> address = Cidr.parseAddress(proxy.parsed().host());
+        Optional<Ip> address = Ip.tryParse(proxy.parsed().host());
         if (address.isEmpty()) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.pcg.installer.validation;
 
 import io.pcg.agent.net.Cidr;
+import io.pcg.agent.net.Ip;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.Optional;
 public record VmAddress(InetAddress address, int prefix) {
 
     public static VmAddress parse(String text) {
-        Cidr network = Cidr.parse(text);
-        InetAddress address = Cidr.parseAddress(text.trim().substring(0, text.trim().indexOf('/'))).orElseThrow();
-        return new VmAddress(address, network.prefix());
+        Cidr network = Cidr.parseNormalising(text);
+        Ip address = Ip.parse(text.trim().substring(0, text.trim().indexOf('/')));
+        return new VmAddress(address.toInetAddress(), network.prefix());
     }
 
     /** The address to show operators: the first IPv4 host address, else any host address. */
@@ -27,12 +28,12 @@ public record VmAddress(InetAddress address, int prefix) {
     }
 
     public Cidr network() {
-        return new Cidr(address, prefix);
+        return Cidr.containing(Ip.of(address), prefix);
     }
 
     /** False when only the network is known (the host part is zero). */
     public boolean isHostAddress() {
-        return !network().network().equals(address) || prefix == address.getAddress().length * 8;
+        return !network().network().equals(Ip.of(address)) || prefix == address.getAddress().length * 8;
     }
 
     public boolean isIpv4() {

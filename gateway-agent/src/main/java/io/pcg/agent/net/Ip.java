@@ -1,9 +1,10 @@
-package io.pcg.agent.ipam;
+package io.pcg.agent.net;
 
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -54,6 +55,38 @@ public record Ip(IpFamily family, BigInteger value) implements Comparable<Ip> {
         throw malformed(trimmed);
     }
 
+    public static Ip of(InetAddress address) {
+        return new Ip(address instanceof Inet4Address ? IpFamily.V4 : IpFamily.V6, new BigInteger(1, address.getAddress()));
+    }
+
+    public InetAddress toInetAddress() {
+        byte[] raw = value.toByteArray();
+        byte[] bytes = new byte[family.bits() / 8];
+        int copy = Math.min(raw.length, bytes.length);
+        System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
+        }
+    }
+
+    /**
+     * An IP literal, or empty for anything else (host names included: there is never a DNS lookup). An IPv6
+     * literal may be bracketed as in URLs ({@code [fd00::1]}).
+     */
+    public static Optional<Ip> tryParse(String text) {
+        String value = text == null ? "" : text.trim();
+        if (value.startsWith("[") && value.endsWith("]") && value.contains(":")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        try {
+            return Optional.of(parse(value));
+        } catch (InvalidAddressException e) {
+            return Optional.empty();
+        }
+    }
+
     private static InvalidAddressException malformed(String text) {
         return new InvalidAddressException("'" + text + "' is not a valid IPv4 address (e.g. 10.10.183.1) or IPv6 address (e.g. fd00::1)");
     }
@@ -64,6 +97,10 @@ public record Ip(IpFamily family, BigInteger value) implements Comparable<Ip> {
 
     public Ip plus(BigInteger delta) {
         return new Ip(family, value.add(delta));
+    }
+
+    public boolean isIpv4() {
+        return family == IpFamily.V4;
     }
 
     public boolean sameFamily(Ip other) {

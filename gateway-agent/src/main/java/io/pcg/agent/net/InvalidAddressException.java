@@ -1,4 +1,4 @@
-package io.pcg.agent.ipam;
+package io.pcg.agent.net;
 
 /** Text that should have been an address, range or CIDR is not one; the message says what was expected. */
 public class InvalidAddressException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package io.pcg.agent.ipam;
+package io.pcg.agent.net;
 
 import java.math.BigInteger;
 
