@@ -12,6 +12,8 @@ pcg_install_packages() {
   command -v packer >/dev/null || missing+=(packer)
   command -v cloud-init >/dev/null || missing+=(cloud-init)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v jq >/dev/null || missing+=(jq)
+  command -v curl >/dev/null || missing+=(curl)
   if [[ ${#missing[@]} -gt 0 ]]; then
     local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
     echo "installing: ${missing[*]}" >&2
