@@ -79,6 +79,16 @@ public class IpamController implements AutoCloseable {
         if (queue != null) {
             return;
         }
+        try {
+            startServing();
+        } catch (RuntimeException e) {
+            // Half-started watches would make the next start() a no-op; leave nothing behind so it can try again.
+            close();
+            throw e;
+        }
+    }
+
+    private void startServing() {
         String namespace = config.namespace();
         queue = new WorkQueue("ipam");
         expiries = Executors.newSingleThreadScheduledExecutor(daemon("ipam-expiry"));
@@ -176,12 +186,15 @@ public class IpamController implements AutoCloseable {
             return;
         }
         queue.close();
-        workers.shutdownNow();
         expiries.shutdownNow();
-        try {
-            workers.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (workers != null) {
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workers = null;
         }
         queue = null;
     }

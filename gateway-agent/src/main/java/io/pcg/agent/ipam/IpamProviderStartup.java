@@ -1,0 +1,60 @@
+package io.pcg.agent.ipam;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes the agent the IPAM provider as soon as it knows its management cluster ({@code pcg.agent.kube.kubeconfig}).
+ * Before the bootstrap has created that cluster there is nothing to serve, so without the setting the provider
+ * stays idle. Starting happens off the startup thread and is retried while the cluster or its CRDs are not there
+ * yet, so a slow management cluster never delays pairing or the control stream.
+ */
+@Singleton
+@Requires(property = "pcg.agent.kube.kubeconfig")
+public class IpamProviderStartup implements ApplicationEventListener<StartupEvent> {
+
+    static final Duration RETRY_DELAY = Duration.ofSeconds(15);
+    private static final Logger LOG = LoggerFactory.getLogger(IpamProviderStartup.class);
+
+    private final IpamController controller;
+    private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ipam-start");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public IpamProviderStartup(IpamController controller) {
+        this.controller = controller;
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        starter.execute(this::startOrRetry);
+    }
+
+    private void startOrRetry() {
+        try {
+            controller.start();
+            LOG.info("IPAM provider started: serving IPAddressClaims for InClusterIPPools");
+        } catch (RuntimeException e) {
+            LOG.warn("IPAM provider not started yet: {}. Retrying in {} s; check that the management cluster is up "
+                    + "and pcg.agent.kube.kubeconfig points at it", e.getMessage(), RETRY_DELAY.toSeconds());
+            starter.schedule(this::startOrRetry, RETRY_DELAY.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        starter.shutdownNow();
+    }
+}
