@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * One Gateway.Connect stream: Register first, then heartbeats, acks and results up, commands down.
  * Outbound messages from any thread go through a queue drained only while gRPC reports the stream ready, so a slow
  * console pushes back instead of filling memory. Inbound, the agent grants the console a window of commands and
- * grants one more each time a command finishes.
+ * hands slots back as commands finish (see {@link #GRANT_BATCH}).
  */
 final class ControlStream implements ClientResponseObserver<AgentMessage, ConsoleMessage>, Consumer<AgentMessage> {
 
