@@ -69,8 +69,9 @@ pcg:
     console-ca-file: $WORK/console/ca.pem
 YAML
 umask 022
-MICRONAUT_CONFIG_FILES="$WORK/agent.yml" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx128m \
-  -jar "$AGENT_JAR" >"$WORK/agent.log" 2>&1 &
+MICRONAUT_CONFIG_FILES="$WORK/agent.yml" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx128m -Xms32m -Xmn8m \
+  -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1 -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1 \
+  -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -jar "$AGENT_JAR" >"$WORK/agent.log" 2>&1 &
 PIDS+=($!)
 wait_for 60 "the agent to pair and register" curl -fsS "http://127.0.0.1:$HEALTH_PORT/health/agent"
 curl -fsS "http://127.0.0.1:$HEALTH_PORT/health/agent" | jq '{phase, gatewayId}'

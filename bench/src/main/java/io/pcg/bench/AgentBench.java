@@ -39,7 +39,8 @@ public final class AgentBench {
 
     /** The JVM flags the appliance's pcg-agent.service uses; keep in sync with docs/agent.md. */
     static final List<String> AGENT_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx128m",
-            "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
+            "-Xms32m", "-Xmn8m", "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
+            "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
     private static final int COMMANDS_IN_FLIGHT = 1000;
     private static final int PAIRINGS = 20;
     private static final HttpClient HTTP = HttpClient.newHttpClient();

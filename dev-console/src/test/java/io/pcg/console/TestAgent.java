@@ -151,6 +151,11 @@ public final class TestAgent {
         /** A command of type "test.fail" fails; any other succeeds with {@code {"handled": "<type>"}}. */
         public void answer(Command command) {
             ack(command.getId());
+            answerWithoutAck(command);
+        }
+
+        /** Like {@link #answer} but with the result alone, as the agent does for commands it answers at once. */
+        public void answerWithoutAck(Command command) {
             CommandResult.Builder result = CommandResult.newBuilder().setCommandId(command.getId());
             if (command.getType().equals("test.fail")) {
                 result.setStatus(CommandStatus.COMMAND_STATUS_FAILED).setError(CommandError.newBuilder()

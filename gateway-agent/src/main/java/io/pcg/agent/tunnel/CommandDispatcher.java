@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Runs console commands on the {@link CommandHandler} registered for their type, on a bounded pool (never on the
- * gRPC event thread), at most once per command id. A repeated id, e.g. resent after a reconnect, gets its ack again
- * and, once known, the result already produced. Results go to the control stream that is current when they are ready,
+ * Runs console commands on the {@link CommandHandler} registered for their type, at most once per command id: blocking
+ * handlers on a bounded pool (never on the gRPC thread), non-blocking ones inline. A repeated id, e.g. resent after a
+ * reconnect, gets the result already produced, or its ack again while the command still runs. Results go to the control stream that is current when they are ready,
  * so a command that outlives a reconnect still reports back.
  */
 public final class CommandDispatcher implements AutoCloseable {
@@ -78,7 +78,9 @@ public final class CommandDispatcher implements AutoCloseable {
     }
 
     /**
-     * Accepts a command: acks it and runs it, or answers from memory when the id was seen before.
+     * Accepts a command: runs it, or answers from memory when the id was seen before. A command whose result is
+     * ready at once (a repeat, an unknown type, a non-blocking handler) gets only its result, which implies the ack;
+     * one that goes to the pool is acked first.
      *
      * @param done called once the command no longer occupies the agent (for inbound flow control)
      */
@@ -91,18 +93,24 @@ public final class CommandDispatcher implements AutoCloseable {
                 results.put(id, CommandResult.getDefaultInstance());
             }
         }
-        send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build());
         if (known != null) {
-            if (known != CommandResult.getDefaultInstance()) {
-                send(AgentMessage.newBuilder().setResult(known).build());
-            }
+            send(known == CommandResult.getDefaultInstance()
+                    ? AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build()
+                    : AgentMessage.newBuilder().setResult(known).build());
             done.run();
             return;
         }
+        CommandHandler handler = handlers.get(command.getType());
+        if (handler == null || !handler.blocking()) {
+            complete(run(command, handler));
+            done.run();
+            return;
+        }
+        send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build());
         try {
             executor.execute(() -> {
                 try {
-                    complete(run(command));
+                    complete(run(command, handler));
                 } finally {
                     done.run();
                 }
@@ -114,9 +122,8 @@ public final class CommandDispatcher implements AutoCloseable {
         }
     }
 
-    private CommandResult run(Command command) {
+    private CommandResult run(Command command, CommandHandler handler) {
         String id = command.getId();
-        CommandHandler handler = handlers.get(command.getType());
         if (handler == null) {
             LOG.warn("command {} has unknown type '{}'; known types: {}", id, command.getType(), handlers.keySet());
             return failed(id, "UNKNOWN_COMMAND_TYPE", "this agent has no handler for command type '" + command.getType()

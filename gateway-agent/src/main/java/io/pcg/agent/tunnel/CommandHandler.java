@@ -17,4 +17,14 @@ public interface CommandHandler {
      * @throws CommandFailedException for failures the operator can act on (code, message, hint reach the console)
      */
     String handle(AgentCommand command) throws CommandFailedException;
+
+    /**
+     * Whether {@link #handle} may wait (on vCenter, Kubernetes, disk, locks). Blocking handlers run on the
+     * dispatcher's pool; a handler that only computes in memory and returns within microseconds may answer
+     * {@code false} to run on the thread that received the command, saving two thread hand-offs and the separate ack.
+     * Never answer {@code false} for anything that does I/O: it would stall the control stream for every command.
+     */
+    default boolean blocking() {
+        return true;
+    }
 }

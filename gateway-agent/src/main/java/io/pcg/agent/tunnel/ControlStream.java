@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -27,12 +28,17 @@ import java.util.function.Consumer;
  * One Gateway.Connect stream: Register first, then heartbeats, acks and results up, commands down.
  * Outbound messages from any thread go through a queue drained only while gRPC reports the stream ready, so a slow
  * console pushes back instead of filling memory. Inbound, the agent grants the console a window of commands and
- * grants one more each time a command finishes.
+ * hands slots back as commands finish (see {@link #GRANT_BATCH}).
  */
 final class ControlStream implements ClientResponseObserver<AgentMessage, ConsoleMessage>, Consumer<AgentMessage> {
 
     /** Commands the console may have outstanding on this stream before it must wait. */
     static final int COMMAND_WINDOW = 1024;
+    /**
+     * Finished commands whose window slots are handed back together: each grant is a task on the transport thread,
+     * and returning slots one by one costs about as much as the command itself for cheap ones.
+     */
+    static final int GRANT_BATCH = 64;
 
     /** What the owner of the stream hears about it. Called on gRPC threads. */
     interface Listener {
@@ -54,6 +60,8 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     private final Object sendLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong heartbeatSequence = new AtomicLong();
+    private final AtomicInteger unfinishedCommands = new AtomicInteger();
+    private final AtomicInteger ungrantedSlots = new AtomicInteger();
     private volatile ClientCallStreamObserver<AgentMessage> requests;
     private volatile ScheduledFuture<?> heartbeats;
 
@@ -83,8 +91,26 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     public void onNext(ConsoleMessage message) {
         switch (message.getBodyCase()) {
             case REGISTERED -> onRegistered(message.getRegistered());
-            case COMMAND -> dispatcher.dispatch(message.getCommand(), () -> requests.request(1));
+            case COMMAND -> {
+                unfinishedCommands.incrementAndGet();
+                dispatcher.dispatch(message.getCommand(), this::commandFinished);
+            }
             default -> requests.request(1);
+        }
+    }
+
+    /**
+     * Hands the finished command's slot back, in batches; the last unfinished command flushes the rest, so a slot
+     * is held back only while some other command is still running and will flush it when it ends.
+     */
+    private void commandFinished() {
+        int ungranted = ungrantedSlots.incrementAndGet();
+        boolean idle = unfinishedCommands.decrementAndGet() == 0;
+        if (ungranted >= GRANT_BATCH || idle) {
+            int grant = ungrantedSlots.getAndSet(0);
+            if (grant > 0) {
+                requests.request(grant);
+            }
         }
     }
 

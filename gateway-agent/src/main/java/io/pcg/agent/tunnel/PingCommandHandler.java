@@ -17,4 +17,9 @@ public final class PingCommandHandler implements CommandHandler {
     public String handle(AgentCommand command) {
         return command.payloadJson();
     }
+
+    @Override
+    public boolean blocking() {
+        return false;
+    }
 }

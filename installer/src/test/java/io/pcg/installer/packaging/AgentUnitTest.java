@@ -20,7 +20,8 @@ class AgentUnitTest {
 
         assertThat(unit.execStart()).startsWith("/usr/bin/java").endsWith("-jar", AgentUnit.INSTALLED_JAR);
         assertThat(unit.execStart()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx128m",
-                "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m", "-Xshare:auto",
+                "-Xms32m", "-Xmn8m", "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
+                "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m", "-Xshare:auto",
                 "-XX:SharedArchiveFile=" + ARCHIVE);
         assertThat(unit.environment()).containsEntry("MICRONAUT_CONFIG_FILES", "/etc/pcg/agent.yml");
     }
