@@ -4,12 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
-mkdir -p target
 # One reactor build: the agent's shaded jar (started as a process by AgentBench), the test-jar fakes and the
-# classpath of the bench module, without installing anything into the local Maven repository.
-mvn -B -q -ntp -pl bench -am package -DskipTests dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/target/bench.classpath" -Dmdep.includeScope=runtime >&2
-CP="bench/target/classes:$(cat target/bench.classpath)"
+# classpath of the bench module (bench/target/runtime.classpath), without installing anything into ~/.m2.
+mvn -B -q -ntp -pl bench -am package -DskipTests >&2
+CP="bench/target/classes:$(cat bench/target/runtime.classpath)"
 pattern=${1:-}
 find bench/src/main/java -name '*Bench.java' | sort | while read -r src; do
   cls=${src#bench/src/main/java/}; cls=${cls%.java}; cls=${cls//\//.}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds everything, starts the dev-console and the gateway agent, creates a gateway with a PIN, lets the agent pair
-# and register, sends it an agent.ping command and prints the registered gateway. Cleans up on exit.
+# Builds everything and runs the gateway's main job on embedded defaults: the dev-console creates a gateway with a
+# PIN, the agent pairs and registers, a vCenter (vcsim) is validated through the control stream, an IP pool is
+# created and node address claims on the simulated management cluster are answered by the agent; then it prints the
+# registered gateway. Cleans up on exit.
 # Usage: scripts/demo.sh            (KEEP=1 leaves the temp folder with logs and state behind)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +55,13 @@ GATEWAY_ID=$(jq -r .id <<<"$CREATED")
 PIN=$(jq -r .pin <<<"$CREATED")
 echo "gateway $GATEWAY_ID created; PIN issued (not shown: it is a secret)"
 
+step "Starting the simulated management cluster (mock Kubernetes API with the CAPI/CAPV/IPAM CRDs)"
+java -cp "bench/target/classes:$(cat bench/target/runtime.classpath)" -Dpcg.shared.dir="$PCG_SHARED_DIR" \
+  io.pcg.bench.SimulatedManagementCluster "$WORK/management.kubeconfig" >"$WORK/management.log" 2>&1 &
+PIDS+=($!)
+wait_for 60 "the management cluster API" test -s "$WORK/management.kubeconfig"
+KUBE_API=$(awk '/server:/ {print $2}' "$WORK/management.kubeconfig"); KUBE_API=${KUBE_API%/}
+
 step "Starting the agent (health on 127.0.0.1:$HEALTH_PORT)"
 # What the installer writes to /etc/pcg/agent.yml on the appliance, mode 0600 because it holds the PIN.
 umask 077
@@ -67,6 +76,8 @@ pcg:
     pairing-code: $PIN
     state-dir: $WORK/agent-state
     console-ca-file: $WORK/console/ca.pem
+    kube:
+      kubeconfig: $WORK/management.kubeconfig
 YAML
 umask 022
 MICRONAUT_CONFIG_FILES="$WORK/agent.yml" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmx128m -Xms32m -Xmn8m \
@@ -107,6 +118,25 @@ send_command vsphere.inventory <<<"$VC" | jq -r '.result.inventory.datacenters[]
 jq '. + {placement: {datacenter: "DC0", cluster: "DC0_C0", datastore: "LocalDS_0", network: "VM Network"}}' <<<"$VC" \
   | send_command vsphere.validate | jq -r '"validation: \(.result.status)", (.result.checks[] | "  \(.status)\t\(.id)\t\(.message)")'
 echo "(vcsim models no NTP configuration on its hosts, so the ntp check fails here as it would on a real vCenter without NTP)"
+
+step "Static IPs: an IP pool created from the console, node address claims answered by the agent"
+jq -n '{name: "gateway-pool", networkType: "range", start: "10.10.183.10", end: "10.10.183.20", prefix: 24,
+        gateway: "10.10.183.1", nameServers: ["10.10.183.2"], restrictToSingleCluster: true}' \
+  | send_command ipam.pool.create | jq -r '"pool \(.result.pool.name // .result.name): \(.status)"'
+# What CAPV does for each node NIC with addressesFromPools: one IPAddressClaim per node.
+CLAIMS="$KUBE_API/apis/ipam.cluster.x-k8s.io/v1beta2/namespaces/pcg-system/ipaddressclaims"
+for node in cp-0 cp-1 cp-2; do
+  jq -n --arg name "pcg-demo-$node" '{apiVersion: "ipam.cluster.x-k8s.io/v1beta2", kind: "IPAddressClaim",
+      metadata: {name: $name, namespace: "pcg-system"},
+      spec: {clusterName: "pcg-demo", poolRef: {apiGroup: "ipam.cluster.x-k8s.io", kind: "InClusterIPPool", name: "gateway-pool"}}}' \
+    | curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @- "$CLAIMS" >/dev/null
+done
+claims_answered() { [[ $(curl -fsS "$CLAIMS" | jq '[.items[] | select(.status.addressRef.name != null)] | length') == 3 ]]; }
+wait_for 30 "the agent to answer the three claims" claims_answered
+curl -fsS "$KUBE_API/apis/ipam.cluster.x-k8s.io/v1beta2/namespaces/pcg-system/ipaddresses" \
+  | jq -r '.items[] | "  \(.spec.claimRef.name) -> \(.spec.address)/\(.spec.prefix) via \(.spec.gateway)"'
+jq -n '{}' | send_command ipam.pool.list | jq -r '.result.pools[] |
+  "pool \(.pool.name): \(.used) of \(.total) used, \(.free) free, reserved for \(.reservedFor // "nobody")"'
 
 step "Registered gateway"
 curl -fsS "$API/gateways/$GATEWAY_ID" | jq -r '"name: \(.name)\nstate: \(.state)\nIP: \(.ipAddresses | join(", "))\nhostname: \(.hostname)\nagent version: \(.version)"'
