@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Allocation throughput of the IPAM provider against the mock API: 32 claimers drain a /20 subnet pool, each
  * creating a claim and waiting (watch, no polling) until it is answered. Latency is claim creation to Ready.
- * Prints {@code ipam_allocs_per_s}, {@code ipam_alloc_p99_ms} and {@code ipam_duplicates} (must be 0).
+ * Prints {@code ipam_allocs_per_s}, {@code ipam_alloc_p99_ms} and {@code ipam_duplicates} (must be 0), plus
+ * {@code ipam_alloc_cpu_ms}: CPU time of the whole process (allocator, mock API server, claimers) per allocation.
+ * On a shared machine the wall-clock figures swing with other load; CPU per allocation much less so.
  */
 public final class IpamBench {
 
@@ -86,12 +88,13 @@ public final class IpamBench {
             System.out.printf("ipam_claims: %d count%n", claims);
             System.out.printf("ipam_allocs_per_s: %.1f allocs/s%n", claims / (measured.elapsedNanos() / 1e9));
             System.out.printf("ipam_alloc_p99_ms: %.1f ms%n", p99Millis);
+            System.out.printf("ipam_alloc_cpu_ms: %.2f ms%n", measured.cpuNanos() / 1e6 / claims);
             System.out.printf("ipam_duplicates: %d count%n", duplicates);
         }
         System.exit(0);
     }
 
-    private record Drain(long[] latenciesNanos, long elapsedNanos) {
+    private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos) {
     }
 
     /** CLAIMERS threads claim from {@code pool} until every address is out; latency is claim creation to answer. */
@@ -101,6 +104,7 @@ public final class IpamBench {
         long[] latenciesNanos = new long[claims];
         ExecutorService claimers = Executors.newFixedThreadPool(CLAIMERS);
         List<Future<?>> running = new ArrayList<>();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int t = 0; t < CLAIMERS; t++) {
             running.add(claimers.submit(() -> {
@@ -119,8 +123,14 @@ public final class IpamBench {
             claimer.get();
         }
         long elapsed = System.nanoTime() - start;
+        long cpu = processCpuNanos() - cpuStart;
         claimers.shutdown();
-        return new Drain(latenciesNanos, elapsed);
+        return new Drain(latenciesNanos, elapsed, cpu);
+    }
+
+    /** CPU time of the whole process (allocator, mock API server and claimers share it). */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static void observe(GenericKubernetesResource claim, Map<String, CompletableFuture<String>> answers) {
