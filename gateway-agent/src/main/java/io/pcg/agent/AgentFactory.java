@@ -1,12 +1,14 @@
 package io.pcg.agent;
 
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.health.AgentStatus;
+import io.pcg.agent.health.StatusBanner;
 import io.pcg.agent.tunnel.CommandDispatcher;
 import io.pcg.agent.tunnel.CommandHandler;
 import io.pcg.agent.tunnel.GatewayLink;
@@ -39,6 +41,16 @@ public class AgentFactory {
     @Bean(preDestroy = "close")
     GatewayLink gatewayLink(AgentConfig config, CommandDispatcher dispatcher, AgentStatus status) {
         return new GatewayLink(config, System.getenv(), AgentVersion.current(), dispatcher, status, Clock.systemUTC());
+    }
+
+    /** Only on the appliance, where the installer names the banner file; never in development or tests by default. */
+    @Context
+    @Requires(property = "pcg.agent.status-banner-file")
+    @Bean(preDestroy = "close")
+    StatusBanner statusBanner(AgentConfig config, AgentStatus status) {
+        StatusBanner banner = new StatusBanner(status, config.statusBannerFile());
+        banner.start();
+        return banner;
     }
 
     /** After the health endpoint is up: pairing then never competes with the HTTP server's start for the CPU. */

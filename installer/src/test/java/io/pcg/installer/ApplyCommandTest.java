@@ -61,7 +61,8 @@ class ApplyCommandTest {
         Map<String, Object> agent = (Map<String, Object>) ((Map<String, Object>) yaml.get("pcg")).get("agent");
         assertThat(agent).containsOnly(entry("name", "vcenter-dc1"), entry("console-endpoint", "https://console.example.com"),
                 entry("pairing-code", OvfEnvFixture.PIN), entry("pod-cidr", "192.168.0.0/16"),
-                entry("service-cidr", "10.96.0.0/12"), entry("state-dir", "/var/lib/pcg"));
+                entry("service-cidr", "10.96.0.0/12"), entry("state-dir", "/var/lib/pcg"),
+                entry("status-banner-file", "/etc/issue.d/pcg-agent.issue"));
         assertThat(mode(root.resolve("etc/pcg/agent.yml"))).isEqualTo("rw-------");
 
         assertThat(files.get("/home/ubuntu/.ssh/authorized_keys")).isEqualTo(OvfEnvFixture.ED25519 + "\n");
@@ -91,7 +92,7 @@ class ApplyCommandTest {
         }
 
         assertThat(files.get("/etc/issue")).contains("Gateway name : vcenter-dc1", "IP address   : 10.10.0.7",
-                "Console      : https://console.example.com", "Pairing      : in progress",
+                "Console      : https://console.example.com", "Pairing      : the agent registers with the console using the pairing code (state below)",
                 "Proxy        : http://pcguser:<redacted>@proxy.example.com:3128", OvfEnvFixture.ED25519_FINGERPRINT);
         assertThat(mode(root.resolve("etc/issue"))).isEqualTo("rw-r--r--");
 

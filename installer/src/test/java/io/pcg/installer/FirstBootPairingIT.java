@@ -1,5 +1,6 @@
 package io.pcg.installer;
 
+import io.pcg.installer.apply.IssueBanner;
 import io.pcg.agent.testing.DevConsoleFixture;
 import io.pcg.agent.testing.LogCapture;
 import io.pcg.console.gateway.GatewayRecord;
@@ -65,6 +66,8 @@ class FirstBootPairingIT {
                 assertThat(registered.pinUsed()).isTrue();
                 assertThat(Files.readString(stateDir.resolve("identity/gateway-id")).strip()).isEqualTo(issued.gateway().id());
                 assertThat(InstallerRun.mode(stateDir.resolve("identity/key.pem"))).isEqualTo("rw-------");
+                Path banner = root.resolve(IssueBanner.AGENT_STATUS_PATH.substring(1));
+                awaitBanner(banner, "paired and online as " + issued.gateway().id(), agent, agentLog);
             } finally {
                 agent.destroy();
                 if (!agent.waitFor(30, TimeUnit.SECONDS)) {
@@ -95,6 +98,7 @@ class FirstBootPairingIT {
         environment.putAll(unit.environmentUnder(root));
         environment.put("PCG_AGENT_CONSOLE_CA_FILE", consoleCa.toString());
         environment.put("PCG_AGENT_STATE_DIR", stateDir.toString());
+        environment.put("PCG_AGENT_STATUS_BANNER_FILE", root + IssueBanner.AGENT_STATUS_PATH);
         environment.put("MICRONAUT_SERVER_PORT", Integer.toString(freePort()));
         environment.put("PCG_LOG_LEVEL", "DEBUG");
         assertThat(environment.get("MICRONAUT_CONFIG_FILES")).isEqualTo(root.resolve("etc/pcg/agent.yml").toString());
@@ -109,6 +113,22 @@ class FirstBootPairingIT {
                     + " mvn -pl installer -am verify");
         }
         return jar;
+    }
+
+    /** The agent refreshes its banner every few seconds; the VM console must end up showing the paired state. */
+    private static void awaitBanner(Path banner, String expected, Process agent, Path agentLog) throws Exception {
+        long deadline = System.nanoTime() + ONLINE_WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(banner) && Files.readString(banner).contains(expected)) {
+                return;
+            }
+            if (!agent.isAlive()) {
+                throw new AssertionError("agent exited with " + agent.exitValue() + ":\n" + Files.readString(agentLog));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the console banner " + banner + " never said '" + expected + "'; it says: "
+                + (Files.isRegularFile(banner) ? Files.readString(banner) : "(no file)"));
     }
 
     private static GatewayRecord awaitOnline(DevConsoleFixture console, String gatewayId, Process agent, Path agentLog)

@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param serviceCidr       service network of those clusters (OVF "Service cluster IP range")
  * @param consoleCaFile     extra PEM CA bundle to trust for the console before pairing (the dev-console's own CA);
  *                          absent means the JDK's trust store, as for the public SaaS console
+ * @param statusBannerFile  file the agent keeps its pairing/connection state in for the VM console's login banner
+ *                          (the installer sets {@code /etc/issue.d/pcg-agent.issue}); absent means no banner
  */
 @ConfigurationProperties("pcg.agent")
 public record AgentConfig(
@@ -37,7 +39,8 @@ public record AgentConfig(
         @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
         @Bindable(defaultValue = DEFAULT_POD_CIDR) String podCidr,
         @Bindable(defaultValue = DEFAULT_SERVICE_CIDR) String serviceCidr,
-        @Nullable Path consoleCaFile) {
+        @Nullable Path consoleCaFile,
+        @Nullable Path statusBannerFile) {
 
     public static final String DEFAULT_CONSOLE_ENDPOINT = "https://console.spectrocloud.com";
     public static final String DEFAULT_STATE_DIR = "/var/lib/pcg";
@@ -51,6 +54,6 @@ public record AgentConfig(
                 + ", pairingCode=" + (pairingCode == null || pairingCode.isEmpty() ? "" : "<redacted>")
                 + ", stateDir=" + stateDir + ", heartbeatInterval=" + heartbeatInterval
                 + ", connectTimeout=" + connectTimeout + ", reconnectMaxDelay=" + reconnectMaxDelay
-                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile + "]";
+                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile + ", statusBannerFile=" + statusBannerFile + "]";
     }
 }

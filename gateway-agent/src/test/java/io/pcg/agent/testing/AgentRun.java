@@ -31,7 +31,7 @@ public final class AgentRun implements AutoCloseable {
 
     public static AgentConfig config(String name, String endpoint, String pin, Path stateDir, Path consoleCaFile) {
         return new AgentConfig(name, endpoint, pin, stateDir, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(2),
-                AgentConfig.DEFAULT_POD_CIDR, AgentConfig.DEFAULT_SERVICE_CIDR, consoleCaFile);
+                AgentConfig.DEFAULT_POD_CIDR, AgentConfig.DEFAULT_SERVICE_CIDR, consoleCaFile, null);
     }
 
     public static AgentRun start(AgentConfig config, Map<String, String> environment) {

@@ -28,6 +28,7 @@ public final class AgentConfigFile {
         agent.put("pod-cidr", settings.podCidr().toString());
         agent.put("service-cidr", settings.serviceCidr().toString());
         agent.put("state-dir", AgentConfig.DEFAULT_STATE_DIR);
+        agent.put("status-banner-file", IssueBanner.AGENT_STATUS_PATH);
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndent(2);

@@ -12,6 +12,8 @@ import java.util.Optional;
 public final class IssueBanner {
 
     public static final String PATH = "/etc/issue";
+    /** agetty appends /etc/issue.d/*.issue to the banner; the agent keeps its live pairing state there. */
+    public static final String AGENT_STATUS_PATH = "/etc/issue.d/pcg-agent.issue";
     /** The seed's advice: vApp properties are read once, at first boot. */
     public static final String REDEPLOY_ADVICE = "Power down and delete this VM, then deploy the OVA again with the correct values.";
     static final String LOG = "/var/log/cloud-init-output.log";
@@ -27,7 +29,7 @@ public final class IssueBanner {
         text.append("  Gateway name : ").append(escape(settings.name())).append('\n');
         text.append("  IP address   : ").append(address(settings.primaryAddress())).append('\n');
         text.append("  Console      : ").append(escape(settings.consoleEndpoint().toString())).append('\n');
-        text.append("  Pairing      : in progress - the agent registers with the console using the pairing code;\n");
+        text.append("  Pairing      : the agent registers with the console using the pairing code (state below);\n");
         text.append("                 the gateway appears in the tenant portal within 10 minutes.\n");
         text.append("  Proxy        : ").append(settings.usesProxy() ? escape(settings.httpsProxy().orElseThrow().toString()) : "none (direct)").append('\n');
         settings.sshPublicKey().ifPresent(key -> text.append("  SSH          : ubuntu@").append(address(settings.primaryAddress()))

@@ -1,0 +1,89 @@
+package io.pcg.agent.health;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the agent's state in a file that agetty shows in the VM console's login banner ({@code /etc/issue.d/}), so an
+ * operator looking at the vSphere web console sees whether the gateway paired and, if not, why and what to do.
+ * The installer's {@code /etc/issue} holds the static facts (name, IP, console); this file holds what changes.
+ * Text comes from {@link AgentStatus}, which never holds a secret.
+ */
+public final class StatusBanner implements AutoCloseable {
+
+    static final long REFRESH_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(StatusBanner.class);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final AgentStatus status;
+    private final Path file;
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "status-banner");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private String written = "";
+
+    public StatusBanner(AgentStatus status, Path file) {
+        this.status = status;
+        this.file = file;
+    }
+
+    public void start() {
+        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Rewrites the file when the text changed; a failure is logged and tried again at the next refresh. */
+    void refresh() {
+        String text = render(status.snapshot());
+        if (text.equals(written)) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            Files.writeString(temp, text);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            written = text;
+        } catch (IOException e) {
+            LOG.warn("cannot update the console banner {}: {}", file, e.toString());
+        }
+    }
+
+    static String render(AgentStatus.Snapshot state) {
+        String since = state.since() == null ? "" : " since " + TIME.format(state.since());
+        String line = switch (state.phase()) {
+            case STARTING -> "starting";
+            case PAIRING -> "pairing with the console using the pairing code" + since;
+            case CONNECTING -> "connecting to the console" + since;
+            case CONNECTED -> "paired and online as " + state.gatewayId() + since;
+            case RETRYING -> "not connected, retrying: " + state.problem() + " - " + state.message();
+            case NEEDS_OPERATOR -> "STOPPED: " + state.problem() + " - " + state.message();
+        };
+        StringBuilder text = new StringBuilder("  Gateway agent: ").append(escape(line)).append('\n');
+        if (!state.hint().isEmpty() && state.phase() != AgentStatus.Phase.CONNECTED) {
+            text.append("  What to do   : ").append(escape(state.hint())).append('\n');
+        }
+        return text.append('\n').toString();
+    }
+
+    /** agetty treats a backslash as the start of an escape sequence. */
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\");
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+    }
+}

@@ -1,0 +1,64 @@
+package io.pcg.agent.health;
+
+import io.micronaut.context.ApplicationContext;
+import io.pcg.agent.GatewayAgentApplication;
+import io.pcg.agent.transport.ConnectionProblem;
+import io.pcg.agent.transport.Problem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusBannerTest {
+
+    private final AgentStatus status = new AgentStatus("https://console.example.com",
+            Clock.fixed(Instant.parse("2026-11-21T10:15:00Z"), ZoneOffset.UTC));
+
+    @Test
+    void showsTheStateAndTheFixWhileNotConnected(@TempDir Path temp) throws Exception {
+        Path file = temp.resolve("issue.d/pcg-agent.issue");
+        StatusBanner banner = new StatusBanner(status, file);
+        status.phase(AgentStatus.Phase.PAIRING);
+        banner.refresh();
+        assertThat(Files.readString(file)).contains("pairing with the console using the pairing code since 2026-11-21 10:15 UTC");
+
+        status.failed(problem(ConnectionProblem.DNS_FAILURE, "cannot resolve console.example.com"));
+        banner.refresh();
+        assertThat(Files.readString(file))
+                .contains("not connected, retrying: DNS_FAILURE - a host name could not be resolved: cannot resolve console.example.com")
+                .contains("What to do   : " + ConnectionProblem.DNS_FAILURE.hint());
+
+        status.connected("gw-1234");
+        banner.refresh();
+        assertThat(Files.readString(file)).contains("paired and online as gw-1234").doesNotContain("What to do");
+    }
+
+    @Test
+    void escapesBackslashesThatAgettyWouldReadAsEscapes() {
+        status.failed(problem(ConnectionProblem.TLS_FAILED, "odd \\4 text"));
+        assertThat(StatusBanner.render(status.snapshot())).contains("odd \\\\4 text");
+    }
+
+    @Test
+    void isWrittenOnlyWhenTheInstallerNamesTheFile(@TempDir Path temp) {
+        Path file = temp.resolve("pcg-agent.issue");
+        try (ApplicationContext agent = ApplicationContext.builder().environments(GatewayAgentApplication.ENVIRONMENT)
+                .properties(Map.of("pcg.agent.status-banner-file", file.toString())).start()) {
+            assertThat(agent.findBean(StatusBanner.class)).isPresent();
+        }
+        try (ApplicationContext agent = ApplicationContext.builder().environments(GatewayAgentApplication.ENVIRONMENT).start()) {
+            assertThat(agent.findBean(StatusBanner.class)).isEmpty();
+        }
+    }
+
+    private static Problem problem(ConnectionProblem kind, String message) {
+        return new Problem(kind, message);
+    }
+}
