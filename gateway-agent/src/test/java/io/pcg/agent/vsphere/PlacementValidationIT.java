@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,8 +44,8 @@ class PlacementValidationIT {
         vcsim.govc("tags.create", "-c", "k8s-zone", "az1");
         vcsim.govc("tags.attach", "region1", "/DC0");
         vcsim.govc("tags.attach", "az1", "/DC0/host/DC0_C0");
-        pin = CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(5)).thumbprints().sha256();
-        client = VsphereConnector.connect(vcsim.login(pin), VsphereConfig.defaults());
+        pin = vcsim.thumbprints().sha256();
+        client = vcsim.connectPinned();
     }
 
     @AfterAll

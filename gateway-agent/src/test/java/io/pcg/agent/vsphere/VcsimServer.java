@@ -101,6 +101,16 @@ public final class VcsimServer implements AutoCloseable {
         return VsphereLogin.of(server(), USERNAME, Secret.of(PASSWORD), thumbprint);
     }
 
+    /** The thumbprints of the certificate this vcsim presents, as an admin would confirm them. */
+    public Thumbprints thumbprints() throws VsphereException {
+        return CertificateProbe.fetch("127.0.0.1", port, Duration.ofSeconds(10)).thumbprints();
+    }
+
+    /** A session pinned to this vcsim's SHA-256 thumbprint, with the default settings. */
+    public VsphereClient connectPinned() throws VsphereException {
+        return VsphereConnector.connect(login(thumbprints().sha256()), VsphereConfig.defaults());
+    }
+
     /** Runs govc against this vcsim and returns its standard output; fails on a non-zero exit. */
     public String govc(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -28,7 +27,7 @@ class VsphereConnectionIT {
     static void start() throws Exception {
         logs = LogCapture.capture();
         vcsim = VcsimServer.start();
-        thumbprints = CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(5)).thumbprints();
+        thumbprints = vcsim.thumbprints();
     }
 
     @AfterAll

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,8 +26,8 @@ class VsphereInventoryIT {
     @BeforeAll
     static void start() throws Exception {
         vcsim = VcsimServer.start("-dc", "1", "-cluster", "2", "-host", "2", "-vm", "3", "-pool", "1", "-folder", "1");
-        pin = CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(5)).thumbprints().sha256();
-        client = VsphereConnector.connect(vcsim.login(pin), VsphereConfig.defaults());
+        pin = vcsim.thumbprints().sha256();
+        client = vcsim.connectPinned();
     }
 
     @AfterAll
