@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the build, the tests and the demo need on a fresh Debian machine, then exports VCSIM_BIN.
+# Installs what the build, the tests and the demo need on a fresh Debian machine, then exports VCSIM_BIN and
+# KUBE_APISERVER_BIN.
 # Sourced by scripts/test.sh, scripts/demo.sh and scripts/bench.sh. Idempotent and quiet when all is there.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED_DIR=${PCG_SHARED_DIR:-$ROOT/../shared}
@@ -32,5 +33,19 @@ pcg_build_vcsim() {
   export VCSIM_BIN
 }
 
+# A current kube-apiserver + etcd built from Go modules (scripts/lib/build-kube-apiserver.sh); where that cannot be
+# built, the verified fallback: kube-apiserver 1.20.2 from Debian's source (shared/tools), with its known limits.
+pcg_build_kube_apiserver() {
+  local log="${TMPDIR:-/tmp}/pcg-build-kube-apiserver.log"
+  if KUBE_APISERVER_BIN=$(bash "$ROOT/scripts/lib/build-kube-apiserver.sh" 2>"$log" | tail -n 1) && [[ -n $KUBE_APISERVER_BIN ]]; then
+    export KUBE_APISERVER_BIN
+    return 0
+  fi
+  echo "warning: building kube-apiserver from Go modules failed (see $log); using the 1.20.2 fallback" >&2
+  KUBE_APISERVER_BIN=$(bash "$SHARED_DIR/tools/build-kube-apiserver.sh" | tail -n 1)
+  export KUBE_APISERVER_BIN
+}
+
 pcg_install_packages
 pcg_build_vcsim
+pcg_build_kube_apiserver
