@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
-# One reactor build: the agent's shaded jar (started as a process by AgentBench), the test-jar fakes and the
+# One reactor build: the agent's shaded jar (started as a process by AgentBench), the test kit and the
 # classpath of the bench module (bench/target/runtime.classpath), without installing anything into ~/.m2.
 mvn -B -q -ntp -pl bench -am package -DskipTests >&2
 CP="bench/target/classes:$(cat bench/target/runtime.classpath)"
@@ -12,5 +12,5 @@ pattern=${1:-}
 find bench/src/main/java -name '*Bench.java' | sort | while read -r src; do
   cls=${src#bench/src/main/java/}; cls=${cls%.java}; cls=${cls//\//.}
   [[ -n "$pattern" && "$cls" != *"$pattern"* ]] && continue
-  java -cp "$CP" -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" "$cls"
+  java -cp "$CP" -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" -Dpcg.kube.bin="$KUBE_APISERVER_BIN" "$cls"
 done

@@ -55,12 +55,17 @@ GATEWAY_ID=$(jq -r .id <<<"$CREATED")
 PIN=$(jq -r .pin <<<"$CREATED")
 echo "gateway $GATEWAY_ID created; PIN issued (not shown: it is a secret)"
 
-step "Starting the simulated management cluster (mock Kubernetes API with the CAPI/CAPV/IPAM CRDs)"
-java -cp "bench/target/classes:$(cat bench/target/runtime.classpath)" -Dpcg.shared.dir="$PCG_SHARED_DIR" \
-  io.pcg.bench.SimulatedManagementCluster "$WORK/management.kubeconfig" >"$WORK/management.log" 2>&1 &
+step "Starting the simulated management cluster (a real kube-apiserver + etcd with the CAPI/CAPV/IPAM CRDs)"
+java -cp "bench/target/classes:$(cat bench/target/runtime.classpath)" -Dpcg.kube.bin="$KUBE_APISERVER_BIN" \
+  io.pcg.bench.SimulatedManagementCluster "$WORK/management.kubeconfig" pcg-system >"$WORK/management.log" 2>&1 &
 PIDS+=($!)
-wait_for 60 "the management cluster API" test -s "$WORK/management.kubeconfig"
+wait_for 120 "the management cluster API" test -s "$WORK/management.kubeconfig"
 KUBE_API=$(awk '/server:/ {print $2}' "$WORK/management.kubeconfig"); KUBE_API=${KUBE_API%/}
+awk '/certificate-authority-data:/ {print $2}' "$WORK/management.kubeconfig" | base64 -d >"$WORK/management-ca.pem"
+# kube_curl <curl args...>: the management cluster's API as its admin; the token goes through a header file, never argv.
+printf 'Authorization: Bearer %s\n' "$(awk '/token:/ {print $2}' "$WORK/management.kubeconfig")" >"$WORK/management.auth"
+chmod 600 "$WORK/management.auth"
+kube_curl() { curl -fsS --cacert "$WORK/management-ca.pem" -H "@$WORK/management.auth" "$@"; }
 
 step "Starting the agent (health on 127.0.0.1:$HEALTH_PORT)"
 # What the installer writes to /etc/pcg/agent.yml on the appliance, mode 0600 because it holds the PIN.
@@ -129,11 +134,11 @@ for node in cp-0 cp-1 cp-2; do
   jq -n --arg name "pcg-demo-$node" '{apiVersion: "ipam.cluster.x-k8s.io/v1beta2", kind: "IPAddressClaim",
       metadata: {name: $name, namespace: "pcg-system"},
       spec: {clusterName: "pcg-demo", poolRef: {apiGroup: "ipam.cluster.x-k8s.io", kind: "InClusterIPPool", name: "gateway-pool"}}}' \
-    | curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @- "$CLAIMS" >/dev/null
+    | kube_curl -X POST -H 'Content-Type: application/json' --data-binary @- "$CLAIMS" >/dev/null
 done
-claims_answered() { [[ $(curl -fsS "$CLAIMS" | jq '[.items[] | select(.status.addressRef.name != null)] | length') == 3 ]]; }
+claims_answered() { [[ $(kube_curl "$CLAIMS" | jq '[.items[] | select(.status.addressRef.name != null)] | length') == 3 ]]; }
 wait_for 30 "the agent to answer the three claims" claims_answered
-curl -fsS "$KUBE_API/apis/ipam.cluster.x-k8s.io/v1beta2/namespaces/pcg-system/ipaddresses" \
+kube_curl "$KUBE_API/apis/ipam.cluster.x-k8s.io/v1beta2/namespaces/pcg-system/ipaddresses" \
   | jq -r '.items[] | "  \(.spec.claimRef.name) -> \(.spec.address)/\(.spec.prefix) via \(.spec.gateway)"'
 jq -n '{}' | send_command ipam.pool.list | jq -r '.result.pools[] |
   "pool \(.pool.name): \(.used) of \(.total) used, \(.free) free, reserved for \(.reservedFor // "nobody")"'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the build, the tests and the demo need on a fresh Debian machine, then exports VCSIM_BIN and
-# KUBE_APISERVER_BIN.
+# Installs what the build, the tests and the demo need on a fresh Debian machine, then exports VCSIM_BIN,
+# KUBE_APISERVER_BIN and CLUSTERCTL_BIN.
 # Sourced by scripts/test.sh, scripts/demo.sh and scripts/bench.sh. Idempotent and quiet when all is there.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHARED_DIR=${PCG_SHARED_DIR:-$ROOT/../shared}

@@ -1,12 +1,12 @@
 package io.pcg.bench;
 
 import io.grpc.ManagedChannel;
-import io.pcg.agent.config.ConsoleEndpoint;
-import io.pcg.agent.pairing.PairingClient;
-import io.pcg.agent.proxy.ProxySettings;
-import io.pcg.agent.secrets.Secret;
-import io.pcg.agent.transport.ConsoleChannels;
-import io.pcg.agent.tunnel.PingCommandHandler;
+import io.pcg.common.console.ConsoleEndpoint;
+import io.pcg.agent.identity.PairingClient;
+import io.pcg.common.proxy.ProxySettings;
+import io.pcg.common.secrets.Secret;
+import io.pcg.agent.link.ConsoleChannels;
+import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.console.EmbeddedConsole;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.proto.v1.CommandResult;

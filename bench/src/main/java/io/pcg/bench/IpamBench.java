@@ -1,12 +1,20 @@
 package io.pcg.bench;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pcg.agent.ipam.IpamApi;
 import io.pcg.agent.ipam.IpamConfig;
-import io.pcg.agent.ipam.IpamFixture;
+import io.pcg.agent.ipam.IpamController;
+import io.pcg.agent.ipam.PoolService;
 import io.pcg.agent.ipam.PoolSpec;
+import io.pcg.agent.kube.KubeConfig;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.testkit.capi.IpAddressClaims;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.kube.UpstreamCrds;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,15 +30,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Allocation throughput of the IPAM provider against the mock API: 32 claimers drain a /20 subnet pool, each
- * creating a claim and waiting (watch, no polling) until it is answered. Latency is claim creation to Ready.
- * Prints {@code ipam_allocs_per_s}, {@code ipam_alloc_p99_ms} and {@code ipam_duplicates} (must be 0), plus
- * {@code ipam_alloc_cpu_ms}: CPU time of the whole process (allocator, mock API server, claimers) per allocation.
- * On a shared machine the wall-clock figures swing with other load; CPU per allocation much less so.
+ * Allocation throughput of the IPAM provider against a real kube-apiserver + etcd, next to what that server does
+ * with plain creates, in the same run:
+ * <ul>
+ *   <li>{@code kube_raw_creates_per_s}: 16 clients creating IPAddressClaims that nobody answers, the server's
+ *       ceiling for the object kind the claimers create;</li>
+ *   <li>{@code ipam_allocs_per_s}, {@code ipam_alloc_p99_ms}, {@code ipam_duplicates} (must be 0): 32 claimers drain
+ *       a /20 subnet pool, each creating a claim and waiting (watch, no polling) until it is answered; latency is
+ *       claim creation to answer;</li>
+ *   <li>{@code ipam_vs_raw_ratio}: allocations per raw create. An allocation is at least two writes (the claim and
+ *       its IPAddress), so 0.5 is the ceiling;</li>
+ *   <li>{@code ipam_alloc_cpu_ms}: CPU time of this process (allocator and claimers; the API server is another
+ *       process) per allocation, which swings less than wall-clock figures on a shared machine.</li>
+ * </ul>
  */
 public final class IpamBench {
 
     private static final int CLAIMERS = 32;
+    private static final int RAW_CLIENTS = 16;
+    private static final int RAW_CREATES = 4000;
     private static final String POOL = "bench";
     private static final String WARMUP_POOL = "warmup";
 
@@ -38,68 +56,127 @@ public final class IpamBench {
     }
 
     public static void main(String[] args) throws Exception {
-        IpamConfig config = IpamConfig.defaults(IpamFixture.NAMESPACE);
-        try (IpamFixture ipam = new IpamFixture(config)) {
-            ipam.startController();
-            ipam.pools().create(new PoolSpec(POOL, "subnet", null, null, "10.20.0.0/20", null, "10.20.0.1",
-                    List.of(), false, List.of()));
-            Map<String, CompletableFuture<String>> answers = new ConcurrentHashMap<>();
-            SharedIndexInformer<GenericKubernetesResource> watch = ipam.api().newClient()
-                    .genericKubernetesResources(IpamApi.CLAIMS).inNamespace(IpamFixture.NAMESPACE)
-                    .inform(new ResourceEventHandler<>() {
-                        @Override
-                        public void onAdd(GenericKubernetesResource claim) {
-                            observe(claim, answers);
-                        }
+        try (KubeApiServer server = KubeApiServer.start()) {
+            UpstreamCrds.install(server.client());
+            double rawPerSecond = rawCreates(server);
 
-                        @Override
-                        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource claim) {
-                            observe(claim, answers);
-                        }
+            String namespace = "pcg-system";
+            createNamespace(server.client(), namespace);
+            IpamConfig config = IpamConfig.defaults(namespace);
+            try (ManagementCluster cluster = new ManagementCluster(KubeConfig.of(server.kubeconfig()));
+                 IpamController allocator = new IpamController(cluster, config)) {
+                allocator.start();
+                PoolService pools = new PoolService(cluster, config);
+                pools.create(new PoolSpec(POOL, "subnet", null, null, "10.20.0.0/20", null, "10.20.0.1",
+                        List.of(), false, List.of()));
+                Map<String, CompletableFuture<String>> answers = new ConcurrentHashMap<>();
+                KubernetesClient claimers = server.client();
+                SharedIndexInformer<GenericKubernetesResource> watch = claimers
+                        .genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace)
+                        .inform(new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(GenericKubernetesResource claim) {
+                                observe(claim, answers);
+                            }
 
-                        @Override
-                        public void onDelete(GenericKubernetesResource claim, boolean unknownFinalState) {
-                        }
-                    }, 0);
+                            @Override
+                            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource claim) {
+                                observe(claim, answers);
+                            }
 
-            // The allocator is a long-running process: measure it warm, after a smaller pool has been drained the same way.
-            ipam.pools().create(new PoolSpec(WARMUP_POOL, "subnet", null, null, "10.30.0.0/23", null, "10.30.0.1",
-                    List.of(), false, List.of()));
-            drain(ipam, WARMUP_POOL, answers);
+                            @Override
+                            public void onDelete(GenericKubernetesResource claim, boolean unknownFinalState) {
+                            }
+                        }, 0);
 
-            Drain measured = drain(ipam, POOL, answers);
-            watch.close();
+                // The allocator is a long-running process: measure it warm, after a smaller pool has been drained the same way.
+                pools.create(new PoolSpec(WARMUP_POOL, "subnet", null, null, "10.30.0.0/23", null, "10.30.0.1",
+                        List.of(), false, List.of()));
+                drain(claimers, pools, namespace, WARMUP_POOL, answers);
 
-            List<GenericKubernetesResource> addresses = ipam.addresses();
-            Set<String> distinct = new HashSet<>();
-            addresses.forEach(address -> distinct.add(String.valueOf(
-                    ((Map<?, ?>) address.getAdditionalProperties().get("spec")).get("address"))));
-            long duplicates = addresses.size() - distinct.size();
-            Set<String> answered = new HashSet<>();
-            for (CompletableFuture<String> answer : answers.values()) {
-                answered.add(answer.getNow(null));
+                Drain measured = drain(claimers, pools, namespace, POOL, answers);
+                watch.close();
+
+                List<GenericKubernetesResource> addresses = claimers.genericKubernetesResources(IpamApi.ADDRESSES)
+                        .inNamespace(namespace).list().getItems();
+                Set<String> distinct = new HashSet<>();
+                addresses.forEach(address -> distinct.add(String.valueOf(
+                        ((Map<?, ?>) address.getAdditionalProperties().get("spec")).get("address"))));
+                long duplicates = addresses.size() - distinct.size();
+                Set<String> answered = new HashSet<>();
+                for (CompletableFuture<String> answer : answers.values()) {
+                    answered.add(answer.getNow(null));
+                }
+                duplicates += answers.size() - answered.size();
+
+                long[] latenciesNanos = measured.latenciesNanos();
+                int claims = latenciesNanos.length;
+                java.util.Arrays.sort(latenciesNanos);
+                double p99Millis = latenciesNanos[(int) Math.ceil(claims * 0.99) - 1] / 1e6;
+                double allocsPerSecond = claims / (measured.elapsedNanos() / 1e9);
+                System.out.printf("kube_raw_creates_per_s: %.1f creates/s%n", rawPerSecond);
+                System.out.printf("ipam_claims: %d count%n", claims);
+                System.out.printf("ipam_allocs_per_s: %.1f allocs/s%n", allocsPerSecond);
+                System.out.printf("ipam_alloc_p99_ms: %.1f ms%n", p99Millis);
+                System.out.printf("ipam_alloc_cpu_ms: %.2f ms%n", measured.cpuNanos() / 1e6 / claims);
+                System.out.printf("ipam_duplicates: %d count%n", duplicates);
+                System.out.printf("ipam_vs_raw_ratio: %.2f ratio%n", allocsPerSecond / rawPerSecond);
             }
-            duplicates += answers.size() - answered.size();
-
-            long[] latenciesNanos = measured.latenciesNanos();
-            int claims = latenciesNanos.length;
-            java.util.Arrays.sort(latenciesNanos);
-            double p99Millis = latenciesNanos[(int) Math.ceil(claims * 0.99) - 1] / 1e6;
-            System.out.printf("ipam_claims: %d count%n", claims);
-            System.out.printf("ipam_allocs_per_s: %.1f allocs/s%n", claims / (measured.elapsedNanos() / 1e9));
-            System.out.printf("ipam_alloc_p99_ms: %.1f ms%n", p99Millis);
-            System.out.printf("ipam_alloc_cpu_ms: %.2f ms%n", measured.cpuNanos() / 1e6 / claims);
-            System.out.printf("ipam_duplicates: %d count%n", duplicates);
         }
         System.exit(0);
+    }
+
+    /** Creates per second of RAW_CLIENTS independent clients, each creating its share of claims nobody answers. */
+    private static double rawCreates(KubeApiServer server) throws Exception {
+        String namespace = "raw";
+        createNamespace(server.client(), namespace);
+        List<KubernetesClient> clients = new ArrayList<>();
+        for (int c = 0; c < RAW_CLIENTS; c++) {
+            clients.add(server.newClient());
+        }
+        try {
+            createConcurrently(clients, namespace, "warmup", RAW_CREATES / 8);
+            long start = System.nanoTime();
+            createConcurrently(clients, namespace, "raw", RAW_CREATES);
+            return RAW_CREATES / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            clients.forEach(KubernetesClient::close);
+        }
+    }
+
+    private static void createConcurrently(List<KubernetesClient> clients, String namespace, String prefix, int count)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(clients.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (KubernetesClient client : clients) {
+                running.add(threads.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        IpAddressClaims.create(client, namespace, prefix + "-" + i, "unanswered", "raw", Map.of());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> thread : running) {
+                thread.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    private static void createNamespace(KubernetesClient client, String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
     }
 
     private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos) {
     }
 
     /** CLAIMERS threads claim from {@code pool} until every address is out; latency is claim creation to answer. */
-    private static Drain drain(IpamFixture ipam, String pool, Map<String, CompletableFuture<String>> answers) throws Exception {
-        int claims = (int) ipam.pools().list().stream().filter(usage -> usage.pool().name().equals(pool)).findFirst().orElseThrow().total();
+    private static Drain drain(KubernetesClient client, PoolService pools, String namespace, String pool,
+            Map<String, CompletableFuture<String>> answers) throws Exception {
+        int claims = (int) pools.list().stream().filter(usage -> usage.pool().name().equals(pool)).findFirst().orElseThrow().total();
         AtomicInteger next = new AtomicInteger();
         long[] latenciesNanos = new long[claims];
         ExecutorService claimers = Executors.newFixedThreadPool(CLAIMERS);
@@ -112,7 +189,7 @@ public final class IpamBench {
                     String name = pool + "-" + i;
                     CompletableFuture<String> answer = answers.computeIfAbsent(name, ignored -> new CompletableFuture<>());
                     long begin = System.nanoTime();
-                    ipam.createClaim(name, pool, "cluster-" + (i % 8));
+                    IpAddressClaims.create(client, namespace, name, pool, "cluster-" + (i % 8), Map.of());
                     answer.get(5, TimeUnit.MINUTES);
                     latenciesNanos[i] = System.nanoTime() - begin;
                 }
@@ -128,7 +205,7 @@ public final class IpamBench {
         return new Drain(latenciesNanos, elapsed, cpu);
     }
 
-    /** CPU time of the whole process (allocator, mock API server and claimers share it). */
+    /** CPU time of this process (allocator and claimers share it). */
     private static long processCpuNanos() {
         return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }

@@ -1,18 +1,21 @@
 package io.pcg.bench;
 
-import io.pcg.agent.ipam.IpamFixture;
-import io.pcg.agent.kube.MockKubeApi;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.kube.UpstreamCrds;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The demo's management cluster: the fabric8 mock API in CRUD mode serving the upstream CAPI, CAPV and IPAM CRDs,
- * reachable through the kubeconfig it writes. It stands in for the local kind cluster that the bootstrap creates
- * on a real appliance; it keeps everything in memory and runs until the process is stopped.
+ * The demo's management cluster: a real kube-apiserver + etcd (the test kit's) serving the upstream CAPI, CAPV and
+ * IPAM CRDs, reachable through the kubeconfig it writes. It stands in for the local kind cluster that the bootstrap
+ * creates on a real appliance (no kubelet and no controllers run; the agent is the IPAM provider) and runs until the
+ * process is stopped, which stops the servers too.
  *
- * <p>Usage: {@code SimulatedManagementCluster KUBECONFIG_PATH} (needs {@code -Dpcg.shared.dir}).
+ * <p>Usage: {@code SimulatedManagementCluster KUBECONFIG_PATH NAMESPACE} (needs {@code -Dpcg.kube.bin}).
  */
 public final class SimulatedManagementCluster {
 
@@ -20,22 +23,21 @@ public final class SimulatedManagementCluster {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: SimulatedManagementCluster KUBECONFIG_PATH");
+        if (args.length != 2) {
+            System.err.println("usage: SimulatedManagementCluster KUBECONFIG_PATH NAMESPACE");
             System.exit(2);
         }
-        MockKubeApi api = MockKubeApi.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(api::close));
+        KubeApiServer server = KubeApiServer.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        UpstreamCrds.install(server.client());
+        server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(args[1]).endMetadata()
+                .build()).create();
+        // Copied into place only when complete, so a reader polling for the file never sees half of it.
         Path kubeconfig = Path.of(args[0]);
-        Path written = Files.writeString(kubeconfig.resolveSibling(kubeconfig.getFileName() + ".tmp"), String.join("\n",
-                "apiVersion: v1", "kind: Config", "current-context: management",
-                "clusters:", "- name: management", "  cluster:", "    server: " + api.url(),
-                "contexts:", "- name: management", "  context:", "    cluster: management", "    user: agent",
-                "    namespace: " + IpamFixture.NAMESPACE,
-                "users:", "- name: agent", "  user:", "    token: simulated", ""));
-        // Renamed into place only when complete, so a reader polling for the file never sees half of it.
-        Files.move(written, kubeconfig, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("management cluster API at " + api.url());
+        Path partial = kubeconfig.resolveSibling(kubeconfig.getFileName() + ".tmp");
+        Files.copy(server.kubeconfig(), partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, kubeconfig, StandardCopyOption.ATOMIC_MOVE);
+        System.out.println("management cluster API at " + server.url());
         new CountDownLatch(1).await();
     }
 }

@@ -1,8 +1,14 @@
 package io.pcg.bench;
 
-import io.pcg.agent.vsphere.VcsimServer;
+import io.pcg.agent.vsphere.CertificateProbe;
 import io.pcg.agent.vsphere.VsphereClient;
+import io.pcg.agent.vsphere.VsphereConfig;
+import io.pcg.agent.vsphere.VsphereConnector;
+import io.pcg.agent.vsphere.VsphereLogin;
+import io.pcg.common.secrets.Secret;
+import io.pcg.testkit.vsphere.Vcsim;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,8 +35,10 @@ public final class VsphereInventoryBench {
     }
 
     public static void main(String[] args) throws Exception {
-        try (VcsimServer vcsim = VcsimServer.start("-dc", "2", "-cluster", "4", "-host", "8", "-vm", "200")) {
-            try (VsphereClient client = vcsim.connectPinned()) {
+        try (Vcsim vcsim = Vcsim.start("-dc", "2", "-cluster", "4", "-host", "8", "-vm", "200")) {
+            String pin = CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(10)).thumbprints().sha256();
+            VsphereLogin login = VsphereLogin.of(vcsim.server(), Vcsim.USERNAME, Secret.of(Vcsim.PASSWORD), pin);
+            try (VsphereClient client = VsphereConnector.connect(login, VsphereConfig.defaults())) {
                 int vms = client.virtualMachines().size();
                 if (vms != EXPECTED_VMS) {
                     throw new IllegalStateException("vcsim built " + vms + " VMs, expected " + EXPECTED_VMS);

@@ -37,9 +37,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /** The console as a black box: real TLS gRPC with generated stubs, and the admin HTTP API. */
 class ConsoleIT {
@@ -48,6 +50,9 @@ class ConsoleIT {
     static Path dataDir;
 
     private static final MutableClock CLOCK = MutableClock.atNow();
+    /** A bound for a loaded CI machine, not a performance assertion. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(50);
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static EmbeddedConsole console;
     private static AdminApi api;
@@ -383,29 +388,16 @@ class ConsoleIT {
     }
 
     /** Polls until the state shows (the console updates it asynchronously to the stream). */
-    private static AdminApi.Reply awaitState(String gatewayId, String state) throws InterruptedException {
-        AdminApi.Reply reply = null;
-        for (int i = 0; i < 200; i++) {
-            reply = api.get("/api/gateways/" + gatewayId);
-            if (state.equals(reply.text("state"))) {
-                return reply;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("gateway " + gatewayId + " never became " + state + ": " + reply);
+    private static AdminApi.Reply awaitState(String gatewayId, String state) {
+        return await("gateway " + gatewayId + " becomes " + state).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL)
+                .until(() -> api.get("/api/gateways/" + gatewayId), reply -> state.equals(reply.text("state")));
     }
 
-    private static void awaitEvent(String gatewayId, String reason) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            JsonNode events = api.get("/api/gateways/" + gatewayId + "/events").body();
-            for (JsonNode event : events.values()) {
-                if (reason.equals(event.get("reason").getStringValue())) {
-                    return;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + reason + " event for gateway " + gatewayId);
+    private static void awaitEvent(String gatewayId, String reason) {
+        await("a " + reason + " event for gateway " + gatewayId).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL)
+                .until(() -> api.get("/api/gateways/" + gatewayId + "/events").body().values(),
+                        events -> StreamSupport.stream(events.spliterator(), false)
+                                .anyMatch(event -> reason.equals(event.get("reason").getStringValue())));
     }
 
     private static List<String> textValues(JsonNode array) {

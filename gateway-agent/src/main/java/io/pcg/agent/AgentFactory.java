@@ -9,9 +9,9 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.health.StatusBanner;
-import io.pcg.agent.tunnel.CommandDispatcher;
-import io.pcg.agent.tunnel.CommandHandler;
-import io.pcg.agent.tunnel.GatewayLink;
+import io.pcg.agent.command.CommandDispatcher;
+import io.pcg.agent.command.CommandHandler;
+import io.pcg.agent.link.GatewayLink;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;

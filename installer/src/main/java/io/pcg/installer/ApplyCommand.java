@@ -4,9 +4,10 @@ import io.pcg.installer.apply.ApplianceConfigurer;
 import io.pcg.installer.apply.ApplyException;
 import io.pcg.installer.apply.IssueBanner;
 import io.pcg.installer.apply.TargetFiles;
-import io.pcg.installer.host.CommandRunner;
+import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.host.RecordingCommandRunner;
 import io.pcg.installer.ovf.InvalidOvfEnvironmentException;
+import io.pcg.installer.ovf.OvfEnvironment;
 import io.pcg.installer.ovf.OvfEnvironmentReader;
 import io.pcg.installer.validation.InstallerSettings;
 import io.pcg.installer.validation.Problem;
@@ -64,30 +65,30 @@ final class ApplyCommand implements Callable<Integer> {
             found = options.readEnvironment(host);
         } catch (InvalidOvfEnvironmentException e) {
             out.println("pcg-installer: ERROR " + e.getMessage());
-            return refuse(out, files, List.of(e.getMessage()), address);
+            return refuse(out, files, List.of(e.getMessage()), address, e.hint());
         }
         Validation validation = new SettingsValidator().validate(found.environment(), vmAddresses);
         ValidateCommand.Report.print(out, found, validation);
         if (!validation.valid()) {
-            return refuse(out, files, validation.problems().stream().map(Problem::line).toList(), address);
+            return refuse(out, files, validation.problems().stream().map(Problem::line).toList(), address,
+                    OvfEnvironment.REDEPLOY_ADVICE);
         }
         InstallerSettings settings = validation.settings().orElseThrow();
         try {
             new ApplianceConfigurer(files, commands, out).apply(settings);
         } catch (ApplyException e) {
             out.println("pcg-installer: ERROR " + e.getMessage());
-            String advice = "Fix the cause shown in the log, then run: sudo pcg-installer apply";
-            out.println("pcg-installer: " + advice);
-            writeBanner(out, files, IssueBanner.failed(List.of(e.getMessage()), address, advice));
+            out.println("pcg-installer: " + e.hint());
+            writeBanner(out, files, IssueBanner.failed(List.of(e.getMessage()), address, e.hint()));
             return InstallerMain.APPLY_FAILED;
         }
         out.println("pcg-installer: done");
         return 0;
     }
 
-    private int refuse(PrintWriter out, TargetFiles files, List<String> problems, Optional<String> address) {
-        out.println("pcg-installer: " + IssueBanner.REDEPLOY_ADVICE);
-        writeBanner(out, files, IssueBanner.failed(problems, address, IssueBanner.REDEPLOY_ADVICE));
+    private int refuse(PrintWriter out, TargetFiles files, List<String> problems, Optional<String> address, String advice) {
+        out.println("pcg-installer: " + advice);
+        writeBanner(out, files, IssueBanner.failed(problems, address, advice));
         return InstallerMain.INVALID_INPUT;
     }
 

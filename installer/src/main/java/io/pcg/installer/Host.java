@@ -1,9 +1,9 @@
 package io.pcg.installer;
 
-import io.pcg.installer.host.CommandRunner;
+import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.host.HostNetworkProbe;
 import io.pcg.installer.host.NetworkProbe;
-import io.pcg.installer.host.ProcessCommandRunner;
+import io.pcg.common.process.ProcessCommandRunner;
 import io.pcg.installer.ovf.IsoTransportSource;
 import io.pcg.installer.ovf.OvfEnvironmentSource;
 import io.pcg.installer.ovf.VmwareToolsSource;

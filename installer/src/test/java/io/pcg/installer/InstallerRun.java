@@ -1,6 +1,6 @@
 package io.pcg.installer;
 
-import io.pcg.installer.host.CommandRunner;
+import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.validation.VmAddress;
 
 import java.io.IOException;

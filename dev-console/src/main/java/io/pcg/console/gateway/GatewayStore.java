@@ -6,7 +6,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.pcg.console.ConsoleConfig;
 import io.pcg.console.ConsoleException;
 import io.pcg.console.DevConsoleApplication;
-import io.pcg.console.store.AtomicFile;
+import io.pcg.console.store.DataFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -124,7 +124,7 @@ public class GatewayStore {
 
     private void persist() {
         try {
-            AtomicFile.write(file, json.writeValueAsBytes(new StoredGateways(FORMAT_VERSION, new ArrayList<>(byId.values()))));
+            DataFiles.write(file, json.writeValueAsBytes(new StoredGateways(FORMAT_VERSION, new ArrayList<>(byId.values()))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode gateway records", e);
         }

@@ -3,7 +3,7 @@ package io.pcg.console.gateway;
 import io.micronaut.context.annotation.Requires;
 import io.pcg.console.ConsoleConfig;
 import io.pcg.console.DevConsoleApplication;
-import io.pcg.console.store.AtomicFile;
+import io.pcg.console.store.DataFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -102,7 +102,7 @@ public class Pins {
         }
         byte[] fresh = new byte[KEY_BYTES];
         random.nextBytes(fresh);
-        AtomicFile.writePrivate(file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.UTF_8));
+        DataFiles.writePrivate(file, HexFormat.of().formatHex(fresh).getBytes(StandardCharsets.UTF_8));
         return fresh;
     }
 }

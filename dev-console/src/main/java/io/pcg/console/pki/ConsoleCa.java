@@ -3,7 +3,7 @@ package io.pcg.console.pki;
 import io.micronaut.context.annotation.Requires;
 import io.pcg.console.ConsoleConfig;
 import io.pcg.console.DevConsoleApplication;
-import io.pcg.console.store.AtomicFile;
+import io.pcg.console.store.DataFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -116,8 +116,8 @@ public class ConsoleCa {
             KeyPair pair = newKeyPair();
             caKey = pair.getPrivate();
             caCertificate = createCaCertificate(pair);
-            AtomicFile.writePrivate(caKeyFile, Pem.privateKey(caKey).getBytes(StandardCharsets.UTF_8));
-            AtomicFile.write(caFile, Pem.certificate(caCertificate).getBytes(StandardCharsets.UTF_8));
+            DataFiles.writePrivate(caKeyFile, Pem.privateKey(caKey).getBytes(StandardCharsets.UTF_8));
+            DataFiles.write(caFile, Pem.certificate(caCertificate).getBytes(StandardCharsets.UTF_8));
         }
         Path serverFile = dataDir.resolve(SERVER_CERT_FILE);
         Path serverKeyFile = dataDir.resolve(SERVER_KEY_FILE);
@@ -132,8 +132,8 @@ public class ConsoleCa {
             KeyPair pair = newKeyPair();
             serverKey = pair.getPrivate();
             serverCertificate = createServerCertificate(pair.getPublic(), tlsHostnames);
-            AtomicFile.writePrivate(serverKeyFile, Pem.privateKey(serverKey).getBytes(StandardCharsets.UTF_8));
-            AtomicFile.write(serverFile, Pem.certificate(serverCertificate).getBytes(StandardCharsets.UTF_8));
+            DataFiles.writePrivate(serverKeyFile, Pem.privateKey(serverKey).getBytes(StandardCharsets.UTF_8));
+            DataFiles.write(serverFile, Pem.certificate(serverCertificate).getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -3,13 +3,15 @@ package io.pcg.agent.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.pcg.common.agentconfig.AgentConfigKeys;
+import io.pcg.common.console.ConsoleEndpoint;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The agent's own settings, bound from {@code pcg.agent.*}. On the appliance the installer writes them to
- * {@code /etc/pcg/agent.yml} (mode 0600, it holds the PIN) and the systemd unit points
+ * {@code /etc/pcg/agent.yml} (mode 0600, it holds the PIN; {@link AgentConfigKeys} are the keys it sets) and the systemd unit points
  * {@code MICRONAUT_CONFIG_FILES} at it; every key can also come from the environment
  * (e.g. {@code PCG_AGENT_CONSOLE_ENDPOINT}). Proxy settings are not here: like every other program on the
  * appliance, the agent reads {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} from its environment.
@@ -28,24 +30,19 @@ import java.time.Duration;
  * @param statusBannerFile  file the agent keeps its pairing/connection state in for the VM console's login banner
  *                          (the installer sets {@code /etc/issue.d/pcg-agent.issue}); absent means no banner
  */
-@ConfigurationProperties("pcg.agent")
+@ConfigurationProperties(AgentConfigKeys.PREFIX)
 public record AgentConfig(
-        @Bindable(defaultValue = "pcg-gateway") String name,
-        @Bindable(defaultValue = DEFAULT_CONSOLE_ENDPOINT) String consoleEndpoint,
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_NAME) String name,
+        @Bindable(defaultValue = ConsoleEndpoint.DEFAULT) String consoleEndpoint,
         @Bindable(defaultValue = "") String pairingCode,
-        @Bindable(defaultValue = DEFAULT_STATE_DIR) Path stateDir,
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_STATE_DIR) Path stateDir,
         @Bindable(defaultValue = "15s") Duration heartbeatInterval,
         @Bindable(defaultValue = "10s") Duration connectTimeout,
         @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
-        @Bindable(defaultValue = DEFAULT_POD_CIDR) String podCidr,
-        @Bindable(defaultValue = DEFAULT_SERVICE_CIDR) String serviceCidr,
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_POD_CIDR) String podCidr,
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_SERVICE_CIDR) String serviceCidr,
         @Nullable Path consoleCaFile,
         @Nullable Path statusBannerFile) {
-
-    public static final String DEFAULT_CONSOLE_ENDPOINT = "https://console.spectrocloud.com";
-    public static final String DEFAULT_STATE_DIR = "/var/lib/pcg";
-    public static final String DEFAULT_POD_CIDR = "192.168.0.0/16";
-    public static final String DEFAULT_SERVICE_CIDR = "10.96.0.0/12";
 
     /** The PIN never prints, even if someone logs the whole config. */
     @Override

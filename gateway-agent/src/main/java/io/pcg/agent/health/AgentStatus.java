@@ -1,6 +1,6 @@
 package io.pcg.agent.health;
 
-import io.pcg.agent.transport.Problem;
+import io.pcg.agent.link.Problem;
 
 import java.time.Clock;
 import java.time.Instant;

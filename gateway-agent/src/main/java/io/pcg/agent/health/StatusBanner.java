@@ -1,12 +1,11 @@
 package io.pcg.agent.health;
 
+import io.pcg.common.files.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Executors;
@@ -50,10 +49,7 @@ public final class StatusBanner implements AutoCloseable {
             return;
         }
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.writeString(temp, text);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, text, AtomicFiles.WORLD_READABLE);
             written = text;
         } catch (IOException e) {
             LOG.warn("cannot update the console banner {}: {}", file, e.toString());

@@ -1,6 +1,6 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Ip;
+import io.pcg.common.net.Ip;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

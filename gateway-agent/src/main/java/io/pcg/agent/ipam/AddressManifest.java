@@ -1,7 +1,8 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.InvalidAddressException;
-import io.pcg.agent.net.Ip;
+import io.pcg.agent.kube.Fields;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

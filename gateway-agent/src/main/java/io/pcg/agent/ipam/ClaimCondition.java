@@ -1,6 +1,7 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Ip;
+import io.pcg.agent.kube.Fields;
+import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 import java.time.Instant;

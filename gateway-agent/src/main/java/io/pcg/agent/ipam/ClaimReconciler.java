@@ -1,9 +1,9 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.InvalidAddressException;
-import io.pcg.agent.net.Ip;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pcg.agent.kube.Fields;
+import io.pcg.agent.kube.JsonPatch;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -30,7 +30,6 @@ import java.util.function.BiPredicate;
 final class ClaimReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClaimReconciler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     enum Next {
         /** Nothing more to do until the claim changes. */
@@ -419,13 +418,5 @@ final class ClaimReconciler {
     private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
             io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> pools(String namespace) {
         return client.genericKubernetesResources(IpamApi.POOLS).inNamespace(namespace);
-    }
-
-    static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a patch", e);
-        }
     }
 }

@@ -1,12 +1,13 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.InvalidAddressException;
-import io.pcg.agent.net.Ip;
-import io.pcg.agent.net.IpFamily;
+import io.pcg.agent.kube.Fields;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
+import io.pcg.common.net.IpFamily;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pcg.agent.kube.ManagementCluster;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
@@ -32,12 +33,12 @@ public class ControlPlaneVips {
     public record Vip(String cluster, String claimName, String address) {
     }
 
-    private final KubernetesClient client;
+    private final ManagementCluster managementCluster;
     private final IpamConfig config;
     private final PoolService pools;
 
-    public ControlPlaneVips(KubernetesClient client, IpamConfig config, PoolService pools) {
-        this.client = client;
+    public ControlPlaneVips(ManagementCluster managementCluster, IpamConfig config, PoolService pools) {
+        this.managementCluster = managementCluster;
         this.config = config;
         this.pools = pools;
     }
@@ -70,7 +71,7 @@ public class ControlPlaneVips {
         }
         GenericKubernetesResource claim = claimFor(cluster, poolName, requested);
         try {
-            client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).resource(claim).create();
+            managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).resource(claim).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -81,20 +82,20 @@ public class ControlPlaneVips {
 
     /** The VIP once allocated. */
     public Optional<Ip> address(String cluster) {
-        GenericKubernetesResource claim = client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace())
+        GenericKubernetesResource claim = managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace())
                 .withName(claimName(cluster)).get();
         String addressName = claim == null ? null : Fields.text(claim, "status", "addressRef", "name");
         if (addressName == null) {
             return Optional.empty();
         }
-        GenericKubernetesResource address = client.genericKubernetesResources(IpamApi.ADDRESSES)
+        GenericKubernetesResource address = managementCluster.client().genericKubernetesResources(IpamApi.ADDRESSES)
                 .inNamespace(config.namespace()).withName(addressName).get();
         return address == null ? Optional.empty() : Optional.of(Ip.parse(Fields.text(address, "spec", "address")));
     }
 
     /** Gives the VIP back when the cluster is deleted (the claim's finalizer releases the address). */
     public void release(String cluster) {
-        client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).withName(claimName(cluster)).delete();
+        managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).withName(claimName(cluster)).delete();
     }
 
     private GenericKubernetesResource claimFor(String cluster, String poolName, Ip requested) {

@@ -1,9 +1,9 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Cidr;
-import io.pcg.agent.net.InvalidAddressException;
-import io.pcg.agent.net.Ip;
-import io.pcg.agent.net.IpRange;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
+import io.pcg.common.net.IpRange;
 
 /**
  * DHCP mode: nodes take addresses from the site's DHCP server, so the agent hands out nothing; the control-plane

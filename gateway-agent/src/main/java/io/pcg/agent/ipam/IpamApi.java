@@ -1,6 +1,6 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Ip;
+import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /** Kinds, versions, labels and annotations of the CAPI IPAM contract as this agent speaks it. */

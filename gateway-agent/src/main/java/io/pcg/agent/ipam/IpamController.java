@@ -2,8 +2,13 @@ package io.pcg.agent.ipam;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pcg.agent.kube.Fields;
+import io.pcg.agent.kube.Informers;
+import io.pcg.agent.kube.Informers.ChangeHandler;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.agent.kube.WorkQueue;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -19,12 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,17 +43,17 @@ public class IpamController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IpamController.class);
     private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-    private final KubernetesClient client;
+    private final ManagementCluster cluster;
     private final IpamConfig config;
     private final Clock clock;
-    private final AddressIndex index = new AddressIndex();
     private final Map<String, Set<String>> waitingByPool = new ConcurrentHashMap<>();
-    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Set<String> expiryScheduled = ConcurrentHashMap.newKeySet();
     private final AtomicLong freedGeneration = new AtomicLong();
 
+    private volatile KubernetesClient client;
+    /** Rebuilt from the cluster's IPAddresses on every start: after a re-point, the old cluster's view is stale. */
+    private volatile AddressIndex index;
     private volatile WorkQueue queue;
     private ExecutorService workers;
     private ScheduledExecutorService expiries;
@@ -60,12 +63,12 @@ public class IpamController implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> claimInformer;
     private ClaimReconciler reconciler;
 
-    public IpamController(KubernetesClient client, IpamConfig config) {
-        this(client, config, Clock.systemUTC());
+    public IpamController(ManagementCluster cluster, IpamConfig config) {
+        this(cluster, config, Clock.systemUTC());
     }
 
-    IpamController(KubernetesClient client, IpamConfig config, Clock clock) {
-        this.client = client;
+    IpamController(ManagementCluster cluster, IpamConfig config, Clock clock) {
+        this.cluster = cluster;
         this.config = config;
         this.clock = clock;
     }
@@ -74,7 +77,7 @@ public class IpamController implements AutoCloseable {
         return queue != null;
     }
 
-    /** Syncs the caches, then starts serving claims. */
+    /** Syncs the caches of the current management cluster, then starts serving claims. */
     public synchronized void start() {
         if (queue != null) {
             return;
@@ -90,6 +93,10 @@ public class IpamController implements AutoCloseable {
 
     private void startServing() {
         String namespace = config.namespace();
+        client = cluster.client();
+        index = new AddressIndex();
+        waitingByPool.clear();
+        expiryScheduled.clear();
         queue = new WorkQueue("ipam");
         expiries = Executors.newSingleThreadScheduledExecutor(daemon("ipam-expiry"));
         reconciler = new ClaimReconciler(client, config, index,
@@ -97,15 +104,15 @@ public class IpamController implements AutoCloseable {
                 (ns, name) -> poolInformer.getStore().getByKey(ns + "/" + name),
                 this::clusterPaused, this::wakeWaiters, this::scheduleExpiry, clock);
 
-        poolInformer = inform(IpamApi.POOLS, namespace, new Handler() {
+        poolInformer = inform(IpamApi.POOLS, namespace, new ChangeHandler() {
             @Override
-            void changed(GenericKubernetesResource pool) {
+            protected void changed(GenericKubernetesResource pool) {
                 wakeWaiters(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
             }
         });
-        inform(IpamApi.ADDRESSES, namespace, new Handler() {
+        inform(IpamApi.ADDRESSES, namespace, new ChangeHandler() {
             @Override
-            void changed(GenericKubernetesResource address) {
+            protected void changed(GenericKubernetesResource address) {
                 AddressIndex.Holding holding = AddressManifest.holding(address);
                 if (holding != null) {
                     index.put(holding);
@@ -122,9 +129,9 @@ public class IpamController implements AutoCloseable {
                         .ifPresent(holding -> wakeWaiters(holding.namespace(), holding.pool()));
             }
         });
-        clusterInformer = inform(IpamApi.CLUSTERS, namespace, new Handler() {
+        clusterInformer = inform(IpamApi.CLUSTERS, namespace, new ChangeHandler() {
             @Override
-            void changed(GenericKubernetesResource cluster) {
+            protected void changed(GenericKubernetesResource cluster) {
                 // An unpaused cluster's claims may now be served.
                 for (GenericKubernetesResource claim : claimInformer.getStore().list()) {
                     if (cluster.getMetadata().getName().equals(ClaimReconciler.clusterName(claim))) {
@@ -133,7 +140,7 @@ public class IpamController implements AutoCloseable {
                 }
             }
         });
-        claimInformer = inform(IpamApi.CLAIMS, namespace, new Handler() {
+        claimInformer = inform(IpamApi.CLAIMS, namespace, new ChangeHandler() {
             @Override
             public void onAdd(GenericKubernetesResource claim) {
                 enqueue(key(claim));
@@ -152,7 +159,10 @@ public class IpamController implements AutoCloseable {
             public void onDelete(GenericKubernetesResource claim, boolean unknownFinalState) {
                 String key = key(claim);
                 waitingByPool.values().forEach(waiting -> waiting.remove(key));
-                failures.remove(key);
+                WorkQueue workQueue = queue;
+                if (workQueue != null) {
+                    workQueue.forget(key);
+                }
             }
         });
 
@@ -199,21 +209,11 @@ public class IpamController implements AutoCloseable {
         queue = null;
     }
 
-    private SharedIndexInformer<GenericKubernetesResource> inform(
-            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context, String namespace, Handler handler) {
-        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(context)
-                .inNamespace(namespace).runnableInformer(0);
-        informer.addEventHandler(handler);
+    private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind, String namespace,
+            ChangeHandler handler) {
+        SharedIndexInformer<GenericKubernetesResource> informer = Informers.startSynced(client, kind, namespace, handler,
+                SYNC_TIMEOUT);
         informers.add(informer);
-        try {
-            informer.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while listing " + context.getPlural(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list and watch " + context.getPlural() + " in namespace " + namespace
-                    + " on the management cluster", e);
-        }
         return informer;
     }
 
@@ -233,10 +233,10 @@ public class IpamController implements AutoCloseable {
                 int slash = key.indexOf('/');
                 ClaimReconciler.Outcome outcome = reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
                 switch (outcome.next()) {
-                    case DONE -> failures.remove(key);
-                    case RETRY -> retry(workQueue, key);
+                    case DONE -> workQueue.forget(key);
+                    case RETRY -> workQueue.retry(key);
                     case WAIT_FOR_POOL -> {
-                        failures.remove(key);
+                        workQueue.forget(key);
                         waitingByPool.computeIfAbsent(key.substring(0, slash) + "/" + outcome.pool(),
                                 ignored -> ConcurrentHashMap.newKeySet()).add(key);
                         // An address freed while we looked would have found nobody waiting yet.
@@ -252,7 +252,7 @@ public class IpamController implements AutoCloseable {
                     return;
                 }
                 LOG.warn("IP address claim {}: {} (will retry)", key, e.getMessage());
-                retry(workQueue, key);
+                workQueue.retry(key);
             } finally {
                 workQueue.done(key);
             }
@@ -265,16 +265,6 @@ public class IpamController implements AutoCloseable {
         if (workQueue != null) {
             workQueue.add(key);
         }
-    }
-
-    private void retry(WorkQueue workQueue, String key) {
-        int attempt = failures.merge(key, 1, Integer::sum);
-        if (attempt <= 3) {
-            workQueue.add(key);
-            return;
-        }
-        long millis = Math.min(MAX_BACKOFF.toMillis(), 50L << Math.min(attempt - 3, 20));
-        workQueue.addAfter(key, Duration.ofMillis(millis));
     }
 
     private void wakeWaiters(String namespace, String pool) {
@@ -339,26 +329,5 @@ public class IpamController implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** Event handler whose add and update mean the same thing. */
-    private abstract static class Handler implements ResourceEventHandler<GenericKubernetesResource> {
-        void changed(GenericKubernetesResource resource) {
-        }
-
-        @Override
-        public void onAdd(GenericKubernetesResource resource) {
-            changed(resource);
-        }
-
-        @Override
-        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-            LOG.debug("{} {} changed", after.getKind(), key(after));
-            changed(after);
-        }
-
-        @Override
-        public void onDelete(GenericKubernetesResource resource, boolean unknownFinalState) {
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.pcg.agent.ipam;
 
 import io.micronaut.context.annotation.Requires;
+import io.pcg.agent.kube.ManagementCluster;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -33,8 +34,13 @@ public class IpamProviderStartup implements ApplicationEventListener<StartupEven
         return thread;
     });
 
-    public IpamProviderStartup(IpamController controller) {
+    public IpamProviderStartup(IpamController controller, ManagementCluster cluster) {
         this.controller = controller;
+        // After the pivot the claims live on the gateway cluster: serve them there, with the same retries.
+        cluster.onRepoint(client -> {
+            controller.close();
+            starter.execute(this::startOrRetry);
+        });
     }
 
     @Override

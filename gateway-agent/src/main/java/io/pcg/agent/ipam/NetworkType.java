@@ -1,6 +1,6 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.InvalidAddressException;
+import io.pcg.common.net.InvalidAddressException;
 import java.util.Locale;
 
 /** How an operator wrote the pool's addresses (the seed's "Network Type"). */

@@ -1,9 +1,9 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Cidr;
-import io.pcg.agent.net.Ip;
-import io.pcg.agent.net.IpFamily;
-import io.pcg.agent.net.IpRange;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.Ip;
+import io.pcg.common.net.IpFamily;
+import io.pcg.common.net.IpRange;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.tunnel.CommandFailedException;
+import io.pcg.agent.command.CommandFailedException;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -14,6 +14,9 @@ public final class PoolCommands {
 
     /** Payload naming one pool. */
     public record PoolName(String name) {
+        public PoolName {
+            name = trimmed(name);
+        }
     }
 
     /** Payload of {@code ipam.pool.list}: none. */
@@ -22,6 +25,14 @@ public final class PoolCommands {
 
     /** Payload of {@code ipam.pool.capacity}: can {@code pool} give {@code count} more addresses to {@code cluster}? */
     public record CapacityRequest(String pool, String cluster, Long count) {
+        public CapacityRequest {
+            pool = trimmed(pool);
+            cluster = trimmed(cluster);
+        }
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? null : value.trim();
     }
 
     @Singleton
@@ -39,7 +50,7 @@ public final class PoolCommands {
         }
 
         @Override
-        Object run(PoolSpec spec) throws PoolValidationException, IpamException {
+        Object apply(PoolSpec spec) throws PoolValidationException, IpamException {
             return pools.create(spec);
         }
     }
@@ -59,7 +70,7 @@ public final class PoolCommands {
         }
 
         @Override
-        Object run(PoolSpec spec) throws PoolValidationException, IpamException {
+        Object apply(PoolSpec spec) throws PoolValidationException, IpamException {
             return pools.update(spec);
         }
     }
@@ -79,10 +90,14 @@ public final class PoolCommands {
         }
 
         @Override
-        Object run(PoolName payload) throws IpamException, CommandFailedException {
-            String name = required(payload.name(), "name");
-            pools.delete(name);
-            return Map.of("deleted", name);
+        protected void validate(PoolName payload) throws CommandFailedException {
+            required(payload.name(), "name");
+        }
+
+        @Override
+        Object apply(PoolName payload) throws IpamException {
+            pools.delete(payload.name());
+            return Map.of("deleted", payload.name());
         }
     }
 
@@ -101,7 +116,7 @@ public final class PoolCommands {
         }
 
         @Override
-        Object run(NoArguments payload) {
+        Object apply(NoArguments payload) {
             List<PoolUsage> usage = pools.list();
             return Map.of("pools", usage);
         }
@@ -122,14 +137,18 @@ public final class PoolCommands {
         }
 
         @Override
-        Object run(CapacityRequest request) throws IpamException, CommandFailedException {
-            String pool = required(request.pool(), "pool");
-            String cluster = required(request.cluster(), "cluster");
+        protected void validate(CapacityRequest request) throws CommandFailedException {
+            required(request.pool(), "pool");
+            required(request.cluster(), "cluster");
             if (request.count() == null || request.count() < 1) {
                 throw new CommandFailedException(INVALID_PAYLOAD, "count must be a positive number of addresses",
                         "for a new cluster ask for its nodes + 1 spare + 1 if the VIP comes from the pool");
             }
-            return pools.capacity(pool, cluster, request.count());
+        }
+
+        @Override
+        Object apply(CapacityRequest request) throws IpamException {
+            return pools.capacity(request.pool(), request.cluster(), request.count());
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Ip;
+import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

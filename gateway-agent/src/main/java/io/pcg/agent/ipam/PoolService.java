@@ -1,9 +1,10 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.kube.Fields;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pcg.agent.kube.ManagementCluster;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import jakarta.inject.Singleton;
@@ -23,12 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
 @Singleton
 public class PoolService {
 
-    private final KubernetesClient client;
+    private final ManagementCluster cluster;
     private final IpamConfig config;
     private final ReentrantLock changes = new ReentrantLock();
 
-    public PoolService(KubernetesClient client, IpamConfig config) {
-        this.client = client;
+    public PoolService(ManagementCluster cluster, IpamConfig config) {
+        this.cluster = cluster;
         this.config = config;
     }
 
@@ -232,7 +233,7 @@ public class PoolService {
 
     /** Claims of this pool that have no address yet (their demand comes first). */
     private long waitingClaims(String poolName) {
-        return client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).list().getItems().stream()
+        return cluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).list().getItems().stream()
                 .filter(ClaimReconciler::referencesOurPoolKind)
                 .filter(claim -> poolName.equals(Fields.text(claim, "spec", "poolRef", "name")))
                 .filter(claim -> claim.getMetadata().getDeletionTimestamp() == null)
@@ -256,7 +257,7 @@ public class PoolService {
     }
 
     private List<GenericKubernetesResource> holdings(String poolName) {
-        return client.genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(config.namespace())
+        return cluster.client().genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(config.namespace())
                 .withLabel(IpamApi.POOL_LABEL, poolName).list().getItems();
     }
 
@@ -278,6 +279,6 @@ public class PoolService {
     }
 
     private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> pools() {
-        return client.genericKubernetesResources(IpamApi.POOLS).inNamespace(config.namespace());
+        return cluster.client().genericKubernetesResources(IpamApi.POOLS).inNamespace(config.namespace());
     }
 }

@@ -1,10 +1,10 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Cidr;
-import io.pcg.agent.net.InvalidAddressException;
-import io.pcg.agent.net.Ip;
-import io.pcg.agent.net.IpFamily;
-import io.pcg.agent.net.IpRange;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
+import io.pcg.common.net.IpFamily;
+import io.pcg.common.net.IpRange;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -5,25 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Validates rendered manifests against the {@code openAPIV3Schema} of their CustomResourceDefinitions, strictly:
@@ -43,35 +35,6 @@ public final class CrdSchemaValidator {
 
     private CrdSchemaValidator(Map<String, JsonSchema> schemasByApiVersionAndKind) {
         this.schemasByApiVersionAndKind = Map.copyOf(schemasByApiVersionAndKind);
-    }
-
-    /** Loads every CustomResourceDefinition in the YAML files under {@code directory} (recursively). */
-    public static CrdSchemaValidator fromDirectory(Path directory) {
-        List<JsonNode> definitions = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList()) {
-                definitions.addAll(readCustomResourceDefinitions(file));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read CRDs under " + directory, e);
-        }
-        return fromDefinitions(definitions);
-    }
-
-    /** The CustomResourceDefinition documents of one (possibly multi-document) YAML file. */
-    public static List<JsonNode> readCustomResourceDefinitions(Path file) throws IOException {
-        List<JsonNode> definitions = new ArrayList<>();
-        YAMLMapper yaml = new YAMLMapper();
-        try (var parser = new YAMLFactory().createParser(file.toFile())) {
-            Iterator<JsonNode> documents = yaml.readValues(parser, JsonNode.class);
-            while (documents.hasNext()) {
-                JsonNode document = documents.next();
-                if (document != null && "CustomResourceDefinition".equals(document.path("kind").asText())) {
-                    definitions.add(document);
-                }
-            }
-        }
-        return definitions;
     }
 
     public static CrdSchemaValidator fromDefinitions(Collection<JsonNode> definitions) {

@@ -1,64 +1,35 @@
 package io.pcg.agent.vsphere;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.pcg.agent.secrets.Secret;
-import io.pcg.agent.tunnel.AgentCommand;
-import io.pcg.agent.tunnel.CommandFailedException;
+import io.pcg.agent.command.CommandFailedException;
+import io.pcg.common.secrets.Secret;
 
-import java.io.IOException;
-
-/** Payload parsing and error mapping shared by the {@code vsphere.*} command handlers. */
+/** What the {@code vsphere.*} command handlers share: their payload code, the credentials and the failure mapping. */
 final class VsphereCommands {
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    /** The code of a payload that cannot be read or names no usable vCenter. */
+    static final String INVALID_REQUEST = VsphereException.Reason.INVALID_REQUEST.code();
 
     private VsphereCommands() {
     }
 
-    static JsonNode payload(AgentCommand command) throws CommandFailedException {
-        try {
-            JsonNode node = JSON.readTree(command.payloadJson() == null ? "{}" : command.payloadJson());
-            if (node == null || !node.isObject()) {
-                throw new CommandFailedException("vsphere.invalid-request", command.type() + " needs a JSON object payload",
-                        "Send {\"server\": ..., \"username\": ..., \"password\": ...}.");
-            }
-            return node;
-        } catch (IOException e) {
-            // The parser's message may quote the payload, which holds the password: keep it out.
-            throw new CommandFailedException("vsphere.invalid-request", command.type() + " payload is not valid JSON",
-                    "Send a JSON object.");
-        }
+    /**
+     * The vCenter and the account to log in with, as every command but {@code vsphere.thumbprint} carries them.
+     *
+     * @param thumbprint the certificate thumbprint the admin confirmed; absent means the JDK trust store decides
+     */
+    record Credentials(String server, String username, Secret password, String thumbprint) {
     }
 
-    static VsphereLogin login(JsonNode payload) throws CommandFailedException {
+    static VsphereLogin login(Credentials credentials) throws CommandFailedException {
         try {
-            return VsphereLogin.of(text(payload, "server"), text(payload, "username"),
-                    Secret.of(text(payload, "password")), text(payload, "thumbprint"));
+            return VsphereLogin.of(credentials.server(), credentials.username(), credentials.password(), credentials.thumbprint());
         } catch (IllegalArgumentException e) {
-            throw new CommandFailedException("vsphere.invalid-request", e.getMessage(),
+            throw new CommandFailedException(INVALID_REQUEST, e.getMessage(),
                     "Fill in server, username and password (and the thumbprint you confirmed).");
         }
     }
 
-    static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
     static CommandFailedException failed(VsphereException e) {
         return new CommandFailedException(e.code(), e.getMessage(), e.hint());
-    }
-
-    static String toJson(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot render the result as JSON", e);
-        }
     }
 }

@@ -2,7 +2,7 @@ package io.pcg.agent.vsphere;
 
 import com.vmware.vim25.InvalidLogin;
 import com.vmware.vim25.NotAuthenticated;
-import io.pcg.agent.secrets.Secret;
+import io.pcg.common.secrets.Secret;
 import io.pcg.agent.vsphere.VsphereException.Reason;
 
 import javax.net.ssl.SSLException;

@@ -1,8 +1,7 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.agent.tunnel.AgentCommand;
-import io.pcg.agent.tunnel.CommandFailedException;
-import io.pcg.agent.tunnel.CommandHandler;
+import io.pcg.agent.command.CommandFailedException;
+import io.pcg.agent.command.TypedCommandHandler;
 import jakarta.inject.Singleton;
 
 /**
@@ -10,11 +9,12 @@ import jakarta.inject.Singleton;
  * resource pools, VM folders, templates). Payload: {@code server, username, password, thumbprint?}.
  */
 @Singleton
-public class VsphereInventoryHandler implements CommandHandler {
+public class VsphereInventoryHandler extends TypedCommandHandler<VsphereCommands.Credentials> {
 
     private final VsphereSessions sessions;
 
     public VsphereInventoryHandler(VsphereSessions sessions) {
+        super(VsphereCommands.Credentials.class, VsphereCommands.INVALID_REQUEST, UnknownFields.IGNORE);
         this.sessions = sessions;
     }
 
@@ -27,11 +27,11 @@ public class VsphereInventoryHandler implements CommandHandler {
     }
 
     @Override
-    public String handle(AgentCommand command) throws CommandFailedException {
-        VsphereLogin login = VsphereCommands.login(VsphereCommands.payload(command));
+    protected Result run(VsphereCommands.Credentials credentials) throws CommandFailedException {
+        VsphereLogin login = VsphereCommands.login(credentials);
         try {
             VsphereClient client = sessions.session(login);
-            return VsphereCommands.toJson(new Result(client.server(), client.inventory()));
+            return new Result(client.server(), client.inventory());
         } catch (VsphereException e) {
             throw VsphereCommands.failed(e);
         }

@@ -1,6 +1,6 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.agent.secrets.Secret;
+import io.pcg.common.secrets.Secret;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

@@ -1,9 +1,7 @@
 package io.pcg.agent.vsphere;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.pcg.agent.tunnel.AgentCommand;
-import io.pcg.agent.tunnel.CommandFailedException;
-import io.pcg.agent.tunnel.CommandHandler;
+import io.pcg.agent.command.CommandFailedException;
+import io.pcg.agent.command.TypedCommandHandler;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -13,11 +11,12 @@ import java.time.Instant;
  * the agent pins it. Payload {@code {"server": "vc.example.com[:port]"}}.
  */
 @Singleton
-public class VsphereThumbprintHandler implements CommandHandler {
+public class VsphereThumbprintHandler extends TypedCommandHandler<VsphereThumbprintHandler.Target> {
 
     private final VsphereConfig config;
 
     public VsphereThumbprintHandler(VsphereConfig config) {
+        super(Target.class, VsphereCommands.INVALID_REQUEST, UnknownFields.IGNORE);
         this.config = config;
     }
 
@@ -26,24 +25,26 @@ public class VsphereThumbprintHandler implements CommandHandler {
         return "vsphere.thumbprint";
     }
 
+    /** The vCenter whose certificate to show. */
+    record Target(String server) {
+    }
+
     record Result(String server, String sha1, String sha256, String subject, String issuer, Instant notAfter) {
     }
 
     @Override
-    public String handle(AgentCommand command) throws CommandFailedException {
-        JsonNode payload = VsphereCommands.payload(command);
+    protected Result run(Target payload) throws CommandFailedException {
         VsphereLogin target;
         try {
-            target = VsphereLogin.of(VsphereCommands.text(payload, "server"), "-", null, null);
+            target = VsphereLogin.of(payload.server(), "-", null, null);
         } catch (IllegalArgumentException e) {
-            throw new CommandFailedException("vsphere.invalid-request", e.getMessage(), "Give the vCenter host name or IP.");
+            throw new CommandFailedException(VsphereCommands.INVALID_REQUEST, e.getMessage(), "Give the vCenter host name or IP.");
         }
         try {
             CertificateProbe.ServerCertificate certificate = CertificateProbe.fetch(target.host(), target.port(),
                     config.connectTimeout());
-            return VsphereCommands.toJson(new Result(target.authority(), certificate.thumbprints().sha1(),
-                    certificate.thumbprints().sha256(), certificate.subject(), certificate.issuer(),
-                    certificate.notAfter()));
+            return new Result(target.authority(), certificate.thumbprints().sha1(), certificate.thumbprints().sha256(),
+                    certificate.subject(), certificate.issuer(), certificate.notAfter());
         } catch (VsphereException e) {
             throw VsphereCommands.failed(e);
         }

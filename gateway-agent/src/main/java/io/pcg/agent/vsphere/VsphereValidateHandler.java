@@ -1,9 +1,8 @@
 package io.pcg.agent.vsphere;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.pcg.agent.tunnel.AgentCommand;
-import io.pcg.agent.tunnel.CommandFailedException;
-import io.pcg.agent.tunnel.CommandHandler;
+import io.pcg.agent.command.CommandFailedException;
+import io.pcg.agent.command.TypedCommandHandler;
+import io.pcg.common.secrets.Secret;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -14,7 +13,9 @@ import jakarta.inject.Singleton;
  * server, or an untrusted certificate, fails the command with its own code.
  */
 @Singleton
-public class VsphereValidateHandler implements CommandHandler {
+public class VsphereValidateHandler extends TypedCommandHandler<VsphereValidateHandler.Request> {
+
+    private static final Placement NOTHING_CHOSEN = new Placement(null, null, null, null, null, null);
 
     private final VsphereSessions sessions;
     private final PlacementValidator validator;
@@ -25,6 +26,7 @@ public class VsphereValidateHandler implements CommandHandler {
     }
 
     VsphereValidateHandler(VsphereSessions sessions, PlacementValidator validator) {
+        super(Request.class, VsphereCommands.INVALID_REQUEST, UnknownFields.IGNORE);
         this.sessions = sessions;
         this.validator = validator;
     }
@@ -34,23 +36,26 @@ public class VsphereValidateHandler implements CommandHandler {
         return "vsphere.validate";
     }
 
+    /** The credentials and the placement to check; a missing placement is checked as nothing chosen. */
+    record Request(String server, String username, Secret password, String thumbprint, Placement placement) {
+
+        VsphereCommands.Credentials credentials() {
+            return new VsphereCommands.Credentials(server, username, password, thumbprint);
+        }
+    }
+
     @Override
-    public String handle(AgentCommand command) throws CommandFailedException {
-        JsonNode payload = VsphereCommands.payload(command);
-        VsphereLogin login = VsphereCommands.login(payload);
-        JsonNode p = payload.path("placement");
-        Placement placement = new Placement(VsphereCommands.text(p, "datacenter"), VsphereCommands.text(p, "cluster"),
-                VsphereCommands.text(p, "datastore"), VsphereCommands.text(p, "network"),
-                VsphereCommands.text(p, "resourcePool"), VsphereCommands.text(p, "folder"));
+    protected ValidationReport run(Request request) throws CommandFailedException {
+        VsphereLogin login = VsphereCommands.login(request.credentials());
         VsphereClient client;
         try {
             client = sessions.session(login);
         } catch (VsphereException e) {
             if (e.reason() == VsphereException.Reason.LOGIN_FAILED) {
-                return VsphereCommands.toJson(PlacementValidator.loginFailed(login, e));
+                return PlacementValidator.loginFailed(login, e);
             }
             throw VsphereCommands.failed(e);
         }
-        return VsphereCommands.toJson(validator.validate(client, placement));
+        return validator.validate(client, request.placement() == null ? NOTHING_CHOSEN : request.placement());
     }
 }

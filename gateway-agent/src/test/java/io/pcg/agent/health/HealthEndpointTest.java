@@ -11,9 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The application as wired in the "agent" environment: health endpoint on loopback, config problem reported there. */
 class HealthEndpointTest {
@@ -32,14 +34,10 @@ class HealthEndpointTest {
             URI health = URI.create("http://127.0.0.1:" + server.getPort() + "/health/agent");
             HttpClient http = HttpClient.newHttpClient();
 
-            HttpResponse<String> response = null;
-            for (int i = 0; i < 500; i++) {
-                response = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.body().contains("ENDPOINT_INVALID")) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            HttpResponse<String> response = await("the health endpoint reports ENDPOINT_INVALID").atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()),
+                            answer -> answer.body().contains("ENDPOINT_INVALID"));
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.body()).contains("\"phase\":\"NEEDS_OPERATOR\"").contains("trailing slash")

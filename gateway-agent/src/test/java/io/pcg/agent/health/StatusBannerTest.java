@@ -2,8 +2,8 @@ package io.pcg.agent.health;
 
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.GatewayAgentApplication;
-import io.pcg.agent.transport.ConnectionProblem;
-import io.pcg.agent.transport.Problem;
+import io.pcg.agent.link.ConnectionProblem;
+import io.pcg.agent.link.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

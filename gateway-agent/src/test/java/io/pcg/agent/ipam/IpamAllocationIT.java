@@ -1,32 +1,42 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.kube.Fields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.pcg.agent.kube.Await;
-import io.pcg.agent.kube.MockKubeApi;
-import io.pcg.agent.tunnel.AgentCommand;
-import io.pcg.agent.tunnel.CommandFailedException;
+import io.pcg.agent.kube.CrdSchemaValidator;
+import io.pcg.agent.command.AgentCommand;
+import io.pcg.agent.command.CommandFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.kube.KubeApiServerExtension;
+import io.pcg.testkit.kube.TestNamespace;
+import io.pcg.testkit.kube.UpstreamCrds;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+@ExtendWith(KubeApiServerExtension.class)
 class IpamAllocationIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private KubeApiServer server;
     private IpamFixture ipam;
 
     @BeforeEach
-    void start() {
-        ipam = IpamFixture.started();
+    void start(KubeApiServer server, TestNamespace namespace) {
+        this.server = server;
+        ipam = IpamFixture.started(server, namespace);
     }
 
     @AfterEach
@@ -52,11 +62,11 @@ class IpamAllocationIT {
         assertThat(ipam.claim("c1-node-0").getMetadata().getFinalizers()).contains(IpamApi.FINALIZER);
         assertThat(ipam.reason("c1-node-0")).isEqualTo("Allocated");
 
-        var schemas = MockKubeApi.schemas();
+        var schemas = CrdSchemaValidator.fromDefinitions(UpstreamCrds.definitions());
         assertThat(schemas.validate(address)).isEmpty();
         assertThat(schemas.validate(ipam.claim("c1-node-0"))).isEmpty();
         assertThat(schemas.validate(ipam.client().genericKubernetesResources(IpamApi.POOLS)
-                .inNamespace(IpamFixture.NAMESPACE).withName("nodes").get())).isEmpty();
+                .inNamespace(ipam.namespace()).withName("nodes").get())).isEmpty();
     }
 
     @Test
@@ -91,8 +101,7 @@ class IpamAllocationIT {
         ipam.createClaim("n2", "small", "c1");
         ipam.awaitReason("n2", "PoolExhausted");
         assertThat(ipam.message("n2")).contains("IP pool small has no free address (2 of 2 in use)");
-        assertThat(ipam.client().v1().events().inNamespace(IpamFixture.NAMESPACE).list().getItems())
-                .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("PoolExhausted"));
+        ipam.awaitEvent("n2", "PoolExhausted");
 
         String freed = ipam.address("n0");
         ipam.deleteClaim("n0");
@@ -128,13 +137,19 @@ class IpamAllocationIT {
         ipam.deleteClaim("first-0");
         assertThat(ipam.awaitAddress("second-0")).isNotNull();
         assertThat(PoolManifest.reservedFor(ipam.client().genericKubernetesResources(IpamApi.POOLS)
-                .inNamespace(IpamFixture.NAMESPACE).withName("solo").get())).isEqualTo("second");
+                .inNamespace(ipam.namespace()).withName("solo").get())).isEqualTo("second");
     }
 
+    /**
+     * The grace period is measured on the agent's clock, injected here, so no step depends on how fast this machine
+     * is: the released address stays out for the whole period, and an agent that starts after it has passed frees it.
+     */
     @Test
     void releaseHonoursTheReuseGracePeriod() throws Exception {
         ipam.stopController();
-        IpamFixture graceful = new IpamFixture(IpamConfig.defaults(IpamFixture.NAMESPACE).withReuseGracePeriod(Duration.ofMillis(300)));
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        IpamFixture graceful = new IpamFixture(server, IpamConfig.defaults(ipam.namespace())
+                .withReuseGracePeriod(Duration.ofHours(1)), clock);
         try {
             graceful.startController();
             graceful.pools().create(range("g", "10.0.0.2", "10.0.0.2"));
@@ -143,11 +158,41 @@ class IpamAllocationIT {
             graceful.deleteClaim("a");
             graceful.awaitGone("a");
             graceful.createClaim("b", "g", "c1");
-            // The address is out of circulation first, then handed out again once its grace period is over.
             graceful.awaitReason("b", "PoolExhausted");
+
+            clock.advance(Duration.ofHours(1));
+            graceful.crashAndRestartController();
             assertThat(graceful.awaitAddress("b")).isEqualTo("10.0.0.2");
         } finally {
             graceful.close();
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends java.time.Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
         }
     }
 
@@ -158,7 +203,7 @@ class IpamAllocationIT {
         ipam.createClaim("marker", "p", "c1");
         ipam.awaitAddress("marker");
         assertThat(ipam.claim("paused").getAdditionalProperties().get("status")).isNull();
-        ipam.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(IpamFixture.NAMESPACE).withName("paused")
+        ipam.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(ipam.namespace()).withName("paused")
                 .edit(claim -> {
                     claim.getMetadata().getAnnotations().remove(IpamApi.PAUSED_ANNOTATION);
                     return claim;
@@ -176,9 +221,9 @@ class IpamAllocationIT {
         ipam.awaitAddress("lost");
 
         GenericKubernetesResource foreign = PoolManifest.render(
-                PoolValidator.validate(range("foreign", "10.0.0.100", "10.0.0.110"), List.of()), IpamFixture.NAMESPACE, null);
+                PoolValidator.validate(range("foreign", "10.0.0.100", "10.0.0.110"), List.of()), ipam.namespace(), null);
         foreign.getMetadata().getLabels().clear();
-        ipam.client().genericKubernetesResources(IpamApi.POOLS).inNamespace(IpamFixture.NAMESPACE).resource(foreign).create();
+        ipam.client().genericKubernetesResources(IpamApi.POOLS).inNamespace(ipam.namespace()).resource(foreign).create();
         ipam.createClaim("theirs", "foreign", "c1");
         ipam.createClaim("ours", "nope", "c1");
         ipam.awaitAddress("ours");
@@ -189,15 +234,15 @@ class IpamAllocationIT {
     @Test
     void controlPlaneVipFromThePoolOrExplicit() throws Exception {
         ipam.pools().create(range("cp", "10.0.0.10", "10.0.0.20"));
-        ControlPlaneVips vips = new ControlPlaneVips(ipam.client(), ipam.config(), ipam.pools());
+        ControlPlaneVips vips = new ControlPlaneVips(ipam.cluster(), IpamConfig.defaults(ipam.namespace()), ipam.pools());
 
         vips.reserve("pooled", "cp", null);
-        Await.until("pooled VIP allocated", () -> vips.address("pooled").isPresent());
+        await("pooled VIP allocated").atMost(IpamFixture.WAIT).until(() -> vips.address("pooled").isPresent());
         assertThat(vips.address("pooled").get().toString()).isEqualTo("10.0.0.10");
 
         ControlPlaneVips.Vip inside = vips.reserve("explicit", "cp", "10.0.0.15");
         assertThat(inside.claimName()).isEqualTo("explicit-control-plane-vip");
-        Await.until("explicit VIP allocated", () -> vips.address("explicit").isPresent());
+        await("explicit VIP allocated").atMost(IpamFixture.WAIT).until(() -> vips.address("explicit").isPresent());
         assertThat(vips.address("explicit").get().toString()).isEqualTo("10.0.0.15");
 
         // Nodes never get either VIP.

@@ -1,10 +1,14 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.kube.Fields;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.pcg.agent.kube.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.kube.KubeApiServerExtension;
+import io.pcg.testkit.kube.TestNamespace;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,11 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * 32 claimers drain one pool while the allocator is restarted under them: every address goes out exactly once,
  * the claims left over report exhaustion, and releasing addresses serves them with no help.
  */
+@ExtendWith(KubeApiServerExtension.class)
 class IpamConcurrencyIT {
 
     private static final int CLAIMERS = 32;
@@ -35,8 +41,8 @@ class IpamConcurrencyIT {
     private IpamFixture ipam;
 
     @BeforeEach
-    void start() {
-        ipam = IpamFixture.started();
+    void start(KubeApiServer server, TestNamespace namespace) {
+        ipam = IpamFixture.started(server, namespace);
     }
 
     @AfterEach
@@ -61,10 +67,10 @@ class IpamConcurrencyIT {
                 for (int k = 0; ; k++) {
                     String claim = "claimer-" + claimer + "-" + k;
                     ipam.createClaim(claim, "shared", "cluster-" + (claimer % 4));
-                    Await.until(claim + " is served or reports exhaustion", () -> {
+                    await(claim + " is served or reports exhaustion").atMost(IpamFixture.WAIT).until(() -> {
                         String reason = ipam.reason(claim);
                         return "Allocated".equals(reason) || "PoolExhausted".equals(reason);
-                    }, () -> String.valueOf(ipam.claim(claim)));
+                    });
                     if ("PoolExhausted".equals(ipam.reason(claim))) {
                         exhausted.add(claim);
                         return null;
@@ -94,7 +100,7 @@ class IpamConcurrencyIT {
         List<String> released = allocated.keySet().stream().sorted().limit(10).toList();
         released.forEach(ipam::deleteClaim);
         released.forEach(ipam::awaitGone);
-        Await.until("ten waiting claims are served", () -> exhausted.stream()
+        await("ten waiting claims are served").atMost(IpamFixture.WAIT).until(() -> exhausted.stream()
                 .filter(claim -> "Allocated".equals(ipam.reason(claim))).count() == 10);
         assertThat(exhausted.stream().filter(claim -> "PoolExhausted".equals(ipam.reason(claim))).count())
                 .isEqualTo(CLAIMERS - 10);

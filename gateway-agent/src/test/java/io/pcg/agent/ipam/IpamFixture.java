@@ -1,111 +1,113 @@
 package io.pcg.agent.ipam;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pcg.agent.kube.Await;
-import io.pcg.agent.kube.MockKubeApi;
+import io.pcg.agent.kube.Fields;
+import io.pcg.agent.kube.KubeConfig;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.testkit.capi.IpAddressClaims;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.kube.TestNamespace;
 
-import java.util.HashMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** A mock management cluster with the IPAM provider running, plus claim helpers (reused by bench/). */
-public final class IpamFixture implements AutoCloseable {
+import static org.awaitility.Awaitility.await;
 
-    public static final String NAMESPACE = "pcg-system";
+/**
+ * The IPAM provider serving one test namespace of the test kit's real API server, plus claim helpers. Claims are
+ * created as CAPV creates them ({@link IpAddressClaims}).
+ */
+final class IpamFixture implements AutoCloseable {
 
-    private final MockKubeApi api;
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final KubeApiServer server;
     private final IpamConfig config;
+    private final Clock clock;
+    private final ManagementCluster cluster;
     private final PoolService pools;
     private IpamController controller;
-    private KubernetesClient controllerClient;
-    private final List<IpamController> crashed = new java.util.ArrayList<>();
-    private final List<KubernetesClient> crashedClients = new java.util.ArrayList<>();
+    private ManagementCluster controllerCluster;
 
-    public IpamFixture(IpamConfig config) {
-        this.api = MockKubeApi.start();
+    IpamFixture(KubeApiServer server, IpamConfig config, Clock clock) {
+        this.server = server;
         this.config = config;
-        this.pools = new PoolService(api.client(), config);
+        this.clock = clock;
+        this.cluster = connect(server);
+        this.pools = new PoolService(cluster, config);
     }
 
-    public static IpamFixture started() {
-        IpamFixture fixture = new IpamFixture(IpamConfig.defaults(NAMESPACE));
+    static IpamFixture started(KubeApiServer server, TestNamespace namespace) {
+        IpamFixture fixture = new IpamFixture(server, IpamConfig.defaults(namespace.name()), Clock.systemUTC());
         fixture.startController();
         return fixture;
     }
 
-    public KubernetesClient client() {
-        return api.client();
+    /** The management cluster as the agent sees it: its own client to the server. */
+    static ManagementCluster connect(KubeApiServer server) {
+        return new ManagementCluster(KubeConfig.of(server.kubeconfig()));
     }
 
-    public MockKubeApi api() {
-        return api;
+    String namespace() {
+        return config.namespace();
     }
 
-    public PoolService pools() {
+    KubernetesClient client() {
+        return server.client();
+    }
+
+    PoolService pools() {
         return pools;
     }
 
-    public IpamConfig config() {
-        return config;
+    ManagementCluster cluster() {
+        return cluster;
     }
 
     /** Starts a fresh allocator (its own client and caches), as a restarted agent would. */
-    public void startController() {
-        controllerClient = api.newClient();
-        controller = new IpamController(controllerClient, config);
+    void startController() {
+        controllerCluster = connect(server);
+        controller = new IpamController(controllerCluster, config, clock);
         controller.start();
     }
 
-    /**
-     * Kills the allocator mid-work and starts a fresh one. The dead one's watches stay open until {@link #close()}:
-     * the mock server stalls for a minute when a watch is closed under load, which a real API server does not.
-     */
-    public void crashAndRestartController() {
+    /** Kills the allocator mid-work, as a crash would, and starts a fresh one. */
+    void crashAndRestartController() {
         controller.stopWorking();
-        crashed.add(controller);
-        crashedClients.add(controllerClient);
+        stopController();
         startController();
     }
 
-    public void stopController() {
+    void stopController() {
         if (controller != null) {
             controller.close();
-            controllerClient.close();
+            controllerCluster.close();
             controller = null;
         }
     }
 
-    public void createClaim(String name, String pool, String cluster) {
+    void createClaim(String name, String pool, String cluster) {
         createClaim(name, pool, cluster, Map.of());
     }
 
-    public void createClaim(String name, String pool, String cluster, Map<String, String> annotations) {
-        GenericKubernetesResource claim = new GenericKubernetesResource();
-        claim.setApiVersion(IpamApi.apiVersion(IpamApi.CLAIMS));
-        claim.setKind(IpamApi.CLAIMS.getKind());
-        claim.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).withAnnotations(annotations).build());
-        Map<String, Object> spec = new HashMap<>();
-        spec.put("poolRef", Map.of("apiGroup", IpamApi.GROUP, "kind", IpamApi.POOL_KIND, "name", pool));
-        if (cluster != null) {
-            spec.put("clusterName", cluster);
-        }
-        claim.setAdditionalProperty("spec", spec);
-        claims().resource(claim).create();
+    void createClaim(String name, String pool, String cluster, Map<String, String> annotations) {
+        IpAddressClaims.create(client(), namespace(), name, pool, cluster, annotations);
     }
 
-    public void deleteClaim(String name) {
-        claims().withName(name).delete();
+    void deleteClaim(String name) {
+        client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace()).withName(name).delete();
     }
 
-    public GenericKubernetesResource claim(String name) {
-        return claims().withName(name).get();
+    GenericKubernetesResource claim(String name) {
+        return client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace()).withName(name).get();
     }
 
     /** The claim's Ready condition, or null. */
-    public Map<String, Object> ready(String name) {
+    Map<String, Object> ready(String name) {
         GenericKubernetesResource claim = claim(name);
         if (claim == null) {
             return null;
@@ -114,53 +116,55 @@ public final class IpamFixture implements AutoCloseable {
                 .filter(condition -> ClaimCondition.TYPE.equals(condition.get("type"))).findFirst().orElse(null);
     }
 
-    public String reason(String name) {
+    String reason(String name) {
         Map<String, Object> ready = ready(name);
         return ready == null ? null : Objects.toString(ready.get("reason"));
     }
 
-    public String message(String name) {
+    String message(String name) {
         Map<String, Object> ready = ready(name);
         return ready == null ? null : Objects.toString(ready.get("message"));
     }
 
     /** Waits until the claim is served and returns its address. */
-    public String awaitAddress(String claim) {
-        Await.until("claim " + claim + " has an address", () -> "True".equals(ready(claim) == null ? null : ready(claim).get("status"))
-                && Fields.text(claim(claim), "status", "addressRef", "name") != null, () -> String.valueOf(claim(claim)));
+    String awaitAddress(String claim) {
+        await("claim " + claim + " has an address").atMost(WAIT).until(() -> {
+            Map<String, Object> ready = ready(claim);
+            return ready != null && "True".equals(ready.get("status"))
+                    && Fields.text(claim(claim), "status", "addressRef", "name") != null;
+        });
         return address(claim);
     }
 
-    public void awaitReason(String claim, String reason) {
-        Await.until("claim " + claim + " shows " + reason, () -> reason.equals(reason(claim)), () -> String.valueOf(claim(claim)));
+    void awaitReason(String claim, String reason) {
+        await("claim " + claim + " shows " + reason).atMost(WAIT).until(() -> reason.equals(reason(claim)));
     }
 
-    public void awaitGone(String claim) {
-        Await.until("claim " + claim + " is deleted", () -> claim(claim) == null, () -> String.valueOf(claim(claim)));
+    void awaitGone(String claim) {
+        await("claim " + claim + " is deleted").atMost(WAIT).until(() -> claim(claim) == null);
     }
 
-    public String address(String claim) {
+    /** Waits for a Warning event with {@code reason} on the claim (events are written after the claim's status). */
+    void awaitEvent(String claim, String reason) {
+        await("event " + reason + " on claim " + claim).atMost(WAIT).until(() -> client().v1().events()
+                .inNamespace(namespace()).list().getItems().stream()
+                .anyMatch(event -> reason.equals(event.getReason()) && claim.equals(event.getInvolvedObject().getName())));
+    }
+
+    String address(String claim) {
         String addressName = Fields.text(claim(claim), "status", "addressRef", "name");
         GenericKubernetesResource address = addresses().stream()
                 .filter(item -> item.getMetadata().getName().equals(addressName)).findFirst().orElseThrow();
         return Fields.text(address, "spec", "address");
     }
 
-    public List<GenericKubernetesResource> addresses() {
-        return client().genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(NAMESPACE).list().getItems();
-    }
-
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> claims() {
-        return client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(NAMESPACE);
+    List<GenericKubernetesResource> addresses() {
+        return client().genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(namespace()).list().getItems();
     }
 
     @Override
     public void close() {
         stopController();
-        crashed.forEach(IpamController::close);
-        crashedClients.forEach(KubernetesClient::close);
-        api.close();
+        cluster.close();
     }
 }

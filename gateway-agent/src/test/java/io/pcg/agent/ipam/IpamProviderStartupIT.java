@@ -2,35 +2,66 @@ package io.pcg.agent.ipam;
 
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.GatewayAgentApplication;
-import io.pcg.agent.kube.Await;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.kube.KubeApiServerExtension;
+import io.pcg.testkit.kube.TestNamespace;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The agent serves claims by itself once it is told where its management cluster is, and not before. */
+/**
+ * The agent serves claims by itself once it is told where its management cluster is, and not before; when the
+ * management cluster moves (the pivot), IPAM follows it without an agent restart.
+ */
+@ExtendWith(KubeApiServerExtension.class)
 class IpamProviderStartupIT {
 
+    private static final PoolSpec NODES = new PoolSpec("nodes", "range", "10.0.0.2", "10.0.0.9", null, 24, "10.0.0.1",
+            List.of(), false, List.of());
+
     @Test
-    void agentWithAKubeconfigServesClaims(@TempDir Path temp) throws Exception {
-        try (IpamFixture ipam = new IpamFixture(IpamConfig.defaults(IpamFixture.NAMESPACE))) {
-            Path kubeconfig = writeKubeconfig(temp, ipam.api().url());
-            ipam.pools().create(new PoolSpec("nodes", "range", "10.0.0.2", "10.0.0.9", null, 24, "10.0.0.1",
-                    List.of(), false, List.of()));
-            try (ApplicationContext agent = ApplicationContext.builder()
-                    .environments(GatewayAgentApplication.ENVIRONMENT)
-                    .properties(Map.of("pcg.agent.kube.kubeconfig", kubeconfig.toString(),
-                            "pcg.agent.ipam.namespace", IpamFixture.NAMESPACE))
-                    .start()) {
-                ipam.createClaim("cp-0", "nodes", "gateway");
-                Await.until("the agent answers the claim", () -> ipam.claim("cp-0").getAdditionalProperties().get("status") instanceof Map<?, ?> status
-                        && status.get("addressRef") != null);
-                assertThat(ipam.address("cp-0")).isEqualTo("10.0.0.2");
+    void agentWithAKubeconfigServesClaims(KubeApiServer server, TestNamespace namespace) throws Exception {
+        try (IpamFixture ipam = new IpamFixture(server, IpamConfig.defaults(namespace.name()), Clock.systemUTC());
+             ApplicationContext agent = agentOn(server, namespace)) {
+            ipam.pools().create(NODES);
+            ipam.createClaim("cp-0", "nodes", "gateway");
+            assertThat(ipam.awaitAddress("cp-0")).isEqualTo("10.0.0.2");
+        }
+    }
+
+    /**
+     * A second real API server stands in for the gateway cluster: after the re-point the agent answers claims there,
+     * and no longer on the bootstrap cluster.
+     */
+    @Test
+    void ipamFollowsTheManagementClusterWhenItIsRepointed(KubeApiServer bootstrap, TestNamespace namespace) throws Exception {
+        try (KubeApiServer gateway = KubeApiServer.start();
+             ApplicationContext agent = agentOn(bootstrap, namespace)) {
+            io.pcg.testkit.kube.UpstreamCrds.install(gateway.client());
+            gateway.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                    .withNewMetadata().withName(namespace.name()).endMetadata().build()).create();
+            IpamConfig config = IpamConfig.defaults(namespace.name());
+            try (IpamFixture before = new IpamFixture(bootstrap, config, Clock.systemUTC());
+                 IpamFixture after = new IpamFixture(gateway, config, Clock.systemUTC())) {
+                before.pools().create(NODES);
+                before.createClaim("cp-0", "nodes", "gateway");
+                assertThat(before.awaitAddress("cp-0")).isEqualTo("10.0.0.2");
+
+                after.pools().create(NODES);
+                agent.getBean(ManagementCluster.class).repoint(gateway.kubeconfig());
+                after.createClaim("cp-1", "nodes", "gateway");
+                assertThat(after.awaitAddress("cp-1")).isEqualTo("10.0.0.2");
+
+                before.createClaim("left-behind", "nodes", "gateway");
+                after.createClaim("cp-2", "nodes", "gateway");
+                assertThat(after.awaitAddress("cp-2")).isEqualTo("10.0.0.3");
+                assertThat(before.claim("left-behind").getAdditionalProperties().get("status")).isNull();
             }
         }
     }
@@ -42,14 +73,11 @@ class IpamProviderStartupIT {
         }
     }
 
-    private static Path writeKubeconfig(Path folder, String serverUrl) throws Exception {
-        Path file = folder.resolve("management.kubeconfig");
-        Files.writeString(file, String.join("\n",
-                "apiVersion: v1", "kind: Config", "current-context: management",
-                "clusters:", "- name: management", "  cluster:", "    server: " + serverUrl,
-                "contexts:", "- name: management", "  context:", "    cluster: management", "    user: agent",
-                "    namespace: " + IpamFixture.NAMESPACE,
-                "users:", "- name: agent", "  user:", "    token: not-checked-by-the-mock", ""));
-        return file;
+    private static ApplicationContext agentOn(KubeApiServer server, TestNamespace namespace) {
+        return ApplicationContext.builder()
+                .environments(GatewayAgentApplication.ENVIRONMENT)
+                .properties(Map.of("pcg.agent.kube.kubeconfig", server.kubeconfig().toString(),
+                        "pcg.agent.ipam.namespace", namespace.name()))
+                .start();
     }
 }

@@ -1,10 +1,10 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Ip;
+import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.pcg.agent.kube.CrdSchemaValidator;
-import io.pcg.agent.kube.MockKubeApi;
+import io.pcg.testkit.kube.UpstreamCrds;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,7 @@ class ManifestSchemaTest {
 
     @BeforeAll
     static void loadSchemas() {
-        schemas = MockKubeApi.schemas();
+        schemas = CrdSchemaValidator.fromDefinitions(UpstreamCrds.definitions());
     }
 
     static Stream<PoolSpec> pools() {

@@ -1,8 +1,8 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.Cidr;
-import io.pcg.agent.net.Ip;
-import io.pcg.agent.net.IpRange;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.Ip;
+import io.pcg.common.net.IpRange;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

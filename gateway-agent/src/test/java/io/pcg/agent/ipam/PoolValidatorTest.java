@@ -1,7 +1,7 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.net.InvalidAddressException;
-import io.pcg.agent.net.Ip;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

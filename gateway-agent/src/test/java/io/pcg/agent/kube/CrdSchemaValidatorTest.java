@@ -2,6 +2,7 @@ package io.pcg.agent.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pcg.testkit.kube.UpstreamCrds;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -54,7 +55,7 @@ class CrdSchemaValidatorTest {
 
     @Test
     void loadsEveryUpstreamCrd() {
-        CrdSchemaValidator upstream = CrdSchemaValidator.fromDirectory(MockKubeApi.crdDirectory());
+        CrdSchemaValidator upstream = CrdSchemaValidator.fromDefinitions(UpstreamCrds.definitions());
         assertThat(upstream.knows("ipam.cluster.x-k8s.io/v1alpha2", "InClusterIPPool")).isTrue();
         assertThat(upstream.knows("ipam.cluster.x-k8s.io/v1beta2", "IPAddressClaim")).isTrue();
         assertThat(upstream.knows("infrastructure.cluster.x-k8s.io/v1beta1", "VSphereMachineTemplate")).isTrue();

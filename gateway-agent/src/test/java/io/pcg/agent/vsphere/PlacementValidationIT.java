@@ -1,15 +1,18 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.agent.testing.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pcg.agent.tunnel.AgentCommand;
+import io.pcg.agent.command.AgentCommand;
 import io.pcg.agent.vsphere.ValidationReport.Check;
 import io.pcg.agent.vsphere.ValidationReport.Status;
 import io.pcg.agent.vsphere.VsphereInventory.Datacenter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.pcg.testkit.vsphere.Vcsim;
+import io.pcg.testkit.vsphere.VcsimExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.pcg.testkit.logging.LogCapture;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,9 @@ class PlacementValidationIT {
 
     private static final Placement GOOD = new Placement("DC0", "DC0_C0", "shared-nfs", "VM Network",
             "DC0_C0/Resources", "");
-    private static VcsimServer vcsim;
+    @RegisterExtension
+    static final VcsimExtension VCSIM = new VcsimExtension("-cluster", "2");
+    private static Vcsim vcsim;
     private static VsphereClient client;
     private static String pin;
     private static LogCapture logs;
@@ -34,7 +39,7 @@ class PlacementValidationIT {
     @BeforeAll
     static void start() throws Exception {
         logs = LogCapture.capture();
-        vcsim = VcsimServer.start("-cluster", "2");
+        vcsim = VCSIM.vcsim();
         Path nfs = Files.createTempDirectory("pcg-nfs");
         // A datastore every host of DC0_C0 mounts, and zone tags on the datacenter and DC0_C0 only.
         vcsim.govc("datastore.create", "-type", "local", "-name", "shared-nfs", "-path", nfs.toString(), "/DC0/host/DC0_C0");
@@ -44,8 +49,8 @@ class PlacementValidationIT {
         vcsim.govc("tags.create", "-c", "k8s-zone", "az1");
         vcsim.govc("tags.attach", "region1", "/DC0");
         vcsim.govc("tags.attach", "az1", "/DC0/host/DC0_C0");
-        pin = vcsim.thumbprints().sha256();
-        client = vcsim.connectPinned();
+        pin = VcsimAccess.thumbprints(vcsim).sha256();
+        client = VcsimAccess.connectPinned(vcsim);
     }
 
     @AfterAll
@@ -53,12 +58,9 @@ class PlacementValidationIT {
         if (client != null) {
             client.close();
         }
-        if (vcsim != null) {
-            vcsim.close();
-        }
         String logged = logs.all();
         logs.close();
-        assertThat(logged).doesNotContain(VcsimServer.PASSWORD);
+        assertThat(logged).doesNotContain(Vcsim.PASSWORD);
     }
 
     @Test
@@ -159,8 +161,8 @@ class PlacementValidationIT {
     @Test
     void validateCommandReturnsTheReportAsJson() throws Exception {
         try (VsphereSessions sessions = new VsphereSessions(VsphereConfig.defaults())) {
-            String payload = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + VcsimServer.USERNAME
-                    + "\",\"password\":\"" + VcsimServer.PASSWORD + "\",\"thumbprint\":\"" + pin + "\",\"placement\":"
+            String payload = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + Vcsim.USERNAME
+                    + "\",\"password\":\"" + Vcsim.PASSWORD + "\",\"thumbprint\":\"" + pin + "\",\"placement\":"
                     + "{\"datacenter\":\"DC0\",\"cluster\":\"DC0_C0\",\"datastore\":\"shared-nfs\",\"network\":\"VM Network\"}}";
             String result = new VsphereValidateHandler(sessions).handle(new AgentCommand("v1", "vsphere.validate", payload));
             JsonNode json = new ObjectMapper().readTree(result);
@@ -169,7 +171,7 @@ class PlacementValidationIT {
                     "shared-storage", "tags.region", "privileges.vcenter");
             assertThat(json.get("checks").get(0).fieldNames()).toIterable()
                     .containsExactly("id", "status", "object", "message", "hint");
-            assertThat(result).doesNotContain(VcsimServer.PASSWORD);
+            assertThat(result).doesNotContain(Vcsim.PASSWORD);
         }
     }
 

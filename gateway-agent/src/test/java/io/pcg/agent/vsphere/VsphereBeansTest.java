@@ -1,7 +1,7 @@
 package io.pcg.agent.vsphere;
 
 import io.micronaut.context.ApplicationContext;
-import io.pcg.agent.tunnel.CommandHandler;
+import io.pcg.agent.command.CommandHandler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

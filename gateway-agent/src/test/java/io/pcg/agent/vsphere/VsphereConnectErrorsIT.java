@@ -1,9 +1,10 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.agent.testing.LogCapture;
+import io.pcg.testkit.logging.LogCapture;
+import io.pcg.testkit.net.LocalPorts;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.pcg.agent.secrets.Secret;
+import io.pcg.common.secrets.Secret;
 import io.pcg.agent.vsphere.VsphereException.Reason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +111,7 @@ class VsphereConnectErrorsIT {
 
     @Test
     void closedPortIsRefused() throws Exception {
-        VsphereException e = connect("127.0.0.1:" + VcsimServer.freePort(), null);
+        VsphereException e = connect("127.0.0.1:" + LocalPorts.free(), null);
         assertThat(e.reason()).isEqualTo(Reason.CONNECTION_REFUSED);
         assertThat(e.getMessage()).contains("nothing listens on port");
     }

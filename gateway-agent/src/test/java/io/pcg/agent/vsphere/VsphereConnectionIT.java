@@ -1,15 +1,18 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.agent.testing.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pcg.agent.secrets.Secret;
-import io.pcg.agent.tunnel.AgentCommand;
-import io.pcg.agent.tunnel.CommandFailedException;
+import io.pcg.common.secrets.Secret;
+import io.pcg.agent.command.AgentCommand;
+import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.vsphere.VsphereException.Reason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.pcg.testkit.vsphere.Vcsim;
+import io.pcg.testkit.vsphere.VcsimExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.pcg.testkit.logging.LogCapture;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,32 +22,31 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class VsphereConnectionIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static VcsimServer vcsim;
+    @RegisterExtension
+    static final VcsimExtension VCSIM = new VcsimExtension();
+    private static Vcsim vcsim;
     private static LogCapture logs;
     private static Thumbprints thumbprints;
 
     @BeforeAll
     static void start() throws Exception {
         logs = LogCapture.capture();
-        vcsim = VcsimServer.start();
-        thumbprints = vcsim.thumbprints();
+        vcsim = VCSIM.vcsim();
+        thumbprints = VcsimAccess.thumbprints(vcsim);
     }
 
     @AfterAll
     static void stop() {
-        if (vcsim != null) {
-            vcsim.close();
-        }
         String logged = logs.all();
         logs.close();
-        assertThat(logged).contains("logged in to").doesNotContain(VcsimServer.PASSWORD);
+        assertThat(logged).contains("logged in to").doesNotContain(Vcsim.PASSWORD);
     }
 
     @Test
     void logsInWithThePinnedSha256ThumbprintAndLogsOut() throws Exception {
-        VsphereClient client = VsphereConnector.connect(vcsim.login(thumbprints.sha256()), VsphereConfig.defaults());
+        VsphereClient client = VsphereConnector.connect(VcsimAccess.login(vcsim, thumbprints.sha256()), VsphereConfig.defaults());
         assertThat(client.server().apiType()).isEqualTo("VirtualCenter");
-        assertThat(client.server().userName()).isEqualTo(VcsimServer.USERNAME);
+        assertThat(client.server().userName()).isEqualTo(Vcsim.USERNAME);
         assertThat(client.server().thumbprints()).isEqualTo(thumbprints);
         assertThat(client.isAlive()).isTrue();
         client.close();
@@ -54,7 +56,7 @@ class VsphereConnectionIT {
     @Test
     void sha1PinInColonlessLowerCaseWorksToo() throws Exception {
         String pin = thumbprints.sha1().replace(":", "").toLowerCase();
-        try (VsphereClient client = VsphereConnector.connect(vcsim.login(pin), VsphereConfig.defaults())) {
+        try (VsphereClient client = VsphereConnector.connect(VcsimAccess.login(vcsim, pin), VsphereConfig.defaults())) {
             assertThat(client.isAlive()).isTrue();
         }
     }
@@ -63,7 +65,7 @@ class VsphereConnectionIT {
     void wrongPasswordFailsWithItsOwnReasonAndNoSecret() {
         String wrong = "Wrong-Pa55!word";
         VsphereException e = catchThrowableOfType(VsphereException.class, () -> VsphereConnector.connect(
-                VsphereLogin.of(vcsim.server(), VcsimServer.USERNAME, Secret.of(wrong), thumbprints.sha256()),
+                VsphereLogin.of(vcsim.server(), Vcsim.USERNAME, Secret.of(wrong), thumbprints.sha256()),
                 VsphereConfig.defaults()));
         assertThat(e.reason()).isEqualTo(Reason.LOGIN_FAILED);
         assertThat(e.code()).isEqualTo("vsphere.login-failed");
@@ -76,7 +78,7 @@ class VsphereConnectionIT {
     void wrongPinIsRefusedAndTellsTheRealThumbprint() {
         String otherPin = "AA:".repeat(31) + "AA";
         VsphereException e = catchThrowableOfType(VsphereException.class,
-                () -> VsphereConnector.connect(vcsim.login(otherPin), VsphereConfig.defaults()));
+                () -> VsphereConnector.connect(VcsimAccess.login(vcsim, otherPin), VsphereConfig.defaults()));
         assertThat(e.reason()).isEqualTo(Reason.UNTRUSTED_CERTIFICATE);
         assertThat(e.getMessage()).contains("does not match the pinned thumbprint").contains(thumbprints.sha256());
     }
@@ -84,7 +86,7 @@ class VsphereConnectionIT {
     @Test
     void withoutPinASelfSignedVcenterIsNotTrustedAndTheThumbprintIsShown() {
         VsphereException e = catchThrowableOfType(VsphereException.class,
-                () -> VsphereConnector.connect(vcsim.login(null), VsphereConfig.defaults()));
+                () -> VsphereConnector.connect(VcsimAccess.login(vcsim, null), VsphereConfig.defaults()));
         assertThat(e.reason()).isEqualTo(Reason.UNTRUSTED_CERTIFICATE);
         assertThat(e.getMessage()).contains(thumbprints.sha256()).contains(thumbprints.sha1());
     }
@@ -92,10 +94,10 @@ class VsphereConnectionIT {
     @Test
     void sessionsAreReusedWhileAliveAndReplacedWhenNot() throws Exception {
         try (VsphereSessions sessions = new VsphereSessions(VsphereConfig.defaults())) {
-            VsphereClient first = sessions.session(vcsim.login(thumbprints.sha256()));
-            assertThat(sessions.session(vcsim.login(thumbprints.sha256()))).isSameAs(first);
+            VsphereClient first = sessions.session(VcsimAccess.login(vcsim, thumbprints.sha256()));
+            assertThat(sessions.session(VcsimAccess.login(vcsim, thumbprints.sha256()))).isSameAs(first);
             first.close(); // logged out behind the pool's back: the next call must notice
-            VsphereClient second = sessions.session(vcsim.login(thumbprints.sha256()));
+            VsphereClient second = sessions.session(VcsimAccess.login(vcsim, thumbprints.sha256()));
             assertThat(second).isNotSameAs(first);
             assertThat(second.isAlive()).isTrue();
         }
@@ -125,17 +127,17 @@ class VsphereConnectionIT {
     @Test
     void inventoryCommandFailsWithACodeForAnUntrustedCertificate() {
         try (VsphereSessions sessions = new VsphereSessions(VsphereConfig.defaults())) {
-            String noPin = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + VcsimServer.USERNAME
-                    + "\",\"password\":\"" + VcsimServer.PASSWORD + "\"}";
+            String noPin = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + Vcsim.USERNAME
+                    + "\",\"password\":\"" + Vcsim.PASSWORD + "\"}";
             CommandFailedException e = catchThrowableOfType(CommandFailedException.class, () ->
                     new VsphereInventoryHandler(sessions).handle(new AgentCommand("c3", "vsphere.inventory", noPin)));
             assertThat(e.code()).isEqualTo("vsphere.untrusted-certificate");
-            assertThat(e.getMessage() + e.hint()).doesNotContain(VcsimServer.PASSWORD);
+            assertThat(e.getMessage() + e.hint()).doesNotContain(Vcsim.PASSWORD);
         }
     }
 
     private String payload(String password) {
-        return "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + VcsimServer.USERNAME + "\",\"password\":\""
+        return "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + Vcsim.USERNAME + "\",\"password\":\""
                 + password + "\",\"thumbprint\":\"" + thumbprints.sha256() + "\",\"placement\":{\"datacenter\":\"DC0\"}}";
     }
 }

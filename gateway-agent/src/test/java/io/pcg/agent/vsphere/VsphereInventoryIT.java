@@ -2,7 +2,7 @@ package io.pcg.agent.vsphere;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pcg.agent.tunnel.AgentCommand;
+import io.pcg.agent.command.AgentCommand;
 import io.pcg.agent.vsphere.VsphereClient.TagRef;
 import io.pcg.agent.vsphere.VsphereClient.TemplatePlacement;
 import io.pcg.agent.vsphere.VsphereInventory.ComputeCluster;
@@ -10,6 +10,9 @@ import io.pcg.agent.vsphere.VsphereInventory.Datacenter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.pcg.testkit.vsphere.Vcsim;
+import io.pcg.testkit.vsphere.VcsimExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,24 +22,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Inventory discovery, VM listing, tag reads and node template import against vcsim. */
 class VsphereInventoryIT {
 
-    private static VcsimServer vcsim;
+    @RegisterExtension
+    static final VcsimExtension VCSIM = new VcsimExtension("-dc", "1", "-cluster", "2", "-host", "2", "-vm", "3", "-pool", "1", "-folder", "1");
+    private static Vcsim vcsim;
     private static VsphereClient client;
     private static String pin;
 
     @BeforeAll
     static void start() throws Exception {
-        vcsim = VcsimServer.start("-dc", "1", "-cluster", "2", "-host", "2", "-vm", "3", "-pool", "1", "-folder", "1");
-        pin = vcsim.thumbprints().sha256();
-        client = vcsim.connectPinned();
+        vcsim = VCSIM.vcsim();
+        pin = VcsimAccess.thumbprints(vcsim).sha256();
+        client = VcsimAccess.connectPinned(vcsim);
     }
 
     @AfterAll
     static void stop() {
         if (client != null) {
             client.close();
-        }
-        if (vcsim != null) {
-            vcsim.close();
         }
     }
 
@@ -65,7 +67,7 @@ class VsphereInventoryIT {
 
     @Test
     void pagingWithTinyPagesGivesTheSameInventory() throws Exception {
-        try (VsphereClient paged = VsphereConnector.connect(vcsim.login(pin), VsphereConfig.defaults().withPageSize(3))) {
+        try (VsphereClient paged = VsphereConnector.connect(VcsimAccess.login(vcsim, pin), VsphereConfig.defaults().withPageSize(3))) {
             assertThat(paged.inventory()).isEqualTo(client.inventory());
             assertThat(paged.virtualMachines()).containsExactlyInAnyOrderElementsOf(client.virtualMachines());
         }
@@ -131,14 +133,14 @@ class VsphereInventoryIT {
     @Test
     void inventoryCommandReturnsJson() throws Exception {
         try (VsphereSessions sessions = new VsphereSessions(VsphereConfig.defaults())) {
-            String payload = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + VcsimServer.USERNAME
-                    + "\",\"password\":\"" + VcsimServer.PASSWORD + "\",\"thumbprint\":\"" + pin + "\"}";
+            String payload = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + Vcsim.USERNAME
+                    + "\",\"password\":\"" + Vcsim.PASSWORD + "\",\"thumbprint\":\"" + pin + "\"}";
             String result = new VsphereInventoryHandler(sessions).handle(new AgentCommand("i1", "vsphere.inventory", payload));
             JsonNode json = new ObjectMapper().readTree(result);
             assertThat(json.at("/server/apiType").asText()).isEqualTo("VirtualCenter");
             assertThat(json.at("/server/thumbprints/sha256").asText()).isEqualTo(pin);
             assertThat(json.at("/inventory/datacenters/0/clusters").size()).isEqualTo(3);
-            assertThat(result).doesNotContain(VcsimServer.PASSWORD);
+            assertThat(result).doesNotContain(Vcsim.PASSWORD);
         }
     }
 }

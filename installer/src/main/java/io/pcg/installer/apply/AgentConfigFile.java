@@ -1,38 +1,55 @@
 package io.pcg.installer.apply;
 
-import io.pcg.agent.config.AgentConfig;
+import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.installer.validation.InstallerSettings;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The agent's configuration file, {@code /etc/pcg/agent.yml}, in the {@code pcg.agent.*} keys of {@link AgentConfig}.
- * Rendered by SnakeYAML so that values YAML would otherwise read as numbers or booleans (a PIN of digits only,
- * a gateway named "no") are quoted.
+ * The agent's configuration file, {@code /etc/pcg/agent.yml}, in the {@code pcg.agent.*} keys of
+ * {@link AgentConfigKeys}. Every value is written as a YAML double-quoted string, so values YAML would otherwise read
+ * as numbers or booleans (a PIN of digits only, a gateway named "no") stay strings.
  */
 public final class AgentConfigFile {
 
-    public static final String PATH = "/etc/pcg/agent.yml";
+    public static final String PATH = AgentConfigKeys.FILE;
 
     private AgentConfigFile() {
     }
 
     public static String render(InstallerSettings settings) {
-        Map<String, Object> agent = new LinkedHashMap<>();
-        agent.put("name", settings.name());
-        agent.put("console-endpoint", settings.consoleEndpoint().toString());
-        agent.put("pairing-code", settings.pairingCode().reveal());
-        agent.put("pod-cidr", settings.podCidr().toString());
-        agent.put("service-cidr", settings.serviceCidr().toString());
-        agent.put("state-dir", AgentConfig.DEFAULT_STATE_DIR);
-        agent.put("status-banner-file", IssueBanner.AGENT_STATUS_PATH);
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(2);
-        return "# Written by pcg-installer from the OVF properties at first boot. Holds the pairing code: keep it 0600.\n"
-                + new Yaml(options).dump(Map.of("pcg", Map.of("agent", agent)));
+        Map<String, String> agent = new LinkedHashMap<>();
+        agent.put(AgentConfigKeys.NAME, settings.name());
+        agent.put(AgentConfigKeys.CONSOLE_ENDPOINT, settings.consoleEndpoint().toString());
+        agent.put(AgentConfigKeys.PAIRING_CODE, settings.pairingCode().reveal());
+        agent.put(AgentConfigKeys.POD_CIDR, settings.podCidr().toString());
+        agent.put(AgentConfigKeys.SERVICE_CIDR, settings.serviceCidr().toString());
+        agent.put(AgentConfigKeys.STATE_DIR, AgentConfigKeys.DEFAULT_STATE_DIR);
+        agent.put(AgentConfigKeys.STATUS_BANNER_FILE, IssueBanner.AGENT_STATUS_PATH);
+        StringBuilder yaml = new StringBuilder("# Written by pcg-installer from the OVF properties at first boot."
+                + " Holds the pairing code: keep it 0600.\n");
+        String[] prefix = AgentConfigKeys.PREFIX.split("\\.");
+        for (int level = 0; level < prefix.length; level++) {
+            yaml.append("  ".repeat(level)).append(prefix[level]).append(":\n");
+        }
+        String indent = "  ".repeat(prefix.length);
+        agent.forEach((key, value) -> yaml.append(indent).append(key).append(": ").append(quoted(value)).append('\n'));
+        return yaml.toString();
+    }
+
+    /** A YAML double-quoted scalar; anything but printable ASCII is escaped, so no value can end the line or the string. */
+    static String quoted(String value) {
+        StringBuilder text = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                text.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                text.append(String.format("\\u%04x", (int) c));
+            } else {
+                text.append(c);
+            }
+        }
+        return text.append('"').toString();
     }
 }

@@ -1,6 +1,6 @@
 package io.pcg.installer.apply;
 
-import io.pcg.installer.host.CommandRunner;
+import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.validation.InstallerSettings;
 import io.pcg.installer.validation.SshPublicKey;
 

@@ -14,8 +14,6 @@ public final class IssueBanner {
     public static final String PATH = "/etc/issue";
     /** agetty appends /etc/issue.d/*.issue to the banner; the agent keeps its live pairing state there. */
     public static final String AGENT_STATUS_PATH = "/etc/issue.d/pcg-agent.issue";
-    /** The seed's advice: vApp properties are read once, at first boot. */
-    public static final String REDEPLOY_ADVICE = "Power down and delete this VM, then deploy the OVA again with the correct values.";
     static final String LOG = "/var/log/cloud-init-output.log";
     /** agetty shows the current IPv4 address of the default interface in place of this escape. */
     private static final String AGETTY_IPV4 = "\\4";

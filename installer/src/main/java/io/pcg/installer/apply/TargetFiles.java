@@ -1,22 +1,20 @@
 package io.pcg.installer.apply;
 
+import io.pcg.common.files.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The file system being configured, seen through a root directory: {@code /} on the appliance, a temporary directory
- * in tests and {@code apply --root}. Files are written to a temporary name with their final mode and then renamed
- * over the target, so a file holding the PIN is never readable by others, not even for a moment, and a crash leaves
- * the old or the new file, never half of one.
+ * in tests and {@code apply --root}. Files are written with {@link AtomicFiles}, so a file holding the PIN is never
+ * readable by others, not even for a moment, and a crash leaves the old or the new file, never half of one.
  */
 public final class TargetFiles {
 
@@ -26,7 +24,6 @@ public final class TargetFiles {
     private static final String PUBLIC_DIRECTORY = "rwxr-xr-x";
 
     private final Path root;
-    private final List<String> written = new ArrayList<>();
 
     public TargetFiles(Path root) {
         this.root = root;
@@ -57,17 +54,7 @@ public final class TargetFiles {
     public void write(String absolutePath, String content, String mode) throws IOException {
         Path target = resolve(absolutePath);
         createParents(target);
-        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(permissions(mode)));
-        try {
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
-            // createTempFile's mode is filtered by the umask; set it again so 0644 really is 0644.
-            Files.setPosixFilePermissions(temporary, permissions(mode));
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
-        written.add(absolutePath);
+        AtomicFiles.write(target, content, permissions(mode));
     }
 
     /** {@code rw-------} as {@code 0600}, the way operators read modes. */
@@ -77,11 +64,6 @@ public final class TargetFiles {
             bits = (bits << 1) | (c == '-' ? 0 : 1);
         }
         return String.format("0%o", bits);
-    }
-
-    /** Paths written so far, as seen from the target system. */
-    public List<String> written() {
-        return List.copyOf(written);
     }
 
     private void createParents(Path path) throws IOException {

@@ -1,5 +1,7 @@
 package io.pcg.installer.host;
 
+import io.pcg.common.process.CommandRunner;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -18,6 +18,8 @@ import java.util.Map;
 public final class OvfEnvironment {
 
     public static final String NAMESPACE = "http://schemas.dmtf.org/ovf/environment/1";
+    /** vSphere hands the vApp properties over once, at first boot: a wrong value takes a new VM. */
+    public static final String REDEPLOY_ADVICE = "Power down and delete this VM, then deploy the OVA again with the correct values.";
     private static final String REDEPLOY = " Power down and delete the VM, then deploy the OVA again.";
 
     private final Map<String, String> properties;

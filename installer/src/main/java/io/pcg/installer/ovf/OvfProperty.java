@@ -1,6 +1,7 @@
 package io.pcg.installer.ovf;
 
-import io.pcg.agent.config.AgentConfig;
+import io.pcg.common.agentconfig.AgentConfigKeys;
+import io.pcg.common.console.ConsoleEndpoint;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,11 +14,11 @@ import java.util.Optional;
  */
 public enum OvfProperty {
     INSTALLER_NAME("pcg.installerName", "Installer Name", false, ""),
-    CONSOLE_ENDPOINT("pcg.consoleEndpoint", "Console endpoint", false, AgentConfig.DEFAULT_CONSOLE_ENDPOINT),
+    CONSOLE_ENDPOINT("pcg.consoleEndpoint", "Console endpoint", false, ConsoleEndpoint.DEFAULT),
     PAIRING_CODE("pcg.pairingCode", "Pairing Code", true, ""),
     SSH_PUBLIC_KEY("pcg.sshPublicKey", "SSH Public Key", false, ""),
-    POD_CIDR("pcg.podCidr", "Pod CIDR", false, AgentConfig.DEFAULT_POD_CIDR),
-    SERVICE_CIDR("pcg.serviceCidr", "Service cluster IP range", false, AgentConfig.DEFAULT_SERVICE_CIDR),
+    POD_CIDR("pcg.podCidr", "Pod CIDR", false, AgentConfigKeys.DEFAULT_POD_CIDR),
+    SERVICE_CIDR("pcg.serviceCidr", "Service cluster IP range", false, AgentConfigKeys.DEFAULT_SERVICE_CIDR),
     HTTP_PROXY("pcg.httpProxy", "HTTP PROXY", false, ""),
     HTTPS_PROXY("pcg.httpsProxy", "HTTPS PROXY", false, ""),
     NO_PROXY("pcg.noProxy", "NO Proxy", false, "");

@@ -1,6 +1,6 @@
 package io.pcg.installer.ovf;
 
-import io.pcg.installer.host.CommandRunner;
+import io.pcg.common.process.CommandRunner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.pcg.installer.validation;
 
-import io.pcg.agent.config.ConsoleEndpoint;
-import io.pcg.agent.net.Cidr;
-import io.pcg.agent.proxy.NoProxy;
-import io.pcg.agent.secrets.Secret;
+import io.pcg.common.console.ConsoleEndpoint;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.proxy.NoProxy;
+import io.pcg.common.secrets.Secret;
 
 import java.util.Collection;
 import java.util.List;

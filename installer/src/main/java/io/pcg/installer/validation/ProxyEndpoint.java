@@ -1,7 +1,7 @@
 package io.pcg.installer.validation;
 
-import io.pcg.agent.proxy.ProxyUrl;
-import io.pcg.agent.secrets.Secret;
+import io.pcg.common.proxy.ProxyUrl;
+import io.pcg.common.secrets.Secret;
 
 /**
  * A proxy setting as the operator typed it (kept whole, as a secret, because programs that read HTTPS_PROXY need the

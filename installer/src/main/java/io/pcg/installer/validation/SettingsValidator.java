@@ -1,12 +1,12 @@
 package io.pcg.installer.validation;
 
-import io.pcg.agent.config.ConsoleEndpoint;
-import io.pcg.agent.net.Cidr;
-import io.pcg.agent.net.Ip;
-import io.pcg.agent.pairing.PairingCode;
-import io.pcg.agent.proxy.NoProxy;
-import io.pcg.agent.proxy.ProxyUrl;
-import io.pcg.agent.secrets.Secret;
+import io.pcg.common.console.ConsoleEndpoint;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.Ip;
+import io.pcg.common.console.PairingCode;
+import io.pcg.common.proxy.NoProxy;
+import io.pcg.common.proxy.ProxyUrl;
+import io.pcg.common.secrets.Secret;
 import io.pcg.installer.ovf.OvfEnvironment;
 import io.pcg.installer.ovf.OvfProperty;
 

@@ -1,7 +1,7 @@
 package io.pcg.installer.validation;
 
-import io.pcg.agent.net.Cidr;
-import io.pcg.agent.net.Ip;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.Ip;
 
 import java.net.InetAddress;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.pcg.installer.ovf;
 
 import io.pcg.installer.OvfEnvFixture;
-import io.pcg.installer.host.CommandRunner;
+import io.pcg.common.process.CommandRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,12 +1,13 @@
 package io.pcg.installer.ovf;
 
-import io.pcg.installer.RepoFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The OVA's ProductSection and the installer read the same properties: one list, checked here. */
 class ProductSectionTest {
 
-    private static final Path PRODUCT_SECTION = RepoFiles.path("ova-build/ovf/product-section.xml");
+    /** ova-build/ovf/product-section.xml, which the build copies to the test classpath. */
+    private static final Path PRODUCT_SECTION = classpathFile("/ova-build/ovf/product-section.xml");
 
     @TempDir
     Path dir;
@@ -64,6 +66,18 @@ class ProductSectionTest {
         assertThat(new String(injected, StandardCharsets.UTF_8)).contains("<vmw:Config"); // untouched vendor sections
         String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(injected));
         assertThat(Files.readString(dir.resolve("pcg-installer.mf"))).isEqualTo("SHA256(pcg-installer.ovf)= " + digest + "\n" + diskLine);
+    }
+
+    private static Path classpathFile(String name) {
+        URL resource = ProductSectionTest.class.getResource(name);
+        if (resource == null) {
+            throw new IllegalStateException(name + " is not on the test classpath: installer/pom.xml copies it from ova-build/ovf");
+        }
+        try {
+            return Path.of(resource.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Element> properties(Document document) {

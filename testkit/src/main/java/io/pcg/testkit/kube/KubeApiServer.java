@@ -47,6 +47,7 @@ import javax.net.ssl.TrustManagerFactory;
 public final class KubeApiServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final int CONCURRENT_REQUESTS = 64;
 
     private final Path dataDir;
     private final ServerProcess etcd;
@@ -150,10 +151,13 @@ public final class KubeApiServer implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config()).build();
     }
 
-    /** A fabric8 configuration for this server. */
+    /** A fabric8 configuration for this server; many requests in flight, as tests and benchmarks run many threads. */
     public Config config() {
         try {
-            return Config.fromKubeconfig(Files.readString(kubeconfig));
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            config.setMaxConcurrentRequests(CONCURRENT_REQUESTS);
+            config.setMaxConcurrentRequestsPerHost(CONCURRENT_REQUESTS);
+            return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,169 @@
+package io.pcg.agent.command;
+
+import io.pcg.proto.v1.AgentMessage;
+import io.pcg.proto.v1.Command;
+import io.pcg.proto.v1.CommandAck;
+import io.pcg.proto.v1.CommandError;
+import io.pcg.proto.v1.CommandResult;
+import io.pcg.proto.v1.CommandStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Runs console commands on the {@link CommandHandler} registered for their type, at most once per command id: blocking
+ * handlers on a bounded pool (never on the gRPC thread), non-blocking ones inline. A repeated id, e.g. resent after a
+ * reconnect, gets the result already produced, or its ack again while the command still runs. Results go to the control stream that is current when they are ready,
+ * so a command that outlives a reconnect still reports back.
+ */
+public final class CommandDispatcher implements AutoCloseable {
+
+    public static final int DEFAULT_THREADS = 8;
+    public static final int DEFAULT_QUEUE = 4096;
+    public static final int DEFAULT_REMEMBERED = 4096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
+
+    private final Map<String, CommandHandler> handlers;
+    private final ExecutorService executor;
+    private final Map<String, CommandResult> results;
+    private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
+
+    public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
+        TreeMap<String, CommandHandler> byType = new TreeMap<>();
+        for (CommandHandler handler : handlers) {
+            CommandHandler previous = byType.put(handler.type(), handler);
+            if (previous != null) {
+                throw new IllegalStateException("two command handlers for type '" + handler.type() + "': "
+                        + previous.getClass().getName() + " and " + handler.getClass().getName());
+            }
+        }
+        this.handlers = Collections.unmodifiableSortedMap(byType);
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+            Thread thread = new Thread(runnable, "pcg-command-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
+        this.results = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CommandResult> eldest) {
+                return size() > rememberedResults;
+            }
+        };
+    }
+
+    /** Where acks and results go from now on: the control stream that just registered. */
+    public void attach(Consumer<AgentMessage> stream) {
+        outbox.set(stream);
+    }
+
+    /** Stops sending to a stream that ended; results produced meanwhile are kept for the resent command. */
+    public void detach(Consumer<AgentMessage> stream) {
+        outbox.compareAndSet(stream, message -> { });
+    }
+
+    /**
+     * Accepts a command: runs it, or answers from memory when the id was seen before. A command whose result is
+     * ready at once (a repeat, an unknown type, a non-blocking handler) gets only its result, which implies the ack;
+     * one that goes to the pool is acked first.
+     *
+     * @param done called once the command no longer occupies the agent (for inbound flow control)
+     */
+    public void dispatch(Command command, Runnable done) {
+        String id = command.getId();
+        CommandResult known;
+        synchronized (results) {
+            known = results.get(id);
+            if (known == null) {
+                results.put(id, CommandResult.getDefaultInstance());
+            }
+        }
+        if (known != null) {
+            send(known == CommandResult.getDefaultInstance()
+                    ? AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build()
+                    : AgentMessage.newBuilder().setResult(known).build());
+            done.run();
+            return;
+        }
+        CommandHandler handler = handlers.get(command.getType());
+        if (handler == null || !handler.blocking()) {
+            complete(run(command, handler));
+            done.run();
+            return;
+        }
+        send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build());
+        try {
+            executor.execute(() -> {
+                try {
+                    complete(run(command, handler));
+                } finally {
+                    done.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            complete(failed(id, "AGENT_BUSY", "the agent has " + DEFAULT_QUEUE + " commands waiting and cannot take more",
+                    "Resend the command later; if this persists the agent is stuck: collect the logs."));
+            done.run();
+        }
+    }
+
+    private CommandResult run(Command command, CommandHandler handler) {
+        String id = command.getId();
+        if (handler == null) {
+            LOG.warn("command {} has unknown type '{}'; known types: {}", id, command.getType(), handlers.keySet());
+            return failed(id, "UNKNOWN_COMMAND_TYPE", "this agent has no handler for command type '" + command.getType()
+                            + "'; it knows: " + String.join(", ", handlers.keySet()),
+                    "Check the command type, or update the gateway if the console is newer than the agent.");
+        }
+        String payload = command.getPayloadJson().isBlank() ? "{}" : command.getPayloadJson();
+        try {
+            String result = handler.handle(new AgentCommand(id, command.getType(), payload));
+            return CommandResult.newBuilder().setCommandId(id).setStatus(CommandStatus.COMMAND_STATUS_SUCCEEDED)
+                    .setPayloadJson(result == null ? "{}" : result).build();
+        } catch (CommandFailedException e) {
+            LOG.warn("command {} ({}) failed: {} {}", id, command.getType(), e.code(), e.getMessage());
+            return failed(id, e.code(), e.getMessage(), e.hint() == null ? "" : e.hint());
+        } catch (RuntimeException e) {
+            // The exception text may quote the payload (JSON parsers do), so only its type is reported.
+            LOG.error("command {} ({}) failed unexpectedly with {}", id, command.getType(), e.getClass().getName());
+            return failed(id, "AGENT_INTERNAL_ERROR", "the '" + command.getType() + "' handler failed unexpectedly ("
+                    + e.getClass().getSimpleName() + ")", "Collect the agent logs and open a support ticket.");
+        }
+    }
+
+    private static CommandResult failed(String id, String code, String message, String hint) {
+        return CommandResult.newBuilder().setCommandId(id).setStatus(CommandStatus.COMMAND_STATUS_FAILED)
+                .setError(CommandError.newBuilder().setCode(code).setMessage(message).setHint(hint)).build();
+    }
+
+    private void complete(CommandResult result) {
+        synchronized (results) {
+            results.put(result.getCommandId(), result);
+        }
+        send(AgentMessage.newBuilder().setResult(result).build());
+    }
+
+    private void send(AgentMessage message) {
+        outbox.get().accept(message);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

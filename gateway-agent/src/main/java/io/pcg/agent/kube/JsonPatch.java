@@ -1,0 +1,77 @@
+package io.pcg.agent.kube;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RFC 6902 patches. JSON merge patch is not used because lists (finalizers, conditions) must be replaced, not
+ * merged, and a patch carrying {@code /metadata/resourceVersion} makes the API server refuse (409) a change based on
+ * a stale read: optimistic concurrency without a full update.
+ */
+public final class JsonPatch {
+
+    public static final PatchContext CONTEXT = PatchContext.of(PatchType.JSON);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<Map<String, Object>> operations = new ArrayList<>();
+
+    /** Fails with 409 unless the object still has the resourceVersion it was read at. */
+    public static JsonPatch basedOn(GenericKubernetesResource read) {
+        return new JsonPatch().op("replace", "/metadata/resourceVersion", read.getMetadata().getResourceVersion());
+    }
+
+    public static JsonPatch unconditional() {
+        return new JsonPatch();
+    }
+
+    /** Adds or replaces one annotation, creating the annotations map when the object has none. */
+    public JsonPatch setAnnotation(GenericKubernetesResource read, String name, String value) {
+        if (read.getMetadata().getAnnotations() == null || read.getMetadata().getAnnotations().isEmpty()) {
+            return op("add", "/metadata/annotations", Map.of(name, value));
+        }
+        return op("add", "/metadata/annotations/" + escape(name), value);
+    }
+
+    public JsonPatch removeAnnotation(String name) {
+        return op("remove", "/metadata/annotations/" + escape(name), null);
+    }
+
+    public JsonPatch setFinalizers(List<String> finalizers) {
+        return op("add", "/metadata/finalizers", finalizers);
+    }
+
+    public JsonPatch set(String path, Object value) {
+        return op("add", path, value);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(operations);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a patch", e);
+        }
+    }
+
+    private JsonPatch op(String op, String path, Object value) {
+        Map<String, Object> operation = new LinkedHashMap<>();
+        operation.put("op", op);
+        operation.put("path", path);
+        if (!"remove".equals(op)) {
+            operation.put("value", value);
+        }
+        operations.add(operation);
+        return this;
+    }
+
+    private static String escape(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
+    }
+}

@@ -1,0 +1,113 @@
+package io.pcg.agent.kube;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The agent's connection to its management cluster: first the local bootstrap cluster, after the pivot the gateway
+ * cluster itself. Everything that keeps state there asks {@link #client()} for the current client and, if it holds
+ * watches, registers with {@link #onRepoint} to move them when {@link #repoint} switches clusters, so IPAM and the
+ * watches follow the pivot without an agent restart.
+ */
+@Singleton
+public final class ManagementCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementCluster.class);
+
+    private final KubeConfig settings;
+    private final List<Consumer<KubernetesClient>> repointListeners = new CopyOnWriteArrayList<>();
+    private volatile Target current;
+
+    private record Target(Path kubeconfig, KubernetesClient client) {
+    }
+
+    public ManagementCluster(KubeConfig settings) {
+        this.settings = settings;
+        this.current = new Target(settings.kubeconfig(), connect(settings.kubeconfig()));
+    }
+
+    /** The client of the cluster the agent manages from now; do not keep it across calls that may span a pivot. */
+    public KubernetesClient client() {
+        return current.client();
+    }
+
+    /** The kubeconfig in use; empty means fabric8's discovery (in-cluster service account, KUBECONFIG). */
+    public Optional<Path> kubeconfig() {
+        return Optional.ofNullable(current.kubeconfig());
+    }
+
+    /** {@code listener} gets the new client after each {@link #repoint}, before the old one is closed. */
+    public void onRepoint(Consumer<KubernetesClient> listener) {
+        repointListeners.add(listener);
+    }
+
+    /**
+     * Switches to the cluster behind {@code kubeconfig}. The new cluster must answer first; if it does not, nothing
+     * changes and the error says which cluster could not be reached. Listeners then move their watches, and the old
+     * client is closed last.
+     */
+    public synchronized void repoint(Path kubeconfig) {
+        KubernetesClient next = connect(kubeconfig);
+        try {
+            next.getKubernetesVersion();
+        } catch (KubernetesClientException e) {
+            next.close();
+            throw new IllegalStateException("the management cluster in " + kubeconfig + " does not answer ("
+                    + e.getMessage() + "); the agent stays on " + describe(current.kubeconfig()), e);
+        }
+        Target previous = current;
+        current = new Target(kubeconfig, next);
+        LOG.info("management cluster is now {} (was {})", describe(kubeconfig), describe(previous.kubeconfig()));
+        for (Consumer<KubernetesClient> listener : repointListeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.warn("a controller could not move to the new management cluster yet: {}", e.getMessage());
+            }
+        }
+        previous.client().close();
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        current.client().close();
+    }
+
+    private KubernetesClient connect(Path kubeconfig) {
+        Config config;
+        if (kubeconfig != null) {
+            try {
+                config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig
+                        + " (set pcg.agent.kube.kubeconfig to the management cluster's kubeconfig)", e);
+            }
+        } else {
+            config = Config.autoConfigure(null);
+        }
+        config.setRequestTimeout((int) settings.requestTimeout().toMillis());
+        config.setMaxConcurrentRequests(Math.max(config.getMaxConcurrentRequests(), settings.maxConcurrentRequests()));
+        config.setMaxConcurrentRequestsPerHost(settings.maxConcurrentRequests());
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static String describe(Path kubeconfig) {
+        return kubeconfig == null ? "the in-cluster or default kubeconfig" : kubeconfig.toString();
+    }
+}

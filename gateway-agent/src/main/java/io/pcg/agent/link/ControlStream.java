@@ -1,0 +1,192 @@
+package io.pcg.agent.link;
+
+import io.pcg.agent.command.CommandDispatcher;
+import com.google.protobuf.Timestamp;
+import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.pcg.proto.v1.AgentMessage;
+import io.pcg.proto.v1.ConsoleMessage;
+import io.pcg.proto.v1.GatewayGrpc;
+import io.pcg.proto.v1.Heartbeat;
+import io.pcg.proto.v1.Register;
+import io.pcg.proto.v1.Registered;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One Gateway.Connect stream: Register first, then heartbeats, acks and results up, commands down.
+ * Outbound messages from any thread go through a queue drained only while gRPC reports the stream ready, so a slow
+ * console pushes back instead of filling memory. Inbound, the agent grants the console a window of commands and
+ * hands slots back as commands finish (see {@link #GRANT_BATCH}).
+ */
+final class ControlStream implements ClientResponseObserver<AgentMessage, ConsoleMessage>, Consumer<AgentMessage> {
+
+    /** Commands the console may have outstanding on this stream before it must wait. */
+    static final int COMMAND_WINDOW = 1024;
+    /**
+     * Finished commands whose window slots are handed back together: each grant is a task on the transport thread,
+     * and returning slots one by one costs about as much as the command itself for cheap ones.
+     */
+    static final int GRANT_BATCH = 64;
+
+    /** What the owner of the stream hears about it. Called on gRPC threads. */
+    interface Listener {
+        void registered(Registered registered);
+
+        void heartbeatSent(Instant at);
+
+        /** @param failure null when the console completed the stream normally */
+        void closed(Throwable failure);
+    }
+
+    private final Register register;
+    private final Duration heartbeatInterval;
+    private final CommandDispatcher dispatcher;
+    private final ScheduledExecutorService scheduler;
+    private final Listener listener;
+    private final Clock clock;
+    private final Queue<AgentMessage> outbound = new ConcurrentLinkedQueue<>();
+    private final Object sendLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong heartbeatSequence = new AtomicLong();
+    private final AtomicInteger unfinishedCommands = new AtomicInteger();
+    private final AtomicInteger ungrantedSlots = new AtomicInteger();
+    private volatile ClientCallStreamObserver<AgentMessage> requests;
+    private volatile ScheduledFuture<?> heartbeats;
+
+    ControlStream(Register register, Duration heartbeatInterval, CommandDispatcher dispatcher,
+                  ScheduledExecutorService scheduler, Listener listener, Clock clock) {
+        this.register = register;
+        this.heartbeatInterval = heartbeatInterval;
+        this.dispatcher = dispatcher;
+        this.scheduler = scheduler;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    void start(Channel channel) {
+        GatewayGrpc.newStub(channel).connect(this);
+        accept(AgentMessage.newBuilder().setRegister(register).build());
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
+        this.requests = requestStream;
+        requestStream.disableAutoRequestWithInitial(1);
+        requestStream.setOnReadyHandler(this::drain);
+    }
+
+    @Override
+    public void onNext(ConsoleMessage message) {
+        switch (message.getBodyCase()) {
+            case REGISTERED -> onRegistered(message.getRegistered());
+            case COMMAND -> {
+                unfinishedCommands.incrementAndGet();
+                dispatcher.dispatch(message.getCommand(), this::commandFinished);
+            }
+            default -> requests.request(1);
+        }
+    }
+
+    /**
+     * Hands the finished command's slot back, in batches; the last unfinished command flushes the rest, so a slot
+     * is held back only while some other command is still running and will flush it when it ends.
+     */
+    private void commandFinished() {
+        int ungranted = ungrantedSlots.incrementAndGet();
+        boolean idle = unfinishedCommands.decrementAndGet() == 0;
+        if (ungranted >= GRANT_BATCH || idle) {
+            int grant = ungrantedSlots.getAndSet(0);
+            if (grant > 0) {
+                requests.request(grant);
+            }
+        }
+    }
+
+    private void onRegistered(Registered registered) {
+        dispatcher.attach(this);
+        Duration interval = registered.getHeartbeatIntervalSeconds() > 0
+                ? Duration.ofSeconds(registered.getHeartbeatIntervalSeconds()) : heartbeatInterval;
+        heartbeats = scheduler.scheduleAtFixedRate(this::sendHeartbeat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        listener.registered(registered);
+        requests.request(COMMAND_WINDOW);
+    }
+
+    private void sendHeartbeat() {
+        Instant now = clock.instant();
+        accept(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+                .setSequence(heartbeatSequence.incrementAndGet())
+                .setSentAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))).build());
+        listener.heartbeatSent(now);
+    }
+
+    /** Queues a message for the console; thread-safe. */
+    @Override
+    public void accept(AgentMessage message) {
+        if (closed.get()) {
+            return;
+        }
+        outbound.add(message);
+        drain();
+    }
+
+    private void drain() {
+        ClientCallStreamObserver<AgentMessage> stream = requests;
+        synchronized (sendLock) {
+            while (!closed.get() && stream.isReady()) {
+                AgentMessage next = outbound.poll();
+                if (next == null) {
+                    return;
+                }
+                stream.onNext(next);
+            }
+        }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        end(failure);
+    }
+
+    @Override
+    public void onCompleted() {
+        end(null);
+    }
+
+    private void end(Throwable failure) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        dispatcher.detach(this);
+        ScheduledFuture<?> timer = heartbeats;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        outbound.clear();
+        listener.closed(failure);
+    }
+
+    /** Ends the stream from the agent's side (shutdown); the listener is not called. */
+    void cancel() {
+        if (closed.compareAndSet(false, true)) {
+            dispatcher.detach(this);
+            ScheduledFuture<?> timer = heartbeats;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            requests.cancel("agent shutting down", null);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.pcg.agent.link;
+
+import io.pcg.agent.command.CommandDispatcher;
+import io.grpc.ManagedChannel;
+import io.pcg.agent.config.AgentConfig;
+import io.pcg.common.console.ConsoleEndpoint;
+import io.pcg.agent.health.AgentStatus;
+import io.pcg.agent.logs.LogSafety;
+import io.pcg.agent.identity.PairingClient;
+import io.pcg.common.console.PairingCode;
+import io.pcg.common.proxy.ProxySettings;
+import io.pcg.common.secrets.Secret;
+import io.pcg.agent.identity.AgentIdentity;
+import io.pcg.agent.identity.IdentityStore;
+import io.pcg.proto.v1.Registered;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's link to the console, start to end: validate the settings, pair with the PIN unless an identity is
+ * stored, then hold the control stream with mTLS and reconnect with backoff whenever it is lost. Problems an operator
+ * must fix (bad endpoint, PIN refused, ...) stop the attempts; network trouble is retried.
+ * All decisions run on one scheduler thread; gRPC callbacks only hand over to it.
+ */
+public final class GatewayLink implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayLink.class);
+    static final Duration PAIRING_DEADLINE = Duration.ofSeconds(30);
+
+    private final AgentConfig config;
+    private final Map<String, String> environment;
+    private final String version;
+    private final IdentityStore store;
+    private final CommandDispatcher dispatcher;
+    private final AgentStatus status;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pcg-link");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private ConsoleChannels channels;
+    private String target = "";
+    private int attempt;
+    private ManagedChannel channel;
+    private ControlStream stream;
+    private volatile boolean closed;
+
+    /**
+     * @param environment the process environment, for HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+     */
+    public GatewayLink(AgentConfig config, Map<String, String> environment, String version, CommandDispatcher dispatcher,
+                       AgentStatus status, Clock clock) {
+        LogSafety.install();
+        this.config = config;
+        this.environment = environment;
+        this.version = version;
+        this.store = new IdentityStore(config.stateDir());
+        this.dispatcher = dispatcher;
+        this.status = status;
+        this.clock = clock;
+        this.backoff = new Backoff(Backoff.DEFAULT_INITIAL, config.reconnectMaxDelay());
+    }
+
+    /** Validates the settings and starts pairing or connecting in the background. */
+    public void start() {
+        scheduler.execute(this::begin);
+    }
+
+    private void begin() {
+        ConsoleEndpoint endpoint;
+        ProxySettings proxy;
+        try {
+            endpoint = ConsoleEndpoint.parse(config.consoleEndpoint());
+        } catch (IllegalArgumentException e) {
+            stop(new Problem(ConnectionProblem.ENDPOINT_INVALID, e.getMessage()));
+            return;
+        }
+        try {
+            proxy = ProxySettings.fromEnvironment(environment);
+        } catch (IllegalArgumentException e) {
+            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage()));
+            return;
+        }
+        try {
+            Files.createDirectories(config.stateDir());
+        } catch (IOException e) {
+            stop(new Problem(ConnectionProblem.CONFIG_INVALID, "state directory " + config.stateDir() + " cannot be created: " + e.getMessage()));
+            return;
+        }
+        channels = new ConsoleChannels(endpoint, proxy, Optional.ofNullable(config.consoleCaFile()), config.connectTimeout(),
+                "pcg-agent/" + version);
+        target = endpoint.authority();
+        String via = channels.proxyInUse();
+        LOG.info("gateway '{}' links to console {}{}", config.name(), endpoint, via.isEmpty() ? " directly" : " through proxy " + via);
+        step();
+    }
+
+    private void step() {
+        if (closed) {
+            return;
+        }
+        Optional<AgentIdentity> identity;
+        try {
+            identity = store.load();
+        } catch (UncheckedIOException e) {
+            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage()));
+            return;
+        }
+        if (identity.isPresent()) {
+            connect(identity.get());
+        } else {
+            pair();
+        }
+    }
+
+    private void pair() {
+        Secret pin;
+        try {
+            pin = PairingCode.parse(config.pairingCode());
+        } catch (IllegalArgumentException e) {
+            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage() + " (no identity is stored in " + store.directory()
+                    + ", so the agent must pair)"));
+            return;
+        }
+        status.phase(AgentStatus.Phase.PAIRING);
+        LOG.info("pairing gateway '{}' with console {}", config.name(), channels.endpoint());
+        ManagedChannel pairingChannel = null;
+        try {
+            pairingChannel = channels.forPairing();
+            AgentIdentity identity = new PairingClient(pairingChannel, PAIRING_DEADLINE, target, channels.proxyInUse())
+                    .pair(config.name(), pin, version);
+            store.save(identity);
+            status.paired(identity.gatewayId());
+            LOG.info("paired: gateway '{}' is {} in the console; identity stored in {}", config.name(), identity.gatewayId(), store.directory());
+            attempt = 0;
+            connect(identity);
+        } catch (ProblemException e) {
+            failed(e.problem());
+        } catch (UncheckedIOException e) {
+            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage()));
+        } finally {
+            ConsoleChannels.close(pairingChannel);
+        }
+    }
+
+    private void connect(AgentIdentity identity) {
+        status.paired(identity.gatewayId());
+        status.phase(AgentStatus.Phase.CONNECTING);
+        try {
+            channel = channels.forIdentity(identity);
+        } catch (ProblemException e) {
+            stop(e.problem());
+            return;
+        }
+        stream = new ControlStream(AgentFacts.register(config.name(), version, config.stateDir()), config.heartbeatInterval(),
+                dispatcher, scheduler, new StreamListener(), clock);
+        stream.start(channel);
+    }
+
+    private final class StreamListener implements ControlStream.Listener {
+        @Override
+        public void registered(Registered registered) {
+            scheduler.execute(() -> {
+                attempt = 0;
+                status.connected(registered.getGatewayId());
+                LOG.info("registered with console {} as gateway {}; control stream up", channels.endpoint(), registered.getGatewayId());
+            });
+        }
+
+        @Override
+        public void heartbeatSent(Instant at) {
+            status.heartbeat(at);
+        }
+
+        @Override
+        public void closed(Throwable failure) {
+            scheduler.execute(() -> {
+                ConsoleChannels.close(channel);
+                channel = null;
+                stream = null;
+                failed(failure == null ? FailureClassifier.closedByConsole(target)
+                        : FailureClassifier.classify(failure, target, channels.proxyInUse(), true));
+            });
+        }
+    }
+
+    private void failed(Problem problem) {
+        if (closed) {
+            return;
+        }
+        if (!problem.kind().retryable()) {
+            stop(problem);
+            return;
+        }
+        Duration delay = backoff.delay(attempt, ThreadLocalRandom.current().nextDouble());
+        attempt++;
+        status.failed(problem);
+        LOG.warn("{} Retrying in {} ms (attempt {}).", problem, delay.toMillis(), attempt);
+        scheduler.schedule(this::step, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void stop(Problem problem) {
+        status.failed(problem);
+        LOG.error("{} The agent stops trying until this is fixed.", problem);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.execute(() -> {
+            if (stream != null) {
+                stream.cancel();
+            }
+            ConsoleChannels.close(channel);
+        });
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(2, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

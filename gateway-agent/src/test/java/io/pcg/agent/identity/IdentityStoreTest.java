@@ -1,0 +1,65 @@
+package io.pcg.agent.identity;
+
+import io.pcg.common.secrets.Secret;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IdentityStoreTest {
+
+    private static final AgentIdentity IDENTITY = new AgentIdentity("gw-1",
+            Secret.of("-----BEGIN PRIVATE KEY-----\nKEYBODY\n-----END PRIVATE KEY-----\n"), "CERT", "CA");
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void emptyWhenNothingStored() {
+        assertThat(new IdentityStore(stateDir).load()).isEmpty();
+    }
+
+    @Test
+    void savesAndLoadsTheIdentityWithTheKeyReadableByTheOwnerOnly() throws Exception {
+        IdentityStore store = new IdentityStore(stateDir);
+        store.save(IDENTITY);
+
+        AgentIdentity loaded = store.load().orElseThrow();
+        assertThat(loaded.gatewayId()).isEqualTo("gw-1");
+        assertThat(loaded.privateKeyPem()).isEqualTo(IDENTITY.privateKeyPem());
+        assertThat(loaded.certificatePem()).isEqualTo("CERT");
+        assertThat(loaded.caBundlePem()).isEqualTo("CA");
+        Path directory = stateDir.resolve("identity");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("key.pem")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("key.pem", "cert.pem", "ca.pem", "gateway-id");
+        }
+        assertThat(loaded.toString()).doesNotContain("KEYBODY");
+    }
+
+    @Test
+    void savingAgainReplacesTheIdentity() {
+        IdentityStore store = new IdentityStore(stateDir);
+        store.save(IDENTITY);
+        store.save(new AgentIdentity("gw-2", Secret.of("KEY2"), "CERT2", "CA2"));
+
+        assertThat(store.load().orElseThrow().gatewayId()).isEqualTo("gw-2");
+    }
+
+    @Test
+    void anIncompleteIdentitySaysHowToRecover() throws Exception {
+        IdentityStore store = new IdentityStore(stateDir);
+        store.save(IDENTITY);
+        Files.delete(stateDir.resolve("identity/cert.pem"));
+
+        assertThatThrownBy(store::load).hasMessageContaining("incomplete").hasMessageContaining("pair again")
+                .hasMessageNotContaining("KEYBODY");
+    }
+}

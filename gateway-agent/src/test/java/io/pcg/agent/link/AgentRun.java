@@ -1,0 +1,76 @@
+package io.pcg.agent.link;
+
+import io.pcg.agent.config.AgentConfig;
+import io.pcg.common.agentconfig.AgentConfigKeys;
+import io.pcg.agent.health.AgentStatus;
+import io.pcg.agent.command.CommandDispatcher;
+import io.pcg.agent.command.PingCommandHandler;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The agent's link to the console, wired as the application wires it but with the environment (proxy variables)
+ * and timings chosen by the test. Closing it is an agent shutdown; the identity stays in the state directory.
+ */
+public final class AgentRun implements AutoCloseable {
+
+    private final AgentStatus status;
+    private final CommandDispatcher dispatcher;
+    private final GatewayLink link;
+
+    private AgentRun(AgentStatus status, CommandDispatcher dispatcher, GatewayLink link) {
+        this.status = status;
+        this.dispatcher = dispatcher;
+        this.link = link;
+    }
+
+    public static AgentConfig config(String name, String endpoint, String pin, Path stateDir, Path consoleCaFile) {
+        return new AgentConfig(name, endpoint, pin, stateDir, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                AgentConfigKeys.DEFAULT_POD_CIDR, AgentConfigKeys.DEFAULT_SERVICE_CIDR, consoleCaFile, null);
+    }
+
+    public static AgentRun start(AgentConfig config, Map<String, String> environment) {
+        AgentStatus status = new AgentStatus(config.consoleEndpoint(), Clock.systemUTC());
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(new PingCommandHandler()), 4, 4096, 4096);
+        GatewayLink link = new GatewayLink(config, environment, "0.0.0-test", dispatcher, status, Clock.systemUTC());
+        link.start();
+        return new AgentRun(status, dispatcher, link);
+    }
+
+    public AgentStatus.Snapshot status() {
+        return status.snapshot();
+    }
+
+    /** Waits (up to 30 s, a bound for slow CI, not a performance assertion) until the status matches. */
+    public AgentStatus.Snapshot await(Predicate<AgentStatus.Snapshot> condition) {
+        try {
+            return Awaitility.await("agent status").atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(status::snapshot, condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("agent status never matched; last: " + status.snapshot(), e);
+        }
+    }
+
+    public AgentStatus.Snapshot awaitConnected() {
+        return await(s -> s.phase() == AgentStatus.Phase.CONNECTED);
+    }
+
+    /** Waits until the agent gave up or is retrying with a problem. */
+    public AgentStatus.Snapshot awaitProblem() {
+        return await(s -> !s.problem().isEmpty());
+    }
+
+    @Override
+    public void close() {
+        link.close();
+        dispatcher.close();
+    }
+}

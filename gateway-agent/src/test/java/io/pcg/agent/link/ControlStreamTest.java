@@ -1,0 +1,240 @@
+package io.pcg.agent.link;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.pcg.agent.command.AgentCommand;
+import io.pcg.agent.command.CommandDispatcher;
+import io.pcg.agent.command.CommandFailedException;
+import io.pcg.agent.command.CommandHandler;
+import io.pcg.agent.command.PingCommandHandler;
+import io.pcg.proto.v1.AgentMessage;
+import io.pcg.proto.v1.CommandResult;
+import io.pcg.proto.v1.CommandStatus;
+import io.pcg.proto.v1.Register;
+import io.pcg.proto.v1.Registered;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ControlStreamTest {
+
+    private static final String SECRET_PAYLOAD = "{\"password\":\"hunter2-secret\"}";
+
+    private final FakeGatewayService console = new FakeGatewayService();
+    private final AtomicInteger slowRuns = new AtomicInteger();
+    private final CompletableFuture<Registered> registered = new CompletableFuture<>();
+    private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private Server server;
+    private ManagedChannel channel;
+    private CommandDispatcher dispatcher;
+
+    @BeforeEach
+    void start() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).addService(console).build().start();
+        channel = InProcessChannelBuilder.forName(name).build();
+        CommandHandler counting = new CommandHandler() {
+            @Override
+            public String type() {
+                return "test.count";
+            }
+
+            @Override
+            public String handle(AgentCommand command) {
+                return "{\"runs\":" + slowRuns.incrementAndGet() + "}";
+            }
+        };
+        CommandHandler failing = new CommandHandler() {
+            @Override
+            public String type() {
+                return "test.fail";
+            }
+
+            @Override
+            public String handle(AgentCommand command) throws CommandFailedException {
+                throw new CommandFailedException("VCENTER_LOGIN_FAILED", "vCenter refused the login", "Check the user name and password.");
+            }
+        };
+        CommandHandler crashing = new CommandHandler() {
+            @Override
+            public String type() {
+                return "test.crash";
+            }
+
+            @Override
+            public String handle(AgentCommand command) {
+                throw new IllegalStateException("cannot parse " + command.payloadJson());
+            }
+        };
+        dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing), 4, 100, 100);
+        ControlStream stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), dispatcher,
+                scheduler, new ControlStream.Listener() {
+                    @Override
+                    public void registered(Registered message) {
+                        registered.complete(message);
+                    }
+
+                    @Override
+                    public void heartbeatSent(Instant at) {
+                    }
+
+                    @Override
+                    public void closed(Throwable failure) {
+                        closed.complete(failure);
+                    }
+                }, Clock.systemUTC());
+        stream.start(channel);
+        assertThat(console.next().getRegister().getName()).isEqualTo("pcg-test");
+        console.registered("gw-1", 0);
+        assertThat(registered.get(10, TimeUnit.SECONDS).getGatewayId()).isEqualTo("gw-1");
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        server.shutdownNow();
+        dispatcher.close();
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void aNonBlockingHandlerAnswersWithTheResultAlone() throws Exception {
+        console.command("c1", "agent.ping", "{\"n\":1}");
+
+        CommandResult result = console.next(AgentMessage.BodyCase.RESULT).getResult();
+        assertThat(result.getCommandId()).isEqualTo("c1");
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
+        assertThat(result.getPayloadJson()).isEqualTo("{\"n\":1}");
+    }
+
+    @Test
+    void aBlockingHandlerIsAckedBeforeItsResult() throws Exception {
+        console.command("c1", "test.count", "{}");
+
+        assertThat(console.next(AgentMessage.BodyCase.ACK).getAck().getCommandId()).isEqualTo("c1");
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getCommandId()).isEqualTo("c1");
+    }
+
+    @Test
+    void aRepeatedIdRunsOnceAndGetsTheSameResultAgain() throws Exception {
+        console.command("c1", "test.count", "{}");
+        console.next(AgentMessage.BodyCase.ACK);
+        CommandResult first = console.next(AgentMessage.BodyCase.RESULT).getResult();
+
+        console.command("c1", "test.count", "{}");
+        CommandResult second = console.next(AgentMessage.BodyCase.RESULT).getResult();
+
+        assertThat(second).isEqualTo(first);
+        assertThat(first.getPayloadJson()).isEqualTo("{\"runs\":1}");
+        assertThat(slowRuns).hasValue(1);
+    }
+
+    @Test
+    void anUnknownTypeFailsWithTheKnownTypes() throws Exception {
+        console.command("c1", "vsphere.nope", "{}");
+        CommandResult result = console.next(AgentMessage.BodyCase.RESULT).getResult();
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
+        assertThat(result.getError().getCode()).isEqualTo("UNKNOWN_COMMAND_TYPE");
+        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.count, test.crash, test.fail");
+        assertThat(result.getError().getHint()).isNotBlank();
+    }
+
+    @Test
+    void anOperatorFailureKeepsCodeMessageAndHint() throws Exception {
+        console.command("c1", "test.fail", SECRET_PAYLOAD);
+        console.next(AgentMessage.BodyCase.ACK);
+        CommandResult result = console.next(AgentMessage.BodyCase.RESULT).getResult();
+
+        assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
+        assertThat(result.getError().getCode()).isEqualTo("VCENTER_LOGIN_FAILED");
+        assertThat(result.getError().getMessage()).isEqualTo("vCenter refused the login");
+        assertThat(result.getError().getHint()).isEqualTo("Check the user name and password.");
+    }
+
+    @Test
+    void anUnexpectedExceptionNeverEchoesThePayload() throws Exception {
+        console.command("c1", "test.crash", SECRET_PAYLOAD);
+        console.next(AgentMessage.BodyCase.ACK);
+        CommandResult result = console.next(AgentMessage.BodyCase.RESULT).getResult();
+
+        assertThat(result.getError().getCode()).isEqualTo("AGENT_INTERNAL_ERROR");
+        assertThat(result.toString()).doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void moreCommandsThanTheWindowAllGetExactlyOneResult() throws Exception {
+        int count = 3 * ControlStream.COMMAND_WINDOW + 7;
+        for (int i = 0; i < count; i++) {
+            console.command("c" + i, i % 10 == 0 ? "test.count" : "agent.ping", "{\"i\":" + i + "}");
+        }
+        Set<String> acked = new HashSet<>();
+        Set<String> answered = new HashSet<>();
+        while (answered.size() < count) {
+            AgentMessage message = console.next();
+            if (message.hasAck()) {
+                assertThat(acked.add(message.getAck().getCommandId())).isTrue();
+            } else if (message.hasResult()) {
+                assertThat(answered.add(message.getResult().getCommandId())).isTrue();
+            }
+        }
+        assertThat(acked).hasSize((count + 9) / 10).allMatch(id -> Integer.parseInt(id.substring(1)) % 10 == 0);
+    }
+
+    @Test
+    void theConsoleEndingTheStreamIsReported() throws Exception {
+        console.complete();
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
+    void theConsoleAskingForAHeartbeatIntervalIsHonoured() throws Exception {
+        // A second stream whose Registered asks for 1 s: a heartbeat must arrive although the agent's own interval is 1 h.
+        FakeGatewayService second = new FakeGatewayService();
+        String name = InProcessServerBuilder.generateName();
+        Server otherServer = InProcessServerBuilder.forName(name).addService(second).build().start();
+        ManagedChannel otherChannel = InProcessChannelBuilder.forName(name).build();
+        try {
+            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofHours(1), dispatcher, scheduler,
+                    new ControlStream.Listener() {
+                        @Override
+                        public void registered(Registered message) {
+                        }
+
+                        @Override
+                        public void heartbeatSent(Instant at) {
+                        }
+
+                        @Override
+                        public void closed(Throwable failure) {
+                        }
+                    }, Clock.systemUTC());
+            stream.start(otherChannel);
+            second.next(AgentMessage.BodyCase.REGISTER);
+            second.registered("gw-2", 1);
+            AgentMessage heartbeat = second.next(AgentMessage.BodyCase.HEARTBEAT);
+            assertThat(heartbeat.getHeartbeat().getSequence()).isEqualTo(1);
+            stream.cancel();
+        } finally {
+            otherChannel.shutdownNow();
+            otherServer.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.pcg.packaging;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every cloud-config we ship passes Debian's cloud-init schema check. */
+class CloudConfigIT {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cloud-init/pcg-installer.cfg", "ova-build/packer/http/user-data"})
+    void passesTheCloudInitSchema(String file) throws Exception {
+        ExternalTool.Result result = schema(RepoFiles.path(file));
+
+        assertThat(result.exitCode()).as("cloud-init schema " + file + ":\n" + result.output()).isZero();
+        assertThat(result.output()).contains("Valid cloud-config");
+    }
+
+    @Test
+    void theSchemaCheckReallyRejectsABadConfig() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.cfg"), "#cloud-config\nruncmd: 5\n");
+
+        assertThat(schema(bad).exitCode()).isNotZero();
+    }
+
+    @Test
+    void firstBootRunsTheInstallerWithPasswordLoginOffAndOutputInTheLogOperatorsRead() throws Exception {
+        Map<String, Object> config = new Yaml().load(Files.readString(RepoFiles.path("cloud-init/pcg-installer.cfg")));
+
+        assertThat(config.get("ssh_pwauth")).isEqualTo(false);
+        assertThat(config.get("runcmd")).isEqualTo(List.of(List.of("/usr/local/bin/pcg-installer", "apply")));
+        assertThat(config.get("output")).isEqualTo(Map.of("all", "| tee -a /var/log/cloud-init-output.log"));
+        assertThat(config.get("ntp")).isEqualTo(Map.of("enabled", true, "ntp_client", "chrony"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ubuntu = ((List<Map<String, Object>>) config.get("users")).get(0);
+        assertThat(ubuntu).containsEntry("name", "ubuntu").containsEntry("lock_passwd", true);
+    }
+
+    private static ExternalTool.Result schema(Path file) throws Exception {
+        return ExternalTool.run(file.getParent(), Map.of(), ExternalTool.require("cloud-init"), "schema", "--config-file", file.toString());
+    }
+}

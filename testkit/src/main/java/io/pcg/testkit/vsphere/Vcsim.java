@@ -1,0 +1,119 @@
+package io.pcg.testkit.vsphere;
+
+import io.pcg.common.process.CommandRunner;
+import io.pcg.common.process.ProcessCommandRunner;
+import io.pcg.testkit.net.LocalPorts;
+import io.pcg.testkit.process.ServerProcess;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A vcsim (govmomi's vCenter simulator) on a free 127.0.0.1 port, with a fixed user and password so that a wrong
+ * password really fails. It runs as a {@link ServerProcess}, so it dies with the JVM that started it. Tests get one
+ * from {@link VcsimExtension}; benchmarks start and close their own.
+ * The binaries come from system property {@code pcg.vcsim.bin} (failsafe sets it from {@code VCSIM_BIN}) or from
+ * environment variable {@code VCSIM_BIN}.
+ */
+public final class Vcsim implements AutoCloseable {
+
+    public static final String USERNAME = "pcg-admin@vsphere.local";
+    public static final String PASSWORD = "Vc-S3cret!pw#42";
+
+    /** Bounds for a loaded 2-core CI machine building a large inventory, not performance assertions. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration GOVC_TIMEOUT = Duration.ofSeconds(120);
+
+    private final ServerProcess process;
+    private final Path bin;
+    private final int port;
+
+    private Vcsim(ServerProcess process, Path bin, int port) {
+        this.process = process;
+        this.bin = bin;
+        this.port = port;
+    }
+
+    /** The folder with vcsim and govc, or a clear error saying how to get them. */
+    public static Path binDir() {
+        String dir = System.getProperty("pcg.vcsim.bin", System.getenv("VCSIM_BIN"));
+        if (dir == null || dir.isBlank() || dir.contains("${") || !Files.isExecutable(Path.of(dir, "vcsim"))) {
+            throw new IllegalStateException("vcsim not found: set system property pcg.vcsim.bin (or env VCSIM_BIN) "
+                    + "to the folder printed by ../shared/tools/build-vcsim.sh, got '" + dir + "'");
+        }
+        return Path.of(dir);
+    }
+
+    /** Starts vcsim with extra model flags (e.g. {@code -cluster 2 -host 3}) and waits until it answers. */
+    public static Vcsim start(String... modelFlags) {
+        Path bin = binDir();
+        int port = LocalPorts.free();
+        Path log;
+        try {
+            log = Files.createTempFile("vcsim-", ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the vcsim log file", e);
+        }
+        List<String> command = new ArrayList<>(List.of(bin.resolve("vcsim").toString(), "-l", "127.0.0.1:" + port,
+                "-username", USERNAME, "-password", PASSWORD));
+        command.addAll(List.of(modelFlags));
+        Vcsim vcsim = new Vcsim(ServerProcess.start("vcsim", command, log, Map.of()), bin, port);
+        try {
+            // vcsim prints its environment (GOVC_URL=...) once the inventory is built and the listener is up
+            await("vcsim on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .failFast("vcsim exited", () -> !vcsim.process.isAlive())
+                    .until(() -> LocalPorts.accepts(port) && Files.readString(log).contains("GOVC_URL"));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            String output = vcsim.process.logTail(30);
+            vcsim.close();
+            throw new IllegalStateException("vcsim did not start (" + e.getMessage() + "):\n" + output, e);
+        }
+        return vcsim;
+    }
+
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code 127.0.0.1:port}, as an operator types the vCenter address. */
+    public String server() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Runs govc against this vcsim and returns its standard output; fails on a non-zero exit. */
+    public String govc(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(bin.resolve("govc").toString());
+        command.addAll(List.of(args));
+        CommandRunner.Result result = new ProcessCommandRunner(GOVC_TIMEOUT).withEnvironment(Map.of(
+                "GOVC_URL", "https://" + server() + "/sdk",
+                "GOVC_USERNAME", USERNAME,
+                "GOVC_PASSWORD", PASSWORD,
+                "GOVC_INSECURE", "1")).run(command);
+        if (!result.succeeded()) {
+            throw new IOException("govc " + String.join(" ", args) + " failed: " + result.stdout() + result.stderr());
+        }
+        return result.stdout().stripTrailing();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+        try {
+            Files.deleteIfExists(process.log());
+        } catch (IOException ignored) {
+            // a temp file left behind is harmless
+        }
+    }
+}
