@@ -12,8 +12,8 @@ import java.time.Duration;
 /** The console's admin HTTP API through plain java.net.http, as scripts would use it. */
 public final class AdminApi {
 
-    /** Status and parsed JSON body of one call. */
-    public record Reply(int status, JsonNode body) {
+    /** Status, parsed JSON body and the body as it came (for checks that something is not in it at all). */
+    public record Reply(int status, JsonNode body, String raw) {
         public String text(String field) {
             JsonNode value = body.get(field);
             return value == null || value.isNull() ? null : value.getStringValue();
@@ -51,7 +51,7 @@ public final class AdminApi {
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? JsonNode.nullNode()
                     : ObjectMapper.getDefault().readValue(response.body(), JsonNode.class);
-            return new Reply(response.statusCode(), body);
+            return new Reply(response.statusCode(), body, response.body());
         } catch (Exception e) {
             throw new IllegalStateException("admin API call failed: " + e, e);
         }

@@ -3,19 +3,27 @@ package io.pcg.console;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.ObjectMapper;
+import io.pcg.console.control.ClusterStatusService;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.pki.ConsoleCa;
 import io.pcg.console.pki.Pem;
 import io.pcg.proto.v1.AgentMessage;
+import io.pcg.proto.v1.ClusterNode;
+import io.pcg.proto.v1.ClusterState;
+import io.pcg.proto.v1.ClusterStatus;
 import io.pcg.proto.v1.Command;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
+import io.pcg.proto.v1.Condition;
+import io.pcg.proto.v1.ConditionStatus;
 import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.Heartbeat;
 import io.pcg.proto.v1.PairingError;
@@ -309,7 +317,7 @@ class ConsoleIT {
     }
 
     @Test
-    void neitherPinsNorCommandPayloadsReachTheLogs() throws Exception {
+    void neitherPinsNorCommandPayloadsReachTheLogsOrTheApi() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
         captured.start();
@@ -336,6 +344,17 @@ class ConsoleIT {
                         .text("commandId");
                 assertThat(api.get("/api/gateways/" + identity.gatewayId() + "/commands/" + commandId + "?waitSeconds=20")
                         .text("status")).isEqualTo("SUCCEEDED");
+
+                String gateway = "/api/gateways/" + identity.gatewayId();
+                String configureId = api.post(gateway + "/configure", configureBody(secretPassword)).text("commandId");
+                List<AdminApi.Reply> answers = List.of(
+                        api.get(gateway + "/commands/" + configureId + "?waitSeconds=20"),
+                        api.get(gateway + "/commands"), api.get(gateway), api.get(gateway + "/events"),
+                        api.post(gateway + "/configure", configureBody(secretPassword).replace("\"nodeCount\": 1", "\"nodeCount\": ")));
+                assertThat(answers.get(0).text("status")).isEqualTo("SUCCEEDED");
+                assertThat(answers.get(4).status()).isEqualTo(400);
+                assertThat(answers).extracting(AdminApi.Reply::raw).allSatisfy(answer -> assertThat(answer)
+                        .isNotBlank().doesNotContain(secretPassword));
             } finally {
                 channel.shutdownNow();
             }
@@ -351,6 +370,122 @@ class ConsoleIT {
                 assertThat(line).as("log line from %s", event.getLoggerName()).doesNotContain(secret);
             }
         }
+    }
+
+    @Test
+    void configureAndResetAreCommandsThatCarryTheirPayloadUnchanged() throws Exception {
+        String name = newName();
+        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        String gateway = "/api/gateways/" + identity.gatewayId();
+        String body = configureBody("Vc-Secret-1");
+        AdminApi.Reply configure = api.post(gateway + "/configure", body);
+        assertThat(configure.status()).isEqualTo(202);
+        assertThat(configure.text("status")).isEqualTo("QUEUED");
+        AdminApi.Reply reset = api.post(gateway + "/reset", null);
+        assertThat(reset.status()).isEqualTo(202);
+
+        ManagedChannel channel = TestAgent.channel(console, identity);
+        try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
+            connection.register();
+            assertThat(connection.next().hasRegistered()).isTrue();
+            Command configured = connection.nextCommand();
+            assertThat(configured.getId()).isEqualTo(configure.text("commandId"));
+            assertThat(configured.getType()).isEqualTo("gateway.configure");
+            assertThat(ObjectMapper.getDefault().readValue(configured.getPayloadJson(), JsonNode.class))
+                    .isEqualTo(ObjectMapper.getDefault().readValue(body, JsonNode.class));
+            Command resetting = connection.nextCommand();
+            assertThat(resetting.getId()).isEqualTo(reset.text("commandId"));
+            assertThat(resetting.getType()).isEqualTo("gateway.reset");
+            assertThat(resetting.getPayloadJson()).isEqualTo("{}");
+        } finally {
+            channel.shutdownNow();
+        }
+
+        assertThat(api.post(gateway + "/configure", "[1, 2]").text("message")).contains("must be a JSON object");
+        assertThat(api.post(gateway + "/configure", null).status()).isEqualTo(400);
+        assertThat(api.post("/api/gateways/gw-missing/configure", "{}").status()).isEqualTo(404);
+        assertThat(api.post("/api/gateways/gw-missing/reset", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theLatestClusterStatusIsShownAndEveryStateChangeIsAnEvent() throws Exception {
+        String name = newName();
+        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        String gateway = "/api/gateways/" + identity.gatewayId();
+        AdminApi.Reply none = api.get(gateway + "/cluster");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.text("message")).contains("has not reported a cluster status");
+
+        ManagedChannel channel = TestAgent.channel(console, identity);
+        try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
+            connection.register();
+            connection.send(clusterStatus(ClusterState.CLUSTER_STATE_PROVISIONING, ConditionStatus.CONDITION_STATUS_UNKNOWN, "cloning"));
+            AdminApi.Reply provisioning = awaitCluster(identity.gatewayId(), "Provisioning");
+            JsonNode condition = provisioning.body().get("conditions").get(0);
+            assertThat(condition.get("type").getStringValue()).isEqualTo("ControlPlaneReady");
+            assertThat(condition.get("status").getStringValue()).isEqualTo("Unknown");
+            assertThat(condition.get("message").getStringValue()).isEqualTo("cloning");
+            assertThat(condition.get("lastTransitionTime").getStringValue()).isNotBlank();
+            JsonNode node = provisioning.body().get("nodes").get(0);
+            assertThat(node.get("name").getStringValue()).isEqualTo("pcg-gw-abcde");
+            assertThat(node.get("ip").getStringValue()).isEqualTo("10.10.1.21");
+            assertThat(node.get("role").getStringValue()).isEqualTo("control-plane");
+            assertThat(node.get("ready").getBooleanValue()).isFalse();
+            assertThat(provisioning.text("managementCluster")).isEqualTo("bootstrap");
+            assertThat(provisioning.text("observedAt")).isNotBlank();
+
+            connection.send(clusterStatus(ClusterState.CLUSTER_STATE_PROVISIONING, ConditionStatus.CONDITION_STATUS_FALSE, "clone failed once"));
+            connection.send(clusterStatus(ClusterState.CLUSTER_STATE_FAILED, ConditionStatus.CONDITION_STATUS_FALSE, "no space on datastore1"));
+            awaitCluster(identity.gatewayId(), "Failed");
+            AdminApi.Reply shown = api.get(gateway);
+            assertThat(shown.body().get("cluster").get("state").getStringValue()).isEqualTo("Failed");
+            assertThat(shown.body().get("cluster").get("conditions").get(0).get("message").getStringValue())
+                    .isEqualTo("no space on datastore1");
+        } finally {
+            channel.shutdownNow();
+        }
+
+        List<JsonNode> changes = new ArrayList<>();
+        api.get(gateway + "/events").body().values().forEach(event -> {
+            if (ClusterStatusService.STATE_CHANGED.equals(event.get("reason").getStringValue())) {
+                changes.add(event);
+            }
+        });
+        assertThat(changes).as("one event per state, not per report").hasSize(2);
+        assertThat(changes.get(0).get("message").getStringValue()).startsWith("Gateway cluster is Provisioning;");
+        assertThat(changes.get(1).get("severity").getStringValue()).isEqualTo("Error");
+        assertThat(changes.get(1).get("message").getStringValue()).contains("Failed (was Provisioning)")
+                .contains("ControlPlaneReady: no space on datastore1");
+    }
+
+    /** A {@code gateway.configure} payload as docs/dev-console.md describes it. */
+    private static String configureBody(String password) {
+        return """
+                {"vcenter": {"server": "vc1.example.net", "username": "pcg@vsphere.local", "password": "%s",
+                             "thumbprint": "AB:CD:EF"},
+                 "placement": {"datacenter": "DC1", "computeCluster": "Cluster1", "datastore": "datastore1",
+                               "network": "VM Network", "resourcePool": "", "folder": "pcg"},
+                 "nodeTemplate": "pcg-node-template", "sshKeys": ["ssh-ed25519 AAAA test"], "ntpServers": ["pool.ntp.org"],
+                 "ipAllocation": {"type": "static", "pool": "pcg-nodes", "controlPlaneVip": "10.10.1.20"},
+                 "nodeCount": 1, "kubernetesVersion": "v1.34.4"}
+                """.formatted(password);
+    }
+
+    private static AgentMessage clusterStatus(ClusterState state, ConditionStatus controlPlaneReady, String message) {
+        Timestamp now = Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000).build();
+        return AgentMessage.newBuilder().setClusterStatus(ClusterStatus.newBuilder()
+                .setState(state)
+                .addConditions(Condition.newBuilder().setType("ControlPlaneReady").setStatus(controlPlaneReady)
+                        .setReason("WaitingForNodes").setMessage(message).setLastTransitionTime(now))
+                .addNodes(ClusterNode.newBuilder().setName("pcg-gw-abcde").setIp("10.10.1.21").setRole("control-plane"))
+                .setManagementCluster("bootstrap")
+                .setObservedAt(now)).build();
+    }
+
+    private static AdminApi.Reply awaitCluster(String gatewayId, String state) {
+        return await("gateway " + gatewayId + " reports its cluster " + state).atMost(WAIT).pollDelay(Duration.ZERO)
+                .pollInterval(POLL).until(() -> api.get("/api/gateways/" + gatewayId + "/cluster"),
+                        reply -> state.equals(reply.text("state")));
     }
 
     private static PairingFailure assertRefused(String name, String pin, Status.Code code, PairingError reason,

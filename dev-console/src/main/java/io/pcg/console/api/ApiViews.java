@@ -3,6 +3,7 @@ package io.pcg.console.api;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.console.gateway.GatewayCapacity;
 
 import java.time.Instant;
@@ -39,7 +40,8 @@ final class ApiViews {
     record GatewayView(String id, String name, String state, boolean connected, boolean locked, int failedAttempts,
                        boolean pinUsed, Instant pinExpiresAt, Instant createdAt, @Nullable Instant pairedAt,
                        @Nullable Instant lastHeartbeat, @Nullable String hostname, @Nullable String version,
-                       List<String> ipAddresses, @Nullable GatewayCapacity capacity) {
+                       List<String> ipAddresses, @Nullable GatewayCapacity capacity,
+                       @Nullable ClusterStatusRecord cluster) {
     }
 
     @Serdeable

@@ -22,6 +22,7 @@ import io.pcg.console.control.CommandService;
 import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.control.GatewayEvents;
 import io.pcg.console.control.GatewaySessions;
+import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.console.gateway.GatewayStore;
@@ -34,8 +35,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The admin HTTP API (localhost only): gateways, PINs, commands and events. This is the one place a PIN is ever
- * shown, in the response that creates it. Command payloads go to the agent and are never echoed or logged.
+ * The admin HTTP API (localhost only): gateways, PINs, commands, events and the gateway cluster. This is the one
+ * place a PIN is ever shown, in the response that creates it. Command payloads (the configure payload holds the
+ * vCenter password) go to the agent and are never echoed, logged or written to disk.
  */
 @Controller("/api/gateways")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -43,6 +45,10 @@ import java.util.concurrent.TimeUnit;
 public class GatewayController {
 
     static final int MAX_WAIT_SECONDS = 300;
+    /** Command that (re)configures the gateway cluster; its payload is the configure body, passed through. */
+    static final String CONFIGURE = "gateway.configure";
+    /** Command that tears the gateway cluster down, back to Pending. */
+    static final String RESET = "gateway.reset";
 
     private final GatewayService gateways;
     private final GatewayStore store;
@@ -88,6 +94,31 @@ public class GatewayController {
         return view(store.get(id));
     }
 
+    @Get("/{id}/cluster")
+    public ClusterStatusRecord cluster(String id) {
+        ClusterStatusRecord cluster = store.get(id).cluster();
+        if (cluster == null) {
+            throw new ConsoleException(ConsoleException.Kind.NOT_FOUND, "gateway " + id
+                    + " has not reported a cluster status yet; its agent reports one once it is connected");
+        }
+        return cluster;
+    }
+
+    /** The body is the {@value #CONFIGURE} payload; the agent validates it and answers with the command's result. */
+    @Post(value = "/{id}/configure", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> configure(String id, @Body String body) {
+        JsonNode payload = parse(body, JsonNode.class, "{\"vcenter\": {...}, \"placement\": {...}, ...}");
+        if (!payload.isObject()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "the configure body must be a JSON object");
+        }
+        return accepted(commands.submit(id, CONFIGURE, write(payload)));
+    }
+
+    @Post(value = "/{id}/reset", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
+    public HttpResponse<ApiViews.CommandAccepted> reset(String id) {
+        return accepted(commands.submit(id, RESET, "{}"));
+    }
+
     @Post(value = "/{id}/commands", consumes = MediaType.APPLICATION_JSON)
     public HttpResponse<ApiViews.CommandAccepted> submit(String id, @Body String body) {
         ApiViews.SubmitCommandRequest request = parse(body, ApiViews.SubmitCommandRequest.class,
@@ -102,9 +133,7 @@ public class GatewayController {
             }
             payload = write(request.payload());
         }
-        CommandRecord command = commands.submit(id, request.type(), payload);
-        return HttpResponse.<ApiViews.CommandAccepted>status(HttpStatus.ACCEPTED)
-                .body(new ApiViews.CommandAccepted(command.id(), command.status().name()));
+        return accepted(commands.submit(id, request.type(), payload));
     }
 
     @Get("/{id}/commands")
@@ -141,6 +170,11 @@ public class GatewayController {
         return events.list(id);
     }
 
+    private static HttpResponse<ApiViews.CommandAccepted> accepted(CommandRecord command) {
+        return HttpResponse.<ApiViews.CommandAccepted>status(HttpStatus.ACCEPTED)
+                .body(new ApiViews.CommandAccepted(command.id(), command.status().name()));
+    }
+
     private ApiViews.IssuedPinView issued(GatewayService.IssuedPin issued) {
         GatewayRecord gateway = issued.gateway();
         return new ApiViews.IssuedPinView(gateway.id(), gateway.name(), gateway.state().label(), issued.pin(),
@@ -151,7 +185,7 @@ public class GatewayController {
         return new ApiViews.GatewayView(gateway.id(), gateway.name(), gateway.state().label(),
                 sessions.isConnected(gateway.id()), gateway.locked(), gateway.failedAttempts(), gateway.pinUsed(),
                 gateway.pinExpiresAt(), gateway.createdAt(), gateway.pairedAt(), gateway.lastHeartbeat(),
-                gateway.hostname(), gateway.version(), gateway.ipAddresses(), gateway.capacity());
+                gateway.hostname(), gateway.version(), gateway.ipAddresses(), gateway.capacity(), gateway.cluster());
     }
 
     private ApiViews.CommandView view(CommandRecord command) {

@@ -28,12 +28,15 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
     private final GatewaySessions sessions;
     private final CommandService commands;
     private final GatewayEvents events;
+    private final ClusterStatusService clusters;
     private final Clock clock;
 
-    public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events, Clock clock) {
+    public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events,
+                                ClusterStatusService clusters, Clock clock) {
         this.sessions = sessions;
         this.commands = commands;
         this.events = events;
+        this.clusters = clusters;
         this.clock = clock;
     }
 
@@ -66,6 +69,7 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
                     case EVENT -> events.recordFromAgent(gatewayId, message.getEvent());
                     case ACK -> commands.acknowledged(gatewayId, message.getAck());
                     case RESULT -> commands.completed(gatewayId, message.getResult());
+                    case CLUSTER_STATUS -> clusters.record(gatewayId, message.getClusterStatus());
                     case BODY_NOT_SET -> LOG.debug("Gateway {} sent a message this console does not understand", gatewayId);
                 }
             }

@@ -45,6 +45,21 @@ class GatewayStoreTest {
     }
 
     @Test
+    void theClusterStatusIsKeptWithTheRecord() {
+        GatewayStore store = newStore();
+        store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash-a", NOW, NOW.plus(1, ChronoUnit.DAYS)));
+        ClusterStatusRecord running = new ClusterStatusRecord("Running",
+                List.of(new ClusterStatusRecord.Condition("ControlPlaneReady", "True", "", "3 of 3 ready", NOW)),
+                List.of(new ClusterStatusRecord.Node("pcg-gw-abcde", "10.10.1.21", "control-plane", true)),
+                "gateway", NOW, NOW.plusSeconds(1));
+        store.update("gw-1", gateway -> gateway.withCluster(running));
+
+        GatewayRecord restarted = newStore().get("gw-1");
+        assertThat(restarted.cluster()).isEqualTo(running);
+        assertThat(restarted.withState(GatewayState.ONLINE).cluster()).as("other changes keep it").isEqualTo(running);
+    }
+
+    @Test
     void namesAreUniqueAndUnknownIdsSaySo() {
         GatewayStore store = newStore();
         store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash", NOW, NOW.plus(1, ChronoUnit.DAYS)));

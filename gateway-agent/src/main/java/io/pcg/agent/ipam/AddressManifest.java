@@ -22,6 +22,7 @@ final class AddressManifest {
         String namespace = claim.getMetadata().getNamespace();
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(IpamApi.POOL_LABEL, pool.name());
+        labels.put(IpamApi.MOVE_LABEL, "");
         putLabel(labels, IpamApi.CLAIM_LABEL, claim.getMetadata().getName());
         putLabel(labels, IpamApi.CLUSTER_NAME_LABEL, cluster);
         Map<String, Object> spec = new LinkedHashMap<>();

@@ -109,7 +109,7 @@ public class ControlPlaneVips {
         claim.setMetadata(new ObjectMetaBuilder()
                 .withName(claimName(cluster))
                 .withNamespace(config.namespace())
-                .withLabels(Map.of(ROLE_LABEL, ROLE, IpamApi.CLUSTER_NAME_LABEL, cluster))
+                .withLabels(Map.of(ROLE_LABEL, ROLE, IpamApi.CLUSTER_NAME_LABEL, cluster, IpamApi.MOVE_LABEL, ""))
                 .withAnnotations(annotations)
                 .build());
         claim.setAdditionalProperty("spec", Map.of(

@@ -17,6 +17,12 @@ public final class IpamApi {
 
     /** Marks the pools this agent created and serves; pools without it belong to someone else. */
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    /**
+     * Makes {@code clusterctl move} carry the object along at the pivot. Pools, the VIP's claim and addresses have no
+     * owner chain up to a Cluster, so without it they would stay behind in the bootstrap cluster; with it, the agent
+     * on the gateway cluster finds every address with its claim and keeps serving them.
+     */
+    public static final String MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
     public static final String MANAGED_BY = "pcg-gateway-agent";
 
     public static final String CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";

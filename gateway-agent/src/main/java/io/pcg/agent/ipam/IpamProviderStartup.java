@@ -1,6 +1,5 @@
 package io.pcg.agent.ipam;
 
-import io.micronaut.context.annotation.Requires;
 import io.pcg.agent.kube.ManagementCluster;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -15,19 +14,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes the agent the IPAM provider as soon as it knows its management cluster ({@code pcg.agent.kube.kubeconfig}).
- * Before the bootstrap has created that cluster there is nothing to serve, so without the setting the provider
- * stays idle. Starting happens off the startup thread and is retried while the cluster or its CRDs are not there
+ * Makes the agent the IPAM provider as soon as it knows its management cluster: at start-up when
+ * {@code pcg.agent.kube.kubeconfig} names it (or the agent runs inside a cluster), else once the bootstrap has
+ * created it and points the agent there. Before that there is nothing to serve and the provider stays idle. Starting happens off the startup thread and is retried while the cluster or its CRDs are not there
  * yet, so a slow management cluster never delays pairing or the control stream.
  */
 @Singleton
-@Requires(property = "pcg.agent.kube.kubeconfig")
 public class IpamProviderStartup implements ApplicationEventListener<StartupEvent> {
 
     static final Duration RETRY_DELAY = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(IpamProviderStartup.class);
 
     private final IpamController controller;
+    private final ManagementCluster cluster;
     private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ipam-start");
         thread.setDaemon(true);
@@ -36,6 +35,7 @@ public class IpamProviderStartup implements ApplicationEventListener<StartupEven
 
     public IpamProviderStartup(IpamController controller, ManagementCluster cluster) {
         this.controller = controller;
+        this.cluster = cluster;
         // After the pivot the claims live on the gateway cluster: serve them there, with the same retries.
         cluster.onRepoint(client -> {
             controller.close();
@@ -45,7 +45,9 @@ public class IpamProviderStartup implements ApplicationEventListener<StartupEven
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        starter.execute(this::startOrRetry);
+        if (cluster.isKnown()) {
+            starter.execute(this::startOrRetry);
+        }
     }
 
     private void startOrRetry() {

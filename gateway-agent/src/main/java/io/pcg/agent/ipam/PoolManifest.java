@@ -44,7 +44,7 @@ public final class PoolManifest {
         resource.setMetadata(new ObjectMetaBuilder()
                 .withName(pool.name())
                 .withNamespace(namespace)
-                .withLabels(Map.of(IpamApi.MANAGED_BY_LABEL, IpamApi.MANAGED_BY))
+                .withLabels(Map.of(IpamApi.MANAGED_BY_LABEL, IpamApi.MANAGED_BY, IpamApi.MOVE_LABEL, ""))
                 .withAnnotations(annotations)
                 .build());
         resource.setAdditionalProperty("spec", spec);

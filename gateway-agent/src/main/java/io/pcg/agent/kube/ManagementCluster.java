@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 public final class ManagementCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementCluster.class);
+    private static final int RETRIES = 3;
 
     private final KubeConfig settings;
     private final List<Consumer<KubernetesClient>> repointListeners = new CopyOnWriteArrayList<>();
@@ -49,6 +50,14 @@ public final class ManagementCluster implements AutoCloseable {
     /** The kubeconfig in use; empty means fabric8's discovery (in-cluster service account, KUBECONFIG). */
     public Optional<Path> kubeconfig() {
         return Optional.ofNullable(current.kubeconfig());
+    }
+
+    /**
+     * Whether the agent knows its management cluster yet: a kubeconfig names it, or the agent runs inside a cluster
+     * (after the pivot). An agent on the installer VM before "Configure" has none.
+     */
+    public boolean isKnown() {
+        return current.kubeconfig() != null || System.getenv("KUBERNETES_SERVICE_HOST") != null;
     }
 
     /** {@code listener} gets the new client after each {@link #repoint}, before the old one is closed. */
@@ -102,6 +111,9 @@ public final class ManagementCluster implements AutoCloseable {
             config = Config.autoConfigure(null);
         }
         config.setRequestTimeout((int) settings.requestTimeout().toMillis());
+        // fabric8 retries a failed request for about two minutes by default; the controllers retry on their own,
+        // and a cluster that went away must show as a failed step within seconds, not block every reconcile.
+        config.setRequestRetryBackoffLimit(RETRIES);
         config.setMaxConcurrentRequests(Math.max(config.getMaxConcurrentRequests(), settings.maxConcurrentRequests()));
         config.setMaxConcurrentRequestsPerHost(settings.maxConcurrentRequests());
         return new KubernetesClientBuilder().withConfig(config).build();

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * console pushes back instead of filling memory. Inbound, the agent grants the console a window of commands and
  * hands slots back as commands finish (see {@link #GRANT_BATCH}).
  */
-final class ControlStream implements ClientResponseObserver<AgentMessage, ConsoleMessage>, Consumer<AgentMessage> {
+final class ControlStream implements ClientResponseObserver<AgentMessage, ConsoleMessage>, Consumer<AgentMessage>, Upstream {
 
     /** Commands the console may have outstanding on this stream before it must wait. */
     static final int COMMAND_WINDOW = 1024;
@@ -135,11 +135,17 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     /** Queues a message for the console; thread-safe. */
     @Override
     public void accept(AgentMessage message) {
+        send(message);
+    }
+
+    @Override
+    public boolean send(AgentMessage message) {
         if (closed.get()) {
-            return;
+            return false;
         }
         outbound.add(message);
         drain();
+        return true;
     }
 
     private void drain() {

@@ -22,12 +22,15 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The agent's link to the console, start to end: validate the settings, pair with the PIN unless an identity is
@@ -59,6 +62,9 @@ public final class GatewayLink implements AutoCloseable {
     private int attempt;
     private ManagedChannel channel;
     private ControlStream stream;
+    /** The stream once the console answered Register, until it ends; {@link #subscribers} are sending through it. */
+    private ControlStream upstream;
+    private final List<Upstream.Subscriber> subscribers = new ArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -80,6 +86,28 @@ public final class GatewayLink implements AutoCloseable {
     /** Validates the settings and starts pairing or connecting in the background. */
     public void start() {
         scheduler.execute(this::begin);
+    }
+
+    /**
+     * Adds code that sends to the console on its own initiative: it hears of every registered stream from now on,
+     * and of the current one at once if the link is up.
+     */
+    public void subscribe(Upstream.Subscriber subscriber) {
+        scheduler.execute(() -> {
+            subscribers.add(subscriber);
+            if (upstream != null) {
+                tell(subscriber, s -> s.connected(upstream));
+            }
+        });
+    }
+
+    /** A subscriber's failure must not keep the others, or the link's own bookkeeping, from going on. */
+    private static void tell(Upstream.Subscriber subscriber, Consumer<Upstream.Subscriber> call) {
+        try {
+            call.accept(subscriber);
+        } catch (RuntimeException e) {
+            LOG.error("{} failed on a control stream change", subscriber.getClass().getSimpleName(), e);
+        }
     }
 
     private void begin() {
@@ -180,6 +208,8 @@ public final class GatewayLink implements AutoCloseable {
                 attempt = 0;
                 status.connected(registered.getGatewayId());
                 LOG.info("registered with console {} as gateway {}; control stream up", channels.endpoint(), registered.getGatewayId());
+                upstream = stream;
+                subscribers.forEach(subscriber -> tell(subscriber, s -> s.connected(upstream)));
             });
         }
 
@@ -191,6 +221,10 @@ public final class GatewayLink implements AutoCloseable {
         @Override
         public void closed(Throwable failure) {
             scheduler.execute(() -> {
+                if (upstream != null) {
+                    upstream = null;
+                    subscribers.forEach(subscriber -> tell(subscriber, Upstream.Subscriber::disconnected));
+                }
                 ConsoleChannels.close(channel);
                 channel = null;
                 stream = null;

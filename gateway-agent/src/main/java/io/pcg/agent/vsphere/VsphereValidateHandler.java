@@ -3,7 +3,6 @@ package io.pcg.agent.vsphere;
 import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.command.TypedCommandHandler;
 import io.pcg.common.secrets.Secret;
-import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -15,20 +14,11 @@ import jakarta.inject.Singleton;
 @Singleton
 public class VsphereValidateHandler extends TypedCommandHandler<VsphereValidateHandler.Request> {
 
-    private static final Placement NOTHING_CHOSEN = new Placement(null, null, null, null, null, null);
+    private final VcenterValidation validation;
 
-    private final VsphereSessions sessions;
-    private final PlacementValidator validator;
-
-    @Inject
-    public VsphereValidateHandler(VsphereSessions sessions) {
-        this(sessions, new PlacementValidator(PrivilegeRequirements.load()));
-    }
-
-    VsphereValidateHandler(VsphereSessions sessions, PlacementValidator validator) {
+    public VsphereValidateHandler(VcenterValidation validation) {
         super(Request.class, VsphereCommands.INVALID_REQUEST, UnknownFields.IGNORE);
-        this.sessions = sessions;
-        this.validator = validator;
+        this.validation = validation;
     }
 
     @Override
@@ -38,24 +28,11 @@ public class VsphereValidateHandler extends TypedCommandHandler<VsphereValidateH
 
     /** The credentials and the placement to check; a missing placement is checked as nothing chosen. */
     record Request(String server, String username, Secret password, String thumbprint, Placement placement) {
-
-        VsphereCommands.Credentials credentials() {
-            return new VsphereCommands.Credentials(server, username, password, thumbprint);
-        }
     }
 
     @Override
     protected ValidationReport run(Request request) throws CommandFailedException {
-        VsphereLogin login = VsphereCommands.login(request.credentials());
-        VsphereClient client;
-        try {
-            client = sessions.session(login);
-        } catch (VsphereException e) {
-            if (e.reason() == VsphereException.Reason.LOGIN_FAILED) {
-                return PlacementValidator.loginFailed(login, e);
-            }
-            throw VsphereCommands.failed(e);
-        }
-        return validator.validate(client, request.placement() == null ? NOTHING_CHOSEN : request.placement());
+        return validation.validate(request.server(), request.username(), request.password(), request.thumbprint(),
+                request.placement());
     }
 }

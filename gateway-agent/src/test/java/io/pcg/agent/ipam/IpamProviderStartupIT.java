@@ -69,7 +69,7 @@ class IpamProviderStartupIT {
     @Test
     void agentWithoutAManagementClusterLeavesIpamIdle() {
         try (ApplicationContext agent = ApplicationContext.builder().environments(GatewayAgentApplication.ENVIRONMENT).start()) {
-            assertThat(agent.findBean(IpamProviderStartup.class)).isEmpty();
+            assertThat(agent.getBean(IpamController.class).isRunning()).isFalse();
         }
     }
 

@@ -164,7 +164,7 @@ class PlacementValidationIT {
             String payload = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + Vcsim.USERNAME
                     + "\",\"password\":\"" + Vcsim.PASSWORD + "\",\"thumbprint\":\"" + pin + "\",\"placement\":"
                     + "{\"datacenter\":\"DC0\",\"cluster\":\"DC0_C0\",\"datastore\":\"shared-nfs\",\"network\":\"VM Network\"}}";
-            String result = new VsphereValidateHandler(sessions).handle(new AgentCommand("v1", "vsphere.validate", payload));
+            String result = new VsphereValidateHandler(new VcenterValidation(sessions)).handle(new AgentCommand("v1", "vsphere.validate", payload));
             JsonNode json = new ObjectMapper().readTree(result);
             assertThat(json.get("vcenter").asText()).isEqualTo(vcsim.server());
             assertThat(json.get("checks").findValuesAsText("id")).contains("credentials", "version", "ntp",

@@ -115,7 +115,7 @@ class VsphereConnectionIT {
     @Test
     void validateCommandReportsAWrongPasswordAsAFailedCredentialsCheck() throws Exception {
         try (VsphereSessions sessions = new VsphereSessions(VsphereConfig.defaults())) {
-            String result = new VsphereValidateHandler(sessions).handle(new AgentCommand("c2", "vsphere.validate",
+            String result = new VsphereValidateHandler(new VcenterValidation(sessions)).handle(new AgentCommand("c2", "vsphere.validate",
                     payload("not-the-password")));
             JsonNode report = JSON.readTree(result);
             assertThat(report.get("status").asText()).isEqualTo("FAIL");

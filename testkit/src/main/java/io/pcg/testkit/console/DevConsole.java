@@ -65,6 +65,11 @@ public final class DevConsole implements AutoCloseable {
         return console.context().getBean(GatewayStore.class).get(id);
     }
 
+    /** The gateway's events, oldest first: the agent's and the console's own. */
+    public java.util.List<io.pcg.console.control.GatewayEvent> events(String gatewayId) {
+        return console.context().getBean(io.pcg.console.control.GatewayEvents.class).list(gatewayId);
+    }
+
     public CommandService commands() {
         return console.commands();
     }

@@ -1,0 +1,281 @@
+package io.pcg.agent.cloudaccount;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pcg.agent.config.AgentConfig;
+import io.pcg.common.errors.OperatorException;
+import io.pcg.common.files.AtomicFiles;
+import io.pcg.common.secrets.Secret;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The gateway's cloud accounts (vCenter credentials), encrypted at rest so that a copied state directory, backup or
+ * support bundle without the key reveals nothing, not even user names or servers.
+ *
+ * <p>{@value #ACCOUNTS_FILE} holds a small JSON envelope: format, version, the id of the key, a fresh random 96-bit
+ * nonce and the AES-256-GCM ciphertext of all accounts. The envelope's header is bound to the ciphertext as
+ * associated data, so any change to the file fails authentication. The key is {@value #KEY_FILE}: 32 random bytes,
+ * created on first use, mode 0600 in a 0700 folder. Both files are written with {@link AtomicFiles}.
+ *
+ * <p>A file that cannot be read (changed, damaged, another key, key gone) is an {@link OperatorException} with a
+ * code and a hint, and it is never overwritten: a save or delete refuses rather than replace accounts it could not
+ * read. Messages never quote the file's content.
+ */
+@Singleton
+public class CloudAccountStore {
+
+    public static final String ACCOUNTS_FILE = "cloud-accounts.json";
+    public static final String KEY_FILE = "keys/account.key";
+
+    /** The file is changed, damaged, or not an accounts file at all. */
+    public static final String UNREADABLE = "CLOUD_ACCOUNTS_UNREADABLE";
+    /** The file exists but its key does not. */
+    public static final String KEY_MISSING = "CLOUD_ACCOUNTS_KEY_MISSING";
+    /** The file was encrypted with another key than the one on disk. */
+    public static final String WRONG_KEY = "CLOUD_ACCOUNTS_WRONG_KEY";
+    /** The key file is not a 256-bit key. */
+    public static final String KEY_INVALID = "CLOUD_ACCOUNTS_KEY_INVALID";
+    /** Reading or writing failed in the file system. */
+    public static final String IO_FAILED = "CLOUD_ACCOUNTS_IO_FAILED";
+
+    static final int KEY_BYTES = 32;
+    static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final String FORMAT = "pcg-cloud-accounts";
+    private static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path stateDir;
+    private final Path accountsFile;
+    private final Path keyFile;
+    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    public CloudAccountStore(AgentConfig config) {
+        this(config.stateDir());
+    }
+
+    public CloudAccountStore(Path stateDir) {
+        this.stateDir = stateDir;
+        this.accountsFile = stateDir.resolve(ACCOUNTS_FILE);
+        this.keyFile = stateDir.resolve(KEY_FILE);
+    }
+
+    /** Adds the account, or replaces the one with the same name. */
+    public synchronized void save(CloudAccount account) throws OperatorException {
+        SortedMap<String, CloudAccount> accounts = load();
+        accounts.put(account.name(), account);
+        store(accounts);
+    }
+
+    public synchronized Optional<CloudAccount> get(String name) throws OperatorException {
+        return Optional.ofNullable(load().get(name));
+    }
+
+    /** The gateway's own account ({@value CloudAccount#DEFAULT}), once {@code gateway.configure} stored it. */
+    public Optional<CloudAccount> defaultAccount() throws OperatorException {
+        return get(CloudAccount.DEFAULT);
+    }
+
+    /** Every account, by name. */
+    public synchronized List<CloudAccount> list() throws OperatorException {
+        return List.copyOf(load().values());
+    }
+
+    /** @return false when there was no such account */
+    public synchronized boolean delete(String name) throws OperatorException {
+        SortedMap<String, CloudAccount> accounts = load();
+        if (accounts.remove(name) == null) {
+            return false;
+        }
+        store(accounts);
+        return true;
+    }
+
+    private SortedMap<String, CloudAccount> load() throws OperatorException {
+        byte[] stored;
+        try {
+            stored = Files.readAllBytes(accountsFile);
+        } catch (NoSuchFileException none) {
+            return new TreeMap<>();
+        } catch (IOException e) {
+            throw ioFailed("read " + accountsFile, e);
+        }
+        JsonNode envelope;
+        try {
+            envelope = JSON.readTree(stored);
+        } catch (IOException e) {
+            throw unreadable(accountsFile + " is not a cloud accounts file (it is not the JSON the agent writes)");
+        }
+        if (envelope == null || !FORMAT.equals(envelope.path("format").asText())) {
+            throw unreadable(accountsFile + " is not a cloud accounts file (no \"format\": \"" + FORMAT + "\")");
+        }
+        if (envelope.path("version").asInt() != VERSION) {
+            throw unreadable(accountsFile + " has format version " + envelope.path("version").asText()
+                    + " but this agent reads version " + VERSION + " (was it written by a newer agent?)");
+        }
+        byte[] key = existingKey();
+        String keyId = envelope.path("keyId").asText();
+        if (!keyId.equals(keyId(key))) {
+            throw new OperatorException(WRONG_KEY, accountsFile + " was encrypted with another key than " + keyFile
+                    + " (key id " + keyId + ", the key on disk has " + keyId(key) + ")", restoreKeyHint());
+        }
+        byte[] plaintext;
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                    new GCMParameterSpec(TAG_BITS, Base64.getDecoder().decode(envelope.path("nonce").asText())));
+            cipher.updateAAD(header(keyId));
+            plaintext = cipher.doFinal(Base64.getDecoder().decode(envelope.path("ciphertext").asText()));
+        } catch (AEADBadTagException e) {
+            throw unreadable(accountsFile + " fails its integrity check: it was changed or damaged after the agent wrote it");
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw unreadable(accountsFile + " cannot be decrypted: its nonce or ciphertext is malformed");
+        }
+        try {
+            SortedMap<String, CloudAccount> accounts = new TreeMap<>();
+            for (JsonNode node : JSON.readTree(plaintext).path("accounts")) {
+                CloudAccount account = new CloudAccount(node.path("name").asText(), node.path("server").asText(),
+                        node.path("username").asText(), Secret.of(node.path("password").asText()),
+                        node.path("thumbprint").asText());
+                accounts.put(account.name(), account);
+            }
+            return accounts;
+        } catch (IOException | IllegalArgumentException e) {
+            // Neither exception is attached: their texts may quote the decrypted content, passwords included.
+            throw unreadable(accountsFile + " decrypts but its content is not a list of accounts");
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    private void store(SortedMap<String, CloudAccount> accounts) throws OperatorException {
+        byte[] key = Files.exists(keyFile) ? existingKey() : newKey();
+        ObjectNode content = JSON.createObjectNode();
+        ArrayNode list = content.putArray("accounts");
+        for (CloudAccount account : accounts.values()) {
+            list.addObject().put("name", account.name()).put("server", account.server())
+                    .put("username", account.username()).put("password", account.password().reveal())
+                    .put("thumbprint", account.thumbprint());
+        }
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        String keyId = keyId(key);
+        byte[] plaintext = null;
+        byte[] ciphertext;
+        try {
+            plaintext = JSON.writeValueAsBytes(content);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(header(keyId));
+            ciphertext = cipher.doFinal(plaintext);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM with a 256-bit key is part of every Java 17 runtime", e);
+        } finally {
+            if (plaintext != null) {
+                Arrays.fill(plaintext, (byte) 0);
+            }
+        }
+        ObjectNode envelope = JSON.createObjectNode()
+                .put("format", FORMAT)
+                .put("version", VERSION)
+                .put("keyId", keyId)
+                .put("nonce", Base64.getEncoder().encodeToString(nonce))
+                .put("ciphertext", Base64.getEncoder().encodeToString(ciphertext));
+        try {
+            AtomicFiles.write(accountsFile, JSON.writeValueAsBytes(envelope), AtomicFiles.OWNER_ONLY);
+        } catch (IOException e) {
+            throw ioFailed("write " + accountsFile, e);
+        }
+    }
+
+    private byte[] existingKey() throws OperatorException {
+        byte[] key;
+        try {
+            key = Files.readAllBytes(keyFile);
+        } catch (NoSuchFileException e) {
+            throw new OperatorException(KEY_MISSING, accountsFile + " exists but its key " + keyFile + " does not",
+                    restoreKeyHint());
+        } catch (IOException e) {
+            throw ioFailed("read " + keyFile, e);
+        }
+        if (key.length != KEY_BYTES) {
+            throw new OperatorException(KEY_INVALID, keyFile + " holds " + key.length + " bytes, not a " + KEY_BYTES * 8
+                    + "-bit key", restoreKeyHint());
+        }
+        return key;
+    }
+
+    private byte[] newKey() throws OperatorException {
+        byte[] key = new byte[KEY_BYTES];
+        random.nextBytes(key);
+        Path folder = keyFile.getParent();
+        try {
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder);
+                if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+                }
+            }
+            AtomicFiles.write(keyFile, key, AtomicFiles.OWNER_ONLY);
+        } catch (IOException e) {
+            throw ioFailed("create " + keyFile, e);
+        }
+        return key;
+    }
+
+    /** Names the key without revealing anything about it, so a swapped key is told apart from a changed file. */
+    private static String keyId(byte[] key) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update("pcg cloud account key id\n".getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha256.digest(key), 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static byte[] header(String keyId) {
+        return (FORMAT + "\n" + VERSION + "\n" + keyId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String restoreKeyHint() {
+        return "Nothing was changed. Restore " + keyFile + " from the same backup as " + accountsFile + "; if the key is"
+                + " lost, delete both and send gateway.configure again to store the vCenter account anew.";
+    }
+
+    private OperatorException unreadable(String message) {
+        return new OperatorException(UNREADABLE, message,
+                "Nothing was changed. Restore " + accountsFile + " (and " + keyFile + ") from a backup of " + stateDir
+                        + ", or delete " + accountsFile + " and send gateway.configure again to store the vCenter account anew.");
+    }
+
+    private OperatorException ioFailed(String what, IOException e) {
+        return new OperatorException(IO_FAILED, "cannot " + what + ": " + e.getClass().getSimpleName() + " " + e.getMessage(),
+                "Check that " + stateDir + " exists, is writable by the agent and that its disk is not full.", e);
+    }
+}

@@ -1,0 +1,660 @@
+package io.pcg.agent.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import io.pcg.agent.AgentVersion;
+import io.pcg.agent.GatewayAgentApplication;
+import io.pcg.agent.bootstrap.BootstrapConfig;
+import io.pcg.agent.bootstrap.ClusterApiProviders;
+import io.pcg.agent.bootstrap.ManagementClusterBootstrap;
+import io.pcg.agent.bootstrap.ProviderVersions;
+import io.pcg.agent.cloudaccount.CloudAccount;
+import io.pcg.agent.cloudaccount.CloudAccountStore;
+import io.pcg.agent.cluster.manifest.GatewayClusterManifest;
+import io.pcg.agent.cluster.manifest.GatewayClusterSpec;
+import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.events.ClusterStatusReporter;
+import io.pcg.agent.events.EventPublisher;
+import io.pcg.agent.identity.IdentityStore;
+import io.pcg.agent.ipam.ControlPlaneVips;
+import io.pcg.agent.ipam.DhcpVip;
+import io.pcg.agent.ipam.IpamConfig;
+import io.pcg.agent.ipam.IpamException;
+import io.pcg.agent.ipam.Pool;
+import io.pcg.agent.ipam.PoolService;
+import io.pcg.agent.ipam.PoolValidationException;
+import io.pcg.agent.ipam.PoolValidator;
+import io.pcg.agent.kube.Informers;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.agent.kube.ManifestApplier;
+import io.pcg.common.errors.OperatorException;
+import io.pcg.common.files.AtomicFiles;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
+import io.pcg.common.proxy.ProxySettings;
+import io.pcg.proto.v1.ClusterNode;
+import io.pcg.proto.v1.ClusterState;
+import io.pcg.proto.v1.ClusterStatus;
+import io.pcg.proto.v1.Condition;
+import io.pcg.proto.v1.ConditionStatus;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * Builds the gateway cluster and keeps following it, from "Configure" to Running, and takes it down again on
+ * "Reset". One reconcile at a time on its own thread: read the stored record, do the next step (every step is
+ * idempotent), store how far it got, report milestones to the console. A failing step marks its milestone False
+ * with the reason and is retried; provisioning never stops by itself.
+ *
+ * <p>The order is the product guide's and seed 004's: a local kind management cluster with Cluster API; the
+ * gateway cluster's objects applied there (static node addresses answered by the agent's own IPAM); once the first
+ * control-plane node is ready and no machine is provisioning, Cluster API is installed in the gateway cluster, the
+ * objects are moved there ({@code clusterctl move}), the agent is deployed there and the agent manages from there;
+ * the gateway cluster then builds its remaining nodes itself.
+ */
+@Singleton
+@Requires(env = GatewayAgentApplication.ENVIRONMENT)
+public class GatewayClusterController implements ApplicationEventListener<StartupEvent>, AutoCloseable {
+
+    static final String GATEWAY_KUBECONFIG = "gateway.kubeconfig";
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayClusterController.class);
+    private static final String TRUE = "True";
+    private static final String FALSE = "False";
+    private static final String UNKNOWN = "Unknown";
+    /** How long a command waits for the step under way before it changes the record. */
+    private static final java.time.Duration LOOP_WAIT = java.time.Duration.ofMinutes(2);
+
+    private final AgentConfig agent;
+    private final IpamConfig ipam;
+    private final GatewayClusterConfig config;
+    private final BootstrapConfig bootstrapConfig;
+    private final GatewayStore store;
+    private final CloudAccountStore accounts;
+    private final ManagementCluster managementCluster;
+    private final ManagementClusterBootstrap bootstrap;
+    private final ClusterApiProviders providers;
+    private final PoolService pools;
+    private final ControlPlaneVips vips;
+    private final EventPublisher events;
+    private final ClusterStatusReporter status;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gateway-cluster");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean queued = new AtomicBoolean();
+    /** Watches on the management cluster the objects live on now; touched by the loop thread only. */
+    private final List<SharedIndexInformer<GenericKubernetesResource>> watches = new ArrayList<>();
+    private KubernetesClient watched;
+
+    public GatewayClusterController(AgentConfig agent, IpamConfig ipam, GatewayClusterConfig config,
+                                    BootstrapConfig bootstrapConfig, GatewayStore store, CloudAccountStore accounts,
+                                    ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
+                                    ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
+                                    EventPublisher events, ClusterStatusReporter status) {
+        this.agent = agent;
+        this.ipam = ipam;
+        this.config = config;
+        this.bootstrapConfig = bootstrapConfig;
+        this.store = store;
+        this.accounts = accounts;
+        this.managementCluster = managementCluster;
+        this.bootstrap = bootstrap;
+        this.providers = providers;
+        this.pools = pools;
+        this.vips = vips;
+        this.events = events;
+        this.status = status;
+    }
+
+    /** A restarted agent picks up where it stopped: same management cluster, next step. */
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        loop.scheduleWithFixedDelay(this::trigger, config.resync().toMillis(), config.resync().toMillis(), TimeUnit.MILLISECONDS);
+        trigger();
+    }
+
+    /** Looks at the gateway cluster again soon; calls while one is queued are folded into it. */
+    public void trigger() {
+        if (queued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                queued.set(false);
+                reconcile();
+            });
+        }
+    }
+
+    /** The stored record, for the status command and tests. */
+    public GatewayRecord record() throws OperatorException {
+        return store.load();
+    }
+
+    /**
+     * Accepts a validated configure request: the credentials become the default cloud account, the request (without
+     * the password) is stored, and provisioning starts.
+     */
+    void accept(ConfigureRequest request) throws OperatorException {
+        onLoop(() -> {
+            ConfigureRequest.Vcenter vcenter = request.vcenter();
+            accounts.save(new CloudAccount(CloudAccount.DEFAULT, vcenter.server(), vcenter.username(), vcenter.password(),
+                    vcenter.thumbprint()));
+            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of())
+                    .with(Milestone.VCENTER_VALIDATED, TRUE, "Validated", "vCenter " + vcenter.server() + " passed every check");
+            for (Milestone next : Milestone.values()) {
+                if (next != Milestone.VCENTER_VALIDATED) {
+                    record = record.with(next, UNKNOWN, "Pending", "not started");
+                }
+            }
+            store.save(record);
+            events.info("ProvisioningStarted", object(), "provisioning a " + request.nodeCount() + "-node gateway cluster");
+            report(record, List.of());
+        });
+        trigger();
+    }
+
+    /** Starts taking everything down; the loop finishes it and returns to Pending. */
+    void requestReset() throws OperatorException {
+        onLoop(() -> {
+            store.save(store.load().withState(GatewayState.RESETTING));
+            events.warning("ResetStarted", object(), "deleting the gateway cluster and everything provisioned for it");
+        });
+        trigger();
+    }
+
+    /** A change of the stored record, made between two reconciles: the loop thread is the record's only writer. */
+    private interface RecordChange {
+        void apply() throws OperatorException;
+    }
+
+    private void onLoop(RecordChange change) throws OperatorException {
+        java.util.concurrent.Future<?> done = loop.submit(() -> {
+            change.apply();
+            return null;
+        });
+        try {
+            done.get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof OperatorException operator) {
+                throw operator;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            done.cancel(false);
+            throw new OperatorException("GATEWAY_BUSY", "the gateway is in the middle of a provisioning step that has not "
+                    + "finished within " + LOOP_WAIT.toSeconds() + " s", "Send the command again in a minute.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperatorException("GATEWAY_BUSY", "interrupted while waiting for the gateway", "Send the command again.");
+        }
+    }
+
+    private void reconcile() {
+        try {
+            GatewayRecord record = store.load();
+            switch (record.state()) {
+                case PENDING -> report(record, List.of());
+                case RESETTING -> reset(record);
+                case PROVISIONING, FAILED, RUNNING -> provision(record);
+            }
+        } catch (OperatorException e) {
+            LOG.warn("gateway cluster: {} ({}); retrying", e.getMessage(), e.code());
+        } catch (RuntimeException e) {
+            LOG.warn("gateway cluster: unexpected failure, retrying: {}", e.toString());
+        }
+    }
+
+    private void provision(GatewayRecord start) throws OperatorException {
+        GatewayRecord record = start;
+        Milestone current = Milestone.MANAGEMENT_CLUSTER_READY;
+        List<Progress.Node> nodes = List.of();
+        try {
+            if (!record.phase().reached(Phase.MOVED)) {
+                Path bootstrapKubeconfig = bootstrapKubeconfig();
+                if (!record.phase().reached(Phase.BOOTSTRAPPED)) {
+                    bootstrapKubeconfig = bootstrap.ensureCluster();
+                    record = mark(record, Milestone.MANAGEMENT_CLUSTER_READY, TRUE, "Created",
+                            "the local management cluster runs");
+                    current = Milestone.CLUSTER_API_INSTALLED;
+                    providers.install(bootstrapKubeconfig);
+                    record = mark(record, Milestone.CLUSTER_API_INSTALLED, TRUE, "Installed",
+                            "Cluster API and the vSphere provider run in the management cluster");
+                    record = save(record.withPhase(Phase.BOOTSTRAPPED));
+                }
+                current = Milestone.INFRASTRUCTURE_CREATED;
+                pointAt(bootstrapKubeconfig);
+                ensureNamespace();
+                if (!record.phase().reached(Phase.APPLIED)) {
+                    Optional<GatewayClusterSpec> spec = spec(record.desired());
+                    if (spec.isEmpty()) {
+                        record = mark(record, Milestone.NODE_ADDRESSES_ALLOCATED, UNKNOWN, "WaitingForVip",
+                                "waiting for the control-plane VIP from pool " + record.desired().ipAllocation().pool().name());
+                        report(record, nodes);
+                        return;
+                    }
+                    List<HasMetadata> objects = GatewayClusterManifest.render(spec.get());
+                    new ManifestApplier(managementCluster).apply(objects);
+                    record = save(record.withPhase(Phase.APPLIED));
+                    events.info("ClusterObjectsApplied", object(), objects.size() + " Cluster API objects applied");
+                }
+                watch();
+                if (!record.phase().reached(Phase.READY_TO_MOVE)) {
+                    Progress progress = observe();
+                    nodes = progress.nodes();
+                    record = followProvisioning(record, progress);
+                    if (!progress.readyToMove()) {
+                        report(record, nodes);
+                        return;
+                    }
+                    record = save(record.withPhase(Phase.READY_TO_MOVE));
+                }
+                current = Milestone.CLUSTER_MANAGEMENT_MOVED;
+                record = pivot(record, bootstrapKubeconfig);
+            }
+            current = Milestone.CONTROL_PLANE_READY;
+            pointAt(gatewayKubeconfig());
+            watch();
+            Progress progress = observe();
+            nodes = progress.nodes();
+            record = followProvisioning(record, progress);
+            if (progress.complete()) {
+                record = mark(record, Milestone.CONTROL_PLANE_READY, TRUE, "Ready",
+                        progress.readyReplicas() + " of " + progress.desiredReplicas() + " control-plane nodes ready");
+                if (record.state() != GatewayState.RUNNING) {
+                    events.info("GatewayRunning", object(), "the gateway cluster runs; power off the installer VM");
+                }
+                record = save(record.withPhase(Phase.RUNNING).withState(GatewayState.RUNNING));
+            } else {
+                record = mark(record, Milestone.CONTROL_PLANE_READY, UNKNOWN, "Scaling",
+                        progress.readyReplicas() + " of " + progress.desiredReplicas() + " control-plane nodes ready");
+            }
+        } catch (OperatorException e) {
+            record = fail(record, current, e.code(), e.getMessage());
+        } catch (KubernetesClientException e) {
+            record = fail(record, current, "KUBE_REQUEST_FAILED", "the management cluster answered: " + e.getMessage());
+        }
+        report(record, nodes);
+    }
+
+    /** Milestones from what Cluster API reports; an address claim that cannot be answered fails provisioning. */
+    private GatewayRecord followProvisioning(GatewayRecord record, Progress progress) throws OperatorException {
+        GatewayRecord next = record;
+        if (progress.claimProblem().isPresent()) {
+            return fail(next, Milestone.NODE_ADDRESSES_ALLOCATED, "AddressClaimUnanswered", progress.claimProblem().get());
+        }
+        if (progress.claims() > 0) {
+            next = mark(next, Milestone.NODE_ADDRESSES_ALLOCATED, TRUE, "Allocated",
+                    progress.claimsBound() + " of " + progress.claims() + " node addresses allocated");
+        } else if (record.desired().ipAllocation() != null && !record.desired().ipAllocation().isStatic()) {
+            next = mark(next, Milestone.NODE_ADDRESSES_ALLOCATED, TRUE, "Dhcp", "nodes take their addresses from DHCP");
+        }
+        if (progress.infrastructureProvisioned()) {
+            next = mark(next, Milestone.INFRASTRUCTURE_CREATED, TRUE, "Provisioned", "vSphere infrastructure is ready");
+        }
+        if (progress.controlPlaneInitialized() && !progress.nodes().isEmpty()) {
+            next = mark(next, Milestone.CONTROL_PLANE_NODE_ADDED, TRUE, "NodeReady",
+                    "control-plane node " + progress.nodes().get(0).name() + " runs");
+        }
+        if (next.state() == GatewayState.FAILED) {
+            next = save(next.withState(GatewayState.PROVISIONING));
+            events.info("ProvisioningResumed", object(), "the failing step recovered");
+        }
+        return next;
+    }
+
+    /**
+     * The pivot; each step may be repeated after a failure at any point: Cluster API goes into the gateway cluster,
+     * the objects move unless they already did, the agent is deployed there, and the agent manages from there.
+     */
+    private GatewayRecord pivot(GatewayRecord start, Path bootstrapKubeconfig) throws OperatorException {
+        GatewayRecord record = start;
+        Path gatewayKubeconfig = writeGatewayKubeconfig();
+        if (!record.phase().reached(Phase.TARGET_PREPARED)) {
+            providers.install(gatewayKubeconfig);
+            record = save(record.withPhase(Phase.TARGET_PREPARED));
+        }
+        if (clusterObjectExists()) {
+            events.info("PivotStarted", object(), "moving the Cluster API objects into the gateway cluster");
+            providers.move(bootstrapKubeconfig, gatewayKubeconfig, ipam.namespace());
+        }
+        pointAt(gatewayKubeconfig);
+        new ManifestApplier(managementCluster).apply(AgentDeployment.render(ipam.namespace(), agent.name(),
+                agent.consoleEndpoint(), config.agentRepository() + ":" + AgentVersion.current(), identityFiles()));
+        record = mark(record, Milestone.CLUSTER_MANAGEMENT_MOVED, TRUE, "Moved",
+                "the gateway cluster manages itself; the agent runs in it");
+        record = save(record.withPhase(Phase.MOVED));
+        bootstrap.deleteCluster();
+        return record;
+    }
+
+    private void ensureNamespace() {
+        managementCluster.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata().withName(ipam.namespace()).endMetadata().build())
+                .fieldManager(ManifestApplier.FIELD_MANAGER).serverSideApply();
+    }
+
+    private boolean clusterObjectExists() {
+        return managementCluster.client().genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(ipam.namespace())
+                .withName(agent.name()).get() != null;
+    }
+
+    /**
+     * Deletes what provisioning created, then forgets the configuration. A gateway cluster that manages itself cannot
+     * delete itself (its own API server goes with its VMs), so its objects are first moved back into a fresh local
+     * management cluster, as seed 004 does before deleting a pivoted cluster.
+     */
+    private void reset(GatewayRecord start) throws OperatorException {
+        GatewayRecord record = start;
+        try {
+            if (record.phase() != null && record.phase().reached(Phase.MOVED)) {
+                Path bootstrapKubeconfig = bootstrap.ensureCluster();
+                providers.install(bootstrapKubeconfig);
+                pointAt(gatewayKubeconfig());
+                if (clusterObjectExists()) {
+                    events.info("PivotBackStarted", object(), "moving the Cluster API objects back to delete the gateway cluster");
+                    providers.move(gatewayKubeconfig(), bootstrapKubeconfig, ipam.namespace());
+                }
+                record = save(record.withPhase(Phase.BOOTSTRAPPED));
+            }
+            if (record.phase() != null && record.phase().reached(Phase.BOOTSTRAPPED)) {
+                pointAt(bootstrapKubeconfig());
+                if (!deleteClusterObjects()) {
+                    report(record, List.of());
+                    return; // machines are still being deleted; the next reconcile looks again
+                }
+            }
+            bootstrap.deleteCluster();
+            stopWatching();
+            accounts.delete(CloudAccount.DEFAULT);
+            store.save(GatewayRecord.pending());
+            events.info("ResetCompleted", object(), "nothing of the gateway cluster is left; configure it again");
+            report(GatewayRecord.pending(), List.of());
+        } catch (OperatorException e) {
+            events.error("ResetFailed", object(), e.getMessage());
+            throw e;
+        }
+    }
+
+    /** @return true once the Cluster and its machines are gone and the other objects are deleted */
+    private boolean deleteClusterObjects() {
+        KubernetesClient client = managementCluster.client();
+        String namespace = ipam.namespace();
+        var cluster = client.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace).withName(agent.name());
+        if (cluster.get() != null) {
+            cluster.delete();
+        }
+        boolean machinesLeft = !client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace(namespace)
+                .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).list().getItems().isEmpty();
+        if (cluster.get() != null || machinesLeft) {
+            return false;
+        }
+        for (ResourceKind kind : ResourceKind.values()) {
+            client.genericKubernetesResources(kind.context).inNamespace(namespace)
+                    .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
+        }
+        client.secrets().inNamespace(namespace).withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
+        vips.release(agent.name());
+        return true;
+    }
+
+    /** The kinds rendered for the gateway cluster besides the Cluster itself. */
+    private enum ResourceKind {
+        CONTROL_PLANE(CapiKinds.CONTROL_PLANES),
+        VSPHERE_CLUSTER(CapiKinds.VSPHERE_CLUSTERS),
+        MACHINE_TEMPLATE(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup("infrastructure.cluster.x-k8s.io").withVersion("v1beta2").withKind("VSphereMachineTemplate")
+                .withPlural("vspheremachinetemplates").withNamespaced(true).build());
+
+        private final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context;
+
+        ResourceKind(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context) {
+            this.context = context;
+        }
+    }
+
+    /**
+     * The gateway cluster's render input. Static addresses: the pool is created (or updated) and the control-plane
+     * VIP reserved from it; empty while the VIP is not allocated yet.
+     */
+    private Optional<GatewayClusterSpec> spec(ConfigureRequest request) throws OperatorException {
+        CloudAccount account = accounts.defaultAccount().orElseThrow(() -> new OperatorException("GATEWAY_ACCOUNT_MISSING",
+                "the gateway's vCenter account is not stored", "Reset the gateway and configure it again."));
+        ConfigureRequest.IpAllocation allocation = request.ipAllocation();
+        GatewayClusterSpec.Addressing addressing;
+        Ip vip;
+        if (allocation.isStatic()) {
+            Pool pool = ensurePool(allocation);
+            addressing = new GatewayClusterSpec.StaticIps(pool);
+            ControlPlaneVips.Vip reserved;
+            try {
+                reserved = vips.reserve(agent.name(), pool.name(), allocation.controlPlaneVip());
+            } catch (IpamException e) {
+                throw new OperatorException("GATEWAY_VIP_UNAVAILABLE", e.getMessage(), e.hint());
+            }
+            if (reserved.address() == null) {
+                return Optional.empty();
+            }
+            vip = Ip.parse(reserved.address());
+        } else {
+            addressing = new GatewayClusterSpec.Dhcp(Cidr.parse(allocation.nodeNetwork()));
+            vip = DhcpVip.validate(allocation.controlPlaneVip(), allocation.dhcpRange());
+        }
+        GatewayClusterSpec spec = spec(request, account, addressing, vip);
+        spec.validate();
+        return Optional.of(spec);
+    }
+
+    GatewayClusterSpec spec(ConfigureRequest request, CloudAccount account, GatewayClusterSpec.Addressing addressing, Ip vip)
+            throws OperatorException {
+        String version = request.kubernetesVersion() != null && !request.kubernetesVersion().isBlank()
+                ? request.kubernetesVersion() : ProviderVersions.read(bootstrapConfig.versionsFile()).kubernetes();
+        return new GatewayClusterSpec(agent.name(), ipam.namespace(), version,
+                request.nodeCount() == null ? 0 : request.nodeCount(),
+                new GatewayClusterSpec.Vcenter(account.server(), account.thumbprint(), account.username(), account.password()),
+                request.placement() == null ? null : request.placement().toPlacement(), request.nodeTemplate(), null,
+                addressing, vip, Cidr.parse(agent.podCidr()), Cidr.parse(agent.serviceCidr()), request.sshKeys(),
+                request.ntpServers(), ProxySettings.fromEnvironment(System.getenv()));
+    }
+
+    private Pool ensurePool(ConfigureRequest.IpAllocation allocation) throws OperatorException {
+        try {
+            try {
+                pools.get(allocation.pool().name());
+                pools.update(allocation.pool());
+            } catch (IpamException missing) {
+                if (!IpamException.NOT_FOUND.equals(missing.code())) {
+                    throw missing;
+                }
+                pools.create(allocation.pool());
+            }
+            return pools.get(allocation.pool().name());
+        } catch (PoolValidationException e) {
+            throw new OperatorException("GATEWAY_POOL_INVALID", e.getMessage(), "Fix the IP pool and configure again.");
+        } catch (IpamException e) {
+            throw new OperatorException("GATEWAY_POOL_UNAVAILABLE", e.getMessage(), e.hint());
+        }
+    }
+
+    private Progress observe() {
+        KubernetesClient client = managementCluster.client();
+        String namespace = ipam.namespace();
+        String name = agent.name();
+        return Progress.observe(
+                client.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace).withName(name).get(),
+                client.genericKubernetesResources(CapiKinds.VSPHERE_CLUSTERS).inNamespace(namespace).withName(name).get(),
+                client.genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(namespace).withName(name).get(),
+                client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace(namespace)
+                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name).list().getItems(),
+                client.genericKubernetesResources(CapiKinds.CLAIMS).inNamespace(namespace)
+                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name).list().getItems());
+    }
+
+    /** Reconciles on every change of the objects provisioning depends on, on the cluster they live on now. */
+    private void watch() {
+        KubernetesClient client = managementCluster.client();
+        if (client == watched) {
+            return;
+        }
+        stopWatching();
+        Informers.ChangeHandler onChange = new Informers.ChangeHandler() {
+            @Override
+            protected void changed(GenericKubernetesResource resource) {
+                trigger();
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource resource, boolean unknownFinalState) {
+                trigger();
+            }
+        };
+        for (var kind : List.of(CapiKinds.CLUSTERS, CapiKinds.CONTROL_PLANES, CapiKinds.MACHINES, CapiKinds.VSPHERE_MACHINES,
+                CapiKinds.CLAIMS)) {
+            watches.add(Informers.startSynced(client, kind, ipam.namespace(), onChange, config.resync().multipliedBy(6)));
+        }
+        watched = client;
+    }
+
+    private void stopWatching() {
+        watches.forEach(SharedIndexInformer::close);
+        watches.clear();
+        watched = null;
+    }
+
+    private void pointAt(Path kubeconfig) throws OperatorException {
+        if (managementCluster.kubeconfig().filter(kubeconfig::equals).isPresent()) {
+            return;
+        }
+        try {
+            managementCluster.repoint(kubeconfig);
+        } catch (RuntimeException e) {
+            throw new OperatorException("GATEWAY_MANAGEMENT_CLUSTER_UNREACHABLE", e.getMessage(),
+                    "The agent retries; check that the cluster runs ('pcg status').", e);
+        }
+    }
+
+    /** CAPI's {@code <cluster>-kubeconfig} Secret, written to the state folder for clusterctl and the agent. */
+    private Path writeGatewayKubeconfig() throws OperatorException {
+        Path file = gatewayKubeconfig();
+        var secret = managementCluster.client().secrets().inNamespace(ipam.namespace()).withName(agent.name() + "-kubeconfig").get();
+        if (secret == null || secret.getData() == null || !secret.getData().containsKey("value")) {
+            if (Files.exists(file)) {
+                return file; // moved already: the Secret lives in the gateway cluster now
+            }
+            throw new OperatorException("PIVOT_KUBECONFIG_MISSING", "Cluster API has not written the gateway cluster's "
+                    + "kubeconfig (Secret " + agent.name() + "-kubeconfig)", "The agent waits and retries.");
+        }
+        try {
+            AtomicFiles.write(file, Base64.getDecoder().decode(secret.getData().get("value")), AtomicFiles.OWNER_ONLY);
+        } catch (IOException e) {
+            throw new OperatorException("PIVOT_KUBECONFIG_MISSING", "cannot write " + file + ": " + e.getMessage(),
+                    "Check that the disk has room; the agent retries.", e);
+        }
+        return file;
+    }
+
+    private Map<String, byte[]> identityFiles() throws OperatorException {
+        Path directory = new IdentityStore(agent.stateDir()).directory();
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : entries.filter(Files::isRegularFile).toList()) {
+                files.put(entry.getFileName().toString(), Files.readAllBytes(entry));
+            }
+        } catch (IOException e) {
+            throw new OperatorException("PIVOT_IDENTITY_UNREADABLE", "cannot read the agent's identity in " + directory
+                    + ": " + e.getMessage(), "The agent must be paired before the pivot; it retries.", e);
+        }
+        return files;
+    }
+
+    private Path bootstrapKubeconfig() {
+        return agent.stateDir().resolve(io.pcg.agent.bootstrap.BootstrapFactory.BOOTSTRAP_KUBECONFIG);
+    }
+
+    private Path gatewayKubeconfig() {
+        return agent.stateDir().resolve(GATEWAY_KUBECONFIG);
+    }
+
+    /** Sets a milestone and tells the console when it changed. */
+    private GatewayRecord mark(GatewayRecord record, Milestone milestone, String conditionStatus, String reason, String message)
+            throws OperatorException {
+        GatewayRecord.MilestoneStatus before = record.condition(milestone);
+        if (before != null && before.status().equals(conditionStatus) && before.message().equals(message)) {
+            return record;
+        }
+        GatewayRecord next = save(record.with(milestone, conditionStatus, reason, message));
+        if (TRUE.equals(conditionStatus) && (before == null || !TRUE.equals(before.status()))) {
+            events.info(milestone.type(), object(), milestone.title() + ": " + message);
+        }
+        return next;
+    }
+
+    private GatewayRecord fail(GatewayRecord record, Milestone milestone, String reason, String message) throws OperatorException {
+        GatewayRecord.MilestoneStatus before = record.condition(milestone);
+        GatewayRecord next = record.with(milestone, FALSE, reason, message).withState(GatewayState.FAILED);
+        if (before == null || !FALSE.equals(before.status()) || !message.equals(before.message())) {
+            events.error(milestone.type() + "Failed", object(), milestone.title() + ": " + message + " (retrying)");
+        }
+        loop.schedule(this::trigger, config.resync().toMillis(), TimeUnit.MILLISECONDS);
+        return save(next);
+    }
+
+    private GatewayRecord save(GatewayRecord record) throws OperatorException {
+        store.save(record);
+        return record;
+    }
+
+    private void report(GatewayRecord record, List<Progress.Node> nodes) {
+        ClusterStatus.Builder builder = ClusterStatus.newBuilder()
+                .setState(ClusterState.valueOf("CLUSTER_STATE_" + record.state().name()))
+                .setManagementCluster(record.phase() == null || !record.phase().reached(Phase.BOOTSTRAPPED) ? ""
+                        : record.phase().reached(Phase.MOVED) ? "gateway" : "bootstrap");
+        for (Milestone milestone : Milestone.values()) {
+            GatewayRecord.MilestoneStatus condition = record.condition(milestone);
+            if (condition != null) {
+                builder.addConditions(Condition.newBuilder().setType(milestone.type())
+                        .setStatus(ConditionStatus.valueOf("CONDITION_STATUS_" + condition.status().toUpperCase()))
+                        .setReason(condition.reason()).setMessage(condition.message()));
+            }
+        }
+        for (Progress.Node node : nodes) {
+            builder.addNodes(ClusterNode.newBuilder().setName(node.name()).setIp(node.address()).setRole("control-plane")
+                    .setReady(node.ready()));
+        }
+        status.report(builder.build());
+    }
+
+    private String object() {
+        return "gateway/" + agent.name();
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        stopWatching();
+    }
+}

@@ -1,0 +1,227 @@
+package io.pcg.agent.cluster;
+
+import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Requires;
+import io.pcg.agent.GatewayAgentApplication;
+import io.pcg.agent.cloudaccount.CloudAccount;
+import io.pcg.agent.cluster.manifest.GatewayClusterSpec;
+import io.pcg.agent.command.CommandFailedException;
+import io.pcg.agent.command.TypedCommandHandler;
+import io.pcg.agent.ipam.DhcpVip;
+import io.pcg.agent.ipam.Pool;
+import io.pcg.agent.ipam.PoolValidationException;
+import io.pcg.agent.ipam.PoolValidator;
+import io.pcg.agent.vsphere.ValidationReport;
+import io.pcg.agent.vsphere.VcenterValidation;
+import io.pcg.common.errors.OperatorException;
+import io.pcg.common.net.Cidr;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The console's gateway commands: {@code gateway.configure} (the "Configure" dialog), {@code gateway.reset} (the
+ * widget's Reset button) and {@code gateway.status}. They reach the controller through a provider: the controller
+ * reports over the console link, which dispatches to these handlers.
+ */
+public final class GatewayCommands {
+
+    static final String INVALID_REQUEST = "GATEWAY_INVALID_REQUEST";
+    static final String WRONG_STATE = "GATEWAY_WRONG_STATE";
+    static final String VCENTER_CHECK_FAILED = "GATEWAY_VCENTER_CHECK_FAILED";
+
+    private GatewayCommands() {
+    }
+
+    /**
+     * Checks everything that can be checked before anything is created, the vCenter checks included, and refuses
+     * with every problem at once; then hands the request to the controller and answers at once (provisioning takes
+     * minutes and reports through milestones and events).
+     */
+    @Singleton
+    @Requires(env = GatewayAgentApplication.ENVIRONMENT)
+    public static final class Configure extends TypedCommandHandler<ConfigureRequest> {
+
+        private final BeanProvider<GatewayClusterController> controller;
+        private final VcenterValidation validation;
+
+        public Configure(BeanProvider<GatewayClusterController> controller, VcenterValidation validation) {
+            super(ConfigureRequest.class, INVALID_REQUEST, UnknownFields.REJECT);
+            this.controller = controller;
+            this.validation = validation;
+        }
+
+        @Override
+        public String type() {
+            return "gateway.configure";
+        }
+
+        @Override
+        protected void validate(ConfigureRequest request) throws CommandFailedException {
+            GatewayState state = state();
+            if (state != GatewayState.PENDING) {
+                throw new CommandFailedException(WRONG_STATE, "the gateway is " + state + ", not PENDING: it is configured already",
+                        "Reset the gateway from the console first, then configure it again.");
+            }
+            if (request.vcenter() == null || request.placement() == null || request.ipAllocation() == null) {
+                throw new CommandFailedException(INVALID_REQUEST, "gateway.configure needs vcenter, placement and ipAllocation",
+                        "Send the Configure dialog's fields as documented in docs/dev-console.md.");
+            }
+            try {
+                controller.get().spec(request, new CloudAccount(CloudAccount.DEFAULT, request.vcenter().server(),
+                        request.vcenter().username(), request.vcenter().password(), request.vcenter().thumbprint()),
+                        addressing(request.ipAllocation()), vipForChecks(request.ipAllocation())).validate();
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+            ValidationReport report = validation.validate(request.vcenter().server(), request.vcenter().username(),
+                    request.vcenter().password(), request.vcenter().thumbprint(), request.placement().toPlacement());
+            List<ValidationReport.Check> failed = report.checks().stream()
+                    .filter(check -> check.status() == ValidationReport.Status.FAIL).toList();
+            if (!failed.isEmpty()) {
+                throw new CommandFailedException(VCENTER_CHECK_FAILED, "vCenter " + report.vcenter() + " failed "
+                        + failed.size() + " check(s): " + failed.stream().map(c -> c.id() + ": " + c.message())
+                        .collect(Collectors.joining("; ")),
+                        failed.stream().map(ValidationReport.Check::hint).filter(h -> !h.isBlank()).distinct()
+                                .collect(Collectors.joining(" ")));
+            }
+        }
+
+        @Override
+        protected Object run(ConfigureRequest request) throws CommandFailedException {
+            try {
+                controller.get().accept(request);
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+            return Map.of("state", GatewayState.PROVISIONING.name());
+        }
+
+        private GatewayState state() throws CommandFailedException {
+            try {
+                return controller.get().record().state();
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+        }
+
+        private static GatewayClusterSpec.Addressing addressing(ConfigureRequest.IpAllocation allocation)
+                throws CommandFailedException {
+            try {
+                return switch (allocation.type() == null ? "" : allocation.type()) {
+                    case ConfigureRequest.IpAllocation.STATIC -> new GatewayClusterSpec.StaticIps(pool(allocation));
+                    case ConfigureRequest.IpAllocation.DHCP -> new GatewayClusterSpec.Dhcp(Cidr.parse(allocation.nodeNetwork()));
+                    default -> throw new CommandFailedException(INVALID_REQUEST, "ipAllocation.type is '" + allocation.type()
+                            + "'", "Use \"static\" (with a pool) or \"dhcp\" (with nodeNetwork, dhcpRange and controlPlaneVip).");
+                };
+            } catch (InvalidAddressException e) {
+                throw new CommandFailedException(INVALID_REQUEST, "ipAllocation.nodeNetwork: " + e.getMessage(),
+                        "Give the node network as CIDR, e.g. 10.10.0.0/24.");
+            }
+        }
+
+        private static Pool pool(ConfigureRequest.IpAllocation allocation) throws CommandFailedException {
+            if (allocation.pool() == null) {
+                throw new CommandFailedException(INVALID_REQUEST, "static IP allocation needs ipAllocation.pool",
+                        "Describe the IP pool for the gateway's nodes (range or subnet, gateway, name servers).");
+            }
+            try {
+                return PoolValidator.validate(allocation.pool(), List.of());
+            } catch (PoolValidationException e) {
+                throw new CommandFailedException("IPAM_POOL_INVALID", "ipAllocation.pool: " + e.getMessage(),
+                        "Fix the pool's fields and send the configuration again.");
+            }
+        }
+
+        /**
+         * The VIP the checks run with: the explicit one, or (static, taken from the pool later) the pool's first
+         * address, which has the pool's network.
+         */
+        private static Ip vipForChecks(ConfigureRequest.IpAllocation allocation) throws CommandFailedException {
+            try {
+                if (ConfigureRequest.IpAllocation.DHCP.equals(allocation.type())) {
+                    return DhcpVip.validate(allocation.controlPlaneVip(), allocation.dhcpRange());
+                }
+                if (allocation.controlPlaneVip() != null && !allocation.controlPlaneVip().isBlank()) {
+                    return Ip.parse(allocation.controlPlaneVip());
+                }
+                return pool(allocation).range().first();
+            } catch (InvalidAddressException e) {
+                throw new CommandFailedException(INVALID_REQUEST, "ipAllocation: " + e.getMessage(),
+                        "Pick a free address on the node network for the control-plane VIP.");
+            }
+        }
+    }
+
+    /** Takes everything down and returns the gateway to Pending, ready to be configured again. */
+    @Singleton
+    @Requires(env = GatewayAgentApplication.ENVIRONMENT)
+    public static final class Reset extends TypedCommandHandler<Reset.Request> {
+
+        /** No fields. */
+        record Request() {
+        }
+
+        private final BeanProvider<GatewayClusterController> controller;
+
+        public Reset(BeanProvider<GatewayClusterController> controller) {
+            super(Request.class, INVALID_REQUEST, UnknownFields.REJECT);
+            this.controller = controller;
+        }
+
+        @Override
+        public String type() {
+            return "gateway.reset";
+        }
+
+        @Override
+        protected Object run(Request request) throws CommandFailedException {
+            try {
+                if (controller.get().record().state() == GatewayState.PENDING) {
+                    return Map.of("state", GatewayState.PENDING.name());
+                }
+                controller.get().requestReset();
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+            return Map.of("state", GatewayState.RESETTING.name());
+        }
+    }
+
+    /** The gateway's state, phase and milestones, as stored. */
+    @Singleton
+    @Requires(env = GatewayAgentApplication.ENVIRONMENT)
+    public static final class Status extends TypedCommandHandler<Status.Request> {
+
+        /** No fields. */
+        record Request() {
+        }
+
+        private final BeanProvider<GatewayClusterController> controller;
+
+        public Status(BeanProvider<GatewayClusterController> controller) {
+            super(Request.class, INVALID_REQUEST, UnknownFields.IGNORE);
+            this.controller = controller;
+        }
+
+        @Override
+        public String type() {
+            return "gateway.status";
+        }
+
+        @Override
+        protected Object run(Request request) throws CommandFailedException {
+            try {
+                GatewayRecord record = controller.get().record();
+                return Map.of("state", record.state().name(), "phase", record.phase() == null ? "" : record.phase().name(),
+                        "conditions", record.conditions());
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.pcg.agent.cluster;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the agent remembers about its gateway cluster between restarts. It holds no secret: the vCenter password is
+ * in the encrypted cloud-account store, and {@link #desired} is stored without it.
+ *
+ * @param state      what the console sees
+ * @param phase      how far provisioning got; null before the first configure
+ * @param desired    the admin's request (password removed); null while {@link GatewayState#PENDING}
+ * @param conditions the milestones by condition type
+ */
+record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, Map<String, MilestoneStatus> conditions) {
+
+    GatewayRecord {
+        conditions = conditions == null ? Map.of() : Map.copyOf(conditions);
+    }
+
+    static GatewayRecord pending() {
+        return new GatewayRecord(GatewayState.PENDING, null, null, Map.of());
+    }
+
+    /** A milestone's condition: {@code status} is True, False or Unknown. */
+    record MilestoneStatus(String status, String reason, String message) {
+    }
+
+    GatewayRecord withState(GatewayState newState) {
+        return new GatewayRecord(newState, phase, desired, conditions);
+    }
+
+    GatewayRecord withPhase(Phase newPhase) {
+        return new GatewayRecord(state, newPhase, desired, conditions);
+    }
+
+    GatewayRecord with(Milestone milestone, String status, String reason, String message) {
+        Map<String, MilestoneStatus> changed = new LinkedHashMap<>(conditions);
+        changed.put(milestone.type(), new MilestoneStatus(status, reason, message));
+        return new GatewayRecord(state, phase, desired, changed);
+    }
+
+    MilestoneStatus condition(Milestone milestone) {
+        return conditions.get(milestone.type());
+    }
+}

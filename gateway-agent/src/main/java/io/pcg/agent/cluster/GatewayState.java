@@ -1,0 +1,15 @@
+package io.pcg.agent.cluster;
+
+/** Where the gateway is in its life, as the console shows it. */
+public enum GatewayState {
+    /** Paired, waiting for "Configure". */
+    PENDING,
+    /** Configured; the gateway cluster is being built. */
+    PROVISIONING,
+    /** The gateway cluster runs and manages itself. */
+    RUNNING,
+    /** A step fails; the agent keeps retrying it, and the console shows why. */
+    FAILED,
+    /** Everything provisioned is being deleted; then back to {@link #PENDING}. */
+    RESETTING
+}

@@ -1,0 +1,231 @@
+package io.pcg.agent.cluster.manifest;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.pcg.agent.cluster.manifest.GatewayClusterSpec.StaticIps;
+import io.pcg.agent.ipam.IpamApi;
+import io.pcg.common.errors.OperatorException;
+import io.pcg.common.net.Ip;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway cluster as Cluster API v1beta2 objects for CAPV (contract v1beta2): a pure function of a
+ * {@link GatewayClusterSpec}. Every object carries {@code cluster.x-k8s.io/cluster-name}; see docs/gateway-cluster.md.
+ */
+public final class GatewayClusterManifest {
+
+    /** The user CAPV's documentation has operators log in to nodes as. */
+    public static final String NODE_USER = "capv";
+
+    private static final String CLUSTER_API_VERSION = "cluster.x-k8s.io/v1beta2";
+    private static final String INFRASTRUCTURE_GROUP = "infrastructure.cluster.x-k8s.io";
+    private static final String CONTROL_PLANE_GROUP = "controlplane.cluster.x-k8s.io";
+    private static final int API_SERVER_PORT = 6443;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+    /** Length of the content hash in the machine template's name. */
+    private static final int HASH_LENGTH = 10;
+
+    private GatewayClusterManifest() {
+    }
+
+    /**
+     * The objects to apply, in this order: the vCenter credentials Secret, the proxy Secret (only with a proxy), the
+     * VSphereMachineTemplate, the VSphereCluster, the KubeadmControlPlane and last the Cluster. Everything a
+     * reference points to exists before the reference, so no controller ever waits on a missing object.
+     *
+     * @throws OperatorException {@value GatewayClusterSpec#INVALID} when the spec is not valid (see
+     *                           {@link GatewayClusterSpec#validate()})
+     */
+    public static List<HasMetadata> render(GatewayClusterSpec spec) throws OperatorException {
+        spec.validate();
+        List<HasMetadata> objects = new ArrayList<>();
+        Map<String, String> credentials = new LinkedHashMap<>();
+        credentials.put("username", spec.vcenter().username().strip());
+        credentials.put("password", spec.vcenter().password().reveal());
+        objects.add(secret(spec, credentialsSecretName(spec.name()), credentials));
+        if (spec.usesProxy()) {
+            objects.add(secret(spec, NodeProxy.secretName(spec.name()), NodeProxy.secretData(spec)));
+        }
+        GenericKubernetesResource machineTemplate = machineTemplate(spec);
+        objects.add(machineTemplate);
+        objects.add(vsphereCluster(spec));
+        objects.add(controlPlane(spec, machineTemplate.getMetadata().getName()));
+        objects.add(cluster(spec));
+        return List.copyOf(objects);
+    }
+
+    /** Referenced by {@code VSphereCluster.spec.identityRef}; CAPV reads the keys {@code username} and {@code password}. */
+    private static String credentialsSecretName(String cluster) {
+        return cluster + "-vsphere-credentials";
+    }
+
+    private static io.fabric8.kubernetes.api.model.Secret secret(GatewayClusterSpec spec, String name, Map<String, String> data) {
+        Map<String, String> encoded = new LinkedHashMap<>();
+        data.forEach((key, value) -> encoded.put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+        return new SecretBuilder().withMetadata(metadata(spec, name)).withType("Opaque").withData(encoded).build();
+    }
+
+    /**
+     * The node VM. Its name ends in a hash of its content: CAPV refuses changes to a machine template, so a new size
+     * or template becomes a new object, and the KubeadmControlPlane pointing at it rolls the nodes over.
+     */
+    private static GenericKubernetesResource machineTemplate(GatewayClusterSpec spec) {
+        ObjectNode templateSpec = object();
+        ObjectNode vm = templateSpec.putObject("template").putObject("spec");
+        vm.put("server", spec.vcenterServer());
+        vm.put("thumbprint", spec.vcenter().capvThumbprint());
+        vm.put("datacenter", spec.placement().datacenter());
+        vm.put("datastore", spec.placement().datastore());
+        vm.put("resourcePool", spec.placement().resourcePool() != null
+                ? spec.placement().resourcePool()
+                : spec.placement().cluster() + "/Resources");
+        if (spec.placement().folder() != null) {
+            vm.put("folder", spec.placement().folder());
+        }
+        vm.put("template", spec.nodeTemplate().strip());
+        // A linked clone cannot grow the template's disk to diskGiB.
+        vm.put("cloneMode", "fullClone");
+        vm.put("os", "Linux");
+        vm.put("numCPUs", spec.nodeSize().cpus());
+        vm.put("memoryMiB", spec.nodeSize().memoryMiB());
+        vm.put("diskGiB", spec.nodeSize().diskGiB());
+        // Lets etcd stop cleanly when a node is deleted; CAPV powers off hard if the guest does not shut down in time.
+        vm.put("powerOffMode", "trySoft");
+        ObjectNode device = vm.putObject("network").putArray("devices").addObject();
+        device.put("networkName", spec.placement().network());
+        if (spec.addressing() instanceof StaticIps staticIps) {
+            device.put("dhcp4", false);
+            device.put("dhcp6", false);
+            device.putArray("addressesFromPools").addObject()
+                    .put("apiGroup", IpamApi.GROUP).put("kind", IpamApi.POOL_KIND).put("name", staticIps.pool().name());
+            strings(device.putArray("nameservers"), staticIps.pool().nameServers().stream().map(Ip::toString).toList());
+        } else {
+            boolean ipv4 = spec.addressing().nodeNetwork().isIpv4();
+            device.put("dhcp4", ipv4);
+            device.put("dhcp6", !ipv4);
+        }
+        String name = spec.name() + "-control-plane-" + contentHash(templateSpec);
+        return resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereMachineTemplate", name, templateSpec);
+    }
+
+    private static GenericKubernetesResource vsphereCluster(GatewayClusterSpec spec) {
+        ObjectNode body = object();
+        body.put("server", spec.vcenterServer());
+        body.put("thumbprint", spec.vcenter().capvThumbprint());
+        body.putObject("identityRef").put("kind", "Secret").put("name", credentialsSecretName(spec.name()));
+        body.putObject("controlPlaneEndpoint").put("host", spec.controlPlaneVip().toString()).put("port", API_SERVER_PORT);
+        return resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereCluster", spec.name(), body);
+    }
+
+    private static GenericKubernetesResource controlPlane(GatewayClusterSpec spec, String machineTemplateName) {
+        ObjectNode body = object();
+        body.put("replicas", spec.controlPlaneReplicas());
+        body.put("version", spec.kubernetesVersion());
+        body.putObject("machineTemplate").putObject("spec").set("infrastructureRef",
+                reference(INFRASTRUCTURE_GROUP, "VSphereMachineTemplate", machineTemplateName));
+        ObjectNode kubeadm = body.putObject("kubeadmConfigSpec");
+        kubeadm.putObject("initConfiguration").set("nodeRegistration", nodeRegistration());
+        kubeadm.putObject("joinConfiguration").set("nodeRegistration", nodeRegistration());
+
+        List<KubeadmFile> files = new ArrayList<>(KubeVip.files(spec.controlPlaneVip(), API_SERVER_PORT));
+        List<String> commands = new ArrayList<>();
+        if (spec.usesProxy()) {
+            files.addAll(NodeProxy.files(spec.name()));
+            commands.addAll(NodeProxy.preKubeadmCommands());
+        }
+        commands.add(KubeVip.selectManifestCommand());
+        ArrayNode fileNodes = kubeadm.putArray("files");
+        files.forEach(file -> fileNodes.add(file.toManifest()));
+        strings(kubeadm.putArray("preKubeadmCommands"), commands);
+
+        if (!spec.ntpServers().isEmpty()) {
+            ObjectNode ntp = kubeadm.putObject("ntp").put("enabled", true);
+            strings(ntp.putArray("servers"), spec.ntpServers().stream().map(String::strip).toList());
+        }
+        if (!spec.sshAuthorizedKeys().isEmpty()) {
+            ObjectNode user = kubeadm.putArray("users").addObject().put("name", NODE_USER);
+            strings(user.putArray("sshAuthorizedKeys"), spec.sshAuthorizedKeys().stream().map(String::strip).toList());
+            user.put("sudo", "ALL=(ALL) NOPASSWD:ALL");
+        }
+        return resource(spec, CONTROL_PLANE_GROUP + "/v1beta2", "KubeadmControlPlane", spec.name(), body);
+    }
+
+    /**
+     * The kubelet waits for the vSphere cloud provider to initialise each node: that sets the node's providerID,
+     * by which Cluster API finds the node of a machine.
+     */
+    private static ObjectNode nodeRegistration() {
+        ObjectNode registration = object();
+        registration.putArray("kubeletExtraArgs").addObject().put("name", "cloud-provider").put("value", "external");
+        return registration;
+    }
+
+    private static GenericKubernetesResource cluster(GatewayClusterSpec spec) {
+        ObjectNode body = object();
+        ObjectNode network = body.putObject("clusterNetwork");
+        network.putObject("pods").putArray("cidrBlocks").add(spec.podCidr().toString());
+        network.putObject("services").putArray("cidrBlocks").add(spec.serviceCidr().toString());
+        body.set("controlPlaneRef", reference(CONTROL_PLANE_GROUP, "KubeadmControlPlane", spec.name()));
+        body.set("infrastructureRef", reference(INFRASTRUCTURE_GROUP, "VSphereCluster", spec.name()));
+        return resource(spec, CLUSTER_API_VERSION, "Cluster", spec.name(), body);
+    }
+
+    private static ObjectNode reference(String apiGroup, String kind, String name) {
+        return object().put("apiGroup", apiGroup).put("kind", kind).put("name", name);
+    }
+
+    private static GenericKubernetesResource resource(GatewayClusterSpec spec, String apiVersion, String kind, String name,
+                                                      ObjectNode body) {
+        GenericKubernetesResource resource = new GenericKubernetesResource();
+        resource.setApiVersion(apiVersion);
+        resource.setKind(kind);
+        resource.setMetadata(metadata(spec, name));
+        resource.setAdditionalProperty("spec", JSON.convertValue(body, MAP));
+        return resource;
+    }
+
+    private static ObjectMeta metadata(GatewayClusterSpec spec, String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(spec.namespace())
+                .withLabels(Map.of(IpamApi.CLUSTER_NAME_LABEL, spec.name()))
+                .build();
+    }
+
+    private static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static String contentHash(ObjectNode content) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

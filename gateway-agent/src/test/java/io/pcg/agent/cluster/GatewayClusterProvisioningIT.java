@@ -1,0 +1,246 @@
+package io.pcg.agent.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.pcg.agent.GatewayAgentApplication;
+import io.pcg.agent.vsphere.NtpConfiguredVcsim;
+import io.pcg.console.control.CommandRecord;
+import io.pcg.console.control.CommandState;
+import io.pcg.console.control.GatewayEvent;
+import io.pcg.console.gateway.ClusterStatusRecord;
+import io.pcg.console.gateway.GatewayService;
+import io.pcg.simulators.Delays;
+import io.pcg.simulators.Faults;
+import io.pcg.simulators.tools.SimulatedTools;
+import io.pcg.testkit.capi.IpAddressClaims;
+import io.pcg.agent.kube.Fields;
+import io.pcg.simulators.vsphere.VcenterAccess;
+import io.pcg.testkit.console.DevConsole;
+import io.pcg.testkit.console.DevConsoleExtension;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.vsphere.Vcsim;
+import io.pcg.testkit.vsphere.VcsimExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gateway cluster end to end, as the admin meets it: pair, "Configure" from the console, Running. The agent runs
+ * its real bootstrap code against simulated kind and clusterctl init (real kube-apiservers, simulated Cluster API
+ * providers that clone real VMs in vcsim), its real IPAM answers the node claims, and the real clusterctl moves the
+ * objects into the gateway cluster.
+ */
+class GatewayClusterProvisioningIT {
+
+    @RegisterExtension
+    static final VcsimExtension VCSIM = new VcsimExtension();
+    @RegisterExtension
+    static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
+
+    static final String TEMPLATE = "pcg-node-template";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PROVISIONING = Duration.ofMinutes(4);
+
+    @TempDir
+    Path temp;
+    private SimulatedTools tools;
+    private ApplicationContext agent;
+
+    @BeforeAll
+    static void nodeTemplate() throws Exception {
+        Vcsim vcsim = VCSIM.vcsim();
+        vcsim.govc("vm.create", "-on=false", "-ds", "LocalDS_0", "-pool", "/DC0/host/DC0_C0/Resources",
+                "-net", "VM Network", "-c", "2", "-m", "4096", "-g", "ubuntu64Guest", TEMPLATE);
+        vcsim.govc("vm.markastemplate", "/DC0/vm/" + TEMPLATE);
+    }
+
+    @BeforeEach
+    void simulatedTools() {
+        tools = new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.none(), Faults.none());
+        SimulatedToolsFactory.tools = tools;
+    }
+
+    @AfterEach
+    void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        tools.close();
+    }
+
+    @Test
+    void oneNodeWithStaticAddressesReachesRunningInsideItsOwnCluster() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-e2e";
+        GatewayService.IssuedPin issued = console.createGateway(name);
+        agent = startAgent(console, name, issued.pin());
+        String gatewayId = issued.gateway().id();
+        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
+                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+
+        CommandRecord configured = run(console, gatewayId, "gateway.configure", configure(1));
+        assertThat(configured.status()).as(String.valueOf(configured.error())).isEqualTo(CommandState.SUCCEEDED);
+
+        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
+                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+        assertThat(running.managementCluster()).isEqualTo("gateway");
+        assertThat(running.nodes()).singleElement().satisfies(node -> {
+            assertThat(node.ready()).isTrue();
+            assertThat(node.ip()).isEqualTo("10.0.0.21");
+        });
+
+        // The VM is in vcsim, carrying its address; the objects live in the gateway cluster, the kind cluster is gone.
+        String vm = running.nodes().get(0).name();
+        assertThat(VCSIM.vcsim().govc("vm.info", "-e", vm)).contains("guestinfo.metadata");
+        KubeApiServer gatewayCluster = tools.workloads().started().get("pcg-system/" + name);
+        KubernetesClient gateway = gatewayCluster.client();
+        assertThat(gateway.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace("pcg-system").withName(name).get()).isNotNull();
+        assertThat(gateway.apps().deployments().inNamespace("pcg-system").withName(AgentDeployment.NAME).get()).isNotNull();
+        assertThat(tools.kindClusters()).isEmpty();
+
+        // IPAM followed the objects: it answers claims on the gateway cluster now.
+        IpAddressClaims.create(gateway, "pcg-system", "after-pivot", "gateway-nodes", name, Map.of());
+        await("a claim on the gateway cluster is answered").atMost(Duration.ofSeconds(60)).until(() -> Fields.text(
+                gateway.genericKubernetesResources(IpAddressClaims.CLAIMS).inNamespace("pcg-system").withName("after-pivot").get(),
+                "status", "addressRef", "name") != null);
+
+        // The milestones reached the console as events, in order.
+        List<String> milestones = console.events(gatewayId).stream().map(GatewayEvent::reason)
+                .filter(reason -> List.of("ManagementClusterReady", "ClusterApiInstalled", "NodeAddressesAllocated",
+                        "InfrastructureCreated", "ControlPlaneNodeAdded", "ClusterManagementMoved", "ControlPlaneReady",
+                        "GatewayRunning").contains(reason)).distinct().toList();
+        assertThat(milestones).containsSubsequence("ManagementClusterReady", "ClusterApiInstalled", "ClusterManagementMoved",
+                "GatewayRunning");
+
+        // Reset takes everything down and the gateway can be configured again.
+        gateway.genericKubernetesResources(IpAddressClaims.CLAIMS).inNamespace("pcg-system").withName("after-pivot").delete();
+        assertThat(run(console, gatewayId, "gateway.reset", Map.of()).status()).isEqualTo(CommandState.SUCCEEDED);
+        await("the gateway is Pending again").atMost(PROVISIONING)
+                .until(() -> console.gateway(gatewayId).cluster(), cluster -> "Pending".equals(cluster.state()));
+        // The objects went back into a fresh bootstrap cluster and were deleted there; both clusters are gone.
+        assertThat(VCSIM.vcsim().govc("find", "/DC0/vm", "-type", "m", "-name", vm)).isBlank();
+        assertThat(tools.workloads().started()).isEmpty();
+        assertThat(tools.kindClusters()).isEmpty();
+        assertThat(tools.commands()).anySatisfy(command -> assertThat(command).containsSequence("move", "--kubeconfig",
+                temp.resolve("agent").resolve(GatewayClusterController.GATEWAY_KUBECONFIG).toString()));
+    }
+
+    @Test
+    void threeNodesWithDhcpReachRunning() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-dhcp";
+        GatewayService.IssuedPin issued = console.createGateway(name);
+        agent = startAgent(console, name, issued.pin());
+        String gatewayId = issued.gateway().id();
+        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
+                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+
+        Map<String, Object> request = new LinkedHashMap<>(configure(3));
+        request.put("ipAllocation", Map.of("type", "dhcp", "nodeNetwork", "10.20.0.0/24", "dhcpRange", "10.20.0.100-10.20.0.200",
+                "controlPlaneVip", "10.20.0.10"));
+        assertThat(run(console, gatewayId, "gateway.configure", request).status()).isEqualTo(CommandState.SUCCEEDED);
+
+        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
+                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+        assertThat(running.nodes()).hasSize(3).allSatisfy(node -> assertThat(node.ready()).isTrue());
+        assertThat(running.managementCluster()).isEqualTo("gateway");
+    }
+
+    @Test
+    void aFailingVcenterCheckRefusesTheConfigurationWithThatChecksMessage() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-bad-ds";
+        GatewayService.IssuedPin issued = console.createGateway(name);
+        agent = startAgent(console, name, issued.pin());
+        String gatewayId = issued.gateway().id();
+        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
+                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+
+        Map<String, Object> request = new LinkedHashMap<>(configure(1));
+        request.put("placement", Map.of("datacenter", "DC0", "computeCluster", "DC0_C0", "datastore", "no-such-datastore",
+                "network", "VM Network"));
+        CommandRecord refused = run(console, gatewayId, "gateway.configure", request);
+
+        assertThat(refused.status()).isEqualTo(CommandState.FAILED);
+        assertThat(refused.error().code()).isEqualTo("GATEWAY_VCENTER_CHECK_FAILED");
+        assertThat(refused.error().message()).contains("placement.datastore").contains("no-such-datastore")
+                .doesNotContain(Vcsim.PASSWORD);
+        assertThat(tools.commands()).as("nothing was provisioned").isEmpty();
+    }
+
+    private Map<String, Object> configure(int nodes) {
+        Map<String, Object> pool = new LinkedHashMap<>();
+        pool.put("name", "gateway-nodes");
+        pool.put("networkType", "range");
+        pool.put("start", "10.0.0.20");
+        pool.put("end", "10.0.0.40");
+        pool.put("prefix", 24);
+        pool.put("gateway", "10.0.0.1");
+        pool.put("nameServers", List.of("10.0.0.2"));
+        pool.put("restrictToSingleCluster", true);
+        return Map.of(
+                "vcenter", Map.of("server", VCSIM.vcsim().server(), "username", Vcsim.USERNAME, "password", Vcsim.PASSWORD,
+                        "thumbprint", thumbprint()),
+                "placement", Map.of("datacenter", "DC0", "computeCluster", "DC0_C0", "datastore", "LocalDS_0",
+                        "network", "VM Network"),
+                "nodeTemplate", TEMPLATE,
+                "sshKeys", List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"),
+                "ntpServers", List.of("pool.ntp.org"),
+                "ipAllocation", Map.of("type", "static", "pool", pool),
+                "nodeCount", nodes);
+    }
+
+    private String thumbprint() {
+        try {
+            String info = VCSIM.vcsim().govc("about.cert", "-k", "-thumbprint");
+            return info.strip().split("\\s+")[1];
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static CommandRecord run(DevConsole console, String gatewayId, String type, Object payload) throws Exception {
+        CommandRecord submitted = console.commands().submit(gatewayId, type, JSON.writeValueAsString(payload));
+        return await(type + " finishes").atMost(Duration.ofMinutes(2))
+                .until(() -> console.commands().get(submitted.id()),
+                        record -> record.status() == CommandState.SUCCEEDED || record.status() == CommandState.FAILED);
+    }
+
+    private ApplicationContext startAgent(DevConsole console, String name, String pin) throws Exception {
+        Path versions = temp.resolve("versions.env");
+        Files.writeString(versions, "KUBERNETES_VERSION=v1.34.4\nCAPI_VERSION=v1.13.5\nCAPV_VERSION=v1.16.1\n"
+                + "IPAM_IN_CLUSTER_VERSION=v1.0.3\n");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("micronaut.server.port", -1);
+        properties.put("pcg.agent.name", name);
+        properties.put("pcg.agent.console-endpoint", console.endpoint());
+        properties.put("pcg.agent.pairing-code", pin);
+        properties.put("pcg.agent.state-dir", temp.resolve("agent").toString());
+        properties.put("pcg.agent.console-ca-file", console.caFile().toString());
+        properties.put("pcg.agent.bootstrap.versions-file", versions.toString());
+        properties.put("pcg.agent.bootstrap.kind", "kind");
+        properties.put("pcg.agent.bootstrap.clusterctl", Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"),
+                "pcg.clusterctl.bin") + "/clusterctl");
+        properties.put("pcg.agent.cluster.resync", "1s");
+        properties.put(SimulatedToolsFactory.PROPERTY, "true");
+        properties.put(NtpConfiguredVcsim.PROPERTY, "true");
+        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties, GatewayAgentApplication.ENVIRONMENT);
+        return server.getApplicationContext();
+    }
+}

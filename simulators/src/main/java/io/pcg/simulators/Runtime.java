@@ -1,0 +1,221 @@
+package io.pcg.simulators;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Simulator: the controller runtime of the simulated providers: one informer per kind (events become work-queue
+ * keys: the object's own and those of related objects) and a few worker threads running the reconcilers.
+ */
+final class Runtime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Runtime.class);
+    /** Informer resync: the safety net for state outside the management cluster (workload clusters, vCenter). */
+    private static final long RESYNC_MILLIS = 15_000;
+
+    record Key(Kind kind, String namespace, String name) {
+        @Override
+        public String toString() {
+            return kind.kind + " " + namespace + "/" + name;
+        }
+    }
+
+    /** Reconciles one object; returns when to look again (null: only on the next event). */
+    interface Reconciler {
+        Duration reconcile(Key key) throws Exception;
+    }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final int workers;
+    private final Map<Kind, Reconciler> reconcilers = new EnumMap<>(Kind.class);
+    private final Map<Kind, List<Function<GenericKubernetesResource, Collection<Key>>>> mappers = new EnumMap<>(Kind.class);
+    private final List<Consumer<GenericKubernetesResource>> deletionListeners = new ArrayList<>();
+    private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> informers = new EnumMap<>(Kind.class);
+    private final WorkQueue<Key> queue = new WorkQueue<>("simulated-capi");
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    Runtime(KubernetesClient client, String namespace, int workers) {
+        this.client = client;
+        this.namespace = namespace;
+        this.workers = workers;
+    }
+
+    void reconcile(Kind kind, Reconciler reconciler) {
+        reconcilers.put(kind, reconciler);
+        mappers.computeIfAbsent(kind, k -> new ArrayList<>());
+    }
+
+    /** Events on {@code kind} also enqueue the keys {@code mapper} names. */
+    void map(Kind kind, Function<GenericKubernetesResource, Collection<Key>> mapper) {
+        mappers.computeIfAbsent(kind, k -> new ArrayList<>()).add(mapper);
+    }
+
+    /** Called for every object of a watched kind once it is gone from the API server. */
+    void onDeleted(Consumer<GenericKubernetesResource> listener) {
+        deletionListeners.add(listener);
+    }
+
+    void start() {
+        for (Kind kind : mappers.keySet()) {
+            var resources = client.genericKubernetesResources(kind.context);
+            var scoped = namespace == null ? resources.inAnyNamespace() : resources.inNamespace(namespace);
+            informers.put(kind, scoped.inform(new Handler(kind), RESYNC_MILLIS));
+        }
+        for (int i = 0; i < workers; i++) {
+            Thread thread = new Thread(this::work, "simulated-capi-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+    }
+
+    void enqueue(Key key) {
+        if (reconcilers.containsKey(key.kind())) {
+            queue.add(key);
+        }
+    }
+
+    void enqueueAfter(Key key, Duration delay) {
+        if (reconcilers.containsKey(key.kind())) {
+            queue.addAfter(key, delay);
+        }
+    }
+
+    /** Every object the simulators reconcile, again (after a fault is cleared). */
+    void enqueueAll() {
+        for (Map.Entry<Kind, SharedIndexInformer<GenericKubernetesResource>> entry : informers.entrySet()) {
+            for (GenericKubernetesResource resource : entry.getValue().getStore().list()) {
+                enqueue(new Key(entry.getKey(), Obj.namespace(resource), Obj.name(resource)));
+            }
+        }
+    }
+
+    /** The informer's view of a kind (may lag the API server; used only to find related objects). */
+    List<GenericKubernetesResource> cached(Kind kind) {
+        SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
+        return informer == null ? List.of() : informer.getStore().list();
+    }
+
+    boolean idle() {
+        return queue.idle();
+    }
+
+    private void work() {
+        while (!closed) {
+            Key key;
+            try {
+                key = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (key == null) {
+                return;
+            }
+            try {
+                Duration again = reconcilers.get(key.kind()).reconcile(key);
+                queue.forget(key);
+                if (again != null) {
+                    queue.addAfter(key, again);
+                }
+            } catch (KubernetesClientException e) {
+                if (closed) {
+                    return;
+                }
+                if (e.getCode() == 409) {
+                    LOG.debug("{}: conflict, retrying: {}", key, e.getMessage());
+                } else if (e.getCode() == 404) {
+                    LOG.debug("{}: not found, retrying: {}", key, e.getMessage());
+                } else {
+                    LOG.warn("{}: {}", key, e.getMessage());
+                }
+                queue.retry(key);
+            } catch (Exception | AssertionError e) {
+                if (closed) {
+                    return;
+                }
+                LOG.warn("{}: reconcile failed", key, e);
+                queue.retry(key);
+            } finally {
+                queue.done(key);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        queue.close();
+        informers.values().forEach(SharedIndexInformer::close);
+        for (Thread thread : threads) {
+            thread.interrupt();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
+        private final Kind kind;
+
+        Handler(Kind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void onAdd(GenericKubernetesResource resource) {
+            changed(resource);
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            changed(after);
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource resource, boolean finalStateUnknown) {
+            changed(resource);
+            for (Consumer<GenericKubernetesResource> listener : deletionListeners) {
+                try {
+                    listener.accept(resource);
+                } catch (RuntimeException e) {
+                    LOG.warn("after deletion of {} {}/{}: {}", kind.kind, Obj.namespace(resource), Obj.name(resource), e.toString());
+                }
+            }
+        }
+
+        private void changed(GenericKubernetesResource resource) {
+            if (closed) {
+                return;
+            }
+            enqueue(new Key(kind, Obj.namespace(resource), Obj.name(resource)));
+            for (Function<GenericKubernetesResource, Collection<Key>> mapper : mappers.getOrDefault(kind, List.of())) {
+                try {
+                    mapper.apply(resource).forEach(Runtime.this::enqueue);
+                } catch (RuntimeException e) {
+                    LOG.debug("mapping {} {}: {}", kind.kind, Obj.name(resource), e.toString());
+                }
+            }
+        }
+    }
+}

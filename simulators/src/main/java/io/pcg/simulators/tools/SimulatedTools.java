@@ -1,0 +1,190 @@
+package io.pcg.simulators.tools;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pcg.common.process.CommandRunner;
+import io.pcg.common.process.ProcessCommandRunner;
+import io.pcg.simulators.ClusterctlInventory;
+import io.pcg.simulators.Delays;
+import io.pcg.simulators.Faults;
+import io.pcg.simulators.SimulatedCapi;
+import io.pcg.simulators.WorkloadClusters;
+import io.pcg.simulators.vsphere.VcenterAccess;
+import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.kube.UpstreamCrds;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Simulator: the tools the agent's bootstrap runs, for a machine without a container engine. {@code kind} starts a
+ * real kube-apiserver (with the upstream CRDs) instead of a node container; {@code clusterctl init} installs what
+ * {@code clusterctl move} reads (the provider inventory, the upstream IPAM controller the agent must turn off) and
+ * starts the simulated Cluster API providers against that cluster, since the real ones cannot run here. Everything
+ * else, {@code clusterctl move} above all, runs the real binary.
+ *
+ * <p>The agent sees the same command lines, exit codes and files as with the real tools: its bootstrap code runs
+ * unchanged.
+ */
+public final class SimulatedTools implements CommandRunner, AutoCloseable {
+
+    /** Where {@code clusterctl init} puts the upstream in-cluster IPAM controller. */
+    static final String UPSTREAM_IPAM_NAMESPACE = "capi-ipam-in-cluster-system";
+    static final String UPSTREAM_IPAM_DEPLOYMENT = "capi-ipam-in-cluster-controller-manager";
+
+    private final VcenterAccess vcenter;
+    private final Delays delays;
+    private final Faults faults;
+    private final WorkloadClusters.OnDemand workloads = WorkloadClusters.onDemand();
+    private final CommandRunner real = new ProcessCommandRunner(Duration.ofMinutes(10));
+    private final Map<String, KubeApiServer> kindClusters = new LinkedHashMap<>();
+    /** Simulated providers by API server URL: one set per cluster Cluster API was "installed" in. */
+    private final Map<String, Installed> providers = new LinkedHashMap<>();
+    private final List<List<String>> commands = new ArrayList<>();
+
+    public SimulatedTools(VcenterAccess vcenter, Delays delays, Faults faults) {
+        this.vcenter = vcenter;
+        this.delays = delays;
+        this.faults = faults;
+    }
+
+    @Override
+    public synchronized Result run(List<String> command) throws IOException {
+        commands.add(List.copyOf(command));
+        String tool = Path.of(command.get(0)).getFileName().toString();
+        List<String> args = command.subList(1, command.size());
+        if (tool.equals("kind")) {
+            return kind(args);
+        }
+        if (tool.equals("clusterctl") && !args.isEmpty() && args.get(0).equals("init")) {
+            return init(flag(args, "--kubeconfig"));
+        }
+        return real.run(command);
+    }
+
+    /** Every command line run so far, in order. */
+    public synchronized List<List<String>> commands() {
+        return List.copyOf(commands);
+    }
+
+    /** The workload clusters the simulated providers created (the gateway cluster's API server among them). */
+    public WorkloadClusters.OnDemand workloads() {
+        return workloads;
+    }
+
+    /** The faults the simulated providers inject. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** The kind clusters that exist now, by name. */
+    public synchronized Map<String, KubeApiServer> kindClusters() {
+        return Map.copyOf(kindClusters);
+    }
+
+    private Result kind(List<String> args) throws IOException {
+        String verb = String.join(" ", args.subList(0, Math.min(2, args.size())));
+        switch (verb) {
+            case "get clusters" -> {
+                return ok(kindClusters.isEmpty() ? "No kind clusters found.\n" : String.join("\n", kindClusters.keySet()) + "\n");
+            }
+            case "create cluster" -> {
+                String name = flag(args, "--name");
+                if (kindClusters.containsKey(name)) {
+                    return new Result(1, "", "ERROR: failed to create cluster: node(s) already exist for a cluster with the name \"" + name + "\"");
+                }
+                KubeApiServer server = KubeApiServer.start();
+                UpstreamCrds.install(server.client());
+                kindClusters.put(name, server);
+                String kubeconfig = flag(args, "--kubeconfig");
+                if (kubeconfig != null) {
+                    Files.copy(server.kubeconfig(), Path.of(kubeconfig), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                return ok("Creating cluster \"" + name + "\" ...\n");
+            }
+            case "get kubeconfig" -> {
+                KubeApiServer server = kindClusters.get(flag(args, "--name"));
+                return server == null ? new Result(1, "", "ERROR: could not locate any control plane nodes")
+                        : ok(Files.readString(server.kubeconfig()));
+            }
+            case "delete cluster" -> {
+                KubeApiServer server = kindClusters.remove(flag(args, "--name"));
+                if (server != null) {
+                    Installed installed = providers.remove(key(server.url().toString()));
+                    if (installed != null) {
+                        installed.close();
+                    }
+                    server.close();
+                }
+                return ok("Deleting cluster ...\n");
+            }
+            default -> {
+                return new Result(2, "", "simulated kind does not know '" + String.join(" ", args) + "'");
+            }
+        }
+    }
+
+    private Result init(String kubeconfig) throws IOException {
+        Config config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig)));
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        if (client.apiextensions().v1().customResourceDefinitions().withName("clusters.cluster.x-k8s.io").get() == null) {
+            UpstreamCrds.install(client); // a workload cluster: clusterctl init brings the CRDs along
+        }
+        ClusterctlInventory.install(client);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(UPSTREAM_IPAM_NAMESPACE).endMetadata()
+                .build()).serverSideApply();
+        client.apps().deployments().inNamespace(UPSTREAM_IPAM_NAMESPACE).resource(new DeploymentBuilder()
+                .withNewMetadata().withName(UPSTREAM_IPAM_DEPLOYMENT).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "ipam").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "ipam").endMetadata().withNewSpec()
+                .addNewContainer().withName("manager").withImage("registry.k8s.io/capi-ipam-ic/cluster-api-ipam-in-cluster-controller")
+                .endContainer().endSpec().endTemplate().endSpec().build()).serverSideApply();
+        String server = key(config.getMasterUrl());
+        if (providers.containsKey(server)) {
+            client.close();
+        } else {
+            providers.put(server, new Installed(client, SimulatedCapi.start(client, workloads, vcenter, delays, faults)));
+        }
+        return ok("Your management cluster has been initialized successfully!\n");
+    }
+
+    /** Simulated providers and the client they use. */
+    private record Installed(KubernetesClient client, SimulatedCapi capi) implements AutoCloseable {
+        @Override
+        public void close() {
+            capi.close();
+            client.close();
+        }
+    }
+
+    private static String key(String serverUrl) {
+        return serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
+    }
+
+    private static String flag(List<String> args, String name) {
+        int at = args.indexOf(name);
+        return at < 0 || at + 1 >= args.size() ? null : args.get(at + 1);
+    }
+
+    private static Result ok(String stdout) {
+        return new Result(0, stdout, "");
+    }
+
+    @Override
+    public synchronized void close() {
+        providers.values().forEach(Installed::close);
+        providers.clear();
+        kindClusters.values().forEach(KubeApiServer::close);
+        kindClusters.clear();
+        workloads.close();
+    }
+}

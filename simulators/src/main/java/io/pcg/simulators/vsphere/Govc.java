@@ -1,0 +1,59 @@
+package io.pcg.simulators.vsphere;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pcg.common.process.CommandRunner;
+import io.pcg.common.process.ProcessCommandRunner;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Simulator: runs govc against one vCenter through the project's process runner. */
+final class Govc {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final VcenterAccess access;
+    private final CommandRunner runner;
+
+    Govc(VcenterAccess access) {
+        this.access = access;
+        this.runner = new ProcessCommandRunner(TIMEOUT).withEnvironment(Map.of(
+                "GOVC_URL", "https://" + access.server() + "/sdk",
+                "GOVC_USERNAME", access.username(),
+                "GOVC_PASSWORD", access.password(),
+                "GOVC_INSECURE", "1"));
+    }
+
+    /** Runs {@code govc args...}; the result, whatever the exit code. */
+    CommandRunner.Result run(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(access.govc().toString());
+        command.addAll(args);
+        return runner.run(command);
+    }
+
+    /** Runs govc and returns its standard output, failing with govc's own message on a non-zero exit. */
+    String call(String... args) throws IOException {
+        CommandRunner.Result result = run(List.of(args));
+        if (!result.succeeded()) {
+            throw new GovcException(args[0], (result.stderr() + result.stdout()).strip());
+        }
+        return result.stdout();
+    }
+
+    JsonNode json(String... args) throws IOException {
+        return JSON.readTree(call(args));
+    }
+
+    /** A failed govc command, with what govc printed. */
+    static final class GovcException extends IOException {
+        GovcException(String command, String output) {
+            super("govc " + command + ": " + output);
+        }
+    }
+}
