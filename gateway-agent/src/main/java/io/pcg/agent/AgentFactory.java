@@ -1,6 +1,7 @@
 package io.pcg.agent;
 
 import io.micronaut.context.annotation.Bean;
+import io.pcg.common.proxy.ProxySettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -24,6 +25,15 @@ import java.util.List;
 @Factory
 @Requires(env = GatewayAgentApplication.ENVIRONMENT)
 public class AgentFactory {
+
+    /**
+     * The site's proxy, from the agent's environment as the installer sets it (HTTP_PROXY, HTTPS_PROXY, NO_PROXY);
+     * the gateway cluster's nodes get the same.
+     */
+    @Singleton
+    ProxySettings siteProxy() {
+        return ProxySettings.fromEnvironment(System.getenv());
+    }
 
     @Singleton
     AgentStatus agentStatus(AgentConfig config) {

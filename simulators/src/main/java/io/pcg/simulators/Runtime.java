@@ -1,5 +1,7 @@
 package io.pcg.simulators;
 
+import io.pcg.common.work.WorkQueue;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -46,7 +48,7 @@ final class Runtime implements AutoCloseable {
     private final Map<Kind, List<Function<GenericKubernetesResource, Collection<Key>>>> mappers = new EnumMap<>(Kind.class);
     private final List<Consumer<GenericKubernetesResource>> deletionListeners = new ArrayList<>();
     private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> informers = new EnumMap<>(Kind.class);
-    private final WorkQueue<Key> queue = new WorkQueue<>("simulated-capi");
+    private final WorkQueue<Key> queue = new WorkQueue<>("simulated-capi", Duration.ofMillis(50), Duration.ofSeconds(5));
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 

@@ -102,6 +102,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final ControlPlaneVips vips;
     private final EventPublisher events;
     private final ClusterStatusReporter status;
+    private final ProxySettings siteProxy;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gateway-cluster");
         thread.setDaemon(true);
@@ -116,7 +117,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                                     BootstrapConfig bootstrapConfig, GatewayStore store, CloudAccountStore accounts,
                                     ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
                                     ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
-                                    EventPublisher events, ClusterStatusReporter status) {
+                                    EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy) {
         this.agent = agent;
         this.ipam = ipam;
         this.config = config;
@@ -130,6 +131,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         this.vips = vips;
         this.events = events;
         this.status = status;
+        this.siteProxy = siteProxy;
     }
 
     /** A restarted agent picks up where it stopped: same management cluster, next step. */
@@ -477,7 +479,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 new GatewayClusterSpec.Vcenter(account.server(), account.thumbprint(), account.username(), account.password()),
                 request.placement() == null ? null : request.placement().toPlacement(), request.nodeTemplate(), null,
                 addressing, vip, Cidr.parse(agent.podCidr()), Cidr.parse(agent.serviceCidr()), request.sshKeys(),
-                request.ntpServers(), ProxySettings.fromEnvironment(System.getenv()));
+                request.ntpServers(), siteProxy);
     }
 
     private Pool ensurePool(ConfigureRequest.IpAllocation allocation) throws OperatorException {

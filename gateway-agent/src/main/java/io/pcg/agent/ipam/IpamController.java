@@ -8,7 +8,7 @@ import io.pcg.agent.kube.Fields;
 import io.pcg.agent.kube.Informers;
 import io.pcg.agent.kube.Informers.ChangeHandler;
 import io.pcg.agent.kube.ManagementCluster;
-import io.pcg.agent.kube.WorkQueue;
+import io.pcg.common.work.WorkQueue;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -43,6 +43,8 @@ public class IpamController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IpamController.class);
     private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration RETRY_FIRST_DELAY = Duration.ofMillis(100);
+    private static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(30);
 
     private final ManagementCluster cluster;
     private final IpamConfig config;
@@ -54,7 +56,7 @@ public class IpamController implements AutoCloseable {
     private volatile KubernetesClient client;
     /** Rebuilt from the cluster's IPAddresses on every start: after a re-point, the old cluster's view is stale. */
     private volatile AddressIndex index;
-    private volatile WorkQueue queue;
+    private volatile WorkQueue<String> queue;
     private ExecutorService workers;
     private ScheduledExecutorService expiries;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
@@ -97,7 +99,7 @@ public class IpamController implements AutoCloseable {
         index = new AddressIndex();
         waitingByPool.clear();
         expiryScheduled.clear();
-        queue = new WorkQueue("ipam");
+        queue = new WorkQueue<>("ipam", RETRY_FIRST_DELAY, RETRY_MAX_DELAY);
         expiries = Executors.newSingleThreadScheduledExecutor(daemon("ipam-expiry"));
         reconciler = new ClaimReconciler(client, config, index,
                 (ns, name) -> claimInformer.getStore().getByKey(ns + "/" + name),
@@ -159,7 +161,7 @@ public class IpamController implements AutoCloseable {
             public void onDelete(GenericKubernetesResource claim, boolean unknownFinalState) {
                 String key = key(claim);
                 waitingByPool.values().forEach(waiting -> waiting.remove(key));
-                WorkQueue workQueue = queue;
+                WorkQueue<String> workQueue = queue;
                 if (workQueue != null) {
                     workQueue.forget(key);
                 }
@@ -173,7 +175,7 @@ public class IpamController implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        WorkQueue workQueue = queue;
+        WorkQueue<String> workQueue = queue;
         for (int i = 0; i < workerCount; i++) {
             workers.execute(() -> work(workQueue));
         }
@@ -217,7 +219,7 @@ public class IpamController implements AutoCloseable {
         return informer;
     }
 
-    private void work(WorkQueue workQueue) {
+    private void work(WorkQueue<String> workQueue) {
         while (true) {
             String key;
             try {
@@ -261,7 +263,7 @@ public class IpamController implements AutoCloseable {
 
     /** Events still arrive after {@link #stopWorking()}; nobody works on them then. */
     private void enqueue(String key) {
-        WorkQueue workQueue = queue;
+        WorkQueue<String> workQueue = queue;
         if (workQueue != null) {
             workQueue.add(key);
         }
@@ -270,7 +272,7 @@ public class IpamController implements AutoCloseable {
     private void wakeWaiters(String namespace, String pool) {
         freedGeneration.incrementAndGet();
         Set<String> waiting = waitingByPool.remove(namespace + "/" + pool);
-        WorkQueue workQueue = queue;
+        WorkQueue<String> workQueue = queue;
         if (waiting != null && workQueue != null) {
             waiting.forEach(workQueue::add);
         }

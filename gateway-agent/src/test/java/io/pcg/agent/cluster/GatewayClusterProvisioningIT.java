@@ -20,6 +20,7 @@ import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.logging.LogCapture;
 import io.pcg.testkit.vsphere.Vcsim;
 import io.pcg.testkit.vsphere.VcsimExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -56,11 +57,14 @@ class GatewayClusterProvisioningIT {
     static final String TEMPLATE = "pcg-node-template";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PROVISIONING = Duration.ofMinutes(4);
+    private static final String PROXY_PASSWORD = "Pr0xy-S3cret-e2e";
 
     @TempDir
     Path temp;
     private SimulatedTools tools;
     private ApplicationContext agent;
+    private LogCapture logs;
+    private String gatewayId;
 
     @BeforeAll
     static void nodeTemplate() throws Exception {
@@ -74,25 +78,28 @@ class GatewayClusterProvisioningIT {
     void simulatedTools() {
         tools = new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.none(), Faults.none());
         SimulatedToolsFactory.tools = tools;
+        logs = LogCapture.capture();
     }
 
+    /** Whatever a test did, the vCenter and proxy passwords never reached a log line or an event. */
     @AfterEach
     void stop() {
         if (agent != null) {
             agent.close();
         }
         tools.close();
+        logs.close();
+        assertThat(logs.all()).isNotEmpty().doesNotContain(Vcsim.PASSWORD).doesNotContain(PROXY_PASSWORD);
+        if (gatewayId != null) {
+            assertThat(CONSOLE.console().events(gatewayId).toString()).doesNotContain(Vcsim.PASSWORD).doesNotContain(PROXY_PASSWORD);
+        }
     }
 
     @Test
     void oneNodeWithStaticAddressesReachesRunningInsideItsOwnCluster() throws Exception {
         DevConsole console = CONSOLE.console();
         String name = "pcg-e2e";
-        GatewayService.IssuedPin issued = console.createGateway(name);
-        agent = startAgent(console, name, issued.pin());
-        String gatewayId = issued.gateway().id();
-        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
-                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+        pair(console, name, Map.of());
 
         CommandRecord configured = run(console, gatewayId, "gateway.configure", configure(1));
         assertThat(configured.status()).as(String.valueOf(configured.error())).isEqualTo(CommandState.SUCCEEDED);
@@ -141,15 +148,13 @@ class GatewayClusterProvisioningIT {
                 temp.resolve("agent").resolve(GatewayClusterController.GATEWAY_KUBECONFIG).toString()));
     }
 
+    /** Behind a proxy with DHCP: every node's KubeadmConfig carries the proxy drop-ins and the computed NO_PROXY. */
     @Test
-    void threeNodesWithDhcpReachRunning() throws Exception {
+    void threeNodesWithDhcpBehindAProxyReachRunning() throws Exception {
         DevConsole console = CONSOLE.console();
         String name = "pcg-dhcp";
-        GatewayService.IssuedPin issued = console.createGateway(name);
-        agent = startAgent(console, name, issued.pin());
-        String gatewayId = issued.gateway().id();
-        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
-                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+        pair(console, name, Map.of(SiteProxyForTests.PROPERTY, "http://pcg:" + PROXY_PASSWORD
+                + "@proxy.corp.example:3128", "pcg.test.site-no-proxy", ".corp.example"));
 
         Map<String, Object> request = new LinkedHashMap<>(configure(3));
         request.put("ipAllocation", Map.of("type", "dhcp", "nodeNetwork", "10.20.0.0/24", "dhcpRange", "10.20.0.100-10.20.0.200",
@@ -160,17 +165,67 @@ class GatewayClusterProvisioningIT {
                 .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
         assertThat(running.nodes()).hasSize(3).allSatisfy(node -> assertThat(node.ready()).isTrue());
         assertThat(running.managementCluster()).isEqualTo("gateway");
+
+        KubernetesClient gateway = tools.workloads().started().get("pcg-system/" + name).client();
+        var configs = gateway.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup("bootstrap.cluster.x-k8s.io").withVersion("v1beta2").withKind("KubeadmConfig")
+                .withPlural("kubeadmconfigs").withNamespaced(true).build()).inNamespace("pcg-system").list().getItems();
+        assertThat(configs).hasSize(3).allSatisfy(config -> {
+            assertThat(Fields.list(config, "spec", "files")).extracting(file -> file.get("path")).contains(
+                    "/etc/systemd/system/containerd.service.d/http-proxy.conf",
+                    "/etc/systemd/system/kubelet.service.d/http-proxy.conf");
+            assertThat(JSON.writeValueAsString(config.getAdditionalProperties())).doesNotContain(PROXY_PASSWORD);
+        });
+        String environment = new String(java.util.Base64.getDecoder().decode(gateway.secrets().inNamespace("pcg-system")
+                .withName(name + "-proxy").get().getData().get("environment")), java.nio.charset.StandardCharsets.UTF_8);
+        String noProxy = environment.lines().filter(line -> line.startsWith("NO_PROXY=")).findFirst().orElseThrow();
+        assertThat(noProxy).contains(".corp.example", "127.0.0.1", "10.20.0.10", "10.20.0.0/24", "192.168.0.0/16", "10.96.0.0/12");
+    }
+
+    /** A pool too small for the node shows as a failed milestone with IPAM's message, and recovers when it grows. */
+    @Test
+    void anExhaustedPoolFailsTheAddressMilestoneUntilThePoolGrows() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-small";
+        pair(console, name, Map.of());
+
+        Map<String, Object> request = new LinkedHashMap<>(configure(1));
+        Map<String, Object> pool = smallPool("10.0.0.50");
+        request.put("ipAllocation", Map.of("type", "static", "pool", pool));
+        assertThat(run(console, gatewayId, "gateway.configure", request).status()).isEqualTo(CommandState.SUCCEEDED);
+
+        ClusterStatusRecord failed = await("the address milestone fails").atMost(PROVISIONING)
+                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Failed".equals(cluster.state()));
+        assertThat(failed.conditions()).anySatisfy(condition -> {
+            assertThat(condition.type()).isEqualTo("NodeAddressesAllocated");
+            assertThat(condition.status()).isEqualTo("False");
+            assertThat(condition.message()).contains("has no free address");
+        });
+
+        Map<String, Object> grown = smallPool("10.0.0.51");
+        assertThat(run(console, gatewayId, "ipam.pool.update", grown).status()).isEqualTo(CommandState.SUCCEEDED);
+        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
+                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+        assertThat(running.nodes()).singleElement().satisfies(node -> assertThat(node.ip()).isEqualTo("10.0.0.51"));
+    }
+
+    private static Map<String, Object> smallPool(String end) {
+        Map<String, Object> pool = new LinkedHashMap<>();
+        pool.put("name", "tiny");
+        pool.put("networkType", "range");
+        pool.put("start", "10.0.0.50");
+        pool.put("end", end);
+        pool.put("prefix", 24);
+        pool.put("gateway", "10.0.0.1");
+        pool.put("nameServers", List.of("10.0.0.2"));
+        return pool;
     }
 
     @Test
     void aFailingVcenterCheckRefusesTheConfigurationWithThatChecksMessage() throws Exception {
         DevConsole console = CONSOLE.console();
         String name = "pcg-bad-ds";
-        GatewayService.IssuedPin issued = console.createGateway(name);
-        agent = startAgent(console, name, issued.pin());
-        String gatewayId = issued.gateway().id();
-        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
-                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+        pair(console, name, Map.of());
 
         Map<String, Object> request = new LinkedHashMap<>(configure(1));
         request.put("placement", Map.of("datacenter", "DC0", "computeCluster", "DC0_C0", "datastore", "no-such-datastore",
@@ -182,6 +237,15 @@ class GatewayClusterProvisioningIT {
         assertThat(refused.error().message()).contains("placement.datastore").contains("no-such-datastore")
                 .doesNotContain(Vcsim.PASSWORD);
         assertThat(tools.commands()).as("nothing was provisioned").isEmpty();
+    }
+
+    /** A gateway for {@code name} in the console, and an agent that pairs with it by PIN and registers. */
+    private void pair(DevConsole console, String name, Map<String, Object> extraProperties) throws Exception {
+        GatewayService.IssuedPin issued = console.createGateway(name);
+        gatewayId = issued.gateway().id();
+        agent = startAgent(console, name, issued.pin(), extraProperties);
+        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
+                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
     }
 
     private Map<String, Object> configure(int nodes) {
@@ -222,7 +286,8 @@ class GatewayClusterProvisioningIT {
                         record -> record.status() == CommandState.SUCCEEDED || record.status() == CommandState.FAILED);
     }
 
-    private ApplicationContext startAgent(DevConsole console, String name, String pin) throws Exception {
+    private ApplicationContext startAgent(DevConsole console, String name, String pin, Map<String, Object> extra)
+            throws Exception {
         Path versions = temp.resolve("versions.env");
         Files.writeString(versions, "KUBERNETES_VERSION=v1.34.4\nCAPI_VERSION=v1.13.5\nCAPV_VERSION=v1.16.1\n"
                 + "IPAM_IN_CLUSTER_VERSION=v1.0.3\n");
@@ -240,6 +305,7 @@ class GatewayClusterProvisioningIT {
         properties.put("pcg.agent.cluster.resync", "1s");
         properties.put(SimulatedToolsFactory.PROPERTY, "true");
         properties.put(NtpConfiguredVcsim.PROPERTY, "true");
+        properties.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties, GatewayAgentApplication.ENVIRONMENT);
         return server.getApplicationContext();
     }

@@ -1,4 +1,4 @@
-package io.pcg.simulators;
+package io.pcg.common.work;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -11,14 +11,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Simulator: a de-duplicating work queue with controller-runtime's guarantees: a key is never worked on by two
- * threads at once, a key added while in work is worked on again afterwards, and failures back off exponentially.
+ * A de-duplicating queue of object keys with controller-runtime's guarantees, for the agent's controllers and the
+ * simulated providers alike: a key is never worked on by two threads at once, a key added while it is being worked
+ * on is worked on again afterwards, and a key that keeps failing is retried with exponential back-off
+ * ({@link #retry}) until it succeeds ({@link #forget}), as client-go's rate-limited queue does.
  */
-final class WorkQueue<K> implements AutoCloseable {
+public final class WorkQueue<K> implements AutoCloseable {
 
+    /** Failures retried at once, before back-off starts: most conflicts clear on the next read. */
     private static final int IMMEDIATE_RETRIES = 3;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final LinkedHashSet<K> queued = new LinkedHashSet<>();
     private final Set<K> processing = new HashSet<>();
@@ -27,7 +28,17 @@ final class WorkQueue<K> implements AutoCloseable {
     private final ScheduledExecutorService delays;
     private boolean closed;
 
-    WorkQueue(String name) {
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
+
+    /**
+     * @param name         names the queue's timer thread
+     * @param firstBackoff the delay after the first failures that are not retried at once; it doubles from there
+     * @param maxBackoff   the longest delay between two attempts
+     */
+    public WorkQueue(String name, Duration firstBackoff, Duration maxBackoff) {
+        this.firstBackoff = firstBackoff;
+        this.maxBackoff = maxBackoff;
         delays = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, name + "-delays");
             thread.setDaemon(true);
@@ -35,7 +46,7 @@ final class WorkQueue<K> implements AutoCloseable {
         });
     }
 
-    synchronized void add(K key) {
+    public synchronized void add(K key) {
         if (closed) {
             return;
         }
@@ -48,7 +59,7 @@ final class WorkQueue<K> implements AutoCloseable {
         }
     }
 
-    void addAfter(K key, Duration delay) {
+    public void addAfter(K key, Duration delay) {
         if (delay == null || delay.isZero() || delay.isNegative()) {
             add(key);
             return;
@@ -61,25 +72,25 @@ final class WorkQueue<K> implements AutoCloseable {
         delays.schedule(() -> add(key), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
     }
 
-    void retry(K key) {
+    public void retry(K key) {
         int attempt = failures.merge(key, 1, Integer::sum);
         addAfter(key, backoff(attempt));
     }
 
-    void forget(K key) {
+    public void forget(K key) {
         failures.remove(key);
     }
 
-    static Duration backoff(int attempt) {
+    Duration backoff(int attempt) {
         if (attempt <= IMMEDIATE_RETRIES) {
             return Duration.ZERO;
         }
-        long millis = FIRST_BACKOFF.toMillis() << Math.min(20, attempt - IMMEDIATE_RETRIES - 1);
-        return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+        long millis = firstBackoff.toMillis() << Math.min(20, attempt - IMMEDIATE_RETRIES - 1);
+        return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
     }
 
     /** The next key to work on, waiting for one; null once closed. */
-    synchronized K take() throws InterruptedException {
+    public synchronized K take() throws InterruptedException {
         while (!closed && queued.isEmpty()) {
             wait();
         }
@@ -92,7 +103,7 @@ final class WorkQueue<K> implements AutoCloseable {
         return key;
     }
 
-    synchronized void done(K key) {
+    public synchronized void done(K key) {
         processing.remove(key);
         if (dirty.remove(key) && !closed) {
             queued.add(key);
@@ -101,7 +112,7 @@ final class WorkQueue<K> implements AutoCloseable {
     }
 
     /** True when nothing is queued or in work (delayed keys not counted). */
-    synchronized boolean idle() {
+    public synchronized boolean idle() {
         return queued.isEmpty() && processing.isEmpty();
     }
 

@@ -1,0 +1,46 @@
+package io.pcg.common.work;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WorkQueueTest {
+
+    @Test
+    void aKeyIsQueuedOnceAndAKeyAddedWhileInWorkComesBackAfterwards() throws Exception {
+        try (WorkQueue<String> queue = new WorkQueue<>("test", Duration.ofMillis(100), Duration.ofSeconds(30))) {
+            queue.add("a");
+            queue.add("a");
+            queue.add("b");
+            assertThat(queue.take()).isEqualTo("a");
+            queue.add("a");
+            assertThat(queue.take()).isEqualTo("b");
+            queue.done("b");
+            queue.done("a");
+            assertThat(queue.take()).as("added while in work").isEqualTo("a");
+            queue.done("a");
+            assertThat(queue.idle()).isTrue();
+        }
+    }
+
+    @Test
+    void failuresAreRetriedAtOnceThenWithADoublingCappedDelay() {
+        try (WorkQueue<String> queue = new WorkQueue<>("test", Duration.ofMillis(100), Duration.ofSeconds(30))) {
+            assertThat(queue.backoff(1)).isZero();
+            assertThat(queue.backoff(3)).isZero();
+            assertThat(queue.backoff(4)).isEqualTo(Duration.ofMillis(100));
+            assertThat(queue.backoff(5)).isEqualTo(Duration.ofMillis(200));
+            assertThat(queue.backoff(40)).isEqualTo(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aClosedQueueHandsOutNothing() throws Exception {
+        WorkQueue<String> queue = new WorkQueue<>("test", Duration.ofMillis(100), Duration.ofSeconds(30));
+        queue.add("a");
+        queue.close();
+        assertThat(queue.take()).isNull();
+    }
+}
