@@ -59,6 +59,14 @@ done
 fetch "https://github.com/kubernetes-sigs/kind/releases/download/v${KIND_VERSION}/kind-linux-amd64" "$KIND_SHA256" "$DOWNLOADS/kind"
 install -m 0755 "$DOWNLOADS/kind" /usr/local/bin/kind
 
+# kind's container engine: the distribution's Docker, kind's default and best-tested provider. The node image the
+# agent asks for (kindest/node:<KUBERNETES_VERSION>) is pulled now, so the appliance pulls nothing at first boot and
+# an air-gapped site only needs the proxy for the console.
+apt-get install -y -qq --no-install-recommends docker.io
+systemctl enable docker
+systemctl start docker
+docker pull "kindest/node:v${KUBERNETES_VERSION}"
+
 fetch "https://github.com/kubernetes-sigs/cluster-api/releases/download/v${CAPI_VERSION}/clusterctl-linux-amd64" \
   "$CLUSTERCTL_SHA256" "$DOWNLOADS/clusterctl"
 install -m 0755 "$DOWNLOADS/clusterctl" /usr/local/bin/clusterctl

@@ -182,6 +182,31 @@ class GatewayClusterProvisioningIT {
         assertThat(noProxy).contains(".corp.example", "127.0.0.1", "10.20.0.10", "10.20.0.0/24", "192.168.0.0/16", "10.96.0.0/12");
     }
 
+    /**
+     * The pivot interrupted at each of its steps (Cluster API into the gateway cluster, the move itself) fails the
+     * milestone with the tool's message and completes on the retry, with one VM.
+     */
+    @Test
+    void aPivotInterruptedAtEachStepCompletesOnARerun() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-retry";
+        pair(console, name, Map.of());
+        tools.failOnce("clusterctl init --kubeconfig " + temp.resolve("agent").resolve(GatewayClusterController.GATEWAY_KUBECONFIG),
+                "Error: failed to connect to the management cluster: connection reset by peer");
+        tools.failOnce("clusterctl move", "Error: action failed after 10 attempts: failed to create Machine: connection refused");
+
+        assertThat(run(console, gatewayId, "gateway.configure", configure(1)).status()).isEqualTo(CommandState.SUCCEEDED);
+        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
+                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+
+        assertThat(running.managementCluster()).isEqualTo("gateway");
+        assertThat(console.events(gatewayId)).extracting(GatewayEvent::message)
+                .anySatisfy(message -> assertThat(message).contains("connection reset by peer"))
+                .anySatisfy(message -> assertThat(message).contains("failed to create Machine"));
+        assertThat(tools.commands()).filteredOn(command -> command.contains("move")).hasSize(2);
+        assertThat(VCSIM.vcsim().govc("find", "/DC0/vm", "-type", "m", "-name", name + "-*").lines().toList()).hasSize(1);
+    }
+
     /** A pool too small for the node shows as a failed milestone with IPAM's message, and recovers when it grows. */
     @Test
     void anExhaustedPoolFailsTheAddressMilestoneUntilThePoolGrows() throws Exception {

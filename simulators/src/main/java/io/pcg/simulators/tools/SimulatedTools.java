@@ -50,6 +50,8 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
     /** Simulated providers by API server URL: one set per cluster Cluster API was "installed" in. */
     private final Map<String, Installed> providers = new LinkedHashMap<>();
     private final List<List<String>> commands = new ArrayList<>();
+    /** Command prefixes (e.g. "clusterctl move") that fail once each, with the message a real tool might print. */
+    private final Map<String, String> failOnce = new LinkedHashMap<>();
 
     public SimulatedTools(VcenterAccess vcenter, Delays delays, Faults faults) {
         this.vcenter = vcenter;
@@ -62,6 +64,13 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
         commands.add(List.copyOf(command));
         String tool = Path.of(command.get(0)).getFileName().toString();
         List<String> args = command.subList(1, command.size());
+        String line = tool + " " + String.join(" ", args);
+        for (var failure : failOnce.entrySet()) {
+            if (line.startsWith(failure.getKey())) {
+                failOnce.remove(failure.getKey());
+                return new Result(1, "", failure.getValue());
+            }
+        }
         if (tool.equals("kind")) {
             return kind(args);
         }
@@ -69,6 +78,14 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
             return init(flag(args, "--kubeconfig"));
         }
         return real.run(command);
+    }
+
+    /**
+     * Makes the next command line starting with {@code commandPrefix} (tool name and arguments, e.g.
+     * {@code "clusterctl move"}) fail with exit code 1 and {@code message} on stderr, as an interrupted step would.
+     */
+    public synchronized void failOnce(String commandPrefix, String message) {
+        failOnce.put(commandPrefix, message);
     }
 
     /** Every command line run so far, in order. */
