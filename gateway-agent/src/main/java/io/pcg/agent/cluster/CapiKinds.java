@@ -11,6 +11,8 @@ final class CapiKinds {
             "kubeadmcontrolplanes");
     static final ResourceDefinitionContext VSPHERE_CLUSTERS = kind("infrastructure.cluster.x-k8s.io", "VSphereCluster",
             "vsphereclusters");
+    static final ResourceDefinitionContext VSPHERE_MACHINE_TEMPLATES = kind("infrastructure.cluster.x-k8s.io",
+            "VSphereMachineTemplate", "vspheremachinetemplates");
     static final ResourceDefinitionContext VSPHERE_MACHINES = kind("infrastructure.cluster.x-k8s.io", "VSphereMachine",
             "vspheremachines");
     static final ResourceDefinitionContext CLAIMS = kind("ipam.cluster.x-k8s.io", "IPAddressClaim", "ipaddressclaims");

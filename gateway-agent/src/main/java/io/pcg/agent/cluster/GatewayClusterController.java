@@ -414,28 +414,13 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         if (cluster.get() != null || machinesLeft) {
             return false;
         }
-        for (ResourceKind kind : ResourceKind.values()) {
-            client.genericKubernetesResources(kind.context).inNamespace(namespace)
+        for (var kind : List.of(CapiKinds.CONTROL_PLANES, CapiKinds.VSPHERE_CLUSTERS, CapiKinds.VSPHERE_MACHINE_TEMPLATES)) {
+            client.genericKubernetesResources(kind).inNamespace(namespace)
                     .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
         }
         client.secrets().inNamespace(namespace).withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
         vips.release(agent.name());
         return true;
-    }
-
-    /** The kinds rendered for the gateway cluster besides the Cluster itself. */
-    private enum ResourceKind {
-        CONTROL_PLANE(CapiKinds.CONTROL_PLANES),
-        VSPHERE_CLUSTER(CapiKinds.VSPHERE_CLUSTERS),
-        MACHINE_TEMPLATE(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-                .withGroup("infrastructure.cluster.x-k8s.io").withVersion("v1beta2").withKind("VSphereMachineTemplate")
-                .withPlural("vspheremachinetemplates").withNamespaced(true).build());
-
-        private final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context;
-
-        ResourceKind(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context) {
-            this.context = context;
-        }
     }
 
     /**

@@ -1,9 +1,10 @@
 package io.pcg.installer.apply;
 
+import io.pcg.common.proxy.ProxyVariables;
+
 import io.pcg.installer.validation.InstallerSettings;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,23 +29,13 @@ public final class ProxyEnvironment {
     static Map<String, String> variables(InstallerSettings settings) {
         String http = settings.httpProxy().orElseThrow().url().reveal();
         String https = settings.httpsProxy().orElseThrow().url().reveal();
-        String noProxy = String.join(",", settings.effectiveNoProxy());
-        Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("HTTP_PROXY", http);
-        variables.put("HTTPS_PROXY", https);
-        variables.put("NO_PROXY", noProxy);
-        variables.put("http_proxy", http);
-        variables.put("https_proxy", https);
-        variables.put("no_proxy", noProxy);
-        return variables;
+        return ProxyVariables.of(http, https, String.join(",", settings.effectiveNoProxy()));
     }
 
     /** A systemd drop-in setting the variables; '%' is doubled because systemd would read it as a specifier. */
     public static String systemdDropIn(InstallerSettings settings) {
         StringBuilder text = new StringBuilder("# Written by pcg-installer from the OVF proxy properties. Holds the proxy URL: keep it 0600.\n[Service]\n");
-        variables(settings).forEach((name, value) -> text.append("Environment=\"").append(name).append('=')
-                .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%")).append("\"\n"));
-        return text.toString();
+        return text.append(ProxyVariables.systemdEnvironment(variables(settings))).toString();
     }
 
     /** /etc/environment with the proxy variables replaced and every other line kept as it was. */
@@ -57,7 +48,7 @@ public final class ProxyEnvironment {
                 lines.add(line);
             }
         }
-        variables(settings).forEach((name, value) -> lines.add(name + "=\"" + value + "\""));
+        variables(settings).forEach((name, value) -> lines.add(ProxyVariables.etcEnvironmentLine(name, value)));
         return String.join("\n", lines) + "\n";
     }
 }

@@ -3,11 +3,11 @@ package io.pcg.testkit.kube;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pcg.testkit.net.LocalPorts;
 import io.pcg.testkit.process.ServerProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,9 +96,9 @@ public final class KubeApiServer implements AutoCloseable {
         ServerProcess etcd = null;
         ServerProcess apiServer = null;
         try {
-            int etcdPort = freePort();
-            int peerPort = freePort();
-            int securePort = freePort();
+            int etcdPort = LocalPorts.free();
+            int peerPort = LocalPorts.free();
+            int securePort = LocalPorts.free();
             String etcdUrl = "http://127.0.0.1:" + etcdPort;
             etcd = ServerProcess.start("etcd", List.of(etcdBinary(binDir).toString(),
                     "--data-dir", dataDir.resolve("etcd").toString(),
@@ -310,13 +310,6 @@ public final class KubeApiServer implements AutoCloseable {
         byte[] bytes = new byte[count];
         new SecureRandom().nextBytes(bytes);
         return bytes;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -1,6 +1,7 @@
 package io.pcg.agent.cluster.manifest;
 
 import io.pcg.common.proxy.NoProxy;
+import io.pcg.common.proxy.ProxyVariables;
 import io.pcg.common.proxy.ProxyUrl;
 
 import java.nio.charset.StandardCharsets;
@@ -48,16 +49,11 @@ final class NodeProxy {
     /** The Secret's data: file contents holding the proxy URLs, credentials included. */
     static Map<String, String> secretData(GatewayClusterSpec spec) {
         Map<String, String> variables = variables(spec);
-        StringBuilder dropIn = new StringBuilder("[Service]\n");
+        String dropIn = "[Service]\n" + ProxyVariables.systemdEnvironment(variables);
         StringBuilder environment = new StringBuilder();
-        variables.forEach((name, value) -> {
-            // systemd's quoting: backslash and quote escaped, '%' doubled because systemd reads it as a specifier.
-            dropIn.append("Environment=\"").append(name).append('=')
-                    .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%")).append("\"\n");
-            environment.append(name).append("=\"").append(value).append("\"\n");
-        });
+        variables.forEach((name, value) -> environment.append(ProxyVariables.etcEnvironmentLine(name, value)).append('\n'));
         Map<String, String> data = new LinkedHashMap<>();
-        data.put(DROP_IN_KEY, dropIn.toString());
+        data.put(DROP_IN_KEY, dropIn);
         data.put(ENVIRONMENT_KEY, environment.toString());
         return data;
     }
@@ -88,15 +84,7 @@ final class NodeProxy {
     private static Map<String, String> variables(GatewayClusterSpec spec) {
         String http = url(spec.proxy().httpProxy().orElseThrow());
         String https = url(spec.proxy().httpsProxy().orElseThrow());
-        String noProxy = String.join(",", noProxy(spec));
-        Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("HTTP_PROXY", http);
-        variables.put("HTTPS_PROXY", https);
-        variables.put("NO_PROXY", noProxy);
-        variables.put("http_proxy", http);
-        variables.put("https_proxy", https);
-        variables.put("no_proxy", noProxy);
-        return variables;
+        return ProxyVariables.of(http, https, String.join(",", noProxy(spec)));
     }
 
     /**
