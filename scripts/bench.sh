@@ -12,5 +12,5 @@ pattern=${1:-}
 find bench/src/main/java -name '*Bench.java' | sort | while read -r src; do
   cls=${src#bench/src/main/java/}; cls=${cls%.java}; cls=${cls//\//.}
   [[ -n "$pattern" && "$cls" != *"$pattern"* ]] && continue
-  java -cp "$CP" -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" -Dpcg.kube.bin="$KUBE_APISERVER_BIN" "$cls"
+  java -cp "$CP" -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" -Dpcg.kube.bin="$KUBE_APISERVER_BIN" -Dpcg.clusterctl.bin="${CLUSTERCTL_BIN:-}" "$cls"
 done

@@ -32,13 +32,24 @@ public interface WorkloadClusters {
     /** Starts one kube-apiserver + etcd ({@link KubeApiServer#start()}) per workload cluster. */
     final class OnDemand implements WorkloadClusters, AutoCloseable {
         private final java.util.Map<String, KubeApiServer> servers = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong startingNanos = new java.util.concurrent.atomic.AtomicLong();
 
         OnDemand() {
         }
 
         @Override
         public KubeApiServer workloadFor(String namespace, String clusterName) {
-            return servers.computeIfAbsent(namespace + "/" + clusterName, key -> KubeApiServer.start());
+            return servers.computeIfAbsent(namespace + "/" + clusterName, key -> {
+                long started = System.nanoTime();
+                KubeApiServer server = KubeApiServer.start();
+                startingNanos.addAndGet(System.nanoTime() - started);
+                return server;
+            });
+        }
+
+        /** How long starting servers took in all, what a real cluster's machines would spend booting (benchmarks). */
+        public java.time.Duration timeStartingServers() {
+            return java.time.Duration.ofNanos(startingNanos.get());
         }
 
         @Override

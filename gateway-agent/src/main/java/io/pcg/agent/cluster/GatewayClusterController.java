@@ -226,6 +226,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         } catch (OperatorException e) {
             LOG.warn("gateway cluster: {} ({}); retrying", e.getMessage(), e.code());
         } catch (RuntimeException e) {
+            if (loop.isShutdown()) {
+                // The agent is stopping: the pass that was under way cannot schedule its next one, as intended.
+                LOG.debug("gateway cluster: stopped during a pass: {}", e.toString());
+                return;
+            }
             LOG.warn("gateway cluster: unexpected failure, retrying: {}", e.toString());
         }
     }

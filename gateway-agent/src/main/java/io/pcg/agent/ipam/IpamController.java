@@ -2,6 +2,7 @@ package io.pcg.agent.ipam;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pcg.agent.kube.Fields;
@@ -14,6 +15,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,9 +62,10 @@ public class IpamController implements AutoCloseable {
     private ExecutorService workers;
     private ScheduledExecutorService expiries;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
-    private SharedIndexInformer<GenericKubernetesResource> poolInformer;
-    private SharedIndexInformer<GenericKubernetesResource> clusterInformer;
-    private SharedIndexInformer<GenericKubernetesResource> claimInformer;
+    // Set by the starting thread, read by the informers' and workers' threads.
+    private volatile SharedIndexInformer<GenericKubernetesResource> poolInformer;
+    private volatile SharedIndexInformer<GenericKubernetesResource> clusterInformer;
+    private volatile SharedIndexInformer<GenericKubernetesResource> claimInformer;
     private ClaimReconciler reconciler;
 
     public IpamController(ManagementCluster cluster, IpamConfig config) {
@@ -134,8 +137,13 @@ public class IpamController implements AutoCloseable {
         clusterInformer = inform(IpamApi.CLUSTERS, namespace, new ChangeHandler() {
             @Override
             protected void changed(GenericKubernetesResource cluster) {
-                // An unpaused cluster's claims may now be served.
-                for (GenericKubernetesResource claim : claimInformer.getStore().list()) {
+                // An unpaused cluster's claims may now be served. Before the claim informer exists (this informer
+                // syncs first), there is nothing to wake: the claim informer enqueues every claim it lists.
+                SharedIndexInformer<GenericKubernetesResource> claims = claimInformer;
+                if (claims == null) {
+                    return;
+                }
+                for (GenericKubernetesResource claim : claims.getStore().list()) {
                     if (cluster.getMetadata().getName().equals(ClaimReconciler.clusterName(claim))) {
                         enqueue(key(claim));
                     }
@@ -249,6 +257,18 @@ public class IpamController implements AutoCloseable {
                         }
                     }
                 }
+            } catch (KubernetesClientException e) {
+                if (Thread.currentThread().isInterrupted() || !isRunning()) {
+                    return;
+                }
+                if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                    // Deleted while we worked on it (a clusterctl move deletes the source's objects): its delete
+                    // event is on the way, and the retry finds it gone.
+                    LOG.debug("IP address claim {} went away while being served: {}", key, e.getMessage());
+                } else {
+                    LOG.warn("IP address claim {}: {} (will retry)", key, e.getMessage());
+                }
+                workQueue.retry(key);
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted() || !isRunning()) {
                     return;

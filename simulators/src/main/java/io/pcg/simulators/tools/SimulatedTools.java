@@ -45,22 +45,49 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
     private final Delays delays;
     private final Faults faults;
     private final WorkloadClusters.OnDemand workloads = WorkloadClusters.onDemand();
-    private final CommandRunner real = new ProcessCommandRunner(Duration.ofMinutes(10));
+    private final Path clusterctl;
+    private final CommandRunner real = new ProcessCommandRunner(Duration.ofMinutes(10))
+            .withEnvironment(Map.of("CLUSTERCTL_DISABLE_VERSIONCHECK", "true"));
     private final Map<String, KubeApiServer> kindClusters = new LinkedHashMap<>();
     /** Simulated providers by API server URL: one set per cluster Cluster API was "installed" in. */
     private final Map<String, Installed> providers = new LinkedHashMap<>();
     private final List<List<String>> commands = new ArrayList<>();
+    private long toolNanos;
     /** Command prefixes (e.g. "clusterctl move") that fail once each, with the message a real tool might print. */
     private final Map<String, String> failOnce = new LinkedHashMap<>();
 
-    public SimulatedTools(VcenterAccess vcenter, Delays delays, Faults faults) {
+    /**
+     * @param vcenter    where the simulated CAPV clones its VMs
+     * @param delays     how long each simulated provider step takes
+     * @param faults     the failures the simulated providers inject
+     * @param clusterctl the real clusterctl, which runs every clusterctl command but {@code init}
+     */
+    public SimulatedTools(VcenterAccess vcenter, Delays delays, Faults faults, Path clusterctl) {
         this.vcenter = vcenter;
+        this.clusterctl = clusterctl;
         this.delays = delays;
         this.faults = faults;
     }
 
     @Override
     public synchronized Result run(List<String> command) throws IOException {
+        long started = System.nanoTime();
+        try {
+            return runTimed(command);
+        } finally {
+            toolNanos += System.nanoTime() - started;
+        }
+    }
+
+    /**
+     * How long the command lines took in all, simulated ones (a kube-apiserver started for kind) and real ones
+     * ({@code clusterctl move}) alike: time the caller spent waiting on tools, not on its own work (benchmarks).
+     */
+    public synchronized Duration timeInTools() {
+        return Duration.ofNanos(toolNanos);
+    }
+
+    private Result runTimed(List<String> command) throws IOException {
         commands.add(List.copyOf(command));
         String tool = Path.of(command.get(0)).getFileName().toString();
         List<String> args = command.subList(1, command.size());
@@ -77,7 +104,12 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
         if (tool.equals("clusterctl") && !args.isEmpty() && args.get(0).equals("init")) {
             return init(flag(args, "--kubeconfig"));
         }
-        return real.run(command);
+        if (tool.equals("clusterctl")) {
+            List<String> realCommand = new ArrayList<>(command);
+            realCommand.set(0, clusterctl.toString());
+            return real.run(realCommand);
+        }
+        return new Result(127, "", "simulated tools do not know '" + tool + "'");
     }
 
     /**

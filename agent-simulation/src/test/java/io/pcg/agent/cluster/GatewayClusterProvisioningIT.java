@@ -3,9 +3,8 @@ package io.pcg.agent.cluster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.pcg.agent.GatewayAgentApplication;
-import io.pcg.agent.vsphere.NtpConfiguredVcsim;
+import io.pcg.agent.simulation.SiteAdmin;
+import io.pcg.agent.simulation.SiteAgent;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.control.GatewayEvent;
@@ -13,6 +12,7 @@ import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.simulators.Delays;
 import io.pcg.simulators.Faults;
+import io.pcg.simulators.site.SimulatedSite;
 import io.pcg.simulators.tools.SimulatedTools;
 import io.pcg.testkit.capi.IpAddressClaims;
 import io.pcg.agent.kube.Fields;
@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,9 +42,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway cluster end to end, as the admin meets it: pair, "Configure" from the console, Running. The agent runs
- * its real bootstrap code against simulated kind and clusterctl init (real kube-apiservers, simulated Cluster API
- * providers that clone real VMs in vcsim), its real IPAM answers the node claims, and the real clusterctl moves the
- * objects into the gateway cluster.
+ * its real bootstrap code against the simulated site's kind and clusterctl init (real kube-apiservers, simulated
+ * Cluster API providers that clone real VMs in vcsim), its real IPAM answers the node claims, and the real clusterctl
+ * moves the objects into the gateway cluster.
  */
 class GatewayClusterProvisioningIT {
 
@@ -54,13 +53,13 @@ class GatewayClusterProvisioningIT {
     @RegisterExtension
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
 
-    static final String TEMPLATE = "pcg-node-template";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PROVISIONING = Duration.ofMinutes(4);
     private static final String PROXY_PASSWORD = "Pr0xy-S3cret-e2e";
 
     @TempDir
     Path temp;
+    private SimulatedSite site;
     private SimulatedTools tools;
     private ApplicationContext agent;
     private LogCapture logs;
@@ -68,16 +67,14 @@ class GatewayClusterProvisioningIT {
 
     @BeforeAll
     static void nodeTemplate() throws Exception {
-        Vcsim vcsim = VCSIM.vcsim();
-        vcsim.govc("vm.create", "-on=false", "-ds", "LocalDS_0", "-pool", "/DC0/host/DC0_C0/Resources",
-                "-net", "VM Network", "-c", "2", "-m", "4096", "-g", "ubuntu64Guest", TEMPLATE);
-        vcsim.govc("vm.markastemplate", "/DC0/vm/" + TEMPLATE);
+        SiteAdmin.createNodeTemplate(VCSIM.vcsim());
     }
 
     @BeforeEach
-    void simulatedTools() {
-        tools = new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.none(), Faults.none());
-        SimulatedToolsFactory.tools = tools;
+    void simulatedSite() throws Exception {
+        tools = new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.none(), Faults.none(),
+                Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "pcg.clusterctl.bin"), "clusterctl"));
+        site = SimulatedSite.start(tools, temp.resolve("site"));
         logs = LogCapture.capture();
     }
 
@@ -87,7 +84,7 @@ class GatewayClusterProvisioningIT {
         if (agent != null) {
             agent.close();
         }
-        tools.close();
+        site.close();
         logs.close();
         assertThat(logs.all()).isNotEmpty().doesNotContain(Vcsim.PASSWORD).doesNotContain(PROXY_PASSWORD);
         if (gatewayId != null) {
@@ -109,7 +106,7 @@ class GatewayClusterProvisioningIT {
         assertThat(running.managementCluster()).isEqualTo("gateway");
         assertThat(running.nodes()).singleElement().satisfies(node -> {
             assertThat(node.ready()).isTrue();
-            assertThat(node.ip()).isEqualTo("10.0.0.21");
+            assertThat(node.ip()).isEqualTo(SiteAdmin.FIRST_NODE_ADDRESS);
         });
 
         // The VM is in vcsim, carrying its address; the objects live in the gateway cluster, the kind cluster is gone.
@@ -145,7 +142,7 @@ class GatewayClusterProvisioningIT {
         assertThat(tools.workloads().started()).isEmpty();
         assertThat(tools.kindClusters()).isEmpty();
         assertThat(tools.commands()).anySatisfy(command -> assertThat(command).containsSequence("move", "--kubeconfig",
-                temp.resolve("agent").resolve(GatewayClusterController.GATEWAY_KUBECONFIG).toString()));
+                temp.resolve("agent/state").resolve(GatewayClusterController.GATEWAY_KUBECONFIG).toString()));
     }
 
     /** Behind a proxy with DHCP: every node's KubeadmConfig carries the proxy drop-ins and the computed NO_PROXY. */
@@ -191,7 +188,7 @@ class GatewayClusterProvisioningIT {
         DevConsole console = CONSOLE.console();
         String name = "pcg-retry";
         pair(console, name, Map.of());
-        tools.failOnce("clusterctl init --kubeconfig " + temp.resolve("agent").resolve(GatewayClusterController.GATEWAY_KUBECONFIG),
+        tools.failOnce("clusterctl init --kubeconfig " + temp.resolve("agent/state").resolve(GatewayClusterController.GATEWAY_KUBECONFIG),
                 "Error: failed to connect to the management cluster: connection reset by peer");
         tools.failOnce("clusterctl move", "Error: action failed after 10 attempts: failed to create Machine: connection refused");
 
@@ -268,70 +265,18 @@ class GatewayClusterProvisioningIT {
     private void pair(DevConsole console, String name, Map<String, Object> extraProperties) throws Exception {
         GatewayService.IssuedPin issued = console.createGateway(name);
         gatewayId = issued.gateway().id();
-        agent = startAgent(console, name, issued.pin(), extraProperties);
+        Map<String, Object> properties = new LinkedHashMap<>(extraProperties);
+        properties.put("pcg.agent.cluster.resync", "1s");
+        agent = new SiteAgent(name, console, issued.pin(), site, temp.resolve("agent"), properties).start();
         await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
                 .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
     }
 
-    private Map<String, Object> configure(int nodes) {
-        Map<String, Object> pool = new LinkedHashMap<>();
-        pool.put("name", "gateway-nodes");
-        pool.put("networkType", "range");
-        pool.put("start", "10.0.0.20");
-        pool.put("end", "10.0.0.40");
-        pool.put("prefix", 24);
-        pool.put("gateway", "10.0.0.1");
-        pool.put("nameServers", List.of("10.0.0.2"));
-        pool.put("restrictToSingleCluster", true);
-        return Map.of(
-                "vcenter", Map.of("server", VCSIM.vcsim().server(), "username", Vcsim.USERNAME, "password", Vcsim.PASSWORD,
-                        "thumbprint", thumbprint()),
-                "placement", Map.of("datacenter", "DC0", "computeCluster", "DC0_C0", "datastore", "LocalDS_0",
-                        "network", "VM Network"),
-                "nodeTemplate", TEMPLATE,
-                "sshKeys", List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"),
-                "ntpServers", List.of("pool.ntp.org"),
-                "ipAllocation", Map.of("type", "static", "pool", pool),
-                "nodeCount", nodes);
+    private static Map<String, Object> configure(int nodes) {
+        return SiteAdmin.configureRequest(VCSIM.vcsim(), nodes);
     }
 
-    private String thumbprint() {
-        try {
-            String info = VCSIM.vcsim().govc("about.cert", "-k", "-thumbprint");
-            return info.strip().split("\\s+")[1];
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static CommandRecord run(DevConsole console, String gatewayId, String type, Object payload) throws Exception {
-        CommandRecord submitted = console.commands().submit(gatewayId, type, JSON.writeValueAsString(payload));
-        return await(type + " finishes").atMost(Duration.ofMinutes(2))
-                .until(() -> console.commands().get(submitted.id()),
-                        record -> record.status() == CommandState.SUCCEEDED || record.status() == CommandState.FAILED);
-    }
-
-    private ApplicationContext startAgent(DevConsole console, String name, String pin, Map<String, Object> extra)
-            throws Exception {
-        Path versions = temp.resolve("versions.env");
-        Files.writeString(versions, "KUBERNETES_VERSION=v1.34.4\nCAPI_VERSION=v1.13.5\nCAPV_VERSION=v1.16.1\n"
-                + "IPAM_IN_CLUSTER_VERSION=v1.0.3\n");
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("micronaut.server.port", -1);
-        properties.put("pcg.agent.name", name);
-        properties.put("pcg.agent.console-endpoint", console.endpoint());
-        properties.put("pcg.agent.pairing-code", pin);
-        properties.put("pcg.agent.state-dir", temp.resolve("agent").toString());
-        properties.put("pcg.agent.console-ca-file", console.caFile().toString());
-        properties.put("pcg.agent.bootstrap.versions-file", versions.toString());
-        properties.put("pcg.agent.bootstrap.kind", "kind");
-        properties.put("pcg.agent.bootstrap.clusterctl", Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"),
-                "pcg.clusterctl.bin") + "/clusterctl");
-        properties.put("pcg.agent.cluster.resync", "1s");
-        properties.put(SimulatedToolsFactory.PROPERTY, "true");
-        properties.put(NtpConfiguredVcsim.PROPERTY, "true");
-        properties.putAll(extra);
-        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties, GatewayAgentApplication.ENVIRONMENT);
-        return server.getApplicationContext();
+    private static CommandRecord run(DevConsole console, String gatewayId, String type, Object payload) {
+        return SiteAdmin.run(console, gatewayId, type, payload);
     }
 }

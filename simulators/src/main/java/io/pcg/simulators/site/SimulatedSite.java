@@ -1,0 +1,197 @@
+package io.pcg.simulators.site;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.pcg.common.files.AtomicFiles;
+import io.pcg.common.process.CommandRunner;
+import io.pcg.simulators.Delays;
+import io.pcg.simulators.Faults;
+import io.pcg.simulators.tools.SimulatedTools;
+import io.pcg.simulators.vsphere.VcenterAccess;
+import io.pcg.testkit.vsphere.Vcsim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Simulator: the site around a gateway agent that runs as its own process. It owns what outlives the agent on a real
+ * appliance (the kind cluster, the Cluster API providers, the gateway cluster's nodes) through {@link SimulatedTools},
+ * and hands the agent two executables, {@code kind} and {@code clusterctl}, that forward each command line to it over
+ * 127.0.0.1 and replay its exit code, stdout and stderr. The agent points {@code pcg.agent.bootstrap.kind} /
+ * {@code clusterctl} at them and runs its production bootstrap code; killing the agent, even with {@code kill -9},
+ * leaves the site running, as killing the agent on the appliance leaves kind's containers running.
+ *
+ * <p>The forwarders are bash scripts that need {@code curl} and {@code jq} ({@code scripts/lib/deps.sh} installs both).
+ */
+public final class SimulatedSite implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SimulatedTools tools;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "simulated-site");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Path bin;
+
+    private SimulatedSite(SimulatedTools tools, Path dir) throws IOException {
+        this.tools = tools;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/run", this::run);
+        server.createContext("/clusters", this::clusters);
+        server.setExecutor(executor);
+        server.start();
+        this.bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("kind", "clusterctl")) {
+            writeForwarder(bin.resolve(tool), tool, url());
+        }
+    }
+
+    /** Serves {@code tools} to agent processes; the forwarders go to {@code dir/bin}. */
+    public static SimulatedSite start(SimulatedTools tools, Path dir) throws IOException {
+        return new SimulatedSite(tools, dir);
+    }
+
+    /** The simulated tools behind the site: faults, delays, the clusters they started, the commands they ran. */
+    public SimulatedTools tools() {
+        return tools;
+    }
+
+    /** The {@code kind} the agent runs ({@code pcg.agent.bootstrap.kind}). */
+    public Path kind() {
+        return bin.resolve("kind");
+    }
+
+    /** The {@code clusterctl} the agent runs ({@code pcg.agent.bootstrap.clusterctl}). */
+    public Path clusterctl() {
+        return bin.resolve("clusterctl");
+    }
+
+    /** Where the forwarders send their command lines. */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** {@code POST /run {"command": [tool, args...]}} → {@code {"exit": n, "stdout": "...", "stderr": "..."}}. */
+    private void run(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream body = exchange.getRequestBody()) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                respond(exchange, 405, JSON.createObjectNode().put("error", "POST a command line"));
+                return;
+            }
+            List<String> command = new ArrayList<>();
+            JSON.readTree(body).path("command").forEach(argument -> command.add(argument.asText()));
+            if (command.isEmpty()) {
+                respond(exchange, 400, JSON.createObjectNode().put("error", "no command line in the request"));
+                return;
+            }
+            CommandRunner.Result result = tools.run(command);
+            respond(exchange, 200, JSON.createObjectNode().put("exit", result.exitCode())
+                    .put("stdout", result.stdout()).put("stderr", result.stderr()));
+        } catch (IOException | RuntimeException e) {
+            respond(exchange, 500, JSON.createObjectNode().put("error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** {@code GET /clusters}: the API server of each kind cluster and each workload cluster, for the demo's summary. */
+    private void clusters(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            ObjectNode answer = JSON.createObjectNode();
+            ObjectNode kind = answer.putObject("kind");
+            tools.kindClusters().forEach((name, server) -> kind.put(name, server.url().toString()));
+            ObjectNode workloads = answer.putObject("workloads");
+            tools.workloads().started().forEach((name, server) -> workloads.put(name, server.url().toString()));
+            respond(exchange, 200, answer);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, JsonNode answer) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(answer);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /**
+     * A bash executable that sends {@code tool "$@"} to the site. Each argument travels base64-encoded on its own
+     * line into jq, so none is parsed as an option, split or cut at a NUL.
+     */
+    private static void writeForwarder(Path file, String tool, URI site) throws IOException {
+        String script = String.join("\n",
+                "#!/usr/bin/env bash",
+                "# SIMULATOR (io.pcg.simulators.site.SimulatedSite), never part of the appliance: runs '" + tool + "' on the",
+                "# simulated site at " + site + " and replays its exit code, stdout and stderr.",
+                "set -euo pipefail",
+                "request=$(for argument in \"$@\"; do printf '%s' \"$argument\" | base64 -w0; echo; done"
+                        + " | jq -nRc --arg tool " + tool + " '{command: ([$tool] + [inputs | @base64d])}')",
+                "if ! response=$(curl -sS --fail-with-body -H 'Content-Type: application/json' --data-binary \"$request\" "
+                        + site + "/run); then",
+                "  echo \"" + tool + " (simulated): the simulated site at " + site + " did not answer: $response\" >&2",
+                "  exit 1",
+                "fi",
+                "jq -j .stdout <<<\"$response\"",
+                "jq -j .stderr <<<\"$response\" >&2",
+                "exit \"$(jq -r .exit <<<\"$response\")\"",
+                "");
+        AtomicFiles.write(file, script.getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        tools.close();
+    }
+
+    /**
+     * The demo's site: {@code SimulatedSite DIR}. vCenter comes from {@code PCG_SITE_VCENTER} ({@code host:port}),
+     * {@code PCG_SITE_VCENTER_USERNAME} and {@code PCG_SITE_VCENTER_PASSWORD} (the environment, never the command line);
+     * govc from {@code pcg.vcsim.bin}, the real clusterctl from {@code pcg.clusterctl.bin}, and each simulated provider
+     * step takes {@code pcg.site.step} (an ISO-8601 duration, default PT0.2S, so the console sees each milestone).
+     * Once it serves, it writes {@code DIR/site.json} ({@code url}, {@code kind}, {@code clusterctl}); it runs until
+     * it is terminated, and takes its clusters down with it.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: SimulatedSite DIR   (vCenter from PCG_SITE_VCENTER, PCG_SITE_VCENTER_USERNAME, PCG_SITE_VCENTER_PASSWORD)");
+            System.exit(2);
+        }
+        Path dir = Files.createDirectories(Path.of(args[0]));
+        VcenterAccess vcenter = new VcenterAccess(Vcsim.binDir().resolve("govc"), required("PCG_SITE_VCENTER"),
+                required("PCG_SITE_VCENTER_USERNAME"), required("PCG_SITE_VCENTER_PASSWORD"));
+        Path clusterctl = Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "-Dpcg.clusterctl.bin"), "clusterctl");
+        Delays delays = Delays.uniform(Duration.parse(System.getProperty("pcg.site.step", "PT0.2S")));
+        SimulatedSite site = start(new SimulatedTools(vcenter, delays, Faults.none(), clusterctl), dir);
+        Runtime.getRuntime().addShutdownHook(new Thread(site::close, "simulated-site-stop"));
+        ObjectNode description = JSON.createObjectNode().put("url", site.url().toString())
+                .put("kind", site.kind().toString()).put("clusterctl", site.clusterctl().toString());
+        AtomicFiles.write(dir.resolve("site.json"), JSON.writeValueAsBytes(description), AtomicFiles.WORLD_READABLE);
+        Thread.currentThread().join();
+    }
+
+    private static String required(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(variable + " is not set; see SimulatedSite.main");
+        }
+        return value;
+    }
+}
