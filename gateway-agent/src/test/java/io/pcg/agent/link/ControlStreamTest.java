@@ -84,7 +84,7 @@ class ControlStreamTest {
             }
         };
         dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing), 4, 100, 100);
-        ControlStream stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), dispatcher,
+        ControlStream stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
                 scheduler, new ControlStream.Listener() {
                     @Override
                     public void registered(Registered message) {
@@ -212,7 +212,7 @@ class ControlStreamTest {
         Server otherServer = InProcessServerBuilder.forName(name).addService(second).build().start();
         ManagedChannel otherChannel = InProcessChannelBuilder.forName(name).build();
         try {
-            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofHours(1), dispatcher, scheduler,
+            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofHours(1), Duration.ofHours(1), dispatcher, scheduler,
                     new ControlStream.Listener() {
                         @Override
                         public void registered(Registered message) {
@@ -231,7 +231,7 @@ class ControlStreamTest {
             second.registered("gw-2", 1);
             AgentMessage heartbeat = second.next(AgentMessage.BodyCase.HEARTBEAT);
             assertThat(heartbeat.getHeartbeat().getSequence()).isEqualTo(1);
-            stream.cancel();
+            stream.cancel("test over");
         } finally {
             otherChannel.shutdownNow();
             otherServer.shutdownNow();
