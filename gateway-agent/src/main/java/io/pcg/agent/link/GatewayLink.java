@@ -270,12 +270,17 @@ public final class GatewayLink implements AutoCloseable {
             return;
         }
         CertificateValidity next = CertificateValidity.of(renewed.certificatePem());
+        if (previous != identity || upstream == null) {
+            // The stream the renewal came from is gone: the next connection loads the stored identity (one already
+            // connecting with the old certificate is still accepted, and renews again once registered).
+            LOG.info("renewed the client certificate: serial {} valid until {} replaces serial {}; used from the next connection",
+                    next.serial(), next.notAfter(), old.serial());
+            return;
+        }
         LOG.info("renewed the client certificate: serial {} valid until {} replaces serial {}; reconnecting with it",
                 next.serial(), next.notAfter(), old.serial());
-        if (stream != null) {
-            stream.cancel("switching to the renewed client certificate");
-            streamEnded();
-        }
+        stream.cancel("switching to the renewed client certificate");
+        streamEnded();
         attempt = 0;
         connect(renewed);
     }
