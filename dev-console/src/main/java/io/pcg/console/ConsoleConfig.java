@@ -21,6 +21,8 @@ import java.util.List;
  * @param heartbeatIntervalSeconds interval the console asks agents to heartbeat at; 0 keeps the agent's own
  * @param offlineAfter             silence after which an Online gateway is shown Offline
  * @param tlsHostnames             DNS names and IP addresses the server certificate is valid for
+ * @param clientCertLifetime       validity of the client certificates issued at pairing and renewal; agents renew
+ *                                 at 2/3 of it, so tests can set seconds to watch renewals happen
  */
 @Requires(env = DevConsoleApplication.ENVIRONMENT)
 @ConfigurationProperties("pcg.console")
@@ -32,9 +34,12 @@ public record ConsoleConfig(
         @Bindable(defaultValue = "5") int maxPinFailures,
         @Bindable(defaultValue = "0") int heartbeatIntervalSeconds,
         @Bindable(defaultValue = "45s") Duration offlineAfter,
-        @Bindable(defaultValue = "localhost,127.0.0.1") List<String> tlsHostnames) {
+        @Bindable(defaultValue = "localhost,127.0.0.1") List<String> tlsHostnames,
+        @Bindable(defaultValue = "365d") Duration clientCertLifetime) {
 
     public static final String DEFAULT_DATA_DIR = "./dev-console-data";
+    /** Shorter lives would leave an agent less than a few seconds between renewals. */
+    static final Duration MIN_CLIENT_CERT_LIFETIME = Duration.ofSeconds(10);
 
     public ConsoleConfig {
         if (maxPinFailures < 1) {
@@ -48,6 +53,10 @@ public record ConsoleConfig(
         }
         if (tlsHostnames.isEmpty()) {
             throw new IllegalArgumentException("pcg.console.tls-hostnames must name at least one host the agents dial");
+        }
+        if (clientCertLifetime.compareTo(MIN_CLIENT_CERT_LIFETIME) < 0) {
+            throw new IllegalArgumentException("pcg.console.client-cert-lifetime must be at least "
+                    + MIN_CLIENT_CERT_LIFETIME.toSeconds() + "s (agents renew at 2/3 of it), got " + clientCertLifetime);
         }
         tlsHostnames = List.copyOf(tlsHostnames);
     }

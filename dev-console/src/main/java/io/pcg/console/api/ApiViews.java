@@ -39,7 +39,7 @@ final class ApiViews {
     @Serdeable
     record GatewayView(String id, String name, String state, boolean connected, boolean locked, int failedAttempts,
                        boolean pinUsed, Instant pinExpiresAt, Instant createdAt, @Nullable Instant pairedAt,
-                       @Nullable Instant lastHeartbeat, @Nullable String hostname, @Nullable String version,
+                       @Nullable Instant certificateExpiresAt, @Nullable Instant revokedAt, @Nullable Instant lastHeartbeat, @Nullable String hostname, @Nullable String version,
                        List<String> ipAddresses, @Nullable GatewayCapacity capacity,
                        @Nullable ClusterStatusRecord cluster) {
     }

@@ -84,6 +84,12 @@ public class GatewayController {
         return issued(gateways.issueNewPin(id, ttl(request.pinTtlSeconds())));
     }
 
+    /** Refuses the gateway's certificates and closes its stream; a new PIN and pairing bring it back. */
+    @Post(value = "/{id}/revoke", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
+    public ApiViews.GatewayView revoke(String id) {
+        return view(sessions.revoke(id));
+    }
+
     @Get
     public List<ApiViews.GatewayView> list() {
         return store.all().stream().map(this::view).toList();
@@ -184,8 +190,9 @@ public class GatewayController {
     private ApiViews.GatewayView view(GatewayRecord gateway) {
         return new ApiViews.GatewayView(gateway.id(), gateway.name(), gateway.state().label(),
                 sessions.isConnected(gateway.id()), gateway.locked(), gateway.failedAttempts(), gateway.pinUsed(),
-                gateway.pinExpiresAt(), gateway.createdAt(), gateway.pairedAt(), gateway.lastHeartbeat(),
-                gateway.hostname(), gateway.version(), gateway.ipAddresses(), gateway.capacity(), gateway.cluster());
+                gateway.pinExpiresAt(), gateway.createdAt(), gateway.pairedAt(), gateway.certificateExpiresAt(),
+                gateway.revokedAt(), gateway.lastHeartbeat(), gateway.hostname(), gateway.version(), gateway.ipAddresses(),
+                gateway.capacity(), gateway.cluster());
     }
 
     private ApiViews.CommandView view(CommandRecord command) {

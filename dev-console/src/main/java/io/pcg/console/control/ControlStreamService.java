@@ -6,9 +6,13 @@ import io.grpc.stub.StreamObserver;
 import io.micronaut.context.annotation.Requires;
 import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.grpc.ClientCertificateInterceptor;
+import io.pcg.console.pairing.CertificateRenewalService;
+import io.pcg.console.pki.CsrRejectedException;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.GatewayGrpc;
+import io.pcg.proto.v1.RenewCertificateRequest;
+import io.pcg.proto.v1.RenewCertificateResponse;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +20,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 
 /**
- * The Gateway control stream on the wire. The gateway id comes from the verified client certificate (see
- * {@link ClientCertificateInterceptor}), never from a message. The first message must be Register.
+ * The Gateway service on the wire: the control stream and certificate renewal. The gateway id comes from the verified
+ * client certificate (see {@link ClientCertificateInterceptor}), never from a message. The first message on the
+ * control stream must be Register.
  */
 @Singleton
 @Requires(env = DevConsoleApplication.ENVIRONMENT)
@@ -29,15 +34,37 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
     private final CommandService commands;
     private final GatewayEvents events;
     private final ClusterStatusService clusters;
+    private final CertificateRenewalService renewals;
     private final Clock clock;
 
     public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events,
-                                ClusterStatusService clusters, Clock clock) {
+                                ClusterStatusService clusters, CertificateRenewalService renewals, Clock clock) {
         this.sessions = sessions;
         this.commands = commands;
         this.events = events;
         this.clusters = clusters;
+        this.renewals = renewals;
         this.clock = clock;
+    }
+
+    @Override
+    public void renewCertificate(RenewCertificateRequest request, StreamObserver<RenewCertificateResponse> response) {
+        String gatewayId = ClientCertificateInterceptor.GATEWAY_ID.get();
+        CertificateRenewalService.Renewed renewed;
+        try {
+            renewed = renewals.renew(gatewayId, ClientCertificateInterceptor.CERTIFICATE_SERIAL.get(),
+                    request.getCsrDer().toByteArray());
+        } catch (CsrRejectedException e) {
+            LOG.warn("Gateway {}: certificate renewal refused: {}", gatewayId, e.getMessage());
+            response.onError(Status.INVALID_ARGUMENT.withDescription("cannot sign the certificate request: "
+                    + e.getMessage()).asRuntimeException());
+            return;
+        }
+        response.onNext(RenewCertificateResponse.newBuilder()
+                .setClientCertificatePem(renewed.clientCertificatePem())
+                .setCaBundlePem(renewed.caBundlePem())
+                .build());
+        response.onCompleted();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pcg.console.control;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pcg.proto.v1.ConsoleMessage;
 
@@ -69,6 +70,11 @@ final class GatewaySession {
 
     /** Ends the stream from the console's side; false if it had ended already. */
     boolean close(Status status) {
+        return close(status.asRuntimeException());
+    }
+
+    /** Ends the stream with a status that may carry details (trailers), e.g. a {@code GatewayRefusal}. */
+    boolean close(StatusRuntimeException status) {
         synchronized (writeLock) {
             if (closed) {
                 return false;
@@ -76,7 +82,7 @@ final class GatewaySession {
             closed = true;
             outbox.clear();
             try {
-                call.onError(status.asRuntimeException());
+                call.onError(status);
             } catch (IllegalStateException alreadyClosedByTransport) {
                 // The agent went away at the same moment; nothing left to tell it.
             }

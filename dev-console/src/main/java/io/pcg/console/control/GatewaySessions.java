@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Requires;
 import io.pcg.console.ConsoleConfig;
 import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.gateway.GatewayCapacity;
+import io.pcg.console.grpc.GatewayRefusals;
 import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayState;
 import io.pcg.console.gateway.GatewayStore;
@@ -80,6 +81,25 @@ public class GatewaySessions {
             ended(session, "the console shut down");
             session.close(Status.UNAVAILABLE.withDescription("the console is shutting down; reconnect later"));
         }
+    }
+
+    /**
+     * Revokes the gateway: its certificates are refused from now on (until it pairs again with a new PIN) and its open
+     * stream, if any, is closed with the refusal, so the agent stops instead of reconnecting. Revoking again keeps
+     * the first revocation's time.
+     */
+    public synchronized GatewayRecord revoke(String gatewayId) {
+        GatewayRecord record = store.update(gatewayId, gateway -> gateway.revokedAt() != null ? gateway
+                : gateway.revoked(clock.instant()));
+        LOG.warn("Gateway {} ({}) revoked", gatewayId, record.name());
+        events.recordFromConsole(gatewayId, "Warning", "Revoked", "An admin revoked the gateway; it must pair again"
+                + " with a new PIN");
+        GatewaySession session = current.get(gatewayId);
+        if (session != null) {
+            ended(session, "the gateway was revoked");
+            session.close(GatewayRefusals.revoked(gatewayId));
+        }
+        return record;
     }
 
     public boolean isConnected(String gatewayId) {

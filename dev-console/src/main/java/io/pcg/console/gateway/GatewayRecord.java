@@ -20,7 +20,11 @@ import java.util.List;
  * @param pinUsed            the current PIN already paired an agent
  * @param failedAttempts     wrong PINs since the current PIN was issued
  * @param pairedAt           last successful pairing
- * @param certificateSerial  serial (hex) of the client certificate issued at the last pairing; older ones are refused
+ * @param certificateSerial  serial (hex) of the gateway's latest client certificate (pairing or renewal)
+ * @param previousCertificateSerial serial of the certificate the latest renewal was requested with: still accepted
+ *                           until it expires, so the agent can switch to the new one at its own pace; null after a pairing
+ * @param certificateExpiresAt end of the latest client certificate's validity
+ * @param revokedAt          when an admin revoked the gateway; its certificates are refused until it pairs again
  * @param lastHeartbeat      last Register or Heartbeat received
  * @param hostname           host name the agent reported
  * @param version            agent version the agent reported
@@ -41,6 +45,9 @@ public record GatewayRecord(
         int failedAttempts,
         @Nullable Instant pairedAt,
         @Nullable String certificateSerial,
+        @Nullable String previousCertificateSerial,
+        @Nullable Instant certificateExpiresAt,
+        @Nullable Instant revokedAt,
         @Nullable Instant lastHeartbeat,
         @Nullable String hostname,
         @Nullable String version,
@@ -54,48 +61,77 @@ public record GatewayRecord(
 
     static GatewayRecord created(String id, String name, String pinHash, Instant now, Instant pinExpiresAt) {
         return new GatewayRecord(id, name, GatewayState.PENDING, false, now, pinHash, pinExpiresAt, false, 0,
-                null, null, null, null, null, List.of(), null, null);
+                null, null, null, null, null, null, null, null, List.of(), null, null);
     }
 
     /** A fresh PIN also forgives earlier wrong guesses and lifts a lockout. */
     public GatewayRecord withNewPin(String newPinHash, Instant newPinExpiresAt) {
         return new GatewayRecord(id, name, state, false, createdAt, newPinHash, newPinExpiresAt, false, 0,
-                pairedAt, certificateSerial, lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
+                pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
     }
 
     /** Counts a wrong PIN; reaching {@code maxFailures} locks the record. */
     public GatewayRecord withFailedAttempt(int maxFailures) {
         int failures = failedAttempts + 1;
         return new GatewayRecord(id, name, state, failures >= maxFailures, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failures, pairedAt, certificateSerial, lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
+                failures, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
     }
 
-    /** Uses up the PIN and records the certificate that is the gateway's identity from now on. */
-    public GatewayRecord paired(String newCertificateSerial, Instant now) {
+    /**
+     * Uses up the PIN and records the certificate that is the gateway's identity from now on; every earlier one is
+     * refused from now on, and a revocation is lifted (the admin issued the PIN).
+     */
+    public GatewayRecord paired(String newCertificateSerial, Instant newCertificateExpiresAt, Instant now) {
         return new GatewayRecord(id, name, GatewayState.PAIRED, false, createdAt, pinHash, pinExpiresAt, true,
-                failedAttempts, now, newCertificateSerial, lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
+                failedAttempts, now, newCertificateSerial, null, newCertificateExpiresAt, null, lastHeartbeat, hostname,
+                version, ipAddresses, capacity, cluster);
+    }
+
+    /** A renewal issued a new certificate; the one it was requested with stays valid until it expires. */
+    public GatewayRecord renewed(String requestedWithSerial, String newCertificateSerial, Instant newCertificateExpiresAt) {
+        return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed, failedAttempts,
+                pairedAt, newCertificateSerial, requestedWithSerial, newCertificateExpiresAt, revokedAt, lastHeartbeat,
+                hostname, version, ipAddresses, capacity, cluster);
+    }
+
+    /** Refuses the gateway's certificates from now on; only a new PIN and pairing bring it back. */
+    public GatewayRecord revoked(Instant now) {
+        return new GatewayRecord(id, name, GatewayState.REVOKED, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
+                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, now,
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
+    }
+
+    /** Whether a certificate with this serial (hex) is one the gateway may use now (its validity checked apart). */
+    public boolean accepts(String serial) {
+        return revokedAt == null && (serial.equals(certificateSerial) || serial.equals(previousCertificateSerial));
     }
 
     /** The agent registered on a control stream with these facts. */
     public GatewayRecord registered(String newHostname, String newVersion, List<String> newIpAddresses,
                                     GatewayCapacity newCapacity, Instant now) {
         return new GatewayRecord(id, name, GatewayState.ONLINE, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, now, newHostname, newVersion, newIpAddresses, newCapacity, cluster);
+                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
+                now, newHostname, newVersion, newIpAddresses, newCapacity, cluster);
     }
 
     public GatewayRecord heartbeat(Instant now) {
         return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, now, hostname, version, ipAddresses, capacity, cluster);
+                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
+                now, hostname, version, ipAddresses, capacity, cluster);
     }
 
     public GatewayRecord withState(GatewayState newState) {
         return new GatewayRecord(id, name, newState, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
+                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster);
     }
 
     /** The agent reported its cluster's status; the previous one is replaced. */
     public GatewayRecord withCluster(ClusterStatusRecord newCluster) {
         return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, lastHeartbeat, hostname, version, ipAddresses, capacity, newCluster);
+                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
+                lastHeartbeat, hostname, version, ipAddresses, capacity, newCluster);
     }
 }

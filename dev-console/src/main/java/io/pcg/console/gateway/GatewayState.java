@@ -9,7 +9,9 @@ public enum GatewayState {
     /** The control stream is open and heartbeats arrive. */
     ONLINE("Online"),
     /** The control stream closed or heartbeats stopped. */
-    OFFLINE("Offline");
+    OFFLINE("Offline"),
+    /** An admin revoked the gateway; it is refused until it pairs again with a new PIN. */
+    REVOKED("Revoked");
 
     private final String label;
 
@@ -17,7 +19,7 @@ public enum GatewayState {
         this.label = label;
     }
 
-    /** The word operators see: Pending, Paired, Online, Offline. */
+    /** The word operators see: Pending, Paired, Online, Offline, Revoked. */
     public String label() {
         return label;
     }

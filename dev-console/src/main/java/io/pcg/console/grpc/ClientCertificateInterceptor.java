@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micronaut.context.annotation.Requires;
 import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.gateway.GatewayRecord;
@@ -25,7 +26,8 @@ import java.util.Optional;
 
 /**
  * Guards the Gateway service: the caller must present a client certificate that this console's CA issued, that
- * is valid now, whose CN names a known gateway, and that is the one issued at that gateway's latest pairing.
+ * is valid now, whose CN names a known gateway that is not revoked, and that is that gateway's latest certificate (or
+ * the one its latest renewal was requested with, until that expires).
  * The TLS layer already checks the chain (client auth is optional there so that Pairing works without a
  * certificate); this check makes it mandatory for the control stream and maps the certificate to a gateway id.
  */
@@ -35,6 +37,8 @@ public class ClientCertificateInterceptor implements ServerInterceptor {
 
     /** The authenticated gateway id, for the service handling the call. */
     public static final Context.Key<String> GATEWAY_ID = Context.key("pcg-gateway-id");
+    /** Serial (hex) of the certificate the call was authenticated with, for renewals. */
+    public static final Context.Key<String> CERTIFICATE_SERIAL = Context.key("pcg-certificate-serial");
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientCertificateInterceptor.class);
 
@@ -49,20 +53,24 @@ public class ClientCertificateInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                       ServerCallHandler<Q, R> next) {
-        String gatewayId;
+        Authenticated caller;
         try {
-            gatewayId = authenticate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+            caller = authenticate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
         } catch (Refused refused) {
             LOG.warn("Refused control stream from {}: {}", call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
-                    refused.getMessage());
-            call.close(Status.UNAUTHENTICATED.withDescription(refused.getMessage()), new Metadata());
+                    refused.status.getStatus().getDescription());
+            call.close(refused.status.getStatus(), refused.status.getTrailers() == null ? new Metadata() : refused.status.getTrailers());
             return new ServerCall.Listener<>() {
             };
         }
-        return Contexts.interceptCall(Context.current().withValue(GATEWAY_ID, gatewayId), call, headers, next);
+        return Contexts.interceptCall(Context.current().withValues(GATEWAY_ID, caller.gatewayId, CERTIFICATE_SERIAL, caller.serial),
+                call, headers, next);
     }
 
-    private String authenticate(SSLSession tls) throws Refused {
+    private record Authenticated(String gatewayId, String serial) {
+    }
+
+    private Authenticated authenticate(SSLSession tls) throws Refused {
         if (tls == null) {
             throw new Refused("the control stream needs TLS with the client certificate from pairing");
         }
@@ -83,16 +91,27 @@ public class ClientCertificateInterceptor implements ServerInterceptor {
             throw new Refused("the client certificate is for gateway " + gatewayId
                     + ", which this console does not know; create the gateway and pair again");
         }
-        if (!ConsoleCa.serialOf(certificate).equals(gateway.get().certificateSerial())) {
-            throw new Refused("the client certificate of gateway " + gatewayId
-                    + " was replaced by a later pairing; use the identity from the latest pairing");
+        if (gateway.get().revokedAt() != null) {
+            throw new Refused(GatewayRefusals.revoked(gatewayId));
         }
-        return gatewayId;
+        String serial = ConsoleCa.serialOf(certificate);
+        if (!gateway.get().accepts(serial)) {
+            throw new Refused("the client certificate of gateway " + gatewayId
+                    + " was replaced by a later pairing or renewal; use the identity from the latest pairing");
+        }
+        return new Authenticated(gatewayId, serial);
     }
 
     private static final class Refused extends Exception {
+        private final StatusRuntimeException status;
+
         Refused(String message) {
-            super(message, null, false, false);
+            this(Status.UNAUTHENTICATED.withDescription(message).asRuntimeException());
+        }
+
+        Refused(StatusRuntimeException status) {
+            super(status.getStatus().getDescription(), null, false, false);
+            this.status = status;
         }
     }
 }

@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,11 @@ public class ConsoleGrpcServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleGrpcServer.class);
     private static final long GRACE_SECONDS = 5;
+    /**
+     * Agents ping (gRPC keepalive) to find a black-holed connection in seconds; gRPC clients ping at most every 10 s,
+     * so permitting half that means timer jitter never counts as a ping strike (which would close the connection).
+     */
+    static final Duration PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(5);
 
     private final Server server;
     private final GatewaySessions sessions;
@@ -57,7 +63,7 @@ public class ConsoleGrpcServer {
                 .addService(pairing)
                 .addService(ServerInterceptors.intercept(control, clientCertificates))
                 .addService(ProtoReflectionServiceV1.newInstance())
-                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveTime(PERMIT_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .build();
         try {

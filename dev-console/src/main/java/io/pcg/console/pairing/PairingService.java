@@ -90,7 +90,7 @@ public class PairingService {
             throw reject(gateway.id(), gatewayName, new PairingRejectedException(PairingError.PAIRING_ERROR_BAD_CSR,
                     "cannot sign the certificate request: " + e.getMessage()));
         }
-        store.update(gateway.id(), current -> current.paired(ConsoleCa.serialOf(certificate), now));
+        store.update(gateway.id(), current -> current.paired(ConsoleCa.serialOf(certificate), certificate.getNotAfter().toInstant(), now));
         LOG.info("Gateway {} ({}) paired; client certificate serial {}", gateway.id(), gatewayName,
                 ConsoleCa.serialOf(certificate));
         events.recordFromConsole(gateway.id(), "Info", "Paired", "The agent paired and received its client certificate");

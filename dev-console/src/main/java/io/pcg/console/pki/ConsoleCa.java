@@ -76,10 +76,13 @@ public class ConsoleCa {
 
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
     static final Duration SERVER_VALIDITY = Duration.ofDays(825);
-    static final Duration CLIENT_VALIDITY = Duration.ofDays(365);
+    public static final Duration DEFAULT_CLIENT_VALIDITY = Duration.ofDays(365);
     /** Renew the server certificate on start when it has less than this left. */
     static final Duration SERVER_RENEW_BEFORE = Duration.ofDays(30);
-    /** Certificates start a little in the past so an appliance whose clock lags slightly still accepts them. */
+    /**
+     * Certificates start a little in the past so an appliance whose clock lags slightly still accepts them; short-lived
+     * client certificates (tests) by a sixth of their life at most, or the backdating would eat most of it.
+     */
     static final Duration BACKDATE = Duration.ofMinutes(5);
 
     private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
@@ -88,6 +91,7 @@ public class ConsoleCa {
 
     private final Path dataDir;
     private final Clock clock;
+    private final Duration clientValidity;
     private final SecureRandom random = new SecureRandom();
     private final X509Certificate caCertificate;
     private final PrivateKey caKey;
@@ -96,12 +100,17 @@ public class ConsoleCa {
 
     @Inject
     public ConsoleCa(ConsoleConfig config, Clock clock) {
-        this(config.dataDir(), config.tlsHostnames(), clock);
+        this(config.dataDir(), config.tlsHostnames(), config.clientCertLifetime(), clock);
     }
 
     public ConsoleCa(Path dataDir, List<String> tlsHostnames, Clock clock) {
+        this(dataDir, tlsHostnames, DEFAULT_CLIENT_VALIDITY, clock);
+    }
+
+    public ConsoleCa(Path dataDir, List<String> tlsHostnames, Duration clientValidity, Clock clock) {
         this.dataDir = dataDir;
         this.clock = clock;
+        this.clientValidity = clientValidity;
         Path caFile = dataDir.resolve(CA_FILE);
         Path caKeyFile = dataDir.resolve(CA_KEY_FILE);
         if (Files.exists(caFile) != Files.exists(caKeyFile)) {
@@ -161,7 +170,7 @@ public class ConsoleCa {
 
     /**
      * Checks a PKCS#10 request and signs a client certificate for it: subject CN = gateway id, client-auth only,
-     * valid for a year. The requested subject and extensions are ignored; only the public key is taken.
+     * valid for {@code pcg.console.client-cert-lifetime} (a year by default). The requested subject and extensions are ignored; only the public key is taken.
      */
     public X509Certificate signClientCertificate(byte[] csrDer, String gatewayId) throws CsrRejectedException {
         JcaPKCS10CertificationRequest csr;
@@ -182,7 +191,7 @@ public class ConsoleCa {
         }
         Instant now = clock.instant();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, newSerial(),
-                Date.from(now.minus(BACKDATE)), Date.from(now.plus(CLIENT_VALIDITY)), commonName(gatewayId), publicKey);
+                Date.from(now.minus(clientBackdate())), Date.from(now.plus(clientValidity)), commonName(gatewayId), publicKey);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
@@ -195,6 +204,11 @@ public class ConsoleCa {
             throw new IllegalStateException("cannot build client certificate", e);
         }
         return sign(builder);
+    }
+
+    private Duration clientBackdate() {
+        Duration sixth = clientValidity.dividedBy(6);
+        return sixth.compareTo(BACKDATE) < 0 ? sixth : BACKDATE;
     }
 
     /**

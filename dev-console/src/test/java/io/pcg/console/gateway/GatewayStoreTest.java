@@ -30,7 +30,7 @@ class GatewayStoreTest {
         GatewayStore store = newStore();
         store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash-a", NOW, NOW.plus(1, ChronoUnit.DAYS)));
         store.insert(GatewayRecord.created("gw-2", "pcg-b", "hash-b", NOW, NOW.plus(1, ChronoUnit.DAYS)));
-        GatewayRecord online = store.update("gw-1", gateway -> gateway.paired("abc123", NOW)
+        GatewayRecord online = store.update("gw-1", gateway -> gateway.paired("abc123", NOW.plus(365, ChronoUnit.DAYS), NOW)
                 .registered("appliance-1", "0.1.0", List.of("10.10.1.5", "fd00::5"), new GatewayCapacity(4, 8L << 30, 40L << 30), NOW));
         store.update("gw-2", gateway -> gateway.withFailedAttempt(5).withFailedAttempt(5));
 

@@ -23,6 +23,12 @@ import java.time.Duration;
  * @param heartbeatInterval how often the control stream sends a heartbeat
  * @param connectTimeout    TCP/TLS connect timeout towards the console (and the proxy)
  * @param reconnectMaxDelay cap of the exponential reconnect backoff
+ * @param keepaliveTime     silence on the control stream's connection after which the agent pings the console (gRPC
+ *                          keepalive; gRPC raises anything under 10 s to 10 s)
+ * @param keepaliveTimeout  how long a ping may go unanswered before the connection counts as dead (black-holed by a
+ *                          firewall or NAT) and the agent reconnects; keepaliveTime + keepaliveTimeout bounds detection
+ * @param registerTimeout   how long the console may take to answer Register on a new stream before the agent gives up
+ *                          on it and reconnects
  * @param podCidr           pod network of the clusters this gateway creates (OVF "Pod CIDR")
  * @param serviceCidr       service network of those clusters (OVF "Service cluster IP range")
  * @param consoleCaFile     extra PEM CA bundle to trust for the console before pairing (the dev-console's own CA);
@@ -39,6 +45,9 @@ public record AgentConfig(
         @Bindable(defaultValue = "15s") Duration heartbeatInterval,
         @Bindable(defaultValue = "10s") Duration connectTimeout,
         @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
+        @Bindable(defaultValue = "20s") Duration keepaliveTime,
+        @Bindable(defaultValue = "10s") Duration keepaliveTimeout,
+        @Bindable(defaultValue = "15s") Duration registerTimeout,
         @Bindable(defaultValue = AgentConfigKeys.DEFAULT_POD_CIDR) String podCidr,
         @Bindable(defaultValue = AgentConfigKeys.DEFAULT_SERVICE_CIDR) String serviceCidr,
         @Nullable Path consoleCaFile,
@@ -51,6 +60,7 @@ public record AgentConfig(
                 + ", pairingCode=" + (pairingCode == null || pairingCode.isEmpty() ? "" : "<redacted>")
                 + ", stateDir=" + stateDir + ", heartbeatInterval=" + heartbeatInterval
                 + ", connectTimeout=" + connectTimeout + ", reconnectMaxDelay=" + reconnectMaxDelay
+                + ", keepaliveTime=" + keepaliveTime + ", keepaliveTimeout=" + keepaliveTimeout + ", registerTimeout=" + registerTimeout
                 + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile + ", statusBannerFile=" + statusBannerFile + "]";
     }
 }

@@ -38,9 +38,11 @@ public final class AgentStatus {
      * @param since            when the phase was entered
      * @param lastRegisteredAt last successful registration, or null
      * @param lastHeartbeatAt  last heartbeat sent, or null
+     * @param certificateExpiresAt end of the client certificate's validity (renewed at 2/3 of its life), or null
+     *                         before pairing
      */
     public record Snapshot(Phase phase, String gatewayId, String consoleEndpoint, String problem, String message, String hint,
-                           Instant since, Instant lastRegisteredAt, Instant lastHeartbeatAt) {
+                           Instant since, Instant lastRegisteredAt, Instant lastHeartbeatAt, Instant certificateExpiresAt) {
     }
 
     private final Clock clock;
@@ -48,7 +50,7 @@ public final class AgentStatus {
 
     public AgentStatus(String consoleEndpoint, Clock clock) {
         this.clock = clock;
-        this.current = new AtomicReference<>(new Snapshot(Phase.STARTING, "", consoleEndpoint, "", "", "", clock.instant(), null, null));
+        this.current = new AtomicReference<>(new Snapshot(Phase.STARTING, "", consoleEndpoint, "", "", "", clock.instant(), null, null, null));
     }
 
     public Snapshot snapshot() {
@@ -58,24 +60,25 @@ public final class AgentStatus {
     public void phase(Phase phase) {
         Instant now = clock.instant();
         current.updateAndGet(s -> new Snapshot(phase, s.gatewayId(), s.consoleEndpoint(), s.problem(), s.message(), s.hint(),
-                now, s.lastRegisteredAt(), s.lastHeartbeatAt()));
+                now, s.lastRegisteredAt(), s.lastHeartbeatAt(), s.certificateExpiresAt()));
     }
 
-    public void paired(String gatewayId) {
+    /** The identity in use, after pairing or a renewal: its certificate is valid until {@code expiresAt}. */
+    public void paired(String gatewayId, Instant expiresAt) {
         current.updateAndGet(s -> new Snapshot(s.phase(), gatewayId, s.consoleEndpoint(), s.problem(), s.message(), s.hint(),
-                s.since(), s.lastRegisteredAt(), s.lastHeartbeatAt()));
+                s.since(), s.lastRegisteredAt(), s.lastHeartbeatAt(), expiresAt));
     }
 
     /** Registered: the problem is cleared. */
     public void connected(String gatewayId) {
         Instant now = clock.instant();
         current.updateAndGet(s -> new Snapshot(Phase.CONNECTED, gatewayId.isEmpty() ? s.gatewayId() : gatewayId, s.consoleEndpoint(),
-                "", "", "", now, now, s.lastHeartbeatAt()));
+                "", "", "", now, now, s.lastHeartbeatAt(), s.certificateExpiresAt()));
     }
 
     public void heartbeat(Instant at) {
         current.updateAndGet(s -> new Snapshot(s.phase(), s.gatewayId(), s.consoleEndpoint(), s.problem(), s.message(), s.hint(),
-                s.since(), s.lastRegisteredAt(), at));
+                s.since(), s.lastRegisteredAt(), at, s.certificateExpiresAt()));
     }
 
     /** A failed attempt: RETRYING if the problem is retryable, NEEDS_OPERATOR otherwise. */
@@ -83,6 +86,6 @@ public final class AgentStatus {
         Instant now = clock.instant();
         Phase phase = problem.kind().retryable() ? Phase.RETRYING : Phase.NEEDS_OPERATOR;
         current.updateAndGet(s -> new Snapshot(phase, s.gatewayId(), s.consoleEndpoint(), problem.kind().name(), problem.message(),
-                problem.kind().hint(), now, s.lastRegisteredAt(), s.lastHeartbeatAt()));
+                problem.kind().hint(), now, s.lastRegisteredAt(), s.lastHeartbeatAt(), s.certificateExpiresAt()));
     }
 }

@@ -9,16 +9,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Keeps the agent's identity under {@code <stateDir>/identity/}: {@code key.pem} (0600), {@code cert.pem},
  * {@code ca.pem} and {@code gateway-id}, each written by {@link AtomicFiles}, so a crash never leaves a half-written
  * or briefly world-readable key. The gateway id is written last: its presence marks a complete identity.
+ * A new identity (pairing, renewal) is written complete into {@code identity.next/} first and then renamed into
+ * place, so key and certificate always change together: a crash between the two renames leaves only
+ * {@code identity.next/}, which {@link #load()} moves into place.
  */
 public final class IdentityStore {
 
@@ -27,13 +33,19 @@ public final class IdentityStore {
     static final String CERTIFICATE_FILE = "cert.pem";
     static final String CA_FILE = "ca.pem";
     static final String GATEWAY_ID_FILE = "gateway-id";
+    static final String NEXT_DIRECTORY = DIRECTORY + ".next";
+    static final String PREVIOUS_DIRECTORY = DIRECTORY + ".previous";
 
     private static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private final Path directory;
+    private final Path next;
+    private final Path previous;
 
     public IdentityStore(Path stateDir) {
         this.directory = stateDir.resolve(DIRECTORY);
+        this.next = stateDir.resolve(NEXT_DIRECTORY);
+        this.previous = stateDir.resolve(PREVIOUS_DIRECTORY);
     }
 
     public Path directory() {
@@ -42,10 +54,13 @@ public final class IdentityStore {
 
     public Optional<AgentIdentity> load() {
         Path idFile = directory.resolve(GATEWAY_ID_FILE);
-        if (!Files.isRegularFile(idFile)) {
-            return Optional.empty();
-        }
         try {
+            if (!Files.isRegularFile(idFile) && Files.isRegularFile(next.resolve(GATEWAY_ID_FILE))) {
+                finishReplacing();
+            }
+            if (!Files.isRegularFile(idFile)) {
+                return Optional.empty();
+            }
             return Optional.of(new AgentIdentity(
                     Files.readString(idFile, StandardCharsets.UTF_8).strip(),
                     Secret.of(Files.readString(directory.resolve(KEY_FILE), StandardCharsets.UTF_8)),
@@ -57,16 +72,39 @@ public final class IdentityStore {
         }
     }
 
+    /** Stores a new identity in place of the current one, if any, as one change (see the class comment). */
     public void save(AgentIdentity identity) {
         try {
-            Files.createDirectories(directory, posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY)} : new FileAttribute<?>[0]);
-            AtomicFiles.write(directory.resolve(KEY_FILE), identity.privateKeyPem().reveal(), AtomicFiles.OWNER_ONLY);
-            AtomicFiles.write(directory.resolve(CERTIFICATE_FILE), identity.certificatePem(), AtomicFiles.WORLD_READABLE);
-            AtomicFiles.write(directory.resolve(CA_FILE), identity.caBundlePem(), AtomicFiles.WORLD_READABLE);
-            AtomicFiles.write(directory.resolve(GATEWAY_ID_FILE), identity.gatewayId() + "\n", AtomicFiles.WORLD_READABLE);
+            deleteTree(next);
+            Files.createDirectories(next, posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY)} : new FileAttribute<?>[0]);
+            AtomicFiles.write(next.resolve(KEY_FILE), identity.privateKeyPem().reveal(), AtomicFiles.OWNER_ONLY);
+            AtomicFiles.write(next.resolve(CERTIFICATE_FILE), identity.certificatePem(), AtomicFiles.WORLD_READABLE);
+            AtomicFiles.write(next.resolve(CA_FILE), identity.caBundlePem(), AtomicFiles.WORLD_READABLE);
+            AtomicFiles.write(next.resolve(GATEWAY_ID_FILE), identity.gatewayId() + "\n", AtomicFiles.WORLD_READABLE);
+            if (Files.exists(directory)) {
+                deleteTree(previous);
+                Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
+            }
+            finishReplacing();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the identity to " + directory + ": " + e.getMessage()
                     + "; check that the state directory exists and is writable by the agent's user", e);
+        }
+    }
+
+    private void finishReplacing() throws IOException {
+        Files.move(next, directory, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(previous);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

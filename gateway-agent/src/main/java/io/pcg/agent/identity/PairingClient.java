@@ -1,23 +1,20 @@
 package io.pcg.agent.identity;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.pcg.common.secrets.Secret;
 import io.pcg.agent.link.ConnectionProblem;
 import io.pcg.agent.link.FailureClassifier;
 import io.pcg.agent.link.Problem;
 import io.pcg.agent.link.ProblemException;
+import io.pcg.agent.link.StatusDetails;
 import io.pcg.proto.v1.PairRequest;
 import io.pcg.proto.v1.PairResponse;
 import io.pcg.proto.v1.PairingFailure;
 import io.pcg.proto.v1.PairingGrpc;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Trades the PIN and a CSR for the agent's mTLS identity with one Pairing.Pair call. */
@@ -55,28 +52,11 @@ public final class PairingClient {
                             .setAgentVersion(agentVersion)
                             .build());
         } catch (StatusRuntimeException e) {
-            throw new ProblemException(pairingFailure(e).map(PairingClient::problemFor)
+            throw new ProblemException(StatusDetails.find(e, PairingFailure.class).map(PairingClient::problemFor)
                     .orElseGet(() -> FailureClassifier.classify(e, target, proxy, false)));
         }
         return new AgentIdentity(response.getGatewayId(), keys.privateKeyPem(),
                 response.getClientCertificatePem(), response.getCaBundlePem());
-    }
-
-    private static Optional<PairingFailure> pairingFailure(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return Optional.empty();
-        }
-        for (Any detail : status.getDetailsList()) {
-            if (detail.is(PairingFailure.class)) {
-                try {
-                    return Optional.of(detail.unpack(PairingFailure.class));
-                } catch (InvalidProtocolBufferException ignored) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     /** One operator-facing problem per refusal reason; the console's own sentence is kept as the detail. */

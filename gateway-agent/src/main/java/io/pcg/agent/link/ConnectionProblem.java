@@ -48,6 +48,15 @@ public enum ConnectionProblem {
     CERTIFICATE_REJECTED(true, "the console rejected the agent's client certificate",
             "The gateway may have been deleted in the tenant portal or its certificate revoked. Deploy a new installer VM "
                     + "with a fresh PIN; if the gateway still exists, collect the logs and open a support ticket."),
+    CERTIFICATE_EXPIRED(false, "the agent's client certificate has expired",
+            "The agent renews its certificate by itself at 2/3 of its life, so it was offline (or its clock was wrong) for "
+                    + "too long. Check the VM's time (NTP), then pair again: in the tenant portal generate a new PIN for this "
+                    + "gateway, then on the VM stop pcg-agent, delete /var/lib/pcg/identity, set pcg.agent.pairing-code in "
+                    + "/etc/pcg/agent.yml to the new PIN and start pcg-agent."),
+    REVOKED(false, "the console revoked this gateway",
+            "An admin revoked the gateway in the tenant portal; the agent will not reconnect by itself. If the gateway "
+                    + "should come back, generate a new PIN for it, then on the VM stop pcg-agent, delete "
+                    + "/var/lib/pcg/identity, set pcg.agent.pairing-code in /etc/pcg/agent.yml to the new PIN and start pcg-agent."),
     CONSOLE_UNAVAILABLE(true, "the console is unavailable or closed the connection",
             "Usually transient: the agent reconnects by itself. If it lasts, check the console's status page and the VM's "
                     + "outbound connectivity.");

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Builds the outbound gRPC channels to the console: server-authenticated TLS for pairing, mTLS with the stored
  * identity for the control stream, both through the HTTPS proxy unless NO_PROXY exempts the console.
  * Every attempt gets a fresh channel, so gRPC's own reconnect backoff never hides a failure or delays a retry.
+ * The control stream's channel pings the console (gRPC keepalive): a connection a firewall or NAT silently dropped
+ * would otherwise look alive until TCP gave up, which takes many minutes.
  */
 public final class ConsoleChannels {
 
@@ -31,14 +33,22 @@ public final class ConsoleChannels {
     private final ProxySettings proxySettings;
     private final Optional<Path> consoleCaFile;
     private final Duration connectTimeout;
+    private final Duration keepaliveTime;
+    private final Duration keepaliveTimeout;
     private final String userAgent;
 
+    /**
+     * @param keepaliveTime    silence after which the control stream's channel pings the console
+     * @param keepaliveTimeout how long that ping may go unanswered before the connection counts as dead
+     */
     public ConsoleChannels(ConsoleEndpoint endpoint, ProxySettings proxySettings, Optional<Path> consoleCaFile,
-                           Duration connectTimeout, String userAgent) {
+                           Duration connectTimeout, Duration keepaliveTime, Duration keepaliveTimeout, String userAgent) {
         this.endpoint = endpoint;
         this.proxySettings = proxySettings;
         this.consoleCaFile = consoleCaFile;
         this.connectTimeout = connectTimeout;
+        this.keepaliveTime = keepaliveTime;
+        this.keepaliveTimeout = keepaliveTimeout;
         this.userAgent = userAgent;
     }
 
@@ -62,10 +72,13 @@ public final class ConsoleChannels {
             }
             tls.trustManager(caFile);
         }
-        return build(tls);
+        return builder(tls).build();
     }
 
-    /** A channel that presents the agent's client certificate and trusts only the CA bundle from pairing. */
+    /**
+     * A channel that presents the agent's client certificate, trusts only the CA bundle from pairing (or the latest
+     * renewal) and pings the console while the control stream is open.
+     */
     public ManagedChannel forIdentity(AgentIdentity identity) throws ProblemException {
         SslContextBuilder tls = GrpcSslContexts.forClient()
                 .trustManager(new ByteArrayInputStream(identity.caBundlePem().getBytes(StandardCharsets.US_ASCII)));
@@ -76,10 +89,13 @@ public final class ConsoleChannels {
             throw new ProblemException(new Problem(ConnectionProblem.CONFIG_INVALID,
                     "the stored identity's key or certificate cannot be loaded; delete the identity folder and pair again with a new PIN"));
         }
-        return build(tls);
+        return builder(tls)
+                .keepAliveTime(keepaliveTime.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(keepaliveTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
     }
 
-    private ManagedChannel build(SslContextBuilder tls) throws ProblemException {
+    private NettyChannelBuilder builder(SslContextBuilder tls) throws ProblemException {
         SslContext context;
         try {
             context = tls.build();
@@ -91,8 +107,7 @@ public final class ConsoleChannels {
                 .sslContext(context)
                 .proxyDetector(new ConsoleProxyDetector(proxySettings))
                 .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .userAgent(userAgent)
-                .build();
+                .userAgent(userAgent);
     }
 
     public static void close(ManagedChannel channel) {

@@ -3,6 +3,7 @@ package io.pcg.agent.link;
 import io.pcg.agent.command.CommandDispatcher;
 import com.google.protobuf.Timestamp;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.pcg.proto.v1.AgentMessage;
@@ -26,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * One Gateway.Connect stream: Register first, then heartbeats, acks and results up, commands down.
+ * One Gateway.Connect stream: Register first, then heartbeats, acks and results up, commands down. A console that does
+ * not answer Register in time fails the stream (DEADLINE_EXCEEDED), so a hung console cannot hold the agent forever;
+ * a dead connection after that is found by the channel's keepalive.
  * Outbound messages from any thread go through a queue drained only while gRPC reports the stream ready, so a slow
  * console pushes back instead of filling memory. Inbound, the agent grants the console a window of commands and
  * hands slots back as commands finish (see {@link #GRANT_BATCH}).
@@ -52,6 +55,7 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     }
 
     private final Register register;
+    private final Duration registerTimeout;
     private final Duration heartbeatInterval;
     private final CommandDispatcher dispatcher;
     private final ScheduledExecutorService scheduler;
@@ -65,10 +69,13 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     private final AtomicInteger ungrantedSlots = new AtomicInteger();
     private volatile ClientCallStreamObserver<AgentMessage> requests;
     private volatile ScheduledFuture<?> heartbeats;
+    private volatile ScheduledFuture<?> registerDeadline;
+    private volatile boolean registered;
 
-    ControlStream(Register register, Duration heartbeatInterval, CommandDispatcher dispatcher,
+    ControlStream(Register register, Duration registerTimeout, Duration heartbeatInterval, CommandDispatcher dispatcher,
                   ScheduledExecutorService scheduler, Listener listener, Clock clock) {
         this.register = register;
+        this.registerTimeout = registerTimeout;
         this.heartbeatInterval = heartbeatInterval;
         this.dispatcher = dispatcher;
         this.scheduler = scheduler;
@@ -77,8 +84,19 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     }
 
     void start(Channel channel) {
+        registerDeadline = scheduler.schedule(this::registerTimedOut, registerTimeout.toMillis(), TimeUnit.MILLISECONDS);
         GatewayGrpc.newStub(channel).connect(this);
         accept(AgentMessage.newBuilder().setRegister(register).build());
+    }
+
+    /** The failure is reported before the call is cancelled, so the listener hears this reason, not "cancelled". */
+    private void registerTimedOut() {
+        if (registered || closed.get()) {
+            return;
+        }
+        String why = "no answer to Register within " + registerTimeout.toMillis() + " ms";
+        end(Status.DEADLINE_EXCEEDED.withDescription(why).asRuntimeException());
+        requests.cancel(why, null);
     }
 
     @Override
@@ -116,6 +134,11 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     }
 
     private void onRegistered(Registered registered) {
+        if (closed.get()) {
+            return;
+        }
+        this.registered = true;
+        registerDeadline.cancel(false);
         dispatcher.attach(this);
         Duration interval = registered.getHeartbeatIntervalSeconds() > 0
                 ? Duration.ofSeconds(registered.getHeartbeatIntervalSeconds()) : heartbeatInterval;
@@ -175,24 +198,25 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        dispatcher.detach(this);
-        ScheduledFuture<?> timer = heartbeats;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        stopTimers();
         outbound.clear();
         listener.closed(failure);
     }
 
-    /** Ends the stream from the agent's side (shutdown); the listener is not called. */
-    void cancel() {
+    /** Ends the stream from the agent's side (shutdown, switch to a renewed identity); the listener is not called. */
+    void cancel(String why) {
         if (closed.compareAndSet(false, true)) {
-            dispatcher.detach(this);
-            ScheduledFuture<?> timer = heartbeats;
+            stopTimers();
+            requests.cancel(why, null);
+        }
+    }
+
+    private void stopTimers() {
+        dispatcher.detach(this);
+        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {heartbeats, registerDeadline}) {
             if (timer != null) {
                 timer.cancel(false);
             }
-            requests.cancel("agent shutting down", null);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.handler.proxy.HttpProxyHandler.HttpProxyConnectException;
 import io.grpc.netty.shaded.io.netty.handler.proxy.ProxyConnectException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.NotSslRecordException;
+import io.pcg.proto.v1.GatewayRefusal;
+import io.pcg.proto.v1.GatewayRefusalReason;
 
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
@@ -12,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +40,12 @@ public final class FailureClassifier {
      * @param clientCert  whether the agent presented a client certificate (control stream) or not (pairing)
      */
     public static Problem classify(Throwable failure, String target, String proxy, boolean clientCert) {
+        if (clientCert) {
+            Optional<GatewayRefusal> refusal = StatusDetails.find(failure, GatewayRefusal.class);
+            if (refusal.isPresent() && refusal.get().getReason() == GatewayRefusalReason.GATEWAY_REFUSAL_REASON_REVOKED) {
+                return new Problem(ConnectionProblem.REVOKED, "console says: " + refusal.get().getMessage());
+            }
+        }
         boolean viaProxy = !proxy.isEmpty();
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof HttpProxyConnectException proxyAnswer) {
@@ -74,6 +83,7 @@ public final class FailureClassifier {
             case UNAUTHENTICATED, PERMISSION_DENIED -> clientCert
                     ? new Problem(ConnectionProblem.CERTIFICATE_REJECTED, target + " answered " + status.getCode() + description)
                     : new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + " answered " + status.getCode() + description);
+            case DEADLINE_EXCEEDED -> new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + " did not answer in time" + description);
             case UNAVAILABLE -> description.contains("negotiation") || description.contains("TLS")
                     ? new Problem(ConnectionProblem.TLS_FAILED, "with " + target + description + " (is it a TLS endpoint?)")
                     : new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + description);

@@ -11,6 +11,8 @@ import io.pcg.common.console.PairingCode;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.secrets.Secret;
 import io.pcg.agent.identity.AgentIdentity;
+import io.pcg.agent.identity.CertificateRenewalClient;
+import io.pcg.agent.identity.CertificateValidity;
 import io.pcg.agent.identity.IdentityStore;
 import io.pcg.proto.v1.Registered;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -35,13 +38,17 @@ import java.util.function.Consumer;
 /**
  * The agent's link to the console, start to end: validate the settings, pair with the PIN unless an identity is
  * stored, then hold the control stream with mTLS and reconnect with backoff whenever it is lost. Problems an operator
- * must fix (bad endpoint, PIN refused, ...) stop the attempts; network trouble is retried.
+ * must fix (bad endpoint, PIN refused, expired certificate, revoked gateway, ...) stop the attempts; network trouble
+ * is retried. While connected it renews the client certificate at 2/3 of its life over the same channel, stores the
+ * new identity and reconnects with it at once (the console accepts the old certificate until it expires, so a
+ * failed renewal costs nothing but a retry).
  * All decisions run on one scheduler thread; gRPC callbacks only hand over to it.
  */
 public final class GatewayLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayLink.class);
     static final Duration PAIRING_DEADLINE = Duration.ofSeconds(30);
+    static final Duration RENEWAL_DEADLINE = Duration.ofSeconds(30);
 
     private final AgentConfig config;
     private final Map<String, String> environment;
@@ -61,6 +68,9 @@ public final class GatewayLink implements AutoCloseable {
     private String target = "";
     private int attempt;
     private ManagedChannel channel;
+    /** The identity the current channel presents. */
+    private AgentIdentity identity;
+    private ScheduledFuture<?> renewal;
     private ControlStream stream;
     /** The stream once the console answered Register, until it ends; {@link #subscribers} are sending through it. */
     private ControlStream upstream;
@@ -132,7 +142,7 @@ public final class GatewayLink implements AutoCloseable {
             return;
         }
         channels = new ConsoleChannels(endpoint, proxy, Optional.ofNullable(config.consoleCaFile()), config.connectTimeout(),
-                "pcg-agent/" + version);
+                config.keepaliveTime(), config.keepaliveTimeout(), "pcg-agent/" + version);
         target = endpoint.authority();
         String via = channels.proxyInUse();
         LOG.info("gateway '{}' links to console {}{}", config.name(), endpoint, via.isEmpty() ? " directly" : " through proxy " + via);
@@ -174,7 +184,6 @@ public final class GatewayLink implements AutoCloseable {
             AgentIdentity identity = new PairingClient(pairingChannel, PAIRING_DEADLINE, target, channels.proxyInUse())
                     .pair(config.name(), pin, version);
             store.save(identity);
-            status.paired(identity.gatewayId());
             LOG.info("paired: gateway '{}' is {} in the console; identity stored in {}", config.name(), identity.gatewayId(), store.directory());
             attempt = 0;
             connect(identity);
@@ -188,7 +197,20 @@ public final class GatewayLink implements AutoCloseable {
     }
 
     private void connect(AgentIdentity identity) {
-        status.paired(identity.gatewayId());
+        CertificateValidity validity;
+        try {
+            validity = CertificateValidity.of(identity.certificatePem());
+        } catch (IllegalArgumentException e) {
+            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage() + " in " + store.directory()
+                    + "; delete the identity folder and pair again with a new PIN"));
+            return;
+        }
+        status.paired(identity.gatewayId(), validity.notAfter());
+        if (validity.expiredAt(clock.instant())) {
+            stop(new Problem(ConnectionProblem.CERTIFICATE_EXPIRED, "certificate serial " + validity.serial()
+                    + " in " + store.directory() + " expired at " + validity.notAfter()));
+            return;
+        }
         status.phase(AgentStatus.Phase.CONNECTING);
         try {
             channel = channels.forIdentity(identity);
@@ -196,20 +218,104 @@ public final class GatewayLink implements AutoCloseable {
             stop(e.problem());
             return;
         }
-        stream = new ControlStream(AgentFacts.register(config.name(), version, config.stateDir()), config.heartbeatInterval(),
-                dispatcher, scheduler, new StreamListener(), clock);
+        this.identity = identity;
+        StreamListener listener = new StreamListener();
+        stream = new ControlStream(AgentFacts.register(config.name(), version, config.stateDir()), config.registerTimeout(),
+                config.heartbeatInterval(), dispatcher, scheduler, listener, clock);
+        listener.own = stream;
         stream.start(channel);
     }
 
+    /** Renewal is due at 2/3 of the certificate's life; when it already is, right away. */
+    private void scheduleRenewal(Duration delay) {
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
+        renewal = scheduler.schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void renew() {
+        if (closed || upstream == null) {
+            return; // not connected: the next registration schedules it again
+        }
+        AgentIdentity current = identity;
+        CertificateValidity validity = CertificateValidity.of(current.certificatePem());
+        LOG.info("renewing the client certificate of gateway {} (serial {}, valid until {})", current.gatewayId(),
+                validity.serial(), validity.notAfter());
+        CertificateRenewalClient.renew(channel, current, RENEWAL_DEADLINE)
+                .whenCompleteAsync((renewed, failure) -> renewed(current, renewed, failure), scheduler);
+    }
+
+    private void renewed(AgentIdentity previous, AgentIdentity renewed, Throwable failure) {
+        if (closed) {
+            return;
+        }
+        CertificateValidity old = CertificateValidity.of(previous.certificatePem());
+        if (failure == null) {
+            try {
+                store.save(renewed);
+            } catch (UncheckedIOException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            Duration retry = old.retryDelay(clock.instant());
+            String why = failure instanceof UncheckedIOException ? failure.getMessage()
+                    : FailureClassifier.classify(failure, target, channels.proxyInUse(), true).toString();
+            LOG.warn("certificate renewal failed: {} Retrying in {} s; the current certificate stays valid until {}.",
+                    why, retry.toSeconds(), old.notAfter());
+            if (previous == identity && upstream != null) {
+                scheduleRenewal(retry);
+            }
+            return;
+        }
+        CertificateValidity next = CertificateValidity.of(renewed.certificatePem());
+        if (previous != identity || upstream == null) {
+            // The stream the renewal came from is gone: the next connection loads the stored identity (one already
+            // connecting with the old certificate is still accepted, and renews again once registered).
+            LOG.info("renewed the client certificate: serial {} valid until {} replaces serial {}; used from the next connection",
+                    next.serial(), next.notAfter(), old.serial());
+            return;
+        }
+        LOG.info("renewed the client certificate: serial {} valid until {} replaces serial {}; reconnecting with it",
+                next.serial(), next.notAfter(), old.serial());
+        stream.cancel("switching to the renewed client certificate");
+        streamEnded();
+        attempt = 0;
+        connect(renewed);
+    }
+
+    /** Forgets the ended stream and its channel; subscribers hear that they can no longer send. */
+    private void streamEnded() {
+        if (renewal != null) {
+            renewal.cancel(false);
+            renewal = null;
+        }
+        if (upstream != null) {
+            upstream = null;
+            subscribers.forEach(subscriber -> tell(subscriber, Upstream.Subscriber::disconnected));
+        }
+        ConsoleChannels.close(channel);
+        channel = null;
+        stream = null;
+    }
+
     private final class StreamListener implements ControlStream.Listener {
+        /** The stream this listener belongs to: callbacks of a stream the link already left behind are ignored. */
+        private ControlStream own;
+
         @Override
         public void registered(Registered registered) {
             scheduler.execute(() -> {
+                if (own != stream) {
+                    return;
+                }
                 attempt = 0;
                 status.connected(registered.getGatewayId());
                 LOG.info("registered with console {} as gateway {}; control stream up", channels.endpoint(), registered.getGatewayId());
                 upstream = stream;
                 subscribers.forEach(subscriber -> tell(subscriber, s -> s.connected(upstream)));
+                scheduleRenewal(CertificateValidity.of(identity.certificatePem()).untilRenewal(clock.instant()));
             });
         }
 
@@ -221,13 +327,10 @@ public final class GatewayLink implements AutoCloseable {
         @Override
         public void closed(Throwable failure) {
             scheduler.execute(() -> {
-                if (upstream != null) {
-                    upstream = null;
-                    subscribers.forEach(subscriber -> tell(subscriber, Upstream.Subscriber::disconnected));
+                if (own != stream) {
+                    return;
                 }
-                ConsoleChannels.close(channel);
-                channel = null;
-                stream = null;
+                streamEnded();
                 failed(failure == null ? FailureClassifier.closedByConsole(target)
                         : FailureClassifier.classify(failure, target, channels.proxyInUse(), true));
             });
@@ -259,7 +362,7 @@ public final class GatewayLink implements AutoCloseable {
         closed = true;
         scheduler.execute(() -> {
             if (stream != null) {
-                stream.cancel();
+                stream.cancel("agent shutting down");
             }
             ConsoleChannels.close(channel);
         });

@@ -50,7 +50,28 @@ class IdentityStoreTest {
         store.save(IDENTITY);
         store.save(new AgentIdentity("gw-2", Secret.of("KEY2"), "CERT2", "CA2"));
 
-        assertThat(store.load().orElseThrow().gatewayId()).isEqualTo("gw-2");
+        AgentIdentity loaded = store.load().orElseThrow();
+        assertThat(loaded.gatewayId()).isEqualTo("gw-2");
+        assertThat(loaded.privateKeyPem().reveal()).isEqualTo("KEY2");
+        assertThat(loaded.certificatePem()).isEqualTo("CERT2");
+        assertThat(loaded.caBundlePem()).isEqualTo("CA2");
+        assertThat(stateDir.resolve("identity.next")).doesNotExist();
+        assertThat(stateDir.resolve("identity.previous")).doesNotExist();
+    }
+
+    @Test
+    void aReplacementInterruptedBetweenItsRenamesIsFinishedOnLoad() throws Exception {
+        IdentityStore store = new IdentityStore(stateDir);
+        store.save(new AgentIdentity("gw-2", Secret.of("KEY2"), "CERT2", "CA2"));
+        // As a crash after the old identity moved away and before the new one moved in leaves it.
+        Files.move(stateDir.resolve("identity"), stateDir.resolve("identity.next"));
+
+        AgentIdentity loaded = store.load().orElseThrow();
+
+        assertThat(loaded.certificatePem()).isEqualTo("CERT2");
+        assertThat(loaded.privateKeyPem().reveal()).isEqualTo("KEY2");
+        assertThat(stateDir.resolve("identity.next")).doesNotExist();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("identity/key.pem")))).isEqualTo("rw-------");
     }
 
     @Test

@@ -21,6 +21,10 @@ import java.util.function.Predicate;
  */
 public final class AgentRun implements AutoCloseable {
 
+    /** gRPC's shortest keepalive interval; with the short timeout a black-holed connection is found within ~12 s. */
+    static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+    static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(2);
+
     private final AgentStatus status;
     private final CommandDispatcher dispatcher;
     private final GatewayLink link;
@@ -33,13 +37,19 @@ public final class AgentRun implements AutoCloseable {
 
     public static AgentConfig config(String name, String endpoint, String pin, Path stateDir, Path consoleCaFile) {
         return new AgentConfig(name, endpoint, pin, stateDir, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                KEEPALIVE_TIME, KEEPALIVE_TIMEOUT, Duration.ofSeconds(5),
                 AgentConfigKeys.DEFAULT_POD_CIDR, AgentConfigKeys.DEFAULT_SERVICE_CIDR, consoleCaFile, null);
     }
 
     public static AgentRun start(AgentConfig config, Map<String, String> environment) {
-        AgentStatus status = new AgentStatus(config.consoleEndpoint(), Clock.systemUTC());
+        return start(config, environment, Clock.systemUTC());
+    }
+
+    /** @param clock the agent's clock, e.g. one set ahead so that its certificate looks expired */
+    public static AgentRun start(AgentConfig config, Map<String, String> environment, Clock clock) {
+        AgentStatus status = new AgentStatus(config.consoleEndpoint(), clock);
         CommandDispatcher dispatcher = new CommandDispatcher(List.of(new PingCommandHandler()), 4, 4096, 4096);
-        GatewayLink link = new GatewayLink(config, environment, "0.0.0-test", dispatcher, status, Clock.systemUTC());
+        GatewayLink link = new GatewayLink(config, environment, "0.0.0-test", dispatcher, status, clock);
         link.start();
         return new AgentRun(status, dispatcher, link);
     }

@@ -2,6 +2,7 @@ package io.pcg.agent.link;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.pcg.agent.command.AgentCommand;
@@ -84,7 +85,7 @@ class ControlStreamTest {
             }
         };
         dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing), 4, 100, 100);
-        ControlStream stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), dispatcher,
+        ControlStream stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
                 scheduler, new ControlStream.Listener() {
                     @Override
                     public void registered(Registered message) {
@@ -212,7 +213,7 @@ class ControlStreamTest {
         Server otherServer = InProcessServerBuilder.forName(name).addService(second).build().start();
         ManagedChannel otherChannel = InProcessChannelBuilder.forName(name).build();
         try {
-            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofHours(1), dispatcher, scheduler,
+            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofHours(1), Duration.ofHours(1), dispatcher, scheduler,
                     new ControlStream.Listener() {
                         @Override
                         public void registered(Registered message) {
@@ -231,7 +232,45 @@ class ControlStreamTest {
             second.registered("gw-2", 1);
             AgentMessage heartbeat = second.next(AgentMessage.BodyCase.HEARTBEAT);
             assertThat(heartbeat.getHeartbeat().getSequence()).isEqualTo(1);
-            stream.cancel();
+            stream.cancel("test over");
+        } finally {
+            otherChannel.shutdownNow();
+            otherServer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aConsoleThatNeverAnswersRegisterFailsTheStreamInsteadOfHoldingItForever() throws Exception {
+        FakeGatewayService silent = new FakeGatewayService();
+        String name = InProcessServerBuilder.generateName();
+        Server otherServer = InProcessServerBuilder.forName(name).addService(silent).build().start();
+        ManagedChannel otherChannel = InProcessChannelBuilder.forName(name).build();
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        try {
+            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofMillis(200), Duration.ofHours(1), dispatcher,
+                    scheduler, new ControlStream.Listener() {
+                        @Override
+                        public void registered(Registered message) {
+                            failed.completeExceptionally(new AssertionError("registered without a Registered"));
+                        }
+
+                        @Override
+                        public void heartbeatSent(Instant at) {
+                        }
+
+                        @Override
+                        public void closed(Throwable failure) {
+                            failed.complete(failure);
+                        }
+                    }, Clock.systemUTC());
+            stream.start(otherChannel);
+            silent.next(AgentMessage.BodyCase.REGISTER);
+
+            Throwable failure = failed.get(10, TimeUnit.SECONDS);
+            assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            Problem problem = FailureClassifier.classify(failure, "console.example.com:443", "", true);
+            assertThat(problem.kind()).isEqualTo(ConnectionProblem.CONSOLE_UNAVAILABLE);
+            assertThat(problem.message()).contains("did not answer in time").contains("no answer to Register within 200 ms");
         } finally {
             otherChannel.shutdownNow();
             otherServer.shutdownNow();

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -32,18 +33,25 @@ public final class DevConsoleExtension implements BeforeAllCallback, BeforeEachC
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(DevConsoleExtension.class);
 
     private final boolean shared;
+    private final Map<String, Object> properties;
     private DevConsole console;
 
-    private DevConsoleExtension(boolean shared) {
+    private DevConsoleExtension(boolean shared, Map<String, Object> properties) {
         this.shared = shared;
+        this.properties = properties;
     }
 
     public static DevConsoleExtension shared() {
-        return new DevConsoleExtension(true);
+        return new DevConsoleExtension(true, Map.of());
     }
 
     public static DevConsoleExtension perTest() {
-        return new DevConsoleExtension(false);
+        return perTest(Map.of());
+    }
+
+    /** @param properties console settings for every test's console, e.g. a short {@code pcg.console.client-cert-lifetime} */
+    public static DevConsoleExtension perTest(Map<String, Object> properties) {
+        return new DevConsoleExtension(false, Map.copyOf(properties));
     }
 
     @Override
@@ -57,7 +65,7 @@ public final class DevConsoleExtension implements BeforeAllCallback, BeforeEachC
     @Override
     public void beforeEach(ExtensionContext context) {
         if (!shared) {
-            console = DevConsole.start(newDataDir(), 0);
+            console = DevConsole.start(newDataDir(), 0, properties);
         }
     }
 
@@ -88,7 +96,7 @@ public final class DevConsoleExtension implements BeforeAllCallback, BeforeEachC
         }
         DevConsole previous = console();
         previous.close();
-        console = DevConsole.start(previous.dataDir(), previous.grpcPort());
+        console = DevConsole.start(previous.dataDir(), previous.grpcPort(), previous.properties());
         return console;
     }
 
