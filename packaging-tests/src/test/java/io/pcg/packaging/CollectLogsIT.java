@@ -162,6 +162,20 @@ class CollectLogsIT {
     }
 
     @Test
+    void findsItsRedactionWhenRunThroughTheLinkTheImageInstalls() throws Exception {
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("bin")).resolve("collect-logs.sh"),
+                RepoFiles.path("scripts/collect-logs.sh"));
+        Path root = Files.createDirectories(dir.resolve("root"));
+        write(root, "var/log/kern.log", "password: hunter2\n");
+        Path out = Files.createDirectories(dir.resolve("out"));
+
+        Run run = run(List.of("bash", link.toString(), "--root", root.toString(), "--out", out.toString()), Map.of());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(unpack(Path.of(run.lastStdoutLine()))).containsEntry("var/log/kern.log", "password: " + MASK + "\n");
+    }
+
+    @Test
     void saysWhyWhenItCannotWriteTheBundle() throws Exception {
         Path notADirectory = write(dir, "out", "a file\n");
 
@@ -337,11 +351,16 @@ class CollectLogsIT {
         }
     }
 
-    /** The script as an operator runs it, stdout and stderr apart (the bundle's path is the last line of stdout). */
+    /** scripts/collect-logs.sh reading the tree under root, writing to out. */
     private Run collectLogs(Path root, Path out, Map<String, String> programs, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", RepoFiles.path("scripts/collect-logs.sh").toString(),
                 "--root", root.toString(), "--out", out.toString()));
         command.addAll(List.of(options));
+        return run(command, programs);
+    }
+
+    /** The script as an operator runs it, stdout and stderr apart (the bundle's path is the last line of stdout). */
+    private Run run(List<String> command, Map<String, String> programs) throws Exception {
         ProcessBuilder process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
         process.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
