@@ -169,20 +169,24 @@ collect() {
   $found || skip "$pattern" "not found"
 }
 
+has_program() {
+  command -v "$1" >/dev/null 2>&1
+}
+
 # A command's output (standard error too: its complaints explain a failure) as a file of the bundle.
 collect_command() {
   local relative=$1 status=0
   shift
+  if ! has_program "$1"; then
+    skip "$*" "$1 is not installed"
+    return 0
+  fi
   mkdir -p -- "$(dirname -- "$BUNDLE_DIR/$relative")"
   timeout "$COMMAND_TIMEOUT" "$@" > "$BUNDLE_DIR/$relative" 2>&1 || status=$?
   if ((status != 0)); then
-    skip "$*" "failed with exit status $status; its output is in $relative"
+    skip "$*" "exited with status $status; its output is in $relative"
   fi
   account "$relative" "$*"
-}
-
-has_program() {
-  command -v "$1" >/dev/null 2>&1
 }
 
 collect_journals() {

@@ -144,7 +144,7 @@ sub redact_kubernetes_secrets {
         redact_data_blocks(\@lines, $first, $last, $column);
     }
     $text = join '', @lines;
-    $text =~ s/^(.*$JSON_QUOTE(?:kind)$JSON_QUOTE\s*:\s*${JSON_QUOTE}Secret$JSON_QUOTE.*)$/secret_json_masked($1)/gme;
+    $text =~ s/^(.*${JSON_QUOTE}kind$JSON_QUOTE\s*:\s*${JSON_QUOTE}Secret$JSON_QUOTE.*)$/secret_json_masked($1)/gme;
     return $text;
 }
 
@@ -285,8 +285,6 @@ sub main {
         my $argument = shift @ARGV;
         if ($argument eq '--secrets-from') {
             push @sources, shift(@ARGV) // die "redact.pl: --secrets-from needs a file\n";
-        } elsif ($argument =~ /^--secrets-from=(.*)$/) {
-            push @sources, $1;
         } else {
             push @files, $argument;
         }

@@ -122,7 +122,7 @@ class CollectLogsIT {
         assertThat(paths(manifest, "skipped", "source")).contains("/var/lib/pcg/identity/key.pem",
                 "/var/lib/pcg/keys/account.key");
         assertThat(files.get("skipped.txt")).contains("/var/lib/pcg/identity/key.pem: private or encryption key",
-                "vspherevms.infrastructure.cluster.x-k8s.io --all-namespaces --output yaml: failed with exit status 1");
+                "vspherevms.infrastructure.cluster.x-k8s.io --all-namespaces --output yaml: exited with status 1");
         assertThat(Files.readString(dir.resolve("kubectl.calls"))).doesNotContainIgnoringCase("secret")
                 .contains("--kubeconfig " + root.resolve("var/lib/pcg/gateway.kubeconfig") + " --request-timeout 20s get pods --all-namespaces --output yaml");
     }
