@@ -171,6 +171,9 @@ sub key_column {
 
 sub is_blank { return $_[0] =~ /^\s*$/ }
 
+# "---" and "..." separate YAML documents: no object reaches across them.
+sub is_document_boundary { return $_[0] =~ /^(?:---|\.\.\.)(?:\s|$)/ }
+
 sub starts_item_at {
     my ($line, $column) = @_;
     return $column >= 2 && $line =~ /^\s{@{[$column - 2]}}- /;
@@ -182,13 +185,15 @@ sub object_around {
     my $first = $index;
     while (!starts_item_at($lines->[$first], $column) && $first > 0) {
         my $above = $lines->[$first - 1];
-        last if !is_blank($above) && key_column($above) < $column && !starts_item_at($above, $column);
+        last if is_document_boundary($above)
+            || (!is_blank($above) && key_column($above) < $column && !starts_item_at($above, $column));
         $first--;
     }
     my $last = $index;
     while ($last < $#$lines) {
         my $below = $lines->[$last + 1];
-        last if !is_blank($below) && (key_column($below) < $column || starts_item_at($below, $column));
+        last if is_document_boundary($below)
+            || (!is_blank($below) && (key_column($below) < $column || starts_item_at($below, $column)));
         $last++;
     }
     return ($first, $last);

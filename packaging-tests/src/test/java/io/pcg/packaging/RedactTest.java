@@ -181,6 +181,31 @@ class RedactTest {
                             config: hello
                           kind: ConfigMap
                         """.formatted(MASK)),
+                row("a Secret among other YAML documents", """
+                        data:
+                          config: keep-me
+                        kind: ConfigMap
+                        ---
+                        data:
+                          password: aHVudGVyMg==
+                        kind: Secret
+                        ---
+                        data:
+                          other: keep-me-too
+                        kind: ConfigMap
+                        """, """
+                        data:
+                          config: keep-me
+                        kind: ConfigMap
+                        ---
+                        data:
+                          password: %s
+                        kind: Secret
+                        ---
+                        data:
+                          other: keep-me-too
+                        kind: ConfigMap
+                        """.formatted(MASK)),
                 row("a Secret inside a ConfigMap (ClusterResourceSet), stringData with a block scalar", """
                           data:
                             cloud-provider.yaml: |
