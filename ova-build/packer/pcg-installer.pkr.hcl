@@ -260,6 +260,11 @@ build {
   }
 
   provisioner "file" {
+    source      = "${path.root}/../../scripts/lib/redact.pl"
+    destination = "/tmp/pcg/redact.pl"
+  }
+
+  provisioner "file" {
     source      = "${path.root}/../../cloud-init/pcg-installer.cfg"
     destination = "/tmp/pcg/pcg-installer.cfg"
   }

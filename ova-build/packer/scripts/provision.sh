@@ -43,8 +43,9 @@ fetch() {
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# perl runs collect-logs.sh's redaction (scripts/lib/redact.pl).
 apt-get install -y -qq --no-install-recommends open-vm-tools chrony openjdk-17-jre-headless runc conntrack socat \
-  ebtables ethtool curl ca-certificates
+  ebtables ethtool curl ca-certificates perl
 
 fetch "https://github.com/containerd/containerd/releases/download/v${CONTAINERD_VERSION}/containerd-${CONTAINERD_VERSION}-linux-amd64.tar.gz" \
   "$CONTAINERD_SHA256" "$DOWNLOADS/containerd.tar.gz"
@@ -74,7 +75,11 @@ install -m 0755 "$DOWNLOADS/clusterctl" /usr/local/bin/clusterctl
 install -d -m 0755 /opt/pcg /etc/pcg /usr/share/doc/pcg
 install -m 0644 "$STAGING/gateway-agent.jar" /opt/pcg/gateway-agent.jar
 install -m 0644 "$STAGING/pcg-installer.jar" /opt/pcg/pcg-installer.jar
-install -m 0755 "$STAGING/collect-logs.sh" /usr/local/bin/collect-logs.sh
+# collect-logs.sh finds its redaction in lib/ next to the real file, so the command on the PATH is a link to it.
+install -d -m 0755 /opt/pcg/scripts/lib
+install -m 0755 "$STAGING/collect-logs.sh" /opt/pcg/scripts/collect-logs.sh
+install -m 0644 "$STAGING/redact.pl" /opt/pcg/scripts/lib/redact.pl
+ln -sfn /opt/pcg/scripts/collect-logs.sh /usr/local/bin/collect-logs.sh
 cat > /usr/local/bin/pcg-installer <<'WRAPPER'
 #!/bin/sh
 exec /usr/bin/java -jar /opt/pcg/pcg-installer.jar "$@"
