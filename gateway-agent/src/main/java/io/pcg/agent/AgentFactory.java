@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.events.ClusterStatusReporter;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.health.StatusBanner;
 import io.pcg.agent.command.CommandDispatcher;
@@ -57,8 +58,8 @@ public class AgentFactory {
     @Context
     @Requires(property = "pcg.agent.status-banner-file")
     @Bean(preDestroy = "close")
-    StatusBanner statusBanner(AgentConfig config, AgentStatus status) {
-        StatusBanner banner = new StatusBanner(status, config.statusBannerFile());
+    StatusBanner statusBanner(AgentConfig config, AgentStatus status, ClusterStatusReporter cluster) {
+        StatusBanner banner = new StatusBanner(status, cluster, config.statusBannerFile());
         banner.start();
         return banner;
     }

@@ -4,6 +4,12 @@ import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.GatewayAgentApplication;
 import io.pcg.agent.link.ConnectionProblem;
 import io.pcg.agent.link.Problem;
+import io.pcg.agent.events.ClusterStatusReporter;
+import io.pcg.proto.v1.ClusterNode;
+import io.pcg.proto.v1.ClusterState;
+import io.pcg.proto.v1.ClusterStatus;
+import io.pcg.proto.v1.Condition;
+import io.pcg.proto.v1.ConditionStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +31,7 @@ class StatusBannerTest {
     @Test
     void showsTheStateAndTheFixWhileNotConnected(@TempDir Path temp) throws Exception {
         Path file = temp.resolve("issue.d/pcg-agent.issue");
-        StatusBanner banner = new StatusBanner(status, file);
+        StatusBanner banner = new StatusBanner(status, new ClusterStatusReporter(Clock.systemUTC()), file);
         status.phase(AgentStatus.Phase.PAIRING);
         banner.refresh();
         assertThat(Files.readString(file)).contains("pairing with the console using the pairing code since 2026-11-21 10:15 UTC");
@@ -43,7 +50,30 @@ class StatusBannerTest {
     @Test
     void escapesBackslashesThatAgettyWouldReadAsEscapes() {
         status.failed(problem(ConnectionProblem.TLS_FAILED, "odd \\4 text"));
-        assertThat(StatusBanner.render(status.snapshot())).contains("odd \\\\4 text");
+        assertThat(StatusBanner.render(status.snapshot(), Optional.empty())).contains("odd \\\\4 text");
+    }
+
+    @Test
+    void tellsTheAdminToPowerOffTheInstallerVmOnceTheGatewayClusterManagesItself(@TempDir Path temp) throws Exception {
+        Path file = temp.resolve("pcg-agent.issue");
+        ClusterStatusReporter cluster = new ClusterStatusReporter(Clock.systemUTC());
+        StatusBanner banner = new StatusBanner(status, cluster, file);
+        status.connected("gw-1234");
+
+        cluster.report(ClusterStatus.newBuilder().setState(ClusterState.CLUSTER_STATE_FAILED).setManagementCluster("bootstrap")
+                .addConditions(Condition.newBuilder().setType("NodeAddressesAllocated").setStatus(ConditionStatus.CONDITION_STATUS_FALSE)
+                        .setReason("PoolExhausted").setMessage("IP pool 'gateway-nodes' has no free address"))
+                .build());
+        banner.refresh();
+        assertThat(Files.readString(file)).contains("Gateway cluster: failed - NodeAddressesAllocated: IP pool 'gateway-nodes' has no free address")
+                .doesNotContain("Power off");
+
+        cluster.report(ClusterStatus.newBuilder().setState(ClusterState.CLUSTER_STATE_RUNNING).setManagementCluster("gateway")
+                .addNodes(ClusterNode.newBuilder().setName("pcg-a").setRole("control-plane").setReady(true))
+                .build());
+        banner.refresh();
+        assertThat(Files.readString(file)).contains("Gateway cluster: running, 1 node")
+                .contains("Power off this installer VM");
     }
 
     @Test
