@@ -106,7 +106,7 @@ public final class AgentBench {
     /** Median of fresh pairings, each with its own key pair, CSR and TLS connection, as on first boot. */
     private static double pairMillis(EmbeddedConsole console) throws Exception {
         ConsoleChannels channels = new ConsoleChannels(ConsoleEndpoint.parse(console.endpoint()), ProxySettings.DIRECT,
-                Optional.of(console.caFile()), Duration.ofSeconds(5), "pcg-bench");
+                Optional.of(console.caFile()), Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(10), "pcg-bench");
         double[] millis = new double[PAIRINGS];
         for (int i = -5; i < PAIRINGS; i++) {
             GatewayService.IssuedPin issued = console.gateways().create("pcg-pair-" + (i + 5), Optional.empty());

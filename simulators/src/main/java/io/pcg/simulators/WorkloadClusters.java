@@ -42,7 +42,10 @@ public interface WorkloadClusters {
             return servers.computeIfAbsent(namespace + "/" + clusterName, key -> {
                 long started = System.nanoTime();
                 KubeApiServer server = KubeApiServer.start();
-                startingNanos.addAndGet(System.nanoTime() - started);
+                long took = System.nanoTime() - started;
+                startingNanos.addAndGet(took);
+                org.slf4j.LoggerFactory.getLogger(WorkloadClusters.class).info(
+                        "Simulator: API server of workload cluster {} started in {} ms", key, took / 1_000_000);
                 return server;
             });
         }

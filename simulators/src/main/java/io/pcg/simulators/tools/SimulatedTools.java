@@ -16,6 +16,9 @@ import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.UpstreamCrds;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,8 @@ import java.util.Map;
  * unchanged.
  */
 public final class SimulatedTools implements CommandRunner, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedTools.class);
 
     /** Where {@code clusterctl init} puts the upstream in-cluster IPAM controller. */
     static final String UPSTREAM_IPAM_NAMESPACE = "capi-ipam-in-cluster-system";
@@ -72,10 +77,15 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
     @Override
     public synchronized Result run(List<String> command) throws IOException {
         long started = System.nanoTime();
+        Result result = null;
         try {
-            return runTimed(command);
+            result = runTimed(command);
+            return result;
         } finally {
-            toolNanos += System.nanoTime() - started;
+            long took = System.nanoTime() - started;
+            toolNanos += took;
+            LOG.info("Simulator: {} took {} ms{}", String.join(" ", command.subList(0, Math.min(3, command.size()))).replaceFirst("^\\S*/", ""),
+                    took / 1_000_000, result == null ? " and failed" : " (exit " + result.exitCode() + ")");
         }
     }
 
