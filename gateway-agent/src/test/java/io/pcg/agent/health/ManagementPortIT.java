@@ -43,7 +43,7 @@ class ManagementPortIT {
     Path tmp;
 
     @Test
-    void statusAndEventsShowWhatTheAgentKnowsAndADownAgentIsSaidSoWithTheHint() {
+    void statusAndEventsShowWhatTheAgentKnowsAndADownAgentIsSaidSoWithTheHint() throws Exception {
         String agentUrl;
         try (EmbeddedConsole console = EmbeddedConsole.start(tmp.resolve("console"))) {
             GatewayService.IssuedPin issued = console.gateways().create(NAME, Optional.empty());
