@@ -1,5 +1,5 @@
 # The PCG installer appliance: Ubuntu LTS, autoinstalled, with the pinned Kubernetes and Cluster API tooling, the
-# gateway agent, the first-boot installer and their systemd units. Packer 1.6 HCL2 with builders compiled in
+# gateway agent, the first-boot installer, the pcg CLI and their systemd units. Packer 1.6 HCL2 with builders compiled in
 # (no required_plugins). Build from this directory, e.g.:
 #   packer build -only=vsphere-iso.installer -var-file=pcg-installer.pkrvars.hcl -var vcenter_password=... .
 # The vsphere-iso build exports an OVF; scripts/package-ova.sh adds the vApp properties and packs the OVA.
@@ -90,6 +90,11 @@ variable "agent_jar" {
 variable "installer_jar" {
   type        = string
   description = "The installer's runnable jar (mvn package: installer/target/installer-*-all.jar)."
+}
+
+variable "pcg_cli_jar" {
+  type        = string
+  description = "The pcg troubleshooting CLI's runnable jar (mvn package: pcg-cli/target/pcg-cli-*-all.jar)."
 }
 
 variable "cpus" {
@@ -252,6 +257,11 @@ build {
   provisioner "file" {
     source      = var.installer_jar
     destination = "/tmp/pcg/pcg-installer.jar"
+  }
+
+  provisioner "file" {
+    source      = var.pcg_cli_jar
+    destination = "/tmp/pcg/pcg-cli.jar"
   }
 
   provisioner "file" {

@@ -28,6 +28,7 @@ ipam_in_cluster_version = "1.0.3"
 
 agent_jar     = "../../gateway-agent/target/gateway-agent-0.1.0-SNAPSHOT-all.jar"
 installer_jar = "../../installer/target/installer-0.1.0-SNAPSHOT-all.jar"
+pcg_cli_jar   = "../../pcg-cli/target/pcg-cli-0.1.0-SNAPSHOT-all.jar"
 
 cpus         = 2
 memory_mb    = 4096

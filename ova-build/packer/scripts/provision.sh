@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs inside the image during the packer build, as root. Installs the pinned tooling (every download checked
-# against its sha256), the agent, the installer and their units, then resets the machine so that every VM deployed
+# against its sha256), the agent, the installer, the pcg CLI and their units, then resets the machine so that every VM deployed
 # from the OVA boots as a new cloud-init instance.
 set -euo pipefail
 
@@ -75,6 +75,7 @@ install -m 0755 "$DOWNLOADS/clusterctl" /usr/local/bin/clusterctl
 install -d -m 0755 /opt/pcg /etc/pcg /usr/share/doc/pcg
 install -m 0644 "$STAGING/gateway-agent.jar" /opt/pcg/gateway-agent.jar
 install -m 0644 "$STAGING/pcg-installer.jar" /opt/pcg/pcg-installer.jar
+install -m 0644 "$STAGING/pcg-cli.jar" /opt/pcg/pcg-cli.jar
 # collect-logs.sh finds its redaction in lib/ next to the real file, so the command on the PATH is a link to it.
 install -d -m 0755 /opt/pcg/scripts/lib
 install -m 0755 "$STAGING/collect-logs.sh" /opt/pcg/scripts/collect-logs.sh
@@ -85,6 +86,12 @@ cat > /usr/local/bin/pcg-installer <<'WRAPPER'
 exec /usr/bin/java -jar /opt/pcg/pcg-installer.jar "$@"
 WRAPPER
 chmod 0755 /usr/local/bin/pcg-installer
+# Troubleshooting over SSH (docs/cli.md). Small heap and C1 only: it runs for seconds beside the agent.
+cat > /usr/local/bin/pcg <<'WRAPPER'
+#!/bin/sh
+exec /usr/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -jar /opt/pcg/pcg-cli.jar "$@"
+WRAPPER
+chmod 0755 /usr/local/bin/pcg
 
 # What the agent installs into the management cluster, pinned with the image.
 cat > /etc/pcg/versions.env <<VERSIONS

@@ -30,7 +30,7 @@ class PackerTemplateIT {
         Path jar = Files.createFile(dir.resolve("stand-in.jar"));
         ExternalTool.Result result = ExternalTool.run(TEMPLATE_DIR, Map.of(), ExternalTool.require("packer"), "validate",
                 "-var-file=pcg-installer.pkrvars.hcl",
-                "-var", "agent_jar=" + jar, "-var", "installer_jar=" + jar,
+                "-var", "agent_jar=" + jar, "-var", "installer_jar=" + jar, "-var", "pcg_cli_jar=" + jar,
                 "-var", "output_directory=" + dir.resolve("output"),
                 "-var", "vcenter_server=vcenter.example.com", "-var", "vcenter_username=packer@vsphere.local",
                 "-var", "vcenter_password=unused", "-var", "vcenter_datacenter=dc1", "-var", "vcenter_cluster=cluster1",

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,9 @@ import java.util.regex.Pattern;
  * <p>Texts pass {@link SafeText}: a message can never carry a secret, even one quoted by an exception or a server.
  * Delivery is at most once per event: the protocol has no receipts for events, so what a stream still held when the
  * connection broke is lost (see {@link Upstream#send}).
+ *
+ * <p>The latest {@value #RECENT} events, sent or not, are also kept for the management port's {@code GET /events}
+ * ({@code pcg events} on the appliance), each with a sequence number so a poller asks only for what is new.
  */
 public final class EventPublisher implements Upstream.Subscriber {
 
@@ -32,6 +36,12 @@ public final class EventPublisher implements Upstream.Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     /** Short CamelCase, as the proto asks: reasons are what people filter by, not sentences. */
     private static final Pattern REASON = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
+    /** Enough for an operator's look at what just happened; the console keeps the full history. */
+    static final int RECENT = 200;
+
+    /** An event as published, numbered from 1 in publishing order. */
+    public record Recorded(long sequence, Event event) {
+    }
 
     private final int capacity;
     private final Clock clock;
@@ -40,6 +50,9 @@ public final class EventPublisher implements Upstream.Subscriber {
     private Upstream upstream;
     private int dropped;
     private Timestamp lastDroppedTime;
+    /** Guarded by this. */
+    private final Deque<Recorded> recent = new ArrayDeque<>();
+    private long sequence;
 
     public EventPublisher(EventsConfig config, Clock clock) {
         this.capacity = config.bufferSize();
@@ -88,6 +101,7 @@ public final class EventPublisher implements Upstream.Subscriber {
                 .build();
         LOG.debug("event {} {} {}: {}", severity, event.getReason(), event.getObject(), event.getMessage());
         synchronized (this) {
+            remember(event);
             if (upstream != null && upstream.send(wrap(event))) {
                 return;
             }
@@ -95,6 +109,23 @@ public final class EventPublisher implements Upstream.Subscriber {
             upstream = null;
             keep(event);
         }
+    }
+
+    /** The latest {@value #RECENT} events with a sequence number above {@code after}, oldest first. */
+    public synchronized List<Recorded> recentAfter(long after) {
+        return recent.stream().filter(recorded -> recorded.sequence() > after).toList();
+    }
+
+    /** The sequence number of the newest event; 0 before the first. */
+    public synchronized long latestSequence() {
+        return sequence;
+    }
+
+    private void remember(Event event) {
+        if (recent.size() == RECENT) {
+            recent.removeFirst();
+        }
+        recent.addLast(new Recorded(++sequence, event));
     }
 
     /** Sends what waited, in order, then everything new goes straight to this stream. */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * proxy), {@code password=...}-style pairs in plain text and JSON, HTTP Basic/Bearer credentials and PEM private
  * keys. It also bounds the length, since every event is kept (and buffered while the console is unreachable).
  */
-final class SafeText {
+public final class SafeText {
 
     /** Longest text kept; a longer one is cut and ends with an ellipsis. */
     static final int MAX_LENGTH = 1024;
@@ -35,7 +35,7 @@ final class SafeText {
     }
 
     /** The text with anything that looks like a secret replaced by {@value Secret#REDACTED}; null becomes empty. */
-    static String of(String text) {
+    public static String of(String text) {
         if (text == null || text.isEmpty()) {
             return "";
         }

@@ -65,6 +65,26 @@ class EventPublisherTest {
     }
 
     @Test
+    void theLatestEventsAreKeptNumberedForTheManagementPortWhetherSentOrNot() {
+        EventPublisher events = publisher(10);
+        events.info("Offline", "", "while no stream is registered");
+        events.connected(new FakeUpstream());
+        for (int i = 1; i <= EventPublisher.RECENT; i++) {
+            events.info("Step" + i, "", "sent");
+        }
+
+        assertThat(events.recentAfter(0)).hasSize(EventPublisher.RECENT)
+                .first().satisfies(first -> {
+                    assertThat(first.sequence()).as("the oldest made room").isEqualTo(2);
+                    assertThat(first.event().getReason()).isEqualTo("Step1");
+                });
+        assertThat(events.recentAfter(EventPublisher.RECENT)).extracting(recorded -> recorded.event().getReason())
+                .containsExactly("Step" + EventPublisher.RECENT);
+        assertThat(events.recentAfter(EventPublisher.RECENT + 1)).isEmpty();
+        assertThat(events.latestSequence()).isEqualTo(EventPublisher.RECENT + 1);
+    }
+
+    @Test
     void eventsPublishedWhileDisconnectedGoOutInOrderBeforeNewerOnes() {
         EventPublisher events = publisher(10);
         events.info("Before", "", "published before the first stream");
