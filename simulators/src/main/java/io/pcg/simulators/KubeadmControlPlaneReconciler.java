@@ -83,6 +83,7 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             sim.update(kcp);
             return null;
         }
+        adoptInfrastructureTemplate(kcp, cluster);
         String clusterName = Obj.name(cluster);
         Sim.pausedCondition(status, false, now);
         Conditions.set(status, "CertificatesAvailable", Conditions.TRUE, "Available", "", now);
@@ -197,6 +198,24 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             }
         }
         return problems;
+    }
+
+    /**
+     * KCP makes the Cluster an owner of the infrastructure machine template it references (its
+     * reconcileExternalReference): that owner chain is how {@code clusterctl move} finds the template, which the
+     * target needs for every Machine it adds after the move.
+     */
+    private void adoptInfrastructureTemplate(GenericKubernetesResource kcp, GenericKubernetesResource cluster) {
+        String name = Obj.text(Obj.map(kcp, "spec", "machineTemplate", "spec", "infrastructureRef"), "name");
+        GenericKubernetesResource template = name == null ? null : sim.get(Kind.VSPHERE_MACHINE_TEMPLATE, Obj.namespace(kcp), name);
+        if (template != null && Obj.owner(template, Kind.CLUSTER) == null) {
+            GenericKubernetesResource adopted = Obj.copy(template);
+            List<OwnerReference> owners = new ArrayList<>(adopted.getMetadata().getOwnerReferences() == null ? List.of()
+                    : adopted.getMetadata().getOwnerReferences());
+            owners.add(Obj.ownerRef(cluster, false));
+            adopted.getMetadata().setOwnerReferences(owners);
+            sim.update(adopted);
+        }
     }
 
     /** The per-Machine conditions KCP owns, computed from the workload cluster's static pods. */

@@ -41,15 +41,25 @@ public final class SiteAdmin {
 
     /** "Configure" with vcsim's DC0, {@code nodes} nodes and a static pool of this gateway (the VIP is its first address). */
     public static Map<String, Object> configureRequest(Vcsim vcsim, int nodes) {
+        return configureRequest(vcsim, nodes, pool("10.0.0.40"));
+    }
+
+    /** The gateway's pool "gateway-nodes", 10.0.0.20 to {@code end}, restricted to the gateway cluster. */
+    public static Map<String, Object> pool(String end) {
         Map<String, Object> pool = new LinkedHashMap<>();
         pool.put("name", "gateway-nodes");
         pool.put("networkType", "range");
         pool.put("start", "10.0.0.20");
-        pool.put("end", "10.0.0.40");
+        pool.put("end", end);
         pool.put("prefix", 24);
         pool.put("gateway", "10.0.0.1");
         pool.put("nameServers", List.of("10.0.0.2"));
         pool.put("restrictToSingleCluster", true);
+        return pool;
+    }
+
+    /** "Configure" with vcsim's DC0, {@code nodes} nodes and static addresses from {@code pool}. */
+    public static Map<String, Object> configureRequest(Vcsim vcsim, int nodes, Map<String, Object> pool) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("vcenter", Map.of("server", vcsim.server(), "username", Vcsim.USERNAME, "password", Vcsim.PASSWORD,
                 "thumbprint", thumbprint(vcsim)));

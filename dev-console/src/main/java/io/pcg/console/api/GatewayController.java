@@ -49,6 +49,8 @@ public class GatewayController {
     static final String CONFIGURE = "gateway.configure";
     /** Command that tears the gateway cluster down, back to Pending. */
     static final String RESET = "gateway.reset";
+    /** Command that grows a running 1-node gateway cluster to 3 nodes. */
+    static final String RESIZE = "gateway.resize";
 
     private final GatewayService gateways;
     private final GatewayStore store;
@@ -118,6 +120,16 @@ public class GatewayController {
             throw new ConsoleException(ConsoleException.Kind.INVALID, "the configure body must be a JSON object");
         }
         return accepted(commands.submit(id, CONFIGURE, write(payload)));
+    }
+
+    /** The body is {@code {"nodeCount": 3}}; the agent refuses anything but 1 → 3, and a pool too small for it. */
+    @Post(value = "/{id}/resize", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> resize(String id, @Body String body) {
+        JsonNode payload = parse(body, JsonNode.class, "{\"nodeCount\": 3}");
+        if (!payload.isObject()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "the resize body must be a JSON object: {\"nodeCount\": 3}");
+        }
+        return accepted(commands.submit(id, RESIZE, write(payload)));
     }
 
     @Post(value = "/{id}/reset", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})

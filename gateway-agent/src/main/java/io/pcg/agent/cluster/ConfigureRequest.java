@@ -34,6 +34,11 @@ public record ConfigureRequest(
         ntpServers = ntpServers == null ? List.of() : List.copyOf(ntpServers);
     }
 
+    /** The same request for another size (a resize). */
+    ConfigureRequest withNodeCount(int nodes) {
+        return new ConfigureRequest(vcenter, placement, nodeTemplate, sshKeys, ntpServers, ipAllocation, nodes, kubernetesVersion);
+    }
+
     /** The vCenter account; {@code password} never prints. */
     public record Vcenter(String server, String username, Secret password, String thumbprint) {
     }

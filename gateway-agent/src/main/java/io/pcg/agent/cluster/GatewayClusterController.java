@@ -82,10 +82,15 @@ import java.util.stream.Stream;
 public class GatewayClusterController implements ApplicationEventListener<StartupEvent>, AutoCloseable {
 
     static final String GATEWAY_KUBECONFIG = "gateway.kubeconfig";
+    /** The field manager of the control plane's size (KubeadmControlPlane spec.replicas), apart from the manifests'. */
+    static final String SCALE_FIELD_MANAGER = "pcg-agent-scale";
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClusterController.class);
     private static final String TRUE = "True";
     private static final String FALSE = "False";
     private static final String UNKNOWN = "Unknown";
+    /** Reasons of ControlPlaneReady while nodes are being added. */
+    private static final String RESIZING = "Resizing";
+    private static final String SCALING = "Scaling";
     /** How long a command waits for the step under way before it changes the record. */
     private static final java.time.Duration LOOP_WAIT = java.time.Duration.ofMinutes(2);
 
@@ -174,6 +179,34 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             }
             store.save(record);
             events.info("ProvisioningStarted", object(), "provisioning a " + request.nodeCount() + "-node gateway cluster");
+            report(record, List.of());
+        });
+        trigger();
+    }
+
+    /** The gateway cluster's name (the gateway's): the Cluster object and the owner of its pool's addresses. */
+    String clusterName() {
+        return agent.name();
+    }
+
+    /**
+     * Accepts a validated resize: the new size is stored and the loop adds the control-plane nodes one at a time.
+     * Checked again on the loop, which owns the record: a command that raced another change is refused.
+     */
+    void acceptResize(int nodes) throws OperatorException {
+        onLoop(() -> {
+            GatewayRecord record = store.load();
+            Optional<String> refusal = record.state() != GatewayState.RUNNING
+                    ? Optional.of("the gateway cluster is " + record.state() + ", not RUNNING")
+                    : ResizeRequest.refusal(record.desired().nodeCount(), nodes);
+            if (refusal.isPresent()) {
+                throw new OperatorException(GatewayCommands.RESIZE_REFUSED, refusal.get(), "Send nodeCount 3 to a running 1-node gateway.");
+            }
+            int from = record.desired().nodeCount();
+            record = new GatewayRecord(GatewayState.PROVISIONING, record.phase(), record.desired().withNodeCount(nodes), record.conditions())
+                    .with(Milestone.CONTROL_PLANE_READY, UNKNOWN, RESIZING, "resizing from " + from + " to " + nodes + " nodes");
+            store.save(record);
+            events.info("ResizeStarted", object(), "resizing the gateway cluster from " + from + " to " + nodes + " nodes");
             report(record, List.of());
         });
         trigger();
@@ -288,16 +321,27 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             Progress progress = observe();
             nodes = progress.nodes();
             record = followProvisioning(record, progress);
-            if (progress.complete()) {
+            int wanted = record.desired().nodeCount();
+            if (progress.desiredReplicas() < wanted && progress.readyToAddControlPlaneNode()) {
+                addControlPlaneNode(progress.desiredReplicas() + 1, wanted);
+                progress = observe();
+            }
+            if (progress.complete() && progress.desiredReplicas() == wanted) {
+                GatewayRecord.MilestoneStatus before = record.condition(Milestone.CONTROL_PLANE_READY);
+                boolean resized = record.phase() == Phase.RUNNING && before != null
+                        && (RESIZING.equals(before.reason()) || SCALING.equals(before.reason()));
                 record = mark(record, Milestone.CONTROL_PLANE_READY, TRUE, "Ready",
-                        progress.readyReplicas() + " of " + progress.desiredReplicas() + " control-plane nodes ready");
-                if (record.state() != GatewayState.RUNNING) {
+                        progress.readyReplicas() + " of " + wanted + " control-plane nodes ready");
+                if (resized) {
+                    events.info("ResizeCompleted", object(), "the gateway cluster runs with " + wanted + " nodes");
+                } else if (record.state() != GatewayState.RUNNING && record.phase() != Phase.RUNNING) {
                     events.info("GatewayRunning", object(), "the gateway cluster runs; power off the installer VM");
                 }
                 record = save(record.withPhase(Phase.RUNNING).withState(GatewayState.RUNNING));
             } else {
-                record = mark(record, Milestone.CONTROL_PLANE_READY, UNKNOWN, "Scaling",
-                        progress.readyReplicas() + " of " + progress.desiredReplicas() + " control-plane nodes ready");
+                record = mark(record, Milestone.CONTROL_PLANE_READY, UNKNOWN, SCALING,
+                        progress.readyReplicas() + " of " + wanted + " control-plane nodes ready"
+                                + progress.scaleUpBlocker().map(why -> "; waiting: " + why).orElse(""));
             }
         } catch (OperatorException e) {
             record = fail(record, current, e.code(), e.getMessage());
@@ -356,6 +400,23 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         record = save(record.withPhase(Phase.MOVED));
         bootstrap.deleteCluster();
         return record;
+    }
+
+    /**
+     * One more control-plane node: the KubeadmControlPlane's replicas go up by one, and only when every node asked
+     * for so far is Ready with a healthy etcd member ({@link Progress#readyToAddControlPlaneNode}). The agent owns
+     * only that field under its own field manager, so the objects clusterctl moved keep everything else.
+     */
+    private void addControlPlaneNode(int replicas, int wanted) {
+        GenericKubernetesResource scale = new GenericKubernetesResource();
+        scale.setApiVersion(CapiKinds.CONTROL_PLANES.getGroup() + "/" + CapiKinds.CONTROL_PLANES.getVersion());
+        scale.setKind(CapiKinds.CONTROL_PLANES.getKind());
+        scale.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(agent.name())
+                .withNamespace(ipam.namespace()).build());
+        scale.setAdditionalProperty("spec", Map.of("replicas", replicas));
+        managementCluster.client().genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(ipam.namespace())
+                .resource(scale).fieldManager(SCALE_FIELD_MANAGER).forceConflicts().serverSideApply();
+        events.info("ControlPlaneScaling", object(), "adding control-plane node " + replicas + " of " + wanted);
     }
 
     private void ensureNamespace() {

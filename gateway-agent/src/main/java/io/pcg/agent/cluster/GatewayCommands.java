@@ -7,9 +7,12 @@ import io.pcg.agent.cloudaccount.CloudAccount;
 import io.pcg.agent.cluster.manifest.GatewayClusterSpec;
 import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.command.TypedCommandHandler;
+import io.pcg.agent.ipam.CapacityAnswer;
 import io.pcg.agent.ipam.DhcpVip;
+import io.pcg.agent.ipam.IpamException;
 import io.pcg.agent.ipam.Pool;
 import io.pcg.agent.ipam.PoolValidationException;
+import io.pcg.agent.ipam.PoolService;
 import io.pcg.agent.ipam.PoolValidator;
 import io.pcg.agent.vsphere.ValidationReport;
 import io.pcg.agent.vsphere.VcenterValidation;
@@ -21,11 +24,12 @@ import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The console's gateway commands: {@code gateway.configure} (the "Configure" dialog), {@code gateway.reset} (the
- * widget's Reset button) and {@code gateway.status}. They reach the controller through a provider: the controller
+ * The console's gateway commands: {@code gateway.configure} (the "Configure" dialog), {@code gateway.resize} (1 → 3
+ * nodes), {@code gateway.reset} (the widget's Reset button) and {@code gateway.status}. They reach the controller through a provider: the controller
  * reports over the console link, which dispatches to these handlers.
  */
 public final class GatewayCommands {
@@ -33,6 +37,8 @@ public final class GatewayCommands {
     static final String INVALID_REQUEST = "GATEWAY_INVALID_REQUEST";
     static final String WRONG_STATE = "GATEWAY_WRONG_STATE";
     static final String VCENTER_CHECK_FAILED = "GATEWAY_VCENTER_CHECK_FAILED";
+    static final String RESIZE_REFUSED = "GATEWAY_RESIZE_REFUSED";
+    static final String RESIZE_POOL_SHORT = "GATEWAY_RESIZE_POOL_SHORT";
 
     private GatewayCommands() {
     }
@@ -153,6 +159,77 @@ public final class GatewayCommands {
             } catch (InvalidAddressException e) {
                 throw new CommandFailedException(INVALID_REQUEST, "ipAllocation: " + e.getMessage(),
                         "Pick a free address on the node network for the control-plane VIP.");
+            }
+        }
+    }
+
+    /**
+     * Grows a running 1-node gateway cluster to 3 nodes. Everything that could stop it is checked first, so a refused
+     * resize changes nothing: the size (1 → 3 only), the state (Running), and for static addresses whether the pool
+     * has an address for each new node.
+     */
+    @Singleton
+    @Requires(env = GatewayAgentApplication.ENVIRONMENT)
+    public static final class Resize extends TypedCommandHandler<ResizeRequest> {
+
+        private final BeanProvider<GatewayClusterController> controller;
+        private final BeanProvider<PoolService> pools;
+
+        public Resize(BeanProvider<GatewayClusterController> controller, BeanProvider<PoolService> pools) {
+            super(ResizeRequest.class, INVALID_REQUEST, UnknownFields.REJECT);
+            this.controller = controller;
+            this.pools = pools;
+        }
+
+        @Override
+        public String type() {
+            return "gateway.resize";
+        }
+
+        @Override
+        protected void validate(ResizeRequest request) throws CommandFailedException {
+            GatewayRecord record = record();
+            if (record.state() != GatewayState.RUNNING) {
+                throw new CommandFailedException(WRONG_STATE, "the gateway cluster is " + record.state() + ", not RUNNING",
+                        "Resize once the gateway cluster runs: configure it first, or wait for the step under way.");
+            }
+            int current = record.desired().nodeCount();
+            Optional<String> refusal = ResizeRequest.refusal(current, request.nodeCount());
+            if (refusal.isPresent()) {
+                throw new CommandFailedException(RESIZE_REFUSED, refusal.get(), "Send nodeCount 3 to a 1-node gateway.");
+            }
+            if (record.desired().ipAllocation().isStatic()) {
+                String pool = record.desired().ipAllocation().pool().name();
+                int added = request.nodeCount() - current;
+                try {
+                    CapacityAnswer answer = pools.get().capacity(pool, controller.get().clusterName(), added);
+                    if (!answer.sufficient()) {
+                        throw new CommandFailedException(RESIZE_POOL_SHORT, "resizing to " + request.nodeCount() + " nodes needs "
+                                + added + " more address(es) from IP pool " + pool + ", which has " + answer.free()
+                                + " free: " + Math.max(0, added - answer.free()) + " short (" + answer.reason() + ")",
+                                "Add addresses to the pool with ipam.pool.update, then resize again.");
+                    }
+                } catch (IpamException e) {
+                    throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                }
+            }
+        }
+
+        @Override
+        protected Object run(ResizeRequest request) throws CommandFailedException {
+            try {
+                controller.get().acceptResize(request.nodeCount());
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+            return Map.of("state", GatewayState.PROVISIONING.name(), "nodeCount", request.nodeCount());
+        }
+
+        private GatewayRecord record() throws CommandFailedException {
+            try {
+                return controller.get().record();
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
             }
         }
     }

@@ -24,9 +24,12 @@ import java.util.Optional;
  * @param machines                  machines so far
  * @param desiredReplicas           the KubeadmControlPlane's replicas
  * @param readyReplicas             control-plane machines that are Ready
+ * @param etcdHealthyMembers        control-plane machines whose etcd member KCP reports healthy
+ * @param scaleUpBlocker            the first machine that keeps another control-plane node from being added, and why
  */
 record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem, int claimsBound, int claims,
-                boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas) {
+                boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas,
+                int etcdHealthyMembers, Optional<String> scaleUpBlocker) {
 
     /** A machine with a node. */
     record Node(String name, String address, boolean ready) {
@@ -53,10 +56,18 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
                 && Boolean.TRUE.equals(Fields.value(cluster, "status", "initialization", "controlPlaneInitialized"));
         List<Node> nodes = new ArrayList<>();
         int ready = 0;
+        int etcdHealthy = 0;
+        Optional<String> blocker = Optional.empty();
         for (GenericKubernetesResource machine : machines) {
-            boolean machineReady = condition(machine, "Ready") != null && "True".equals(condition(machine, "Ready").get("status"));
+            boolean machineReady = isTrue(machine, "Ready");
             if (machineReady) {
                 ready++;
+            }
+            if (isTrue(machine, "EtcdMemberHealthy")) {
+                etcdHealthy++;
+            }
+            if (blocker.isEmpty()) {
+                blocker = blocker(machine, machineReady);
             }
             String node = Fields.text(machine, "status", "nodeRef", "name");
             if (node != null) {
@@ -66,7 +77,27 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
         nodes.sort(Comparator.comparing(Node::name));
         Object replicas = controlPlane == null ? null : Fields.value(controlPlane, "spec", "replicas");
         return new Progress(infrastructure, problem, bound, claims.size(), initialized, List.copyOf(nodes), machines.size(),
-                replicas instanceof Number n ? n.intValue() : 0, ready);
+                replicas instanceof Number n ? n.intValue() : 0, ready, etcdHealthy, blocker);
+    }
+
+    private static Optional<String> blocker(GenericKubernetesResource machine, boolean ready) {
+        String name = machine.getMetadata().getName();
+        if (Fields.text(machine, "status", "nodeRef", "name") == null) {
+            return Optional.of("machine " + name + " has no node yet");
+        }
+        if (!ready) {
+            return Optional.of("machine " + name + " is not ready" + because(machine, "Ready"));
+        }
+        if (!isTrue(machine, "EtcdMemberHealthy")) {
+            return Optional.of("the etcd member on machine " + name + " is not healthy" + because(machine, "EtcdMemberHealthy"));
+        }
+        return Optional.empty();
+    }
+
+    private static String because(GenericKubernetesResource machine, String conditionType) {
+        Map<String, Object> condition = condition(machine, conditionType);
+        Object message = condition == null ? null : condition.get("message");
+        return message == null || String.valueOf(message).isBlank() ? "" : ": " + message;
     }
 
     /**
@@ -81,6 +112,19 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
     boolean complete() {
         return desiredReplicas > 0 && readyReplicas == desiredReplicas && nodes.size() == desiredReplicas
                 && nodes.stream().allMatch(Node::ready);
+    }
+
+    /**
+     * Another control-plane node may be added: every machine asked for exists, has a Ready node and a healthy etcd
+     * member. One node at a time: parallel control-plane scale-ups are where upstream users lost etcd quorum.
+     */
+    boolean readyToAddControlPlaneNode() {
+        return complete() && machines == desiredReplicas && etcdHealthyMembers == desiredReplicas;
+    }
+
+    private static boolean isTrue(GenericKubernetesResource resource, String conditionType) {
+        Map<String, Object> condition = condition(resource, conditionType);
+        return condition != null && "True".equals(condition.get("status"));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,192 @@
+package io.pcg.agent.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micronaut.context.ApplicationContext;
+import io.pcg.agent.kube.Fields;
+import io.pcg.agent.simulation.SiteAdmin;
+import io.pcg.agent.simulation.SiteAgent;
+import io.pcg.console.control.CommandRecord;
+import io.pcg.console.control.CommandState;
+import io.pcg.console.control.GatewayEvent;
+import io.pcg.console.gateway.ClusterStatusRecord;
+import io.pcg.console.gateway.GatewayService;
+import io.pcg.simulators.Delays;
+import io.pcg.simulators.Faults;
+import io.pcg.simulators.site.SimulatedSite;
+import io.pcg.simulators.tools.SimulatedTools;
+import io.pcg.simulators.vsphere.VcenterAccess;
+import io.pcg.testkit.console.DevConsole;
+import io.pcg.testkit.console.DevConsoleExtension;
+import io.pcg.testkit.vsphere.VcsimExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * "Resize" from the console: a running 1-node gateway cluster grows to 3 nodes one control-plane node at a time, on
+ * the simulated site, after the pivot (the objects live in the gateway cluster). Refusals change nothing.
+ */
+class GatewayClusterResizeIT {
+
+    @RegisterExtension
+    static final VcsimExtension VCSIM = new VcsimExtension();
+    @RegisterExtension
+    static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
+
+    private static final Duration PROVISIONING = Duration.ofMinutes(4);
+
+    @TempDir
+    Path temp;
+    private SimulatedSite site;
+    private ApplicationContext agent;
+    private String gatewayId;
+
+    @BeforeAll
+    static void nodeTemplate() throws Exception {
+        SiteAdmin.createNodeTemplate(VCSIM.vcsim());
+    }
+
+    @BeforeEach
+    void simulatedSite() throws Exception {
+        site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.uniform(Duration.ofMillis(100)),
+                Faults.none(), Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "pcg.clusterctl.bin"),
+                "clusterctl")), temp.resolve("site"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        site.close();
+    }
+
+    @Test
+    void aOneNodeGatewayGrowsToThreeOneControlPlaneNodeAtATime() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-grow";
+        runningOneNodeGateway(console, name, SiteAdmin.configureRequest(VCSIM.vcsim(), 1));
+        KubernetesClient gateway = site.tools().workloads().started().get("pcg-system/" + name).client();
+        ProvisioningMachines provisioning = new ProvisioningMachines(gateway);
+        int registrations = registrations(console);
+
+        try (provisioning) {
+            CommandRecord resized = SiteAdmin.run(console, gatewayId, "gateway.resize", Map.of("nodeCount", 3));
+            assertThat(resized.status()).as(String.valueOf(resized.error())).isEqualTo(CommandState.SUCCEEDED);
+            await("the resize starts").atMost(Duration.ofSeconds(30))
+                    .until(() -> !"Running".equals(console.gateway(gatewayId).cluster().state()));
+            ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
+
+            assertThat(running.nodes()).hasSize(3).allSatisfy(node -> assertThat(node.ready()).isTrue());
+            assertThat(running.nodes()).extracting(ClusterStatusRecord.Node::ip).doesNotHaveDuplicates();
+            assertThat(provisioning.mostAtOnce()).as("control-plane machines provisioning at the same time").isEqualTo(1);
+        }
+        assertThat(VCSIM.vcsim().govc("find", "/DC0/vm", "-type", "m", "-name", name + "-*").lines().toList()).hasSize(3);
+        List<String> steps = console.events(gatewayId).stream().map(event -> event.reason() + ": " + event.message())
+                .filter(step -> step.startsWith("Resize") || step.startsWith("ControlPlaneScaling")).toList();
+        assertThat(steps).containsExactly(
+                "ResizeStarted: resizing the gateway cluster from 1 to 3 nodes",
+                "ControlPlaneScaling: adding control-plane node 2 of 3",
+                "ControlPlaneScaling: adding control-plane node 3 of 3",
+                "ResizeCompleted: the gateway cluster runs with 3 nodes");
+        assertThat(registrations(console)).as("the console link never dropped").isEqualTo(registrations);
+    }
+
+    @Test
+    void refusalsChangeNothing() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-small";
+        // The VIP, the first node and one spare: one address short of a resize.
+        runningOneNodeGateway(console, name, SiteAdmin.configureRequest(VCSIM.vcsim(), 1, SiteAdmin.pool("10.0.0.22")));
+        KubernetesClient gateway = site.tools().workloads().started().get("pcg-system/" + name).client();
+
+        CommandRecord shortPool = SiteAdmin.run(console, gatewayId, "gateway.resize", Map.of("nodeCount", 3));
+        assertThat(shortPool.status()).isEqualTo(CommandState.FAILED);
+        assertThat(shortPool.error().code()).isEqualTo(GatewayCommands.RESIZE_POOL_SHORT);
+        assertThat(shortPool.error().message()).contains("needs 2 more address(es) from IP pool gateway-nodes, which has 1 free: 1 short");
+
+        CommandRecord toTwo = SiteAdmin.run(console, gatewayId, "gateway.resize", Map.of("nodeCount", 2));
+        assertThat(toTwo.status()).isEqualTo(CommandState.FAILED);
+        assertThat(toTwo.error().code()).isEqualTo(GatewayCommands.RESIZE_REFUSED);
+        assertThat(toTwo.error().message()).contains("the only resize is from 1 to 3, not from 1 to 2");
+
+        assertThat(console.gateway(gatewayId).cluster().state()).isEqualTo("Running");
+        assertThat(Fields.value(gateway.genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace("pcg-system").withName(name).get(),
+                "spec", "replicas")).isEqualTo(1);
+        assertThat(console.events(gatewayId)).extracting(GatewayEvent::reason).doesNotContain("ResizeStarted", "ControlPlaneScaling");
+    }
+
+    private void runningOneNodeGateway(DevConsole console, String name, Map<String, Object> configure) throws Exception {
+        GatewayService.IssuedPin issued = console.createGateway(name);
+        gatewayId = issued.gateway().id();
+        agent = new SiteAgent(name, console, issued.pin(), site, temp.resolve("agent"), Map.of("pcg.agent.cluster.resync", "1s")).start();
+        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
+                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+        assertThat(SiteAdmin.run(console, gatewayId, "gateway.configure", configure).status()).isEqualTo(CommandState.SUCCEEDED);
+        SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
+    }
+
+    private int registrations(DevConsole console) {
+        return (int) console.events(gatewayId).stream().filter(event -> event.reason().equals("Registered")).count();
+    }
+
+    /** Watches the gateway cluster's Machines and remembers how many were provisioning (no Ready node yet) at once. */
+    private static final class ProvisioningMachines implements AutoCloseable {
+
+        private final Map<String, Boolean> provisioning = new ConcurrentHashMap<>();
+        private final AtomicInteger most = new AtomicInteger();
+        private final SharedIndexInformer<GenericKubernetesResource> informer;
+
+        ProvisioningMachines(KubernetesClient client) {
+            informer = client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system").inform(
+                    new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(GenericKubernetesResource machine) {
+                            seen(machine);
+                        }
+
+                        @Override
+                        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource machine) {
+                            seen(machine);
+                        }
+
+                        @Override
+                        public void onDelete(GenericKubernetesResource machine, boolean unknownFinalState) {
+                            provisioning.remove(machine.getMetadata().getName());
+                        }
+                    });
+        }
+
+        private synchronized void seen(GenericKubernetesResource machine) {
+            boolean ready = Fields.list(machine, "status", "conditions").stream()
+                    .anyMatch(condition -> "Ready".equals(condition.get("type")) && "True".equals(condition.get("status")));
+            provisioning.put(machine.getMetadata().getName(), !ready);
+            most.accumulateAndGet((int) provisioning.values().stream().filter(Boolean::booleanValue).count(), Math::max);
+        }
+
+        int mostAtOnce() {
+            return most.get();
+        }
+
+        @Override
+        public void close() {
+            informer.close();
+        }
+    }
+}
