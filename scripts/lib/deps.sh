@@ -15,6 +15,8 @@ pcg_install_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v jq >/dev/null || missing+=(jq)
   command -v curl >/dev/null || missing+=(curl)
+  # systemd-analyze: AgentUnitSecurityIT reviews pcg-agent.service offline.
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
   if [[ ${#missing[@]} -gt 0 ]]; then
     local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
     echo "installing: ${missing[*]}" >&2

@@ -72,7 +72,15 @@ fetch "https://github.com/kubernetes-sigs/cluster-api/releases/download/v${CAPI_
   "$CLUSTERCTL_SHA256" "$DOWNLOADS/clusterctl"
 install -m 0755 "$DOWNLOADS/clusterctl" /usr/local/bin/clusterctl
 
-install -d -m 0755 /opt/pcg /etc/pcg /usr/share/doc/pcg
+# The agent's own system user (pcg-agent.service User=pcg): home and state in /var/lib/pcg, no login. The docker group
+# lets it drive kind; it is root-equivalent on this host, the trade-off docs/agent.md explains.
+useradd --system --user-group --home-dir /var/lib/pcg --no-create-home --shell /usr/sbin/nologin pcg
+usermod --append --groups docker pcg
+install -d -m 0755 /opt/pcg /usr/share/doc/pcg
+# root:pcg with the sticky bit: the agent may replace its own agent.yml (to take the PIN out after pairing) and write
+# its status banner, but neither delete nor replace root's files there (versions.env, the console banner's other parts).
+install -d -m 1770 -o root -g pcg /etc/pcg
+install -d -m 1775 -o root -g pcg /etc/issue.d
 install -m 0644 "$STAGING/gateway-agent.jar" /opt/pcg/gateway-agent.jar
 install -m 0644 "$STAGING/pcg-installer.jar" /opt/pcg/pcg-installer.jar
 install -m 0644 "$STAGING/pcg-cli.jar" /opt/pcg/pcg-cli.jar

@@ -101,7 +101,8 @@ class ApplyCommandTest {
                 "recorded, not run (--root): systemctl try-restart containerd.service kubelet.service",
                 "recorded, not run (--root): systemctl enable pcg-agent.service",
                 "recorded, not run (--root): systemctl restart pcg-agent.service",
-                "recorded, not run (--root): chown -R ubuntu:ubuntu /home/ubuntu/.ssh");
+                "recorded, not run (--root): chown -R ubuntu:ubuntu /home/ubuntu/.ssh",
+                "recorded, not run (--root): chown pcg:pcg /etc/pcg/agent.yml");
     }
 
     @Test

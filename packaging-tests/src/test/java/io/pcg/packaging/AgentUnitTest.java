@@ -7,7 +7,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** pcg-agent.service, the image's provisioning and docs/agent.md name the same jar, flags and archive. */
+/**
+ * pcg-agent.service, the image's provisioning and docs/agent.md name the same jar, flags and archive, and the unit
+ * runs the agent as its own user with systemd's sandboxing.
+ */
 class AgentUnitTest {
 
     private static final String ARCHIVE = "/opt/pcg/agent.jsa";
@@ -34,6 +37,48 @@ class AgentUnitTest {
         assertThat(call).as("provision.sh calls build_agent_cds_archive after installing the jar and the unit")
                 .isGreaterThan(provision.indexOf(AgentUnit.INSTALLED_JAR))
                 .isGreaterThan(provision.indexOf("\"$STAGING\"/systemd/*.service /etc/systemd/system/"));
+    }
+
+    @Test
+    void runsAsItsOwnUserNeverRootWithTheHardeningOptions() throws Exception {
+        AgentUnit unit = AgentUnit.read();
+
+        assertThat(unit.last("User")).isEqualTo("pcg");
+        assertThat(unit.last("Group")).isEqualTo("pcg");
+        assertThat(unit.last("SupplementaryGroups")).as("kind reaches Docker through its group").isEqualTo("docker");
+        assertThat(unit.service().get("ExecStart")).as("no '+'/'!' prefix: ExecStart runs with the unit's user")
+                .allSatisfy(command -> assertThat(command).startsWith("/"));
+        assertThat(unit.service()).doesNotContainKeys("DynamicUser", "PermissionsStartOnly");
+        assertThat(unit.last("StateDirectory")).isEqualTo("pcg");
+        assertThat(unit.last("StateDirectoryMode")).isEqualTo("0700");
+        assertThat(unit.last("UMask")).isEqualTo("0077");
+        for (String option : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
+                "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "RestrictSUIDSGID", "LockPersonality",
+                "RestrictRealtime", "RestrictNamespaces", "ProtectClock", "ProtectHostname", "RemoveIPC", "PrivateMounts")) {
+            assertThat(unit.last(option)).as(option).isEqualTo("yes");
+        }
+        assertThat(unit.last("ProtectSystem")).isEqualTo("strict");
+        assertThat(unit.last("ReadWritePaths").split(" ")).as("only what the agent writes outside its own directories")
+                .containsExactlyInAnyOrder("/etc/pcg", "-/etc/issue.d");
+        assertThat(unit.last("CapabilityBoundingSet")).as("no capability at all").isEmpty();
+        assertThat(unit.last("AmbientCapabilities")).isEmpty();
+        assertThat(unit.last("SystemCallArchitectures")).isEqualTo("native");
+        assertThat(unit.service().get("SystemCallFilter")).containsExactly("@system-service", "~@privileged");
+        assertThat(unit.last("RestrictAddressFamilies").split(" "))
+                .containsExactlyInAnyOrder("AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK");
+    }
+
+    @Test
+    void imageCreatesTheAgentsUserAndTheFoldersItMayWriteIn() throws Exception {
+        String provision = Files.readString(RepoFiles.path("ova-build/packer/scripts/provision.sh"));
+
+        assertThat(provision).contains(
+                "useradd --system --user-group --home-dir /var/lib/pcg --no-create-home --shell /usr/sbin/nologin pcg",
+                "usermod --append --groups docker pcg",
+                "install -d -m 1770 -o root -g pcg /etc/pcg",
+                "install -d -m 1775 -o root -g pcg /etc/issue.d");
+        assertThat(provision.indexOf("useradd --system")).as("the docker group exists before the user joins it")
+                .isGreaterThan(provision.indexOf("apt-get install -y -qq --no-install-recommends docker.io"));
     }
 
     @Test

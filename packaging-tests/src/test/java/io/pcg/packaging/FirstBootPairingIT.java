@@ -77,6 +77,11 @@ class FirstBootPairingIT {
                 assertThat(registered.hostname()).isNotBlank();
                 assertThat(registered.pinUsed()).isTrue();
                 assertThat(Files.readString(stateDir.resolve("identity/gateway-id")).strip()).isEqualTo(issued.gateway().id());
+                // The identity is stored before the agent registers, and the PIN leaves agent.yml right after.
+                assertThat(Files.readString(root.resolve("etc/pcg/agent.yml"))).doesNotContain(issued.pin())
+                        .doesNotContain("pairing-code").contains("pcg-dc1");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/pcg/agent.yml"))))
+                        .isEqualTo("rw-------");
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("identity/key.pem"))))
                         .isEqualTo("rw-------");
 

@@ -35,6 +35,8 @@ import java.time.Duration;
  *                          absent means the JDK's trust store, as for the public SaaS console
  * @param statusBannerFile  file the agent keeps its pairing/connection state in for the VM console's login banner
  *                          (the installer sets {@code /etc/issue.d/pcg-agent.issue}); absent means no banner
+ * @param configFile        the file the PIN is taken out of once the identity is stored; absent means the one file
+ *                          {@code MICRONAUT_CONFIG_FILES} names, else {@code /etc/pcg/agent.yml} ({@code PairingCodeRemoval})
  */
 @ConfigurationProperties(AgentConfigKeys.PREFIX)
 public record AgentConfig(
@@ -51,7 +53,8 @@ public record AgentConfig(
         @Bindable(defaultValue = AgentConfigKeys.DEFAULT_POD_CIDR) String podCidr,
         @Bindable(defaultValue = AgentConfigKeys.DEFAULT_SERVICE_CIDR) String serviceCidr,
         @Nullable Path consoleCaFile,
-        @Nullable Path statusBannerFile) {
+        @Nullable Path statusBannerFile,
+        @Nullable Path configFile) {
 
     /** The PIN never prints, even if someone logs the whole config. */
     @Override
@@ -61,6 +64,7 @@ public record AgentConfig(
                 + ", stateDir=" + stateDir + ", heartbeatInterval=" + heartbeatInterval
                 + ", connectTimeout=" + connectTimeout + ", reconnectMaxDelay=" + reconnectMaxDelay
                 + ", keepaliveTime=" + keepaliveTime + ", keepaliveTimeout=" + keepaliveTimeout + ", registerTimeout=" + registerTimeout
-                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile + ", statusBannerFile=" + statusBannerFile + "]";
+                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile + ", statusBannerFile=" + statusBannerFile
+                + ", configFile=" + configFile + "]";
     }
 }

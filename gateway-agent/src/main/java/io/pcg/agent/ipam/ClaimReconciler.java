@@ -207,8 +207,8 @@ final class ClaimReconciler {
             }
             AddressIndex.Holding holding = AddressManifest.holding(created);
             index.put(holding);
-            if (pool.restrictToSingleCluster() && !stillReservedFor(pool, namespace, cluster)) {
-                // The reservation moved while we created the address: give it back and start over.
+            if (pool.restrictToSingleCluster() && !confirmReservation(namespace, pool, cluster, holding)) {
+                // The reservation was lifted or moved while we created the address: give it back and start over.
                 deleteAddress(holding);
                 return Outcome.RETRY;
             }
@@ -259,9 +259,27 @@ final class ClaimReconciler {
         return null;
     }
 
-    private boolean stillReservedFor(Pool pool, String namespace, String cluster) {
-        GenericKubernetesResource fresh = pools(namespace).withName(pool.name()).get();
-        return fresh != null && cluster.equals(PoolManifest.reservedFor(fresh));
+    /**
+     * Whether the restricted pool is still reserved for {@code cluster} now that {@code holding} exists, answered by a
+     * write that changes the pool's resourceVersion and that the API server refuses unless the reservation is in
+     * place. A read would leave a race with the release of the cluster's last other address: that release may list
+     * the pool's addresses before this one exists and lift the reservation after the read, leaving the cluster an
+     * address in a pool any other cluster may then take. With the write, the release's removal (conditional on the
+     * resourceVersion it read before listing) either fails and looks again, finding this address, or comes first and
+     * makes this write fail.
+     */
+    private boolean confirmReservation(String namespace, Pool pool, String cluster, AddressIndex.Holding holding) {
+        try {
+            pools(namespace).withName(pool.name()).patch(JsonPatch.CONTEXT, JsonPatch.unconditional()
+                    .requireAnnotation(IpamApi.RESERVED_FOR_ANNOTATION, cluster)
+                    .setExistingAnnotation(IpamApi.RESERVATION_CONFIRMED_ANNOTATION, holding.uid()).toJson());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 422 || e.getCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private Outcome release(GenericKubernetesResource claim) {
@@ -295,8 +313,9 @@ final class ClaimReconciler {
                 releaseScheduler.scheduleExpiry(released);
             }
         }
-        if (pool != null) {
-            clearReservationIfUnused(namespace, pool, clusterName(claim), name);
+        if (pool != null && !clearReservationIfUnused(namespace, pool, clusterName(claim), name)) {
+            // The finalizer stays until the reservation is settled, so a crash here cannot leave it behind.
+            return Outcome.RETRY;
         }
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.remove(IpamApi.FINALIZER);
@@ -313,28 +332,36 @@ final class ClaimReconciler {
         return Outcome.DONE;
     }
 
-    /** A restricted pool is free for any cluster again once its holder has no address left in it. */
-    private void clearReservationIfUnused(String namespace, String poolName, String cluster, String releasingClaim) {
+    /**
+     * A restricted pool is free for any cluster again once its holder has no address left in it. False when the pool
+     * changed between reading it and lifting the reservation (e.g. the cluster's new claim confirmed the
+     * reservation): the caller looks again rather than lift it on a stale view.
+     */
+    private boolean clearReservationIfUnused(String namespace, String poolName, String cluster, String releasingClaim) {
         GenericKubernetesResource fresh = pools(namespace).withName(poolName).get();
         if (fresh == null || cluster == null || !cluster.equals(PoolManifest.reservedFor(fresh))) {
-            return;
+            return true;
         }
         boolean stillHolds = addresses(namespace).withLabel(IpamApi.POOL_LABEL, poolName).list().getItems().stream()
                 .map(AddressManifest::holding)
                 .anyMatch(holding -> holding != null && !holding.released() && cluster.equals(holding.cluster())
                         && !releasingClaim.equals(holding.claim()));
         if (stillHolds) {
-            return;
+            return true;
         }
         try {
             pools(namespace).resource(fresh).patch(JsonPatch.CONTEXT,
                     JsonPatch.basedOn(fresh).removeAnnotation(IpamApi.RESERVED_FOR_ANNOTATION).toJson());
             LOG.info("IP pool {}/{} is no longer reserved: cluster {} released its last address", namespace, poolName, cluster);
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 409 && e.getCode() != 404) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            if (e.getCode() != 404) {
                 throw e;
             }
         }
+        return true;
     }
 
     void deleteAddress(AddressIndex.Holding holding) {

@@ -39,6 +39,11 @@ public final class IpamApi {
     public static final String RESTRICTED_ANNOTATION = PREFIX + "restrict-to-single-cluster";
     /** On restricted pools: the cluster that holds the pool. */
     public static final String RESERVED_FOR_ANNOTATION = PREFIX + "reserved-for-cluster";
+    /**
+     * On restricted pools: the uid of the last address handed out under the reservation. Writing it changes the
+     * pool's resourceVersion, which is what makes a concurrent release's removal of the reservation fail and look again.
+     */
+    public static final String RESERVATION_CONFIRMED_ANNOTATION = PREFIX + "reservation-confirmed-by";
     /** On claims: take exactly this address (an explicit control-plane VIP inside the pool). */
     public static final String REQUESTED_ADDRESS_ANNOTATION = PREFIX + "requested-address";
     /** On IPAddresses whose claim is gone but whose reuse grace period runs: when it was released. */

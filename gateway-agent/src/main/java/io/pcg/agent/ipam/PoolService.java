@@ -24,6 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
 @Singleton
 public class PoolService {
 
+    /** Each failed attempt means another writer changed the pool in the last few milliseconds; a few are plenty. */
+    private static final int RESTORE_ATTEMPTS = 5;
+
     private final ManagementCluster cluster;
     private final IpamConfig config;
     private final ReentrantLock changes = new ReentrantLock();
@@ -71,16 +74,14 @@ public class PoolService {
             }
             GenericKubernetesResource updated = PoolManifest.render(pool, config.namespace(), reservedFor);
             updated.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-            replace(updated);
+            GenericKubernetesResource written = replace(updated);
             List<GenericKubernetesResource> after = holdings(pool.name());
             try {
                 requireHoldingsFit(pool, after);
             } catch (IpamException raced) {
                 // An address was handed out under the old definition while we changed it: put the old one back.
                 if (previous != null) {
-                    GenericKubernetesResource restored = PoolManifest.render(previous, config.namespace(), reservedFor);
-                    restored.getMetadata().setResourceVersion(null);
-                    pools().resource(restored).update();
+                    restore(previous, pool, written);
                 }
                 throw raced;
             }
@@ -151,9 +152,38 @@ public class PoolService {
         return pool;
     }
 
-    private void replace(GenericKubernetesResource updated) throws IpamException {
+    /**
+     * Undoes this update's {@code attempted} definition, conditional on the resourceVersion of what it wrote, so a
+     * change made since is never overwritten: when only the reservation moved (a claim of the old definition
+     * reserving the pool) the old definition goes back with the current reservation; when someone else redefined
+     * the pool, theirs stays and the caller is told.
+     */
+    private void restore(Pool previous, Pool attempted, GenericKubernetesResource written) throws IpamException {
+        GenericKubernetesResource base = written;
+        for (int attempt = 0; attempt < RESTORE_ATTEMPTS; attempt++) {
+            GenericKubernetesResource restored = PoolManifest.render(previous, config.namespace(), PoolManifest.reservedFor(base));
+            restored.getMetadata().setResourceVersion(base.getMetadata().getResourceVersion());
+            try {
+                pools().resource(restored).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+            base = pools().withName(previous.name()).get();
+            if (base == null || !attempted.equals(parseOrNull(base))) {
+                break;
+            }
+        }
+        throw new IpamException(IpamException.CONFLICT, "IP pool " + previous.name() + " changed while this update was"
+                + " being undone (an address was handed out under the old definition); the pool was left as the other"
+                + " change made it", "list the pools, check pool " + previous.name() + " and update it again");
+    }
+
+    private GenericKubernetesResource replace(GenericKubernetesResource updated) throws IpamException {
         try {
-            pools().resource(updated).update();
+            return pools().resource(updated).update();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 throw new IpamException(IpamException.CONFLICT, "IP pool " + updated.getMetadata().getName()

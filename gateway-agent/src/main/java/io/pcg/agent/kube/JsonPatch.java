@@ -37,11 +37,24 @@ public final class JsonPatch {
         if (read.getMetadata().getAnnotations() == null || read.getMetadata().getAnnotations().isEmpty()) {
             return op("add", "/metadata/annotations", Map.of(name, value));
         }
-        return op("add", "/metadata/annotations/" + escape(name), value);
+        return op("add", annotationPath(name), value);
     }
 
     public JsonPatch removeAnnotation(String name) {
-        return op("remove", "/metadata/annotations/" + escape(name), null);
+        return op("remove", annotationPath(name), null);
+    }
+
+    /**
+     * Makes the API server refuse the whole patch (422) unless the annotation has exactly this value: a condition on
+     * one field, where {@link #basedOn} conditions on any change of the object.
+     */
+    public JsonPatch requireAnnotation(String name, String value) {
+        return op("test", annotationPath(name), value);
+    }
+
+    /** Adds or replaces one annotation of an object known to have annotations (e.g. after {@link #requireAnnotation}). */
+    public JsonPatch setExistingAnnotation(String name, String value) {
+        return op("add", annotationPath(name), value);
     }
 
     public JsonPatch setFinalizers(List<String> finalizers) {
@@ -71,7 +84,7 @@ public final class JsonPatch {
         return this;
     }
 
-    private static String escape(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
+    private static String annotationPath(String name) {
+        return "/metadata/annotations/" + name.replace("~", "~0").replace("/", "~1");
     }
 }

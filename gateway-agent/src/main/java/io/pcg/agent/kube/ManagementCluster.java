@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +33,26 @@ public final class ManagementCluster implements AutoCloseable {
     private static final int RETRIES = 3;
 
     private final KubeConfig settings;
+    private final Consumer<HttpClient.Builder> http;
     private final List<Consumer<KubernetesClient>> repointListeners = new CopyOnWriteArrayList<>();
     private volatile Target current;
 
     private record Target(Path kubeconfig, KubernetesClient client) {
     }
 
+    @Inject
     public ManagementCluster(KubeConfig settings) {
+        this(settings, http -> {
+        });
+    }
+
+    /**
+     * @param http adjusts the HTTP layer of every client this makes; tests use it to interleave a concurrent change
+     *             with one request of the agent against a real API server
+     */
+    public ManagementCluster(KubeConfig settings, Consumer<HttpClient.Builder> http) {
         this.settings = settings;
+        this.http = http;
         this.current = new Target(settings.kubeconfig(), connect(settings.kubeconfig()));
     }
 
@@ -116,7 +130,7 @@ public final class ManagementCluster implements AutoCloseable {
         config.setRequestRetryBackoffLimit(RETRIES);
         config.setMaxConcurrentRequests(Math.max(config.getMaxConcurrentRequests(), settings.maxConcurrentRequests()));
         config.setMaxConcurrentRequestsPerHost(settings.maxConcurrentRequests());
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(http).build();
     }
 
     private static String describe(Path kubeconfig) {

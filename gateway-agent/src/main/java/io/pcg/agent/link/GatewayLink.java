@@ -3,6 +3,7 @@ package io.pcg.agent.link;
 import io.pcg.agent.command.CommandDispatcher;
 import io.grpc.ManagedChannel;
 import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.config.PairingCodeRemoval;
 import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.logs.LogSafety;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +56,9 @@ public final class GatewayLink implements AutoCloseable {
     private final Map<String, String> environment;
     private final String version;
     private final IdentityStore store;
+    private final Path configFile;
+    /** Only touched on the link's thread. */
+    private boolean pairingCodeForgotten;
     private final CommandDispatcher dispatcher;
     private final AgentStatus status;
     private final Clock clock;
@@ -87,6 +92,7 @@ public final class GatewayLink implements AutoCloseable {
         this.environment = environment;
         this.version = version;
         this.store = new IdentityStore(config.stateDir());
+        this.configFile = PairingCodeRemoval.configFile(config, environment);
         this.dispatcher = dispatcher;
         this.status = status;
         this.clock = clock;
@@ -161,6 +167,7 @@ public final class GatewayLink implements AutoCloseable {
             return;
         }
         if (identity.isPresent()) {
+            forgetPairingCode();
             connect(identity.get());
         } else {
             pair();
@@ -185,6 +192,7 @@ public final class GatewayLink implements AutoCloseable {
                     .pair(config.name(), pin, version);
             store.save(identity);
             LOG.info("paired: gateway '{}' is {} in the console; identity stored in {}", config.name(), identity.gatewayId(), store.directory());
+            forgetPairingCode();
             attempt = 0;
             connect(identity);
         } catch (ProblemException e) {
@@ -193,6 +201,17 @@ public final class GatewayLink implements AutoCloseable {
             stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage()));
         } finally {
             ConsoleChannels.close(pairingChannel);
+        }
+    }
+
+    /**
+     * Once per start, as soon as an identity is stored (just paired, or found on start after a crash right after
+     * pairing): the PIN has done its job and leaves the configuration file.
+     */
+    private void forgetPairingCode() {
+        if (!pairingCodeForgotten) {
+            pairingCodeForgotten = true;
+            PairingCodeRemoval.removeFrom(configFile);
         }
     }
 

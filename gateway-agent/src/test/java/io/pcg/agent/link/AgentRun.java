@@ -35,10 +35,16 @@ public final class AgentRun implements AutoCloseable {
         this.link = link;
     }
 
+    /** With a configuration file that does not exist, so the PIN is taken out of none. */
     public static AgentConfig config(String name, String endpoint, String pin, Path stateDir, Path consoleCaFile) {
+        return config(name, endpoint, pin, stateDir, consoleCaFile, stateDir.resolve("no-agent.yml"));
+    }
+
+    /** @param configFile where the PIN is taken out of once the identity is stored */
+    public static AgentConfig config(String name, String endpoint, String pin, Path stateDir, Path consoleCaFile, Path configFile) {
         return new AgentConfig(name, endpoint, pin, stateDir, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(2),
                 KEEPALIVE_TIME, KEEPALIVE_TIMEOUT, Duration.ofSeconds(5),
-                AgentConfigKeys.DEFAULT_POD_CIDR, AgentConfigKeys.DEFAULT_SERVICE_CIDR, consoleCaFile, null);
+                AgentConfigKeys.DEFAULT_POD_CIDR, AgentConfigKeys.DEFAULT_SERVICE_CIDR, consoleCaFile, null, configFile);
     }
 
     public static AgentRun start(AgentConfig config, Map<String, String> environment) {

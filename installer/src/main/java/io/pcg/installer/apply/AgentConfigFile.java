@@ -14,6 +14,8 @@ import java.util.Map;
 public final class AgentConfigFile {
 
     public static final String PATH = AgentConfigKeys.FILE;
+    /** The agent's system user and group (pcg-agent.service User=/Group=, created by the image build). */
+    public static final String OWNER = AgentConfigKeys.AGENT_USER;
 
     private AgentConfigFile() {
     }
@@ -28,7 +30,7 @@ public final class AgentConfigFile {
         agent.put(AgentConfigKeys.STATE_DIR, AgentConfigKeys.DEFAULT_STATE_DIR);
         agent.put(AgentConfigKeys.STATUS_BANNER_FILE, IssueBanner.AGENT_STATUS_PATH);
         StringBuilder yaml = new StringBuilder("# Written by pcg-installer from the OVF properties at first boot."
-                + " Holds the pairing code: keep it 0600.\n");
+                + " Holds the pairing code until the agent has paired: keep it 0600, owned by " + OWNER + ".\n");
         String[] prefix = AgentConfigKeys.PREFIX.split("\\.");
         for (int level = 0; level < prefix.length; level++) {
             yaml.append("  ".repeat(level)).append(prefix[level]).append(":\n");

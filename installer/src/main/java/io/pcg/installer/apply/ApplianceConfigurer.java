@@ -55,6 +55,8 @@ public final class ApplianceConfigurer {
         if (settings.sshPublicKey().isPresent()) {
             run(List.of("chown", "-R", SSH_USER + ":" + SSH_USER, SSH_DIRECTORY));
         }
+        // The agent runs as its own user and takes the PIN out of agent.yml after pairing: the file is its, 0600.
+        run(List.of("chown", AgentConfigFile.OWNER + ":" + AgentConfigFile.OWNER, AgentConfigFile.PATH));
         run(List.of("systemctl", "daemon-reload"));
         if (settings.usesProxy()) {
             // Only restarts what already runs, so the proxy applies to image pulls without starting anything new.

@@ -7,8 +7,13 @@ package io.pcg.common.agentconfig;
  */
 public final class AgentConfigKeys {
 
-    /** On the appliance; mode 0600 because it holds the PIN. pcg-agent.service points MICRONAUT_CONFIG_FILES at it. */
+    /**
+     * On the appliance; mode 0600, owned by {@link #AGENT_USER}, because it holds the PIN until the agent has paired
+     * (the agent then removes it). pcg-agent.service points MICRONAUT_CONFIG_FILES at it.
+     */
     public static final String FILE = "/etc/pcg/agent.yml";
+    /** The system user and group the agent runs as (pcg-agent.service, created by the image build). */
+    public static final String AGENT_USER = "pcg";
     public static final String PREFIX = "pcg.agent";
 
     public static final String NAME = "name";

@@ -20,9 +20,16 @@ public final class Secret {
         this.value = value;
     }
 
-    /** Wraps a value; {@code null} becomes the empty secret. */
+    /**
+     * Wraps a value; {@code null} becomes the empty secret. The value is also registered with {@link KnownSecrets},
+     * so the agent's log masks it should it ever reach a log line some other way.
+     */
     public static Secret of(String value) {
-        return value == null || value.isEmpty() ? EMPTY : new Secret(value);
+        if (value == null || value.isEmpty()) {
+            return EMPTY;
+        }
+        KnownSecrets.register(value);
+        return new Secret(value);
     }
 
     public static Secret empty() {
