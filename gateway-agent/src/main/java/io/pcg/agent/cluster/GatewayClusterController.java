@@ -419,7 +419,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         if (cluster.get() != null || machinesLeft) {
             return false;
         }
-        for (var kind : List.of(CapiKinds.CONTROL_PLANES, CapiKinds.VSPHERE_CLUSTERS, CapiKinds.VSPHERE_MACHINE_TEMPLATES)) {
+        for (var kind : List.of(CapiKinds.MACHINE_HEALTH_CHECKS, CapiKinds.CONTROL_PLANES, CapiKinds.VSPHERE_CLUSTERS,
+                CapiKinds.VSPHERE_MACHINE_TEMPLATES)) {
             client.genericKubernetesResources(kind).inNamespace(namespace)
                     .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
         }
