@@ -165,7 +165,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             ConfigureRequest.Vcenter vcenter = request.vcenter();
             accounts.save(new CloudAccount(CloudAccount.DEFAULT, vcenter.server(), vcenter.username(), vcenter.password(),
                     vcenter.thumbprint()));
-            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of())
+            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null)
                     .with(Milestone.VCENTER_VALIDATED, TRUE, "Validated", "vCenter " + vcenter.server() + " passed every check");
             for (Milestone next : Milestone.values()) {
                 if (next != Milestone.VCENTER_VALIDATED) {
@@ -307,9 +307,18 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         report(record, nodes);
     }
 
-    /** Milestones from what Cluster API reports; an address claim that cannot be answered fails provisioning. */
+    /**
+     * Milestones from what Cluster API reports; an address claim that cannot be answered fails provisioning. Each node
+     * relaunched after a failed health check is one event, and the last one's reason is kept in the record.
+     */
     private GatewayRecord followProvisioning(GatewayRecord record, Progress progress) throws OperatorException {
         GatewayRecord next = record;
+        for (NodeRemediation remediation : progress.remediations()) {
+            if (remediation.isAfter(next.lastRemediation())) {
+                events.warning("NodeRemediated", "machine/" + remediation.machine(), remediation.describe());
+                next = save(next.withLastRemediation(remediation));
+            }
+        }
         if (progress.claimProblem().isPresent()) {
             return fail(next, Milestone.NODE_ADDRESSES_ALLOCATED, "AddressClaimUnanswered", progress.claimProblem().get());
         }

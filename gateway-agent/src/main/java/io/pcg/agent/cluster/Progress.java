@@ -24,9 +24,11 @@ import java.util.Optional;
  * @param machines                  machines so far
  * @param desiredReplicas           the KubeadmControlPlane's replicas
  * @param readyReplicas             control-plane machines that are Ready
+ * @param remediations              nodes Cluster API is relaunching after a failed health check, oldest first
  */
 record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem, int claimsBound, int claims,
-                boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas) {
+                boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas,
+                List<NodeRemediation> remediations) {
 
     /** A machine with a node. */
     record Node(String name, String address, boolean ready) {
@@ -52,8 +54,10 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
         boolean initialized = cluster != null
                 && Boolean.TRUE.equals(Fields.value(cluster, "status", "initialization", "controlPlaneInitialized"));
         List<Node> nodes = new ArrayList<>();
+        List<NodeRemediation> remediations = new ArrayList<>();
         int ready = 0;
         for (GenericKubernetesResource machine : machines) {
+            NodeRemediation.of(machine).ifPresent(remediations::add);
             boolean machineReady = condition(machine, "Ready") != null && "True".equals(condition(machine, "Ready").get("status"));
             if (machineReady) {
                 ready++;
@@ -64,9 +68,10 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
             }
         }
         nodes.sort(Comparator.comparing(Node::name));
+        remediations.sort(NodeRemediation.ORDER);
         Object replicas = controlPlane == null ? null : Fields.value(controlPlane, "spec", "replicas");
         return new Progress(infrastructure, problem, bound, claims.size(), initialized, List.copyOf(nodes), machines.size(),
-                replicas instanceof Number n ? n.intValue() : 0, ready);
+                replicas instanceof Number n ? n.intValue() : 0, ready, List.copyOf(remediations));
     }
 
     /**
