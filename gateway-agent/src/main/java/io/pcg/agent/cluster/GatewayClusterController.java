@@ -157,14 +157,15 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     /**
-     * Accepts a validated configure request: the credentials become the default cloud account, the request (without
-     * the password) is stored, and provisioning starts.
+     * Accepts a validated configure request: the credentials become the default cloud account, which the gateway
+     * cluster uses from then on, the request (without the password) is stored, and provisioning starts.
      */
     void accept(ConfigureRequest request) throws OperatorException {
         onLoop(() -> {
             ConfigureRequest.Vcenter vcenter = request.vcenter();
             accounts.save(new CloudAccount(CloudAccount.DEFAULT, vcenter.server(), vcenter.username(), vcenter.password(),
                     vcenter.thumbprint()));
+            accounts.bind(agent.name(), CloudAccount.DEFAULT);
             GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null)
                     .with(Milestone.VCENTER_VALIDATED, TRUE, "Validated", "vCenter " + vcenter.server() + " passed every check");
             for (Milestone next : Milestone.values()) {
@@ -405,7 +406,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             }
             bootstrap.deleteCluster();
             stopWatching();
-            accounts.delete(CloudAccount.DEFAULT);
+            accounts.unbind(agent.name());
+            // The configure-time account goes with the gateway cluster, unless tenant clusters still use it.
+            if (accounts.users(CloudAccount.DEFAULT).isEmpty()) {
+                accounts.delete(CloudAccount.DEFAULT);
+            }
             store.save(GatewayRecord.pending());
             events.info("ResetCompleted", object(), "nothing of the gateway cluster is left; configure it again");
             report(GatewayRecord.pending(), List.of());
