@@ -2,6 +2,8 @@ package io.pcg.agent.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.agent.simulation.SiteAgent;
@@ -32,10 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -131,6 +137,27 @@ class GatewayClusterProvisioningIT {
                         "GatewayRunning").contains(reason)).distinct().toList();
         assertThat(milestones).containsSubsequence("ManagementClusterReady", "ClusterApiInstalled", "ClusterManagementMoved",
                 "GatewayRunning");
+
+        // Cluster API relaunches the node after a failed health check: the console is told why, and the agent keeps it.
+        var machines = gateway.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system");
+        var machine = machines.list().getItems().get(0);
+        String failedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        machines.withName(machine.getMetadata().getName()).subresource("status").patch(
+                PatchContext.of(PatchType.JSON),
+                JSON.writeValueAsString(List.of(
+                        Map.of("op", "add", "path", "/status/conditions/-", "value", Map.of("type", "HealthCheckSucceeded",
+                                "status", "False", "reason", "UnhealthyNode", "lastTransitionTime", failedAt, "message",
+                                "Health check failed:\n  * Condition Ready on Node is reporting status Unknown for more than 10m0s")),
+                        Map.of("op", "add", "path", "/status/conditions/-", "value", Map.of("type", "OwnerRemediated",
+                                "status", "False", "reason", "WaitingForRemediation", "lastTransitionTime", failedAt,
+                                "message", "Waiting for remediation")))));
+        GatewayEvent remediated = await("the relaunch reaches the console").atMost(Duration.ofSeconds(60))
+                .until(() -> console.events(gatewayId).stream().filter(e -> e.reason().equals("NodeRemediated")).findFirst(),
+                        Optional::isPresent).orElseThrow();
+        assertThat(remediated.object()).isEqualTo("machine/" + machine.getMetadata().getName());
+        assertThat(remediated.message()).contains("UnhealthyNode", "Condition Ready on Node is reporting status Unknown");
+        assertThat(run(console, gatewayId, "gateway.status", Map.of()).resultJson())
+                .contains("\"lastRemediation\"", "UnhealthyNode", machine.getMetadata().getName());
 
         // Reset takes everything down and the gateway can be configured again.
         gateway.genericKubernetesResources(IpAddressClaims.CLAIMS).inNamespace("pcg-system").withName("after-pivot").delete();
@@ -259,6 +286,72 @@ class GatewayClusterProvisioningIT {
         assertThat(refused.error().message()).contains("placement.datastore").contains("no-such-datastore")
                 .doesNotContain(Vcsim.PASSWORD);
         assertThat(tools.commands()).as("nothing was provisioned").isEmpty();
+    }
+
+    /**
+     * Cloud accounts from the console: added once they log in, checked, listed without passwords, and deleted unless a
+     * cluster uses them; the refusal names the cluster. No password reaches a result, an error, a log line or an event.
+     */
+    @Test
+    void cloudAccountsAreAddedCheckedListedAndNotDeletedWhileInUse() throws Exception {
+        DevConsole console = CONSOLE.console();
+        String name = "pcg-accounts";
+        pair(console, name, Map.of());
+        Map<String, Object> lab = new LinkedHashMap<>(Map.of("name", "lab", "server", VCSIM.vcsim().server(),
+                "username", Vcsim.USERNAME, "password", Vcsim.PASSWORD, "thumbprint", SiteAdmin.thumbprint(VCSIM.vcsim())));
+        List<CommandRecord> answers = new ArrayList<>();
+
+        CommandRecord created = record(answers, run(console, gatewayId, "cloudaccount.create", lab));
+        assertThat(created.status()).as(String.valueOf(created.error())).isEqualTo(CommandState.SUCCEEDED);
+        assertThat(refused(answers, console, "cloudaccount.create", lab).code()).isEqualTo("CLOUD_ACCOUNT_EXISTS");
+        Map<String, Object> badName = new LinkedHashMap<>(lab);
+        badName.put("name", "Lab_1");
+        assertThat(refused(answers, console, "cloudaccount.create", badName)).satisfies(error -> {
+            assertThat(error.code()).isEqualTo("CLOUD_ACCOUNT_INVALID_REQUEST");
+            assertThat(error.message()).contains("Lab_1", "lower-case letters");
+        });
+        Map<String, Object> wrongPassword = new LinkedHashMap<>(lab);
+        wrongPassword.put("name", "lab-2");
+        wrongPassword.put("password", "not-" + Vcsim.PASSWORD);
+        assertThat(refused(answers, console, "cloudaccount.create", wrongPassword).code()).isEqualTo("CLOUD_ACCOUNT_CHECK_FAILED");
+
+        CommandRecord checked = record(answers, run(console, gatewayId, "cloudaccount.validate", Map.of("name", "lab",
+                "placement", Map.of("datacenter", "DC0", "cluster", "DC0_C0", "datastore", "LocalDS_0", "network", "VM Network"))));
+        assertThat(checked.status()).isEqualTo(CommandState.SUCCEEDED);
+        assertThat(JSON.readTree(checked.resultJson()).path("checks").findValuesAsText("id")).contains("credentials");
+
+        // Configuring the gateway stores the default account, which the gateway cluster uses from then on.
+        assertThat(record(answers, run(console, gatewayId, "gateway.configure", configure(1))).status())
+                .isEqualTo(CommandState.SUCCEEDED);
+        assertThat(refused(answers, console, "cloudaccount.delete", Map.of("name", "default"))).satisfies(error -> {
+            assertThat(error.code()).isEqualTo("CLOUD_ACCOUNT_IN_USE");
+            assertThat(error.message()).contains(name);
+        });
+        assertThat(record(answers, run(console, gatewayId, "cloudaccount.delete", Map.of("name", "lab"))).status())
+                .isEqualTo(CommandState.SUCCEEDED);
+        assertThat(refused(answers, console, "cloudaccount.delete", Map.of("name", "lab")).code())
+                .isEqualTo("CLOUD_ACCOUNT_NOT_FOUND");
+
+        var listed = JSON.readTree(record(answers, run(console, gatewayId, "cloudaccount.list", Map.of())).resultJson());
+        assertThat(listed.path("accounts")).singleElement().satisfies(account -> {
+            assertThat(account.path("name").asText()).isEqualTo("default");
+            assertThat(account.path("username").asText()).isEqualTo(Vcsim.USERNAME);
+            assertThat(account.path("usedBy").toString()).isEqualTo("[\"" + name + "\"]");
+            assertThat(account.has("password")).isFalse();
+        });
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.resultJson() + " " + answer.error())
+                .doesNotContain(Vcsim.PASSWORD));
+    }
+
+    private static CommandRecord record(List<CommandRecord> answers, CommandRecord answer) {
+        answers.add(answer);
+        return answer;
+    }
+
+    private CommandRecord.Failure refused(List<CommandRecord> answers, DevConsole console, String type, Object payload) {
+        CommandRecord answer = record(answers, run(console, gatewayId, type, payload));
+        assertThat(answer.status()).as(type).isEqualTo(CommandState.FAILED);
+        return answer.error();
     }
 
     /** A gateway for {@code name} in the console, and an agent that pairs with it by PIN and registers. */

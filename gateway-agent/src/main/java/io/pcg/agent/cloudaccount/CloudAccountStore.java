@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -44,6 +45,10 @@ import java.util.TreeMap;
  * <p>A file that cannot be read (changed, damaged, another key, key gone) is an {@link OperatorException} with a
  * code and a hint, and it is never overwritten: a save or delete refuses rather than replace accounts it could not
  * read. Messages never quote the file's content.
+ *
+ * <p>The same file holds which cluster uses which account ({@link #bind}), so that an account in use is never deleted
+ * from under its clusters ({@link #delete} names them). The gateway cluster is bound to {@value CloudAccount#DEFAULT}
+ * while it is configured; tenant clusters bind the account they name.
  */
 @Singleton
 public class CloudAccountStore {
@@ -61,6 +66,12 @@ public class CloudAccountStore {
     public static final String KEY_INVALID = "CLOUD_ACCOUNTS_KEY_INVALID";
     /** Reading or writing failed in the file system. */
     public static final String IO_FAILED = "CLOUD_ACCOUNTS_IO_FAILED";
+    /** {@link #add} of a name that is taken. */
+    public static final String EXISTS = "CLOUD_ACCOUNT_EXISTS";
+    /** No account has that name. */
+    public static final String NOT_FOUND = "CLOUD_ACCOUNT_NOT_FOUND";
+    /** {@link #delete} of an account clusters use. */
+    public static final String IN_USE = "CLOUD_ACCOUNT_IN_USE";
 
     static final int KEY_BYTES = 32;
     static final int NONCE_BYTES = 12;
@@ -85,15 +96,44 @@ public class CloudAccountStore {
         this.keyFile = stateDir.resolve(KEY_FILE);
     }
 
+    /** Everything the file holds: the accounts by name and, by cluster name, the account each cluster uses. */
+    private record Contents(SortedMap<String, CloudAccount> accounts, SortedMap<String, String> bindings) {
+
+        List<String> users(String account) {
+            return bindings.entrySet().stream().filter(binding -> binding.getValue().equals(account))
+                    .map(Map.Entry::getKey).toList();
+        }
+    }
+
     /** Adds the account, or replaces the one with the same name. */
     public synchronized void save(CloudAccount account) throws OperatorException {
-        SortedMap<String, CloudAccount> accounts = load();
-        accounts.put(account.name(), account);
-        store(accounts);
+        Contents contents = load();
+        contents.accounts().put(account.name(), account);
+        store(contents);
+    }
+
+    /** Adds an account whose name is not taken yet. */
+    public synchronized void add(CloudAccount account) throws OperatorException {
+        Contents contents = load();
+        requireNameFree(contents, account.name());
+        contents.accounts().put(account.name(), account);
+        store(contents);
+    }
+
+    /** @throws OperatorException {@value #EXISTS} when an account has that name */
+    public synchronized void requireNameFree(String name) throws OperatorException {
+        requireNameFree(load(), name);
+    }
+
+    private static void requireNameFree(Contents contents, String name) throws OperatorException {
+        if (contents.accounts().containsKey(name)) {
+            throw new OperatorException(EXISTS, "a cloud account named " + name + " exists already",
+                    "Pick another name, or delete the existing account first.");
+        }
     }
 
     public synchronized Optional<CloudAccount> get(String name) throws OperatorException {
-        return Optional.ofNullable(load().get(name));
+        return Optional.ofNullable(load().accounts().get(name));
     }
 
     /** The gateway's own account ({@value CloudAccount#DEFAULT}), once {@code gateway.configure} stored it. */
@@ -103,25 +143,60 @@ public class CloudAccountStore {
 
     /** Every account, by name. */
     public synchronized List<CloudAccount> list() throws OperatorException {
-        return List.copyOf(load().values());
+        return List.copyOf(load().accounts().values());
     }
 
-    /** @return false when there was no such account */
+    /**
+     * @return false when there was no such account
+     * @throws OperatorException {@value #IN_USE}, naming the clusters, while any cluster uses the account
+     */
     public synchronized boolean delete(String name) throws OperatorException {
-        SortedMap<String, CloudAccount> accounts = load();
-        if (accounts.remove(name) == null) {
+        Contents contents = load();
+        if (!contents.accounts().containsKey(name)) {
             return false;
         }
-        store(accounts);
+        List<String> users = contents.users(name);
+        if (!users.isEmpty()) {
+            throw new OperatorException(IN_USE, "cloud account " + name + " is used by cluster(s) " + String.join(", ", users),
+                    "Delete those clusters (reset the gateway for the gateway cluster), or give them another account,"
+                            + " then delete the account.");
+        }
+        contents.accounts().remove(name);
+        store(contents);
         return true;
     }
 
-    private SortedMap<String, CloudAccount> load() throws OperatorException {
+    /** Records that {@code cluster} uses {@code account} (replacing the account it used before); a repeat writes nothing. */
+    public synchronized void bind(String cluster, String account) throws OperatorException {
+        Contents contents = load();
+        if (!contents.accounts().containsKey(account)) {
+            throw new OperatorException(NOT_FOUND, "cluster " + cluster + " names cloud account " + account
+                    + ", which does not exist", "Create the account first, or name an existing one.");
+        }
+        if (!account.equals(contents.bindings().put(cluster, account))) {
+            store(contents);
+        }
+    }
+
+    /** Forgets which account {@code cluster} uses, once the cluster is gone. */
+    public synchronized void unbind(String cluster) throws OperatorException {
+        Contents contents = load();
+        if (contents.bindings().remove(cluster) != null) {
+            store(contents);
+        }
+    }
+
+    /** The clusters that use the account, by name. */
+    public synchronized List<String> users(String account) throws OperatorException {
+        return load().users(account);
+    }
+
+    private Contents load() throws OperatorException {
         byte[] stored;
         try {
             stored = Files.readAllBytes(accountsFile);
         } catch (NoSuchFileException none) {
-            return new TreeMap<>();
+            return new Contents(new TreeMap<>(), new TreeMap<>());
         } catch (IOException e) {
             throw ioFailed("read " + accountsFile, e);
         }
@@ -157,14 +232,20 @@ public class CloudAccountStore {
             throw unreadable(accountsFile + " cannot be decrypted: its nonce or ciphertext is malformed");
         }
         try {
+            JsonNode content = JSON.readTree(plaintext);
             SortedMap<String, CloudAccount> accounts = new TreeMap<>();
-            for (JsonNode node : JSON.readTree(plaintext).path("accounts")) {
+            for (JsonNode node : content.path("accounts")) {
                 CloudAccount account = new CloudAccount(node.path("name").asText(), node.path("server").asText(),
                         node.path("username").asText(), Secret.of(node.path("password").asText()),
                         node.path("thumbprint").asText());
                 accounts.put(account.name(), account);
             }
-            return accounts;
+            // Files written before clusters were bound have no "bindings": nothing is in use.
+            SortedMap<String, String> bindings = new TreeMap<>();
+            for (JsonNode node : content.path("bindings")) {
+                bindings.put(node.path("cluster").asText(), node.path("account").asText());
+            }
+            return new Contents(accounts, bindings);
         } catch (IOException | IllegalArgumentException e) {
             // Neither exception is attached: their texts may quote the decrypted content, passwords included.
             throw unreadable(accountsFile + " decrypts but its content is not a list of accounts");
@@ -173,15 +254,17 @@ public class CloudAccountStore {
         }
     }
 
-    private void store(SortedMap<String, CloudAccount> accounts) throws OperatorException {
+    private void store(Contents contents) throws OperatorException {
         byte[] key = Files.exists(keyFile) ? existingKey() : newKey();
         ObjectNode content = JSON.createObjectNode();
         ArrayNode list = content.putArray("accounts");
-        for (CloudAccount account : accounts.values()) {
+        for (CloudAccount account : contents.accounts().values()) {
             list.addObject().put("name", account.name()).put("server", account.server())
                     .put("username", account.username()).put("password", account.password().reveal())
                     .put("thumbprint", account.thumbprint());
         }
+        ArrayNode bindings = content.putArray("bindings");
+        contents.bindings().forEach((cluster, account) -> bindings.addObject().put("cluster", cluster).put("account", account));
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         String keyId = keyId(key);

@@ -7,6 +7,8 @@ final class CapiKinds {
 
     static final ResourceDefinitionContext CLUSTERS = kind("cluster.x-k8s.io", "Cluster", "clusters");
     static final ResourceDefinitionContext MACHINES = kind("cluster.x-k8s.io", "Machine", "machines");
+    static final ResourceDefinitionContext MACHINE_HEALTH_CHECKS = kind("cluster.x-k8s.io", "MachineHealthCheck",
+            "machinehealthchecks");
     static final ResourceDefinitionContext CONTROL_PLANES = kind("controlplane.cluster.x-k8s.io", "KubeadmControlPlane",
             "kubeadmcontrolplanes");
     static final ResourceDefinitionContext VSPHERE_CLUSTERS = kind("infrastructure.cluster.x-k8s.io", "VSphereCluster",

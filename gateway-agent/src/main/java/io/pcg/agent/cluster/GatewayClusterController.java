@@ -162,15 +162,16 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     /**
-     * Accepts a validated configure request: the credentials become the default cloud account, the request (without
-     * the password) is stored, and provisioning starts.
+     * Accepts a validated configure request: the credentials become the default cloud account, which the gateway
+     * cluster uses from then on, the request (without the password) is stored, and provisioning starts.
      */
     void accept(ConfigureRequest request) throws OperatorException {
         onLoop(() -> {
             ConfigureRequest.Vcenter vcenter = request.vcenter();
             accounts.save(new CloudAccount(CloudAccount.DEFAULT, vcenter.server(), vcenter.username(), vcenter.password(),
                     vcenter.thumbprint()));
-            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of())
+            accounts.bind(agent.name(), CloudAccount.DEFAULT);
+            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null)
                     .with(Milestone.VCENTER_VALIDATED, TRUE, "Validated", "vCenter " + vcenter.server() + " passed every check");
             for (Milestone next : Milestone.values()) {
                 if (next != Milestone.VCENTER_VALIDATED) {
@@ -351,9 +352,18 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         report(record, nodes);
     }
 
-    /** Milestones from what Cluster API reports; an address claim that cannot be answered fails provisioning. */
+    /**
+     * Milestones from what Cluster API reports; an address claim that cannot be answered fails provisioning. Each node
+     * relaunched after a failed health check is one event, and the last one's reason is kept in the record.
+     */
     private GatewayRecord followProvisioning(GatewayRecord record, Progress progress) throws OperatorException {
         GatewayRecord next = record;
+        for (NodeRemediation remediation : progress.remediations()) {
+            if (remediation.isAfter(next.lastRemediation())) {
+                events.warning("NodeRemediated", "machine/" + remediation.machine(), remediation.describe());
+                next = save(next.withLastRemediation(remediation));
+            }
+        }
         if (progress.claimProblem().isPresent()) {
             return fail(next, Milestone.NODE_ADDRESSES_ALLOCATED, "AddressClaimUnanswered", progress.claimProblem().get());
         }
@@ -457,7 +467,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             }
             bootstrap.deleteCluster();
             stopWatching();
-            accounts.delete(CloudAccount.DEFAULT);
+            accounts.unbind(agent.name());
+            // The configure-time account goes with the gateway cluster, unless tenant clusters still use it.
+            if (accounts.users(CloudAccount.DEFAULT).isEmpty()) {
+                accounts.delete(CloudAccount.DEFAULT);
+            }
             store.save(GatewayRecord.pending());
             events.info("ResetCompleted", object(), "nothing of the gateway cluster is left; configure it again");
             report(GatewayRecord.pending(), List.of());
@@ -480,7 +494,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         if (cluster.get() != null || machinesLeft) {
             return false;
         }
-        for (var kind : List.of(CapiKinds.CONTROL_PLANES, CapiKinds.VSPHERE_CLUSTERS, CapiKinds.VSPHERE_MACHINE_TEMPLATES)) {
+        for (var kind : List.of(CapiKinds.MACHINE_HEALTH_CHECKS, CapiKinds.CONTROL_PLANES, CapiKinds.VSPHERE_CLUSTERS,
+                CapiKinds.VSPHERE_MACHINE_TEMPLATES)) {
             client.genericKubernetesResources(kind).inNamespace(namespace)
                     .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
         }

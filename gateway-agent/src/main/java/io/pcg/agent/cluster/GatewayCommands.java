@@ -22,6 +22,7 @@ import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import jakarta.inject.Singleton;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -269,7 +270,7 @@ public final class GatewayCommands {
         }
     }
 
-    /** The gateway's state, phase and milestones, as stored. */
+    /** The gateway's state, phase and milestones, as stored, and the last node relaunched after a failed health check. */
     @Singleton
     @Requires(env = GatewayAgentApplication.ENVIRONMENT)
     public static final class Status extends TypedCommandHandler<Status.Request> {
@@ -294,8 +295,14 @@ public final class GatewayCommands {
         protected Object run(Request request) throws CommandFailedException {
             try {
                 GatewayRecord record = controller.get().record();
-                return Map.of("state", record.state().name(), "phase", record.phase() == null ? "" : record.phase().name(),
-                        "conditions", record.conditions());
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("state", record.state().name());
+                status.put("phase", record.phase() == null ? "" : record.phase().name());
+                status.put("conditions", record.conditions());
+                if (record.lastRemediation() != null) {
+                    status.put("lastRemediation", record.lastRemediation());
+                }
+                return status;
             } catch (OperatorException e) {
                 throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
             }

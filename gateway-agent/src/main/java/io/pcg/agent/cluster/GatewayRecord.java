@@ -11,15 +11,17 @@ import java.util.Map;
  * @param phase      how far provisioning got; null before the first configure
  * @param desired    the admin's request (password removed); null while {@link GatewayState#PENDING}
  * @param conditions the milestones by condition type
+ * @param lastRemediation the last node Cluster API relaunched after a failed health check, and why; null when none
  */
-record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, Map<String, MilestoneStatus> conditions) {
+record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, Map<String, MilestoneStatus> conditions,
+                     NodeRemediation lastRemediation) {
 
     GatewayRecord {
         conditions = conditions == null ? Map.of() : Map.copyOf(conditions);
     }
 
     static GatewayRecord pending() {
-        return new GatewayRecord(GatewayState.PENDING, null, null, Map.of());
+        return new GatewayRecord(GatewayState.PENDING, null, null, Map.of(), null);
     }
 
     /** A milestone's condition: {@code status} is True, False or Unknown. */
@@ -27,17 +29,21 @@ record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, 
     }
 
     GatewayRecord withState(GatewayState newState) {
-        return new GatewayRecord(newState, phase, desired, conditions);
+        return new GatewayRecord(newState, phase, desired, conditions, lastRemediation);
     }
 
     GatewayRecord withPhase(Phase newPhase) {
-        return new GatewayRecord(state, newPhase, desired, conditions);
+        return new GatewayRecord(state, newPhase, desired, conditions, lastRemediation);
     }
 
     GatewayRecord with(Milestone milestone, String status, String reason, String message) {
         Map<String, MilestoneStatus> changed = new LinkedHashMap<>(conditions);
         changed.put(milestone.type(), new MilestoneStatus(status, reason, message));
-        return new GatewayRecord(state, phase, desired, changed);
+        return new GatewayRecord(state, phase, desired, changed, lastRemediation);
+    }
+
+    GatewayRecord withLastRemediation(NodeRemediation remediation) {
+        return new GatewayRecord(state, phase, desired, conditions, remediation);
     }
 
     MilestoneStatus condition(Milestone milestone) {

@@ -26,10 +26,11 @@ import java.util.Optional;
  * @param readyReplicas             control-plane machines that are Ready
  * @param etcdHealthyMembers        control-plane machines whose etcd member KCP reports healthy
  * @param scaleUpBlocker            the first machine that keeps another control-plane node from being added, and why
+ * @param remediations              nodes Cluster API is relaunching after a failed health check, oldest first
  */
 record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem, int claimsBound, int claims,
                 boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas,
-                int etcdHealthyMembers, Optional<String> scaleUpBlocker) {
+                int etcdHealthyMembers, Optional<String> scaleUpBlocker, List<NodeRemediation> remediations) {
 
     /** A machine with a node. */
     record Node(String name, String address, boolean ready) {
@@ -55,10 +56,12 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
         boolean initialized = cluster != null
                 && Boolean.TRUE.equals(Fields.value(cluster, "status", "initialization", "controlPlaneInitialized"));
         List<Node> nodes = new ArrayList<>();
+        List<NodeRemediation> remediations = new ArrayList<>();
         int ready = 0;
         int etcdHealthy = 0;
         Optional<String> blocker = Optional.empty();
         for (GenericKubernetesResource machine : machines) {
+            NodeRemediation.of(machine).ifPresent(remediations::add);
             boolean machineReady = isTrue(machine, "Ready");
             if (machineReady) {
                 ready++;
@@ -75,9 +78,10 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
             }
         }
         nodes.sort(Comparator.comparing(Node::name));
+        remediations.sort(NodeRemediation.ORDER);
         Object replicas = controlPlane == null ? null : Fields.value(controlPlane, "spec", "replicas");
         return new Progress(infrastructure, problem, bound, claims.size(), initialized, List.copyOf(nodes), machines.size(),
-                replicas instanceof Number n ? n.intValue() : 0, ready, etcdHealthy, blocker);
+                replicas instanceof Number n ? n.intValue() : 0, ready, etcdHealthy, blocker, List.copyOf(remediations));
     }
 
     private static Optional<String> blocker(GenericKubernetesResource machine, boolean ready) {

@@ -62,6 +62,43 @@ class CloudAccountStoreTest {
     }
 
     @Test
+    void anAccountInUseIsNotDeletedAndTheRefusalNamesItsClusters() throws Exception {
+        CloudAccount lab = new CloudAccount("lab", "10.0.0.5", "root", Secret.of("other-secret"), "");
+        store().save(VCENTER);
+        store().add(lab);
+        store().bind("pcg-gateway", CloudAccount.DEFAULT);
+        store().bind("tenant-b", "lab");
+        store().bind("tenant-a", "lab");
+
+        CloudAccountStore restarted = store();
+        assertThat(restarted.users("lab")).containsExactly("tenant-a", "tenant-b");
+        assertThat(restarted.users(CloudAccount.DEFAULT)).containsExactly("pcg-gateway");
+        OperatorException inUse = catchThrowableOfType(() -> restarted.delete("lab"), OperatorException.class);
+        assertThat(inUse.code()).isEqualTo(CloudAccountStore.IN_USE);
+        assertThat(inUse.getMessage()).contains("lab", "tenant-a", "tenant-b").doesNotContain("other-secret");
+        assertThat(inUse.hint()).isNotBlank();
+        assertThat(store().get("lab")).contains(lab);
+
+        store().bind("tenant-a", CloudAccount.DEFAULT);
+        store().unbind("tenant-b");
+        assertThat(store().users("lab")).isEmpty();
+        assertThat(store().delete("lab")).isTrue();
+        assertThat(store().users(CloudAccount.DEFAULT)).containsExactly("pcg-gateway", "tenant-a");
+    }
+
+    @Test
+    void aTakenNameIsNotAddedAndAClusterCannotNameAMissingAccount() throws Exception {
+        store().add(VCENTER);
+        CloudAccount other = new CloudAccount(CloudAccount.DEFAULT, "vc2.example.net", "x", Secret.of("y"), "");
+
+        assertThat(catchThrowableOfType(() -> store().add(other), OperatorException.class).code())
+                .isEqualTo(CloudAccountStore.EXISTS);
+        assertThat(store().defaultAccount()).contains(VCENTER);
+        assertThat(catchThrowableOfType(() -> store().bind("tenant-a", "nope"), OperatorException.class).code())
+                .isEqualTo(CloudAccountStore.NOT_FOUND);
+    }
+
+    @Test
     void theFileNeverHoldsCredentialsInClearAndEveryWriteHasAFreshNonce() throws Exception {
         store().save(VCENTER);
         byte[] first = Files.readAllBytes(accountsFile());

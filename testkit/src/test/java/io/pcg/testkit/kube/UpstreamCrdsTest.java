@@ -32,7 +32,7 @@ class UpstreamCrdsTest {
     void everyUpstreamKindIsThere() {
         assertThat(UpstreamCrds.definitions()).extracting(d -> d.path("spec").path("names").path("kind").asText())
                 .contains("Cluster", "Machine", "KubeadmControlPlane", "KubeadmConfig", "VSphereCluster",
-                        "VSphereMachine", "VSphereMachineTemplate", "IPAddressClaim", "IPAddress", "InClusterIPPool",
+                        "VSphereMachine", "VSphereMachineTemplate", "IPAddressClaim", "IPAddress", "InClusterIPPool", "MachineHealthCheck",
                         "GlobalInClusterIPPool")
                 .doesNotHaveDuplicates();
     }

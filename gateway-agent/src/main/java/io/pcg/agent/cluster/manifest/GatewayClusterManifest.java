@@ -38,6 +38,20 @@ public final class GatewayClusterManifest {
     private static final String INFRASTRUCTURE_GROUP = "infrastructure.cluster.x-k8s.io";
     private static final String CONTROL_PLANE_GROUP = "controlplane.cluster.x-k8s.io";
     private static final int API_SERVER_PORT = 6443;
+    /**
+     * The product guide's degraded-node scenarios ("Day 2", machine health): kubelet not up for 10 minutes, network
+     * unavailable for 10 minutes, a new node not Ready within 30 minutes. Cluster API then replaces the node.
+     */
+    private static final int KUBELET_DOWN_SECONDS = 600;
+    private static final int NETWORK_UNAVAILABLE_SECONDS = 600;
+    private static final int NODE_STARTUP_SECONDS = 1800;
+    /** Label KubeadmControlPlane puts on its machines. */
+    private static final String CONTROL_PLANE_LABEL = "cluster.x-k8s.io/control-plane";
+    /**
+     * clusterctl moves an object only along owner references, and the MachineHealthCheck controller makes the
+     * Cluster its owner only once it runs: this label has clusterctl move it anyway.
+     */
+    private static final String FORCE_MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -50,8 +64,9 @@ public final class GatewayClusterManifest {
 
     /**
      * The objects to apply, in this order: the vCenter credentials Secret, the proxy Secret (only with a proxy), the
-     * VSphereMachineTemplate, the VSphereCluster, the KubeadmControlPlane and last the Cluster. Everything a
-     * reference points to exists before the reference, so no controller ever waits on a missing object.
+     * VSphereMachineTemplate, the VSphereCluster, the KubeadmControlPlane, the Cluster and last the control plane's
+     * MachineHealthCheck. Everything a reference points to exists before the reference, so no controller ever waits on
+     * a missing object.
      *
      * @throws OperatorException {@value GatewayClusterSpec#INVALID} when the spec is not valid (see
      *                           {@link GatewayClusterSpec#validate()})
@@ -71,6 +86,7 @@ public final class GatewayClusterManifest {
         objects.add(vsphereCluster(spec));
         objects.add(controlPlane(spec, machineTemplate.getMetadata().getName()));
         objects.add(cluster(spec));
+        objects.add(machineHealthCheck(spec));
         return List.copyOf(objects);
     }
 
@@ -190,6 +206,26 @@ public final class GatewayClusterManifest {
         return resource(spec, CLUSTER_API_VERSION, "Cluster", spec.name(), body);
     }
 
+    /**
+     * Has Cluster API replace a control-plane node that stays unhealthy (KubeadmControlPlane does the replacing and
+     * keeps etcd quorum while doing so). Remediation keeps its defaults: every unhealthy machine may be replaced.
+     */
+    private static GenericKubernetesResource machineHealthCheck(GatewayClusterSpec spec) {
+        ObjectNode body = object();
+        body.put("clusterName", spec.name());
+        body.putObject("selector").putObject("matchLabels").put(CONTROL_PLANE_LABEL, "");
+        ObjectNode checks = body.putObject("checks");
+        checks.put("nodeStartupTimeoutSeconds", NODE_STARTUP_SECONDS);
+        ArrayNode conditions = checks.putArray("unhealthyNodeConditions");
+        conditions.addObject().put("type", "Ready").put("status", "Unknown").put("timeoutSeconds", KUBELET_DOWN_SECONDS);
+        conditions.addObject().put("type", "NetworkUnavailable").put("status", "True")
+                .put("timeoutSeconds", NETWORK_UNAVAILABLE_SECONDS);
+        GenericKubernetesResource check = resource(spec, CLUSTER_API_VERSION, "MachineHealthCheck",
+                spec.name() + "-control-plane", body);
+        check.getMetadata().getLabels().put(FORCE_MOVE_LABEL, "");
+        return check;
+    }
+
     private static ObjectNode reference(String apiGroup, String kind, String name) {
         return object().put("apiGroup", apiGroup).put("kind", kind).put("name", name);
     }
@@ -208,7 +244,7 @@ public final class GatewayClusterManifest {
         return new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(spec.namespace())
-                .withLabels(Map.of(IpamApi.CLUSTER_NAME_LABEL, spec.name()))
+                .withLabels(new LinkedHashMap<>(Map.of(IpamApi.CLUSTER_NAME_LABEL, spec.name())))
                 .build();
     }
 

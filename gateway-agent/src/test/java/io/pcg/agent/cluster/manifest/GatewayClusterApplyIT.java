@@ -91,7 +91,7 @@ class GatewayClusterApplyIT {
 
             assertThat(refusal.code()).isEqualTo(ManifestApplier.REFUSED);
             assertThat(refusal.getMessage())
-                    .contains("KubeadmControlPlane " + namespace.name() + "/pcg-gateway", "4 of 6 objects applied before it",
+                    .contains("KubeadmControlPlane " + namespace.name() + "/pcg-gateway", "4 of 7 objects applied before it",
                             ".spec.kubeadmConfigSpec.preKubeadmCommandz: field not declared in schema")
                     .doesNotContain(GatewayClusterSpecs.VCENTER_PASSWORD, GatewayClusterSpecs.PROXY_PASSWORD_IN_URL);
             assertThat(client.resource(rendered.get(3)).get()).as("VSphereCluster, applied before").isNotNull();

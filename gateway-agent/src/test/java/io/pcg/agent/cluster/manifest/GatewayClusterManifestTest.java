@@ -100,9 +100,11 @@ class GatewayClusterManifestTest {
     void objectsComeInDependencyOrderWithTheirNames(String name, GatewayClusterSpec spec) throws OperatorException {
         List<String> expected = spec.usesProxy()
                 ? List.of("Secret pcg-gateway-vsphere-credentials", "Secret pcg-gateway-proxy", "VSphereMachineTemplate",
-                "VSphereCluster pcg-gateway", "KubeadmControlPlane pcg-gateway", "Cluster pcg-gateway")
+                "VSphereCluster pcg-gateway", "KubeadmControlPlane pcg-gateway", "Cluster pcg-gateway",
+                "MachineHealthCheck pcg-gateway-control-plane")
                 : List.of("Secret pcg-gateway-vsphere-credentials", "VSphereMachineTemplate",
-                "VSphereCluster pcg-gateway", "KubeadmControlPlane pcg-gateway", "Cluster pcg-gateway");
+                "VSphereCluster pcg-gateway", "KubeadmControlPlane pcg-gateway", "Cluster pcg-gateway",
+                "MachineHealthCheck pcg-gateway-control-plane");
         List<HasMetadata> objects = GatewayClusterManifest.render(spec);
         assertThat(objects).extracting(o -> o.getKind() + " " + o.getMetadata().getName())
                 .zipSatisfy(expected, (actual, wanted) -> assertThat(actual).startsWith(wanted));
@@ -113,6 +115,21 @@ class GatewayClusterManifestTest {
                 "infrastructureRef", "name")).isEqualTo(template.getMetadata().getName());
         assertThat(Fields.text(object(objects, "VSphereCluster"), "spec", "identityRef", "name"))
                 .isEqualTo("pcg-gateway-vsphere-credentials");
+    }
+
+    /** The product guide's degraded-node scenarios, on the control plane's machines, moved along with the Cluster. */
+    @Test
+    void theControlPlaneIsHealthCheckedWithTheProductGuidesThresholds() throws OperatorException {
+        GenericKubernetesResource check = object(GatewayClusterManifest.render(GatewayClusterSpecs.builder().build()),
+                "MachineHealthCheck");
+        JsonNode spec = JSON.valueToTree(check).path("spec");
+        assertThat(spec.path("clusterName").asText()).isEqualTo("pcg-gateway");
+        assertThat(spec.path("selector").path("matchLabels").path("cluster.x-k8s.io/control-plane").isTextual()).isTrue();
+        assertThat(spec.path("checks").path("nodeStartupTimeoutSeconds").asInt()).isEqualTo(30 * 60);
+        assertThat(spec.path("checks").path("unhealthyNodeConditions")).extracting(JsonNode::toString).containsExactly(
+                "{\"type\":\"Ready\",\"status\":\"Unknown\",\"timeoutSeconds\":600}",
+                "{\"type\":\"NetworkUnavailable\",\"status\":\"True\",\"timeoutSeconds\":600}");
+        assertThat(check.getMetadata().getLabels()).containsEntry("clusterctl.cluster.x-k8s.io/move", "");
     }
 
     @Test
