@@ -204,7 +204,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 throw new OperatorException(GatewayCommands.RESIZE_REFUSED, refusal.get(), "Send nodeCount 3 to a running 1-node gateway.");
             }
             int from = record.desired().nodeCount();
-            record = new GatewayRecord(GatewayState.PROVISIONING, record.phase(), record.desired().withNodeCount(nodes), record.conditions())
+            record = record.withDesired(record.desired().withNodeCount(nodes)).withState(GatewayState.PROVISIONING)
                     .with(Milestone.CONTROL_PLANE_READY, UNKNOWN, RESIZING, "resizing from " + from + " to " + nodes + " nodes");
             store.save(record);
             events.info("ResizeStarted", object(), "resizing the gateway cluster from " + from + " to " + nodes + " nodes");

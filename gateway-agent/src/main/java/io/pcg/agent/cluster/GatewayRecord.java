@@ -32,6 +32,10 @@ record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, 
         return new GatewayRecord(newState, phase, desired, conditions, lastRemediation);
     }
 
+    GatewayRecord withDesired(ConfigureRequest newDesired) {
+        return new GatewayRecord(state, phase, newDesired, conditions, lastRemediation);
+    }
+
     GatewayRecord withPhase(Phase newPhase) {
         return new GatewayRecord(state, newPhase, desired, conditions, lastRemediation);
     }
