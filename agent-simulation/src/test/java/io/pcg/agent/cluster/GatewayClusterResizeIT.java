@@ -111,7 +111,7 @@ class GatewayClusterResizeIT {
     @Test
     void refusalsChangeNothing() throws Exception {
         DevConsole console = CONSOLE.console();
-        String name = "pcg-small";
+        String name = "pcg-resize-short";
         // The VIP, the first node and one spare: one address short of a resize.
         runningOneNodeGateway(console, name, SiteAdmin.configureRequest(VCSIM.vcsim(), 1, SiteAdmin.pool("10.0.0.22")));
         KubernetesClient gateway = site.tools().workloads().started().get("pcg-system/" + name).client();
