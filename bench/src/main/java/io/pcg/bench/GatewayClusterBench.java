@@ -43,25 +43,27 @@ public final class GatewayClusterBench {
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("pcg-gateway-bench");
-        try (Vcsim vcsim = Vcsim.start();
-             DevConsole console = DevConsole.start(work.resolve("console"), 0);
-             SimulatedSite site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim), Delays.none(), Faults.none(),
-                     Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "-Dpcg.clusterctl.bin"), "clusterctl")),
-                     work.resolve("site"))) {
+        try (Vcsim vcsim = Vcsim.start(); DevConsole console = DevConsole.start(work.resolve("console"), 0)) {
             SiteAdmin.createNodeTemplate(vcsim);
-            run(console, site, vcsim, work, "pcg-warmup", 1, false);
-            run(console, site, vcsim, work, "pcg-bench-1", 1, true);
-            run(console, site, vcsim, work, "pcg-bench-3", 3, false);
+            run(console, vcsim, work, "pcg-warmup", 1, false);
+            run(console, vcsim, work, "pcg-bench-1", 1, true);
+            run(console, vcsim, work, "pcg-bench-3", 3, false);
         }
         System.exit(0);
     }
 
-    /** Configures a gateway of {@code nodes} nodes, prints the figures unless it is the warm-up, and resizes it if asked. */
-    private static void run(DevConsole console, SimulatedSite site, Vcsim vcsim, Path work, String name, int nodes, boolean resize)
-            throws Exception {
+    /**
+     * Configures a gateway of {@code nodes} nodes on a fresh simulated site, prints the figures unless it is the
+     * warm-up, and resizes it if asked.
+     */
+    private static void run(DevConsole console, Vcsim vcsim, Path work, String name, int nodes, boolean resize) throws Exception {
         GatewayService.IssuedPin issued = console.createGateway(name);
         String gatewayId = issued.gateway().id();
-        try (ApplicationContext agent = new SiteAgent(name, console, issued.pin(), site, work.resolve(name), Map.of()).start()) {
+        // A site of its own: the clusters of the runs before do not keep the CPU busy during this one.
+        try (SimulatedSite site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim), Delays.none(), Faults.none(),
+                Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "-Dpcg.clusterctl.bin"), "clusterctl")),
+                work.resolve(name + "-site"));
+             ApplicationContext agent = new SiteAgent(name, console, issued.pin(), site, work.resolve(name), Map.of()).start()) {
             await("the agent registers").atMost(Duration.ofSeconds(60))
                     .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
             String suffix = nodes == 1 ? "1_node" : nodes + "_nodes";

@@ -28,7 +28,8 @@ final class MachineReconciler implements Runtime.Reconciler {
     static final String FINALIZER = "machine.cluster.x-k8s.io";
     static final String PRE_TERMINATE_HOOK_PREFIX = "pre-terminate.delete.hook.machine.cluster.x-k8s.io";
     private static final Logger LOG = LoggerFactory.getLogger(MachineReconciler.class);
-    private static final Duration NODE_POLL = Duration.ofSeconds(1);
+    /** CAPI watches the workload cluster's Nodes; polling this often keeps the simulator's reaction as prompt. */
+    private static final Duration NODE_POLL = Duration.ofMillis(200);
 
     private final Sim sim;
 

@@ -133,6 +133,7 @@ final class Runtime implements AutoCloseable {
                 Duration again = reconcilers.get(key.kind()).reconcile(key);
                 queue.forget(key);
                 if (again != null) {
+                    LOG.debug("{}: again in {} ms", key, again.toMillis());
                     queue.addAfter(key, again);
                 }
             } catch (KubernetesClientException e) {
