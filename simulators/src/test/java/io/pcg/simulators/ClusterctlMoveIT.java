@@ -84,9 +84,12 @@ class ClusterctlMoveIT {
 
             // the source keeps nothing of the cluster, the VMs stay
             for (Kind kind : List.of(Kind.CLUSTER, Kind.KUBEADM_CONTROL_PLANE, Kind.MACHINE, Kind.KUBEADM_CONFIG,
-                    Kind.VSPHERE_CLUSTER, Kind.VSPHERE_MACHINE, Kind.VSPHERE_VM, Kind.IP_ADDRESS_CLAIM, Kind.IP_ADDRESS)) {
+                    Kind.VSPHERE_CLUSTER, Kind.VSPHERE_MACHINE, Kind.VSPHERE_VM, Kind.IP_ADDRESS_CLAIM, Kind.IP_ADDRESS,
+                    Kind.VSPHERE_MACHINE_TEMPLATE)) {
                 assertThat(list(client, kind, ns)).as("%s left in the source", kind.kind).isEmpty();
             }
+            // KCP made the Cluster an owner of its machine template: the target can add Machines after the move.
+            assertThat(list(targetClient, Kind.VSPHERE_MACHINE_TEMPLATE, ns)).isNotEmpty();
             assertThat(client.secrets().inNamespace(ns).withName(CLUSTER + "-kubeconfig").get()).isNull();
 
             try (var targetIpam = new TestIpam(targetClient, ns)) {
