@@ -173,17 +173,26 @@ public final class GatewayLink implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             scheduler.execute(() -> {
-                if (unpairing != null) {
-                    unpairing.whenComplete((ignored, failure) -> done.complete(null));
+                if (unpairing != null && !unpairing.isCompletedExceptionally()) {
+                    unpairing.whenComplete((ignored, failure) -> {
+                        if (failure == null) {
+                            done.complete(null);
+                        } else {
+                            done.completeExceptionally(failure);
+                        }
+                    });
                     return;
                 }
+                boolean retry = unpairing != null;
                 unpairing = done;
                 LOG.info("the gateway was deleted in the console: unpairing once the console has read what was sent"
                         + " (at most {} s)", wait.toSeconds());
                 if (upstream != null) {
                     upstream.finish();
-                } else if (!store.exists()) {
-                    forgetIdentity(); // never paired, or a restart after the identity was deleted: nothing to wait for
+                } else if (retry || !store.exists()) {
+                    // The console had its chance already, or there is nothing to unpair (never paired, or a restart
+                    // after the identity was deleted): nothing to wait for.
+                    forgetIdentity();
                     return;
                 }
                 scheduler.schedule(this::forgetIdentity, wait.toMillis(), TimeUnit.MILLISECONDS);
