@@ -41,7 +41,7 @@ final class ApiViews {
                        boolean pinUsed, Instant pinExpiresAt, Instant createdAt, @Nullable Instant pairedAt,
                        @Nullable Instant certificateExpiresAt, @Nullable Instant revokedAt, @Nullable Instant lastHeartbeat, @Nullable String hostname, @Nullable String version,
                        List<String> ipAddresses, @Nullable GatewayCapacity capacity,
-                       @Nullable ClusterStatusRecord cluster) {
+                       @Nullable ClusterStatusRecord cluster, boolean deleting, @Nullable String deleteCommandId) {
     }
 
     @Serdeable

@@ -8,6 +8,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -19,6 +20,7 @@ import io.pcg.console.ConsoleException;
 import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandService;
+import io.pcg.console.control.GatewayDeletions;
 import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.control.GatewayEvents;
 import io.pcg.console.control.GatewaySessions;
@@ -57,15 +59,17 @@ public class GatewayController {
     private final GatewaySessions sessions;
     private final CommandService commands;
     private final GatewayEvents events;
+    private final GatewayDeletions deletions;
     private final JsonMapper json;
 
     public GatewayController(GatewayService gateways, GatewayStore store, GatewaySessions sessions,
-                             CommandService commands, GatewayEvents events, JsonMapper json) {
+                             CommandService commands, GatewayEvents events, GatewayDeletions deletions, JsonMapper json) {
         this.gateways = gateways;
         this.store = store;
         this.sessions = sessions;
         this.commands = commands;
         this.events = events;
+        this.deletions = deletions;
         this.json = json;
     }
 
@@ -90,6 +94,17 @@ public class GatewayController {
     @Post(value = "/{id}/revoke", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
     public ApiViews.GatewayView revoke(String id) {
         return view(sessions.revoke(id));
+    }
+
+    /**
+     * The Delete action: an online gateway is sent {@value GatewayDeletions#DELETE} (202 with the command) and is
+     * forgotten once its agent reports the deletion done; with {@code force} a gateway that is not online is forgotten
+     * at once (204), its VMs left to the admin.
+     */
+    @Delete("/{id}")
+    public HttpResponse<ApiViews.CommandAccepted> delete(String id, @QueryValue(defaultValue = "false") boolean force) {
+        return deletions.delete(id, force).map(GatewayController::accepted)
+                .orElseGet(HttpResponse::noContent);
     }
 
     @Get
@@ -204,7 +219,7 @@ public class GatewayController {
                 sessions.isConnected(gateway.id()), gateway.locked(), gateway.failedAttempts(), gateway.pinUsed(),
                 gateway.pinExpiresAt(), gateway.createdAt(), gateway.pairedAt(), gateway.certificateExpiresAt(),
                 gateway.revokedAt(), gateway.lastHeartbeat(), gateway.hostname(), gateway.version(), gateway.ipAddresses(),
-                gateway.capacity(), gateway.cluster());
+                gateway.capacity(), gateway.cluster(), gateway.deleteCommandId() != null, gateway.deleteCommandId());
     }
 
     private ApiViews.CommandView view(CommandRecord command) {

@@ -35,15 +35,18 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
     private final GatewayEvents events;
     private final ClusterStatusService clusters;
     private final CertificateRenewalService renewals;
+    private final GatewayDeletions deletions;
     private final Clock clock;
 
     public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events,
-                                ClusterStatusService clusters, CertificateRenewalService renewals, Clock clock) {
+                                ClusterStatusService clusters, CertificateRenewalService renewals,
+                                GatewayDeletions deletions, Clock clock) {
         this.sessions = sessions;
         this.commands = commands;
         this.events = events;
         this.clusters = clusters;
         this.renewals = renewals;
+        this.deletions = deletions;
         this.clock = clock;
     }
 
@@ -93,9 +96,17 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
                 switch (message.getBodyCase()) {
                     case REGISTER -> sessions.registered(session, message.getRegister());
                     case HEARTBEAT -> sessions.heartbeat(session);
-                    case EVENT -> events.recordFromAgent(gatewayId, message.getEvent());
+                    case EVENT -> {
+                        events.recordFromAgent(gatewayId, message.getEvent());
+                        if (GatewayDeletions.DELETED.equals(message.getEvent().getReason())) {
+                            deletions.agentDeleted(gatewayId);
+                        }
+                    }
                     case ACK -> commands.acknowledged(gatewayId, message.getAck());
-                    case RESULT -> commands.completed(gatewayId, message.getResult());
+                    case RESULT -> {
+                        commands.completed(gatewayId, message.getResult());
+                        deletions.commandFinished(gatewayId, message.getResult());
+                    }
                     case CLUSTER_STATUS -> clusters.record(gatewayId, message.getClusterStatus());
                     case BODY_NOT_SET -> LOG.debug("Gateway {} sent a message this console does not understand", gatewayId);
                 }

@@ -1,6 +1,7 @@
 package io.pcg.console.control;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micronaut.context.annotation.Requires;
 import io.pcg.console.ConsoleConfig;
 import io.pcg.console.DevConsoleApplication;
@@ -94,12 +95,29 @@ public class GatewaySessions {
         LOG.warn("Gateway {} ({}) revoked", gatewayId, record.name());
         events.recordFromConsole(gatewayId, "Warning", "Revoked", "An admin revoked the gateway; it must pair again"
                 + " with a new PIN");
+        closeStream(gatewayId, "the gateway was revoked", GatewayRefusals.revoked(gatewayId));
+        return record;
+    }
+
+    /**
+     * Forgets the gateway: its open stream, if any, is closed and its record removed, so its certificates, which only
+     * a known gateway's are, are refused from now on. Its events stay readable until the console restarts.
+     */
+    public synchronized GatewayRecord forget(String gatewayId, String why) {
+        closeStream(gatewayId, "the gateway was deleted", GatewayRefusals.deleted(gatewayId));
+        GatewayRecord forgotten = store.remove(gatewayId);
+        LOG.warn("Gateway {} ({}) deleted: {}", gatewayId, forgotten.name(), why);
+        events.recordFromConsole(gatewayId, "Warning", "Deleted", "The gateway was deleted: " + why);
+        return forgotten;
+    }
+
+    /** Offline first, then the stream closes with the refusal: the agent never sees a closed stream while Online. */
+    private void closeStream(String gatewayId, String why, StatusRuntimeException refusal) {
         GatewaySession session = current.get(gatewayId);
         if (session != null) {
-            ended(session, "the gateway was revoked");
-            session.close(GatewayRefusals.revoked(gatewayId));
+            ended(session, why);
+            session.close(refusal);
         }
-        return record;
     }
 
     public boolean isConnected(String gatewayId) {

@@ -91,6 +91,14 @@ public class GatewayStore {
         return changed;
     }
 
+    /** Forgets a gateway for good; unknown ids are refused like everywhere else. */
+    public synchronized GatewayRecord remove(String id) {
+        GatewayRecord removed = get(id);
+        byId.remove(id);
+        persist();
+        return removed;
+    }
+
     /**
      * Applies a change that is not worth a disk write on its own (heartbeats: one per gateway every few seconds,
      * each would mean an fsync under the lock every command submission takes). It is written with the next change.

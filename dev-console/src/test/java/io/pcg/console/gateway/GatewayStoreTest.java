@@ -60,6 +60,22 @@ class GatewayStoreTest {
     }
 
     @Test
+    void aDeleteUnderWayIsKeptAcrossChangesAndRestartsAndARemovedGatewayIsGoneForGood() {
+        GatewayStore store = newStore();
+        store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash-a", NOW, NOW.plus(1, ChronoUnit.DAYS)));
+        store.insert(GatewayRecord.created("gw-2", "pcg-b", "hash-b", NOW, NOW.plus(1, ChronoUnit.DAYS)));
+        store.update("gw-1", gateway -> gateway.withDeleteCommand("cmd-1").heartbeat(NOW).withState(GatewayState.ONLINE));
+
+        assertThat(newStore().get("gw-1").deleteCommandId()).isEqualTo("cmd-1");
+        assertThat(newStore().get("gw-1").withDeleteCommand(null).deleteCommandId()).isNull();
+
+        assertThat(store.remove("gw-1").name()).isEqualTo("pcg-a");
+        assertThat(newStore().all()).extracting(GatewayRecord::id).containsExactly("gw-2");
+        assertThat(newStore().findByName("pcg-a")).as("the name is free again").isEmpty();
+        assertThatThrownBy(() -> store.remove("gw-1")).isInstanceOf(UnknownGatewayException.class);
+    }
+
+    @Test
     void namesAreUniqueAndUnknownIdsSaySo() {
         GatewayStore store = newStore();
         store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash", NOW, NOW.plus(1, ChronoUnit.DAYS)));

@@ -186,6 +186,14 @@ public class CloudAccountStore {
         }
     }
 
+    /**
+     * Every cluster that uses some account, by name, sorted: the gateway cluster and the tenant clusters this gateway
+     * manages (the bindings are the one place the agent knows them from until tenant clusters have a store of their own).
+     */
+    public synchronized List<String> clusters() throws OperatorException {
+        return List.copyOf(load().bindings().keySet());
+    }
+
     /** The clusters that use the account, by name. */
     public synchronized List<String> users(String account) throws OperatorException {
         return load().users(account);

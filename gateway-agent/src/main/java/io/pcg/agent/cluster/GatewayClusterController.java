@@ -33,6 +33,7 @@ import io.pcg.agent.ipam.PoolValidator;
 import io.pcg.agent.kube.Informers;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.kube.ManifestApplier;
+import io.pcg.agent.link.GatewayLink;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.net.Cidr;
@@ -67,7 +68,7 @@ import java.util.stream.Stream;
 
 /**
  * Builds the gateway cluster and keeps following it, from "Configure" to Running, and takes it down again on
- * "Reset". One reconcile at a time on its own thread: read the stored record, do the next step (every step is
+ * "Reset", or on "Delete", after which the appliance unpairs from the console. One reconcile at a time on its own thread: read the stored record, do the next step (every step is
  * idempotent), store how far it got, report milestones to the console. A failing step marks its milestone False
  * with the reason and is retried; provisioning never stops by itself.
  *
@@ -93,6 +94,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private static final String SCALING = "Scaling";
     /** How long a command waits for the step under way before it changes the record. */
     private static final java.time.Duration LOOP_WAIT = java.time.Duration.ofMinutes(2);
+    /**
+     * How long a deleted gateway waits for the console to read its last event before it unpairs anyway: a console
+     * unreachable for longer keeps showing the gateway as being deleted, and its admin forgets it with force.
+     */
+    static final java.time.Duration UNPAIR_WAIT = java.time.Duration.ofMinutes(2);
 
     private final AgentConfig agent;
     private final IpamConfig ipam;
@@ -108,6 +114,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final EventPublisher events;
     private final ClusterStatusReporter status;
     private final ProxySettings siteProxy;
+    private final GatewayLink link;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gateway-cluster");
         thread.setDaemon(true);
@@ -122,7 +129,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                                     BootstrapConfig bootstrapConfig, GatewayStore store, CloudAccountStore accounts,
                                     ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
                                     ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
-                                    EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy) {
+                                    EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy,
+                                    GatewayLink link) {
         this.agent = agent;
         this.ipam = ipam;
         this.config = config;
@@ -137,6 +145,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         this.events = events;
         this.status = status;
         this.siteProxy = siteProxy;
+        this.link = link;
     }
 
     /** A restarted agent picks up where it stopped: same management cluster, next step. */
@@ -171,7 +180,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             accounts.save(new CloudAccount(CloudAccount.DEFAULT, vcenter.server(), vcenter.username(), vcenter.password(),
                     vcenter.thumbprint()));
             accounts.bind(agent.name(), CloudAccount.DEFAULT);
-            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null)
+            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null, false)
                     .with(Milestone.VCENTER_VALIDATED, TRUE, "Validated", "vCenter " + vcenter.server() + " passed every check");
             for (Milestone next : Milestone.values()) {
                 if (next != Milestone.VCENTER_VALIDATED) {
@@ -222,6 +231,31 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         trigger();
     }
 
+    /**
+     * The clusters this gateway manages for tenants, which keep it from being deleted: every cluster that uses a
+     * cloud account, except the gateway cluster itself.
+     */
+    List<String> tenantClusters() throws OperatorException {
+        return accounts.clusters().stream().filter(cluster -> !cluster.equals(clusterName())).toList();
+    }
+
+    /**
+     * Starts deleting the gateway: the gateway cluster is taken down as by {@link #requestReset}, then the appliance
+     * unpairs. Checked again on the loop: a tenant cluster bound since the command was validated refuses it.
+     */
+    void requestDelete() throws OperatorException {
+        onLoop(() -> {
+            List<String> tenants = tenantClusters();
+            if (!tenants.isEmpty()) {
+                throw GatewayCommands.deleteRefused(tenants);
+            }
+            store.save(store.load().withState(GatewayState.RESETTING).withDeleting());
+            events.warning("DeleteStarted", object(), "deleting the gateway: the gateway cluster and everything "
+                    + "provisioned for it, then the appliance unpairs from the console");
+        });
+        trigger();
+    }
+
     /** A change of the stored record, made between two reconciles: the loop thread is the record's only writer. */
     private interface RecordChange {
         void apply() throws OperatorException;
@@ -253,7 +287,13 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         try {
             GatewayRecord record = store.load();
             switch (record.state()) {
-                case PENDING -> report(record, List.of());
+                case PENDING -> {
+                    if (record.deleting()) {
+                        unpair();
+                    } else {
+                        report(record, List.of());
+                    }
+                }
                 case RESETTING -> reset(record);
                 case PROVISIONING, FAILED, RUNNING -> provision(record);
             }
@@ -472,6 +512,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             if (accounts.users(CloudAccount.DEFAULT).isEmpty()) {
                 accounts.delete(CloudAccount.DEFAULT);
             }
+            if (start.deleting()) {
+                store.save(GatewayRecord.pending().withDeleting());
+                unpair();
+                return;
+            }
             store.save(GatewayRecord.pending());
             events.info("ResetCompleted", object(), "nothing of the gateway cluster is left; configure it again");
             report(GatewayRecord.pending(), List.of());
@@ -479,6 +524,28 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             events.error("ResetFailed", object(), e.getMessage());
             throw e;
         }
+    }
+
+    /**
+     * The end of a delete, once nothing of the gateway cluster is left: the last event, then the link unpairs (it
+     * lets the console read the event first, within {@link #UNPAIR_WAIT}), then the record is Pending again, so an
+     * agent stopped on the way unpairs on its next start.
+     */
+    private void unpair() throws OperatorException {
+        events.info("GatewayDeleted", object(), "the gateway cluster is deleted and the appliance unpairs from the "
+                + "console; delete the installer VM in vSphere, or pair it again with a new PIN");
+        try {
+            link.unpair(UNPAIR_WAIT).get(UNPAIR_WAIT.plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            throw new OperatorException("GATEWAY_UNPAIR_FAILED", "the gateway cluster is deleted but the appliance could"
+                    + " not unpair: " + cause.getMessage(), "The agent tries again; if it keeps failing, delete "
+                    + "/var/lib/pcg/identity by hand (docs/agent.md, \"Pairing again\").", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // the agent is stopping; the record still says deleting, so the next start unpairs
+        }
+        store.save(GatewayRecord.pending());
     }
 
     /** @return true once the Cluster and its machines are gone and the other objects are deleted */

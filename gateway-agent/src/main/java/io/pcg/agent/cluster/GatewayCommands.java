@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * The console's gateway commands: {@code gateway.configure} (the "Configure" dialog), {@code gateway.resize} (1 → 3
- * nodes), {@code gateway.reset} (the widget's Reset button) and {@code gateway.status}. They reach the controller through a provider: the controller
+ * nodes), {@code gateway.reset} (the widget's Reset button), {@code gateway.delete} (the Delete action) and
+ * {@code gateway.status}. They reach the controller through a provider: the controller
  * reports over the console link, which dispatches to these handlers.
  */
 public final class GatewayCommands {
@@ -40,8 +41,16 @@ public final class GatewayCommands {
     static final String VCENTER_CHECK_FAILED = "GATEWAY_VCENTER_CHECK_FAILED";
     static final String RESIZE_REFUSED = "GATEWAY_RESIZE_REFUSED";
     static final String RESIZE_POOL_SHORT = "GATEWAY_RESIZE_POOL_SHORT";
+    static final String DELETE_REFUSED = "GATEWAY_DELETE_REFUSED";
 
     private GatewayCommands() {
+    }
+
+    /** The product guide's validation: a gateway with running tenant clusters is not deleted. */
+    static OperatorException deleteRefused(List<String> tenantClusters) {
+        return new OperatorException(DELETE_REFUSED, "the gateway still manages " + tenantClusters.size()
+                + " tenant cluster(s): " + String.join(", ", tenantClusters),
+                "Delete those clusters first, then delete the gateway again.");
     }
 
     /**
@@ -267,6 +276,54 @@ public final class GatewayCommands {
                 throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
             }
             return Map.of("state", GatewayState.RESETTING.name());
+        }
+    }
+
+    /**
+     * Deletes the gateway: refused, with nothing changed, while tenant clusters managed through it exist; otherwise
+     * the gateway cluster is taken down exactly as by {@link Reset}, and then the appliance unpairs (the identity is
+     * deleted, the link stops). Answers at once; the {@code GatewayDeleted} event says when it is done.
+     */
+    @Singleton
+    @Requires(env = GatewayAgentApplication.ENVIRONMENT)
+    public static final class Delete extends TypedCommandHandler<Delete.Request> {
+
+        /** No fields. */
+        record Request() {
+        }
+
+        private final BeanProvider<GatewayClusterController> controller;
+
+        public Delete(BeanProvider<GatewayClusterController> controller) {
+            super(Request.class, INVALID_REQUEST, UnknownFields.REJECT);
+            this.controller = controller;
+        }
+
+        @Override
+        public String type() {
+            return "gateway.delete";
+        }
+
+        @Override
+        protected void validate(Request request) throws CommandFailedException {
+            try {
+                List<String> tenants = controller.get().tenantClusters();
+                if (!tenants.isEmpty()) {
+                    throw deleteRefused(tenants);
+                }
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+        }
+
+        @Override
+        protected Object run(Request request) throws CommandFailedException {
+            try {
+                controller.get().requestDelete();
+            } catch (OperatorException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+            return Map.of("state", GatewayState.RESETTING.name(), "deleting", true);
         }
     }
 

@@ -12,16 +12,18 @@ import java.util.Map;
  * @param desired    the admin's request (password removed); null while {@link GatewayState#PENDING}
  * @param conditions the milestones by condition type
  * @param lastRemediation the last node Cluster API relaunched after a failed health check, and why; null when none
+ * @param deleting   the console deleted the gateway: once the gateway cluster is down the appliance unpairs, instead
+ *                   of waiting for "Configure"; stored so that a restarted agent still unpairs
  */
 record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, Map<String, MilestoneStatus> conditions,
-                     NodeRemediation lastRemediation) {
+                     NodeRemediation lastRemediation, boolean deleting) {
 
     GatewayRecord {
         conditions = conditions == null ? Map.of() : Map.copyOf(conditions);
     }
 
     static GatewayRecord pending() {
-        return new GatewayRecord(GatewayState.PENDING, null, null, Map.of(), null);
+        return new GatewayRecord(GatewayState.PENDING, null, null, Map.of(), null, false);
     }
 
     /** A milestone's condition: {@code status} is True, False or Unknown. */
@@ -29,25 +31,29 @@ record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, 
     }
 
     GatewayRecord withState(GatewayState newState) {
-        return new GatewayRecord(newState, phase, desired, conditions, lastRemediation);
+        return new GatewayRecord(newState, phase, desired, conditions, lastRemediation, deleting);
     }
 
     GatewayRecord withDesired(ConfigureRequest newDesired) {
-        return new GatewayRecord(state, phase, newDesired, conditions, lastRemediation);
+        return new GatewayRecord(state, phase, newDesired, conditions, lastRemediation, deleting);
     }
 
     GatewayRecord withPhase(Phase newPhase) {
-        return new GatewayRecord(state, newPhase, desired, conditions, lastRemediation);
+        return new GatewayRecord(state, newPhase, desired, conditions, lastRemediation, deleting);
     }
 
     GatewayRecord with(Milestone milestone, String status, String reason, String message) {
         Map<String, MilestoneStatus> changed = new LinkedHashMap<>(conditions);
         changed.put(milestone.type(), new MilestoneStatus(status, reason, message));
-        return new GatewayRecord(state, phase, desired, changed, lastRemediation);
+        return new GatewayRecord(state, phase, desired, changed, lastRemediation, deleting);
     }
 
     GatewayRecord withLastRemediation(NodeRemediation remediation) {
-        return new GatewayRecord(state, phase, desired, conditions, remediation);
+        return new GatewayRecord(state, phase, desired, conditions, remediation, deleting);
+    }
+
+    GatewayRecord withDeleting() {
+        return new GatewayRecord(state, phase, desired, conditions, lastRemediation, true);
     }
 
     MilestoneStatus condition(Milestone milestone) {

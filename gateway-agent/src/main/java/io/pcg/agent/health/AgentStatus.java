@@ -76,6 +76,13 @@ public final class AgentStatus {
                 "", "", "", now, now, s.lastHeartbeatAt(), s.certificateExpiresAt()));
     }
 
+    /** The identity is gone ({@code why} says why): no gateway id, no certificate, and the problem to show. */
+    public void unpaired(Problem why) {
+        Instant now = clock.instant();
+        current.updateAndGet(s -> new Snapshot(Phase.NEEDS_OPERATOR, "", s.consoleEndpoint(), why.kind().name(),
+                why.message(), why.kind().hint(), now, s.lastRegisteredAt(), s.lastHeartbeatAt(), null));
+    }
+
     public void heartbeat(Instant at) {
         current.updateAndGet(s -> new Snapshot(s.phase(), s.gatewayId(), s.consoleEndpoint(), s.problem(), s.message(), s.hint(),
                 s.since(), s.lastRegisteredAt(), at, s.certificateExpiresAt()));

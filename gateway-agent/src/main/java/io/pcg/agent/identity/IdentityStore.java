@@ -35,21 +35,29 @@ public final class IdentityStore {
     static final String GATEWAY_ID_FILE = "gateway-id";
     static final String NEXT_DIRECTORY = DIRECTORY + ".next";
     static final String PREVIOUS_DIRECTORY = DIRECTORY + ".previous";
+    static final String DELETED_DIRECTORY = DIRECTORY + ".deleted";
 
     private static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private final Path directory;
     private final Path next;
     private final Path previous;
+    private final Path deleted;
 
     public IdentityStore(Path stateDir) {
         this.directory = stateDir.resolve(DIRECTORY);
         this.next = stateDir.resolve(NEXT_DIRECTORY);
         this.previous = stateDir.resolve(PREVIOUS_DIRECTORY);
+        this.deleted = stateDir.resolve(DELETED_DIRECTORY);
     }
 
     public Path directory() {
         return directory;
+    }
+
+    /** Whether an identity is stored, complete or about to be moved into place; never reads the key. */
+    public boolean exists() {
+        return Files.isRegularFile(directory.resolve(GATEWAY_ID_FILE)) || Files.isRegularFile(next.resolve(GATEWAY_ID_FILE));
     }
 
     public Optional<AgentIdentity> load() {
@@ -89,6 +97,27 @@ public final class IdentityStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the identity to " + directory + ": " + e.getMessage()
                     + "; check that the state directory exists and is writable by the agent's user", e);
+        }
+    }
+
+    /**
+     * Forgets the identity (key, certificate, CA bundle, gateway id): the appliance is unpaired and only a new PIN
+     * pairs it again. A pending {@code identity.next/} goes first, so {@link #load()} cannot bring it back; the
+     * identity folder is then renamed away in one step, so a crash leaves either the whole identity or none, and
+     * what was renamed is deleted (again on the next call, should the agent stop half-way). A repeat does nothing.
+     */
+    public void delete() {
+        try {
+            deleteTree(next);
+            if (Files.exists(directory)) {
+                deleteTree(deleted);
+                Files.move(directory, deleted, StandardCopyOption.ATOMIC_MOVE);
+            }
+            deleteTree(deleted);
+            deleteTree(previous);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the identity in " + directory + ": " + e.getMessage()
+                    + "; delete the folder by hand (rm -rf " + directory + " " + next + ")", e);
         }
     }
 

@@ -57,6 +57,11 @@ public enum ConnectionProblem {
             "An admin revoked the gateway in the tenant portal; the agent will not reconnect by itself. If the gateway "
                     + "should come back, generate a new PIN for it, then on the VM stop pcg-agent, delete "
                     + "/var/lib/pcg/identity, set pcg.agent.pairing-code in /etc/pcg/agent.yml to the new PIN and start pcg-agent."),
+    DELETED(false, "the gateway was deleted in the console and this appliance is unpaired",
+            "Its identity is gone and the agent will not connect again by itself. Delete the gateway's VMs in vSphere; "
+                    + "to use this appliance again, create a gateway in the tenant portal and pair again with its new PIN: "
+                    + "set pcg.agent.pairing-code in /etc/pcg/agent.yml to the PIN and restart pcg-agent (docs/agent.md, "
+                    + "\"Pairing again\")."),
     CONSOLE_UNAVAILABLE(true, "the console is unavailable or closed the connection",
             "Usually transient: the agent reconnects by itself. If it lasts, check the console's status page and the VM's "
                     + "outbound connectivity.");

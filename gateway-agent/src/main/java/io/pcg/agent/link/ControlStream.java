@@ -71,6 +71,9 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     private volatile ScheduledFuture<?> heartbeats;
     private volatile ScheduledFuture<?> registerDeadline;
     private volatile boolean registered;
+    /** Guarded by {@link #sendLock}: {@link #finish} was asked for, and then whether the agent's side is closed. */
+    private boolean finishing;
+    private boolean halfClosed;
 
     ControlStream(Register register, Duration registerTimeout, Duration heartbeatInterval, CommandDispatcher dispatcher,
                   ScheduledExecutorService scheduler, Listener listener, Clock clock) {
@@ -163,20 +166,41 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
 
     @Override
     public boolean send(AgentMessage message) {
-        if (closed.get()) {
-            return false;
+        synchronized (sendLock) {
+            if (closed.get() || halfClosed) {
+                return false;
+            }
+            outbound.add(message);
         }
-        outbound.add(message);
         drain();
         return true;
+    }
+
+    /**
+     * The agent's last words on this stream: what is queued goes out, then the agent's side is closed (half-close);
+     * the console reads every message before the end of the stream, so when it ends the stream in answer (the
+     * listener's {@code closed}) everything sent before has been read. Heartbeats stop; later sends are refused.
+     */
+    void finish() {
+        synchronized (sendLock) {
+            finishing = true;
+        }
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+        }
+        drain();
     }
 
     private void drain() {
         ClientCallStreamObserver<AgentMessage> stream = requests;
         synchronized (sendLock) {
-            while (!closed.get() && stream.isReady()) {
+            while (!closed.get() && !halfClosed && stream.isReady()) {
                 AgentMessage next = outbound.poll();
                 if (next == null) {
+                    if (finishing) {
+                        halfClosed = true;
+                        stream.onCompleted();
+                    }
                     return;
                 }
                 stream.onNext(next);

@@ -30,7 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,7 +45,8 @@ import java.util.function.Consumer;
  * must fix (bad endpoint, PIN refused, expired certificate, revoked gateway, ...) stop the attempts; network trouble
  * is retried. While connected it renews the client certificate at 2/3 of its life over the same channel, stores the
  * new identity and reconnects with it at once (the console accepts the old certificate until it expires, so a
- * failed renewal costs nothing but a retry).
+ * failed renewal costs nothing but a retry). Once the gateway is deleted in the console it unpairs ({@link #unpair}):
+ * the identity is deleted and nothing connects again.
  * All decisions run on one scheduler thread; gRPC callbacks only hand over to it.
  */
 public final class GatewayLink implements AutoCloseable {
@@ -80,6 +83,10 @@ public final class GatewayLink implements AutoCloseable {
     /** The stream once the console answered Register, until it ends; {@link #subscribers} are sending through it. */
     private ControlStream upstream;
     private final List<Upstream.Subscriber> subscribers = new ArrayList<>();
+    /** Set by {@link #unpair}, completed once the identity is gone; only touched on the link's thread. */
+    private CompletableFuture<Void> unpairing;
+    /** The identity is deleted: the link never pairs or connects again in this process. */
+    private boolean unpaired;
     private volatile boolean closed;
 
     /**
@@ -155,8 +162,72 @@ public final class GatewayLink implements AutoCloseable {
         step();
     }
 
+    /**
+     * Ends the link for good because the gateway was deleted in the console. What was sent so far gets to the console
+     * first: once a stream is registered (now, or within {@code wait}) the agent closes its side of it, and the
+     * console, which reads every message before that end, ends the stream in answer. Then, or when {@code wait} is
+     * over, whichever is first, the identity is deleted and the health endpoint shows {@link ConnectionProblem#DELETED};
+     * there is no reconnecting afterwards. The future completes once the identity is gone.
+     */
+    public CompletableFuture<Void> unpair(Duration wait) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> {
+                if (unpairing != null && !unpairing.isCompletedExceptionally()) {
+                    unpairing.whenComplete((ignored, failure) -> {
+                        if (failure == null) {
+                            done.complete(null);
+                        } else {
+                            done.completeExceptionally(failure);
+                        }
+                    });
+                    return;
+                }
+                boolean retry = unpairing != null;
+                unpairing = done;
+                LOG.info("the gateway was deleted in the console: unpairing once the console has read what was sent"
+                        + " (at most {} s)", wait.toSeconds());
+                if (upstream != null) {
+                    upstream.finish();
+                } else if (retry || !store.exists()) {
+                    // The console had its chance already, or there is nothing to unpair (never paired, or a restart
+                    // after the identity was deleted): nothing to wait for.
+                    forgetIdentity();
+                    return;
+                }
+                scheduler.schedule(this::forgetIdentity, wait.toMillis(), TimeUnit.MILLISECONDS);
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new IllegalStateException("the agent is shutting down; the unpairing is done on the next start"));
+        }
+        return done;
+    }
+
+    /** The last step of {@link #unpair}: closes what is left, deletes the identity, says so; a repeat does nothing. */
+    private void forgetIdentity() {
+        if (unpairing == null || unpairing.isDone()) {
+            return;
+        }
+        unpaired = true;
+        if (stream != null) {
+            stream.cancel("the gateway was deleted");
+        }
+        streamEnded();
+        try {
+            store.delete();
+        } catch (UncheckedIOException e) {
+            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage()));
+            unpairing.completeExceptionally(e);
+            return;
+        }
+        Problem deleted = new Problem(ConnectionProblem.DELETED, "the identity in " + store.directory() + " is deleted");
+        status.unpaired(deleted);
+        LOG.warn("{}", deleted);
+        unpairing.complete(null);
+    }
+
     private void step() {
-        if (closed) {
+        if (closed || unpaired) {
             return;
         }
         Optional<AgentIdentity> identity;
@@ -334,6 +405,10 @@ public final class GatewayLink implements AutoCloseable {
                 LOG.info("registered with console {} as gateway {}; control stream up", channels.endpoint(), registered.getGatewayId());
                 upstream = stream;
                 subscribers.forEach(subscriber -> tell(subscriber, s -> s.connected(upstream)));
+                if (unpairing != null) {
+                    upstream.finish(); // the subscribers have queued what waited for the console: send it and end
+                    return;
+                }
                 scheduleRenewal(CertificateValidity.of(identity.certificatePem()).untilRenewal(clock.instant()));
             });
         }
@@ -349,6 +424,10 @@ public final class GatewayLink implements AutoCloseable {
                 if (own != stream) {
                     return;
                 }
+                if (unpairing != null && upstream != null) {
+                    forgetIdentity(); // the console ended the stream after reading what the agent sent before it
+                    return;
+                }
                 streamEnded();
                 failed(failure == null ? FailureClassifier.closedByConsole(target)
                         : FailureClassifier.classify(failure, target, channels.proxyInUse(), true));
@@ -357,7 +436,7 @@ public final class GatewayLink implements AutoCloseable {
     }
 
     private void failed(Problem problem) {
-        if (closed) {
+        if (closed || unpaired) {
             return;
         }
         if (!problem.kind().retryable()) {

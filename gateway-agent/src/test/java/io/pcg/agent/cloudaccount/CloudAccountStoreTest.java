@@ -71,6 +71,8 @@ class CloudAccountStoreTest {
         store().bind("tenant-a", "lab");
 
         CloudAccountStore restarted = store();
+        assertThat(restarted.clusters()).as("every cluster using an account, sorted")
+                .containsExactly("pcg-gateway", "tenant-a", "tenant-b");
         assertThat(restarted.users("lab")).containsExactly("tenant-a", "tenant-b");
         assertThat(restarted.users(CloudAccount.DEFAULT)).containsExactly("pcg-gateway");
         OperatorException inUse = catchThrowableOfType(() -> restarted.delete("lab"), OperatorException.class);

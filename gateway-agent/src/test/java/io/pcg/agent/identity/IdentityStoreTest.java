@@ -75,6 +75,37 @@ class IdentityStoreTest {
     }
 
     @Test
+    void deletingForgetsTheWholeIdentityAndAReplacementUnderWay() throws Exception {
+        IdentityStore store = new IdentityStore(stateDir);
+        store.save(IDENTITY);
+        // A renewal interrupted before its renames: load() would otherwise move it into place again.
+        new IdentityStore(stateDir.resolve("elsewhere")).save(new AgentIdentity("gw-1", Secret.of("KEY2"), "CERT2", "CA2"));
+        Files.move(stateDir.resolve("elsewhere/identity"), stateDir.resolve("identity.next"));
+
+        store.delete();
+
+        assertThat(store.exists()).isFalse();
+        assertThat(store.load()).isEmpty();
+        try (Stream<Path> left = Files.list(stateDir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("elsewhere");
+        }
+        store.delete(); // a repeat, as after a restart half-way, changes nothing
+        assertThat(store.load()).isEmpty();
+    }
+
+    @Test
+    void aDeletionStoppedAfterItsRenameIsFinishedByTheNext() throws Exception {
+        IdentityStore store = new IdentityStore(stateDir);
+        store.save(IDENTITY);
+        Files.move(stateDir.resolve("identity"), stateDir.resolve("identity.deleted"));
+
+        assertThat(store.exists()).as("a renamed identity is no identity").isFalse();
+        store.delete();
+
+        assertThat(stateDir.resolve("identity.deleted")).doesNotExist();
+    }
+
+    @Test
     void anIncompleteIdentitySaysHowToRecover() throws Exception {
         IdentityStore store = new IdentityStore(stateDir);
         store.save(IDENTITY);

@@ -11,6 +11,7 @@ import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.proto.v1.AgentMessage;
+import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
 import io.pcg.proto.v1.Register;
@@ -45,6 +46,7 @@ class ControlStreamTest {
     private Server server;
     private ManagedChannel channel;
     private CommandDispatcher dispatcher;
+    private ControlStream stream;
 
     @BeforeEach
     void start() throws Exception {
@@ -85,7 +87,7 @@ class ControlStreamTest {
             }
         };
         dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing), 4, 100, 100);
-        ControlStream stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
+        stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
                 scheduler, new ControlStream.Listener() {
                     @Override
                     public void registered(Registered message) {
@@ -203,6 +205,18 @@ class ControlStreamTest {
     void theConsoleEndingTheStreamIsReported() throws Exception {
         console.complete();
         assertThat(closed.get(10, TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
+    void finishingSendsWhatIsQueuedThenClosesTheAgentsSideAndHearsTheConsoleEndTheStream() throws Exception {
+        AgentMessage last = AgentMessage.newBuilder().setEvent(Event.newBuilder().setReason("GatewayDeleted")).build();
+        assertThat(stream.send(last)).isTrue();
+
+        stream.finish();
+
+        assertThat(console.next(AgentMessage.BodyCase.EVENT).getEvent().getReason()).isEqualTo("GatewayDeleted");
+        assertThat(closed.get(10, TimeUnit.SECONDS)).as("the console answered the half-close").isNull();
+        assertThat(stream.send(last)).as("nothing is taken after the end").isFalse();
     }
 
     @Test
