@@ -75,7 +75,7 @@ public final class CloudAccountCommands {
             try {
                 return apply(payload);
             } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                throw CommandFailedException.of(e);
             }
         }
 

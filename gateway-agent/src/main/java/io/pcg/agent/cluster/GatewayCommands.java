@@ -46,6 +46,15 @@ public final class GatewayCommands {
     private GatewayCommands() {
     }
 
+    /** The stored gateway record, as a command sees it. */
+    static GatewayRecord record(BeanProvider<GatewayClusterController> controller) throws CommandFailedException {
+        try {
+            return controller.get().record();
+        } catch (OperatorException e) {
+            throw CommandFailedException.of(e);
+        }
+    }
+
     /** The product guide's validation: a gateway with running tenant clusters is not deleted. */
     static OperatorException deleteRefused(List<String> tenantClusters) {
         return new OperatorException(DELETE_REFUSED, "the gateway still manages " + tenantClusters.size()
@@ -78,7 +87,7 @@ public final class GatewayCommands {
 
         @Override
         protected void validate(ConfigureRequest request) throws CommandFailedException {
-            GatewayState state = state();
+            GatewayState state = record(controller).state();
             if (state != GatewayState.PENDING) {
                 throw new CommandFailedException(WRONG_STATE, "the gateway is " + state + ", not PENDING: it is configured already",
                         "Reset the gateway from the console first, then configure it again.");
@@ -92,7 +101,7 @@ public final class GatewayCommands {
                         request.vcenter().username(), request.vcenter().password(), request.vcenter().thumbprint()),
                         addressing(request.ipAllocation()), vipForChecks(request.ipAllocation())).validate();
             } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                throw CommandFailedException.of(e);
             }
             ValidationReport report = validation.validate(request.vcenter().server(), request.vcenter().username(),
                     request.vcenter().password(), request.vcenter().thumbprint(), request.placement().toPlacement());
@@ -112,18 +121,11 @@ public final class GatewayCommands {
             try {
                 controller.get().accept(request);
             } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                throw CommandFailedException.of(e);
             }
             return Map.of("state", GatewayState.PROVISIONING.name());
         }
 
-        private GatewayState state() throws CommandFailedException {
-            try {
-                return controller.get().record().state();
-            } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
-            }
-        }
 
         private static GatewayClusterSpec.Addressing addressing(ConfigureRequest.IpAllocation allocation)
                 throws CommandFailedException {
@@ -198,7 +200,7 @@ public final class GatewayCommands {
 
         @Override
         protected void validate(ResizeRequest request) throws CommandFailedException {
-            GatewayRecord record = record();
+            GatewayRecord record = record(controller);
             if (record.state() != GatewayState.RUNNING) {
                 throw new CommandFailedException(WRONG_STATE, "the gateway cluster is " + record.state() + ", not RUNNING",
                         "Resize once the gateway cluster runs: configure it first, or wait for the step under way.");
@@ -230,18 +232,11 @@ public final class GatewayCommands {
             try {
                 controller.get().acceptResize(request.nodeCount());
             } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                throw CommandFailedException.of(e);
             }
             return Map.of("state", GatewayState.PROVISIONING.name(), "nodeCount", request.nodeCount());
         }
 
-        private GatewayRecord record() throws CommandFailedException {
-            try {
-                return controller.get().record();
-            } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
-            }
-        }
     }
 
     /** Takes everything down and returns the gateway to Pending, ready to be configured again. */
@@ -273,7 +268,7 @@ public final class GatewayCommands {
                 }
                 controller.get().requestReset();
             } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                throw CommandFailedException.of(e);
             }
             return Map.of("state", GatewayState.RESETTING.name());
         }
@@ -312,7 +307,7 @@ public final class GatewayCommands {
                     throw deleteRefused(tenants);
                 }
             } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                throw CommandFailedException.of(e);
             }
         }
 
@@ -321,7 +316,7 @@ public final class GatewayCommands {
             try {
                 controller.get().requestDelete();
             } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+                throw CommandFailedException.of(e);
             }
             return Map.of("state", GatewayState.RESETTING.name(), "deleting", true);
         }
@@ -350,19 +345,15 @@ public final class GatewayCommands {
 
         @Override
         protected Object run(Request request) throws CommandFailedException {
-            try {
-                GatewayRecord record = controller.get().record();
-                Map<String, Object> status = new LinkedHashMap<>();
-                status.put("state", record.state().name());
-                status.put("phase", record.phase() == null ? "" : record.phase().name());
-                status.put("conditions", record.conditions());
-                if (record.lastRemediation() != null) {
-                    status.put("lastRemediation", record.lastRemediation());
-                }
-                return status;
-            } catch (OperatorException e) {
-                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            GatewayRecord record = record(controller);
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("state", record.state().name());
+            status.put("phase", record.phase() == null ? "" : record.phase().name());
+            status.put("conditions", record.conditions());
+            if (record.lastRemediation() != null) {
+                status.put("lastRemediation", record.lastRemediation());
             }
+            return status;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.pcg.agent.command;
 
+import io.pcg.common.errors.OperatorException;
+
 /**
  * A command failure the console shows to an operator: a stable code, what went wrong and how to fix it.
  * The message and hint must never contain a secret.
@@ -19,6 +21,11 @@ public class CommandFailedException extends Exception {
         super(message, cause);
         this.code = code;
         this.hint = hint;
+    }
+
+    /** The operator error as the console shows it: same code, message and hint. */
+    public static CommandFailedException of(OperatorException e) {
+        return new CommandFailedException(e.code(), e.getMessage(), e.hint(), e);
     }
 
     public String code() {
