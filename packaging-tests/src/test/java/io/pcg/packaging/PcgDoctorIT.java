@@ -63,7 +63,8 @@ class PcgDoctorIT {
         Run wrong = doctor(proxy.url(WRONG_PASSWORD), null);
         assertThat(wrong.exitCode()).isEqualTo(1);
         assertThat(wrong.line("proxy reachable")).startsWith("PASS");
-        assertThat(wrong.line("proxy authentication")).startsWith("FAIL").contains("wrong proxy credentials").contains("407");
+        // tinyproxy refuses bad credentials on CONNECT with 407 or, depending on the request, 401: both mean the same.
+        assertThat(wrong.line("proxy authentication")).startsWith("FAIL").contains("wrong proxy credentials").containsPattern("40[17]");
         assertThat(wrong.fixAfter("proxy authentication")).contains("http://user:password@host:port").contains("HTTPS_PROXY");
         assertThat(wrong.line("console TLS")).startsWith("SKIP");
         assertThat(wrong.out() + wrong.err()).doesNotContain(WRONG_PASSWORD).contains("http://pcg:<redacted>@127.0.0.1:" + proxy.port());
