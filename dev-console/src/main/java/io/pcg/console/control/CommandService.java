@@ -108,7 +108,6 @@ public class CommandService {
                 deliver(queue, entry, queue.session);
             }
             evictFinished(queue);
-            compactIfLong(queue);
         }
         LOG.debug("Command {} ({}) queued for gateway {}", entry.id, type, gatewayId);
         return entry.snapshot();
@@ -197,7 +196,7 @@ public class CommandService {
     private Optional<Entry> ownedEntry(String gatewayId, String commandId) {
         Entry entry = byId.get(commandId);
         if (entry == null || !entry.gatewayId.equals(gatewayId)) {
-            LOG.debug("Gateway {} answered command {} which this console does not know (restarted since?)",
+            LOG.debug("Gateway {} answered command {} which this console has no record of (evicted, or from before a lost data directory)",
                     gatewayId, commandId);
             return Optional.empty();
         }
@@ -241,6 +240,7 @@ public class CommandService {
     /** Appends the command's current record to its gateway's log; the caller holds the queue's lock. */
     private void persist(GatewayQueue queue, Entry entry) {
         logs.append(queue.log, entry.gatewayId, encode(entry.snapshot()));
+        compactIfLong(queue);
     }
 
     private void compactIfLong(GatewayQueue queue) {
