@@ -6,7 +6,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pcg.agent.GatewayAgentApplication;
-import io.pcg.proto.v1.Event;
 
 import java.time.Instant;
 import java.util.List;
