@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code pcg events [--follow]}: the agent's latest events, as the console's events tab gets them. */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "The agent's latest events (it keeps the last 200), oldest first.")
+        description = "The agent's latest events (it keeps the last 1000, across restarts), oldest first.")
 final class EventsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -48,7 +48,7 @@ final class EventsCommand implements Callable<Integer> {
                 continue;
             }
             if (answer.path("latest").asLong() < seen) {
-                // The agent restarted and numbers from 1 again: everything it has is new.
+                // The agent lost its event log (a new state directory) and numbers from 1 again: everything it has is new.
                 seen = 0;
                 continue;
             }

@@ -197,10 +197,18 @@ public class GatewayController {
                 .thenApply(ignored -> view(commands.get(commandId)));
     }
 
+    /**
+     * Oldest first. Without parameters: all kept events. {@code before}: only events numbered below it (the first
+     * {@code sequence} of the page already shown); {@code limit}: the newest that many of those (1-1000).
+     */
     @Get("/{id}/events")
-    public List<GatewayEvent> events(String id) {
+    public List<GatewayEvent> events(String id, @Nullable @QueryValue Long before, @Nullable @QueryValue Integer limit) {
         store.get(id);
-        return events.list(id);
+        if (limit != null && (limit < 1 || limit > GatewayEvents.KEPT_PER_GATEWAY)) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "limit must be between 1 and "
+                    + GatewayEvents.KEPT_PER_GATEWAY + ", got " + limit);
+        }
+        return events.page(id, before, limit == null ? GatewayEvents.KEPT_PER_GATEWAY : limit);
     }
 
     private static HttpResponse<ApiViews.CommandAccepted> accepted(CommandRecord command) {

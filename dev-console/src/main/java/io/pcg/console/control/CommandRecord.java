@@ -1,6 +1,7 @@
 package io.pcg.console.control;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
 
@@ -18,11 +19,13 @@ import java.time.Instant;
  * @param error       set when it failed
  * @param resultJson  the agent's result object as JSON text, when it succeeded (or failed with details)
  */
+@Serdeable
 public record CommandRecord(String id, String gatewayId, String type, CommandState status, Instant submittedAt,
                             @Nullable Instant sentAt, @Nullable Instant ackedAt, @Nullable Instant finishedAt,
                             @Nullable Failure error, @Nullable String resultJson) {
 
     /** Why a command failed, as the agent's handler put it. */
+    @Serdeable
     public record Failure(String code, String message, String hint) {
     }
 }

@@ -3,19 +3,26 @@ package io.pcg.console.control;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
+import io.pcg.common.files.LineLog;
+import io.pcg.console.ConsoleConfig;
 import io.pcg.console.ConsoleException;
 import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.gateway.GatewayStore;
+import io.pcg.console.store.GatewayLogs;
 import io.pcg.proto.v1.Command;
 import io.pcg.proto.v1.CommandAck;
+import io.pcg.proto.v1.CommandError;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
 import io.pcg.proto.v1.ConsoleMessage;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +40,13 @@ import java.util.regex.Pattern;
  * Commands for gateways: a queue per gateway, delivery over the gateway's control stream, acks and results.
  * A command submitted while the gateway is offline waits; on every (re)connect all unfinished commands of that
  * gateway are sent again, oldest first, because the agent runs each id at most once and answers a repeat with
- * the result it already has. Commands live in memory only: a console restart forgets them.
+ * the result it already has.
+ *
+ * <p>Every change of a command's record ({@link CommandRecord}: never the payload) is appended to
+ * {@code <dataDir>/commands/<gatewayId>.log}, one JSON record per line, the latest line of an id winning; the file is
+ * rewritten to the current records when it has grown to twice their number. Payloads may hold secrets and are never
+ * written anywhere, so a command still unfinished when the console stopped cannot be sent again: a restarted console
+ * marks it FAILED with {@value #CONSOLE_RESTARTED}, and the operator submits it again.
  */
 @Singleton
 @Requires(env = DevConsoleApplication.ENVIRONMENT)
@@ -43,17 +56,30 @@ public class CommandService {
     /** Finished commands kept per gateway for lookups; unfinished ones are always kept. */
     static final int KEPT_FINISHED_PER_GATEWAY = 10_000;
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** Error code of a command that was unfinished when the console stopped. */
+    public static final String CONSOLE_RESTARTED = "CONSOLE_RESTARTED";
+    static final String FOLDER = "commands";
 
     private final GatewayStore store;
     private final JsonMapper json;
     private final Clock clock;
+    private final GatewayLogs logs;
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final Map<String, GatewayQueue> queues = new ConcurrentHashMap<>();
 
-    public CommandService(GatewayStore store, JsonMapper json, Clock clock) {
+    @Inject
+    public CommandService(ConsoleConfig config, GatewayStore store, JsonMapper json, Clock clock) {
+        this(config.dataDir(), store, json, clock);
+    }
+
+    public CommandService(Path dataDir, GatewayStore store, JsonMapper json, Clock clock) {
         this.store = store;
         this.json = json;
         this.clock = clock;
+        this.logs = new GatewayLogs(dataDir.resolve(FOLDER));
+        for (String gatewayId : logs.keepOnly(id -> store.find(id).isPresent())) {
+            queue(gatewayId);
+        }
     }
 
     /**
@@ -77,8 +103,9 @@ public class CommandService {
         GatewayQueue queue = queue(gatewayId);
         synchronized (queue) {
             queue.commands.put(entry.id, entry);
+            persist(queue, entry);
             if (queue.session != null) {
-                deliver(entry, queue.session);
+                deliver(queue, entry, queue.session);
             }
             evictFinished(queue);
         }
@@ -118,7 +145,7 @@ public class CommandService {
             int resent = 0;
             for (Entry entry : queue.commands.values()) {
                 if (!entry.state().isFinal()) {
-                    deliver(entry, session);
+                    deliver(queue, entry, session);
                     resent++;
                 }
             }
@@ -138,12 +165,29 @@ public class CommandService {
     }
 
     void acknowledged(String gatewayId, CommandAck ack) {
-        ownedEntry(gatewayId, ack.getCommandId()).ifPresent(entry -> entry.acknowledge(clock.instant()));
+        ownedEntry(gatewayId, ack.getCommandId()).ifPresent(entry -> {
+            GatewayQueue queue = queue(gatewayId);
+            synchronized (queue) {
+                if (entry.acknowledge(clock.instant())) {
+                    persist(queue, entry);
+                }
+            }
+        });
     }
 
     void completed(String gatewayId, CommandResult result) {
         ownedEntry(gatewayId, result.getCommandId()).ifPresent(entry -> {
-            if (entry.finish(result, clock.instant())) {
+            GatewayQueue queue = queue(gatewayId);
+            boolean finished;
+            synchronized (queue) {
+                finished = entry.finish(result, clock.instant());
+                if (finished) {
+                    persist(queue, entry);
+                }
+            }
+            if (finished) {
+                // Outside the lock: whoever waits for the result may look at other commands.
+                entry.done.complete(result);
                 LOG.debug("Command {} ({}) of gateway {} finished: {}", entry.id, entry.type, gatewayId, entry.state());
             }
         });
@@ -152,18 +196,19 @@ public class CommandService {
     private Optional<Entry> ownedEntry(String gatewayId, String commandId) {
         Entry entry = byId.get(commandId);
         if (entry == null || !entry.gatewayId.equals(gatewayId)) {
-            LOG.debug("Gateway {} answered command {} which this console does not know (restarted since?)",
+            LOG.debug("Gateway {} answered command {} which this console has no record of (evicted, or from before a lost data directory)",
                     gatewayId, commandId);
             return Optional.empty();
         }
         return Optional.of(entry);
     }
 
-    private void deliver(Entry entry, GatewaySession session) {
+    private void deliver(GatewayQueue queue, Entry entry, GatewaySession session) {
         String payload = entry.markSent(clock.instant());
         if (payload == null) {
             return;
         }
+        persist(queue, entry);
         session.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder()
                 .setId(entry.id).setType(entry.type).setPayloadJson(payload)).build());
     }
@@ -192,23 +237,97 @@ public class CommandService {
         }
     }
 
+    /** Appends the command's current record to its gateway's log; the caller holds the queue's lock. */
+    private void persist(GatewayQueue queue, Entry entry) {
+        logs.append(queue.log, entry.gatewayId, encode(entry.snapshot()));
+        compactIfLong(queue);
+    }
+
+    private void compactIfLong(GatewayQueue queue) {
+        if (queue.log.lineCount() > 2 * queue.commands.size()) {
+            rewrite(queue);
+        }
+    }
+
+    /** Replaces the gateway's log with the current record of each of its commands. */
+    private void rewrite(GatewayQueue queue) {
+        logs.rewrite(queue.log, queue.gatewayId,
+                queue.commands.values().stream().map(entry -> encode(entry.snapshot())).toList());
+    }
+
+    private String encode(CommandRecord record) {
+        try {
+            return json.writeValueAsString(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode command " + record.id(), e);
+        }
+    }
+
     private GatewayQueue queue(String gatewayId) {
-        return queues.computeIfAbsent(gatewayId, id -> new GatewayQueue());
+        return queues.computeIfAbsent(gatewayId, this::load);
+    }
+
+    /** The gateway's commands as the log has them; those unfinished at the restart fail with CONSOLE_RESTARTED. */
+    private GatewayQueue load(String gatewayId) {
+        List<String> lines = new ArrayList<>();
+        GatewayQueue queue = new GatewayQueue(gatewayId, logs.open(gatewayId, lines));
+        Map<String, CommandRecord> latest = new LinkedHashMap<>();
+        for (String line : lines) {
+            try {
+                CommandRecord record = json.readValue(line, CommandRecord.class);
+                latest.put(record.id(), record);
+            } catch (IOException e) {
+                LOG.debug("skipping an unreadable command record of gateway {}", gatewayId);
+            }
+        }
+        Instant now = clock.instant();
+        int interrupted = 0;
+        for (CommandRecord record : latest.values()) {
+            CommandRecord restored = record;
+            if (!record.status().isFinal()) {
+                restored = new CommandRecord(record.id(), record.gatewayId(), record.type(), CommandState.FAILED,
+                        record.submittedAt(), record.sentAt(), record.ackedAt(), now, new CommandRecord.Failure(
+                        CONSOLE_RESTARTED, "the console restarted before the gateway answered this command, and it"
+                                + " never stores command payloads (they may hold secrets), so it cannot send it again",
+                        "check the gateway's state and events, then submit the command again if it is still needed"),
+                        null);
+                interrupted++;
+            }
+            Entry entry = new Entry(restored);
+            queue.commands.put(entry.id, entry);
+            byId.put(entry.id, entry);
+        }
+        if (interrupted > 0) {
+            LOG.warn("{} command(s) of gateway {} were unfinished when the console stopped; they are marked FAILED ({})",
+                    interrupted, gatewayId, CONSOLE_RESTARTED);
+        }
+        if (interrupted > 0 || latest.size() < lines.size()) {
+            rewrite(queue);
+        }
+        return queue;
     }
 
     private Entry entry(String commandId) {
         Entry entry = byId.get(commandId);
         if (entry == null) {
             throw new ConsoleException(ConsoleException.Kind.NOT_FOUND, "no command with id '" + commandId
-                    + "' (commands are kept in memory: a console restart forgets them)");
+                    + "' (finished commands beyond the latest " + KEPT_FINISHED_PER_GATEWAY + " per gateway are forgotten)");
         }
         return entry;
     }
 
+    /** One gateway's commands; every change is made and persisted under its lock. */
     private static final class GatewayQueue {
+        final String gatewayId;
+        final LineLog log;
         /** Insertion order = submission order, which is also the resend order. */
         final LinkedHashMap<String, Entry> commands = new LinkedHashMap<>();
         GatewaySession session;
+
+        GatewayQueue(String gatewayId, LineLog log) {
+            this.gatewayId = gatewayId;
+            this.log = log;
+        }
     }
 
     /** Mutable state of one command; every transition is synchronized on the entry. */
@@ -223,7 +342,8 @@ public class CommandService {
         private Instant sentAt;
         private Instant ackedAt;
         private Instant finishedAt;
-        private CommandResult result;
+        private CommandRecord.Failure failure;
+        private String resultJson;
 
         Entry(String id, String gatewayId, String type, String payloadJson, Instant submittedAt) {
             this.id = id;
@@ -231,6 +351,18 @@ public class CommandService {
             this.type = type;
             this.payloadJson = payloadJson;
             this.submittedAt = submittedAt;
+        }
+
+        /** A finished command read back from the log; its payload was never stored. */
+        Entry(CommandRecord finished) {
+            this(finished.id(), finished.gatewayId(), finished.type(), null, finished.submittedAt());
+            state = finished.status();
+            sentAt = finished.sentAt();
+            ackedAt = finished.ackedAt();
+            finishedAt = finished.finishedAt();
+            failure = finished.error();
+            resultJson = finished.resultJson();
+            done.complete(asResult(finished));
         }
 
         synchronized CommandState state() {
@@ -249,47 +381,57 @@ public class CommandService {
             return payloadJson;
         }
 
-        synchronized void acknowledge(Instant now) {
+        /** False if it was already acknowledged or finished. */
+        synchronized boolean acknowledge(Instant now) {
             if (state == CommandState.QUEUED || state == CommandState.SENT) {
                 state = CommandState.ACKED;
                 ackedAt = now;
+                return true;
             }
+            return false;
         }
 
-        /** False for a repeated result: the first one counts. */
-        boolean finish(CommandResult agentResult, Instant now) {
-            synchronized (this) {
-                if (state.isFinal()) {
-                    return false;
-                }
-                result = agentResult;
-                state = agentResult.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED
-                        ? CommandState.SUCCEEDED : CommandState.FAILED;
-                finishedAt = now;
-                if (ackedAt == null) {
-                    ackedAt = now;
-                }
-                payloadJson = null;
+        /** False for a repeated result: the first one counts. The caller completes {@link #done}. */
+        synchronized boolean finish(CommandResult agentResult, Instant now) {
+            if (state.isFinal()) {
+                return false;
             }
-            done.complete(agentResult);
+            state = agentResult.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED
+                    ? CommandState.SUCCEEDED : CommandState.FAILED;
+            resultJson = agentResult.getPayloadJson().isEmpty() ? null : agentResult.getPayloadJson();
+            if (state == CommandState.FAILED) {
+                failure = agentResult.hasError()
+                        ? new CommandRecord.Failure(agentResult.getError().getCode(), agentResult.getError().getMessage(),
+                                agentResult.getError().getHint())
+                        : new CommandRecord.Failure("UNSPECIFIED", "the agent reported a failure without details",
+                                "check the agent's log for this command id");
+            }
+            finishedAt = now;
+            if (ackedAt == null) {
+                ackedAt = now;
+            }
+            payloadJson = null;
             return true;
         }
 
         synchronized CommandRecord snapshot() {
-            CommandRecord.Failure failure = null;
-            String resultJson = null;
-            if (result != null) {
-                resultJson = result.getPayloadJson().isEmpty() ? null : result.getPayloadJson();
-                if (state == CommandState.FAILED) {
-                    failure = result.hasError()
-                            ? new CommandRecord.Failure(result.getError().getCode(), result.getError().getMessage(),
-                                    result.getError().getHint())
-                            : new CommandRecord.Failure("UNSPECIFIED", "the agent reported a failure without details",
-                                    "check the agent's log for this command id");
-                }
-            }
             return new CommandRecord(id, gatewayId, type, state, submittedAt, sentAt, ackedAt, finishedAt,
                     failure, resultJson);
+        }
+
+        /** What {@link #result} hands out for a command finished before the restart. */
+        private static CommandResult asResult(CommandRecord finished) {
+            CommandResult.Builder result = CommandResult.newBuilder().setCommandId(finished.id())
+                    .setStatus(finished.status() == CommandState.SUCCEEDED
+                            ? CommandStatus.COMMAND_STATUS_SUCCEEDED : CommandStatus.COMMAND_STATUS_FAILED);
+            if (finished.resultJson() != null) {
+                result.setPayloadJson(finished.resultJson());
+            }
+            if (finished.error() != null) {
+                result.setError(CommandError.newBuilder().setCode(finished.error().code())
+                        .setMessage(finished.error().message()).setHint(finished.error().hint()));
+            }
+            return result.build();
         }
     }
 }

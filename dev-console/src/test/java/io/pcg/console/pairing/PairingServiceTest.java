@@ -47,7 +47,7 @@ class PairingServiceTest {
         Pins pins = new Pins(dataDir);
         ca = new ConsoleCa(dataDir, config.tlsHostnames(), clock);
         gateways = new GatewayService(store, pins, clock, config);
-        pairing = new PairingService(store, pins, ca, new GatewayEvents(clock), clock, config);
+        pairing = new PairingService(store, pins, ca, new GatewayEvents(dataDir, store, ObjectMapper.getDefault(), clock), clock, config);
     }
 
     @Test

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,13 +24,17 @@ import java.util.regex.Pattern;
  * gets one {@value #EVENTS_DROPPED} warning saying how many were lost.
  *
  * <p>Texts pass {@link SafeText}: a message can never carry a secret, even one quoted by an exception or a server.
- * Delivery is at most once per event: the protocol has no receipts for events, so what a stream still held when the
- * connection broke is lost (see {@link Upstream#send}).
+ * The protocol has no receipts for events, so what a stream still held when the connection broke is lost (see
+ * {@link Upstream#send}).
  *
- * <p>The latest {@value #RECENT} events, sent or not, are also kept for the management port's {@code GET /events}
- * ({@code pcg events} on the appliance), each with a sequence number so a poller asks only for what is new.
+ * <p>Every event gets a {@link Event#getSequence() sequence} number, 1, 2, ... in publishing order. The latest
+ * {@value #HISTORY} events (the history the console shows for a cluster), sent or not, are kept for the management
+ * port's {@code GET /events} ({@code pcg events} on the appliance), and written with the waiting ones to the
+ * {@link EventLog} in the state directory: a restarted agent has its history and numbering back and still sends
+ * what was waiting, in order. An event whose sending was not yet written down when the agent stopped is sent again
+ * after the restart; the console drops it by its sequence and time.
  */
-public final class EventPublisher implements Upstream.Subscriber {
+public final class EventPublisher implements Upstream.Subscriber, AutoCloseable {
 
     /** Reason of the warning that reports events dropped from a full buffer. */
     public static final String EVENTS_DROPPED = "EventsDropped";
@@ -36,12 +42,8 @@ public final class EventPublisher implements Upstream.Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     /** Short CamelCase, as the proto asks: reasons are what people filter by, not sentences. */
     private static final Pattern REASON = Pattern.compile("[A-Z][A-Za-z0-9]{0,63}");
-    /** Enough for an operator's look at what just happened; the console keeps the full history. */
-    static final int RECENT = 200;
-
-    /** An event as published, numbered from 1 in publishing order. */
-    public record Recorded(long sequence, Event event) {
-    }
+    /** Events kept per cluster, as the console keeps them; the agent has one cluster, the gateway cluster. */
+    static final int HISTORY = 1000;
 
     private final int capacity;
     private final Clock clock;
@@ -51,12 +53,23 @@ public final class EventPublisher implements Upstream.Subscriber {
     private int dropped;
     private Timestamp lastDroppedTime;
     /** Guarded by this. */
-    private final Deque<Recorded> recent = new ArrayDeque<>();
+    private final Deque<Event> history = new ArrayDeque<>();
     private long sequence;
+    private final EventLog log;
 
-    public EventPublisher(EventsConfig config, Clock clock) {
+    /** @param logFile where the history and the waiting events are kept across restarts ({@link EventLog#FILE}) */
+    public EventPublisher(EventsConfig config, Clock clock, Path logFile) {
         this.capacity = config.bufferSize();
         this.clock = clock;
+        List<Event> restoredHistory = new ArrayList<>();
+        List<Event> restoredWaiting = new ArrayList<>();
+        this.log = EventLog.open(logFile, HISTORY + capacity, restoredHistory, restoredWaiting);
+        restoredHistory.forEach(this::remember);
+        restoredWaiting.forEach(this::keep);
+        sequence = restoredHistory.isEmpty() ? 0 : restoredHistory.get(restoredHistory.size() - 1).getSequence();
+        if (!restoredWaiting.isEmpty()) {
+            LOG.info("{} event(s) from before the restart wait for the console", waiting.size());
+        }
     }
 
     /** Normal progress, e.g. {@code info("NodeReady", "node/pcg-gw-abcde", "Node pcg-gw-abcde is ready")}. */
@@ -91,29 +104,32 @@ public final class EventPublisher implements Upstream.Subscriber {
         if (reason == null || !REASON.matcher(reason).matches()) {
             throw new IllegalArgumentException("event reason '" + reason + "' is not short CamelCase, e.g. NodeReady");
         }
-        Event event = Event.newBuilder()
+        Event.Builder unnumbered = Event.newBuilder()
                 .setTime(timestamp(clock.instant()))
                 .setSeverity(severity)
                 .setReason(reason)
                 .setObject(SafeText.of(object))
                 .setMessage(SafeText.of(message))
-                .setCommandId(commandId == null ? "" : commandId)
-                .build();
-        LOG.debug("event {} {} {}: {}", severity, event.getReason(), event.getObject(), event.getMessage());
+                .setCommandId(commandId == null ? "" : commandId);
+        LOG.debug("event {} {} {}: {}", severity, unnumbered.getReason(), unnumbered.getObject(), unnumbered.getMessage());
         synchronized (this) {
+            Event event = unnumbered.setSequence(++sequence).build();
             remember(event);
             if (upstream != null && upstream.send(wrap(event))) {
-                return;
+                log.sent(event);
+            } else {
+                // The stream ended before the link told us: from now on, keep events for the next one.
+                upstream = null;
+                keep(event);
+                log.waiting(event);
             }
-            // The stream ended before the link told us: from now on, keep events for the next one.
-            upstream = null;
-            keep(event);
+            log.compactIfLong(history, waiting);
         }
     }
 
-    /** The latest {@value #RECENT} events with a sequence number above {@code after}, oldest first. */
-    public synchronized List<Recorded> recentAfter(long after) {
-        return recent.stream().filter(recorded -> recorded.sequence() > after).toList();
+    /** The latest {@value #HISTORY} events with a sequence number above {@code after}, oldest first. */
+    public synchronized List<Event> recentAfter(long after) {
+        return history.stream().filter(event -> event.getSequence() > after).toList();
     }
 
     /** The sequence number of the newest event; 0 before the first. */
@@ -122,10 +138,10 @@ public final class EventPublisher implements Upstream.Subscriber {
     }
 
     private void remember(Event event) {
-        if (recent.size() == RECENT) {
-            recent.removeFirst();
+        if (history.size() == HISTORY) {
+            history.removeFirst();
         }
-        recent.addLast(new Recorded(++sequence, event));
+        history.addLast(event);
     }
 
     /** Sends what waited, in order, then everything new goes straight to this stream. */
@@ -137,18 +153,30 @@ public final class EventPublisher implements Upstream.Subscriber {
             }
             dropped = 0;
         }
-        while (!waiting.isEmpty()) {
-            if (!stream.send(wrap(waiting.peekFirst()))) {
-                return;
+        long sentThrough = 0;
+        try {
+            while (!waiting.isEmpty()) {
+                if (!stream.send(wrap(waiting.peekFirst()))) {
+                    return;
+                }
+                sentThrough = waiting.removeFirst().getSequence();
             }
-            waiting.removeFirst();
+            upstream = stream;
+        } finally {
+            if (sentThrough > 0) {
+                log.sentThrough(sentThrough);
+            }
         }
-        upstream = stream;
     }
 
     @Override
     public synchronized void disconnected() {
         upstream = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        log.close();
     }
 
     private void keep(Event event) {

@@ -1,8 +1,10 @@
 package io.pcg.agent.events;
 
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.pcg.agent.GatewayAgentApplication;
+import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.link.GatewayLink;
 import jakarta.inject.Singleton;
 
@@ -17,8 +19,9 @@ import java.time.Clock;
 public class EventsFactory {
 
     @Singleton
-    EventPublisher eventPublisher(EventsConfig config, GatewayLink link) {
-        EventPublisher publisher = new EventPublisher(config, Clock.systemUTC());
+    @Bean(preDestroy = "close")
+    EventPublisher eventPublisher(EventsConfig config, AgentConfig agent, GatewayLink link) {
+        EventPublisher publisher = new EventPublisher(config, Clock.systemUTC(), agent.stateDir().resolve(EventLog.FILE));
         link.subscribe(publisher);
         return publisher;
     }

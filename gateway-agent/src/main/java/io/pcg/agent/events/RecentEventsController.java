@@ -6,7 +6,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pcg.agent.GatewayAgentApplication;
-import io.pcg.proto.v1.Event;
 
 import java.time.Instant;
 import java.util.List;
@@ -29,8 +28,8 @@ public class RecentEventsController {
     }
 
     /**
-     * @param latest the newest sequence number handed out; lower than what a poller saw means the agent restarted
-     *               (numbering starts again at 1)
+     * @param latest the newest sequence number handed out; numbering goes on across agent restarts (the state
+     *               directory keeps it), so a lower one than a poller saw means the agent's event log was lost
      */
     @Serdeable
     public record RecentEvents(long latest, List<RecentEvent> events) {
@@ -44,12 +43,11 @@ public class RecentEventsController {
 
     @Get
     public RecentEvents events(@QueryValue(defaultValue = "0") long after) {
-        return new RecentEvents(publisher.latestSequence(), publisher.recentAfter(after).stream().map(recorded -> {
-            Event event = recorded.event();
-            return new RecentEvent(recorded.sequence(),
-                    Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()),
-                    event.getSeverity().name().substring(SEVERITY_PREFIX.length()), event.getReason(), event.getObject(),
-                    event.getMessage(), event.getCommandId());
-        }).toList());
+        return new RecentEvents(publisher.latestSequence(), publisher.recentAfter(after).stream()
+                .map(event -> new RecentEvent(event.getSequence(),
+                        Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()),
+                        event.getSeverity().name().substring(SEVERITY_PREFIX.length()), event.getReason(),
+                        event.getObject(), event.getMessage(), event.getCommandId()))
+                .toList());
     }
 }

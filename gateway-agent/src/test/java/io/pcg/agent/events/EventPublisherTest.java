@@ -4,7 +4,11 @@ import io.pcg.common.secrets.Secret;
 import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.EventSeverity;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -38,8 +42,11 @@ class EventPublisherTest {
         }
     };
 
+    @TempDir
+    Path stateDir;
+
     private EventPublisher publisher(int bufferSize) {
-        return new EventPublisher(new EventsConfig(bufferSize), clock);
+        return new EventPublisher(new EventsConfig(bufferSize), clock, stateDir.resolve(EventLog.FILE));
     }
 
     @Test
@@ -69,19 +76,19 @@ class EventPublisherTest {
         EventPublisher events = publisher(10);
         events.info("Offline", "", "while no stream is registered");
         events.connected(new FakeUpstream());
-        for (int i = 1; i <= EventPublisher.RECENT; i++) {
+        for (int i = 1; i <= EventPublisher.HISTORY; i++) {
             events.info("Step" + i, "", "sent");
         }
 
-        assertThat(events.recentAfter(0)).hasSize(EventPublisher.RECENT)
+        assertThat(events.recentAfter(0)).hasSize(EventPublisher.HISTORY)
                 .first().satisfies(first -> {
-                    assertThat(first.sequence()).as("the oldest made room").isEqualTo(2);
-                    assertThat(first.event().getReason()).isEqualTo("Step1");
+                    assertThat(first.getSequence()).as("the oldest made room").isEqualTo(2);
+                    assertThat(first.getReason()).isEqualTo("Step1");
                 });
-        assertThat(events.recentAfter(EventPublisher.RECENT)).extracting(recorded -> recorded.event().getReason())
-                .containsExactly("Step" + EventPublisher.RECENT);
-        assertThat(events.recentAfter(EventPublisher.RECENT + 1)).isEmpty();
-        assertThat(events.latestSequence()).isEqualTo(EventPublisher.RECENT + 1);
+        assertThat(events.recentAfter(EventPublisher.HISTORY)).extracting(Event::getReason)
+                .containsExactly("Step" + EventPublisher.HISTORY);
+        assertThat(events.recentAfter(EventPublisher.HISTORY + 1)).isEmpty();
+        assertThat(events.latestSequence()).isEqualTo(EventPublisher.HISTORY + 1);
     }
 
     @Test
@@ -124,6 +131,60 @@ class EventPublisherTest {
         FakeUpstream next = new FakeUpstream();
         events.connected(next);
         assertThat(next.reasons()).as("the count starts again").containsExactly("Later");
+    }
+
+    @Test
+    void aRestartKeepsTheHistoryTheNumberingAndTheWaitingEventsInOrder() {
+        EventPublisher before = publisher(10);
+        FakeUpstream stream = new FakeUpstream();
+        before.connected(stream);
+        before.info("Sent", "gateway/pcg-1", "went out before the restart");
+        before.disconnected();
+        before.warning("Waiting1", "node/pcg-1-a", "published while the console was down");
+        before.error("Waiting2", "", "also waiting");
+        before.close();
+
+        EventPublisher after = publisher(10);
+        assertThat(after.recentAfter(0)).extracting(Event::getReason).containsExactly("Sent", "Waiting1", "Waiting2");
+        assertThat(after.recentAfter(0).get(1)).as("every field survives")
+                .isEqualTo(Event.newBuilder().setSequence(2).setTime(EventPublisher.timestamp(START.plusSeconds(1)))
+                        .setSeverity(EventSeverity.EVENT_SEVERITY_WARNING).setReason("Waiting1").setObject("node/pcg-1-a")
+                        .setMessage("published while the console was down").build());
+        after.info("AfterRestart", "", "numbered on from before");
+        FakeUpstream next = new FakeUpstream();
+        after.connected(next);
+        assertThat(next.reasons()).as("only what waited, oldest first, then the newer one")
+                .containsExactly("Waiting1", "Waiting2", "AfterRestart");
+        assertThat(next.events()).extracting(Event::getSequence).containsExactly(2L, 3L, 4L);
+        after.close();
+
+        FakeUpstream third = new FakeUpstream();
+        EventPublisher again = publisher(10);
+        again.connected(third);
+        assertThat(third.reasons()).as("what was sent is not sent again").isEmpty();
+        assertThat(again.latestSequence()).isEqualTo(4);
+    }
+
+    @Test
+    void aTornLastLineIsSkippedAndTheLogStaysBounded() throws Exception {
+        EventPublisher events = publisher(2);
+        for (int i = 1; i <= 3 * (EventPublisher.HISTORY + 2); i++) {
+            events.info("Step" + i, "", "step " + i);
+        }
+        events.close();
+        Path log = stateDir.resolve(EventLog.FILE);
+        assertThat(Files.readAllLines(log)).as("rewritten at twice what it keeps")
+                .hasSizeLessThanOrEqualTo(2 * (EventPublisher.HISTORY + 2));
+        Files.writeString(log, "W CgsI", StandardOpenOption.APPEND);
+
+        EventPublisher restarted = publisher(2);
+        assertThat(restarted.recentAfter(0)).hasSize(EventPublisher.HISTORY).last()
+                .extracting(Event::getReason).isEqualTo("Step" + 3 * (EventPublisher.HISTORY + 2));
+        FakeUpstream stream = new FakeUpstream();
+        restarted.connected(stream);
+        assertThat(stream.reasons()).as("the buffer of 2 kept the newest and counted the rest")
+                .containsExactly(EventPublisher.EVENTS_DROPPED, "Step3005", "Step3006");
+        restarted.close();
     }
 
     @Test

@@ -15,6 +15,8 @@ import io.pcg.proto.v1.ClusterNode;
 import io.pcg.proto.v1.ClusterState;
 import io.pcg.proto.v1.ClusterStatus;
 import io.pcg.proto.v1.Condition;
+import io.pcg.proto.v1.Event;
+import io.pcg.proto.v1.EventSeverity;
 import io.pcg.proto.v1.ConditionStatus;
 import io.pcg.testkit.logging.LogCapture;
 import org.junit.jupiter.api.Test;
@@ -29,11 +31,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Events and the cluster status from the agent, wired as the application wires it, to the real dev-console: in
- * order, across a console restart, with the buffer overflowing while the console is down.
+ * order, across a console restart, with the buffer overflowing while the console is down, and across agent restarts
+ * (the same state directory), also while the console is down.
  *
  * <p>The console is an {@link EmbeddedConsole} rather than the test kit's {@code DevConsole}, because the test reads
  * the events the console recorded and {@code DevConsole} does not hand them out.
@@ -55,7 +59,7 @@ class EventsConsoleIT {
         int grpcPort = console.grpcPort();
         GatewayService.IssuedPin issued = console.gateways().create(NAME, Optional.empty());
         String gatewayId = issued.gateway().id();
-        try (ApplicationContext agent = startAgent(console, issued.pin())) {
+        try (ApplicationContext agent = startAgent(console.endpoint(), console.caFile(), issued.pin(), 3)) {
             AgentStatus status = agent.getBean(AgentStatus.class);
             EventPublisher events = agent.getBean(EventPublisher.class);
             ClusterStatusReporter cluster = agent.getBean(ClusterStatusReporter.class);
@@ -86,11 +90,12 @@ class EventsConsoleIT {
                 EmbeddedConsole restarted = console;
                 List<String> reasons = awaitUntil("every kept event reaches the restarted console",
                         () -> agentReasons(restarted, gatewayId), seen -> seen.contains("Step6"));
-                assertThat(reasons).as("buffer of 3: Step2 and Step3 were dropped, the rest came in order")
-                        .containsExactly(EventPublisher.EVENTS_DROPPED, "Step4", "Step5", "ProxyRefused", "Step6");
+                assertThat(reasons).as("the console kept Step1 across its restart; buffer of 3: Step2 and Step3 were"
+                                + " dropped, the rest came in order")
+                        .containsExactly("Step1", EventPublisher.EVENTS_DROPPED, "Step4", "Step5", "ProxyRefused", "Step6");
                 List<GatewayEvent> received = agentEvents(restarted, gatewayId);
-                assertThat(received.get(0).message()).startsWith("2 older event(s) were dropped");
-                assertThat(received.get(3).message()).contains("http://pcg:<redacted>@proxy.example.com:3128")
+                assertThat(received.get(1).message()).startsWith("2 older event(s) were dropped");
+                assertThat(received.get(4).message()).contains("http://pcg:<redacted>@proxy.example.com:3128")
                         .doesNotContain(PROXY_PASSWORD);
 
                 awaitUntil("the console shows the cluster Running", () -> clusterState(restarted, gatewayId), "Running"::equals);
@@ -99,9 +104,13 @@ class EventsConsoleIT {
                 assertThat(running.nodes()).extracting(ClusterStatusRecord.Node::ready).containsExactly(true);
                 assertThat(restarted.context().getBean(GatewayEvents.class).list(gatewayId))
                         .filteredOn(event -> event.reason().equals(ClusterStatusService.STATE_CHANGED))
-                        .as("only the latest status was sent: no stale Provisioning after the restart")
-                        .extracting(GatewayEvent::message).singleElement().asString()
-                        .startsWith("Gateway cluster is Running (was Provisioning)");
+                        .as("kept across the console restart; after it only the latest status was sent: no stale"
+                                + " Provisioning")
+                        .extracting(GatewayEvent::message)
+                        .satisfiesExactly(
+                                pending -> assertThat(pending).startsWith("Gateway cluster is Pending"),
+                                provisioning -> assertThat(provisioning).startsWith("Gateway cluster is Provisioning (was Pending)"),
+                                latest -> assertThat(latest).startsWith("Gateway cluster is Running (was Provisioning)"));
                 assertThat(logs.all()).doesNotContain(PROXY_PASSWORD);
             }
         } finally {
@@ -109,16 +118,94 @@ class EventsConsoleIT {
         }
     }
 
-    private ApplicationContext startAgent(EmbeddedConsole console, String pin) {
+    @Test
+    void eventsSurviveAnAgentRestartWithEveryFieldInOrderAndOnce() {
+        EmbeddedConsole console = EmbeddedConsole.start(tmp.resolve("console"));
+        GatewayService.IssuedPin issued = console.gateways().create(NAME, Optional.empty());
+        String gatewayId = issued.gateway().id();
+        try {
+            try (ApplicationContext agent = startAgent(console.endpoint(), console.caFile(), issued.pin(), 100)) {
+                awaitPhase(agent.getBean(AgentStatus.class), AgentStatus.Phase.CONNECTED);
+                EventPublisher events = agent.getBean(EventPublisher.class);
+                events.info("Before1", "gateway/" + NAME, "published before the restart");
+                events.publish(EventSeverity.EVENT_SEVERITY_ERROR, "Before2", "node/" + NAME + "-a",
+                        "failed before the restart", "cmd-1");
+                awaitUntil("both reach the console", () -> agentReasons(console, gatewayId), seen -> seen.contains("Before2"));
+            }
+            try (ApplicationContext agent = startAgent(console.endpoint(), console.caFile(), issued.pin(), 100)) {
+                awaitPhase(agent.getBean(AgentStatus.class), AgentStatus.Phase.CONNECTED);
+                EventPublisher events = agent.getBean(EventPublisher.class);
+                events.info("After1", "gateway/" + NAME, "published after the restart");
+                awaitUntil("the new event reaches the console", () -> agentReasons(console, gatewayId),
+                        seen -> seen.contains("After1"));
+
+                assertThat(agentReasons(console, gatewayId)).as("nothing sent twice")
+                        .containsExactly("Before1", "Before2", "After1");
+                assertThat(events.recentAfter(0)).as("GET /events still has the history, numbered on")
+                        .extracting(Event::getReason, Event::getSequence)
+                        .containsExactly(tuple("Before1", 1L), tuple("Before2", 2L), tuple("After1", 3L));
+                Event restored = events.recentAfter(0).get(1);
+                assertThat(restored.getSeverity()).isEqualTo(EventSeverity.EVENT_SEVERITY_ERROR);
+                assertThat(restored.getObject()).isEqualTo("node/" + NAME + "-a");
+                assertThat(restored.getMessage()).isEqualTo("failed before the restart");
+                assertThat(restored.getCommandId()).isEqualTo("cmd-1");
+                assertThat(restored.hasTime()).isTrue();
+            }
+        } finally {
+            console.close();
+        }
+    }
+
+    @Test
+    void eventsWaitingForTheConsoleSurviveAnAgentRestartAndArriveInOrderOnce() {
+        Path consoleDir = tmp.resolve("console");
+        EmbeddedConsole console = EmbeddedConsole.start(consoleDir);
+        int grpcPort = console.grpcPort();
+        String endpoint = console.endpoint();
+        Path caFile = console.caFile();
+        GatewayService.IssuedPin issued = console.gateways().create(NAME, Optional.empty());
+        String gatewayId = issued.gateway().id();
+        try {
+            try (ApplicationContext agent = startAgent(console.endpoint(), console.caFile(), issued.pin(), 100)) {
+                AgentStatus status = agent.getBean(AgentStatus.class);
+                awaitPhase(status, AgentStatus.Phase.CONNECTED);
+                EventPublisher events = agent.getBean(EventPublisher.class);
+                events.info("Delivered", "gateway/" + NAME, "reaches the console at once");
+                EmbeddedConsole first = console;
+                awaitUntil("the first event reaches the console", () -> agentReasons(first, gatewayId),
+                        seen -> seen.contains("Delivered"));
+                console.close();
+                awaitUntil("the agent notices the console is gone", () -> status.snapshot().phase(),
+                        phase -> phase != AgentStatus.Phase.CONNECTED);
+                events.info("Waiting1", "gateway/" + NAME, "published while the console is down");
+                events.warning("Waiting2", "gateway/" + NAME, "also while the console is down");
+            }
+            try (ApplicationContext agent = startAgent(endpoint, caFile, issued.pin(), 100)) {
+                agent.getBean(EventPublisher.class).info("Waiting3", "gateway/" + NAME,
+                        "published after the agent restart, the console still down");
+
+                console = EmbeddedConsole.start(consoleDir, Map.of("pcg.console.grpc-port", grpcPort), null);
+                EmbeddedConsole restarted = console;
+                awaitUntil("what waited reaches the console", () -> agentReasons(restarted, gatewayId),
+                        seen -> seen.contains("Waiting3"));
+                assertThat(agentReasons(restarted, gatewayId)).as("in order, nothing twice")
+                        .containsExactly("Delivered", "Waiting1", "Waiting2", "Waiting3");
+            }
+        } finally {
+            console.close();
+        }
+    }
+
+    private ApplicationContext startAgent(String consoleEndpoint, Path consoleCaFile, String pin, int bufferSize) {
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", -1,
                 "pcg.agent.name", NAME,
-                "pcg.agent.console-endpoint", console.endpoint(),
+                "pcg.agent.console-endpoint", consoleEndpoint,
                 "pcg.agent.pairing-code", pin,
                 "pcg.agent.state-dir", tmp.resolve("agent").toString(),
-                "pcg.agent.console-ca-file", console.caFile().toString(),
+                "pcg.agent.console-ca-file", consoleCaFile.toString(),
                 "pcg.agent.reconnect-max-delay", "1s",
-                "pcg.agent.events.buffer-size", 3), GatewayAgentApplication.ENVIRONMENT);
+                "pcg.agent.events.buffer-size", bufferSize), GatewayAgentApplication.ENVIRONMENT);
         return server.getApplicationContext();
     }
 
