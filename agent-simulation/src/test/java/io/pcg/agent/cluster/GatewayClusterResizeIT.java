@@ -3,35 +3,23 @@ package io.pcg.agent.cluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.kube.Fields;
+import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
-import io.pcg.agent.simulation.SiteAgent;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.gateway.ClusterStatusRecord;
-import io.pcg.console.gateway.GatewayService;
 import io.pcg.simulators.Delays;
-import io.pcg.simulators.Faults;
-import io.pcg.simulators.site.SimulatedSite;
-import io.pcg.simulators.tools.SimulatedTools;
-import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.vsphere.VcsimExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,39 +37,16 @@ class GatewayClusterResizeIT {
     @RegisterExtension
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
 
-    private static final Duration PROVISIONING = Duration.ofMinutes(4);
+    @RegisterExtension
+    final SimulatedSiteExtension site = new SimulatedSiteExtension(VCSIM, Delays.uniform(Duration.ofMillis(100)));
 
-    @TempDir
-    Path temp;
-    private SimulatedSite site;
-    private ApplicationContext agent;
     private String gatewayId;
-
-    @BeforeAll
-    static void nodeTemplate() throws Exception {
-        SiteAdmin.createNodeTemplate(VCSIM.vcsim());
-    }
-
-    @BeforeEach
-    void simulatedSite() throws Exception {
-        site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.uniform(Duration.ofMillis(100)),
-                Faults.none(), Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "pcg.clusterctl.bin"),
-                "clusterctl")), temp.resolve("site"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        site.close();
-    }
 
     @Test
     void aOneNodeGatewayGrowsToThreeOneControlPlaneNodeAtATime() throws Exception {
         DevConsole console = CONSOLE.console();
         String name = "pcg-grow";
-        runningOneNodeGateway(console, name, SiteAdmin.configureRequest(VCSIM.vcsim(), 1));
+        gatewayId = site.runningGateway(console, name, SiteAdmin.configureRequest(VCSIM.vcsim(), 1));
         KubernetesClient gateway = site.tools().workloads().started().get("pcg-system/" + name).client();
         ProvisioningMachines provisioning = new ProvisioningMachines(gateway);
         int registrations = registrations(console);
@@ -91,7 +56,7 @@ class GatewayClusterResizeIT {
             assertThat(resized.status()).as(String.valueOf(resized.error())).isEqualTo(CommandState.SUCCEEDED);
             await("the resize starts").atMost(Duration.ofSeconds(30))
                     .until(() -> !"Running".equals(console.gateway(gatewayId).cluster().state()));
-            ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
+            ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
 
             assertThat(running.nodes()).hasSize(3).allSatisfy(node -> assertThat(node.ready()).isTrue());
             assertThat(running.nodes()).extracting(ClusterStatusRecord.Node::ip).doesNotHaveDuplicates();
@@ -113,7 +78,7 @@ class GatewayClusterResizeIT {
         DevConsole console = CONSOLE.console();
         String name = "pcg-resize-short";
         // The VIP, the first node and one spare: one address short of a resize.
-        runningOneNodeGateway(console, name, SiteAdmin.configureRequest(VCSIM.vcsim(), 1, SiteAdmin.pool("10.0.0.22")));
+        gatewayId = site.runningGateway(console, name, SiteAdmin.configureRequest(VCSIM.vcsim(), 1, SiteAdmin.pool("10.0.0.22")));
         KubernetesClient gateway = site.tools().workloads().started().get("pcg-system/" + name).client();
 
         CommandRecord shortPool = SiteAdmin.run(console, gatewayId, "gateway.resize", Map.of("nodeCount", 3));
@@ -130,16 +95,6 @@ class GatewayClusterResizeIT {
         assertThat(Fields.value(gateway.genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace("pcg-system").withName(name).get(),
                 "spec", "replicas")).isEqualTo(1);
         assertThat(console.events(gatewayId)).extracting(GatewayEvent::reason).doesNotContain("ResizeStarted", "ControlPlaneScaling");
-    }
-
-    private void runningOneNodeGateway(DevConsole console, String name, Map<String, Object> configure) throws Exception {
-        GatewayService.IssuedPin issued = console.createGateway(name);
-        gatewayId = issued.gateway().id();
-        agent = new SiteAgent(name, console, issued.pin(), site, temp.resolve("agent"), Map.of("pcg.agent.cluster.resync", "1s")).start();
-        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
-                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
-        assertThat(SiteAdmin.run(console, gatewayId, "gateway.configure", configure).status()).isEqualTo(CommandState.SUCCEEDED);
-        SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
     }
 
     private int registrations(DevConsole console) {

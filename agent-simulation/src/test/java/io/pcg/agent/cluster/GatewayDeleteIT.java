@@ -7,6 +7,7 @@ import io.pcg.agent.cloudaccount.CloudAccount;
 import io.pcg.agent.cloudaccount.CloudAccountStore;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.link.ConnectionProblem;
+import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.agent.simulation.SiteAgent;
 import io.pcg.console.control.CommandRecord;
@@ -14,29 +15,19 @@ import io.pcg.console.control.CommandState;
 import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.simulators.Delays;
-import io.pcg.simulators.Faults;
-import io.pcg.simulators.site.SimulatedSite;
-import io.pcg.simulators.tools.SimulatedTools;
-import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.vsphere.VcsimExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,34 +44,11 @@ class GatewayDeleteIT {
     @RegisterExtension
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
 
-    private static final Duration PROVISIONING = Duration.ofMinutes(4);
+    @RegisterExtension
+    final SimulatedSiteExtension site = new SimulatedSiteExtension(VCSIM, Delays.uniform(Duration.ofMillis(100)));
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @TempDir
-    Path temp;
-    private SimulatedSite site;
-    private ApplicationContext agent;
-
-    @BeforeAll
-    static void nodeTemplate() throws Exception {
-        SiteAdmin.createNodeTemplate(VCSIM.vcsim());
-    }
-
-    @BeforeEach
-    void simulatedSite() throws Exception {
-        site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.uniform(Duration.ofMillis(100)),
-                Faults.none(), Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "pcg.clusterctl.bin"),
-                "clusterctl")), temp.resolve("site"));
-    }
-
-    @AfterEach
-    void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        site.close();
-    }
 
     @Test
     void refusedWhileATenantClusterExistsThenTheGatewayIsDeletedAndTheApplianceUnpaired() throws Exception {
@@ -88,14 +56,13 @@ class GatewayDeleteIT {
         String name = "pcg-gone";
         GatewayService.IssuedPin issued = console.createGateway(name);
         String gatewayId = issued.gateway().id();
-        SiteAgent site = new SiteAgent(name, console, issued.pin(), this.site, temp.resolve("agent"),
-                Map.of("pcg.agent.cluster.resync", "1s"));
-        agent = site.start();
+        SiteAgent appliance = site.agent(console, name, issued.pin(), Map.of());
+        ApplicationContext agent = site.start(appliance);
         await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
                 .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
         assertThat(SiteAdmin.run(console, gatewayId, "gateway.configure", SiteAdmin.configureRequest(VCSIM.vcsim(), 1)).status())
                 .isEqualTo(CommandState.SUCCEEDED);
-        SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
+        SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
 
         // A tenant cluster on a second account of the gateway: the delete is refused, naming it, and nothing changes.
         CloudAccountStore accounts = agent.getBean(CloudAccountStore.class);
@@ -113,7 +80,7 @@ class GatewayDeleteIT {
                 .until(() -> console.gateway(gatewayId).deleteCommandId() == null);
         assertThat(console.gateway(gatewayId).cluster().state()).isEqualTo("Running");
         assertThat(vms(name)).hasSize(1);
-        assertThat(site.stateDir().resolve("identity")).exists();
+        assertThat(appliance.stateDir().resolve("identity")).exists();
         assertThat(console.events(gatewayId)).extracting(GatewayEvent::reason).contains("DeleteRefused")
                 .doesNotContain("DeleteStarted", "ResetStarted");
 
@@ -122,13 +89,13 @@ class GatewayDeleteIT {
         assertThat(console.gateway(gatewayId).deleteCommandId()).isEqualTo(commandId);
         assertThat(awaitFinished(console, commandId).status()).isEqualTo(CommandState.SUCCEEDED);
 
-        await("the console forgets the gateway").atMost(PROVISIONING)
+        await("the console forgets the gateway").atMost(SimulatedSiteExtension.PROVISIONING)
                 .until(() -> !list(console).contains(gatewayId));
         assertThat(vms(name)).as("the gateway's VMs in vCenter").isEmpty();
-        assertThat(this.site.tools().kindClusters()).isEmpty();
-        assertThat(this.site.tools().workloads().started()).isEmpty();
-        assertThat(site.stateDir().resolve("identity")).doesNotExist();
-        assertThat(site.stateDir().resolve("identity.next")).doesNotExist();
+        assertThat(site.tools().kindClusters()).isEmpty();
+        assertThat(site.tools().workloads().started()).isEmpty();
+        assertThat(appliance.stateDir().resolve("identity")).doesNotExist();
+        assertThat(appliance.stateDir().resolve("identity.next")).doesNotExist();
         assertThat(HTTP.send(HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId)).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         List<String> reasons = console.events(gatewayId).stream().map(GatewayEvent::reason).toList();
