@@ -46,10 +46,15 @@ public final class SiteAdmin {
 
     /** The gateway's pool "gateway-nodes", 10.0.0.20 to {@code end}, restricted to the gateway cluster. */
     public static Map<String, Object> pool(String end) {
+        return pool("10.0.0.20", end);
+    }
+
+    /** The gateway's pool "gateway-nodes", {@code start} to {@code end} in 10.0.0.0/24, restricted to the gateway cluster. */
+    public static Map<String, Object> pool(String start, String end) {
         Map<String, Object> pool = new LinkedHashMap<>();
         pool.put("name", "gateway-nodes");
         pool.put("networkType", "range");
-        pool.put("start", "10.0.0.20");
+        pool.put("start", start);
         pool.put("end", end);
         pool.put("prefix", 24);
         pool.put("gateway", "10.0.0.1");

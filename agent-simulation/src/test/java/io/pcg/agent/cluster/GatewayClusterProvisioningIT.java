@@ -239,7 +239,7 @@ class GatewayClusterProvisioningIT {
         pair(console, name, Map.of());
 
         Map<String, Object> request = new LinkedHashMap<>(configure(1));
-        Map<String, Object> pool = smallPool("10.0.0.50");
+        Map<String, Object> pool = SiteAdmin.pool("10.0.0.50", "10.0.0.50");
         request.put("ipAllocation", Map.of("type", "static", "pool", pool));
         assertThat(run(console, gatewayId, "gateway.configure", request).status()).isEqualTo(CommandState.SUCCEEDED);
 
@@ -251,23 +251,11 @@ class GatewayClusterProvisioningIT {
             assertThat(condition.message()).contains("has no free address");
         });
 
-        Map<String, Object> grown = smallPool("10.0.0.51");
+        Map<String, Object> grown = SiteAdmin.pool("10.0.0.50", "10.0.0.51");
         assertThat(run(console, gatewayId, "ipam.pool.update", grown).status()).isEqualTo(CommandState.SUCCEEDED);
         ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
                 .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
         assertThat(running.nodes()).singleElement().satisfies(node -> assertThat(node.ip()).isEqualTo("10.0.0.51"));
-    }
-
-    private static Map<String, Object> smallPool(String end) {
-        Map<String, Object> pool = new LinkedHashMap<>();
-        pool.put("name", "tiny");
-        pool.put("networkType", "range");
-        pool.put("start", "10.0.0.50");
-        pool.put("end", end);
-        pool.put("prefix", 24);
-        pool.put("gateway", "10.0.0.1");
-        pool.put("nameServers", List.of("10.0.0.2"));
-        return pool;
     }
 
     @Test
