@@ -1,0 +1,64 @@
+package io.pcg.agent.link;
+
+import io.pcg.agent.command.PingCommandHandler;
+import io.pcg.agent.health.AgentStatus;
+import io.pcg.console.gateway.GatewayService;
+import io.pcg.proto.v1.CommandStatus;
+import io.pcg.testkit.console.DevConsole;
+import io.pcg.testkit.console.DevConsoleExtension;
+import io.pcg.testkit.proxy.Tinyproxy;
+import io.pcg.testkit.proxy.TinyproxyExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The proxy between agent and console dies and comes back on the same port: the agent reports it, then reconnects. */
+class ProxyRestartIT {
+
+    private static final String PROXY_USER = "pcg";
+    private static final String PROXY_PASSWORD = "Pr0xy-Rest4rt";
+
+    @RegisterExtension
+    static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
+
+    @RegisterExtension
+    final TinyproxyExtension proxies = new TinyproxyExtension();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theAgentReconnectsThroughTheProxyOnceItIsBack() throws Exception {
+        DevConsole console = CONSOLE.console();
+        Tinyproxy proxy = proxies.start(PROXY_USER, PROXY_PASSWORD, console.grpcPort());
+        GatewayService.IssuedPin issued = console.createGateway("pcg-proxy-restart");
+        try (AgentRun agent = AgentRun.start(
+                AgentRun.config("pcg-proxy-restart", console.endpoint(), issued.pin(), tmp.resolve("agent"), console.caFile()),
+                Map.of("HTTPS_PROXY", proxy.url(PROXY_PASSWORD)))) {
+            Instant firstRegistration = agent.awaitConnected().lastRegisteredAt();
+
+            proxy.stop();
+            AgentStatus.Snapshot down = agent.await(s -> s.problem().equals(ConnectionProblem.PROXY_UNREACHABLE.name()));
+            assertThat(down.phase()).isEqualTo(AgentStatus.Phase.RETRYING);
+            assertThat(down.message()).doesNotContain(PROXY_PASSWORD);
+
+            proxy.restart();
+            AgentStatus.Snapshot back = agent.await(s -> s.phase() == AgentStatus.Phase.CONNECTED
+                    && s.lastRegisteredAt().isAfter(firstRegistration));
+            assertThat(back.gatewayId()).isEqualTo(issued.gateway().id());
+            String commandId = console.commands().submit(issued.gateway().id(), PingCommandHandler.TYPE, "{}").id();
+            assertThat(console.commands().result(commandId).get(30, TimeUnit.SECONDS).getStatus())
+                    .isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
+        }
+        assertThat(proxy.log()).as("the new stream went through the restarted proxy")
+                .containsPattern("(?s)CONNECT localhost:" + console.grpcPort() + ".*CONNECT localhost:" + console.grpcPort()
+                        + ".*CONNECT localhost:" + console.grpcPort());
+    }
+}
