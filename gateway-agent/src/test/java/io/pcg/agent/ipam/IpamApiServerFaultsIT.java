@@ -3,6 +3,8 @@ package io.pcg.agent.ipam;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.pcg.agent.command.AgentCommand;
+import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.kube.Fields;
 import io.pcg.agent.kube.KubeConfig;
 import io.pcg.agent.kube.ManagementCluster;
@@ -22,12 +24,14 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The IPAM provider while the API server fails under it: a restart of the whole control plane (kube-apiserver and
- * etcd, same data and ports) breaks every watch, and a concurrent writer makes the agent's create fail with 409.
- * Either way the provider carries on by itself and the stored state ends correct: one address per claim, none twice.
+ * etcd, same data and ports) breaks every watch and fails the pool commands sent meanwhile with a code and a hint,
+ * and a concurrent writer makes the agent's create fail with 409. Either way the provider carries on by itself, a
+ * command sent again succeeds, and the stored state ends correct: one address per claim, none twice.
  * The server is this class's own, since restarting the shared one would disturb the other tests.
  */
 class IpamApiServerFaultsIT {
@@ -76,11 +80,21 @@ class IpamApiServerFaultsIT {
 
             server.stop();
             int watchesBeforeOutage = watchesOpened.get();
+            PoolCommands.Create createPool = new PoolCommands.Create(ipam.pools());
+            AgentCommand createLater = new AgentCommand("create-later", createPool.type(), """
+                    {"name":"later","networkType":"range","start":"10.0.1.10","end":"10.0.1.20","prefix":24,
+                     "gateway":"10.0.1.1"}""");
+            CommandFailedException unavailable = catchThrowableOfType(CommandFailedException.class,
+                    () -> createPool.handle(createLater));
+            assertThat(unavailable).as("a pool created while the server is down fails the command").isNotNull();
+            assertThat(unavailable.code()).isEqualTo("IPAM_API_UNAVAILABLE");
+            assertThat(unavailable.hint()).contains("management cluster is running and reachable");
             // Down until the provider has tried to watch again and been refused, so the restart is one it must recover from.
             await("the provider tries to watch again while the server is down").atMost(IpamFixture.WAIT)
                     .until(() -> watchesOpened.get() > watchesBeforeOutage);
             server.restart();
 
+            assertThat(createPool.handle(createLater)).as("the retry once the server is back").contains("\"total\":11");
             ipam.createClaim("after", POOL, "c1");
             String after = ipam.awaitAddress("after");
             ipam.deleteClaim("before");
