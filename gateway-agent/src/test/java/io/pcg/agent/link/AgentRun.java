@@ -4,6 +4,7 @@ import io.pcg.agent.config.AgentConfig;
 import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.command.CommandDispatcher;
+import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -11,6 +12,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -53,8 +55,19 @@ public final class AgentRun implements AutoCloseable {
 
     /** @param clock the agent's clock, e.g. one set ahead so that its certificate looks expired */
     public static AgentRun start(AgentConfig config, Map<String, String> environment, Clock clock) {
+        return start(config, environment, clock, List.of());
+    }
+
+    /** @param handlers the test's own command handlers, beside {@code agent.ping} */
+    public static AgentRun start(AgentConfig config, Map<String, String> environment, List<CommandHandler> handlers) {
+        return start(config, environment, Clock.systemUTC(), handlers);
+    }
+
+    private static AgentRun start(AgentConfig config, Map<String, String> environment, Clock clock, List<CommandHandler> handlers) {
         AgentStatus status = new AgentStatus(config.consoleEndpoint(), clock);
-        CommandDispatcher dispatcher = new CommandDispatcher(List.of(new PingCommandHandler()), 4, 4096, 4096);
+        List<CommandHandler> all = new ArrayList<>(handlers);
+        all.add(new PingCommandHandler());
+        CommandDispatcher dispatcher = new CommandDispatcher(all, 4, 4096, 4096);
         GatewayLink link = new GatewayLink(config, environment, "0.0.0-test", dispatcher, status, clock);
         link.start();
         return new AgentRun(status, dispatcher, link);

@@ -59,6 +59,11 @@ public final class AtomicFiles {
                     channel.write(buffer);
                 }
                 channel.force(true);
+            } catch (IOException e) {
+                // The JDK's text ("No space left on device") names neither the file nor what to do about it.
+                throw new IOException("cannot write " + target + " (" + e.getMessage() + "); it keeps its previous "
+                        + "content. Free space on the file system holding " + directory + " (df -h " + directory
+                        + ") and try again", e);
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

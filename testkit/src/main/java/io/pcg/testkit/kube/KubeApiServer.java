@@ -43,6 +43,10 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code KUBE_APISERVER_BIN} (scripts/lib/deps.sh builds them and exports it). etcd is taken from that folder,
  * else from {@code PATH}. Clients authenticate with a bearer token as cluster admin and trust the server's
  * self-signed certificate, nothing else.
+ *
+ * <p>{@link #stop()} and {@link #restart()} take both processes down and bring them back on the same ports with the
+ * same etcd data and serving certificate, as a control-plane reboot looks to clients: stored objects survive,
+ * connections and watches break.
  */
 public final class KubeApiServer implements AutoCloseable {
 
@@ -50,16 +54,21 @@ public final class KubeApiServer implements AutoCloseable {
     private static final int CONCURRENT_REQUESTS = 64;
 
     private final Path dataDir;
-    private final ServerProcess etcd;
-    private final ServerProcess apiServer;
+    private final List<String> etcdCommand;
+    private final List<String> apiServerCommand;
+    private ServerProcess etcd;
+    private ServerProcess apiServer;
     private final URI url;
     private final String token;
     private final Path caFile;
     private final Path kubeconfig;
     private final KubernetesClient client;
 
-    private KubeApiServer(Path dataDir, ServerProcess etcd, ServerProcess apiServer, URI url, String token, Path caFile) {
+    private KubeApiServer(Path dataDir, List<String> etcdCommand, ServerProcess etcd, List<String> apiServerCommand,
+                          ServerProcess apiServer, URI url, String token, Path caFile) {
         this.dataDir = dataDir;
+        this.etcdCommand = etcdCommand;
+        this.apiServerCommand = apiServerCommand;
         this.etcd = etcd;
         this.apiServer = apiServer;
         this.url = url;
@@ -100,20 +109,21 @@ public final class KubeApiServer implements AutoCloseable {
             int peerPort = LocalPorts.free();
             int securePort = LocalPorts.free();
             String etcdUrl = "http://127.0.0.1:" + etcdPort;
-            etcd = ServerProcess.start("etcd", List.of(etcdBinary(binDir).toString(),
+            List<String> etcdCommand = List.of(etcdBinary(binDir).toString(),
                     "--data-dir", dataDir.resolve("etcd").toString(),
                     "--listen-client-urls", etcdUrl, "--advertise-client-urls", etcdUrl,
                     "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
                     "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
                     "--initial-cluster", "default=http://127.0.0.1:" + peerPort,
                     // a test server's data is thrown away: fsync would only make every write wait for the disk
-                    "--unsafe-no-fsync", "--log-level", "warn"), dataDir.resolve("etcd.log"), Map.of());
+                    "--unsafe-no-fsync", "--log-level", "warn");
+            etcd = ServerProcess.start("etcd", etcdCommand, dataDir.resolve("etcd.log"), Map.of());
 
             String token = HexFormat.of().formatHex(randomBytes(24));
             Files.writeString(dataDir.resolve("tokens.csv"), token + ",pcg-test-admin,pcg-test-admin,system:masters\n");
             writeServiceAccountKeys(dataDir);
             Path certDir = dataDir.resolve("certs");
-            apiServer = ServerProcess.start("kube-apiserver", List.of(binDir.resolve("kube-apiserver").toString(),
+            List<String> apiServerCommand = List.of(binDir.resolve("kube-apiserver").toString(),
                     "--etcd-servers", etcdUrl,
                     "--secure-port", Integer.toString(securePort),
                     "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
@@ -124,11 +134,12 @@ public final class KubeApiServer implements AutoCloseable {
                     "--service-account-issuer", "https://kubernetes.default.svc",
                     "--service-account-key-file", dataDir.resolve("sa.pub").toString(),
                     "--service-account-signing-key-file", dataDir.resolve("sa.key").toString(),
-                    "--disable-admission-plugins", "ServiceAccount"), dataDir.resolve("kube-apiserver.log"), Map.of());
+                    "--disable-admission-plugins", "ServiceAccount");
+            apiServer = ServerProcess.start("kube-apiserver", apiServerCommand, dataDir.resolve("kube-apiserver.log"), Map.of());
 
             URI url = URI.create("https://127.0.0.1:" + securePort);
             Path caFile = awaitReady(etcd, apiServer, url, token, certDir.resolve("apiserver.crt"));
-            return new KubeApiServer(dataDir, etcd, apiServer, url, token, caFile);
+            return new KubeApiServer(dataDir, etcdCommand, etcd, apiServerCommand, apiServer, url, token, caFile);
         } catch (IOException | RuntimeException e) {
             if (apiServer != null) {
                 apiServer.close();
@@ -172,13 +183,37 @@ public final class KubeApiServer implements AutoCloseable {
         return url;
     }
 
+    /** Kills kube-apiserver and etcd; requests fail and watches break until {@link #restart()}. */
+    public synchronized void stop() {
+        apiServer.close();
+        etcd.close();
+    }
+
+    /**
+     * Starts the stopped servers again on the same ports, on the same etcd data and with the same serving
+     * certificate (kube-apiserver reuses the one in its cert dir), so existing clients and kubeconfigs stay valid.
+     * Waits until the server is ready.
+     */
+    public synchronized void restart() {
+        if (etcd.isAlive() || apiServer.isAlive()) {
+            throw new IllegalStateException("the API server is still running: stop() it first");
+        }
+        etcd = ServerProcess.start("etcd", etcdCommand, etcd.log(), Map.of());
+        apiServer = ServerProcess.start("kube-apiserver", apiServerCommand, apiServer.log(), Map.of());
+        try {
+            awaitReady(etcd, apiServer, url, token, caFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("kube-apiserver did not come back", e);
+        }
+    }
+
     /** Where the servers write their logs, for diagnostics. */
-    public List<Path> logs() {
+    public synchronized List<Path> logs() {
         return List.of(etcd.log(), apiServer.log());
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         client.close();
         apiServer.close();
         etcd.close();

@@ -20,19 +20,23 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real tinyproxy on 127.0.0.1 and a free port, with basic auth. CONNECT is allowed only to the given ports, so a
  * test can make it refuse a tunnel by leaving the target's port out. It runs as a {@link ServerProcess}, so it dies
- * with the JVM that started it. Tests get them from {@link TinyproxyExtension}.
+ * with the JVM that started it; {@link #stop()} and {@link #restart()} make it die and come back on the same port
+ * with the same configuration, as a proxy host rebooting. Tests get them from {@link TinyproxyExtension}.
  */
 public final class Tinyproxy implements AutoCloseable {
 
     public static final String BINARY = Files.isExecutable(Path.of("/usr/bin/tinyproxy")) ? "/usr/bin/tinyproxy" : "/usr/sbin/tinyproxy";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ServerProcess process;
+    private final Path config;
+    private final Path log;
     private final int port;
     private final String user;
+    private ServerProcess process;
 
-    private Tinyproxy(ServerProcess process, int port, String user) {
-        this.process = process;
+    private Tinyproxy(Path config, Path log, int port, String user) {
+        this.config = config;
+        this.log = log;
         this.port = port;
         this.user = user;
     }
@@ -61,19 +65,37 @@ public final class Tinyproxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
+        Tinyproxy proxy = new Tinyproxy(config, directory.resolve("tinyproxy-" + port + ".log"), port, user);
+        proxy.launch();
+        return proxy;
+    }
+
+    /** Kills the proxy: open tunnels break and new connections are refused until {@link #restart()}. */
+    public synchronized void stop() {
+        process.close();
+    }
+
+    /** Starts the stopped proxy again on the same port with the same configuration; its log continues. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("tinyproxy on port " + port + " is still running: stop() it first");
+        }
+        launch();
+    }
+
+    private synchronized void launch() {
         // -d keeps it in the foreground: the process is the proxy, so stopping the process stops the proxy
-        ServerProcess process = ServerProcess.start("tinyproxy", List.of(BINARY, "-d", "-c", config.toString()),
-                directory.resolve("tinyproxy-" + port + ".log"), Map.of());
+        ServerProcess started = ServerProcess.start("tinyproxy", List.of(BINARY, "-d", "-c", config.toString()), log, Map.of());
         try {
             await("tinyproxy on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .failFast("tinyproxy exited", () -> !process.isAlive())
+                    .failFast("tinyproxy exited", () -> !started.isAlive())
                     .until(() -> LocalPorts.accepts(port));
         } catch (ConditionTimeoutException | TerminalFailureException e) {
-            String output = process.logTail(30);
-            process.close();
+            String output = started.logTail(30);
+            started.close();
             throw new IllegalStateException("tinyproxy did not start (" + e.getMessage() + "):\n" + output, e);
         }
-        return new Tinyproxy(process, port, user);
+        process = started;
     }
 
 
@@ -88,11 +110,13 @@ public final class Tinyproxy implements AutoCloseable {
 
     /** What the proxy logged so far, e.g. which tunnels it opened. */
     public String log() throws IOException {
-        return Files.readString(process.log());
+        return Files.readString(log);
     }
 
     @Override
-    public void close() {
-        process.close();
+    public synchronized void close() {
+        if (process != null) {
+            process.close();
+        }
     }
 }

@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * A vcsim (govmomi's vCenter simulator) on a free 127.0.0.1 port, with a fixed user and password so that a wrong
  * password really fails. It runs as a {@link ServerProcess}, so it dies with the JVM that started it. Tests get one
- * from {@link VcsimExtension}; benchmarks start and close their own.
+ * from {@link VcsimExtension}; benchmarks start and close their own. {@link #stop()} and {@link #restart()} take it
+ * down and bring it back on the same port, with the same certificate (vcsim's built-in one) and a freshly built
+ * inventory, as a vCenter reboot looks to a client: its sessions are gone.
  * The binaries come from system property {@code pcg.vcsim.bin} (failsafe sets it from {@code VCSIM_BIN}) or from
  * environment variable {@code VCSIM_BIN}.
  */
@@ -34,12 +36,15 @@ public final class Vcsim implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration GOVC_TIMEOUT = Duration.ofSeconds(120);
 
-    private final ServerProcess process;
+    private final List<String> command;
+    private final Path log;
     private final Path bin;
     private final int port;
+    private ServerProcess process;
 
-    private Vcsim(ServerProcess process, Path bin, int port) {
-        this.process = process;
+    private Vcsim(List<String> command, Path log, Path bin, int port) {
+        this.command = command;
+        this.log = log;
         this.bin = bin;
         this.port = port;
     }
@@ -67,18 +72,39 @@ public final class Vcsim implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(bin.resolve("vcsim").toString(), "-l", "127.0.0.1:" + port,
                 "-username", USERNAME, "-password", PASSWORD));
         command.addAll(List.of(modelFlags));
-        Vcsim vcsim = new Vcsim(ServerProcess.start("vcsim", command, log, Map.of()), bin, port);
+        Vcsim vcsim = new Vcsim(List.copyOf(command), log, bin, port);
+        vcsim.launch();
+        return vcsim;
+    }
+
+    /** Kills vcsim: connections are refused until {@link #restart()}. */
+    public synchronized void stop() {
+        process.close();
+    }
+
+    /** Starts the stopped vcsim again on the same port with the same flags; its sessions and changes are gone. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("vcsim on port " + port + " is still running: stop() it first");
+        }
+        launch();
+    }
+
+    private synchronized void launch() {
+        // the log is appended to across restarts: only what this start printed counts
+        long logBefore = log.toFile().length();
+        ServerProcess started = ServerProcess.start("vcsim", command, log, Map.of());
         try {
             // vcsim prints its environment (GOVC_URL=...) once the inventory is built and the listener is up
             await("vcsim on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
-                    .failFast("vcsim exited", () -> !vcsim.process.isAlive())
-                    .until(() -> LocalPorts.accepts(port) && Files.readString(log).contains("GOVC_URL"));
+                    .failFast("vcsim exited", () -> !started.isAlive())
+                    .until(() -> LocalPorts.accepts(port) && Files.readString(log).substring((int) logBefore).contains("GOVC_URL"));
         } catch (ConditionTimeoutException | TerminalFailureException e) {
-            String output = vcsim.process.logTail(30);
-            vcsim.close();
+            String output = started.logTail(30);
+            started.close();
             throw new IllegalStateException("vcsim did not start (" + e.getMessage() + "):\n" + output, e);
         }
-        return vcsim;
+        process = started;
     }
 
 
@@ -108,10 +134,12 @@ public final class Vcsim implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        process.close();
+    public synchronized void close() {
+        if (process != null) {
+            process.close();
+        }
         try {
-            Files.deleteIfExists(process.log());
+            Files.deleteIfExists(log);
         } catch (IOException ignored) {
             // a temp file left behind is harmless
         }
