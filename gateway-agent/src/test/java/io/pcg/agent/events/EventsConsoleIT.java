@@ -102,11 +102,15 @@ class EventsConsoleIT {
                 ClusterStatusRecord running = restarted.context().getBean(GatewayStore.class).get(gatewayId).cluster();
                 assertThat(running.managementCluster()).isEqualTo("gateway");
                 assertThat(running.nodes()).extracting(ClusterStatusRecord.Node::ready).containsExactly(true);
-                assertThat(restarted.context().getBean(GatewayEvents.class).list(gatewayId))
-                        .filteredOn(event -> event.reason().equals(ClusterStatusService.STATE_CHANGED))
+                // The console records its state-change event after it stores the status: wait for it.
+                List<String> stateChanges = awaitUntil("the console records the change to Running",
+                        () -> restarted.context().getBean(GatewayEvents.class).list(gatewayId).stream()
+                                .filter(event -> event.reason().equals(ClusterStatusService.STATE_CHANGED))
+                                .map(GatewayEvent::message).toList(),
+                        changes -> changes.stream().anyMatch(change -> change.startsWith("Gateway cluster is Running")));
+                assertThat(stateChanges)
                         .as("kept across the console restart; after it only the latest status was sent: no stale"
                                 + " Provisioning")
-                        .extracting(GatewayEvent::message)
                         .satisfiesExactly(
                                 pending -> assertThat(pending).startsWith("Gateway cluster is Pending"),
                                 provisioning -> assertThat(provisioning).startsWith("Gateway cluster is Provisioning (was Pending)"),
