@@ -47,7 +47,8 @@ class DoctorIT {
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.line("clock")).startsWith("FAIL").contains("behind NTP time")
-                    .containsPattern("clock is 3600\\d{3} ms behind");
+                    // an hour, give or take the round trip and rounding: 3599xxx or 3600xxx ms
+                    .containsPattern("clock is (3599|3600)\\d{3} ms behind");
             assertThat(run.fixAfter("clock")).contains("chronyc tracking").contains("chronyc makestep");
         }
     }
