@@ -6,6 +6,7 @@ import io.pcg.agent.simulation.SiteAgent;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.gateway.GatewayService;
+import io.pcg.simulators.Clusterctl;
 import io.pcg.simulators.Delays;
 import io.pcg.simulators.Faults;
 import io.pcg.simulators.site.SimulatedSite;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 
 import static org.awaitility.Awaitility.await;
 
@@ -61,7 +61,7 @@ public final class GatewayClusterBench {
         String gatewayId = issued.gateway().id();
         // A site of its own: the clusters of the runs before do not keep the CPU busy during this one.
         try (SimulatedSite site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim), Delays.none(), Faults.none(),
-                Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "-Dpcg.clusterctl.bin"), "clusterctl")),
+                Clusterctl.binDir().resolve("clusterctl")),
                 work.resolve(name + "-site"));
              ApplicationContext agent = new SiteAgent(name, console, issued.pin(), site, work.resolve(name), Map.of()).start()) {
             await("the agent registers").atMost(Duration.ofSeconds(60))

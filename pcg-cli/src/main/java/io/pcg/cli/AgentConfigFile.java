@@ -1,6 +1,7 @@
 package io.pcg.cli;
 
 import io.pcg.common.agentconfig.AgentConfigKeys;
+import io.pcg.common.agentconfig.DottedSettings;
 import io.pcg.common.console.ConsoleEndpoint;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -62,7 +63,7 @@ public record AgentConfigFile(int managementPort, String consoleEndpoint, Path s
         } catch (RuntimeException e) {
             throw new UnreadableException(file + " is not valid YAML (" + firstLine(e.getMessage()) + "): fix it, the agent cannot start either");
         }
-        Map<?, ?> settings = root instanceof Map<?, ?> map ? map : Map.of();
+        Map<String, Object> settings = root instanceof Map<?, ?> map ? DottedSettings.of(map) : Map.of();
         String port = value(settings, PORT_KEY).orElse(String.valueOf(DEFAULT_MANAGEMENT_PORT));
         int managementPort;
         try {
@@ -77,22 +78,8 @@ public record AgentConfigFile(int managementPort, String consoleEndpoint, Path s
                 value(settings, prefix + CA_FILE_KEY).filter(path -> !path.isBlank()).map(Path::of));
     }
 
-    /** The value at a dotted key, found however the file splits it into nested maps. */
-    private static Optional<String> value(Map<?, ?> settings, String dottedKey) {
-        if (settings.containsKey(dottedKey)) {
-            Object value = settings.get(dottedKey);
-            return value instanceof Map<?, ?> ? Optional.empty() : Optional.ofNullable(value).map(String::valueOf);
-        }
-        for (Map.Entry<?, ?> entry : settings.entrySet()) {
-            String key = String.valueOf(entry.getKey());
-            if (dottedKey.startsWith(key + ".") && entry.getValue() instanceof Map<?, ?> nested) {
-                Optional<String> found = value(nested, dottedKey.substring(key.length() + 1));
-                if (found.isPresent()) {
-                    return found;
-                }
-            }
-        }
-        return Optional.empty();
+    private static Optional<String> value(Map<String, Object> settings, String dottedKey) {
+        return Optional.ofNullable(settings.get(dottedKey)).map(String::valueOf);
     }
 
     private static String firstLine(String text) {

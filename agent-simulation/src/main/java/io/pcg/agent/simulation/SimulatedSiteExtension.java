@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.gateway.GatewayService;
+import io.pcg.simulators.Clusterctl;
 import io.pcg.simulators.Delays;
 import io.pcg.simulators.Faults;
 import io.pcg.simulators.site.SimulatedSite;
@@ -24,7 +25,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -64,7 +64,8 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
             SiteAdmin.createNodeTemplate(vcsim.vcsim());
         }
         work = Files.createTempDirectory("pcg-site");
-        site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim.vcsim()), delays, Faults.none(), clusterctl()),
+        site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim.vcsim()), delays, Faults.none(),
+                Clusterctl.binDir().resolve("clusterctl")),
                 work.resolve("site"));
     }
 
@@ -78,11 +79,6 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
                 Files.deleteIfExists(file);
             }
         }
-    }
-
-    /** The real clusterctl the test kit built ({@code pcg.clusterctl.bin}). */
-    public static Path clusterctl() {
-        return Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "pcg.clusterctl.bin"), "clusterctl");
     }
 
     public SimulatedSite site() {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.agent.ipam.IpamApi;
 import io.pcg.agent.kube.Fields;
+import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.agent.simulation.SiteAgent;
 import io.pcg.console.control.CommandState;
@@ -11,9 +12,7 @@ import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.simulators.Delays;
 import io.pcg.simulators.Faults;
-import io.pcg.simulators.site.SimulatedSite;
 import io.pcg.simulators.tools.SimulatedTools;
-import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.capi.IpAddressClaims;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
@@ -22,17 +21,13 @@ import io.pcg.testkit.net.LocalPorts;
 import io.pcg.testkit.vsphere.Vcsim;
 import io.pcg.testkit.vsphere.VcsimExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -53,18 +48,13 @@ class AgentKilledMidProvisioningIT {
     @RegisterExtension
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
 
-    private static final Duration PROVISIONING = Duration.ofMinutes(4);
+    private static final Duration PROVISIONING = SimulatedSiteExtension.PROVISIONING;
 
-    @TempDir
-    Path temp;
+    @RegisterExtension
+    final SimulatedSiteExtension site = new SimulatedSiteExtension(VCSIM, Delays.none());
+
     private final List<Process> agents = new ArrayList<>();
-    private SimulatedSite site;
     private SiteAgent agent;
-
-    @BeforeAll
-    static void nodeTemplate() throws Exception {
-        SiteAdmin.createNodeTemplate(VCSIM.vcsim());
-    }
 
     @AfterEach
     void stop() throws Exception {
@@ -75,22 +65,17 @@ class AgentKilledMidProvisioningIT {
             // The agent processes' logs go with the temporary folder: the test report keeps them.
             System.out.println(agent.processLogs());
         }
-        if (site != null) {
-            site.close();
-        }
     }
 
     @Test
     void resumesWithOneVmPerNodeAndOneAddressPerClaim() throws Exception {
         Vcsim vcsim = VCSIM.vcsim();
-        SimulatedTools tools = new SimulatedTools(VcenterAccess.of(vcsim), Delays.none(), Faults.none(),
-                Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "pcg.clusterctl.bin"), "clusterctl"));
-        site = SimulatedSite.start(tools, temp.resolve("site"));
+        SimulatedTools tools = site.tools();
         DevConsole console = CONSOLE.console();
         String name = "pcg-restart";
         GatewayService.IssuedPin issued = console.createGateway(name);
         String gatewayId = issued.gateway().id();
-        agent = new SiteAgent(name, console, issued.pin(), site, temp.resolve("agent"), Map.of("pcg.agent.cluster.resync", "1s"));
+        agent = site.agent(console, name, issued.pin(), Map.of());
         String classpath = System.getProperty("java.class.path");
 
         // No node becomes Ready for now, so provisioning stops after the first VM: KCP adds the next only then.

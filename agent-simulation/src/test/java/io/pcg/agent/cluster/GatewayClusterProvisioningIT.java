@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micronaut.context.ApplicationContext;
+import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.agent.simulation.SiteAgent;
 import io.pcg.console.control.CommandRecord;
@@ -13,12 +14,9 @@ import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.simulators.Delays;
-import io.pcg.simulators.Faults;
-import io.pcg.simulators.site.SimulatedSite;
 import io.pcg.simulators.tools.SimulatedTools;
 import io.pcg.testkit.capi.IpAddressClaims;
 import io.pcg.agent.kube.Fields;
-import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.kube.KubeApiServer;
@@ -26,13 +24,10 @@ import io.pcg.testkit.logging.LogCapture;
 import io.pcg.testkit.vsphere.Vcsim;
 import io.pcg.testkit.vsphere.VcsimExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,7 +35,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,37 +54,27 @@ class GatewayClusterProvisioningIT {
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration PROVISIONING = Duration.ofMinutes(4);
+    private static final Duration PROVISIONING = SimulatedSiteExtension.PROVISIONING;
     private static final String PROXY_PASSWORD = "Pr0xy-S3cret-e2e";
 
-    @TempDir
-    Path temp;
-    private SimulatedSite site;
+    @RegisterExtension
+    final SimulatedSiteExtension site = new SimulatedSiteExtension(VCSIM, Delays.none());
+
     private SimulatedTools tools;
+    private SiteAgent appliance;
     private ApplicationContext agent;
     private LogCapture logs;
     private String gatewayId;
 
-    @BeforeAll
-    static void nodeTemplate() throws Exception {
-        SiteAdmin.createNodeTemplate(VCSIM.vcsim());
-    }
-
     @BeforeEach
-    void simulatedSite() throws Exception {
-        tools = new SimulatedTools(VcenterAccess.of(VCSIM.vcsim()), Delays.none(), Faults.none(),
-                Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "pcg.clusterctl.bin"), "clusterctl"));
-        site = SimulatedSite.start(tools, temp.resolve("site"));
+    void capture() {
+        tools = site.tools();
         logs = LogCapture.capture();
     }
 
     /** Whatever a test did, the vCenter and proxy passwords never reached a log line or an event. */
     @AfterEach
     void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        site.close();
         logs.close();
         assertThat(logs.all()).isNotEmpty().doesNotContain(Vcsim.PASSWORD).doesNotContain(PROXY_PASSWORD);
         if (gatewayId != null) {
@@ -107,8 +91,7 @@ class GatewayClusterProvisioningIT {
         CommandRecord configured = run(console, gatewayId, "gateway.configure", configure(1));
         assertThat(configured.status()).as(String.valueOf(configured.error())).isEqualTo(CommandState.SUCCEEDED);
 
-        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+        ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
         assertThat(running.managementCluster()).isEqualTo("gateway");
         assertThat(running.nodes()).singleElement().satisfies(node -> {
             assertThat(node.ready()).isTrue();
@@ -162,14 +145,13 @@ class GatewayClusterProvisioningIT {
         // Reset takes everything down and the gateway can be configured again.
         gateway.genericKubernetesResources(IpAddressClaims.CLAIMS).inNamespace("pcg-system").withName("after-pivot").delete();
         assertThat(run(console, gatewayId, "gateway.reset", Map.of()).status()).isEqualTo(CommandState.SUCCEEDED);
-        await("the gateway is Pending again").atMost(PROVISIONING)
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> "Pending".equals(cluster.state()));
+        SiteAdmin.awaitState(console, gatewayId, "Pending", PROVISIONING);
         // The objects went back into a fresh bootstrap cluster and were deleted there; both clusters are gone.
         assertThat(VCSIM.vcsim().govc("find", "/DC0/vm", "-type", "m", "-name", vm)).isBlank();
         assertThat(tools.workloads().started()).isEmpty();
         assertThat(tools.kindClusters()).isEmpty();
         assertThat(tools.commands()).anySatisfy(command -> assertThat(command).containsSequence("move", "--kubeconfig",
-                temp.resolve("agent/state").resolve(GatewayClusterController.GATEWAY_KUBECONFIG).toString()));
+                appliance.stateDir().resolve(GatewayClusterController.GATEWAY_KUBECONFIG).toString()));
     }
 
     /** Behind a proxy with DHCP: every node's KubeadmConfig carries the proxy drop-ins and the computed NO_PROXY. */
@@ -185,8 +167,7 @@ class GatewayClusterProvisioningIT {
                 "controlPlaneVip", "10.20.0.10"));
         assertThat(run(console, gatewayId, "gateway.configure", request).status()).isEqualTo(CommandState.SUCCEEDED);
 
-        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+        ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
         assertThat(running.nodes()).hasSize(3).allSatisfy(node -> assertThat(node.ready()).isTrue());
         assertThat(running.managementCluster()).isEqualTo("gateway");
 
@@ -215,13 +196,12 @@ class GatewayClusterProvisioningIT {
         DevConsole console = CONSOLE.console();
         String name = "pcg-retry";
         pair(console, name, Map.of());
-        tools.failOnce("clusterctl init --kubeconfig " + temp.resolve("agent/state").resolve(GatewayClusterController.GATEWAY_KUBECONFIG),
+        tools.failOnce("clusterctl init --kubeconfig " + appliance.stateDir().resolve(GatewayClusterController.GATEWAY_KUBECONFIG),
                 "Error: failed to connect to the management cluster: connection reset by peer");
         tools.failOnce("clusterctl move", "Error: action failed after 10 attempts: failed to create Machine: connection refused");
 
         assertThat(run(console, gatewayId, "gateway.configure", configure(1)).status()).isEqualTo(CommandState.SUCCEEDED);
-        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+        ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
 
         assertThat(running.managementCluster()).isEqualTo("gateway");
         assertThat(console.events(gatewayId)).extracting(GatewayEvent::message)
@@ -243,8 +223,7 @@ class GatewayClusterProvisioningIT {
         request.put("ipAllocation", Map.of("type", "static", "pool", pool));
         assertThat(run(console, gatewayId, "gateway.configure", request).status()).isEqualTo(CommandState.SUCCEEDED);
 
-        ClusterStatusRecord failed = await("the address milestone fails").atMost(PROVISIONING)
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Failed".equals(cluster.state()));
+        ClusterStatusRecord failed = SiteAdmin.awaitState(console, gatewayId, "Failed", PROVISIONING);
         assertThat(failed.conditions()).anySatisfy(condition -> {
             assertThat(condition.type()).isEqualTo("NodeAddressesAllocated");
             assertThat(condition.status()).isEqualTo("False");
@@ -253,8 +232,7 @@ class GatewayClusterProvisioningIT {
 
         Map<String, Object> grown = SiteAdmin.pool("10.0.0.50", "10.0.0.51");
         assertThat(run(console, gatewayId, "ipam.pool.update", grown).status()).isEqualTo(CommandState.SUCCEEDED);
-        ClusterStatusRecord running = await("the gateway cluster runs").atMost(PROVISIONING)
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && "Running".equals(cluster.state()));
+        ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
         assertThat(running.nodes()).singleElement().satisfies(node -> assertThat(node.ip()).isEqualTo("10.0.0.51"));
     }
 
@@ -346,9 +324,8 @@ class GatewayClusterProvisioningIT {
     private void pair(DevConsole console, String name, Map<String, Object> extraProperties) throws Exception {
         GatewayService.IssuedPin issued = console.createGateway(name);
         gatewayId = issued.gateway().id();
-        Map<String, Object> properties = new LinkedHashMap<>(extraProperties);
-        properties.put("pcg.agent.cluster.resync", "1s");
-        agent = new SiteAgent(name, console, issued.pin(), site, temp.resolve("agent"), properties).start();
+        appliance = site.agent(console, name, issued.pin(), extraProperties);
+        agent = site.start(appliance);
         await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
                 .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
     }

@@ -89,8 +89,6 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private static final String TRUE = "True";
     private static final String FALSE = "False";
     private static final String UNKNOWN = "Unknown";
-    /** Tries of the configured pool's update that lose to IPAM's own write of the pool. */
-    private static final int POOL_UPDATE_ATTEMPTS = 5;
     /** Reasons of ControlPlaneReady while nodes are being added. */
     private static final String RESIZING = "Resizing";
     private static final String SCALING = "Scaling";
@@ -617,31 +615,22 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 request.ntpServers(), siteProxy);
     }
 
-    /**
-     * The configured pool, created or brought up to date. A restricted pool is also written by IPAM itself (it
-     * confirms its reservation with each address), so a conflict with that bookkeeping is expected: read and update
-     * again, a few times, before calling it a failure.
-     */
     private Pool ensurePool(ConfigureRequest.IpAllocation allocation) throws OperatorException {
-        for (int attempt = 1; ; attempt++) {
+        try {
             try {
-                try {
-                    pools.get(allocation.pool().name());
-                    pools.update(allocation.pool());
-                } catch (IpamException missing) {
-                    if (!IpamException.NOT_FOUND.equals(missing.code())) {
-                        throw missing;
-                    }
-                    pools.create(allocation.pool());
+                pools.get(allocation.pool().name());
+                pools.update(allocation.pool());
+            } catch (IpamException missing) {
+                if (!IpamException.NOT_FOUND.equals(missing.code())) {
+                    throw missing;
                 }
-                return pools.get(allocation.pool().name());
-            } catch (PoolValidationException e) {
-                throw new OperatorException("GATEWAY_POOL_INVALID", e.getMessage(), "Fix the IP pool and configure again.");
-            } catch (IpamException e) {
-                if (!IpamException.CONFLICT.equals(e.code()) || attempt == POOL_UPDATE_ATTEMPTS) {
-                    throw new OperatorException("GATEWAY_POOL_UNAVAILABLE", e.getMessage(), e.hint());
-                }
+                pools.create(allocation.pool());
             }
+            return pools.get(allocation.pool().name());
+        } catch (PoolValidationException e) {
+            throw new OperatorException("GATEWAY_POOL_INVALID", e.getMessage(), "Fix the IP pool and configure again.");
+        } catch (IpamException e) {
+            throw new OperatorException("GATEWAY_POOL_UNAVAILABLE", e.getMessage(), e.hint());
         }
     }
 

@@ -2,6 +2,7 @@ package io.pcg.agent.config;
 
 import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.common.agentconfig.AgentConfigText;
+import io.pcg.common.agentconfig.DottedSettings;
 import io.pcg.common.files.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -92,22 +92,9 @@ public final class PairingCodeRemoval {
             if (!(document instanceof Map<?, ?> map)) {
                 return null;
             }
-            Map<String, Object> flat = new LinkedHashMap<>();
-            flatten("", map, flat);
-            return flat;
+            return DottedSettings.of(map);
         } catch (YAMLException e) {
             return null;
         }
-    }
-
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> flat) {
-        map.forEach((key, value) -> {
-            String name = prefix + key;
-            if (value instanceof Map<?, ?> nested) {
-                flatten(name + ".", nested, flat);
-            } else {
-                flat.put(name, value);
-            }
-        });
     }
 }

@@ -26,6 +26,8 @@ public class PoolService {
 
     /** Each failed attempt means another writer changed the pool in the last few milliseconds; a few are plenty. */
     private static final int RESTORE_ATTEMPTS = 5;
+    /** Reads and writes of an update that may lose to a concurrent write of the pool before it gives up. */
+    private static final int UPDATE_ATTEMPTS = 5;
 
     private final ManagementCluster cluster;
     private final IpamConfig config;
@@ -55,40 +57,67 @@ public class PoolService {
         }
     }
 
+    /**
+     * Replaces the pool's definition with {@code spec}. A restricted pool is also written by the claim reconciler
+     * (it confirms its reservation with every address it hands out), so the write may find the pool changed since it
+     * was read: then everything is read and checked again, a few times, before the update gives up.
+     */
     public PoolUsage update(PoolSpec spec) throws PoolValidationException, IpamException {
         changes.lock();
         try {
-            GenericKubernetesResource existing = existing(spec.name());
-            Pool previous = parseOrNull(existing);
-            Pool pool = PoolValidator.validate(spec, otherPools(spec.name()));
-            String reservedFor = PoolManifest.reservedFor(existing);
-            requireHoldingsFit(pool, holdings(pool.name()));
-            if (pool.restrictToSingleCluster() && reservedFor == null) {
-                List<String> holders = holders(holdings(pool.name()));
-                if (holders.size() > 1) {
-                    throw new IpamException(IpamException.IN_USE, "IP pool " + pool.name() + " cannot be restricted to a"
-                            + " single cluster: clusters " + String.join(", ", holders) + " use it",
-                            "release the addresses of all but one cluster first");
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return updateOnce(spec);
+                } catch (StaleRead stale) {
+                    if (attempt == UPDATE_ATTEMPTS) {
+                        throw stale.conflict;
+                    }
                 }
-                reservedFor = holders.isEmpty() ? null : holders.get(0);
             }
-            GenericKubernetesResource updated = PoolManifest.render(pool, config.namespace(), reservedFor);
-            updated.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-            GenericKubernetesResource written = replace(updated);
-            List<GenericKubernetesResource> after = holdings(pool.name());
-            try {
-                requireHoldingsFit(pool, after);
-            } catch (IpamException raced) {
-                // An address was handed out under the old definition while we changed it: put the old one back.
-                if (previous != null) {
-                    restore(previous, pool, written);
-                }
-                throw raced;
-            }
-            return usage(pool, reservedFor, after, waitingClaims(pool.name()));
         } finally {
             changes.unlock();
         }
+    }
+
+    /** The pool changed between reading and writing it. */
+    private static final class StaleRead extends Exception {
+        private final IpamException conflict;
+
+        StaleRead(IpamException conflict) {
+            super(conflict.getMessage(), null, false, false);
+            this.conflict = conflict;
+        }
+    }
+
+    private PoolUsage updateOnce(PoolSpec spec) throws PoolValidationException, IpamException, StaleRead {
+        GenericKubernetesResource existing = existing(spec.name());
+        Pool previous = parseOrNull(existing);
+        Pool pool = PoolValidator.validate(spec, otherPools(spec.name()));
+        String reservedFor = PoolManifest.reservedFor(existing);
+        requireHoldingsFit(pool, holdings(pool.name()));
+        if (pool.restrictToSingleCluster() && reservedFor == null) {
+            List<String> holders = holders(holdings(pool.name()));
+            if (holders.size() > 1) {
+                throw new IpamException(IpamException.IN_USE, "IP pool " + pool.name() + " cannot be restricted to a"
+                        + " single cluster: clusters " + String.join(", ", holders) + " use it",
+                        "release the addresses of all but one cluster first");
+            }
+            reservedFor = holders.isEmpty() ? null : holders.get(0);
+        }
+        GenericKubernetesResource updated = PoolManifest.render(pool, config.namespace(), reservedFor);
+        updated.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+        GenericKubernetesResource written = replace(updated);
+        List<GenericKubernetesResource> after = holdings(pool.name());
+        try {
+            requireHoldingsFit(pool, after);
+        } catch (IpamException raced) {
+            // An address was handed out under the old definition while we changed it: put the old one back.
+            if (previous != null) {
+                restore(previous, pool, written);
+            }
+            throw raced;
+        }
+        return usage(pool, reservedFor, after, waitingClaims(pool.name()));
     }
 
     public void delete(String name) throws IpamException {
@@ -181,13 +210,13 @@ public class PoolService {
                 + " change made it", "list the pools, check pool " + previous.name() + " and update it again");
     }
 
-    private GenericKubernetesResource replace(GenericKubernetesResource updated) throws IpamException {
+    private GenericKubernetesResource replace(GenericKubernetesResource updated) throws StaleRead {
         try {
             return pools().resource(updated).update();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                throw new IpamException(IpamException.CONFLICT, "IP pool " + updated.getMetadata().getName()
-                        + " changed while it was being updated", "list the pools and try again");
+                throw new StaleRead(new IpamException(IpamException.CONFLICT, "IP pool " + updated.getMetadata().getName()
+                        + " changed while it was being updated", "list the pools and try again"));
             }
             throw e;
         }

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.process.CommandRunner;
+import io.pcg.simulators.Clusterctl;
 import io.pcg.simulators.Delays;
 import io.pcg.simulators.Faults;
 import io.pcg.simulators.tools.SimulatedTools;
@@ -25,7 +26,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -177,7 +177,7 @@ public final class SimulatedSite implements AutoCloseable {
         Path dir = Files.createDirectories(Path.of(args[0]));
         VcenterAccess vcenter = new VcenterAccess(Vcsim.binDir().resolve("govc"), required("PCG_SITE_VCENTER"),
                 required("PCG_SITE_VCENTER_USERNAME"), required("PCG_SITE_VCENTER_PASSWORD"));
-        Path clusterctl = Path.of(Objects.requireNonNull(System.getProperty("pcg.clusterctl.bin"), "-Dpcg.clusterctl.bin"), "clusterctl");
+        Path clusterctl = Clusterctl.binDir().resolve("clusterctl");
         Delays delays = Delays.uniform(Duration.parse(System.getProperty("pcg.site.step", "PT0.2S")));
         SimulatedSite site = start(new SimulatedTools(vcenter, delays, Faults.none(), clusterctl), dir);
         Runtime.getRuntime().addShutdownHook(new Thread(site::close, "simulated-site-stop"));
