@@ -23,6 +23,8 @@ import java.util.List;
  * @param tlsHostnames             DNS names and IP addresses the server certificate is valid for
  * @param clientCertLifetime       validity of the client certificates issued at pairing and renewal; agents renew
  *                                 at 2/3 of it, so tests can set seconds to watch renewals happen
+ * @param maxLogBundleSize         largest support bundle (logs.collect) the console stores, in bytes; a larger one is
+ *                                 refused before its data is read
  */
 @Requires(env = DevConsoleApplication.ENVIRONMENT)
 @ConfigurationProperties("pcg.console")
@@ -35,9 +37,12 @@ public record ConsoleConfig(
         @Bindable(defaultValue = "0") int heartbeatIntervalSeconds,
         @Bindable(defaultValue = "45s") Duration offlineAfter,
         @Bindable(defaultValue = "localhost,127.0.0.1") List<String> tlsHostnames,
-        @Bindable(defaultValue = "365d") Duration clientCertLifetime) {
+        @Bindable(defaultValue = "365d") Duration clientCertLifetime,
+        @Bindable(defaultValue = "" + DEFAULT_MAX_LOG_BUNDLE_SIZE) long maxLogBundleSize) {
 
     public static final String DEFAULT_DATA_DIR = "./dev-console-data";
+    /** The agent's own default bound (pcg.agent.log-bundle.max-size), so that what an agent sends by default fits. */
+    public static final long DEFAULT_MAX_LOG_BUNDLE_SIZE = 256L * 1024 * 1024;
     /** Shorter lives would leave an agent less than a few seconds between renewals. */
     static final Duration MIN_CLIENT_CERT_LIFETIME = Duration.ofSeconds(10);
 
@@ -57,6 +62,9 @@ public record ConsoleConfig(
         if (clientCertLifetime.compareTo(MIN_CLIENT_CERT_LIFETIME) < 0) {
             throw new IllegalArgumentException("pcg.console.client-cert-lifetime must be at least "
                     + MIN_CLIENT_CERT_LIFETIME.toSeconds() + "s (agents renew at 2/3 of it), got " + clientCertLifetime);
+        }
+        if (maxLogBundleSize < 1) {
+            throw new IllegalArgumentException("pcg.console.max-log-bundle-size must be a positive number of bytes, got " + maxLogBundleSize);
         }
         tlsHostnames = List.copyOf(tlsHostnames);
     }

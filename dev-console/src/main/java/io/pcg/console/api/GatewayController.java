@@ -211,7 +211,7 @@ public class GatewayController {
         return events.page(id, before, limit == null ? GatewayEvents.KEPT_PER_GATEWAY : limit);
     }
 
-    private static HttpResponse<ApiViews.CommandAccepted> accepted(CommandRecord command) {
+    static HttpResponse<ApiViews.CommandAccepted> accepted(CommandRecord command) {
         return HttpResponse.<ApiViews.CommandAccepted>status(HttpStatus.ACCEPTED)
                 .body(new ApiViews.CommandAccepted(command.id(), command.status().name()));
     }

@@ -6,11 +6,14 @@ import io.grpc.stub.StreamObserver;
 import io.micronaut.context.annotation.Requires;
 import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.grpc.ClientCertificateInterceptor;
+import io.pcg.console.logbundle.LogBundleUploads;
 import io.pcg.console.pairing.CertificateRenewalService;
 import io.pcg.console.pki.CsrRejectedException;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.GatewayGrpc;
+import io.pcg.proto.v1.LogBundleChunk;
+import io.pcg.proto.v1.LogBundleReceipt;
 import io.pcg.proto.v1.RenewCertificateRequest;
 import io.pcg.proto.v1.RenewCertificateResponse;
 import jakarta.inject.Singleton;
@@ -20,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 
 /**
- * The Gateway service on the wire: the control stream and certificate renewal. The gateway id comes from the verified
+ * The Gateway service on the wire: the control stream, certificate renewal and log bundle uploads. The gateway id comes from the verified
  * client certificate (see {@link ClientCertificateInterceptor}), never from a message. The first message on the
  * control stream must be Register.
  */
@@ -36,17 +39,19 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
     private final ClusterStatusService clusters;
     private final CertificateRenewalService renewals;
     private final GatewayDeletions deletions;
+    private final LogBundleUploads logBundles;
     private final Clock clock;
 
     public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events,
                                 ClusterStatusService clusters, CertificateRenewalService renewals,
-                                GatewayDeletions deletions, Clock clock) {
+                                GatewayDeletions deletions, LogBundleUploads logBundles, Clock clock) {
         this.sessions = sessions;
         this.commands = commands;
         this.events = events;
         this.clusters = clusters;
         this.renewals = renewals;
         this.deletions = deletions;
+        this.logBundles = logBundles;
         this.clock = clock;
     }
 
@@ -68,6 +73,11 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
                 .setCaBundlePem(renewed.caBundlePem())
                 .build());
         response.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<LogBundleChunk> uploadLogBundle(StreamObserver<LogBundleReceipt> response) {
+        return logBundles.receive(ClientCertificateInterceptor.GATEWAY_ID.get(), response);
     }
 
     @Override

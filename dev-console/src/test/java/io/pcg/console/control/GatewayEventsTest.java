@@ -33,7 +33,8 @@ class GatewayEventsTest {
     @BeforeEach
     void setUp() {
         ConsoleConfig config = new ConsoleConfig(0, "127.0.0.1", dataDir, Duration.ofHours(24), 5, 0,
-                Duration.ofSeconds(45), List.of("localhost"), Duration.ofDays(365));
+                Duration.ofSeconds(45), List.of("localhost"), Duration.ofDays(365),
+                ConsoleConfig.DEFAULT_MAX_LOG_BUNDLE_SIZE);
         store = new GatewayStore(dataDir, ObjectMapper.getDefault());
         gatewayId = new GatewayService(store, new Pins(dataDir), clock, config)
                 .create("pcg-events", Optional.empty()).gateway().id();

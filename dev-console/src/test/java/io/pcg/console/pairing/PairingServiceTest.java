@@ -42,7 +42,8 @@ class PairingServiceTest {
     @BeforeEach
     void setUp() {
         ConsoleConfig config = new ConsoleConfig(0, "127.0.0.1", dataDir, Duration.ofHours(24), 5, 0,
-                Duration.ofSeconds(45), List.of("localhost"), Duration.ofDays(365));
+                Duration.ofSeconds(45), List.of("localhost"), Duration.ofDays(365),
+                ConsoleConfig.DEFAULT_MAX_LOG_BUNDLE_SIZE);
         store = new GatewayStore(dataDir, ObjectMapper.getDefault());
         Pins pins = new Pins(dataDir);
         ca = new ConsoleCa(dataDir, config.tlsHostnames(), clock);
