@@ -1,6 +1,7 @@
 package io.pcg.agent.link;
 
 import io.pcg.agent.command.CommandDispatcher;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.config.PairingCodeRemoval;
@@ -83,6 +84,11 @@ public final class GatewayLink implements AutoCloseable {
     /** The stream once the console answered Register, until it ends; {@link #subscribers} are sending through it. */
     private ControlStream upstream;
     private final List<Upstream.Subscriber> subscribers = new ArrayList<>();
+    /**
+     * The registered stream's channel for calls of their own ({@link #registeredChannel}): completed while a stream is
+     * registered, replaced by a pending one when it ends. Swapped on the link's thread only, read from any.
+     */
+    private volatile CompletableFuture<Channel> registeredChannel = new CompletableFuture<>();
     /** Set by {@link #unpair}, completed once the identity is gone; only touched on the link's thread. */
     private CompletableFuture<Void> unpairing;
     /** The identity is deleted: the link never pairs or connects again in this process. */
@@ -122,6 +128,16 @@ public final class GatewayLink implements AutoCloseable {
                 tell(subscriber, s -> s.connected(upstream));
             }
         });
+    }
+
+    /**
+     * The mTLS channel of the registered control stream, for calls besides the stream that must be authenticated the
+     * same way (the log bundle upload): completed at once while the link is up, else once a stream registers. A call
+     * on a channel whose stream has ended since fails (the link closes that channel); asking again then waits for the
+     * next registration.
+     */
+    public CompletableFuture<Channel> registeredChannel() {
+        return registeredChannel.copy();
     }
 
     /** A subscriber's failure must not keep the others, or the link's own bookkeeping, from going on. */
@@ -383,6 +399,7 @@ public final class GatewayLink implements AutoCloseable {
         }
         if (upstream != null) {
             upstream = null;
+            registeredChannel = new CompletableFuture<>();
             subscribers.forEach(subscriber -> tell(subscriber, Upstream.Subscriber::disconnected));
         }
         ConsoleChannels.close(channel);
@@ -404,6 +421,7 @@ public final class GatewayLink implements AutoCloseable {
                 status.connected(registered.getGatewayId());
                 LOG.info("registered with console {} as gateway {}; control stream up", channels.endpoint(), registered.getGatewayId());
                 upstream = stream;
+                registeredChannel.complete(channel);
                 subscribers.forEach(subscriber -> tell(subscriber, s -> s.connected(upstream)));
                 if (unpairing != null) {
                     upstream.finish(); // the subscribers have queued what waited for the console: send it and end
