@@ -1,6 +1,7 @@
 package io.pcg.agent.identity;
 
 import io.pcg.common.files.AtomicFiles;
+import io.pcg.common.files.FileTrees;
 import io.pcg.common.secrets.Secret;
 
 import java.io.IOException;
@@ -13,10 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Keeps the agent's identity under {@code <stateDir>/identity/}: {@code key.pem} (0600), {@code cert.pem},
@@ -83,14 +82,14 @@ public final class IdentityStore {
     /** Stores a new identity in place of the current one, if any, as one change (see the class comment). */
     public void save(AgentIdentity identity) {
         try {
-            deleteTree(next);
+            FileTrees.delete(next);
             Files.createDirectories(next, posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY)} : new FileAttribute<?>[0]);
             AtomicFiles.write(next.resolve(KEY_FILE), identity.privateKeyPem().reveal(), AtomicFiles.OWNER_ONLY);
             AtomicFiles.write(next.resolve(CERTIFICATE_FILE), identity.certificatePem(), AtomicFiles.WORLD_READABLE);
             AtomicFiles.write(next.resolve(CA_FILE), identity.caBundlePem(), AtomicFiles.WORLD_READABLE);
             AtomicFiles.write(next.resolve(GATEWAY_ID_FILE), identity.gatewayId() + "\n", AtomicFiles.WORLD_READABLE);
             if (Files.exists(directory)) {
-                deleteTree(previous);
+                FileTrees.delete(previous);
                 Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
             }
             finishReplacing();
@@ -108,13 +107,13 @@ public final class IdentityStore {
      */
     public void delete() {
         try {
-            deleteTree(next);
+            FileTrees.delete(next);
             if (Files.exists(directory)) {
-                deleteTree(deleted);
+                FileTrees.delete(deleted);
                 Files.move(directory, deleted, StandardCopyOption.ATOMIC_MOVE);
             }
-            deleteTree(deleted);
-            deleteTree(previous);
+            FileTrees.delete(deleted);
+            FileTrees.delete(previous);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the identity in " + directory + ": " + e.getMessage()
                     + "; delete the folder by hand (rm -rf " + directory + " " + next + ")", e);
@@ -123,18 +122,7 @@ public final class IdentityStore {
 
     private void finishReplacing() throws IOException {
         Files.move(next, directory, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(previous);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        FileTrees.delete(previous);
     }
 
     private static boolean posix() {

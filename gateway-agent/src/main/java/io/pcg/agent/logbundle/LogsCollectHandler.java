@@ -11,6 +11,7 @@ import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.events.SafeText;
 import io.pcg.common.errors.OperatorException;
+import io.pcg.common.files.FileTrees;
 import io.pcg.common.process.ProcessCommandRunner;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -160,13 +160,8 @@ public final class LogsCollectHandler implements CommandHandler {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
             LOG.warn("cannot delete {} ({}); the next logs.collect tries again", root, e.getClass().getSimpleName());
         }
