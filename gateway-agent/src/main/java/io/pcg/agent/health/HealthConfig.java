@@ -49,8 +49,9 @@ public record HealthConfig(
         Duration longest = cpuPeriod.compareTo(memoryPeriod) >= 0 ? cpuPeriod : memoryPeriod;
         if (interval.multipliedBy(historySize - 1L).compareTo(longest) < 0) {
             throw new IllegalArgumentException("pcg.agent.health.history-size " + historySize + " at an interval of "
-                    + interval + " covers less than the longest period " + longest + ": raise history-size to at least "
-                    + (longest.toMillis() / interval.toMillis() + 2) + " or shorten the period");
+                    + interval.toMillis() + " ms covers less than the longest period (" + longest.toMillis()
+                    + " ms): raise history-size to at least " + (longest.toMillis() / interval.toMillis() + 2)
+                    + " or shorten the period");
         }
     }
 

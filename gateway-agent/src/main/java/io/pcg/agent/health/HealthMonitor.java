@@ -144,7 +144,8 @@ public final class HealthMonitor implements Upstream.Subscriber, AutoCloseable {
         Map<String, String> reasons = keyed(now);
         if (now.getVerdict() == HealthVerdict.HEALTH_VERDICT_UNHEALTHY) {
             if (before == null || !keyed(before).keySet().equals(reasons.keySet())) {
-                String message = "the cluster is unhealthy: " + String.join("; ", reasons.values());
+                String message = "the cluster is unhealthy: " + reasons.entrySet().stream()
+                        .map(reason -> reason.getKey() + ": " + reason.getValue()).collect(Collectors.joining("; "));
                 LOG.warn("{}", message);
                 events.warning(UNHEALTHY, object, message);
             }
