@@ -16,6 +16,7 @@ import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.control.GatewayEvents;
 import io.pcg.console.gateway.ClusterHealthRecord;
 import io.pcg.console.gateway.GatewayService;
+import io.pcg.console.gateway.GatewayState;
 import io.pcg.console.gateway.GatewayStore;
 import io.pcg.testkit.kube.KubeApiServer;
 import org.assertj.core.groups.Tuple;
@@ -43,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The agent watches the Nodes of the cluster it manages (a real API server of its own, so no other test's Nodes
  * count): a node condition that signals a problem makes the cluster Unhealthy with that reason, at the console, in
- * the agent's {@code GET /status} and {@code pcg status}, and as an event; clearing it makes it Healthy again.
+ * the agent's {@code GET /status} and {@code pcg status}, and as an event; clearing it makes it Healthy again. Once
+ * the agent is gone, the console shows the gateway's health Unhealthy with its heartbeats missing.
  */
 class ClusterHealthIT {
 
@@ -108,6 +110,15 @@ class ClusterHealthIT {
                 awaitHealth(console, gatewayId, "Healthy", health -> health.reasons().isEmpty());
                 awaitEvent(console, gatewayId, HealthMonitor.HEALTHY, "healthy again (was: NodeDiskPressure node/" + NODE + ")");
             }
+
+            // The agent is gone: the console shows the gateway Offline, and its last (Healthy) report as Unhealthy
+            // with the heartbeats missing.
+            await("the console shows the gateway Offline").atMost(WAIT).until(() -> console.context()
+                    .getBean(GatewayStore.class).get(gatewayId).state() == GatewayState.OFFLINE);
+            String health = get(console.httpUri().resolve("/api/gateways/" + gatewayId + "/health").toString());
+            assertThat(health).contains("\"verdict\":\"Unhealthy\"")
+                    .containsPattern("\"reasons\":\\[\\{\"reason\":\"HeartbeatMissing\"")
+                    .contains("\"usageSource\":\"requests\"");
         }
     }
 
