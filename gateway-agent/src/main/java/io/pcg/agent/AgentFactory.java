@@ -14,6 +14,7 @@ import io.pcg.agent.health.StatusBanner;
 import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.link.GatewayLink;
+import io.pcg.agent.metrics.AgentMeters;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -43,9 +44,9 @@ public class AgentFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    CommandDispatcher commandDispatcher(List<CommandHandler> handlers) {
+    CommandDispatcher commandDispatcher(List<CommandHandler> handlers, AgentMeters meters) {
         return new CommandDispatcher(handlers, CommandDispatcher.DEFAULT_THREADS, CommandDispatcher.DEFAULT_QUEUE,
-                CommandDispatcher.DEFAULT_REMEMBERED);
+                CommandDispatcher.DEFAULT_REMEMBERED, meters);
     }
 
     @Singleton

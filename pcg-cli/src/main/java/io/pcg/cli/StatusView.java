@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /** {@code pcg status}'s text, from the agent's {@code GET /status}. */
@@ -50,6 +51,7 @@ final class StatusView {
                         node.path("ready").asBoolean() ? "Ready" : "NotReady", Json.text(node, "ip"), Json.text(node, "role")));
             }
         }
+        health(text, Json.object(status, "health"), now);
         JsonNode management = Json.object(status, "managementCluster");
         if (management != null) {
             boolean known = management.path("known").asBoolean();
@@ -66,6 +68,47 @@ final class StatusView {
             line(text, "vCenter", Json.text(vcenter, "server") + (thumbprint.isEmpty() ? " (no pinned thumbprint)" : " pinned to " + thumbprint));
         }
         return text.toString();
+    }
+
+    private static void health(StringBuilder text, JsonNode health, Instant now) {
+        if (health == null) {
+            line(text, "Cluster health", "not checked yet (the agent checks once it manages a cluster)");
+            return;
+        }
+        String source = "requests".equals(Json.text(health, "usageSource")) ? "; usage from the pods' requests (no metrics API)" : "";
+        line(text, "Cluster health", Json.text(health, "verdict") + " (checked "
+                + time(Json.instant(health, "observedAt"), now, "never") + source + ")");
+        for (JsonNode reason : health.path("reasons")) {
+            String object = Json.text(reason, "object");
+            text.append(String.format("  %-22s %s%s%n", Json.text(reason, "reason"), object.isEmpty() ? "" : object + ": ",
+                    Json.text(reason, "message")));
+        }
+        text.append("  cluster ").append(usage(health.path("usage"))).append(System.lineSeparator());
+        for (JsonNode node : health.path("nodes")) {
+            StringBuilder conditions = new StringBuilder();
+            for (JsonNode condition : node.path("conditions")) {
+                conditions.append(' ').append(Json.text(condition, "type")).append('=').append(Json.text(condition, "status"));
+            }
+            text.append(String.format("  node %s:%s; %s%n", Json.text(node, "name"), conditions, usage(node.path("usage"))));
+        }
+    }
+
+    /** One line of usage: CPU in cores, memory in GiB, both with their share of the allocatable. */
+    static String usage(JsonNode usage) {
+        double cores = usage.path("cpuCores").asDouble();
+        double memory = usage.path("memoryBytes").asDouble();
+        return String.format(Locale.ROOT, "CPU %.2f of %.2f cores used%s, %.2f requested; memory %.2f of %.2f GiB used%s, %.2f GiB requested",
+                usage.path("cpuUsageCores").asDouble(), cores, share(usage.path("cpuUsageCores").asDouble(), cores),
+                usage.path("cpuRequestsCores").asDouble(), gib(usage.path("memoryUsageBytes").asDouble()), gib(memory),
+                share(usage.path("memoryUsageBytes").asDouble(), memory), gib(usage.path("memoryRequestsBytes").asDouble()));
+    }
+
+    private static String share(double used, double total) {
+        return total > 0 ? String.format(Locale.ROOT, " (%.0f%%)", 100 * used / total) : "";
+    }
+
+    private static double gib(double bytes) {
+        return bytes / (1L << 30);
     }
 
     private static String pairing(JsonNode agent, String phase) {

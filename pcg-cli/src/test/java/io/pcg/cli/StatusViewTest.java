@@ -60,4 +60,33 @@ class StatusViewTest {
                 .contains("Gateway cluster:         not reported yet")
                 .contains("vCenter:                 not configured yet");
     }
+
+    @Test
+    void anUnhealthyClusterShowsItsReasonsUsageAndNodeConditions() throws Exception {
+        String json = """
+                {"agent":{"phase":"CONNECTED","consoleEndpoint":"https://console.example.com"},
+                 "health":{"verdict":"Unhealthy","usageSource":"requests","observedAt":"2025-03-01T09:59:55Z",
+                  "reasons":[{"reason":"NodeDiskPressure","object":"node/n1","message":"node n1 has DiskPressure: free disk"}],
+                  "usage":{"cpuCores":4,"cpuUsageCores":1,"cpuRequestsCores":1,"memoryBytes":8589934592,
+                   "memoryUsageBytes":2147483648,"memoryRequestsBytes":2147483648},
+                  "nodes":[{"name":"n1","conditions":[{"type":"Ready","status":"True"},{"type":"DiskPressure","status":"True"}],
+                   "usage":{"cpuCores":4,"cpuUsageCores":1,"cpuRequestsCores":1,"memoryBytes":8589934592,
+                    "memoryUsageBytes":2147483648,"memoryRequestsBytes":2147483648}}]}}
+                """;
+
+        String text = StatusView.render(new ObjectMapper().readTree(json), NOW);
+
+        assertThat(text).contains("Cluster health:          Unhealthy (checked 2025-03-01T09:59:55Z (5 s ago);"
+                        + " usage from the pods' requests (no metrics API))")
+                .contains("  NodeDiskPressure       node/n1: node n1 has DiskPressure: free disk")
+                .contains("  cluster CPU 1.00 of 4.00 cores used (25%), 1.00 requested; memory 2.00 of 8.00 GiB used (25%), 2.00 GiB requested")
+                .contains("  node n1: Ready=True DiskPressure=True; CPU 1.00 of 4.00 cores used (25%)");
+    }
+
+    @Test
+    void noHealthYetSaysWhy() throws Exception {
+        String text = StatusView.render(new ObjectMapper().readTree("{\"agent\":{\"phase\":\"CONNECTED\"}}"), NOW);
+
+        assertThat(text).contains("Cluster health:          not checked yet");
+    }
 }

@@ -3,6 +3,7 @@ package io.pcg.console.api;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.pcg.console.gateway.ClusterHealthRecord;
 import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.console.gateway.GatewayCapacity;
 
@@ -41,7 +42,8 @@ final class ApiViews {
                        boolean pinUsed, Instant pinExpiresAt, Instant createdAt, @Nullable Instant pairedAt,
                        @Nullable Instant certificateExpiresAt, @Nullable Instant revokedAt, @Nullable Instant lastHeartbeat, @Nullable String hostname, @Nullable String version,
                        List<String> ipAddresses, @Nullable GatewayCapacity capacity,
-                       @Nullable ClusterStatusRecord cluster, boolean deleting, @Nullable String deleteCommandId) {
+                       @Nullable ClusterStatusRecord cluster, boolean deleting, @Nullable String deleteCommandId,
+                       @Nullable ClusterHealthRecord health) {
     }
 
     @Serdeable

@@ -24,9 +24,11 @@ import io.pcg.console.control.GatewayDeletions;
 import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.control.GatewayEvents;
 import io.pcg.console.control.GatewaySessions;
+import io.pcg.console.gateway.ClusterHealthRecord;
 import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayService;
+import io.pcg.console.gateway.GatewayState;
 import io.pcg.console.gateway.GatewayStore;
 
 import java.io.IOException;
@@ -125,6 +127,17 @@ public class GatewayController {
                     + " has not reported a cluster status yet; its agent reports one once it is connected");
         }
         return cluster;
+    }
+
+    /** The managed cluster's health: verdict and reasons, node conditions, usage and its recent history. */
+    @Get("/{id}/health")
+    public ClusterHealthRecord health(String id) {
+        ClusterHealthRecord health = health(store.get(id));
+        if (health == null) {
+            throw new ConsoleException(ConsoleException.Kind.NOT_FOUND, "gateway " + id
+                    + " has not reported its cluster's health yet; its agent reports it once it manages a cluster");
+        }
+        return health;
     }
 
     /** The body is the {@value #CONFIGURE} payload; the agent validates it and answers with the command's result. */
@@ -227,7 +240,14 @@ public class GatewayController {
                 sessions.isConnected(gateway.id()), gateway.locked(), gateway.failedAttempts(), gateway.pinUsed(),
                 gateway.pinExpiresAt(), gateway.createdAt(), gateway.pairedAt(), gateway.certificateExpiresAt(),
                 gateway.revokedAt(), gateway.lastHeartbeat(), gateway.hostname(), gateway.version(), gateway.ipAddresses(),
-                gateway.capacity(), gateway.cluster(), gateway.deleteCommandId() != null, gateway.deleteCommandId());
+                gateway.capacity(), gateway.cluster(), gateway.deleteCommandId() != null, gateway.deleteCommandId(),
+                health(gateway));
+    }
+
+    /** An Offline gateway's last report no longer holds: it is shown Unhealthy with the heartbeats missing. */
+    private static ClusterHealthRecord health(GatewayRecord gateway) {
+        ClusterHealthRecord health = gateway.health();
+        return health == null || gateway.state() != GatewayState.OFFLINE ? health : health.offline(gateway.lastHeartbeat());
     }
 
     private ApiViews.CommandView view(CommandRecord command) {

@@ -87,7 +87,7 @@ public class ClusterStatusService {
         };
     }
 
-    private static ClusterStatusRecord.Condition condition(Condition condition) {
+    static ClusterStatusRecord.Condition condition(Condition condition) {
         return new ClusterStatusRecord.Condition(condition.getType(), conditionStatus(condition.getStatus()),
                 condition.getReason(), condition.getMessage(),
                 condition.hasLastTransitionTime() ? instant(condition.getLastTransitionTime()) : null);

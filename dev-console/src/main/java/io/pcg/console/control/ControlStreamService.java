@@ -37,18 +37,21 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
     private final CommandService commands;
     private final GatewayEvents events;
     private final ClusterStatusService clusters;
+    private final ClusterHealthService health;
     private final CertificateRenewalService renewals;
     private final GatewayDeletions deletions;
     private final LogBundleUploads logBundles;
     private final Clock clock;
 
     public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events,
-                                ClusterStatusService clusters, CertificateRenewalService renewals,
-                                GatewayDeletions deletions, LogBundleUploads logBundles, Clock clock) {
+                                ClusterStatusService clusters, ClusterHealthService health,
+                                CertificateRenewalService renewals, GatewayDeletions deletions,
+                                LogBundleUploads logBundles, Clock clock) {
         this.sessions = sessions;
         this.commands = commands;
         this.events = events;
         this.clusters = clusters;
+        this.health = health;
         this.renewals = renewals;
         this.deletions = deletions;
         this.logBundles = logBundles;
@@ -118,6 +121,7 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
                         deletions.commandFinished(gatewayId, message.getResult());
                     }
                     case CLUSTER_STATUS -> clusters.record(gatewayId, message.getClusterStatus());
+                    case CLUSTER_HEALTH -> health.record(gatewayId, message.getClusterHealth());
                     case BODY_NOT_SET -> LOG.debug("Gateway {} sent a message this console does not understand", gatewayId);
                 }
             }

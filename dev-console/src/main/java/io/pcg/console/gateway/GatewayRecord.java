@@ -33,6 +33,7 @@ import java.util.List;
  * @param cluster            the gateway cluster's status as the agent last reported it
  * @param deleteCommandId    the {@code gateway.delete} command under way: the gateway is being deleted and is
  *                           forgotten once its agent reports {@code GatewayDeleted}; null otherwise
+ * @param health             the managed cluster's health as the agent last reported it; null before the first report
  */
 @Serdeable
 public record GatewayRecord(
@@ -56,7 +57,8 @@ public record GatewayRecord(
         List<String> ipAddresses,
         @Nullable GatewayCapacity capacity,
         @Nullable ClusterStatusRecord cluster,
-        @Nullable String deleteCommandId) {
+        @Nullable String deleteCommandId,
+        @Nullable ClusterHealthRecord health) {
 
     public GatewayRecord {
         ipAddresses = ipAddresses == null ? List.of() : List.copyOf(ipAddresses);
@@ -64,14 +66,14 @@ public record GatewayRecord(
 
     static GatewayRecord created(String id, String name, String pinHash, Instant now, Instant pinExpiresAt) {
         return new GatewayRecord(id, name, GatewayState.PENDING, false, now, pinHash, pinExpiresAt, false, 0,
-                null, null, null, null, null, null, null, null, List.of(), null, null, null);
+                null, null, null, null, null, null, null, null, List.of(), null, null, null, null);
     }
 
     /** A fresh PIN also forgives earlier wrong guesses and lifts a lockout. */
     public GatewayRecord withNewPin(String newPinHash, Instant newPinExpiresAt) {
         return new GatewayRecord(id, name, state, false, createdAt, newPinHash, newPinExpiresAt, false, 0,
                 pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId);
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
     }
 
     /** Counts a wrong PIN; reaching {@code maxFailures} locks the record. */
@@ -79,7 +81,7 @@ public record GatewayRecord(
         int failures = failedAttempts + 1;
         return new GatewayRecord(id, name, state, failures >= maxFailures, createdAt, pinHash, pinExpiresAt, pinUsed,
                 failures, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId);
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
     }
 
     /**
@@ -89,28 +91,35 @@ public record GatewayRecord(
     public GatewayRecord paired(String newCertificateSerial, Instant newCertificateExpiresAt, Instant now) {
         return new GatewayRecord(id, name, GatewayState.PAIRED, false, createdAt, pinHash, pinExpiresAt, true,
                 failedAttempts, now, newCertificateSerial, null, newCertificateExpiresAt, null, lastHeartbeat, hostname,
-                version, ipAddresses, capacity, cluster, deleteCommandId);
+                version, ipAddresses, capacity, cluster, deleteCommandId, health);
     }
 
     /** A renewal issued a new certificate; the one it was requested with stays valid until it expires. */
     public GatewayRecord renewed(String requestedWithSerial, String newCertificateSerial, Instant newCertificateExpiresAt) {
         return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed, failedAttempts,
                 pairedAt, newCertificateSerial, requestedWithSerial, newCertificateExpiresAt, revokedAt, lastHeartbeat,
-                hostname, version, ipAddresses, capacity, cluster, deleteCommandId);
+                hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
     }
 
     /** Refuses the gateway's certificates from now on; only a new PIN and pairing bring it back. */
     public GatewayRecord revoked(Instant now) {
         return new GatewayRecord(id, name, GatewayState.REVOKED, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
                 failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, now,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId);
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
     }
 
     /** The agent was sent {@code gateway.delete} ({@code commandId}); null when the agent refused it. */
     public GatewayRecord withDeleteCommand(@Nullable String commandId) {
         return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
                 failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, commandId);
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, commandId, health);
+    }
+
+    /** The agent reported its cluster's health; the previous report is replaced. */
+    public GatewayRecord withHealth(ClusterHealthRecord newHealth) {
+        return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
+                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, newHealth);
     }
 
     /** Whether a certificate with this serial (hex) is one the gateway may use now (its validity checked apart). */
@@ -123,25 +132,25 @@ public record GatewayRecord(
                                     GatewayCapacity newCapacity, Instant now) {
         return new GatewayRecord(id, name, GatewayState.ONLINE, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
                 failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                now, newHostname, newVersion, newIpAddresses, newCapacity, cluster, deleteCommandId);
+                now, newHostname, newVersion, newIpAddresses, newCapacity, cluster, deleteCommandId, health);
     }
 
     public GatewayRecord heartbeat(Instant now) {
         return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
                 failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                now, hostname, version, ipAddresses, capacity, cluster, deleteCommandId);
+                now, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
     }
 
     public GatewayRecord withState(GatewayState newState) {
         return new GatewayRecord(id, name, newState, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
                 failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId);
+                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
     }
 
     /** The agent reported its cluster's status; the previous one is replaced. */
     public GatewayRecord withCluster(ClusterStatusRecord newCluster) {
         return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
                 failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, newCluster, deleteCommandId);
+                lastHeartbeat, hostname, version, ipAddresses, capacity, newCluster, deleteCommandId, health);
     }
 }

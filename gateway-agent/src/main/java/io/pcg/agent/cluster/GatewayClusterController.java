@@ -34,6 +34,7 @@ import io.pcg.agent.kube.Informers;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.kube.ManifestApplier;
 import io.pcg.agent.link.GatewayLink;
+import io.pcg.agent.metrics.AgentMeters;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.net.Cidr;
@@ -115,6 +116,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final ClusterStatusReporter status;
     private final ProxySettings siteProxy;
     private final GatewayLink link;
+    private final AgentMeters meters;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gateway-cluster");
         thread.setDaemon(true);
@@ -130,7 +132,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                                     ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
                                     ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
                                     EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy,
-                                    GatewayLink link) {
+                                    GatewayLink link, AgentMeters meters) {
         this.agent = agent;
         this.ipam = ipam;
         this.config = config;
@@ -146,6 +148,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         this.status = status;
         this.siteProxy = siteProxy;
         this.link = link;
+        this.meters = meters;
     }
 
     /** A restarted agent picks up where it stopped: same management cluster, next step. */
@@ -284,6 +287,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     private void reconcile() {
+        long start = System.nanoTime();
+        boolean ok = false;
         try {
             GatewayRecord record = store.load();
             switch (record.state()) {
@@ -297,6 +302,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 case RESETTING -> reset(record);
                 case PROVISIONING, FAILED, RUNNING -> provision(record);
             }
+            ok = true;
         } catch (OperatorException e) {
             LOG.warn("gateway cluster: {} ({}); retrying", e.getMessage(), e.code());
         } catch (RuntimeException e) {
@@ -306,6 +312,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 return;
             }
             LOG.warn("gateway cluster: unexpected failure, retrying: {}", e.toString());
+        } finally {
+            meters.reconciled("gateway_cluster", start, ok);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pcg.agent.command;
 
+import io.pcg.agent.metrics.AgentMeters;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Command;
 import io.pcg.proto.v1.CommandAck;
@@ -41,8 +42,16 @@ public final class CommandDispatcher implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, CommandResult> results;
     private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
+    private final AgentMeters meters;
 
     public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
+        this(handlers, threads, queueCapacity, rememberedResults, AgentMeters.unregistered());
+    }
+
+    /** @param meters counts and times every command by type and outcome */
+    public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults,
+                             AgentMeters meters) {
+        this.meters = meters;
         TreeMap<String, CommandHandler> byType = new TreeMap<>();
         for (CommandHandler handler : handlers) {
             CommandHandler previous = byType.put(handler.type(), handler);
@@ -116,6 +125,7 @@ public final class CommandDispatcher implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
+            meters.command(command.getType(), AgentMeters.BUSY, 0);
             complete(failed(id, "AGENT_BUSY", "the agent has " + DEFAULT_QUEUE + " commands waiting and cannot take more",
                     "Resend the command later; if this persists the agent is stuck: collect the logs."));
             done.run();
@@ -123,6 +133,15 @@ public final class CommandDispatcher implements AutoCloseable {
     }
 
     private CommandResult run(Command command, CommandHandler handler) {
+        long start = System.nanoTime();
+        CommandResult result = runHandler(command, handler);
+        meters.command(handler == null ? AgentMeters.UNKNOWN : command.getType(), handler == null ? AgentMeters.UNKNOWN_TYPE
+                : result.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED ? AgentMeters.SUCCEEDED : AgentMeters.FAILED,
+                System.nanoTime() - start);
+        return result;
+    }
+
+    private CommandResult runHandler(Command command, CommandHandler handler) {
         String id = command.getId();
         if (handler == null) {
             LOG.warn("command {} has unknown type '{}'; known types: {}", id, command.getType(), handlers.keySet());

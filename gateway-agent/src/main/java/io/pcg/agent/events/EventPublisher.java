@@ -207,7 +207,7 @@ public final class EventPublisher implements Upstream.Subscriber, AutoCloseable 
         return AgentMessage.newBuilder().setEvent(event).build();
     }
 
-    static Timestamp timestamp(Instant instant) {
+    public static Timestamp timestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

@@ -17,10 +17,43 @@ import java.util.List;
  * @param gateway           the gateway cluster as last reported; null before the first report
  * @param managementCluster whether the cluster the agent manages from answers
  * @param vcenter           the gateway's vCenter; null before "Configure"
+ * @param health            the managed cluster's health as last sent to the console; null before the first check
+ *                          with a management cluster
  */
 @Serdeable
 public record ManagementStatus(AgentStatus.Snapshot agent, String proxy, Gateway gateway,
-                               ManagementCluster managementCluster, Vcenter vcenter) {
+                               ManagementCluster managementCluster, Vcenter vcenter, Health health) {
+
+    /**
+     * @param verdict     Healthy or Unhealthy
+     * @param reasons     why it is unhealthy; empty when healthy
+     * @param usageSource "metrics" (metrics.k8s.io) or "requests" (usage stands in as the pods' requests)
+     * @param usage       the whole cluster's usage now
+     * @param history     the cluster's recent usage, oldest first
+     */
+    @Serdeable
+    public record Health(String verdict, List<Reason> reasons, String usageSource, Usage usage, List<NodeHealth> nodes,
+                         List<Sample> history, Instant observedAt) {
+    }
+
+    /** @param object {@code node/<name>}, or empty for the whole cluster */
+    @Serdeable
+    public record Reason(String reason, String object, String message) {
+    }
+
+    /** CPU in cores, memory in bytes; capacity is the allocatable. */
+    @Serdeable
+    public record Usage(double cpuCores, double cpuUsageCores, double cpuRequestsCores, long memoryBytes,
+                        long memoryUsageBytes, long memoryRequestsBytes) {
+    }
+
+    @Serdeable
+    public record NodeHealth(String name, List<Condition> conditions, Usage usage) {
+    }
+
+    @Serdeable
+    public record Sample(Instant time, Usage usage) {
+    }
 
     /**
      * @param state             PENDING, PROVISIONING, RUNNING, FAILED or RESETTING

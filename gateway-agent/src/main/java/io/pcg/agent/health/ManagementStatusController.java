@@ -17,9 +17,14 @@ import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.proxy.ProxyUrl;
+import io.pcg.proto.v1.ClusterHealth;
 import io.pcg.proto.v1.ClusterStatus;
+import io.pcg.proto.v1.Condition;
+import io.pcg.proto.v1.HealthVerdict;
+import io.pcg.proto.v1.ResourceUsage;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,21 +45,23 @@ public class ManagementStatusController {
     private final ClusterStatusReporter cluster;
     private final ManagementCluster managementCluster;
     private final CloudAccountStore accounts;
+    private final HealthMonitor health;
 
     public ManagementStatusController(AgentStatus agent, ProxySettings siteProxy, ClusterStatusReporter cluster,
-                                      ManagementCluster managementCluster, CloudAccountStore accounts) {
+                                      ManagementCluster managementCluster, CloudAccountStore accounts, HealthMonitor health) {
         this.agent = agent;
         this.siteProxy = siteProxy;
         this.cluster = cluster;
         this.managementCluster = managementCluster;
         this.accounts = accounts;
+        this.health = health;
     }
 
     @Get
     public ManagementStatus status() {
         AgentStatus.Snapshot snapshot = agent.snapshot();
         return new ManagementStatus(snapshot, proxyFor(snapshot.consoleEndpoint()), cluster.latest().map(ManagementStatusController::gateway).orElse(null),
-                managementCluster(), vcenter());
+                managementCluster(), vcenter(), health.latest().map(ManagementStatusController::health).orElse(null));
     }
 
     /** ProxyUrl prints itself with the password redacted. */
@@ -72,11 +79,34 @@ public class ManagementStatusController {
                 status.getState().name().substring(STATE_PREFIX.length()),
                 status.getManagementCluster(),
                 instant(status.getObservedAt()),
-                status.getConditionsList().stream().map(condition -> new ManagementStatus.Condition(condition.getType(),
-                        capitalized(condition.getStatus().name().substring(CONDITION_PREFIX.length())), condition.getReason(),
-                        condition.getMessage(), instant(condition.getLastTransitionTime()))).toList(),
+                conditions(status.getConditionsList()),
                 status.getNodesList().stream().map(node -> new ManagementStatus.Node(node.getName(), node.getIp(),
                         node.getRole(), node.getReady())).toList());
+    }
+
+    private static ManagementStatus.Health health(ClusterHealth health) {
+        return new ManagementStatus.Health(
+                health.getVerdict() == HealthVerdict.HEALTH_VERDICT_HEALTHY ? "Healthy" : "Unhealthy",
+                health.getReasonsList().stream().map(reason -> new ManagementStatus.Reason(reason.getReason(),
+                        reason.getObject(), reason.getMessage())).toList(),
+                health.getUsageSource(),
+                usage(health.getUsage()),
+                health.getNodesList().stream().map(node -> new ManagementStatus.NodeHealth(node.getName(),
+                        conditions(node.getConditionsList()), usage(node.getUsage()))).toList(),
+                health.getHistoryList().stream().map(sample -> new ManagementStatus.Sample(instant(sample.getTime()),
+                        usage(sample.getUsage()))).toList(),
+                instant(health.getObservedAt()));
+    }
+
+    private static ManagementStatus.Usage usage(ResourceUsage usage) {
+        return new ManagementStatus.Usage(usage.getCpuCores(), usage.getCpuUsageCores(), usage.getCpuRequestsCores(),
+                usage.getMemoryBytes(), usage.getMemoryUsageBytes(), usage.getMemoryRequestsBytes());
+    }
+
+    private static List<ManagementStatus.Condition> conditions(List<Condition> conditions) {
+        return conditions.stream().map(condition -> new ManagementStatus.Condition(condition.getType(),
+                capitalized(condition.getStatus().name().substring(CONDITION_PREFIX.length())), condition.getReason(),
+                condition.getMessage(), instant(condition.getLastTransitionTime()))).toList();
     }
 
     private ManagementStatus.ManagementCluster managementCluster() {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 
 /**
  * Serves one IPAddressClaim, in a fixed order: read the claim, stop if it is gone, not ours or paused, release
@@ -67,6 +68,7 @@ final class ClaimReconciler {
     private final BiPredicate<String, String> clusterPaused;
     private final FreedListener freedListener;
     private final ReleaseScheduler releaseScheduler;
+    private final Consumer<String> allocated;
     private final ClaimEvents events;
     private final Clock clock;
 
@@ -74,7 +76,7 @@ final class ClaimReconciler {
                     BiFunction<String, String, GenericKubernetesResource> cachedClaim,
                     BiFunction<String, String, GenericKubernetesResource> cachedPool,
                     BiPredicate<String, String> clusterPaused, FreedListener freedListener,
-                    ReleaseScheduler releaseScheduler, Clock clock) {
+                    ReleaseScheduler releaseScheduler, Consumer<String> allocated, Clock clock) {
         this.client = client;
         this.config = config;
         this.index = index;
@@ -83,6 +85,7 @@ final class ClaimReconciler {
         this.clusterPaused = clusterPaused;
         this.freedListener = freedListener;
         this.releaseScheduler = releaseScheduler;
+        this.allocated = allocated;
         this.events = new ClaimEvents(client);
         this.clock = clock;
     }
@@ -212,6 +215,7 @@ final class ClaimReconciler {
                 deleteAddress(holding);
                 return Outcome.RETRY;
             }
+            allocated.accept(pool.name());
             return showStatus(claim, ClaimCondition.allocated(holding.objectName(), address, pool));
         }
     }

@@ -10,7 +10,9 @@ import io.pcg.agent.kube.Informers;
 import io.pcg.agent.kube.Informers.ChangeHandler;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.common.work.WorkQueue;
+import io.pcg.agent.metrics.AgentMeters;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,7 @@ public class IpamController implements AutoCloseable {
     private final ManagementCluster cluster;
     private final IpamConfig config;
     private final Clock clock;
+    private final AgentMeters meters;
     private final Map<String, Set<String>> waitingByPool = new ConcurrentHashMap<>();
     private final Set<String> expiryScheduled = ConcurrentHashMap.newKeySet();
     private final AtomicLong freedGeneration = new AtomicLong();
@@ -68,14 +71,25 @@ public class IpamController implements AutoCloseable {
     private volatile SharedIndexInformer<GenericKubernetesResource> claimInformer;
     private ClaimReconciler reconciler;
 
+    @Inject
+    public IpamController(ManagementCluster cluster, IpamConfig config, AgentMeters meters) {
+        this(cluster, config, Clock.systemUTC(), meters);
+    }
+
+    /** Outside the agent (benchmarks): nothing is metered. */
     public IpamController(ManagementCluster cluster, IpamConfig config) {
-        this(cluster, config, Clock.systemUTC());
+        this(cluster, config, Clock.systemUTC(), AgentMeters.unregistered());
     }
 
     IpamController(ManagementCluster cluster, IpamConfig config, Clock clock) {
+        this(cluster, config, clock, AgentMeters.unregistered());
+    }
+
+    private IpamController(ManagementCluster cluster, IpamConfig config, Clock clock, AgentMeters meters) {
         this.cluster = cluster;
         this.config = config;
         this.clock = clock;
+        this.meters = meters;
     }
 
     public synchronized boolean isRunning() {
@@ -107,7 +121,7 @@ public class IpamController implements AutoCloseable {
         reconciler = new ClaimReconciler(client, config, index,
                 (ns, name) -> claimInformer.getStore().getByKey(ns + "/" + name),
                 (ns, name) -> poolInformer.getStore().getByKey(ns + "/" + name),
-                this::clusterPaused, this::wakeWaiters, this::scheduleExpiry, clock);
+                this::clusterPaused, this::wakeWaiters, this::scheduleExpiry, meters::allocated, clock);
 
         poolInformer = inform(IpamApi.POOLS, namespace, new ChangeHandler() {
             @Override
@@ -239,6 +253,8 @@ public class IpamController implements AutoCloseable {
                 return;
             }
             long generationBefore = freedGeneration.get();
+            long start = System.nanoTime();
+            boolean ok = false;
             try {
                 int slash = key.indexOf('/');
                 ClaimReconciler.Outcome outcome = reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
@@ -257,6 +273,7 @@ public class IpamController implements AutoCloseable {
                         }
                     }
                 }
+                ok = true;
             } catch (KubernetesClientException e) {
                 if (Thread.currentThread().isInterrupted() || !isRunning()) {
                     return;
@@ -276,6 +293,7 @@ public class IpamController implements AutoCloseable {
                 LOG.warn("IP address claim {}: {} (will retry)", key, e.getMessage());
                 workQueue.retry(key);
             } finally {
+                meters.reconciled("ipam", start, ok);
                 workQueue.done(key);
             }
         }

@@ -143,6 +143,7 @@ class IpamInterleavingIT {
                 (ns, name) -> client.genericKubernetesResources(IpamApi.POOLS).inNamespace(ns).withName(name).get(),
                 (ns, cluster) -> false, (ns, pool) -> {
                 }, holding -> {
+                }, pool -> {
                 }, Clock.systemUTC());
     }
 
