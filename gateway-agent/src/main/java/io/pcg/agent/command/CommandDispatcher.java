@@ -26,20 +26,24 @@ import java.util.function.Consumer;
 /**
  * Runs console commands on the {@link CommandHandler} registered for their type, at most once per command id: blocking
  * handlers on a bounded pool (never on the gRPC thread), non-blocking ones inline. A repeated id, e.g. resent after a
- * reconnect, gets the result already produced, or its ack again while the command still runs. Results go to the control stream that is current when they are ready,
- * so a command that outlives a reconnect still reports back.
+ * reconnect, gets the result already produced, or its ack again while the command still runs; a result-only command
+ * (sent by a console that restarted and lost the payload) is never run. Results go to the control stream that is
+ * current when they are ready, so a command that outlives a reconnect still reports back.
  */
 public final class CommandDispatcher implements AutoCloseable {
 
     public static final int DEFAULT_THREADS = 8;
     public static final int DEFAULT_QUEUE = 4096;
     public static final int DEFAULT_REMEMBERED = 4096;
+    /** Error code of a result-only command ({@code Command.result_only}) whose id this agent does not know. */
+    public static final String NOT_RECEIVED = "COMMAND_NOT_RECEIVED";
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
 
     private final Map<String, CommandHandler> handlers;
     private final ExecutorService executor;
     private final Map<String, CommandResult> results;
+    private final int rememberedResults;
     private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
 
     public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
@@ -59,6 +63,7 @@ public final class CommandDispatcher implements AutoCloseable {
             return thread;
         });
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
+        this.rememberedResults = rememberedResults;
         this.results = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CommandResult> eldest) {
@@ -89,7 +94,7 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandResult known;
         synchronized (results) {
             known = results.get(id);
-            if (known == null) {
+            if (known == null && !command.getResultOnly()) {
                 results.put(id, CommandResult.getDefaultInstance());
             }
         }
@@ -97,6 +102,15 @@ public final class CommandDispatcher implements AutoCloseable {
             send(known == CommandResult.getDefaultInstance()
                     ? AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build()
                     : AgentMessage.newBuilder().setResult(known).build());
+            done.run();
+            return;
+        }
+        if (command.getResultOnly()) {
+            // The console lost the payload in a restart and only asks what became of the command: never run it.
+            send(AgentMessage.newBuilder().setResult(failed(id, NOT_RECEIVED, "the gateway has no record of command "
+                    + id + ": it never arrived, or the agent restarted or ran more than " + rememberedResults
+                    + " commands since, so its outcome is unknown here",
+                    "Check the gateway's state and events, then submit the command again if it is still needed.")).build());
             done.run();
             return;
         }

@@ -12,6 +12,8 @@ import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Event;
+import io.pcg.proto.v1.Command;
+import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
 import io.pcg.proto.v1.Register;
@@ -147,6 +149,31 @@ class ControlStreamTest {
         assertThat(second).isEqualTo(first);
         assertThat(first.getPayloadJson()).isEqualTo("{\"runs\":1}");
         assertThat(slowRuns).hasValue(1);
+    }
+
+    @Test
+    void aResultOnlyCommandGetsTheStoredResultOrFailsButNeverRuns() throws Exception {
+        console.command("c1", "test.count", "{}");
+        console.next(AgentMessage.BodyCase.ACK);
+        CommandResult first = console.next(AgentMessage.BodyCase.RESULT).getResult();
+
+        console.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder().setId("c1").setType("test.count")
+                .setResultOnly(true)).build());
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult()).as("known: the stored result").isEqualTo(first);
+
+        console.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder().setId("c2").setType("test.count")
+                .setResultOnly(true)).build());
+        CommandResult unknown = console.next(AgentMessage.BodyCase.RESULT).getResult();
+        assertThat(unknown.getCommandId()).isEqualTo("c2");
+        assertThat(unknown.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
+        assertThat(unknown.getError().getCode()).isEqualTo(CommandDispatcher.NOT_RECEIVED);
+        assertThat(unknown.getError().getHint()).contains("submit the command again");
+
+        console.command("c2", "test.count", "{}");
+        console.next(AgentMessage.BodyCase.ACK);
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getPayloadJson())
+                .as("the result-only ask did not use up the id").isEqualTo("{\"runs\":2}");
+        assertThat(slowRuns).hasValue(2);
     }
 
     @Test
