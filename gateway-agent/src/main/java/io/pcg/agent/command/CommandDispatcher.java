@@ -33,8 +33,14 @@ import java.util.function.Consumer;
 public final class CommandDispatcher implements AutoCloseable {
 
     public static final int DEFAULT_THREADS = 8;
-    public static final int DEFAULT_QUEUE = 4096;
+    /**
+     * Blocking commands that may wait for a thread. Fewer than the console's window (1024 on the control stream),
+     * so a flood is refused with {@value #BUSY} at once instead of waiting minutes behind a long queue.
+     */
+    public static final int DEFAULT_QUEUE = 256;
     public static final int DEFAULT_REMEMBERED = 4096;
+    /** Error code of a command refused because the agent already holds as many as it may run and queue. */
+    public static final String BUSY = "AGENT_BUSY";
     /** Error code of a result-only command ({@code Command.result_only}) whose id this agent does not know. */
     public static final String NOT_RECEIVED = "COMMAND_NOT_RECEIVED";
 
@@ -44,6 +50,10 @@ public final class CommandDispatcher implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, CommandResult> results;
     private final int rememberedResults;
+    /** Blocking commands running or waiting for a thread, at most {@link #capacity}; and the most there ever were. */
+    private final int capacity;
+    private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger peakHeld = new AtomicInteger();
     private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
 
     public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
@@ -57,13 +67,14 @@ public final class CommandDispatcher implements AutoCloseable {
         }
         this.handlers = Collections.unmodifiableSortedMap(byType);
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity + threads), runnable -> {
             Thread thread = new Thread(runnable, "pcg-command-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
         this.rememberedResults = rememberedResults;
+        this.capacity = threads + queueCapacity;
         this.results = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CommandResult> eldest) {
@@ -120,20 +131,61 @@ public final class CommandDispatcher implements AutoCloseable {
             done.run();
             return;
         }
+        if (!admit()) {
+            refuseBusy(id, done);
+            return;
+        }
         send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build());
         try {
             executor.execute(() -> {
                 try {
                     complete(run(command, handler));
                 } finally {
+                    held.decrementAndGet();
                     done.run();
                 }
             });
-        } catch (RejectedExecutionException e) {
-            complete(failed(id, "AGENT_BUSY", "the agent has " + DEFAULT_QUEUE + " commands waiting and cannot take more",
-                    "Resend the command later; if this persists the agent is stuck: collect the logs."));
-            done.run();
+        } catch (RejectedExecutionException full) {
+            // Only when the agent is stopping: the pool's queue has room for every admitted command, and for one
+            // more per worker that finished a command but is still returning from it.
+            held.decrementAndGet();
+            refuseBusy(id, done);
         }
+    }
+
+    private boolean admit() {
+        int now = held.incrementAndGet();
+        if (now > capacity) {
+            held.decrementAndGet();
+            return false;
+        }
+        peakHeld.accumulateAndGet(now, Math::max);
+        return true;
+    }
+
+    /**
+     * Refuses a command the agent has no room for. The refusal is not remembered as the id's result, so the same
+     * command sent again later runs.
+     */
+    private void refuseBusy(String id, Runnable done) {
+        synchronized (results) {
+            results.remove(id);
+        }
+        send(AgentMessage.newBuilder().setResult(failed(id, BUSY, "the agent is already running or queueing "
+                + capacity + " commands, as many as it takes at once, so it did not run this one",
+                "Send the command again once earlier commands have finished; if the agent stays busy, check its events"
+                        + " and logs for a command that does not finish.")).build());
+        done.run();
+    }
+
+    /** The most blocking commands the agent held (running or waiting) at once since it started. */
+    public int peakHeld() {
+        return peakHeld.get();
+    }
+
+    /** How many blocking commands it holds at most; more are refused with {@value #BUSY}. */
+    public int capacity() {
+        return capacity;
     }
 
     private CommandResult run(Command command, CommandHandler handler) {
