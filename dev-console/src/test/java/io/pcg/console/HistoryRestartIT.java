@@ -6,6 +6,7 @@ import io.micronaut.json.tree.JsonNode;
 import io.pcg.console.control.CommandService;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Command;
+import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.EventSeverity;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ class HistoryRestartIT {
         String gatewayId;
         String answeredId;
         String inFlightId;
+        String queuedId;
         TestAgent.Identity identity;
         try (EmbeddedConsole console = EmbeddedConsole.start(dataDir, samePort, null)) {
             AdminApi api = new AdminApi(console);
@@ -68,6 +70,11 @@ class HistoryRestartIT {
             } finally {
                 channel.shutdownNow();
             }
+            await("the gateway is offline").atMost(WAIT)
+                    .until(() -> !api.get("/api/gateways/" + gatewayId).body().get("connected").getBooleanValue());
+            queuedId = api.post("/api/gateways/" + gatewayId + "/configure",
+                    "{\"vcenter\": {\"password\": \"" + VCENTER_PASSWORD + "\"}}").text("commandId");
+            assertThat(api.get("/api/gateways/" + gatewayId + "/commands/" + queuedId).text("status")).isEqualTo("QUEUED");
         }
 
         try (EmbeddedConsole restarted = EmbeddedConsole.start(dataDir, samePort, null)) {
@@ -98,10 +105,12 @@ class HistoryRestartIT {
             AdminApi.Reply answered = api.get("/api/gateways/" + gatewayId + "/commands/" + answeredId);
             assertThat(answered.text("status")).isEqualTo("SUCCEEDED");
             assertThat(answered.body().get("result").get("handled").getStringValue()).isEqualTo("agent.ping");
-            AdminApi.Reply interrupted = api.get("/api/gateways/" + gatewayId + "/commands/" + inFlightId);
-            assertThat(interrupted.text("status")).isEqualTo("FAILED");
-            assertThat(interrupted.body().get("error").get("code").getStringValue()).isEqualTo(CommandService.CONSOLE_RESTARTED);
-            assertThat(api.get("/api/gateways/" + gatewayId + "/commands").body().size()).isEqualTo(2);
+            assertThat(api.get("/api/gateways/" + gatewayId + "/commands/" + inFlightId).text("status"))
+                    .as("the gateway had it: its result is still to come").isEqualTo("ACKED");
+            AdminApi.Reply neverSent = api.get("/api/gateways/" + gatewayId + "/commands/" + queuedId);
+            assertThat(neverSent.text("status")).isEqualTo("FAILED");
+            assertThat(neverSent.body().get("error").get("code").getStringValue()).isEqualTo(CommandService.CONSOLE_RESTARTED);
+            assertThat(api.get("/api/gateways/" + gatewayId + "/commands").body().size()).isEqualTo(3);
 
             ManagedChannel channel = TestAgent.channel(restarted, identity);
             try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
@@ -113,8 +122,15 @@ class HistoryRestartIT {
                         .until(() -> agentSteps(api, gatewayId, "").contains("Step6"));
                 assertThat(agentSteps(api, gatewayId, "")).as("a repeat from before the restart is still dropped")
                         .containsExactly("Step1", "Step2", "Step3", "Step4", "Step5", "Step6");
-                assertThat(connection.received).as("the interrupted configure is not sent again")
-                        .noneMatch(message -> message.hasCommand());
+                Command resent = connection.nextCommand();
+                assertThat(resent.getId()).isEqualTo(inFlightId);
+                assertThat(resent.getResultOnly()).as("asks for the result only").isTrue();
+                assertThat(resent.getPayloadJson()).as("the payload was never stored").isEmpty();
+                connection.answerWithoutAck(resent);
+                await("the agent's answer completes the command").atMost(WAIT)
+                        .until(() -> api.get("/api/gateways/" + gatewayId + "/commands/" + inFlightId).text("status").equals("SUCCEEDED"));
+                assertThat(connection.received).as("nothing else is sent: not the never-sent configure")
+                        .noneMatch(ConsoleMessage::hasCommand);
             } finally {
                 channel.shutdownNow();
             }

@@ -45,8 +45,11 @@ import java.util.regex.Pattern;
  * <p>Every change of a command's record ({@link CommandRecord}: never the payload) is appended to
  * {@code <dataDir>/commands/<gatewayId>.log}, one JSON record per line, the latest line of an id winning; the file is
  * rewritten to the current records when it has grown to twice their number. Payloads may hold secrets and are never
- * written anywhere, so a command still unfinished when the console stopped cannot be sent again: a restarted console
- * marks it FAILED with {@value #CONSOLE_RESTARTED}, and the operator submits it again.
+ * written anywhere, so a restarted console cannot send a command again: one that was still {@code QUEUED} (the
+ * gateway never saw it) fails with {@value #CONSOLE_RESTARTED}, and the operator submits it again; one already
+ * {@code SENT} or {@code ACKED} stays unfinished and goes out again as a result-only command (id and type, no
+ * payload, {@code result_only}), which the agent answers with the result it has for the id without running anything,
+ * so the command still completes once, with the agent's own result.
  */
 @Singleton
 @Requires(env = DevConsoleApplication.ENVIRONMENT)
@@ -56,7 +59,7 @@ public class CommandService {
     /** Finished commands kept per gateway for lookups; unfinished ones are always kept. */
     static final int KEPT_FINISHED_PER_GATEWAY = 10_000;
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    /** Error code of a command that was unfinished when the console stopped. */
+    /** Error code of a command that was still queued (never sent) when the console stopped. */
     public static final String CONSOLE_RESTARTED = "CONSOLE_RESTARTED";
     static final String FOLDER = "commands";
 
@@ -204,13 +207,12 @@ public class CommandService {
     }
 
     private void deliver(GatewayQueue queue, Entry entry, GatewaySession session) {
-        String payload = entry.markSent(clock.instant());
-        if (payload == null) {
+        Command command = entry.markSent(clock.instant());
+        if (command == null) {
             return;
         }
         persist(queue, entry);
-        session.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder()
-                .setId(entry.id).setType(entry.type).setPayloadJson(payload)).build());
+        session.send(ConsoleMessage.newBuilder().setCommand(command).build());
     }
 
     private void evictFinished(GatewayQueue queue) {
@@ -267,7 +269,10 @@ public class CommandService {
         return queues.computeIfAbsent(gatewayId, this::load);
     }
 
-    /** The gateway's commands as the log has them; those unfinished at the restart fail with CONSOLE_RESTARTED. */
+    /**
+     * The gateway's commands as the log has them. Those still queued at the restart fail with CONSOLE_RESTARTED; those
+     * sent before it wait for the agent's answer to their result-only resend.
+     */
     private GatewayQueue load(String gatewayId) {
         List<String> lines = new ArrayList<>();
         GatewayQueue queue = new GatewayQueue(gatewayId, logs.open(gatewayId, lines));
@@ -284,11 +289,11 @@ public class CommandService {
         int interrupted = 0;
         for (CommandRecord record : latest.values()) {
             CommandRecord restored = record;
-            if (!record.status().isFinal()) {
+            if (record.status() == CommandState.QUEUED) {
                 restored = new CommandRecord(record.id(), record.gatewayId(), record.type(), CommandState.FAILED,
                         record.submittedAt(), record.sentAt(), record.ackedAt(), now, new CommandRecord.Failure(
-                        CONSOLE_RESTARTED, "the console restarted before the gateway answered this command, and it"
-                                + " never stores command payloads (they may hold secrets), so it cannot send it again",
+                        CONSOLE_RESTARTED, "the console restarted before it sent this command to the gateway, and it"
+                                + " never stores command payloads (they may hold secrets), so it cannot send it now",
                         "check the gateway's state and events, then submit the command again if it is still needed"),
                         null);
                 interrupted++;
@@ -298,7 +303,7 @@ public class CommandService {
             byId.put(entry.id, entry);
         }
         if (interrupted > 0) {
-            LOG.warn("{} command(s) of gateway {} were unfinished when the console stopped; they are marked FAILED ({})",
+            LOG.warn("{} command(s) of gateway {} were still queued when the console stopped; they are marked FAILED ({})",
                     interrupted, gatewayId, CONSOLE_RESTARTED);
         }
         if (interrupted > 0 || latest.size() < lines.size()) {
@@ -353,24 +358,32 @@ public class CommandService {
             this.submittedAt = submittedAt;
         }
 
-        /** A finished command read back from the log; its payload was never stored. */
-        Entry(CommandRecord finished) {
-            this(finished.id(), finished.gatewayId(), finished.type(), null, finished.submittedAt());
-            state = finished.status();
-            sentAt = finished.sentAt();
-            ackedAt = finished.ackedAt();
-            finishedAt = finished.finishedAt();
-            failure = finished.error();
-            resultJson = finished.resultJson();
-            done.complete(asResult(finished));
+        /**
+         * A command read back from the log: finished, or sent before the restart and still waiting for the agent's
+         * answer. Its payload was never stored.
+         */
+        Entry(CommandRecord stored) {
+            this(stored.id(), stored.gatewayId(), stored.type(), null, stored.submittedAt());
+            state = stored.status();
+            sentAt = stored.sentAt();
+            ackedAt = stored.ackedAt();
+            finishedAt = stored.finishedAt();
+            failure = stored.error();
+            resultJson = stored.resultJson();
+            if (state.isFinal()) {
+                done.complete(asResult(stored));
+            }
         }
 
         synchronized CommandState state() {
             return state;
         }
 
-        /** The payload to send, or null once the command finished (its payload is dropped then). */
-        synchronized String markSent(Instant now) {
+        /**
+         * The command to send, result-only when its payload was lost in a restart; null once it finished (its
+         * payload is dropped then).
+         */
+        synchronized Command markSent(Instant now) {
             if (state.isFinal()) {
                 return null;
             }
@@ -378,7 +391,8 @@ public class CommandService {
                 state = CommandState.SENT;
             }
             sentAt = now;
-            return payloadJson;
+            Command.Builder command = Command.newBuilder().setId(id).setType(type);
+            return (payloadJson == null ? command.setResultOnly(true) : command.setPayloadJson(payloadJson)).build();
         }
 
         /** False if it was already acknowledged or finished. */

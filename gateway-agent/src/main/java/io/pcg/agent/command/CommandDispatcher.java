@@ -27,20 +27,34 @@ import java.util.function.Consumer;
 /**
  * Runs console commands on the {@link CommandHandler} registered for their type, at most once per command id: blocking
  * handlers on a bounded pool (never on the gRPC thread), non-blocking ones inline. A repeated id, e.g. resent after a
- * reconnect, gets the result already produced, or its ack again while the command still runs. Results go to the control stream that is current when they are ready,
- * so a command that outlives a reconnect still reports back.
+ * reconnect, gets the result already produced, or its ack again while the command still runs; a result-only command
+ * (sent by a console that restarted and lost the payload) is never run. Results go to the control stream that is
+ * current when they are ready, so a command that outlives a reconnect still reports back.
  */
 public final class CommandDispatcher implements AutoCloseable {
 
     public static final int DEFAULT_THREADS = 8;
-    public static final int DEFAULT_QUEUE = 4096;
+    /**
+     * Blocking commands that may wait for a thread. Fewer than the console's window (1024 on the control stream),
+     * so a flood is refused with {@value #BUSY} at once instead of waiting minutes behind a long queue.
+     */
+    public static final int DEFAULT_QUEUE = 256;
     public static final int DEFAULT_REMEMBERED = 4096;
+    /** Error code of a command refused because the agent already holds as many as it may run and queue. */
+    public static final String BUSY = "AGENT_BUSY";
+    /** Error code of a result-only command ({@code Command.result_only}) whose id this agent does not know. */
+    public static final String NOT_RECEIVED = "COMMAND_NOT_RECEIVED";
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
 
     private final Map<String, CommandHandler> handlers;
     private final ExecutorService executor;
     private final Map<String, CommandResult> results;
+    private final int rememberedResults;
+    /** Blocking commands running or waiting for a thread, at most {@link #capacity}; and the most there ever were. */
+    private final int capacity;
+    private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger peakHeld = new AtomicInteger();
     private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
     private final AgentMeters meters;
 
@@ -62,12 +76,14 @@ public final class CommandDispatcher implements AutoCloseable {
         }
         this.handlers = Collections.unmodifiableSortedMap(byType);
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), runnable -> {
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity + threads), runnable -> {
             Thread thread = new Thread(runnable, "pcg-command-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
+        this.rememberedResults = rememberedResults;
+        this.capacity = threads + queueCapacity;
         this.results = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CommandResult> eldest) {
@@ -98,7 +114,7 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandResult known;
         synchronized (results) {
             known = results.get(id);
-            if (known == null) {
+            if (known == null && !command.getResultOnly()) {
                 results.put(id, CommandResult.getDefaultInstance());
             }
         }
@@ -109,10 +125,23 @@ public final class CommandDispatcher implements AutoCloseable {
             done.run();
             return;
         }
+        if (command.getResultOnly()) {
+            // The console lost the payload in a restart and only asks what became of the command: never run it.
+            send(AgentMessage.newBuilder().setResult(failed(id, NOT_RECEIVED, "the gateway has no record of command "
+                    + id + ": it never arrived, or the agent restarted or ran more than " + rememberedResults
+                    + " commands since, so its outcome is unknown here",
+                    "Check the gateway's state and events, then submit the command again if it is still needed.")).build());
+            done.run();
+            return;
+        }
         CommandHandler handler = handlers.get(command.getType());
         if (handler == null || !handler.blocking()) {
             complete(run(command, handler));
             done.run();
+            return;
+        }
+        if (!admit()) {
+            refuseBusy(command, done);
             return;
         }
         send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build());
@@ -121,15 +150,53 @@ public final class CommandDispatcher implements AutoCloseable {
                 try {
                     complete(run(command, handler));
                 } finally {
+                    held.decrementAndGet();
                     done.run();
                 }
             });
-        } catch (RejectedExecutionException e) {
-            meters.command(command.getType(), AgentMeters.BUSY, 0);
-            complete(failed(id, "AGENT_BUSY", "the agent has " + DEFAULT_QUEUE + " commands waiting and cannot take more",
-                    "Resend the command later; if this persists the agent is stuck: collect the logs."));
-            done.run();
+        } catch (RejectedExecutionException full) {
+            // Only when the agent is stopping: the pool's queue has room for every admitted command, and for one
+            // more per worker that finished a command but is still returning from it.
+            held.decrementAndGet();
+            refuseBusy(command, done);
         }
+    }
+
+    private boolean admit() {
+        int now = held.incrementAndGet();
+        if (now > capacity) {
+            held.decrementAndGet();
+            return false;
+        }
+        peakHeld.accumulateAndGet(now, Math::max);
+        return true;
+    }
+
+    /**
+     * Refuses a command the agent has no room for. The refusal is not remembered as the id's result, so the same
+     * command sent again later runs.
+     */
+    private void refuseBusy(Command command, Runnable done) {
+        String id = command.getId();
+        meters.command(command.getType(), AgentMeters.BUSY, 0);
+        synchronized (results) {
+            results.remove(id);
+        }
+        send(AgentMessage.newBuilder().setResult(failed(id, BUSY, "the agent is already running or queueing "
+                + capacity + " commands, as many as it takes at once, so it did not run this one",
+                "Send the command again once earlier commands have finished; if the agent stays busy, check its events"
+                        + " and logs for a command that does not finish.")).build());
+        done.run();
+    }
+
+    /** The most blocking commands the agent held (running or waiting) at once since it started. */
+    public int peakHeld() {
+        return peakHeld.get();
+    }
+
+    /** How many blocking commands it holds at most; more are refused with {@value #BUSY}. */
+    public int capacity() {
+        return capacity;
     }
 
     private CommandResult run(Command command, CommandHandler handler) {

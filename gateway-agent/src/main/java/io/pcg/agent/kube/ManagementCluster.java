@@ -61,6 +61,11 @@ public final class ManagementCluster implements AutoCloseable {
         return current.client();
     }
 
+    /** The settings it was made with. */
+    public KubeConfig settings() {
+        return settings;
+    }
+
     /** The kubeconfig in use; empty means fabric8's discovery (in-cluster service account, KUBECONFIG). */
     public Optional<Path> kubeconfig() {
         return Optional.ofNullable(current.kubeconfig());

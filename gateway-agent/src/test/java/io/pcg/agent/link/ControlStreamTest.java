@@ -12,6 +12,8 @@ import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Event;
+import io.pcg.proto.v1.Command;
+import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
 import io.pcg.proto.v1.Register;
@@ -25,6 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -40,6 +45,7 @@ class ControlStreamTest {
 
     private final FakeGatewayService console = new FakeGatewayService();
     private final AtomicInteger slowRuns = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
     private final CompletableFuture<Registered> registered = new CompletableFuture<>();
     private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -86,7 +92,26 @@ class ControlStreamTest {
                 throw new IllegalStateException("cannot parse " + command.payloadJson());
             }
         };
-        dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing), 4, 100, 100);
+        CommandHandler blocking = new CommandHandler() {
+            @Override
+            public String type() {
+                return "test.block";
+            }
+
+            @Override
+            public String handle(AgentCommand command) throws CommandFailedException {
+                try {
+                    if (!release.await(1, TimeUnit.MINUTES)) {
+                        throw new CommandFailedException("TEST_NOT_RELEASED", "the test never released the command", "");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CommandFailedException("TEST_INTERRUPTED", "interrupted", "");
+                }
+                return "{}";
+            }
+        };
+        dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing, blocking), 4, 100, 100);
         stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
                 scheduler, new ControlStream.Listener() {
                     @Override
@@ -111,6 +136,7 @@ class ControlStreamTest {
 
     @AfterEach
     void stop() {
+        release.countDown();
         channel.shutdownNow();
         server.shutdownNow();
         dispatcher.close();
@@ -150,13 +176,38 @@ class ControlStreamTest {
     }
 
     @Test
+    void aResultOnlyCommandGetsTheStoredResultOrFailsButNeverRuns() throws Exception {
+        console.command("c1", "test.count", "{}");
+        console.next(AgentMessage.BodyCase.ACK);
+        CommandResult first = console.next(AgentMessage.BodyCase.RESULT).getResult();
+
+        console.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder().setId("c1").setType("test.count")
+                .setResultOnly(true)).build());
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult()).as("known: the stored result").isEqualTo(first);
+
+        console.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder().setId("c2").setType("test.count")
+                .setResultOnly(true)).build());
+        CommandResult unknown = console.next(AgentMessage.BodyCase.RESULT).getResult();
+        assertThat(unknown.getCommandId()).isEqualTo("c2");
+        assertThat(unknown.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
+        assertThat(unknown.getError().getCode()).isEqualTo(CommandDispatcher.NOT_RECEIVED);
+        assertThat(unknown.getError().getHint()).contains("submit the command again");
+
+        console.command("c2", "test.count", "{}");
+        console.next(AgentMessage.BodyCase.ACK);
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getPayloadJson())
+                .as("the result-only ask did not use up the id").isEqualTo("{\"runs\":2}");
+        assertThat(slowRuns).hasValue(2);
+    }
+
+    @Test
     void anUnknownTypeFailsWithTheKnownTypes() throws Exception {
         console.command("c1", "vsphere.nope", "{}");
         CommandResult result = console.next(AgentMessage.BodyCase.RESULT).getResult();
 
         assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
         assertThat(result.getError().getCode()).isEqualTo("UNKNOWN_COMMAND_TYPE");
-        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.count, test.crash, test.fail");
+        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.block, test.count, test.crash, test.fail");
         assertThat(result.getError().getHint()).isNotBlank();
     }
 
@@ -183,22 +234,66 @@ class ControlStreamTest {
     }
 
     @Test
+    void aFloodOfTenThousandCommandsIsHeldWithinTheCapacityAndTheExcessIsRefusedBusy() throws Exception {
+        int count = 10_000;
+        int capacity = dispatcher.capacity();
+        for (int i = 0; i < count; i++) {
+            console.command("f" + i, "test.block", "{}");
+        }
+        Map<String, CommandResult> results = new HashMap<>();
+        Set<String> acked = new HashSet<>();
+        while (results.size() < count - capacity) {
+            collect(console.next(), acked, results);
+        }
+        assertThat(acked).as("held while the handlers block").hasSize(capacity);
+        assertThat(results.values()).as("everything else is refused at once, never held")
+                .allSatisfy(result -> {
+                    assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
+                    assertThat(result.getError().getCode()).isEqualTo(CommandDispatcher.BUSY);
+                    assertThat(result.getError().getMessage()).contains(String.valueOf(capacity));
+                    assertThat(result.getError().getHint()).contains("Send the command again");
+                });
+        assertThat(results.keySet()).doesNotContainAnyElementsOf(acked);
+
+        release.countDown();
+        while (results.size() < count) {
+            collect(console.next(), acked, results);
+        }
+        assertThat(acked).allSatisfy(id -> assertThat(results.get(id).getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED));
+        assertThat(dispatcher.peakHeld()).as("never more held than the capacity").isEqualTo(capacity);
+
+        String refused = results.keySet().stream().filter(id -> !acked.contains(id)).findFirst().orElseThrow();
+        console.command(refused, "test.block", "{}");
+        console.next(AgentMessage.BodyCase.ACK);
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getStatus())
+                .as("a refusal is not remembered: the same command sent again runs").isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
+    }
+
+    /** Records an ack or a result, failing on a second one for the same id. */
+    private static void collect(AgentMessage message, Set<String> acked, Map<String, CommandResult> results) {
+        if (message.hasAck()) {
+            assertThat(acked.add(message.getAck().getCommandId())).as("one ack per command").isTrue();
+        } else if (message.hasResult()) {
+            assertThat(results.put(message.getResult().getCommandId(), message.getResult())).as("one result per command").isNull();
+        }
+    }
+
+    @Test
     void moreCommandsThanTheWindowAllGetExactlyOneResult() throws Exception {
         int count = 3 * ControlStream.COMMAND_WINDOW + 7;
         for (int i = 0; i < count; i++) {
             console.command("c" + i, i % 10 == 0 ? "test.count" : "agent.ping", "{\"i\":" + i + "}");
         }
         Set<String> acked = new HashSet<>();
-        Set<String> answered = new HashSet<>();
-        while (answered.size() < count) {
-            AgentMessage message = console.next();
-            if (message.hasAck()) {
-                assertThat(acked.add(message.getAck().getCommandId())).isTrue();
-            } else if (message.hasResult()) {
-                assertThat(answered.add(message.getResult().getCommandId())).isTrue();
-            }
+        Map<String, CommandResult> results = new HashMap<>();
+        while (results.size() < count) {
+            collect(console.next(), acked, results);
         }
-        assertThat(acked).hasSize((count + 9) / 10).allMatch(id -> Integer.parseInt(id.substring(1)) % 10 == 0);
+        assertThat(acked).as("only blocking commands are acked").allMatch(id -> Integer.parseInt(id.substring(1)) % 10 == 0);
+        // The window (1024) is larger than the blocking capacity (104), so some blocking ones may be refused busy.
+        results.forEach((id, result) -> assertThat(result.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED
+                ? acked.contains(id) || !id.endsWith("0")
+                : result.getError().getCode().equals(CommandDispatcher.BUSY) && !acked.contains(id)).as(id).isTrue());
     }
 
     @Test

@@ -1,8 +1,5 @@
 package io.pcg.agent.link;
 
-import io.pcg.agent.command.AgentCommand;
-import io.pcg.agent.command.CommandFailedException;
-import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.console.control.CommandState;
@@ -22,9 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,34 +101,6 @@ class ProxyRestartIT {
                     .satisfies(record -> assertThat(record.status()).isEqualTo(CommandState.SUCCEEDED));
         } finally {
             blocking.release.countDown();
-        }
-    }
-
-    /** Runs until the test releases it and answers with how many times it has run. */
-    private static final class BlockingHandler implements CommandHandler {
-        static final String TYPE = "test.blocking";
-        final CountDownLatch started = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final AtomicInteger runs = new AtomicInteger();
-
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public String handle(AgentCommand command) throws CommandFailedException {
-            int run = runs.incrementAndGet();
-            started.countDown();
-            try {
-                if (!release.await(2, TimeUnit.MINUTES)) {
-                    throw new CommandFailedException("TEST_NOT_RELEASED", "the test never released the command", "");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CommandFailedException("TEST_INTERRUPTED", "interrupted while blocked", "");
-            }
-            return "{\"run\":" + run + "}";
         }
     }
 }

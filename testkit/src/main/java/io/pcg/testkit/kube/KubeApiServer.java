@@ -183,6 +183,16 @@ public final class KubeApiServer implements AutoCloseable {
         return url;
     }
 
+    /** The cluster admin's bearer token, for test tools that talk HTTP to the server themselves. */
+    String token() {
+        return token;
+    }
+
+    /** The serving certificate, to trust. */
+    Path caFile() {
+        return caFile;
+    }
+
     /** Kills kube-apiserver and etcd; requests fail and watches break until {@link #restart()}. */
     public synchronized void stop() {
         apiServer.close();
@@ -303,7 +313,7 @@ public final class KubeApiServer implements AutoCloseable {
                 + lastAnswer + "):\n" + apiServer.logTail(30));
     }
 
-    private static SSLContext trusting(Path certFile) throws IOException {
+    static SSLContext trusting(Path certFile) throws IOException {
         try (var in = Files.newInputStream(certFile)) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());

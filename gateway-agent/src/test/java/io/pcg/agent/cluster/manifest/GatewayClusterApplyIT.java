@@ -1,6 +1,5 @@
 package io.pcg.agent.cluster.manifest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -35,8 +33,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @ExtendWith(KubeApiServerExtension.class)
 class GatewayClusterApplyIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static Stream<Arguments> clusters() {
         return Stream.of(arguments(1, true), arguments(3, true), arguments(1, false), arguments(3, false));
     }
@@ -51,17 +47,7 @@ class GatewayClusterApplyIT {
             List<HasMetadata> applied = applier.apply(rendered);
 
             assertThat(applied).hasSameSizeAs(rendered);
-            for (HasMetadata object : rendered) {
-                HasMetadata stored = server.client().resource(object).get();
-                String name = object.getKind() + " " + object.getMetadata().getName();
-                assertThat(stored).as(name).isNotNull();
-                List<String> prunedOrChanged = new ArrayList<>();
-                GoldenFiles.compare(name + " $", JSON.valueToTree(object), JSON.valueToTree(stored), true, prunedOrChanged);
-                assertThat(prunedOrChanged).as(name).isEmpty();
-                assertThat(stored.getMetadata().getManagedFields()).as(name)
-                        .anySatisfy(fields -> assertThat(fields.getManager() + " " + fields.getOperation())
-                                .isEqualTo(ManifestApplier.FIELD_MANAGER + " Apply"));
-            }
+            StoredObjects.assertStoredAsRendered(server.client(), rendered);
 
             List<HasMetadata> again = applier.apply(rendered);
             assertThat(again).extracting(o -> o.getMetadata().getResourceVersion())
