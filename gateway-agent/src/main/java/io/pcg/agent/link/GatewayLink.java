@@ -84,11 +84,8 @@ public final class GatewayLink implements AutoCloseable {
     /** The stream once the console answered Register, until it ends; {@link #subscribers} are sending through it. */
     private ControlStream upstream;
     private final List<Upstream.Subscriber> subscribers = new ArrayList<>();
-    /**
-     * The registered stream's channel for calls of their own ({@link #registeredChannel}): completed while a stream is
-     * registered, replaced by a pending one when it ends. Swapped on the link's thread only, read from any.
-     */
-    private volatile CompletableFuture<Channel> registeredChannel = new CompletableFuture<>();
+    /** The current stream's registration, for {@link #registeredChannel}; swapped on the link's thread only. */
+    private volatile Registration registration = new Registration();
     /** Set by {@link #unpair}, completed once the identity is gone; only touched on the link's thread. */
     private CompletableFuture<Void> unpairing;
     /** The identity is deleted: the link never pairs or connects again in this process. */
@@ -133,11 +130,32 @@ public final class GatewayLink implements AutoCloseable {
     /**
      * The mTLS channel of the registered control stream, for calls besides the stream that must be authenticated the
      * same way (the log bundle upload): completed at once while the link is up, else once a stream registers. A call
-     * on a channel whose stream has ended since fails (the link closes that channel); asking again then waits for the
-     * next registration.
+     * on a channel whose stream has ended since fails (the link closes that channel).
      */
     public CompletableFuture<Channel> registeredChannel() {
-        return registeredChannel.copy();
+        return registeredChannel(null);
+    }
+
+    /**
+     * As {@link #registeredChannel()}, but never {@code stale}: a channel a call just broke off on, whose stream the link
+     * may not have seen end yet. Its replacement's channel is handed out once that stream registers.
+     */
+    public CompletableFuture<Channel> registeredChannel(Channel stale) {
+        return registration.channelOtherThan(stale);
+    }
+
+    /**
+     * One stream's part in {@link #registeredChannel}: its channel once it registered, and the registration after it
+     * once it ended.
+     */
+    private static final class Registration {
+        final CompletableFuture<Channel> channel = new CompletableFuture<>();
+        final CompletableFuture<Registration> next = new CompletableFuture<>();
+
+        CompletableFuture<Channel> channelOtherThan(Channel stale) {
+            return channel.thenCompose(registered -> registered != stale || stale == null
+                    ? CompletableFuture.completedFuture(registered) : next.thenCompose(later -> later.channelOtherThan(stale)));
+        }
     }
 
     /** A subscriber's failure must not keep the others, or the link's own bookkeeping, from going on. */
@@ -399,7 +417,9 @@ public final class GatewayLink implements AutoCloseable {
         }
         if (upstream != null) {
             upstream = null;
-            registeredChannel = new CompletableFuture<>();
+            Registration ended = registration;
+            registration = new Registration();
+            ended.next.complete(registration);
             subscribers.forEach(subscriber -> tell(subscriber, Upstream.Subscriber::disconnected));
         }
         ConsoleChannels.close(channel);
@@ -421,7 +441,7 @@ public final class GatewayLink implements AutoCloseable {
                 status.connected(registered.getGatewayId());
                 LOG.info("registered with console {} as gateway {}; control stream up", channels.endpoint(), registered.getGatewayId());
                 upstream = stream;
-                registeredChannel.complete(channel);
+                registration.channel.complete(channel);
                 subscribers.forEach(subscriber -> tell(subscriber, s -> s.connected(upstream)));
                 if (unpairing != null) {
                     upstream.finish(); // the subscribers have queued what waited for the console: send it and end

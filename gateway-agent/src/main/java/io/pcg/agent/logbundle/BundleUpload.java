@@ -17,19 +17,25 @@ public interface BundleUpload {
     /** Why an upload did not end with a receipt. */
     final class UploadException extends Exception {
 
-        private final boolean linkLost;
-
-        /**
-         * @param linkLost true when the connection failed under the transfer (worth one more try on the next one),
-         *                 false when the console refused the bundle or the agent could not send it at all
-         */
-        public UploadException(String message, boolean linkLost) {
-            super(message);
-            this.linkLost = linkLost;
+        /** What kind of failure it is. */
+        public enum Kind {
+            /** The console looked at the bundle or the call and said no: the same again gets the same answer. */
+            REFUSED,
+            /** The connection failed under the transfer: worth one more try on the next connection. */
+            LINK_LOST,
+            /** Anything else: no connection in time, the bundle unreadable, the console failing on its side. */
+            FAILED
         }
 
-        public boolean linkLost() {
-            return linkLost;
+        private final Kind kind;
+
+        public UploadException(String message, Kind kind) {
+            super(message);
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
     }
 }

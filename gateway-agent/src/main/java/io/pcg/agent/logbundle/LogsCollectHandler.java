@@ -107,7 +107,7 @@ public final class LogsCollectHandler implements CommandHandler {
         try {
             return upload.send(commandId, bundle);
         } catch (BundleUpload.UploadException first) {
-            if (!first.linkLost()) {
+            if (first.kind() != BundleUpload.UploadException.Kind.LINK_LOST) {
                 throw refusedOrFailed(first);
             }
             LOG.warn("command {}: the upload of {} broke off ({}); sending it once more", commandId, bundle.fileName(),
@@ -121,12 +121,12 @@ public final class LogsCollectHandler implements CommandHandler {
     }
 
     private static CommandFailedException refusedOrFailed(BundleUpload.UploadException e) {
-        return e.linkLost()
-                ? new CommandFailedException(UPLOAD_FAILED, "the bundle could not be uploaded: " + SafeText.of(e.getMessage())
-                        + "; the console stored nothing", "Check the gateway's connection to the console, then send logs.collect again.")
-                : new CommandFailedException(UPLOAD_REFUSED, "the console refused the bundle: " + SafeText.of(e.getMessage()),
+        return e.kind() == BundleUpload.UploadException.Kind.REFUSED
+                ? new CommandFailedException(UPLOAD_REFUSED, "the console refused the bundle: " + SafeText.of(e.getMessage()),
                         "If the bundle is too large, collect less (e.g. '--max-lines 2000' in pcg.agent.log-bundle.arguments);"
-                                + " otherwise send logs.collect again.");
+                                + " otherwise send logs.collect again.")
+                : new CommandFailedException(UPLOAD_FAILED, "the bundle could not be uploaded: " + SafeText.of(e.getMessage())
+                        + "; the console stored nothing", "Check the gateway's connection to the console, then send logs.collect again.");
     }
 
     private static void requireEmpty(String payloadJson) throws CommandFailedException {

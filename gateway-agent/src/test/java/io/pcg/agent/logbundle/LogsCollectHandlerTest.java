@@ -129,7 +129,7 @@ class LogsCollectHandlerTest {
 
     @Test
     void aTransferThatBrokeOffIsSentOnceMore() throws Exception {
-        upload.failures.add(new BundleUpload.UploadException("UNAVAILABLE: connection reset", true));
+        upload.failures.add(new BundleUpload.UploadException("UNAVAILABLE: connection reset", BundleUpload.UploadException.Kind.LINK_LOST));
         LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
 
         handler.handle(command("{}"));
@@ -140,8 +140,8 @@ class LogsCollectHandlerTest {
 
     @Test
     void aTransferThatBreaksOffTwiceFailsTheCommand() throws Exception {
-        upload.failures.add(new BundleUpload.UploadException("UNAVAILABLE: connection reset", true));
-        upload.failures.add(new BundleUpload.UploadException("CANCELLED: stream closed", true));
+        upload.failures.add(new BundleUpload.UploadException("UNAVAILABLE: connection reset", BundleUpload.UploadException.Kind.LINK_LOST));
+        upload.failures.add(new BundleUpload.UploadException("CANCELLED: stream closed", BundleUpload.UploadException.Kind.LINK_LOST));
         LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
 
         assertFails(handler, "{}", LogsCollectHandler.UPLOAD_FAILED, "CANCELLED: stream closed; the console stored nothing",
@@ -152,10 +152,20 @@ class LogsCollectHandlerTest {
 
     @Test
     void aRefusalIsNotSentAgain() throws Exception {
-        upload.failures.add(new BundleUpload.UploadException("DATA_LOSS: the bytes received have SHA-256 ...", false));
+        upload.failures.add(new BundleUpload.UploadException("DATA_LOSS: the bytes received have SHA-256 ...", BundleUpload.UploadException.Kind.REFUSED));
         LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
 
         assertFails(handler, "{}", LogsCollectHandler.UPLOAD_REFUSED, "the console refused the bundle: DATA_LOSS", "send logs.collect again");
+        assertThat(upload.sent).hasSize(1);
+    }
+
+    @Test
+    void anUploadThatCouldNotStartIsNotSentAgain() throws Exception {
+        upload.failures.add(new BundleUpload.UploadException("the agent has not been connected to the console for 300 s",
+                BundleUpload.UploadException.Kind.FAILED));
+        LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
+
+        assertFails(handler, "{}", LogsCollectHandler.UPLOAD_FAILED, "has not been connected", "connection to the console");
         assertThat(upload.sent).hasSize(1);
     }
 

@@ -18,6 +18,7 @@ import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.control.GatewayEvent;
 import io.pcg.console.control.GatewayEvents;
+import io.pcg.console.control.GatewaySessions;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.console.logbundle.LogBundleUploads;
 import io.pcg.proto.v1.GatewayGrpc;
@@ -164,6 +165,27 @@ class LogsCollectIT {
         assertThat(finished.status()).as(String.valueOf(finished.error())).isEqualTo(CommandState.SUCCEEDED);
         JsonNode result = JSON.readTree(finished.resultJson());
         assertThat(sha256(Files.readAllBytes(onlyBundleFile()))).isEqualTo(result.get("sha256").asText());
+    }
+
+    @Test
+    void aCollectionThatOutlivesItsConnectionUploadsOnTheNextOne() throws Exception {
+        Path gate = tmp.resolve("gate");
+        start(Map.of(), gatedScript(gate), fixtureRoot());
+        GatewayLink link = agent.getBean(GatewayLink.class);
+        Channel first = link.registeredChannel().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        CommandRecord command = console.commands().submit(gatewayId, LogsCollectHandler.TYPE, "{}");
+        awaitUntil("the agent took the command and waits at the gate", () -> console.commands().get(command.id()).status(),
+                CommandState.ACKED::equals);
+
+        console.context().getBean(GatewaySessions.class).disconnectAll();
+        Channel next = link.registeredChannel(first).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(next).as("the channel of the new connection").isNotSameAs(first);
+        Files.createFile(gate);
+
+        CommandRecord finished = awaitUntil("the upload on the new connection", () -> console.commands().get(command.id()),
+                record -> record.status().isFinal());
+        assertThat(finished.status()).as(String.valueOf(finished.error())).isEqualTo(CommandState.SUCCEEDED);
+        assertThat(sha256(Files.readAllBytes(onlyBundleFile()))).isEqualTo(JSON.readTree(finished.resultJson()).get("sha256").asText());
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.pcg.agent.logbundle.grpc;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -31,7 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * {@code Gateway.UploadLogBundle} on the control stream's mTLS channel: the header, then the file in chunks, sent only
@@ -41,21 +43,28 @@ import java.util.function.Supplier;
 @Requires(env = GatewayAgentApplication.ENVIRONMENT)
 public final class GrpcBundleUpload implements BundleUpload {
 
-    /** Statuses that mean the console looked at the bundle and said no: sending the same again gets the same answer. */
+    /** Statuses of a connection that failed under the call (gRPC's "transport closed", a channel shut down). */
+    private static final Set<Status.Code> LINK_LOST = EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.CANCELLED);
+    /** Statuses by which the console says no to this bundle or this caller (gateway.proto, UploadLogBundle). */
     private static final Set<Status.Code> REFUSALS = EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.FAILED_PRECONDITION,
             Status.Code.RESOURCE_EXHAUSTED, Status.Code.DATA_LOSS, Status.Code.PERMISSION_DENIED,
-            Status.Code.UNAUTHENTICATED, Status.Code.UNIMPLEMENTED, Status.Code.DEADLINE_EXCEEDED);
+            Status.Code.UNAUTHENTICATED, Status.Code.UNIMPLEMENTED);
 
-    private final Supplier<CompletableFuture<Channel>> channel;
+    private final Function<Channel, CompletableFuture<Channel>> channel;
     private final LogBundleConfig config;
+    /** The channel the last transfer broke off on: the next one waits for another unless it is connected again. */
+    private volatile Channel brokenOn;
 
     @Inject
     public GrpcBundleUpload(BeanProvider<GatewayLink> link, LogBundleConfig config) {
-        this(() -> link.get().registeredChannel(), config);
+        this(stale -> link.get().registeredChannel(stale), config);
     }
 
-    /** @param channel the channel to call on, once there is one (the link's registered stream's) */
-    public GrpcBundleUpload(Supplier<CompletableFuture<Channel>> channel, LogBundleConfig config) {
+    /**
+     * @param channel the channel to call on once there is one (the link's registered stream's), other than the stale
+     *                one it is given (null: any)
+     */
+    public GrpcBundleUpload(Function<Channel, CompletableFuture<Channel>> channel, LogBundleConfig config) {
         this.channel = channel;
         this.config = config;
     }
@@ -64,8 +73,21 @@ public final class GrpcBundleUpload implements BundleUpload {
     public Receipt send(String commandId, LogBundle bundle) throws UploadException {
         Duration timeout = config.uploadTimeout();
         Call call = new Call();
-        GatewayGrpc.newStub(awaitChannel(timeout)).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .uploadLogBundle(call);
+        Channel on = awaitChannel(timeout);
+        try {
+            Receipt receipt = send(on, call, commandId, bundle, timeout);
+            brokenOn = null;
+            return receipt;
+        } catch (UploadException e) {
+            if (e.kind() == UploadException.Kind.LINK_LOST) {
+                brokenOn = on;
+            }
+            throw e;
+        }
+    }
+
+    private Receipt send(Channel on, Call call, String commandId, LogBundle bundle, Duration timeout) throws UploadException {
+        GatewayGrpc.newStub(on).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).uploadLogBundle(call);
         try (InputStream in = Files.newInputStream(bundle.file())) {
             call.send(LogBundleChunk.newBuilder().setHeader(LogBundleHeader.newBuilder().setCommandId(commandId)
                     .setFileName(bundle.fileName()).setSizeBytes(bundle.sizeBytes()).setSha256(bundle.sha256())).build());
@@ -76,27 +98,33 @@ public final class GrpcBundleUpload implements BundleUpload {
             call.finish();
         } catch (IOException e) {
             call.cancel("the agent could not read the bundle");
-            throw new UploadException("the bundle " + bundle.fileName() + " could not be read (" + e.getClass().getSimpleName() + ")", false);
+            throw new UploadException("the bundle " + bundle.fileName() + " could not be read (" + e.getClass().getSimpleName() + ")", UploadException.Kind.FAILED);
         } catch (InterruptedException e) {
             call.cancel("the agent is shutting down");
             Thread.currentThread().interrupt();
-            throw new UploadException("the agent was stopped during the upload", false);
+            throw new UploadException("the agent was stopped during the upload", UploadException.Kind.FAILED);
         }
         LogBundleReceipt receipt = await(call.receipt, timeout);
         return new Receipt(receipt.getBundleId(), receipt.getSizeBytes(), receipt.getSha256());
     }
 
+    /**
+     * The registered stream's channel; not the one the last transfer broke off on while that one is not connected (the
+     * link is about to replace it, and would close it under a call).
+     */
     private Channel awaitChannel(Duration timeout) throws UploadException {
+        Channel broken = brokenOn;
+        boolean reconnected = broken instanceof ManagedChannel managed && managed.getState(false) == ConnectivityState.READY;
         try {
-            return channel.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return channel.apply(reconnected ? null : broken).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new UploadException("the agent has not been connected to the console for " + timeout.toSeconds()
-                    + " s (pcg.agent.log-bundle.upload-timeout)", false);
+                    + " s (pcg.agent.log-bundle.upload-timeout)", UploadException.Kind.FAILED);
         } catch (ExecutionException e) {
-            throw new UploadException("the agent has no connection to the console", false);
+            throw new UploadException("the agent has no connection to the console", UploadException.Kind.FAILED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UploadException("the agent was stopped during the upload", false);
+            throw new UploadException("the agent was stopped during the upload", UploadException.Kind.FAILED);
         }
     }
 
@@ -107,10 +135,10 @@ public final class GrpcBundleUpload implements BundleUpload {
         } catch (ExecutionException e) {
             throw failure(e.getCause());
         } catch (TimeoutException e) {
-            throw new UploadException("the console did not answer within " + timeout.toSeconds() + " s", false);
+            throw new UploadException("the console did not answer within " + timeout.toSeconds() + " s", UploadException.Kind.FAILED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UploadException("the agent was stopped during the upload", false);
+            throw new UploadException("the agent was stopped during the upload", UploadException.Kind.FAILED);
         }
     }
 
@@ -118,7 +146,8 @@ public final class GrpcBundleUpload implements BundleUpload {
         Status status = Status.fromThrowable(cause);
         String why = status.getDescription() == null ? status.getCode().toString()
                 : status.getCode() + ": " + status.getDescription();
-        return new UploadException(why, !REFUSALS.contains(status.getCode()));
+        return new UploadException(why, LINK_LOST.contains(status.getCode()) ? UploadException.Kind.LINK_LOST
+                : REFUSALS.contains(status.getCode()) ? UploadException.Kind.REFUSED : UploadException.Kind.FAILED);
     }
 
     /** One upload call: writes wait while gRPC's buffer is full, and stop as soon as the call has failed. */

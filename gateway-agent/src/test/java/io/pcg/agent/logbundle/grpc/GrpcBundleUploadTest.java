@@ -29,6 +29,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,7 +88,7 @@ class GrpcBundleUploadTest {
 
         assertThatThrownBy(() -> upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle))
                 .isInstanceOfSatisfying(BundleUpload.UploadException.class, e -> {
-                    assertThat(e.linkLost()).isFalse();
+                    assertThat(e.kind()).isEqualTo(BundleUpload.UploadException.Kind.REFUSED);
                     assertThat(e.getMessage()).isEqualTo("DATA_LOSS: the bundle was corrupted on the way");
                 });
     }
@@ -98,17 +99,39 @@ class GrpcBundleUploadTest {
 
         assertThatThrownBy(() -> upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle))
                 .isInstanceOfSatisfying(BundleUpload.UploadException.class, e -> {
-                    assertThat(e.linkLost()).isTrue();
+                    assertThat(e.kind()).isEqualTo(BundleUpload.UploadException.Kind.LINK_LOST);
                     assertThat(e.getMessage()).startsWith("UNAVAILABLE");
                 });
         assertThat(console.calls.get(0).data.size()).isLessThan(content.length);
     }
 
     @Test
+    void afterATransferBrokeOffTheNextWaitsForTheNextConnectionsChannel() throws Exception {
+        console.failAfterChunks = 3;
+        ManagedChannel next = InProcessChannelBuilder.forName(serverName).build();
+        List<Channel> staleOnes = new ArrayList<>();
+        GrpcBundleUpload upload = upload(stale -> {
+            staleOnes.add(stale);
+            return CompletableFuture.completedFuture(stale == channel ? next : channel);
+        }, Duration.ofSeconds(30));
+        assertThatThrownBy(() -> upload.send("cmd-7", bundle)).isInstanceOf(BundleUpload.UploadException.class);
+        channel.shutdownNow(); // what the link does once it sees the stream on it end
+        console.failAfterChunks = -1;
+        console.answer = received -> received.respond(LogBundleReceipt.newBuilder().setBundleId("lb-0123456789ab").build());
+
+        try {
+            assertThat(upload.send("cmd-7", bundle).bundleId()).isEqualTo("lb-0123456789ab");
+        } finally {
+            next.shutdownNow();
+        }
+        assertThat(staleOnes).containsExactly(null, channel);
+    }
+
+    @Test
     void noConnectionWithinTheUploadTimeoutFailsWithoutSending() {
         assertThatThrownBy(() -> upload(new CompletableFuture<>(), Duration.ofMillis(200)).send("cmd-7", bundle))
                 .isInstanceOfSatisfying(BundleUpload.UploadException.class, e -> {
-                    assertThat(e.linkLost()).isFalse();
+                    assertThat(e.kind()).isEqualTo(BundleUpload.UploadException.Kind.FAILED);
                     assertThat(e.getMessage()).contains("has not been connected to the console", "upload-timeout");
                 });
         assertThat(console.calls).isEmpty();
@@ -119,9 +142,13 @@ class GrpcBundleUploadTest {
     }
 
     private GrpcBundleUpload upload(CompletableFuture<Channel> registered, Duration timeout) {
+        return upload(stale -> registered, timeout);
+    }
+
+    private GrpcBundleUpload upload(Function<Channel, CompletableFuture<Channel>> registered, Duration timeout) {
         LogBundleConfig config = new LogBundleConfig(Path.of(LogBundleConfig.DEFAULT_SCRIPT), List.of(), Duration.ofMinutes(1),
                 timeout, CHUNK, LogBundleConfig.DEFAULT_MAX_SIZE);
-        return new GrpcBundleUpload(() -> registered, config);
+        return new GrpcBundleUpload(registered, config);
     }
 
     /** One call as the fake console saw it. */
