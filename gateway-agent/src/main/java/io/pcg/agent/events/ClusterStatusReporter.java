@@ -1,6 +1,7 @@
 package io.pcg.agent.events;
 
 import com.google.protobuf.Timestamp;
+import io.pcg.agent.link.LatestSender;
 import io.pcg.agent.link.Upstream;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.ClusterState;
@@ -30,8 +31,7 @@ public final class ClusterStatusReporter implements Upstream.Subscriber {
     private final Clock clock;
     /** Guarded by this. */
     private ClusterStatus latest;
-    /** Guarded by this; null while no stream is registered. */
-    private Upstream upstream;
+    private final LatestSender sender = new LatestSender();
 
     public ClusterStatusReporter(Clock clock) {
         this.clock = clock;
@@ -55,10 +55,7 @@ public final class ClusterStatusReporter implements Upstream.Subscriber {
                     stamped.getManagementCluster().isEmpty() ? "no cluster yet" : "the " + stamped.getManagementCluster() + " cluster");
         }
         latest = stamped;
-        if (upstream != null && !upstream.send(wrap(stamped))) {
-            // That stream has ended; the next one gets the latest status when it registers.
-            upstream = null;
-        }
+        sender.send(wrap(stamped));
     }
 
     /** The last status reported, as sent (with its times). */
@@ -67,16 +64,13 @@ public final class ClusterStatusReporter implements Upstream.Subscriber {
     }
 
     @Override
-    public synchronized void connected(Upstream stream) {
-        if (latest != null && !stream.send(wrap(latest))) {
-            return;
-        }
-        upstream = stream;
+    public void connected(Upstream stream) {
+        sender.connected(stream);
     }
 
     @Override
-    public synchronized void disconnected() {
-        upstream = null;
+    public void disconnected() {
+        sender.disconnected();
     }
 
     private ClusterStatus stamped(ClusterStatus status) {

@@ -24,7 +24,7 @@ public class HealthFactory {
                                 EventPublisher events, AgentConfig agent, GatewayLink link) {
         HealthMonitor monitor = new HealthMonitor(config, cluster, new KubeUsageSource(), status, events, agent.name(),
                 Clock.systemUTC());
-        link.subscribe(monitor);
+        link.subscribe(monitor.subscriber());
         monitor.start();
         return monitor;
     }

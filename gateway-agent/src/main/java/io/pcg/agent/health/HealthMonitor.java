@@ -8,6 +8,7 @@ import io.pcg.agent.events.SafeText;
 import io.pcg.agent.health.kube.NodeConditions;
 import io.pcg.agent.health.kube.UsageMath;
 import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.agent.link.LatestSender;
 import io.pcg.agent.link.Upstream;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.ClusterHealth;
@@ -38,7 +39,7 @@ import java.util.stream.Collectors;
  * {@link HealthEvaluator}, sends the whole picture to the console, and publishes an event when the verdict or its
  * reasons change. Before the agent has a management cluster there is nothing to watch and no health.
  */
-public final class HealthMonitor implements Upstream.Subscriber, AutoCloseable {
+public final class HealthMonitor implements AutoCloseable {
 
     public static final String UNHEALTHY = "ClusterUnhealthy";
     public static final String HEALTHY = "ClusterHealthy";
@@ -61,8 +62,7 @@ public final class HealthMonitor implements Upstream.Subscriber, AutoCloseable {
     });
     /** Guarded by this. */
     private ClusterHealth latest;
-    /** Guarded by this; null while no stream is registered. */
-    private Upstream upstream;
+    private final LatestSender sender = new LatestSender();
 
     /** @param clusterName the gateway's name, for the events' object ({@code gateway/<name>}) */
     public HealthMonitor(HealthConfig config, ManagementCluster cluster, UsageSource usage, AgentStatus agent,
@@ -81,6 +81,11 @@ public final class HealthMonitor implements Upstream.Subscriber, AutoCloseable {
     public void start() {
         long every = config.interval().toMillis();
         checker.scheduleWithFixedDelay(this::checkQuietly, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** What the console link tells about its streams: the latest health goes to every stream that registers. */
+    public Upstream.Subscriber subscriber() {
+        return sender;
     }
 
     /** The latest health, as sent to the console; empty before the first check with a management cluster. */
@@ -132,10 +137,7 @@ public final class HealthMonitor implements Upstream.Subscriber, AutoCloseable {
     private synchronized void report(ClusterHealth health) {
         ClusterHealth before = latest;
         latest = health;
-        if (upstream != null && !upstream.send(wrap(health))) {
-            // That stream has ended; the next one gets the latest health when it registers.
-            upstream = null;
-        }
+        sender.send(AgentMessage.newBuilder().setClusterHealth(health).build());
         announceChange(before, health);
     }
 
@@ -172,24 +174,7 @@ public final class HealthMonitor implements Upstream.Subscriber, AutoCloseable {
     }
 
     @Override
-    public synchronized void connected(Upstream stream) {
-        if (latest != null && !stream.send(wrap(latest))) {
-            return;
-        }
-        upstream = stream;
-    }
-
-    @Override
-    public synchronized void disconnected() {
-        upstream = null;
-    }
-
-    @Override
     public void close() {
         checker.shutdownNow();
-    }
-
-    private static AgentMessage wrap(ClusterHealth health) {
-        return AgentMessage.newBuilder().setClusterHealth(health).build();
     }
 }

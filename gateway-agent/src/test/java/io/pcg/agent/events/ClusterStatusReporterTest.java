@@ -6,12 +6,11 @@ import io.pcg.proto.v1.ClusterState;
 import io.pcg.proto.v1.ClusterStatus;
 import io.pcg.proto.v1.Condition;
 import io.pcg.proto.v1.ConditionStatus;
+import io.pcg.testkit.time.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,23 +20,7 @@ class ClusterStatusReporterTest {
 
     private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
 
-    private Instant now = START;
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(START);
     private final ClusterStatusReporter reporter = new ClusterStatusReporter(clock);
 
     private static ClusterStatus status(ClusterState state, ConditionStatus nodesReady, String message) {
@@ -60,11 +43,11 @@ class ClusterStatusReporterTest {
         reporter.connected(stream);
 
         reporter.report(status(ClusterState.CLUSTER_STATE_PROVISIONING, ConditionStatus.CONDITION_STATUS_FALSE, "0 of 1 ready"));
-        now = START.plusSeconds(10);
+        clock.advance(Duration.ofSeconds(10));
         reporter.report(status(ClusterState.CLUSTER_STATE_PROVISIONING, ConditionStatus.CONDITION_STATUS_FALSE, "0 of 1 ready"));
         assertThat(statuses(stream)).as("the same status again is not news").hasSize(1);
 
-        now = START.plusSeconds(20);
+        clock.advance(Duration.ofSeconds(10));
         reporter.report(status(ClusterState.CLUSTER_STATE_RUNNING, ConditionStatus.CONDITION_STATUS_TRUE, "1 of 1 ready"));
 
         List<ClusterStatus> sent = statuses(stream);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import io.pcg.testkit.kube.KubeApiServer;
+import io.pcg.testkit.time.MutableClock;
 import io.pcg.testkit.kube.KubeApiServerExtension;
 import io.pcg.testkit.kube.TestNamespace;
 import io.pcg.testkit.kube.UpstreamCrds;
@@ -165,34 +166,6 @@ class IpamAllocationIT {
             assertThat(graceful.awaitAddress("b")).isEqualTo("10.0.0.2");
         } finally {
             graceful.close();
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends java.time.Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

@@ -3,6 +3,7 @@ package io.pcg.agent.health.kube;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.pcg.agent.events.EventPublisher;
+import io.pcg.agent.events.SafeText;
 import io.pcg.proto.v1.Condition;
 import io.pcg.proto.v1.ConditionStatus;
 
@@ -11,7 +12,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
-/** A node's conditions as the console gets them: the five the product guide names, as Kubernetes reports them. Pure. */
+/**
+ * A node's conditions as the console gets them: the five the product guide names, as Kubernetes reports them, their
+ * texts through {@link SafeText} (a node problem detector may quote anything). Pure.
+ */
 public final class NodeConditions {
 
     /** The conditions the health verdict is judged on; kubelets may report others (and vendors' detectors do). */
@@ -34,8 +38,8 @@ public final class NodeConditions {
         Condition.Builder builder = Condition.newBuilder()
                 .setType(condition.getType())
                 .setStatus(status(condition.getStatus()))
-                .setReason(condition.getReason() == null ? "" : condition.getReason())
-                .setMessage(condition.getMessage() == null ? "" : condition.getMessage());
+                .setReason(SafeText.of(condition.getReason()))
+                .setMessage(SafeText.of(condition.getMessage()));
         if (condition.getLastTransitionTime() != null) {
             try {
                 builder.setLastTransitionTime(EventPublisher.timestamp(Instant.parse(condition.getLastTransitionTime())));
