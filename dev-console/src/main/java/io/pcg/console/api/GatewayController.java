@@ -53,6 +53,11 @@ public class GatewayController {
     static final String RESET = "gateway.reset";
     /** Command that grows a running 1-node gateway cluster to 3 nodes. */
     static final String RESIZE = "gateway.resize";
+    /** Tenant-cluster commands (docs/tenant-clusters.md). */
+    static final String CLUSTER_CREATE = "cluster.create";
+    static final String CLUSTER_LIST = "cluster.list";
+    static final String CLUSTER_DELETE = "cluster.delete";
+    static final String CLUSTER_FORCE_DELETE = "cluster.forceDelete";
 
     private final GatewayService gateways;
     private final GatewayStore store;
@@ -145,6 +150,33 @@ public class GatewayController {
             throw new ConsoleException(ConsoleException.Kind.INVALID, "the resize body must be a JSON object: {\"nodeCount\": 3}");
         }
         return accepted(commands.submit(id, RESIZE, write(payload)));
+    }
+
+    /** "Deploy a VMware cluster": the body is the {@value #CLUSTER_CREATE} payload, which the agent validates. */
+    @Post(value = "/{id}/clusters", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> createCluster(String id, @Body String body) {
+        JsonNode payload = parse(body, JsonNode.class, "{\"name\": \"team-a\", \"controlPlaneCount\": 1, ...}");
+        if (!payload.isObject()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "the cluster body must be a JSON object");
+        }
+        return accepted(commands.submit(id, CLUSTER_CREATE, write(payload)));
+    }
+
+    /** The tenant clusters with state, conditions and nodes, as the command's result ({@value #CLUSTER_LIST}). */
+    @Get("/{id}/clusters")
+    public HttpResponse<ApiViews.CommandAccepted> listClusters(String id) {
+        return accepted(commands.submit(id, CLUSTER_LIST, "{}"));
+    }
+
+    /**
+     * Deletes a tenant cluster (moved back to the gateway first); with {@code force}, forgets one stuck in Deleting
+     * for 15 minutes, which the agent refuses earlier.
+     */
+    @Delete("/{id}/clusters/{name}")
+    public HttpResponse<ApiViews.CommandAccepted> deleteCluster(String id, String name,
+                                                                @QueryValue(defaultValue = "false") boolean force) {
+        JsonNode payload = JsonNode.createObjectNode(java.util.Map.of("name", JsonNode.createStringNode(name)));
+        return accepted(commands.submit(id, force ? CLUSTER_FORCE_DELETE : CLUSTER_DELETE, write(payload)));
     }
 
     @Post(value = "/{id}/reset", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})

@@ -34,6 +34,7 @@ import io.pcg.agent.kube.Informers;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.kube.ManifestApplier;
 import io.pcg.agent.link.GatewayLink;
+import io.pcg.agent.tenant.TenantStore;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.net.Cidr;
@@ -84,7 +85,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
 
     static final String GATEWAY_KUBECONFIG = "gateway.kubeconfig";
     /** The field manager of the control plane's size (KubeadmControlPlane spec.replicas), apart from the manifests'. */
-    static final String SCALE_FIELD_MANAGER = "pcg-agent-scale";
+    public static final String SCALE_FIELD_MANAGER = "pcg-agent-scale";
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClusterController.class);
     private static final String TRUE = "True";
     private static final String FALSE = "False";
@@ -106,6 +107,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final BootstrapConfig bootstrapConfig;
     private final GatewayStore store;
     private final CloudAccountStore accounts;
+    private final TenantStore tenants;
     private final ManagementCluster managementCluster;
     private final ManagementClusterBootstrap bootstrap;
     private final ClusterApiProviders providers;
@@ -127,6 +129,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
 
     public GatewayClusterController(AgentConfig agent, IpamConfig ipam, GatewayClusterConfig config,
                                     BootstrapConfig bootstrapConfig, GatewayStore store, CloudAccountStore accounts,
+                                    TenantStore tenants,
                                     ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
                                     ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
                                     EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy,
@@ -137,6 +140,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         this.bootstrapConfig = bootstrapConfig;
         this.store = store;
         this.accounts = accounts;
+        this.tenants = tenants;
         this.managementCluster = managementCluster;
         this.bootstrap = bootstrap;
         this.providers = providers;
@@ -168,6 +172,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     /** The stored record, for the status command and tests. */
     public GatewayRecord record() throws OperatorException {
         return store.load();
+    }
+
+    /** The gateway cluster's state, for the commands of other packages. */
+    public GatewayState state() throws OperatorException {
+        return store.load().state();
     }
 
     /**
@@ -232,11 +241,15 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     /**
-     * The clusters this gateway manages for tenants, which keep it from being deleted: every cluster that uses a
-     * cloud account, except the gateway cluster itself.
+     * The clusters this gateway manages for tenants, which keep it from being deleted: those in the tenant store
+     * (being built, running or being deleted) and every other cluster that uses a cloud account, except the gateway
+     * cluster itself.
      */
     List<String> tenantClusters() throws OperatorException {
-        return accounts.clusters().stream().filter(cluster -> !cluster.equals(clusterName())).toList();
+        java.util.SortedSet<String> tenantNames = new java.util.TreeSet<>(tenants.names());
+        tenantNames.addAll(accounts.clusters());
+        tenantNames.remove(clusterName());
+        return List.copyOf(tenantNames);
     }
 
     /**
@@ -458,14 +471,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
      * only that field under its own field manager, so the objects clusterctl moved keep everything else.
      */
     private void addControlPlaneNode(int replicas, int wanted) {
-        GenericKubernetesResource scale = new GenericKubernetesResource();
-        scale.setApiVersion(CapiKinds.CONTROL_PLANES.getGroup() + "/" + CapiKinds.CONTROL_PLANES.getVersion());
-        scale.setKind(CapiKinds.CONTROL_PLANES.getKind());
-        scale.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(agent.name())
-                .withNamespace(ipam.namespace()).build());
-        scale.setAdditionalProperty("spec", Map.of("replicas", replicas));
-        managementCluster.client().genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(ipam.namespace())
-                .resource(scale).fieldManager(SCALE_FIELD_MANAGER).forceConflicts().serverSideApply();
+        CapiKinds.scaleControlPlane(managementCluster.client(), ipam.namespace(), agent.name(), replicas, SCALE_FIELD_MANAGER);
         events.info("ControlPlaneScaling", object(), "adding control-plane node " + replicas + " of " + wanted);
     }
 
