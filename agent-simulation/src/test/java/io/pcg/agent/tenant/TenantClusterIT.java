@@ -2,6 +2,7 @@ package io.pcg.agent.tenant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -22,6 +23,10 @@ import io.pcg.testkit.vsphere.VcsimExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,11 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A tenant cluster end to end on the simulated site, in seed 004's order: created with one control-plane node and
- * no worker in the gateway cluster, static addresses from a restricted pool of the gateway; the agent installed in
- * it and its objects moved into its own API server; then, with the gateway agent stopped, it grows to the requested
- * 1 control-plane + 2 workers by itself; with the gateway agent back, it is deleted (moved back first), its VMs are
- * gone from vCenter and its addresses released. While it exists, the gateway cannot be deleted and its cloud account
+ * A tenant cluster end to end on the simulated site, in seed 004's order: a 1 + 1 cluster with static addresses
+ * from a restricted pool of the gateway is created with one control-plane node and no worker in the gateway cluster;
+ * the agent is installed in it and its objects moved into its own API server, where it adds its worker itself; scaled
+ * to 1 + 2, it gets the new spec from the gateway and grows by itself while the gateway agent is stopped; with the
+ * gateway agent back, it is deleted (moved back first), its VMs are gone from vCenter and its addresses released. While it exists, the gateway cannot be deleted and its cloud account
  * cannot be deleted, both refusals naming it.
  */
 class TenantClusterIT {
@@ -51,6 +56,7 @@ class TenantClusterIT {
     final SimulatedSiteExtension site = new SimulatedSiteExtension(VCSIM, Delays.uniform(Duration.ofMillis(100)));
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String TENANT = "tenant-a";
     private static final String NAMESPACE = "pcg-tenant-" + TENANT;
     private static final Duration BUILD = Duration.ofMinutes(4);
@@ -58,7 +64,7 @@ class TenantClusterIT {
     private static final ResourceDefinitionContext MACHINES = kind("cluster.x-k8s.io", "Machine", "machines");
 
     @Test
-    void createdPivotedGrownWhileTheGatewayIsStoppedAndDeletedAfterMovingBack() throws Exception {
+    void createdPivotedScaledWhileTheGatewayIsStoppedAndDeletedAfterMovingBack() throws Exception {
         DevConsole console = CONSOLE.console();
         String name = "pcg-tenants";
         GatewayService.IssuedPin issued = console.createGateway(name);
@@ -76,9 +82,9 @@ class TenantClusterIT {
         pool.put("name", "tenant-nodes");
         succeeded(SiteAdmin.run(console, gatewayId, "ipam.pool.create", pool));
 
-        // The tenant's own agent waits until the gateway agent is stopped: the growth after the pivot is then its alone.
+        // The tenant's own agent waits until the pivot is seen, so the cluster is seen as seed 004 leaves it.
         site.tenantAgents().hold();
-        CommandRecord create = SiteAdmin.run(console, gatewayId, "cluster.create", createRequest());
+        CommandRecord create = viaApi(console, gatewayId, "POST", "/clusters", JSON.writeValueAsString(createRequest()));
         succeeded(create);
 
         CommandRecord gatewayDelete = SiteAdmin.run(console, gatewayId, "gateway.delete", Map.of());
@@ -89,11 +95,13 @@ class TenantClusterIT {
         assertThat(accountDelete.status()).isEqualTo(CommandState.FAILED);
         assertThat(accountDelete.error().code()).isEqualTo("CLOUD_ACCOUNT_IN_USE");
         assertThat(accountDelete.error().message()).contains(TENANT);
-        CommandRecord notDeleting = SiteAdmin.run(console, gatewayId, "cluster.forceDelete", Map.of("name", TENANT));
+        CommandRecord notDeleting = viaApi(console, gatewayId, "DELETE", "/clusters/" + TENANT + "?force=true", null);
         assertThat(notDeleting.error().code()).isEqualTo("CLUSTER_FORCE_DELETE_REFUSED");
 
         await("the tenant cluster's objects are moved into it").atMost(BUILD).pollInterval(Duration.ofMillis(100))
                 .until(() -> reasons(console, gatewayId).contains("ClusterManagementMoved"));
+        assertThat(Files.readString(appliance.stateDir().resolve("tenant-clusters.json"))).as("the tenant store")
+                .contains(TENANT).doesNotContain(Vcsim.PASSWORD);
         KubeApiServer tenant = site.tools().workloads().started().get(NAMESPACE + "/" + TENANT);
         assertThat(tenant).as("the tenant cluster's own API server").isNotNull();
         KubernetesClient gatewayCluster = site.tools().workloads().started().get("pcg-system/" + name).client();
@@ -101,7 +109,19 @@ class TenantClusterIT {
         assertThat(tenant.client().genericKubernetesResources(CLUSTERS).inNamespace(NAMESPACE).withName(TENANT).get()).isNotNull();
         assertThat(machines(tenant)).as("seed 004: one control-plane node, no worker, before the pivot").hasSize(1);
 
+        site.tenantAgents().release();
+        await("the 1 + 1 cluster runs").atMost(BUILD).pollInterval(Duration.ofMillis(200))
+                .until(() -> "RUNNING".equals(tenantRecord(console, gatewayId).path("state").asText())
+                        && tenantRecord(console, gatewayId).path("nodes").size() == 2);
+
+        // The gateway hands the new spec to the tenant cluster and is stopped before the tenant cluster acts on it.
+        site.tenantAgents().hold();
+        succeeded(viaApi(console, gatewayId, "POST", "/clusters/" + TENANT + "/scale",
+                JSON.writeValueAsString(Map.of("workerPools", List.of(Map.of("name", "workers", "count", 2))))));
+        await("the tenant cluster has the new spec").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> desiredWorkers(tenant) == 2);
         agent.close();
+        assertThat(machines(tenant)).as("held until the gateway agent is stopped").hasSize(2);
         site.tenantAgents().release();
         await("the tenant cluster grows to 1 + 2 by itself").atMost(BUILD).pollInterval(Duration.ofMillis(200))
                 .until(() -> readyMachines(tenant) == 3);
@@ -122,9 +142,9 @@ class TenantClusterIT {
                         && tenantRecord(console, gatewayId).path("nodes").size() == 3);
         assertThat(restarted.isRunning()).isTrue();
 
-        CommandRecord delete = SiteAdmin.run(console, gatewayId, "cluster.delete", Map.of("name", TENANT));
+        CommandRecord delete = viaApi(console, gatewayId, "DELETE", "/clusters/" + TENANT, null);
         succeeded(delete);
-        CommandRecord tooEarly = SiteAdmin.run(console, gatewayId, "cluster.forceDelete", Map.of("name", TENANT));
+        CommandRecord tooEarly = viaApi(console, gatewayId, "DELETE", "/clusters/" + TENANT + "?force=true", null);
         assertThat(tooEarly.error().code()).isEqualTo("CLUSTER_FORCE_DELETE_REFUSED");
         assertThat(tooEarly.error().message()).contains("15 minutes");
         await("the tenant cluster is deleted").atMost(BUILD).pollInterval(Duration.ofMillis(200))
@@ -133,6 +153,7 @@ class TenantClusterIT {
         assertThat(reasons(console, gatewayId)).containsSubsequence("ClusterCreateStarted", "ClusterManagementMoved",
                 "ClusterRunning", "ClusterDeleteStarted", "PivotBackStarted", "PivotBackCompleted", "ClusterDeleted");
         assertThat(vms(TENANT)).as("the tenant cluster's VMs in vCenter").isEmpty();
+        assertThat(console.events(gatewayId)).extracting(GatewayEvent::message).noneMatch(m -> m.contains(Vcsim.PASSWORD));
         assertThat(site.tools().workloads().started()).doesNotContainKey(NAMESPACE + "/" + TENANT);
         JsonNode pools = result(SiteAdmin.run(console, gatewayId, "ipam.pool.list", Map.of()));
         for (JsonNode usage : pools.path("pools")) {
@@ -148,7 +169,7 @@ class TenantClusterIT {
         request.put("name", TENANT);
         request.put("controlPlaneCount", 1);
         request.put("allowWorkerCapability", false);
-        request.put("workerPools", List.of(Map.of("name", "workers", "count", 2)));
+        request.put("workerPools", List.of(Map.of("name", "workers", "count", 1)));
         request.put("placementDomains", List.of(Map.of("datacenter", "DC0", "computeCluster", "DC0_C0", "datastore", "LocalDS_0",
                 "network", "VM Network")));
         request.put("nodeTemplate", SiteAdmin.NODE_TEMPLATE);
@@ -160,6 +181,19 @@ class TenantClusterIT {
 
     private static List<GenericKubernetesResource> machines(KubeApiServer tenant) {
         return tenant.client().genericKubernetesResources(MACHINES).inNamespace(NAMESPACE).list().getItems();
+    }
+
+    /** How many worker Machines the spec the gateway left in the tenant cluster asks for. */
+    private static long desiredWorkers(KubeApiServer tenant) throws Exception {
+        ConfigMap desired = tenant.client().configMaps().inNamespace(NAMESPACE).withName(TenantSelfManagement.DESIRED).get();
+        if (desired == null) {
+            return 0;
+        }
+        long machines = 0;
+        for (JsonNode object : JSON.readTree(desired.getData().get("workers.json"))) {
+            machines += "Machine".equals(object.path("kind").asText()) ? 1 : 0;
+        }
+        return machines;
     }
 
     private static long readyMachines(KubeApiServer tenant) {
@@ -181,7 +215,22 @@ class TenantClusterIT {
     }
 
     private static JsonNode clusters(DevConsole console, String gatewayId) throws Exception {
-        return result(SiteAdmin.run(console, gatewayId, "cluster.list", Map.of())).path("clusters");
+        return result(viaApi(console, gatewayId, "GET", "/clusters", null)).path("clusters");
+    }
+
+    /** A tenant-cluster endpoint of the console's admin API, as the portal calls it; the command it sent, finished. */
+    private static CommandRecord viaApi(DevConsole console, String gatewayId, String method, String path, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(202);
+        String commandId = JSON.readTree(response.body()).path("commandId").asText();
+        return await(method + " " + path + " finishes").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> console.commands().get(commandId), command -> command.status().isFinal());
     }
 
     private static JsonNode result(CommandRecord record) throws Exception {

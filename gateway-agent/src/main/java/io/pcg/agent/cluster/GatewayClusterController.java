@@ -41,6 +41,7 @@ import io.pcg.common.net.Cidr;
 import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
+import io.pcg.common.work.SerialLoop;
 import io.pcg.proto.v1.ClusterNode;
 import io.pcg.proto.v1.ClusterState;
 import io.pcg.proto.v1.ClusterStatus;
@@ -61,10 +62,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -117,12 +115,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final ClusterStatusReporter status;
     private final ProxySettings siteProxy;
     private final GatewayLink link;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "gateway-cluster");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicBoolean queued = new AtomicBoolean();
+    private final SerialLoop loop = new SerialLoop("gateway-cluster", this::reconcile, "GATEWAY_BUSY", "the gateway");
     /** Watches on the management cluster the objects live on now; touched by the loop thread only. */
     private final List<SharedIndexInformer<GenericKubernetesResource>> watches = new ArrayList<>();
     private KubernetesClient watched;
@@ -155,18 +148,12 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     /** A restarted agent picks up where it stopped: same management cluster, next step. */
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        loop.scheduleWithFixedDelay(this::trigger, config.resync().toMillis(), config.resync().toMillis(), TimeUnit.MILLISECONDS);
-        trigger();
+        loop.start(config.resync());
     }
 
     /** Looks at the gateway cluster again soon; calls while one is queued are folded into it. */
     public void trigger() {
-        if (queued.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                queued.set(false);
-                reconcile();
-            });
-        }
+        loop.trigger();
     }
 
     /** The stored record, for the status command and tests. */
@@ -270,30 +257,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     /** A change of the stored record, made between two reconciles: the loop thread is the record's only writer. */
-    private interface RecordChange {
-        void apply() throws OperatorException;
-    }
-
-    private void onLoop(RecordChange change) throws OperatorException {
-        java.util.concurrent.Future<?> done = loop.submit(() -> {
-            change.apply();
-            return null;
-        });
-        try {
-            done.get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof OperatorException operator) {
-                throw operator;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            done.cancel(false);
-            throw new OperatorException("GATEWAY_BUSY", "the gateway is in the middle of a provisioning step that has not "
-                    + "finished within " + LOOP_WAIT.toSeconds() + " s", "Send the command again in a minute.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("GATEWAY_BUSY", "interrupted while waiting for the gateway", "Send the command again.");
-        }
+    private void onLoop(SerialLoop.Change change) throws OperatorException {
+        loop.change(change, LOOP_WAIT);
     }
 
     private void reconcile() {
@@ -313,7 +278,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         } catch (OperatorException e) {
             LOG.warn("gateway cluster: {} ({}); retrying", e.getMessage(), e.code());
         } catch (RuntimeException e) {
-            if (loop.isShutdown()) {
+            if (loop.isClosed()) {
                 // The agent is stopping: the pass that was under way cannot schedule its next one, as intended.
                 LOG.debug("gateway cluster: stopped during a pass: {}", e.toString());
                 return;
@@ -759,7 +724,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         if (before == null || !FALSE.equals(before.status()) || !message.equals(before.message())) {
             events.error(milestone.type() + "Failed", object(), milestone.title() + ": " + message + " (retrying)");
         }
-        loop.schedule(this::trigger, config.resync().toMillis(), TimeUnit.MILLISECONDS);
+        loop.triggerAfter(config.resync());
         return save(next);
     }
 
@@ -795,7 +760,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     @PreDestroy
     @Override
     public void close() {
-        loop.shutdownNow();
+        loop.close();
         stopWatching();
     }
 }

@@ -37,6 +37,7 @@ import io.pcg.common.net.Cidr;
 import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
+import io.pcg.common.work.SerialLoop;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -51,17 +52,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds, follows and deletes the tenant clusters of this gateway in seed 004's order: the cluster's objects with one
@@ -109,12 +104,8 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     private final ProxySettings siteProxy;
     private final Clock clock;
     private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
-    private final AtomicBoolean queued = new AtomicBoolean();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "tenant-clusters");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final SerialLoop loop = new SerialLoop("tenant-clusters", this::reconcileAll, "TENANT_BUSY",
+            "the tenant clusters' loop");
 
     /** A client for a tenant cluster's own API server, and the kubeconfig it was built from. */
     private record Remote(String kubeconfig, KubernetesClient client) {
@@ -154,18 +145,12 @@ public class TenantClusterController implements ApplicationEventListener<Startup
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        loop.scheduleWithFixedDelay(this::trigger, config.resync().toMillis(), config.resync().toMillis(), TimeUnit.MILLISECONDS);
-        trigger();
+        loop.start(config.resync());
     }
 
     /** Looks at every tenant cluster again soon; calls while one is queued are folded into it. */
     public void trigger() {
-        if (queued.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                queued.set(false);
-                reconcileAll();
-            });
-        }
+        loop.trigger();
     }
 
     static String namespace(String cluster) {
@@ -191,6 +176,86 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                     + request.controlPlaneNodes() + " control-plane and " + request.workerNodes() + " worker node(s)");
         });
         trigger();
+    }
+
+    /**
+     * Renders the request as it will be rendered, with stand-in addresses (the pool's first address for every node
+     * and the VIP, as {@code gateway.configure} checks a static VIP), and checks it as the gateway cluster's objects
+     * are checked, so that a request the renderer would refuse is refused before anything is created.
+     */
+    void check(TenantClusterRequest request) throws OperatorException {
+        TenantClusterRequest.IpAllocation allocation = request.ipAllocation();
+        TenantRecord probe = TenantRecord.accepted(request, request.cloudAccount() == null ? CloudAccount.DEFAULT
+                : request.cloudAccount());
+        try {
+            if (allocation.isStatic()) {
+                String first = pools.get(allocation.pool()).range().first().toString();
+                String vip = allocation.controlPlaneVip() == null || allocation.controlPlaneVip().isBlank()
+                        ? first : allocation.controlPlaneVip();
+                Map<String, String> standIns = new LinkedHashMap<>();
+                TenantManifests.nodeKeys(request).forEach(node -> standIns.put(node, first));
+                probe = probe.withAddresses(standIns, vip);
+            } else {
+                Cidr.parse(allocation.nodeNetwork());
+                probe = probe.withAddresses(Map.of(), DhcpVip.validate(allocation.controlPlaneVip(), allocation.dhcpRange())
+                        .toString());
+            }
+            Ip.parse(probe.vip());
+        } catch (IpamException e) {
+            throw new OperatorException(e.code(), e.getMessage(), e.hint());
+        } catch (InvalidAddressException e) {
+            throw new OperatorException(TenantCommands.REFUSED, "ipAllocation: " + e.getMessage(),
+                    "Correct the addresses and send the request again; nothing was created.");
+        }
+        TenantManifests.initial(request, inputs(probe));
+    }
+
+    /**
+     * Accepts a validated scale: the request's worker counts change, the loop holds the new nodes' addresses and
+     * writes the new spec into the tenant cluster, whose agent adds the workers. Checked again on the loop.
+     */
+    void acceptScale(String name, Map<String, Integer> counts) throws OperatorException {
+        onLoop(() -> {
+            TenantRecord record = existing(name);
+            Optional<String> refusal = scaleRefusal(record, counts);
+            if (refusal.isPresent()) {
+                throw new OperatorException(TenantCommands.SCALE_REFUSED, refusal.get(),
+                        "Send the pools' new counts once the cluster runs, each at least its current count.");
+            }
+            TenantClusterRequest request = record.request().withWorkerPools(record.request().workerPools().stream()
+                    .map(pool -> counts.containsKey(pool.name()) ? pool.withCount(counts.get(pool.name())) : pool).toList());
+            store.save(record.withRequest(request).withState(TenantState.SCALING)
+                    .with(NODES_READY, UNKNOWN, "Scaling", "scaling to " + request.controlPlaneNodes() + " control-plane and "
+                            + request.workerNodes() + " worker node(s)"));
+            events.info("ClusterScaleStarted", object(name), "tenant cluster " + name + " grows to "
+                    + request.workerNodes() + " worker node(s); the cluster adds them itself");
+        });
+        trigger();
+    }
+
+    /** Why a scale to {@code counts} (worker pool → new count) is refused, if it is. Pure. */
+    static Optional<String> scaleRefusal(TenantRecord record, Map<String, Integer> counts) {
+        if (!record.phase().reached(TenantPhase.MOVED)
+                || (record.state() != TenantState.RUNNING && record.state() != TenantState.SCALING)) {
+            return Optional.of("cluster " + record.name() + " is " + record.state() + ": it can be scaled once it runs"
+                    + " and manages itself");
+        }
+        if (counts.isEmpty()) {
+            return Optional.of("no worker pool named: give each pool to scale with its new count");
+        }
+        Map<String, Integer> current = new LinkedHashMap<>();
+        record.request().workerPools().forEach(pool -> current.put(pool.name(), pool.count()));
+        List<String> problems = new ArrayList<>();
+        counts.forEach((pool, count) -> {
+            if (!current.containsKey(pool)) {
+                problems.add("cluster " + record.name() + " has no worker pool " + pool + " (its pools: "
+                        + String.join(", ", current.keySet()) + ")");
+            } else if (count == null || count < current.get(pool)) {
+                problems.add("pool " + pool + " has " + current.get(pool) + " node(s): shrinking it to " + count
+                        + " is not supported, only growing");
+            }
+        });
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     /** Starts deleting; refused for a cluster that does not exist. A repeat keeps the first time, for force delete. */
@@ -255,31 +320,9 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                 + name + " on this gateway", "List the clusters with cluster.list."));
     }
 
-    private interface Change {
-        void apply() throws OperatorException;
-    }
-
     /** The loop thread is the store's only writer: commands change it between two reconciles. */
-    private void onLoop(Change change) throws OperatorException {
-        Future<?> done = loop.submit(() -> {
-            change.apply();
-            return null;
-        });
-        try {
-            done.get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof OperatorException operator) {
-                throw operator;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            done.cancel(false);
-            throw new OperatorException("TENANT_BUSY", "a tenant cluster step has not finished within "
-                    + LOOP_WAIT.toSeconds() + " s", "Send the command again in a minute.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("TENANT_BUSY", "interrupted while waiting for the tenant clusters", "Send the command again.");
-        }
+    private void onLoop(SerialLoop.Change change) throws OperatorException {
+        loop.change(change, LOOP_WAIT);
     }
 
     private void reconcileAll() {
@@ -305,7 +348,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             } catch (KubernetesClientException e) {
                 failed(record, "KUBE_REQUEST_FAILED", "a cluster answered: " + e.getMessage());
             } catch (RuntimeException e) {
-                if (loop.isShutdown()) {
+                if (loop.isClosed()) {
                     return;
                 }
                 LOG.warn("tenant cluster {}: unexpected failure, retrying: {}", record.name(), e.toString());
@@ -388,7 +431,16 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             record = mark(record.withPhase(TenantPhase.MOVED), MANAGEMENT_MOVED, "Moved",
                     "the tenant cluster manages itself; it grows to the requested size by itself");
         }
-        // The spec stays in the tenant cluster for its agent; written again in case someone removed it.
+        if (record.request().ipAllocation().isStatic()
+                && !record.addresses().keySet().containsAll(TenantManifests.nodeKeys(record.request()))) {
+            // Grown by cluster.scale: the new nodes' addresses are held here before the tenant cluster learns of them.
+            Optional<TenantRecord> reserved = reserveAddresses(record);
+            if (reserved.isEmpty()) {
+                return;
+            }
+            record = save(reserved.get());
+        }
+        // The spec stays in the tenant cluster for its agent; written again after a scale or if someone removed it.
         installAgent(tenant, record);
         follow(record, tenant);
     }
@@ -490,24 +542,27 @@ public class TenantClusterController implements ApplicationEventListener<Startup
 
     /**
      * Static IPs: the VIP and one address per node of the requested size are claimed from the pool now, so the
-     * cluster can grow after the pivot without this gateway. Empty while the allocator has not answered yet.
+     * cluster can grow after the pivot without this gateway; a node added by {@code cluster.scale} gets its own
+     * claim. Empty while the allocator has not answered yet.
      */
     private Optional<TenantRecord> reserveAddresses(TenantRecord record) throws OperatorException {
         TenantClusterRequest.IpAllocation allocation = record.request().ipAllocation();
         try {
             if (!allocation.isStatic()) {
                 Ip vip = DhcpVip.validate(allocation.controlPlaneVip(), allocation.dhcpRange());
-                return Optional.of(record.withAddresses(List.of(), vip.toString()));
+                return Optional.of(record.withAddresses(Map.of(), vip.toString()));
             }
             ControlPlaneVips.Vip vip = vips.reserve(record.name(), allocation.pool(), allocation.controlPlaneVip());
-            int nodes = record.request().controlPlaneNodes() + record.request().workerNodes();
-            Optional<List<Ip>> addresses = nodeAddresses.reserve(record.name(), allocation.pool(), nodes);
+            List<String> nodes = TenantManifests.nodeKeys(record.request());
+            Optional<Map<String, Ip>> addresses = nodeAddresses.reserve(record.name(), allocation.pool(), nodes);
             if (vip.address() == null || addresses.isEmpty()) {
-                mark(record, ADDRESSES_RESERVED, UNKNOWN, "Waiting", "waiting for " + (nodes + 1) + " addresses from pool "
-                        + allocation.pool());
+                mark(record, ADDRESSES_RESERVED, UNKNOWN, "Waiting", "waiting for " + (nodes.size() + 1)
+                        + " addresses from pool " + allocation.pool());
                 return Optional.empty();
             }
-            return Optional.of(record.withAddresses(addresses.get().stream().map(Ip::toString).toList(), vip.address()));
+            Map<String, String> byNode = new LinkedHashMap<>();
+            addresses.get().forEach((node, address) -> byNode.put(node, address.toString()));
+            return Optional.of(record.withAddresses(byNode, vip.address()));
         } catch (IpamException e) {
             throw new OperatorException(e.code(), e.getMessage(), e.hint());
         } catch (InvalidAddressException e) {
@@ -522,17 +577,19 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                 CloudAccountStore.NOT_FOUND, "cloud account " + record.account() + " of cluster " + record.name()
                 + " does not exist", "Add the account again; the agent retries."));
         GatewayClusterSpec.Addressing addressing;
+        Map<String, Ip> addresses = new LinkedHashMap<>();
+        record.addresses().forEach((node, address) -> addresses.put(node, Ip.parse(address)));
         try {
             addressing = request.ipAllocation().isStatic()
                     ? new GatewayClusterSpec.ReservedIps(pools.get(request.ipAllocation().pool()),
-                    record.addresses().stream().map(Ip::parse).toList())
+                    List.of(addresses.get(TenantManifests.firstControlPlaneKey())))
                     : new GatewayClusterSpec.Dhcp(Cidr.parse(request.ipAllocation().nodeNetwork()));
         } catch (IpamException e) {
             throw new OperatorException(e.code(), e.getMessage(), e.hint());
         }
         String version = request.kubernetesVersion() != null ? request.kubernetesVersion()
                 : ProviderVersions.read(bootstrapConfig.versionsFile()).kubernetes();
-        return new TenantManifests.Inputs(namespace(record.name()), version, account, addressing, Ip.parse(record.vip()),
+        return new TenantManifests.Inputs(namespace(record.name()), version, account, addressing, addresses, Ip.parse(record.vip()),
                 Cidr.parse(agent.podCidr()), Cidr.parse(agent.serviceCidr()), siteProxy);
     }
 
@@ -559,7 +616,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     }
 
     private static List<TenantRecord.NodeView> nodes(Progress progress) {
-        return progress.nodes().stream().map(node -> new TenantRecord.NodeView(node.name(), node.address(), null, node.ready()))
+        return progress.nodes().stream().map(node -> new TenantRecord.NodeView(node.name(), node.address(), node.ready()))
                 .toList();
     }
 
@@ -644,7 +701,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     @PreDestroy
     @Override
     public void close() {
-        loop.shutdownNow();
+        loop.close();
         remotes.values().forEach(remote -> remote.client().close());
         remotes.clear();
     }

@@ -43,8 +43,18 @@ public record TenantClusterRequest(
         ntpServers = ntpServers == null ? List.of() : List.copyOf(ntpServers);
     }
 
+    /** The same request with other worker pools (a scale). */
+    TenantClusterRequest withWorkerPools(List<WorkerPool> pools) {
+        return new TenantClusterRequest(name, kubernetesVersion, controlPlaneCount, allowWorkerCapability, pools,
+                placementDomains, nodeTemplate, controlPlaneSize, ipAllocation, sshKeys, ntpServers, cloudAccount);
+    }
+
     /** Worker nodes of one size. */
     public record WorkerPool(String name, Integer count, Integer cpus, Integer memoryMiB, Integer diskGiB) {
+
+        WorkerPool withCount(int value) {
+            return new WorkerPool(name, value, cpus, memoryMiB, diskGiB);
+        }
     }
 
     /** A node's size; absent fields take the product minimum. */

@@ -36,6 +36,7 @@ public final class TenantCommands {
     static final String EXISTS = "CLUSTER_EXISTS";
     static final String NOT_FOUND = "CLUSTER_NOT_FOUND";
     static final String FORCE_DELETE_REFUSED = "CLUSTER_FORCE_DELETE_REFUSED";
+    static final String SCALE_REFUSED = "CLUSTER_SCALE_REFUSED";
 
     private TenantCommands() {
     }
@@ -91,6 +92,7 @@ public final class TenantCommands {
                     throw new CommandFailedException(REFUSED, "cluster.create is refused: " + String.join("; ", problems),
                             "Correct the fields named above and send the request again; nothing was created.");
                 }
+                controller.get().check(request);
                 if (request.ipAllocation().isStatic()) {
                     int needed = request.controlPlaneNodes() + request.workerNodes() + 1;
                     CapacityAnswer answer = pools.get().capacity(request.ipAllocation().pool(), request.name(), needed);
@@ -116,6 +118,87 @@ public final class TenantCommands {
                 throw CommandFailedException.of(e);
             }
             return Map.of("name", request.name(), "state", TenantState.PROVISIONING.name());
+        }
+    }
+
+    /** The {@code cluster.scale} payload: the worker pools to grow, with their new counts. */
+    record ScaleRequest(String name, List<PoolCount> workerPools) {
+
+        record PoolCount(String name, Integer count) {
+        }
+
+        Map<String, Integer> counts() {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            if (workerPools != null) {
+                workerPools.forEach(pool -> counts.put(pool.name(), pool.count()));
+            }
+            return counts;
+        }
+    }
+
+    /**
+     * Grows worker pools of a running tenant cluster: the gateway holds the new nodes' addresses (static IPs: refused
+     * with the shortfall if the pool lacks them) and hands the new spec to the tenant cluster, which adds the nodes
+     * itself. Answers at once.
+     */
+    @Singleton
+    @Requires(env = GatewayAgentApplication.ENVIRONMENT)
+    public static final class Scale extends TypedCommandHandler<ScaleRequest> {
+
+        private final BeanProvider<TenantClusterController> controller;
+        private final TenantStore store;
+        private final BeanProvider<PoolService> pools;
+
+        public Scale(BeanProvider<TenantClusterController> controller, TenantStore store, BeanProvider<PoolService> pools) {
+            super(ScaleRequest.class, INVALID_REQUEST, UnknownFields.REJECT);
+            this.controller = controller;
+            this.store = store;
+            this.pools = pools;
+        }
+
+        @Override
+        public String type() {
+            return "cluster.scale";
+        }
+
+        @Override
+        protected void validate(ScaleRequest request) throws CommandFailedException {
+            try {
+                TenantRecord record = store.get(String.valueOf(request.name())).orElseThrow(() -> new CommandFailedException(
+                        NOT_FOUND, "no tenant cluster named " + request.name() + " on this gateway",
+                        "List the clusters with cluster.list."));
+                java.util.Optional<String> refusal = TenantClusterController.scaleRefusal(record, request.counts());
+                if (refusal.isPresent()) {
+                    throw new CommandFailedException(SCALE_REFUSED, refusal.get(),
+                            "Send the pools' new counts once the cluster runs, each at least its current count.");
+                }
+                TenantClusterRequest.IpAllocation allocation = record.request().ipAllocation();
+                if (allocation.isStatic()) {
+                    int added = record.request().workerPools().stream().filter(pool -> request.counts().containsKey(pool.name()))
+                            .mapToInt(pool -> request.counts().get(pool.name()) - pool.count()).sum();
+                    CapacityAnswer answer = pools.get().capacity(allocation.pool(), record.name(), added);
+                    if (!answer.sufficient()) {
+                        throw new CommandFailedException(POOL_SHORT, "growing cluster " + record.name() + " needs " + added
+                                + " more address(es) from pool " + allocation.pool() + ", which has " + answer.free()
+                                + " free for it (" + answer.reason() + ")",
+                                "Add addresses to the pool with ipam.pool.update, then scale again.");
+                    }
+                }
+            } catch (OperatorException e) {
+                throw CommandFailedException.of(e);
+            } catch (IpamException e) {
+                throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
+            }
+        }
+
+        @Override
+        protected Object run(ScaleRequest request) throws CommandFailedException {
+            try {
+                controller.get().acceptScale(request.name(), request.counts());
+            } catch (OperatorException e) {
+                throw CommandFailedException.of(e);
+            }
+            return Map.of("name", request.name(), "state", TenantState.SCALING.name());
         }
     }
 

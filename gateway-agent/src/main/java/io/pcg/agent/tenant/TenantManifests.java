@@ -14,6 +14,7 @@ import io.pcg.common.proxy.ProxySettings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A tenant cluster as Cluster API objects, rendered by the gateway cluster's renderer (same objects, same schema
@@ -25,14 +26,38 @@ final class TenantManifests {
 
     /** The product's login user on tenant nodes. */
     static final String NODE_USER = "spectro";
+    private static final String CONTROL_PLANE_KEY = "cp-";
 
     /**
      * Everything rendering needs that does not come from the request.
      *
-     * @param addressing with static IPs {@link GatewayClusterSpec.ReservedIps}: one address per node, control plane first
+     * @param addressing    with static IPs {@link GatewayClusterSpec.ReservedIps} holding the control plane's address
+     * @param nodeAddresses with static IPs every node's address by {@link #nodeKeys key}; empty with DHCP
      */
     record Inputs(String namespace, String kubernetesVersion, CloudAccount account, GatewayClusterSpec.Addressing addressing,
-                  Ip vip, Cidr podCidr, Cidr serviceCidr, ProxySettings proxy) {
+                  Map<String, Ip> nodeAddresses, Ip vip, Cidr podCidr, Cidr serviceCidr, ProxySettings proxy) {
+    }
+
+    /**
+     * Each node's key, which names its address reservation: {@code cp-<n>} for the control plane, {@code <pool>-<n>}
+     * for workers (n from 1). A node keeps its key, and so its address, when its pool grows.
+     */
+    static List<String> nodeKeys(TenantClusterRequest request) {
+        List<String> keys = new ArrayList<>();
+        for (int n = 1; n <= request.controlPlaneNodes(); n++) {
+            keys.add(CONTROL_PLANE_KEY + n);
+        }
+        for (TenantClusterRequest.WorkerPool pool : request.workerPools()) {
+            for (int n = 1; n <= pool.count(); n++) {
+                keys.add(pool.name() + "-" + n);
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    /** The key of the first control-plane node, whose address the control plane's machine template carries. */
+    static String firstControlPlaneKey() {
+        return CONTROL_PLANE_KEY + 1;
     }
 
     private TenantManifests() {
@@ -57,19 +82,18 @@ final class TenantManifests {
 
     /**
      * The worker machines, {@code <cluster>-<pool>-<n>} (n from 1), in pool order; placement domains round-robin over
-     * all workers, and with static IPs the addresses after the control plane's.
+     * all workers, and with static IPs each worker's reserved address ({@code addresses} by {@link #nodeKeys key}).
      */
-    static List<WorkerMachines.Worker> workerList(TenantClusterRequest request, GatewayClusterSpec.Addressing addressing) {
+    static List<WorkerMachines.Worker> workerList(TenantClusterRequest request, Map<String, Ip> addresses) {
         List<Placement> domains = request.placementDomains().stream().map(PlacementRequest::toPlacement).toList();
-        List<Ip> addresses = addressing instanceof GatewayClusterSpec.ReservedIps reserved ? reserved.addresses() : List.of();
         List<WorkerMachines.Worker> workers = new ArrayList<>();
         int index = 0;
         for (TenantClusterRequest.WorkerPool pool : request.workerPools()) {
             GatewayClusterSpec.NodeSize size = size(pool.cpus(), pool.memoryMiB(), pool.diskGiB());
             for (int n = 1; n <= pool.count(); n++) {
-                int node = request.controlPlaneNodes() + index;
-                workers.add(new WorkerMachines.Worker(request.name() + "-" + pool.name() + "-" + n, pool.name(),
-                        domains.get(index % domains.size()), size, addresses.isEmpty() ? null : addresses.get(node)));
+                String key = pool.name() + "-" + n;
+                workers.add(new WorkerMachines.Worker(request.name() + "-" + key, pool.name(),
+                        domains.get(index % domains.size()), size, addresses.get(key)));
                 index++;
             }
         }
@@ -78,7 +102,7 @@ final class TenantManifests {
 
     /** Seed 004 step 5: what the tenant cluster adds by itself once it manages itself. */
     static List<HasMetadata> workers(TenantClusterRequest request, Inputs inputs) {
-        return WorkerMachines.render(spec(request, inputs), NODE_USER, workerList(request, inputs.addressing()));
+        return WorkerMachines.render(spec(request, inputs), NODE_USER, workerList(request, inputs.nodeAddresses()));
     }
 
     private static GatewayClusterSpec.NodeSize size(Integer cpus, Integer memoryMiB, Integer diskGiB) {

@@ -1,6 +1,7 @@
 package io.pcg.agent.tenant;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,18 +12,18 @@ import java.util.Map;
  *
  * @param request       the console's request, as it came
  * @param account       the cloud account it uses, which becomes its CAPV identity
- * @param addresses     its node addresses in node order (control plane first), with static IPs; empty otherwise
+ * @param addresses     with static IPs its node addresses by node key ({@link TenantManifests#nodeKeys}); empty otherwise
  * @param vip           its control-plane VIP, once known
  * @param conditions    its milestones by condition type
  * @param nodes         its nodes as last seen
  * @param deletingSince when {@code cluster.delete} was accepted; force delete is allowed 15 minutes after
  */
 public record TenantRecord(String name, TenantClusterRequest request, String account, TenantState state, TenantPhase phase,
-                           List<String> addresses, String vip, Map<String, ConditionView> conditions, List<NodeView> nodes,
+                           Map<String, String> addresses, String vip, Map<String, ConditionView> conditions, List<NodeView> nodes,
                            Instant deletingSince) {
 
     public TenantRecord {
-        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+        addresses = addresses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
         conditions = conditions == null ? Map.of() : Map.copyOf(conditions);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
     }
@@ -32,12 +33,16 @@ public record TenantRecord(String name, TenantClusterRequest request, String acc
     }
 
     /** A node of the cluster. */
-    public record NodeView(String name, String address, String role, boolean ready) {
+    public record NodeView(String name, String address, boolean ready) {
     }
 
     static TenantRecord accepted(TenantClusterRequest request, String account) {
-        return new TenantRecord(request.name(), request, account, TenantState.PROVISIONING, TenantPhase.ACCEPTED, List.of(),
+        return new TenantRecord(request.name(), request, account, TenantState.PROVISIONING, TenantPhase.ACCEPTED, Map.of(),
                 null, Map.of(), List.of(), null);
+    }
+
+    TenantRecord withRequest(TenantClusterRequest value) {
+        return new TenantRecord(name, value, account, state, phase, addresses, vip, conditions, nodes, deletingSince);
     }
 
     TenantRecord withState(TenantState value) {
@@ -48,7 +53,7 @@ public record TenantRecord(String name, TenantClusterRequest request, String acc
         return new TenantRecord(name, request, account, state, value, addresses, vip, conditions, nodes, deletingSince);
     }
 
-    TenantRecord withAddresses(List<String> value, String vipValue) {
+    TenantRecord withAddresses(Map<String, String> value, String vipValue) {
         return new TenantRecord(name, request, account, state, phase, value, vipValue, conditions, nodes, deletingSince);
     }
 

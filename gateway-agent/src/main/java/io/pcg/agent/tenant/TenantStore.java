@@ -59,10 +59,12 @@ public class TenantStore {
         return Optional.ofNullable(load().get(name));
     }
 
+    /** Stores the record; a record equal to the stored one writes nothing (the loop saves what it saw on every pass). */
     synchronized void save(TenantRecord record) throws OperatorException {
         SortedMap<String, TenantRecord> records = load();
-        records.put(record.name(), record);
-        store(records);
+        if (!record.equals(records.put(record.name(), record))) {
+            store(records);
+        }
     }
 
     synchronized void remove(String name) throws OperatorException {

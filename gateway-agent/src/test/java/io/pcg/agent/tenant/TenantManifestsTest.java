@@ -41,18 +41,22 @@ class TenantManifestsTest {
         schemas = CrdSchemaValidator.fromDefinitions(UpstreamCrds.definitions());
     }
 
+    /** Reserved addresses by node key, as the controller holds them for {@link TenantRequests#valid()}. */
+    private static final Map<String, Ip> ADDRESSES = Map.of("cp-1", Ip.parse("10.10.183.10"),
+            "workers-1", Ip.parse("10.10.183.11"), "workers-2", Ip.parse("10.10.183.12"));
+
     private static TenantManifests.Inputs inputs(GatewayClusterSpec.Addressing addressing, ProxySettings proxy) {
         return new TenantManifests.Inputs("pcg-tenant-team-a", "v1.34.4", new CloudAccount("lab", "vcenter.example.com",
                 "tenant@vsphere.local", io.pcg.common.secrets.Secret.of(PASSWORD),
-                "3F2A61D3C0B1E5F4A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4"), addressing, Ip.parse("10.10.183.9"),
+                "3F2A61D3C0B1E5F4A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4"), addressing,
+                addressing instanceof GatewayClusterSpec.ReservedIps ? ADDRESSES : Map.of(), Ip.parse("10.10.183.9"),
                 Cidr.parse("192.168.0.0/16"), Cidr.parse("10.96.0.0/12"), proxy);
     }
 
     private static GatewayClusterSpec.ReservedIps reserved() throws Exception {
         Pool pool = PoolValidator.validate(new PoolSpec("tenant-pool", "range", "10.10.183.10", "10.10.183.100", null, 24,
                 "10.10.183.1", List.of("10.10.183.2"), true, List.of()), List.of());
-        return new GatewayClusterSpec.ReservedIps(pool, List.of(Ip.parse("10.10.183.10"), Ip.parse("10.10.183.11"),
-                Ip.parse("10.10.183.12")));
+        return new GatewayClusterSpec.ReservedIps(pool, List.of(ADDRESSES.get("cp-1")));
     }
 
     @Test
@@ -92,7 +96,8 @@ class TenantManifestsTest {
 
     @Test
     void workersGoRoundRobinOverThePlacementDomainsWithTheAddressesAfterTheControlPlanes() throws Exception {
-        List<WorkerMachines.Worker> workers = TenantManifests.workerList(TenantRequests.valid(), reserved());
+        assertThat(TenantManifests.nodeKeys(TenantRequests.valid())).containsExactly("cp-1", "workers-1", "workers-2");
+        List<WorkerMachines.Worker> workers = TenantManifests.workerList(TenantRequests.valid(), ADDRESSES);
         assertThat(workers).extracting(WorkerMachines.Worker::name).containsExactly("team-a-workers-1", "team-a-workers-2");
         assertThat(workers).extracting(worker -> worker.placement().cluster())
                 .containsExactly("/dc1/host/cluster1", "/dc1/host/cluster2");
@@ -124,7 +129,7 @@ class TenantManifestsTest {
                 List.of(TenantRequests.DOMAIN_A, TenantRequests.DOMAIN_B), valid.nodeTemplate(), null,
                 new TenantClusterRequest.IpAllocation("dhcp", null, "10.20.0.5", "10.20.0.0/22", null), valid.sshKeys(), List.of(), null);
         GatewayClusterSpec.Dhcp addressing = new GatewayClusterSpec.Dhcp(Cidr.parse("10.20.0.0/22"));
-        assertThat(TenantManifests.workerList(dhcp, addressing)).extracting(worker -> worker.placement().cluster())
+        assertThat(TenantManifests.workerList(dhcp, Map.of())).extracting(worker -> worker.placement().cluster())
                 .containsExactly("/dc1/host/cluster1", "/dc1/host/cluster2", "/dc1/host/cluster1");
         List<HasMetadata> objects = TenantManifests.workers(dhcp, inputs(addressing, ProxySettings.DIRECT));
         assertThat(JSON.valueToTree(objects.get(1)).at("/spec/network/devices/0/dhcp4").asBoolean()).isTrue();

@@ -147,7 +147,8 @@ public record GatewayClusterSpec(
         checkAccess(problems);
         checkProxy(problems);
         if (!problems.isEmpty()) {
-            throw new OperatorException(INVALID, "the gateway cluster settings are not valid: " + String.join("; ", problems),
+            throw new OperatorException(INVALID, "the settings of cluster " + (isBlank(name) ? "(no name)" : shortened(name))
+                    + " are not valid: " + String.join("; ", problems),
                     "Correct the fields named above and try again; nothing was created.");
         }
     }
