@@ -440,16 +440,18 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             }
             record = save(reserved.get());
         }
-        // The spec stays in the tenant cluster for its agent; written again after a scale or if someone removed it.
-        installAgent(tenant, record);
         follow(record, tenant);
     }
 
-    /** After the pivot: what the tenant cluster reports about itself. An unreachable cluster is shown, not failed. */
+    /**
+     * After the pivot: the spec is written again (after a scale, or if someone removed it) and what the tenant cluster
+     * reports about itself is read. An unreachable tenant cluster is shown, not failed: it manages itself.
+     */
     private void follow(TenantRecord start, KubernetesClient tenant) throws OperatorException {
         TenantRecord record = start;
         Progress progress;
         try {
+            tenant.resource(spec(record)).fieldManager(ManifestApplier.FIELD_MANAGER).serverSideApply();
             progress = observe(tenant, record.name());
         } catch (KubernetesClientException e) {
             mark(record, NODES_READY, UNKNOWN, "Unreachable", "the tenant cluster does not answer: " + e.getMessage());
@@ -595,13 +597,16 @@ public class TenantClusterController implements ApplicationEventListener<Startup
 
     /** Seed 004 step 4: Cluster API is in already; the agent and the spec it grows the cluster to. */
     private void installAgent(KubernetesClient tenant, TenantRecord record) throws OperatorException {
-        String namespace = namespace(record.name());
-        List<HasMetadata> objects = new ArrayList<>(AgentDeployment.renderTenant(namespace,
+        List<HasMetadata> objects = new ArrayList<>(AgentDeployment.renderTenant(namespace(record.name()),
                 gatewayConfig.agentRepository() + ":" + AgentVersion.current()));
-        TenantManifests.Inputs inputs = inputs(record);
-        objects.add(TenantSelfManagement.desired(namespace, record.name(), record.request().controlPlaneNodes(),
-                TenantManifests.workers(record.request(), inputs)));
+        objects.add(spec(record));
         ManifestApplier.apply(tenant, objects);
+    }
+
+    /** The spec the tenant cluster's agent grows the cluster to: control-plane size and the worker machines. */
+    private HasMetadata spec(TenantRecord record) throws OperatorException {
+        return TenantSelfManagement.desired(namespace(record.name()), record.name(), record.request().controlPlaneNodes(),
+                TenantManifests.workers(record.request(), inputs(record)));
     }
 
     private static Progress observe(KubernetesClient client, String name) {
