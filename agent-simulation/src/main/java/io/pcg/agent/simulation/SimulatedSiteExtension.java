@@ -52,6 +52,7 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
     private final List<ApplicationContext> agents = new ArrayList<>();
     private Path work;
     private SimulatedSite site;
+    private SimulatedTenantAgents tenantAgents;
 
     public SimulatedSiteExtension(VcsimExtension vcsim, Delays delays) {
         this.vcsim = vcsim;
@@ -67,12 +68,14 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
         site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim.vcsim()), delays, Faults.none(),
                 Clusterctl.binDir().resolve("clusterctl")),
                 work.resolve("site"));
+        tenantAgents = SimulatedTenantAgents.start(site.tools().workloads(), Duration.ofMillis(500));
     }
 
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
         agents.forEach(ApplicationContext::close);
         agents.clear();
+        tenantAgents.close();
         site.close();
         try (Stream<Path> files = Files.walk(work)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -87,6 +90,11 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
 
     public SimulatedTools tools() {
         return site.tools();
+    }
+
+    /** The simulated agents inside the site's pivoted tenant clusters. */
+    public SimulatedTenantAgents tenantAgents() {
+        return tenantAgents;
     }
 
     /** This test's folder: the site's, and each agent's under its gateway name. */

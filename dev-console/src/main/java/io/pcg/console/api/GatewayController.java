@@ -55,6 +55,12 @@ public class GatewayController {
     static final String RESET = "gateway.reset";
     /** Command that grows a running 1-node gateway cluster to 3 nodes. */
     static final String RESIZE = "gateway.resize";
+    /** Tenant-cluster commands (docs/tenant-clusters.md). */
+    static final String CLUSTER_CREATE = "cluster.create";
+    static final String CLUSTER_LIST = "cluster.list";
+    static final String CLUSTER_DELETE = "cluster.delete";
+    static final String CLUSTER_FORCE_DELETE = "cluster.forceDelete";
+    static final String CLUSTER_SCALE = "cluster.scale";
 
     private final GatewayService gateways;
     private final GatewayStore store;
@@ -143,11 +149,8 @@ public class GatewayController {
     /** The body is the {@value #CONFIGURE} payload; the agent validates it and answers with the command's result. */
     @Post(value = "/{id}/configure", consumes = MediaType.APPLICATION_JSON)
     public HttpResponse<ApiViews.CommandAccepted> configure(String id, @Body String body) {
-        JsonNode payload = parse(body, JsonNode.class, "{\"vcenter\": {...}, \"placement\": {...}, ...}");
-        if (!payload.isObject()) {
-            throw new ConsoleException(ConsoleException.Kind.INVALID, "the configure body must be a JSON object");
-        }
-        return accepted(commands.submit(id, CONFIGURE, write(payload)));
+        return accepted(commands.submit(id, CONFIGURE, objectBody(body, "configure",
+                "{\"vcenter\": {...}, \"placement\": {...}, ...}")));
     }
 
     /** The body is {@code {"nodeCount": 3}}; the agent refuses anything but 1 → 3, and a pool too small for it. */
@@ -158,6 +161,44 @@ public class GatewayController {
             throw new ConsoleException(ConsoleException.Kind.INVALID, "the resize body must be a JSON object: {\"nodeCount\": 3}");
         }
         return accepted(commands.submit(id, RESIZE, write(payload)));
+    }
+
+    /** "Deploy a VMware cluster": the body is the {@value #CLUSTER_CREATE} payload, which the agent validates. */
+    @Post(value = "/{id}/clusters", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> createCluster(String id, @Body String body) {
+        return accepted(commands.submit(id, CLUSTER_CREATE, objectBody(body, "cluster",
+                "{\"name\": \"team-a\", \"controlPlaneCount\": 1, ...}")));
+    }
+
+    /** The tenant clusters with state, conditions and nodes, as the command's result ({@value #CLUSTER_LIST}). */
+    @Get("/{id}/clusters")
+    public HttpResponse<ApiViews.CommandAccepted> listClusters(String id) {
+        return accepted(commands.submit(id, CLUSTER_LIST, "{}"));
+    }
+
+    /** Grows worker pools: the body is {@code {"workerPools": [{"name": "workers", "count": 3}]}}. */
+    @Post(value = "/{id}/clusters/{name}/scale", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> scaleCluster(String id, String name, @Body String body) {
+        String example = "{\"workerPools\": [{\"name\": \"workers\", \"count\": 3}]}";
+        JsonNode payload = parse(body, JsonNode.class, example);
+        if (!payload.isObject()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "the scale body must be a JSON object, e.g. " + example);
+        }
+        java.util.Map<String, JsonNode> named = new java.util.LinkedHashMap<>();
+        payload.entries().forEach(entry -> named.put(entry.getKey(), entry.getValue()));
+        named.put("name", JsonNode.createStringNode(name));
+        return accepted(commands.submit(id, CLUSTER_SCALE, write(JsonNode.createObjectNode(named))));
+    }
+
+    /**
+     * Deletes a tenant cluster (moved back to the gateway first); with {@code force}, forgets one stuck in Deleting
+     * for 15 minutes, which the agent refuses earlier.
+     */
+    @Delete("/{id}/clusters/{name}")
+    public HttpResponse<ApiViews.CommandAccepted> deleteCluster(String id, String name,
+                                                                @QueryValue(defaultValue = "false") boolean force) {
+        JsonNode payload = JsonNode.createObjectNode(java.util.Map.of("name", JsonNode.createStringNode(name)));
+        return accepted(commands.submit(id, force ? CLUSTER_FORCE_DELETE : CLUSTER_DELETE, write(payload)));
     }
 
     @Post(value = "/{id}/reset", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
@@ -286,6 +327,15 @@ public class GatewayController {
             throw new ConsoleException(ConsoleException.Kind.INVALID, "the body is not valid JSON for this request"
                     + location(e) + "; expected e.g. " + example);
         }
+    }
+
+    /** A body that must be a JSON object, passed on to the agent as the command's payload. */
+    private String objectBody(String body, String what, String example) {
+        JsonNode payload = parse(body, JsonNode.class, example);
+        if (!payload.isObject()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID, "the " + what + " body must be a JSON object, e.g. " + example);
+        }
+        return write(payload);
     }
 
     private String write(JsonNode node) {

@@ -188,7 +188,7 @@ public class CloudAccountStore {
 
     /**
      * Every cluster that uses some account, by name, sorted: the gateway cluster and the tenant clusters this gateway
-     * manages (the bindings are the one place the agent knows them from until tenant clusters have a store of their own).
+     * manages ({@code cluster.create} binds them, their delete unbinds them).
      */
     public synchronized List<String> clusters() throws OperatorException {
         return List.copyOf(load().bindings().keySet());

@@ -1,14 +1,19 @@
 package io.pcg.agent.cluster;
 
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,12 +23,13 @@ import java.util.TreeMap;
  * rights it needs on the Cluster API, IPAM and core objects, and the gateway's mTLS identity from a Secret, so the
  * console sees the same gateway whichever copy of the agent is connected. Pure: rendered here, applied by the pivot.
  */
-final class AgentDeployment {
+public final class AgentDeployment {
 
     static final String NAME = "pcg-agent";
     static final String IDENTITY_SECRET = "pcg-agent-identity";
     /** Where the identity Secret is mounted: the agent's state folder holds identity/ with these files. */
     static final String STATE_DIR = "/var/lib/pcg";
+    private static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", NAME, "app.kubernetes.io/part-of", "pcg");
 
     private AgentDeployment() {
     }
@@ -33,13 +39,38 @@ final class AgentDeployment {
      */
     static List<HasMetadata> render(String namespace, String gatewayName, String consoleEndpoint, String image,
                                     Map<String, byte[]> identityFiles) {
-        Map<String, String> labels = Map.of("app.kubernetes.io/name", NAME, "app.kubernetes.io/part-of", "pcg");
         Map<String, String> data = new TreeMap<>();
         identityFiles.forEach((file, content) -> data.put(file, Base64.getEncoder().encodeToString(content)));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PCG_AGENT_NAME", gatewayName);
+        env.put("PCG_AGENT_CONSOLE_ENDPOINT", consoleEndpoint);
+        env.put("PCG_AGENT_STATE_DIR", STATE_DIR);
+        List<HasMetadata> objects = new ArrayList<>(access(namespace));
+        objects.add(new SecretBuilder().withNewMetadata().withName(IDENTITY_SECRET).withNamespace(namespace).withLabels(LABELS)
+                .endMetadata().withType("Opaque").withData(data).build());
+        objects.add(deployment(namespace, image, env, true));
+        return List.copyOf(objects);
+    }
+
+    /**
+     * The agent inside a pivoted tenant cluster (seed 004): it runs {@code io.pcg.agent.tenant.TenantSelfManagement}
+     * on the spec the gateway leaves in {@code namespace}. It has no console identity: the gateway reports for it.
+     */
+    public static List<HasMetadata> renderTenant(String namespace, String image) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PCG_AGENT_TENANT_SELF_NAMESPACE", namespace);
+        env.put("PCG_AGENT_STATE_DIR", STATE_DIR);
+        List<HasMetadata> objects = new ArrayList<>(access(namespace));
+        objects.add(deployment(namespace, image, env, false));
+        return List.copyOf(objects);
+    }
+
+    /** Its service account and the rights it needs on the Cluster API, IPAM and core objects. */
+    private static List<HasMetadata> access(String namespace) {
         return List.of(
-                new ServiceAccountBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(labels)
+                new ServiceAccountBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(LABELS)
                         .endMetadata().build(),
-                new ClusterRoleBuilder().withNewMetadata().withName(NAME).withLabels(labels).endMetadata()
+                new ClusterRoleBuilder().withNewMetadata().withName(NAME).withLabels(LABELS).endMetadata()
                         .withRules(
                                 rule(List.of("cluster.x-k8s.io", "controlplane.cluster.x-k8s.io", "bootstrap.cluster.x-k8s.io",
                                         "infrastructure.cluster.x-k8s.io", "ipam.cluster.x-k8s.io"), List.of("*"),
@@ -49,29 +80,31 @@ final class AgentDeployment {
                                 rule(List.of("coordination.k8s.io"), List.of("leases"),
                                         List.of("get", "list", "watch", "create", "update", "patch")))
                         .build(),
-                new ClusterRoleBindingBuilder().withNewMetadata().withName(NAME).withLabels(labels).endMetadata()
+                new ClusterRoleBindingBuilder().withNewMetadata().withName(NAME).withLabels(LABELS).endMetadata()
                         .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(NAME).endRoleRef()
                         .addNewSubject().withKind("ServiceAccount").withName(NAME).withNamespace(namespace).endSubject()
-                        .build(),
-                new SecretBuilder().withNewMetadata().withName(IDENTITY_SECRET).withNamespace(namespace).withLabels(labels)
-                        .endMetadata().withType("Opaque").withData(data).build(),
-                new DeploymentBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(labels).endMetadata()
-                        .withNewSpec().withReplicas(1)
-                        .withNewSelector().withMatchLabels(labels).endSelector()
-                        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                        .withNewSpec().withServiceAccountName(NAME)
-                        .addNewContainer().withName("agent").withImage(image)
-                        .addNewEnv().withName("PCG_AGENT_NAME").withValue(gatewayName).endEnv()
-                        .addNewEnv().withName("PCG_AGENT_CONSOLE_ENDPOINT").withValue(consoleEndpoint).endEnv()
-                        .addNewEnv().withName("PCG_AGENT_STATE_DIR").withValue(STATE_DIR).endEnv()
-                        .addNewVolumeMount().withName("identity").withMountPath(STATE_DIR + "/identity").withReadOnly(true)
-                        .endVolumeMount()
-                        .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
-                        .withReadOnlyRootFilesystem(true).endSecurityContext()
-                        .endContainer()
-                        .addNewVolume().withName("identity").withNewSecret().withSecretName(IDENTITY_SECRET)
-                        .withDefaultMode(0400).endSecret().endVolume()
-                        .endSpec().endTemplate().endSpec().build());
+                        .build());
+    }
+
+    private static Deployment deployment(String namespace, String image, Map<String, String> env, boolean identity) {
+        ContainerBuilder container = new ContainerBuilder().withName("agent").withImage(image);
+        env.forEach((name, value) -> container.addNewEnv().withName(name).withValue(value).endEnv());
+        if (identity) {
+            container.addNewVolumeMount().withName("identity").withMountPath(STATE_DIR + "/identity").withReadOnly(true)
+                    .endVolumeMount();
+        }
+        container.withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true).endSecurityContext();
+        PodSpecBuilder pod = new PodSpecBuilder().withServiceAccountName(NAME).addToContainers(container.build());
+        if (identity) {
+            pod.addNewVolume().withName("identity").withNewSecret().withSecretName(IDENTITY_SECRET)
+                    .withDefaultMode(0400).endSecret().endVolume();
+        }
+        return new DeploymentBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(LABELS).endMetadata()
+                .withNewSpec().withReplicas(1)
+                .withNewSelector().withMatchLabels(LABELS).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(LABELS).endMetadata()
+                .withSpec(pod.build()).endTemplate().endSpec().build();
     }
 
     private static io.fabric8.kubernetes.api.model.rbac.PolicyRule rule(List<String> groups, List<String> resources,

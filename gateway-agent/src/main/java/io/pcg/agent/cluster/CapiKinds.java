@@ -1,27 +1,50 @@
 package io.pcg.agent.cluster;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
-/** The Cluster API kinds the agent reads to follow provisioning (contract v1beta2). */
-final class CapiKinds {
+import java.util.Map;
 
-    static final ResourceDefinitionContext CLUSTERS = kind("cluster.x-k8s.io", "Cluster", "clusters");
-    static final ResourceDefinitionContext MACHINES = kind("cluster.x-k8s.io", "Machine", "machines");
-    static final ResourceDefinitionContext MACHINE_HEALTH_CHECKS = kind("cluster.x-k8s.io", "MachineHealthCheck",
+/** The Cluster API kinds the agent reads to follow provisioning (contract v1beta2). */
+public final class CapiKinds {
+
+    public static final ResourceDefinitionContext CLUSTERS = kind("cluster.x-k8s.io", "Cluster", "clusters");
+    public static final ResourceDefinitionContext MACHINES = kind("cluster.x-k8s.io", "Machine", "machines");
+    public static final ResourceDefinitionContext MACHINE_HEALTH_CHECKS = kind("cluster.x-k8s.io", "MachineHealthCheck",
             "machinehealthchecks");
-    static final ResourceDefinitionContext CONTROL_PLANES = kind("controlplane.cluster.x-k8s.io", "KubeadmControlPlane",
+    public static final ResourceDefinitionContext CONTROL_PLANES = kind("controlplane.cluster.x-k8s.io", "KubeadmControlPlane",
             "kubeadmcontrolplanes");
-    static final ResourceDefinitionContext VSPHERE_CLUSTERS = kind("infrastructure.cluster.x-k8s.io", "VSphereCluster",
+    public static final ResourceDefinitionContext VSPHERE_CLUSTERS = kind("infrastructure.cluster.x-k8s.io", "VSphereCluster",
             "vsphereclusters");
-    static final ResourceDefinitionContext VSPHERE_MACHINE_TEMPLATES = kind("infrastructure.cluster.x-k8s.io",
+    public static final ResourceDefinitionContext VSPHERE_MACHINE_TEMPLATES = kind("infrastructure.cluster.x-k8s.io",
             "VSphereMachineTemplate", "vspheremachinetemplates");
-    static final ResourceDefinitionContext VSPHERE_MACHINES = kind("infrastructure.cluster.x-k8s.io", "VSphereMachine",
+    public static final ResourceDefinitionContext VSPHERE_MACHINES = kind("infrastructure.cluster.x-k8s.io", "VSphereMachine",
             "vspheremachines");
-    static final ResourceDefinitionContext CLAIMS = kind("ipam.cluster.x-k8s.io", "IPAddressClaim", "ipaddressclaims");
+    public static final ResourceDefinitionContext CLAIMS = kind("ipam.cluster.x-k8s.io", "IPAddressClaim", "ipaddressclaims");
+    public static final ResourceDefinitionContext KUBEADM_CONFIGS = new ResourceDefinitionContext.Builder()
+            .withGroup("bootstrap.cluster.x-k8s.io").withVersion("v1beta2").withKind("KubeadmConfig")
+            .withPlural("kubeadmconfigs").withNamespaced(true).build();
     /** Label CAPI puts on every object of a cluster. */
-    static final String CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
+    public static final String CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
 
     private CapiKinds() {
+    }
+
+    /**
+     * Sets the KubeadmControlPlane's {@code spec.replicas} and nothing else, under {@code fieldManager}, so the
+     * objects clusterctl moved keep everything else.
+     */
+    public static void scaleControlPlane(KubernetesClient client, String namespace, String name, int replicas,
+                                         String fieldManager) {
+        GenericKubernetesResource scale = new GenericKubernetesResource();
+        scale.setApiVersion(CONTROL_PLANES.getGroup() + "/" + CONTROL_PLANES.getVersion());
+        scale.setKind(CONTROL_PLANES.getKind());
+        scale.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        scale.setAdditionalProperty("spec", Map.of("replicas", replicas));
+        client.genericKubernetesResources(CONTROL_PLANES).inNamespace(namespace).resource(scale).fieldManager(fieldManager)
+                .forceConflicts().serverSideApply();
     }
 
     private static ResourceDefinitionContext kind(String group, String kind, String plural) {

@@ -47,7 +47,7 @@ public record ConfigureRequest(
     public record PlacementRequest(String datacenter, String computeCluster, String datastore, String network,
                                    String resourcePool, String folder) {
 
-        Placement toPlacement() {
+        public Placement toPlacement() {
             return new Placement(datacenter, computeCluster, datastore, network, resourcePool, folder);
         }
     }

@@ -35,12 +35,14 @@ import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.kube.ManifestApplier;
 import io.pcg.agent.link.GatewayLink;
 import io.pcg.agent.metrics.AgentMeters;
+import io.pcg.agent.tenant.TenantStore;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
+import io.pcg.common.work.SerialLoop;
 import io.pcg.proto.v1.ClusterNode;
 import io.pcg.proto.v1.ClusterState;
 import io.pcg.proto.v1.ClusterStatus;
@@ -61,10 +63,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -85,7 +84,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
 
     static final String GATEWAY_KUBECONFIG = "gateway.kubeconfig";
     /** The field manager of the control plane's size (KubeadmControlPlane spec.replicas), apart from the manifests'. */
-    static final String SCALE_FIELD_MANAGER = "pcg-agent-scale";
+    public static final String SCALE_FIELD_MANAGER = "pcg-agent-scale";
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClusterController.class);
     private static final String TRUE = "True";
     private static final String FALSE = "False";
@@ -107,6 +106,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final BootstrapConfig bootstrapConfig;
     private final GatewayStore store;
     private final CloudAccountStore accounts;
+    private final TenantStore tenants;
     private final ManagementCluster managementCluster;
     private final ManagementClusterBootstrap bootstrap;
     private final ClusterApiProviders providers;
@@ -117,18 +117,14 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final ProxySettings siteProxy;
     private final GatewayLink link;
     private final AgentMeters meters;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "gateway-cluster");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicBoolean queued = new AtomicBoolean();
+    private final SerialLoop loop = new SerialLoop("gateway-cluster", this::reconcile, "GATEWAY_BUSY", "the gateway");
     /** Watches on the management cluster the objects live on now; touched by the loop thread only. */
     private final List<SharedIndexInformer<GenericKubernetesResource>> watches = new ArrayList<>();
     private KubernetesClient watched;
 
     public GatewayClusterController(AgentConfig agent, IpamConfig ipam, GatewayClusterConfig config,
                                     BootstrapConfig bootstrapConfig, GatewayStore store, CloudAccountStore accounts,
+                                    TenantStore tenants,
                                     ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
                                     ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
                                     EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy,
@@ -139,6 +135,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         this.bootstrapConfig = bootstrapConfig;
         this.store = store;
         this.accounts = accounts;
+        this.tenants = tenants;
         this.managementCluster = managementCluster;
         this.bootstrap = bootstrap;
         this.providers = providers;
@@ -154,23 +151,22 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     /** A restarted agent picks up where it stopped: same management cluster, next step. */
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        loop.scheduleWithFixedDelay(this::trigger, config.resync().toMillis(), config.resync().toMillis(), TimeUnit.MILLISECONDS);
-        trigger();
+        loop.start(config.resync());
     }
 
     /** Looks at the gateway cluster again soon; calls while one is queued are folded into it. */
     public void trigger() {
-        if (queued.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                queued.set(false);
-                reconcile();
-            });
-        }
+        loop.trigger();
     }
 
     /** The stored record, for the status command and tests. */
     public GatewayRecord record() throws OperatorException {
         return store.load();
+    }
+
+    /** The gateway cluster's state, for the commands of other packages. */
+    public GatewayState state() throws OperatorException {
+        return store.load().state();
     }
 
     /**
@@ -235,11 +231,15 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     /**
-     * The clusters this gateway manages for tenants, which keep it from being deleted: every cluster that uses a
-     * cloud account, except the gateway cluster itself.
+     * The clusters this gateway manages for tenants, which keep it from being deleted: those in the tenant store
+     * (being built, running or being deleted) and every other cluster that uses a cloud account, except the gateway
+     * cluster itself.
      */
     List<String> tenantClusters() throws OperatorException {
-        return accounts.clusters().stream().filter(cluster -> !cluster.equals(clusterName())).toList();
+        java.util.SortedSet<String> tenantNames = new java.util.TreeSet<>(tenants.names());
+        tenantNames.addAll(accounts.clusters());
+        tenantNames.remove(clusterName());
+        return List.copyOf(tenantNames);
     }
 
     /**
@@ -260,30 +260,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     /** A change of the stored record, made between two reconciles: the loop thread is the record's only writer. */
-    private interface RecordChange {
-        void apply() throws OperatorException;
-    }
-
-    private void onLoop(RecordChange change) throws OperatorException {
-        java.util.concurrent.Future<?> done = loop.submit(() -> {
-            change.apply();
-            return null;
-        });
-        try {
-            done.get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof OperatorException operator) {
-                throw operator;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            done.cancel(false);
-            throw new OperatorException("GATEWAY_BUSY", "the gateway is in the middle of a provisioning step that has not "
-                    + "finished within " + LOOP_WAIT.toSeconds() + " s", "Send the command again in a minute.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("GATEWAY_BUSY", "interrupted while waiting for the gateway", "Send the command again.");
-        }
+    private void onLoop(SerialLoop.Change change) throws OperatorException {
+        loop.change(change, LOOP_WAIT);
     }
 
     private void reconcile() {
@@ -306,7 +284,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         } catch (OperatorException e) {
             LOG.warn("gateway cluster: {} ({}); retrying", e.getMessage(), e.code());
         } catch (RuntimeException e) {
-            if (loop.isShutdown()) {
+            if (loop.isClosed()) {
                 // The agent is stopping: the pass that was under way cannot schedule its next one, as intended.
                 LOG.debug("gateway cluster: stopped during a pass: {}", e.toString());
                 return;
@@ -466,14 +444,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
      * only that field under its own field manager, so the objects clusterctl moved keep everything else.
      */
     private void addControlPlaneNode(int replicas, int wanted) {
-        GenericKubernetesResource scale = new GenericKubernetesResource();
-        scale.setApiVersion(CapiKinds.CONTROL_PLANES.getGroup() + "/" + CapiKinds.CONTROL_PLANES.getVersion());
-        scale.setKind(CapiKinds.CONTROL_PLANES.getKind());
-        scale.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(agent.name())
-                .withNamespace(ipam.namespace()).build());
-        scale.setAdditionalProperty("spec", Map.of("replicas", replicas));
-        managementCluster.client().genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(ipam.namespace())
-                .resource(scale).fieldManager(SCALE_FIELD_MANAGER).forceConflicts().serverSideApply();
+        CapiKinds.scaleControlPlane(managementCluster.client(), ipam.namespace(), agent.name(), replicas, SCALE_FIELD_MANAGER);
         events.info("ControlPlaneScaling", object(), "adding control-plane node " + replicas + " of " + wanted);
     }
 
@@ -761,7 +732,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         if (before == null || !FALSE.equals(before.status()) || !message.equals(before.message())) {
             events.error(milestone.type() + "Failed", object(), milestone.title() + ": " + message + " (retrying)");
         }
-        loop.schedule(this::trigger, config.resync().toMillis(), TimeUnit.MILLISECONDS);
+        loop.triggerAfter(config.resync());
         return save(next);
     }
 
@@ -797,7 +768,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     @PreDestroy
     @Override
     public void close() {
-        loop.shutdownNow();
+        loop.close();
         stopWatching();
     }
 }

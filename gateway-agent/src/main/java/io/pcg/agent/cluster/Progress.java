@@ -28,15 +28,15 @@ import java.util.Optional;
  * @param scaleUpBlocker            the first machine that keeps another control-plane node from being added, and why
  * @param remediations              nodes Cluster API is relaunching after a failed health check, oldest first
  */
-record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem, int claimsBound, int claims,
+public record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem, int claimsBound, int claims,
                 boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas,
                 int etcdHealthyMembers, Optional<String> scaleUpBlocker, List<NodeRemediation> remediations) {
 
     /** A machine with a node. */
-    record Node(String name, String address, boolean ready) {
+    public record Node(String name, String address, boolean ready) {
     }
 
-    static Progress observe(GenericKubernetesResource cluster, GenericKubernetesResource vsphereCluster,
+    public static Progress observe(GenericKubernetesResource cluster, GenericKubernetesResource vsphereCluster,
                             GenericKubernetesResource controlPlane, List<GenericKubernetesResource> machines,
                             List<GenericKubernetesResource> claims) {
         boolean infrastructure = vsphereCluster != null
@@ -108,12 +108,12 @@ record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem
      * The pivot may start: the first control-plane node runs and no machine is still provisioning (clusterctl move
      * refuses a machine without a node, and moving mid-provisioning is where upstream users got hurt).
      */
-    boolean readyToMove() {
+    public boolean readyToMove() {
         return controlPlaneInitialized && machines > 0 && nodes.size() == machines && nodes.stream().allMatch(Node::ready);
     }
 
     /** Every control-plane node asked for is ready. */
-    boolean complete() {
+    public boolean complete() {
         return desiredReplicas > 0 && readyReplicas == desiredReplicas && nodes.size() == desiredReplicas
                 && nodes.stream().allMatch(Node::ready);
     }

@@ -1,17 +1,11 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.kube.Fields;
 import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import io.pcg.common.net.IpFamily;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pcg.agent.kube.ManagementCluster;
 import jakarta.inject.Singleton;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,52 +63,18 @@ public class ControlPlaneVips {
                 return new Vip(cluster, null, requested.toString());
             }
         }
-        GenericKubernetesResource claim = claimFor(cluster, poolName, requested);
-        try {
-            managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).resource(claim).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
+        ReservationClaims.ensure(managementCluster.client(), config.namespace(), claimName(cluster), cluster, ROLE, poolName,
+                requested);
         return new Vip(cluster, claimName(cluster), address(cluster).map(Ip::toString).orElse(null));
     }
 
     /** The VIP once allocated. */
     public Optional<Ip> address(String cluster) {
-        GenericKubernetesResource claim = managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace())
-                .withName(claimName(cluster)).get();
-        String addressName = claim == null ? null : Fields.text(claim, "status", "addressRef", "name");
-        if (addressName == null) {
-            return Optional.empty();
-        }
-        GenericKubernetesResource address = managementCluster.client().genericKubernetesResources(IpamApi.ADDRESSES)
-                .inNamespace(config.namespace()).withName(addressName).get();
-        return address == null ? Optional.empty() : Optional.of(Ip.parse(Fields.text(address, "spec", "address")));
+        return ReservationClaims.address(managementCluster.client(), config.namespace(), claimName(cluster));
     }
 
     /** Gives the VIP back when the cluster is deleted (the claim's finalizer releases the address). */
     public void release(String cluster) {
         managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).withName(claimName(cluster)).delete();
-    }
-
-    private GenericKubernetesResource claimFor(String cluster, String poolName, Ip requested) {
-        Map<String, String> annotations = new LinkedHashMap<>();
-        if (requested != null) {
-            annotations.put(IpamApi.REQUESTED_ADDRESS_ANNOTATION, requested.toString());
-        }
-        GenericKubernetesResource claim = new GenericKubernetesResource();
-        claim.setApiVersion(IpamApi.apiVersion(IpamApi.CLAIMS));
-        claim.setKind(IpamApi.CLAIMS.getKind());
-        claim.setMetadata(new ObjectMetaBuilder()
-                .withName(claimName(cluster))
-                .withNamespace(config.namespace())
-                .withLabels(Map.of(ROLE_LABEL, ROLE, IpamApi.CLUSTER_NAME_LABEL, cluster, IpamApi.MOVE_LABEL, ""))
-                .withAnnotations(annotations)
-                .build());
-        claim.setAdditionalProperty("spec", Map.of(
-                "clusterName", cluster,
-                "poolRef", Map.of("apiGroup", IpamApi.GROUP, "kind", IpamApi.POOL_KIND, "name", poolName)));
-        return claim;
     }
 }

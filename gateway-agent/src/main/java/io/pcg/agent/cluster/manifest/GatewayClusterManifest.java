@@ -10,10 +10,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.pcg.agent.cluster.manifest.GatewayClusterSpec.NodeSize;
+import io.pcg.agent.cluster.manifest.GatewayClusterSpec.ReservedIps;
 import io.pcg.agent.cluster.manifest.GatewayClusterSpec.StaticIps;
 import io.pcg.agent.ipam.IpamApi;
+import io.pcg.agent.ipam.Pool;
+import io.pcg.agent.vsphere.Placement;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.net.Ip;
+import io.pcg.common.net.IpFamily;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,8 +39,8 @@ public final class GatewayClusterManifest {
     /** The user CAPV's documentation has operators log in to nodes as. */
     public static final String NODE_USER = "capv";
 
-    private static final String CLUSTER_API_VERSION = "cluster.x-k8s.io/v1beta2";
-    private static final String INFRASTRUCTURE_GROUP = "infrastructure.cluster.x-k8s.io";
+    static final String CLUSTER_API_VERSION = "cluster.x-k8s.io/v1beta2";
+    static final String INFRASTRUCTURE_GROUP = "infrastructure.cluster.x-k8s.io";
     private static final String CONTROL_PLANE_GROUP = "controlplane.cluster.x-k8s.io";
     private static final int API_SERVER_PORT = 6443;
     /**
@@ -72,6 +77,16 @@ public final class GatewayClusterManifest {
      *                           {@link GatewayClusterSpec#validate()})
      */
     public static List<HasMetadata> render(GatewayClusterSpec spec) throws OperatorException {
+        return render(spec, NODE_USER, false);
+    }
+
+    /**
+     * {@link #render(GatewayClusterSpec)} for another kind of cluster: {@code nodeUser} gets the SSH keys (tenant
+     * clusters use the product's {@code spectro}), and with {@code controlPlaneTakesWorkloads} the control-plane nodes
+     * are registered without kubeadm's NoSchedule taint ("allow worker capability").
+     */
+    public static List<HasMetadata> render(GatewayClusterSpec spec, String nodeUser, boolean controlPlaneTakesWorkloads)
+            throws OperatorException {
         spec.validate();
         List<HasMetadata> objects = new ArrayList<>();
         Map<String, String> credentials = new LinkedHashMap<>();
@@ -84,7 +99,7 @@ public final class GatewayClusterManifest {
         GenericKubernetesResource machineTemplate = machineTemplate(spec);
         objects.add(machineTemplate);
         objects.add(vsphereCluster(spec));
-        objects.add(controlPlane(spec, machineTemplate.getMetadata().getName()));
+        objects.add(controlPlane(spec, nodeUser, controlPlaneTakesWorkloads, machineTemplate.getMetadata().getName()));
         objects.add(cluster(spec));
         objects.add(machineHealthCheck(spec));
         return List.copyOf(objects);
@@ -107,41 +122,58 @@ public final class GatewayClusterManifest {
      */
     private static GenericKubernetesResource machineTemplate(GatewayClusterSpec spec) {
         ObjectNode templateSpec = object();
-        ObjectNode vm = templateSpec.putObject("template").putObject("spec");
+        Ip fixed = spec.addressing() instanceof ReservedIps reserved ? reserved.addresses().get(0) : null;
+        templateSpec.putObject("template").set("spec", vmSpec(spec, spec.placement(), spec.nodeSize(), fixed));
+        String name = spec.name() + "-control-plane-" + contentHash(templateSpec);
+        return resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereMachineTemplate", name, templateSpec);
+    }
+
+    /**
+     * A node VM as CAPV's VSphereMachine spec: placement, full clone of the node template, size and network.
+     * {@code fixedAddress} is the node's own address with {@link ReservedIps}, null otherwise.
+     */
+    static ObjectNode vmSpec(GatewayClusterSpec spec, Placement placement, NodeSize size, Ip fixedAddress) {
+        ObjectNode vm = object();
         vm.put("server", spec.vcenterServer());
         vm.put("thumbprint", spec.vcenter().capvThumbprint());
-        vm.put("datacenter", spec.placement().datacenter());
-        vm.put("datastore", spec.placement().datastore());
-        vm.put("resourcePool", spec.placement().resourcePool() != null
-                ? spec.placement().resourcePool()
-                : spec.placement().cluster() + "/Resources");
-        if (spec.placement().folder() != null) {
-            vm.put("folder", spec.placement().folder());
+        vm.put("datacenter", placement.datacenter());
+        vm.put("datastore", placement.datastore());
+        vm.put("resourcePool", placement.resourcePool() != null
+                ? placement.resourcePool()
+                : placement.cluster() + "/Resources");
+        if (placement.folder() != null) {
+            vm.put("folder", placement.folder());
         }
         vm.put("template", spec.nodeTemplate().strip());
         // A linked clone cannot grow the template's disk to diskGiB.
         vm.put("cloneMode", "fullClone");
         vm.put("os", "Linux");
-        vm.put("numCPUs", spec.nodeSize().cpus());
-        vm.put("memoryMiB", spec.nodeSize().memoryMiB());
-        vm.put("diskGiB", spec.nodeSize().diskGiB());
+        vm.put("numCPUs", size.cpus());
+        vm.put("memoryMiB", size.memoryMiB());
+        vm.put("diskGiB", size.diskGiB());
         // Lets etcd stop cleanly when a node is deleted; CAPV powers off hard if the guest does not shut down in time.
         vm.put("powerOffMode", "trySoft");
         ObjectNode device = vm.putObject("network").putArray("devices").addObject();
-        device.put("networkName", spec.placement().network());
+        device.put("networkName", placement.network());
         if (spec.addressing() instanceof StaticIps staticIps) {
             device.put("dhcp4", false);
             device.put("dhcp6", false);
             device.putArray("addressesFromPools").addObject()
                     .put("apiGroup", IpamApi.GROUP).put("kind", IpamApi.POOL_KIND).put("name", staticIps.pool().name());
             strings(device.putArray("nameservers"), staticIps.pool().nameServers().stream().map(Ip::toString).toList());
+        } else if (spec.addressing() instanceof ReservedIps reserved) {
+            Pool pool = reserved.pool();
+            device.put("dhcp4", false);
+            device.put("dhcp6", false);
+            device.putArray("ipAddrs").add(fixedAddress + "/" + pool.prefix());
+            device.put(pool.family() == IpFamily.V4 ? "gateway4" : "gateway6", pool.gateway().toString());
+            strings(device.putArray("nameservers"), pool.nameServers().stream().map(Ip::toString).toList());
         } else {
             boolean ipv4 = spec.addressing().nodeNetwork().isIpv4();
             device.put("dhcp4", ipv4);
             device.put("dhcp6", !ipv4);
         }
-        String name = spec.name() + "-control-plane-" + contentHash(templateSpec);
-        return resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereMachineTemplate", name, templateSpec);
+        return vm;
     }
 
     private static GenericKubernetesResource vsphereCluster(GatewayClusterSpec spec) {
@@ -153,44 +185,62 @@ public final class GatewayClusterManifest {
         return resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereCluster", spec.name(), body);
     }
 
-    private static GenericKubernetesResource controlPlane(GatewayClusterSpec spec, String machineTemplateName) {
+    private static GenericKubernetesResource controlPlane(GatewayClusterSpec spec, String nodeUser, boolean takesWorkloads,
+                                                          String machineTemplateName) {
         ObjectNode body = object();
         body.put("replicas", spec.controlPlaneReplicas());
         body.put("version", spec.kubernetesVersion());
         body.putObject("machineTemplate").putObject("spec").set("infrastructureRef",
                 reference(INFRASTRUCTURE_GROUP, "VSphereMachineTemplate", machineTemplateName));
         ObjectNode kubeadm = body.putObject("kubeadmConfigSpec");
-        kubeadm.putObject("initConfiguration").set("nodeRegistration", nodeRegistration());
-        kubeadm.putObject("joinConfiguration").set("nodeRegistration", nodeRegistration());
+        ObjectNode registration = nodeRegistration();
+        if (takesWorkloads) {
+            // No taints at all: kubeadm would otherwise add node-role.kubernetes.io/control-plane:NoSchedule.
+            registration.putArray("taints");
+        }
+        kubeadm.putObject("initConfiguration").set("nodeRegistration", registration.deepCopy());
+        kubeadm.putObject("joinConfiguration").set("nodeRegistration", registration);
+        nodeSetup(spec, nodeUser, kubeadm, KubeVip.files(spec.controlPlaneVip(), API_SERVER_PORT),
+                List.of(KubeVip.selectManifestCommand()));
+        return resource(spec, CONTROL_PLANE_GROUP + "/v1beta2", "KubeadmControlPlane", spec.name(), body);
+    }
 
-        List<KubeadmFile> files = new ArrayList<>(KubeVip.files(spec.controlPlaneVip(), API_SERVER_PORT));
+    /**
+     * What every node of the cluster gets from cloud-init, control-plane or worker: the proxy files and commands, then
+     * the node kind's own {@code files} and {@code commands}, NTP, and the SSH keys for {@code nodeUser}.
+     */
+    static void nodeSetup(GatewayClusterSpec spec, String nodeUser, ObjectNode kubeadm, List<KubeadmFile> ownFiles,
+                          List<String> ownCommands) {
+        List<KubeadmFile> files = new ArrayList<>(ownFiles);
         List<String> commands = new ArrayList<>();
         if (spec.usesProxy()) {
             files.addAll(NodeProxy.files(spec.name()));
             commands.addAll(NodeProxy.preKubeadmCommands());
         }
-        commands.add(KubeVip.selectManifestCommand());
-        ArrayNode fileNodes = kubeadm.putArray("files");
-        files.forEach(file -> fileNodes.add(file.toManifest()));
-        strings(kubeadm.putArray("preKubeadmCommands"), commands);
-
+        commands.addAll(ownCommands);
+        if (!files.isEmpty()) {
+            ArrayNode fileNodes = kubeadm.putArray("files");
+            files.forEach(file -> fileNodes.add(file.toManifest()));
+        }
+        if (!commands.isEmpty()) {
+            strings(kubeadm.putArray("preKubeadmCommands"), commands);
+        }
         if (!spec.ntpServers().isEmpty()) {
             ObjectNode ntp = kubeadm.putObject("ntp").put("enabled", true);
             strings(ntp.putArray("servers"), spec.ntpServers().stream().map(String::strip).toList());
         }
         if (!spec.sshAuthorizedKeys().isEmpty()) {
-            ObjectNode user = kubeadm.putArray("users").addObject().put("name", NODE_USER);
+            ObjectNode user = kubeadm.putArray("users").addObject().put("name", nodeUser);
             strings(user.putArray("sshAuthorizedKeys"), spec.sshAuthorizedKeys().stream().map(String::strip).toList());
             user.put("sudo", "ALL=(ALL) NOPASSWD:ALL");
         }
-        return resource(spec, CONTROL_PLANE_GROUP + "/v1beta2", "KubeadmControlPlane", spec.name(), body);
     }
 
     /**
      * The kubelet waits for the vSphere cloud provider to initialise each node: that sets the node's providerID,
      * by which Cluster API finds the node of a machine.
      */
-    private static ObjectNode nodeRegistration() {
+    static ObjectNode nodeRegistration() {
         ObjectNode registration = object();
         registration.putArray("kubeletExtraArgs").addObject().put("name", "cloud-provider").put("value", "external");
         return registration;
@@ -226,11 +276,11 @@ public final class GatewayClusterManifest {
         return check;
     }
 
-    private static ObjectNode reference(String apiGroup, String kind, String name) {
+    static ObjectNode reference(String apiGroup, String kind, String name) {
         return object().put("apiGroup", apiGroup).put("kind", kind).put("name", name);
     }
 
-    private static GenericKubernetesResource resource(GatewayClusterSpec spec, String apiVersion, String kind, String name,
+    static GenericKubernetesResource resource(GatewayClusterSpec spec, String apiVersion, String kind, String name,
                                                       ObjectNode body) {
         GenericKubernetesResource resource = new GenericKubernetesResource();
         resource.setApiVersion(apiVersion);
@@ -240,7 +290,7 @@ public final class GatewayClusterManifest {
         return resource;
     }
 
-    private static ObjectMeta metadata(GatewayClusterSpec spec, String name) {
+    static ObjectMeta metadata(GatewayClusterSpec spec, String name) {
         return new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(spec.namespace())
@@ -248,11 +298,11 @@ public final class GatewayClusterManifest {
                 .build();
     }
 
-    private static ObjectNode object() {
+    static ObjectNode object() {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    private static void strings(ArrayNode array, List<String> values) {
+    static void strings(ArrayNode array, List<String> values) {
         values.forEach(array::add);
     }
 

@@ -100,13 +100,29 @@ public record GatewayClusterSpec(
     }
 
     /** How nodes get their addresses. */
-    public sealed interface Addressing permits StaticIps, Dhcp {
+    public sealed interface Addressing permits StaticIps, Dhcp, ReservedIps {
         /** The network the nodes (and the VIP) are on. */
         Cidr nodeNetwork();
     }
 
     /** Addresses from an agent-served IP pool (its name servers go to every node, since nothing else gives DNS). */
     public record StaticIps(Pool pool) implements Addressing {
+        @Override
+        public Cidr nodeNetwork() {
+            return pool == null ? null : pool.network();
+        }
+    }
+
+    /**
+     * Addresses the agent reserved from {@code pool} beforehand, one per node, written into each VM as a fixed
+     * address: a tenant cluster's nodes keep theirs after the pivot, when the agent that serves the pool is no
+     * longer the cluster's manager. The first goes to the control plane's machine template.
+     */
+    public record ReservedIps(Pool pool, List<Ip> addresses) implements Addressing {
+        public ReservedIps {
+            addresses = addresses == null ? List.of() : List.copyOf(addresses);
+        }
+
         @Override
         public Cidr nodeNetwork() {
             return pool == null ? null : pool.network();
@@ -131,7 +147,8 @@ public record GatewayClusterSpec(
         checkAccess(problems);
         checkProxy(problems);
         if (!problems.isEmpty()) {
-            throw new OperatorException(INVALID, "the gateway cluster settings are not valid: " + String.join("; ", problems),
+            throw new OperatorException(INVALID, "the settings of cluster " + (isBlank(name) ? "(no name)" : shortened(name))
+                    + " are not valid: " + String.join("; ", problems),
                     "Correct the fields named above and try again; nothing was created.");
         }
     }
@@ -249,7 +266,17 @@ public record GatewayClusterSpec(
             problems.add("addressing is missing: choose static IPs from an IP pool or DHCP");
             return null;
         }
-        if (addressing instanceof StaticIps staticIps) {
+        if (addressing instanceof ReservedIps reserved) {
+            if (reserved.pool() == null) {
+                problems.add("addressing.pool is missing: choose the IP pool the nodes take their addresses from");
+            } else if (reserved.pool().nameServers().isEmpty()) {
+                problems.add("addressing.pool " + reserved.pool().name() + " has no name servers: nodes with static IPs"
+                        + " get DNS only from their pool, so add name servers to the pool");
+            }
+            if (reserved.addresses().isEmpty()) {
+                problems.add("addressing.addresses is empty: reserve an address for each node from the pool first");
+            }
+        } else if (addressing instanceof StaticIps staticIps) {
             if (staticIps.pool() == null) {
                 problems.add("addressing.pool is missing: choose the IP pool the nodes take their addresses from");
             } else if (staticIps.pool().nameServers().isEmpty()) {
