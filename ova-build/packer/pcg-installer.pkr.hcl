@@ -1,58 +1,49 @@
-# The PCG installer appliance: Ubuntu LTS, autoinstalled, with the pinned Kubernetes and Cluster API tooling, the
-# gateway agent, the first-boot installer, the pcg CLI and their systemd units. Packer 1.6 HCL2 with builders compiled in
-# (no required_plugins). Build from this directory, e.g.:
-#   packer build -only=vsphere-iso.installer -var-file=pcg-installer.pkrvars.hcl -var vcenter_password=... .
-# The vsphere-iso build exports an OVF; scripts/package-ova.sh adds the vApp properties and packs the OVA.
+# The PCG installer appliance: Debian's own packer 1.6.6 (HCL2, builders compiled in, no required_plugins) boots the
+# base disk that ../lib/base-disk.sh made from Debian packages (qemu builder, disk_image = true), copies the agent,
+# the installer, the pcg CLI, their units, the cloud-init config and the pinned CAPI tools in, and runs
+# scripts/provision.sh. ../build.sh runs it and packs the result into the OVA; by hand, from this directory:
+#   packer build -var-file=pcg-installer.pkrvars.hcl -var base_disk=... -var base_disk_sha256=... .
 
 variable "appliance_version" {
   type        = string
   description = "Version stamped into the OVA name and /etc/pcg/versions.env."
 }
 
-variable "ubuntu_iso_url" {
+variable "base_disk" {
   type        = string
-  description = "Ubuntu LTS live-server ISO."
+  description = "The base disk from ../lib/base-disk.sh, as qcow2 (build.sh converts it: a compact copy of the sparse raw file)."
 }
 
-variable "ubuntu_iso_checksum" {
+variable "base_disk_sha256" {
   type        = string
-  description = "Checksum of the ISO, as packer's iso_checksum (sha256:<hex> or file:<SHA256SUMS url>)."
+  description = "sha256 of base_disk (build.sh computes it): packer checks it before booting the disk."
+}
+
+variable "accelerator" {
+  type        = string
+  default     = "kvm"
+  description = "kvm where it really works, tcg otherwise: ../lib/kvm-probe.sh decides with a short real boot."
+}
+
+variable "efi_firmware" {
+  type        = string
+  default     = "/usr/share/ovmf/OVMF.fd"
+  description = "UEFI firmware for qemu (Debian's ovmf): the base disk boots systemd-boot from its EFI system partition."
 }
 
 variable "build_username" {
   type        = string
-  description = "Account created by the autoinstall (http/user-data); its password is locked at the end of the build."
+  description = "Account base-disk.sh creates for packer's SSH; provision.sh locks it at the end of the build."
 }
 
 variable "build_password" {
   type        = string
-  description = "Build-time password of build_username, matching the hash in http/user-data. Locked in the image."
-}
-
-variable "containerd_version" {
-  type = string
-}
-
-variable "containerd_sha256" {
-  type        = string
-  description = "sha256 of containerd-<version>-linux-amd64.tar.gz: 64 hex digits, or file:<url of the upstream digest>."
+  description = "Build-time password of build_username. Locked in the image."
 }
 
 variable "kubernetes_version" {
   type        = string
-  description = "Version of kubeadm, kubelet and kubectl."
-}
-
-variable "kubeadm_sha256" {
-  type = string
-}
-
-variable "kubelet_sha256" {
-  type = string
-}
-
-variable "kubectl_sha256" {
-  type = string
+  description = "Kubernetes version of the kind node image and the gateway cluster (/etc/pcg/versions.env)."
 }
 
 variable "kind_version" {
@@ -60,6 +51,11 @@ variable "kind_version" {
 }
 
 variable "kind_sha256" {
+  type        = string
+  description = "sha256 of kind_binary: the reproducible build of sigs.k8s.io/kind@v<kind_version> (../lib/go-tools.sh)."
+}
+
+variable "kind_binary" {
   type = string
 }
 
@@ -69,6 +65,11 @@ variable "capi_version" {
 }
 
 variable "clusterctl_sha256" {
+  type        = string
+  description = "sha256 of clusterctl_binary: the reproducible build of sigs.k8s.io/cluster-api/cmd/clusterctl@v<capi_version>."
+}
+
+variable "clusterctl_binary" {
   type = string
 }
 
@@ -106,147 +107,47 @@ variable "memory_mb" {
 }
 
 variable "disk_size_mb" {
-  type = number
+  type        = number
+  description = "Size of the base disk (base-disk.sh makes it this size): packer must not resize it."
 }
 
 variable "output_directory" {
   type        = string
-  description = "Parent of vsphere/ (exported OVF and the OVA) and qemu/ (qcow2 image); must not exist yet."
-}
-
-variable "vcenter_server" {
-  type    = string
-  default = ""
-}
-
-variable "vcenter_username" {
-  type    = string
-  default = ""
-}
-
-variable "vcenter_password" {
-  type        = string
-  default     = ""
-  description = "Pass with -var or PKR_VAR_vcenter_password; never commit it."
-}
-
-variable "vcenter_insecure" {
-  type    = bool
-  default = false
-}
-
-variable "vcenter_datacenter" {
-  type    = string
-  default = ""
-}
-
-variable "vcenter_cluster" {
-  type    = string
-  default = ""
-}
-
-variable "vcenter_datastore" {
-  type    = string
-  default = ""
-}
-
-variable "vcenter_network" {
-  type    = string
-  default = ""
-}
-
-variable "vcenter_folder" {
-  type    = string
-  default = ""
-}
-
-locals {
-  vm_name = "pcg-installer-${var.appliance_version}"
-  # Ubuntu live-server: boot the installer kernel with autoinstall, fetching http/user-data from packer's server.
-  boot_command = [
-    "c<wait>",
-    "linux /casper/vmlinuz --- autoinstall ds='nocloud-net;s=http://{{ .HTTPIP }}:{{ .HTTPPort }}/'<enter><wait>",
-    "initrd /casper/initrd<enter><wait>",
-    "boot<enter>",
-  ]
-}
-
-source "vsphere-iso" "installer" {
-  vcenter_server      = var.vcenter_server
-  username            = var.vcenter_username
-  password            = var.vcenter_password
-  insecure_connection = var.vcenter_insecure
-  datacenter          = var.vcenter_datacenter
-  cluster             = var.vcenter_cluster
-  datastore           = var.vcenter_datastore
-  folder              = var.vcenter_folder
-
-  vm_name       = local.vm_name
-  guest_os_type = "ubuntu64Guest"
-  CPUs          = var.cpus
-  RAM           = var.memory_mb
-  firmware      = "efi"
-
-  disk_controller_type = ["pvscsi"]
-  storage {
-    disk_size             = var.disk_size_mb
-    disk_thin_provisioned = true
-  }
-  network_adapters {
-    network      = var.vcenter_network
-    network_card = "vmxnet3"
-  }
-
-  iso_url        = var.ubuntu_iso_url
-  iso_checksum   = var.ubuntu_iso_checksum
-  http_directory = "${path.root}/http"
-  boot_wait      = "5s"
-  boot_command   = local.boot_command
-
-  ssh_username           = var.build_username
-  ssh_password           = var.build_password
-  ssh_timeout            = "45m"
-  ssh_handshake_attempts = 100
-  shutdown_command       = "sudo shutdown -P now"
-
-  export {
-    name             = local.vm_name
-    output_directory = "${var.output_directory}/vsphere"
-    force            = true
-    manifest         = "sha256"
-  }
+  description = "Where the provisioned disk (qcow2) goes; must not exist yet."
 }
 
 source "qemu" "installer" {
-  vm_name          = "${local.vm_name}.qcow2"
-  output_directory = "${var.output_directory}/qemu"
+  vm_name          = "pcg-installer-${var.appliance_version}.qcow2"
+  output_directory = var.output_directory
+  disk_image       = true
+  iso_url          = var.base_disk
+  iso_checksum     = "sha256:${var.base_disk_sha256}"
   format           = "qcow2"
-  accelerator      = "kvm"
-  headless         = true
-  cpus             = var.cpus
-  memory           = var.memory_mb
   disk_size        = "${var.disk_size_mb}M"
-  net_device       = "virtio-net"
-  disk_interface   = "virtio"
-
-  iso_url        = var.ubuntu_iso_url
-  iso_checksum   = var.ubuntu_iso_checksum
-  http_directory = "${path.root}/http"
-  boot_wait      = "5s"
-  boot_command   = local.boot_command
+  skip_resize_disk = true
+  accelerator      = var.accelerator
+  # packer 1.6.6 has no firmware setting: OVMF as qemu's -bios (the combined image, no separate variable store).
+  # The serial console goes to a file beside the output: the build boot's own log.
+  qemuargs       = [["-bios", var.efi_firmware], ["-serial", "file:${var.output_directory}.serial.log"]]
+  headless       = true
+  cpus           = var.cpus
+  memory         = var.memory_mb
+  net_device     = "virtio-net"
+  disk_interface = "virtio"
 
   ssh_username           = var.build_username
   ssh_password           = var.build_password
-  ssh_timeout            = "45m"
+  ssh_timeout            = "20m"
   ssh_handshake_attempts = 100
-  shutdown_command       = "sudo shutdown -P now"
+  # provision.sh leaves the build account's sudo rule for this last command: it removes the rule, then powers off.
+  shutdown_command = "sudo -n sh -c 'rm -f /etc/sudoers.d/90-pcg-build && systemctl poweroff'"
 }
 
 build {
-  sources = ["source.vsphere-iso.installer", "source.qemu.installer"]
+  sources = ["source.qemu.installer"]
 
   provisioner "shell" {
-    inline = ["mkdir -p /tmp/pcg/systemd"]
+    inline = ["mkdir -p /tmp/pcg/systemd /tmp/pcg/tools"]
   }
 
   provisioner "file" {
@@ -262,6 +163,16 @@ build {
   provisioner "file" {
     source      = var.pcg_cli_jar
     destination = "/tmp/pcg/pcg-cli.jar"
+  }
+
+  provisioner "file" {
+    source      = var.kind_binary
+    destination = "/tmp/pcg/tools/kind"
+  }
+
+  provisioner "file" {
+    source      = var.clusterctl_binary
+    destination = "/tmp/pcg/tools/clusterctl"
   }
 
   provisioner "file" {
@@ -289,12 +200,7 @@ build {
     environment_vars = [
       "APPLIANCE_VERSION=${var.appliance_version}",
       "BUILD_USERNAME=${var.build_username}",
-      "CONTAINERD_VERSION=${var.containerd_version}",
-      "CONTAINERD_SHA256=${var.containerd_sha256}",
       "KUBERNETES_VERSION=${var.kubernetes_version}",
-      "KUBEADM_SHA256=${var.kubeadm_sha256}",
-      "KUBELET_SHA256=${var.kubelet_sha256}",
-      "KUBECTL_SHA256=${var.kubectl_sha256}",
       "KIND_VERSION=${var.kind_version}",
       "KIND_SHA256=${var.kind_sha256}",
       "CAPI_VERSION=${var.capi_version}",
@@ -303,16 +209,5 @@ build {
       "IPAM_IN_CLUSTER_VERSION=${var.ipam_in_cluster_version}",
     ]
     script = "${path.root}/scripts/provision.sh"
-  }
-
-  post-processor "shell-local" {
-    only = ["vsphere-iso.installer"]
-    environment_vars = [
-      "EXPORT_DIRECTORY=${var.output_directory}/vsphere",
-      "VM_NAME=${local.vm_name}",
-      "INSTALLER_JAR=${var.installer_jar}",
-      "PRODUCT_SECTION=${path.root}/../ovf/product-section.xml",
-    ]
-    script = "${path.root}/scripts/package-ova.sh"
   }
 }

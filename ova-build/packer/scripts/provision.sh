@@ -1,76 +1,52 @@
 #!/usr/bin/env bash
-# Runs inside the image during the packer build, as root. Installs the pinned tooling (every download checked
-# against its sha256), the agent, the installer, the pcg CLI and their units, then resets the machine so that every VM deployed
-# from the OVA boots as a new cloud-init instance.
+# Runs inside the image during the packer build, as root, on the base disk of ova-build/lib/base-disk.sh. Installs the
+# pinned CAPI tools (each checked against its sha256), the agent, the installer, the pcg CLI and their units, then resets
+# the machine so that every VM deployed from the OVA boots as a new cloud-init instance.
 set -euo pipefail
 
-for name in APPLIANCE_VERSION BUILD_USERNAME CONTAINERD_VERSION CONTAINERD_SHA256 KUBERNETES_VERSION KUBEADM_SHA256 \
-  KUBELET_SHA256 KUBECTL_SHA256 KIND_VERSION KIND_SHA256 CAPI_VERSION CLUSTERCTL_SHA256 CAPV_VERSION IPAM_IN_CLUSTER_VERSION; do
+for name in APPLIANCE_VERSION BUILD_USERNAME KUBERNETES_VERSION KIND_VERSION KIND_SHA256 CAPI_VERSION CLUSTERCTL_SHA256 \
+  CAPV_VERSION IPAM_IN_CLUSTER_VERSION; do
   if [[ -z "${!name:-}" ]]; then
-    echo "provision: $name is empty: set it in ova-build/packer/pcg-installer.pkrvars.hcl (scripts/pin-checksums.sh fills digests)" >&2
+    echo "provision: $name is empty: set it in ova-build/packer/pcg-installer.pkrvars.hcl" >&2
     exit 1
   fi
 done
 
 STAGING=/tmp/pcg
-DOWNLOADS=$(mktemp -d)
-trap 'rm -rf "$DOWNLOADS"' EXIT
 
-# A digest is 64 hex digits, or file:<url> of the digest file published beside the release.
-expected_sha256() {
-  local spec=$1 digest
-  if [[ $spec == file:* ]]; then
-    digest=$(curl -fsSL --retry 3 "${spec#file:}" | awk '{print $1; exit}')
-  else
-    digest=$spec
-  fi
-  if [[ ! $digest =~ ^[0-9a-f]{64}$ ]]; then
-    echo "provision: '$spec' is not a sha256 digest" >&2
-    return 1
-  fi
-  echo "$digest"
-}
-
-fetch() {
-  local url=$1 spec=$2 target=$3 digest
-  digest=$(expected_sha256 "$spec")
-  curl -fsSL --retry 3 -o "$target" "$url"
-  if ! echo "$digest  $target" | sha256sum --check --status; then
-    echo "provision: checksum mismatch for $url (expected $digest)" >&2
-    return 1
-  fi
-}
-
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# perl runs collect-logs.sh's redaction (scripts/lib/redact.pl).
-apt-get install -y -qq --no-install-recommends open-vm-tools chrony openjdk-17-jre-headless runc conntrack socat \
-  ebtables ethtool curl ca-certificates perl
-
-fetch "https://github.com/containerd/containerd/releases/download/v${CONTAINERD_VERSION}/containerd-${CONTAINERD_VERSION}-linux-amd64.tar.gz" \
-  "$CONTAINERD_SHA256" "$DOWNLOADS/containerd.tar.gz"
-tar -C /usr/local -xzf "$DOWNLOADS/containerd.tar.gz"
-
-for binary in kubeadm kubelet kubectl; do
-  spec_name="${binary^^}_SHA256"
-  fetch "https://dl.k8s.io/release/v${KUBERNETES_VERSION}/bin/linux/amd64/${binary}" "${!spec_name}" "$DOWNLOADS/$binary"
-  install -m 0755 "$DOWNLOADS/$binary" "/usr/local/bin/$binary"
+# The base disk (ova-build/lib/base-disk.sh) brings every Debian package: the build VM has no mirror to reach.
+# perl runs collect-logs.sh's redaction (scripts/lib/redact.pl); docker.io is kind's container engine.
+required_packages=(open-vm-tools chrony openjdk-17-jre-headless cloud-init openssh-server docker.io containerd runc
+  conntrack socat ebtables ethtool curl ca-certificates perl)
+missing=()
+for package in "${required_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
+if ((${#missing[@]})); then
+  echo "provision: the base disk lacks ${missing[*]}: add them to ova-build/lib/base-disk.sh" >&2
+  exit 1
+fi
 
-fetch "https://github.com/kubernetes-sigs/kind/releases/download/v${KIND_VERSION}/kind-linux-amd64" "$KIND_SHA256" "$DOWNLOADS/kind"
-install -m 0755 "$DOWNLOADS/kind" /usr/local/bin/kind
+# A staged tool is installed only with the sha256 pinned for it.
+install_pinned() {
+  local source=$1 digest=$2 target=$3
+  if [[ ! $digest =~ ^[0-9a-f]{64}$ ]]; then
+    echo "provision: '$digest' (for $target) is not a sha256 digest" >&2
+    return 1
+  fi
+  if ! echo "$digest  $source" | sha256sum --check --status; then
+    echo "provision: checksum mismatch for $target (expected $digest, got $(sha256sum "$source" | cut -d' ' -f1))" >&2
+    return 1
+  fi
+  install -m 0755 "$source" "$target"
+}
+install_pinned "$STAGING/tools/kind" "$KIND_SHA256" /usr/local/bin/kind
+install_pinned "$STAGING/tools/clusterctl" "$CLUSTERCTL_SHA256" /usr/local/bin/clusterctl
 
-# kind's container engine: the distribution's Docker, kind's default and best-tested provider. The node image the
-# agent asks for (kindest/node:<KUBERNETES_VERSION>) is pulled now, so the appliance pulls nothing at first boot and
-# an air-gapped site only needs the proxy for the console.
-apt-get install -y -qq --no-install-recommends docker.io
-systemctl enable docker
-systemctl start docker
-docker pull "kindest/node:v${KUBERNETES_VERSION}"
-
-fetch "https://github.com/kubernetes-sigs/cluster-api/releases/download/v${CAPI_VERSION}/clusterctl-linux-amd64" \
-  "$CLUSTERCTL_SHA256" "$DOWNLOADS/clusterctl"
-install -m 0755 "$DOWNLOADS/clusterctl" /usr/local/bin/clusterctl
+# kind's container engine: the distribution's Docker, kind's default and best-tested provider. The kindest/node image
+# cannot be pulled on this build machine (its only registries are the package ones), so the appliance pulls it when
+# the agent first runs kind.
+systemctl enable docker.service
 
 # The agent's own system user (pcg-agent.service User=pcg): home and state in /var/lib/pcg, no login. The docker group
 # lets it drive kind; it is root-equivalent on this host, the trade-off docs/agent.md explains.
@@ -105,7 +81,7 @@ chmod 0755 /usr/local/bin/pcg
 cat > /etc/pcg/versions.env <<VERSIONS
 PCG_APPLIANCE_VERSION=${APPLIANCE_VERSION}
 KUBERNETES_VERSION=v${KUBERNETES_VERSION}
-CONTAINERD_VERSION=v${CONTAINERD_VERSION}
+CONTAINERD_VERSION=$(dpkg-query -W -f='${Version}' containerd)
 KIND_VERSION=v${KIND_VERSION}
 CAPI_VERSION=v${CAPI_VERSION}
 CAPV_VERSION=v${CAPV_VERSION}
@@ -113,8 +89,16 @@ IPAM_IN_CLUSTER_VERSION=v${IPAM_IN_CLUSTER_VERSION}
 VERSIONS
 chmod 0644 /etc/pcg/versions.env
 
-install -m 0644 "$STAGING"/systemd/*.service /etc/systemd/system/
+# A unit whose program this image does not have is not installed: containerd comes from Debian (with its own unit)
+# and kubelet runs inside kind's node containers.
+for unit in "$STAGING"/systemd/*.service "$STAGING"/systemd/*.path; do
+  program=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
+  if [[ -z $program || -x $program ]]; then
+    install -m 0644 "$unit" /etc/systemd/system/
+  fi
+done
 systemctl daemon-reload
+systemctl enable pcg-console-banner.path
 
 # The agent's class-data-sharing archive (about a third off its start-up on 2 vCPUs). One training run of the
 # installed jar with the unit's own command line, the archive flag swapped: an archive only matches the jar and flags
@@ -169,30 +153,18 @@ YAML
 }
 build_agent_cds_archive
 
-systemctl enable containerd.service
-# Started by pcg-installer after validation and by kubeadm respectively.
-systemctl disable pcg-agent.service kubelet.service 2>/dev/null || true
+# Started by pcg-installer after validation.
+systemctl disable pcg-agent.service 2>/dev/null || true
 
 install -m 0644 "$STAGING/pcg-installer.cfg" /etc/cloud/cloud.cfg.d/99-pcg-installer.cfg
-# The autoinstaller's network and datasource settings must not follow the image to vSphere.
-rm -f /etc/cloud/cloud.cfg.d/99-installer.cfg /etc/cloud/cloud.cfg.d/90-installer-network.cfg /etc/netplan/00-installer-config.yaml
-cat > /etc/netplan/01-pcg-dhcp.yaml <<'NETPLAN'
-network:
-  version: 2
-  ethernets:
-    primary:
-      match:
-        name: "e*"
-      dhcp4: true
-NETPLAN
-chmod 0600 /etc/netplan/01-pcg-dhcp.yaml
+# The build boot ran without cloud-init (base-disk.sh); every VM deployed from the OVA runs it on its first boot.
+rm -f /etc/cloud/cloud-init.disabled
 
 # Reset identity: new machine-id, SSH host keys and cloud-init instance on first boot of each deployed VM.
-rm -f /etc/sudoers.d/90-pcg-build
+# The build account's sudo rule goes with packer's shutdown_command, the last command it runs.
 passwd --lock "$BUILD_USERNAME"
 rm -f "/home/$BUILD_USERNAME/.ssh/authorized_keys" /etc/ssh/ssh_host_*
 truncate -s 0 /etc/machine-id
 rm -f /var/lib/dbus/machine-id
-apt-get clean
 rm -rf "$STAGING"
 cloud-init clean --logs --seed

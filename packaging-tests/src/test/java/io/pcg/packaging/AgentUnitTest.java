@@ -34,9 +34,11 @@ class AgentUnitTest {
         assertThat(provision).contains("\"$STAGING/gateway-agent.jar\" " + AgentUnit.INSTALLED_JAR,
                 "sed -n 's/^ExecStart=//p' \"$unit\"", "-XX:ArchiveClassesAtExit=$archive");
         int call = provision.indexOf("\nbuild_agent_cds_archive\n");
+        int unitInstall = provision.indexOf("install -m 0644 \"$unit\" /etc/systemd/system/");
+        assertThat(unitInstall).as("provision.sh installs the units").isPositive();
         assertThat(call).as("provision.sh calls build_agent_cds_archive after installing the jar and the unit")
                 .isGreaterThan(provision.indexOf(AgentUnit.INSTALLED_JAR))
-                .isGreaterThan(provision.indexOf("\"$STAGING\"/systemd/*.service /etc/systemd/system/"));
+                .isGreaterThan(unitInstall);
     }
 
     @Test
@@ -77,8 +79,11 @@ class AgentUnitTest {
                 "usermod --append --groups docker pcg",
                 "install -d -m 1770 -o root -g pcg /etc/pcg",
                 "install -d -m 1775 -o root -g pcg /etc/issue.d");
+        int dockerChecked = provision.indexOf("required_packages=(");
+        assertThat(provision.substring(dockerChecked)).as("provision.sh checks that the base disk has Docker")
+                .startsWith("required_packages=(").contains(" docker.io ");
         assertThat(provision.indexOf("useradd --system")).as("the docker group exists before the user joins it")
-                .isGreaterThan(provision.indexOf("apt-get install -y -qq --no-install-recommends docker.io"));
+                .isGreaterThan(dockerChecked);
     }
 
     @Test

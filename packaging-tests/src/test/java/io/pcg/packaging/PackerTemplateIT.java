@@ -26,15 +26,15 @@ class PackerTemplateIT {
 
     @Test
     void validatesWithThePinnedVariables() throws Exception {
-        // The jars are build outputs and vCenter is the builder's own: stand-ins, since validate checks they are set.
-        Path jar = Files.createFile(dir.resolve("stand-in.jar"));
+        // The jars, the tools and the base disk are build outputs (ova-build/build.sh): stand-ins, since validate
+        // checks that they are set.
+        Path file = Files.createFile(dir.resolve("stand-in"));
         ExternalTool.Result result = ExternalTool.run(TEMPLATE_DIR, Map.of(), ExternalTool.require("packer"), "validate",
                 "-var-file=pcg-installer.pkrvars.hcl",
-                "-var", "agent_jar=" + jar, "-var", "installer_jar=" + jar, "-var", "pcg_cli_jar=" + jar,
+                "-var", "agent_jar=" + file, "-var", "installer_jar=" + file, "-var", "pcg_cli_jar=" + file,
+                "-var", "kind_binary=" + file, "-var", "clusterctl_binary=" + file,
+                "-var", "base_disk=" + file, "-var", "base_disk_sha256=" + "0".repeat(64),
                 "-var", "output_directory=" + dir.resolve("output"),
-                "-var", "vcenter_server=vcenter.example.com", "-var", "vcenter_username=packer@vsphere.local",
-                "-var", "vcenter_password=unused", "-var", "vcenter_datacenter=dc1", "-var", "vcenter_cluster=cluster1",
-                "-var", "vcenter_datastore=datastore1", "-var", "vcenter_network=VM Network",
                 ".");
 
         assertThat(result.exitCode()).as("packer validate:\n" + result.output()).isZero();
@@ -42,19 +42,19 @@ class PackerTemplateIT {
     }
 
     @Test
-    void pinsTheClusterApiVersionsOfTheSharedCrds() throws Exception {
-        String sources = Files.readString(Path.of(System.getProperty("pcg.shared.dir"), "crds", "SOURCES.md"));
-        String variables = Files.readString(TEMPLATE_DIR.resolve("pcg-installer.pkrvars.hcl"));
-
-        assertThat(sources).contains("| cluster-api/ | kubernetes-sigs/cluster-api | v" + pinned(variables, "capi_version") + " |",
-                "| capv/ | kubernetes-sigs/cluster-api-provider-vsphere | v" + pinned(variables, "capv_version") + " |",
-                "| cluster-api-ipam-provider-in-cluster/ | kubernetes-sigs/cluster-api-ipam-provider-in-cluster | v"
-                        + pinned(variables, "ipam_in_cluster_version") + " |");
+    void pinsEveryShippedToolByItsSha256() throws Exception {
+        for (String digest : java.util.List.of("kind_sha256", "clusterctl_sha256")) {
+            assertThat(PackerVariables.pinned(digest)).as(digest).matches("[0-9a-f]{64}");
+        }
     }
 
-    private static String pinned(String variables, String name) {
-        return variables.lines().filter(line -> line.matches(name + "\\s*=.*")).findFirst()
-                .map(line -> line.replaceAll(".*\"(.*)\".*", "$1"))
-                .orElseThrow(() -> new AssertionError(name + " is not set in pcg-installer.pkrvars.hcl"));
+    @Test
+    void pinsTheClusterApiVersionsOfTheSharedCrds() throws Exception {
+        String sources = Files.readString(Path.of(System.getProperty("pcg.shared.dir"), "crds", "SOURCES.md"));
+
+        assertThat(sources).contains("| cluster-api/ | kubernetes-sigs/cluster-api | v" + PackerVariables.pinned("capi_version") + " |",
+                "| capv/ | kubernetes-sigs/cluster-api-provider-vsphere | v" + PackerVariables.pinned("capv_version") + " |",
+                "| cluster-api-ipam-provider-in-cluster/ | kubernetes-sigs/cluster-api-ipam-provider-in-cluster | v"
+                        + PackerVariables.pinned("ipam_in_cluster_version") + " |");
     }
 }

@@ -26,8 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Build step of the OVA (called by ova-build/packer/scripts/package-ova.sh): puts the vApp ProductSection into the
- * OVF descriptor that vSphere exported, turns on the VMware Tools OVF environment transport, and updates the
+ * Build step of the OVA (called by ova-build/lib/package-ova.sh): puts the vApp ProductSection into the
+ * OVF descriptor (ova-build/ovf/pcg-installer.ovf), turns on the VMware Tools OVF environment transport, and updates the
  * descriptor's digest in the manifest so that vSphere still accepts the package.
  */
 public final class ProductSectionInjector {

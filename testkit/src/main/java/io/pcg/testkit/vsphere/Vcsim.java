@@ -40,13 +40,17 @@ public final class Vcsim implements AutoCloseable {
     private final Path log;
     private final Path bin;
     private final int port;
+    private final String username;
+    private final String password;
     private ServerProcess process;
 
-    private Vcsim(List<String> command, Path log, Path bin, int port) {
+    private Vcsim(List<String> command, Path log, Path bin, int port, String username, String password) {
         this.command = command;
         this.log = log;
         this.bin = bin;
         this.port = port;
+        this.username = username;
+        this.password = password;
     }
 
     /** The folder with vcsim and govc, or a clear error saying how to get them. */
@@ -61,7 +65,15 @@ public final class Vcsim implements AutoCloseable {
 
     /** Starts vcsim with extra model flags (e.g. {@code -cluster 2 -host 3}) and waits until it answers. */
     public static Vcsim start(String... modelFlags) {
-        Path bin = binDir();
+        return start(binDir(), USERNAME, PASSWORD, modelFlags);
+    }
+
+    /**
+     * The same with the vcsim and govc of another govmomi release in {@code bin} and its own user: the OVA's import
+     * test needs one whose OvfManager turns the OVF's properties into the VM's vApp config, and that release refuses
+     * a user name with a domain.
+     */
+    public static Vcsim start(Path bin, String username, String password, String... modelFlags) {
         int port = LocalPorts.free();
         Path log;
         try {
@@ -70,9 +82,9 @@ public final class Vcsim implements AutoCloseable {
             throw new UncheckedIOException("cannot create the vcsim log file", e);
         }
         List<String> command = new ArrayList<>(List.of(bin.resolve("vcsim").toString(), "-l", "127.0.0.1:" + port,
-                "-username", USERNAME, "-password", PASSWORD));
+                "-username", username, "-password", password));
         command.addAll(List.of(modelFlags));
-        Vcsim vcsim = new Vcsim(List.copyOf(command), log, bin, port);
+        Vcsim vcsim = new Vcsim(List.copyOf(command), log, bin, port, username, password);
         vcsim.launch();
         return vcsim;
     }
@@ -124,8 +136,8 @@ public final class Vcsim implements AutoCloseable {
         command.addAll(List.of(args));
         CommandRunner.Result result = new ProcessCommandRunner(GOVC_TIMEOUT).withEnvironment(Map.of(
                 "GOVC_URL", "https://" + server() + "/sdk",
-                "GOVC_USERNAME", USERNAME,
-                "GOVC_PASSWORD", PASSWORD,
+                "GOVC_USERNAME", username,
+                "GOVC_PASSWORD", password,
                 "GOVC_INSECURE", "1")).run(command);
         if (!result.succeeded()) {
             throw new IOException("govc " + String.join(" ", args) + " failed: " + result.stdout() + result.stderr());
