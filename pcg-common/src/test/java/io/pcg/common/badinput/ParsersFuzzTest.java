@@ -1,6 +1,7 @@
 package io.pcg.common.badinput;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.common.errors.ErrorText;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
@@ -41,7 +42,8 @@ class ParsersFuzzTest {
             "Cidr.parseNormalising", Cidr::parseNormalising,
             "IpRange.parse", IpRange::parse,
             "ProxyUrl.parse", ProxyUrl::parse,
-            "NoProxy.parse", NoProxy::parse);
+            "NoProxy.parse", NoProxy::parse,
+            "ConsoleEndpoint.parse", ConsoleEndpoint::parse);
 
     static Stream<Arguments> corpus() throws IOException {
         Path folder = Path.of("src/test/resources/bad-inputs");
@@ -80,6 +82,11 @@ class ParsersFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void noProxy(byte[] input) {
         acceptOrRefuseCleanly(NoProxy::parse, text(input));
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void consoleEndpoint(byte[] input) {
+        acceptOrRefuseCleanly(ConsoleEndpoint::parse, text(input));
     }
 
     static void acceptOrRefuseCleanly(Function<String, Object> parser, String input) {
