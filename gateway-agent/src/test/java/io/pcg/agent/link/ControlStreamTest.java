@@ -11,33 +11,39 @@ import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.proto.v1.AgentMessage;
-import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.Command;
-import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
+import io.pcg.proto.v1.ConsoleMessage;
+import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.Register;
 import io.pcg.proto.v1.Registered;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class ControlStreamTest {
 
@@ -276,6 +282,45 @@ class ControlStreamTest {
         } else if (message.hasResult()) {
             assertThat(results.put(message.getResult().getCommandId(), message.getResult())).as("one result per command").isNull();
         }
+    }
+
+    @Test
+    void aConsoleThatStopsReadingGetsNoMoreCommandSlotsUntilItReadsAgain() throws Exception {
+        console.stopReading();
+        int count = 3 * ControlStream.OUTBOUND_LIMIT;
+        for (int i = 0; i < count; i++) {
+            console.command("p" + i, "agent.ping", "{}");
+        }
+        await("answers pile up unread").atMost(Duration.ofSeconds(30))
+                .until(() -> stream.peakBacklog() >= ControlStream.OUTBOUND_LIMIT);
+
+        console.resumeReading();
+        Set<String> acked = new HashSet<>();
+        Map<String, CommandResult> results = new HashMap<>();
+        while (results.size() < count) {
+            collect(console.next(), acked, results);
+        }
+        assertThat(stream.peakBacklog()).as("unread answers stay within the limit and one window")
+                .isLessThanOrEqualTo(ControlStream.OUTBOUND_LIMIT + ControlStream.COMMAND_WINDOW + ControlStream.GRANT_BATCH);
+    }
+
+    static Stream<Arguments> grants() {
+        int limit = ControlStream.OUTBOUND_LIMIT;
+        int batch = ControlStream.GRANT_BATCH;
+        return Stream.of(
+                arguments(batch, 5, 0, true),
+                arguments(batch - 1, 5, 0, false),
+                arguments(3, 0, 0, true),
+                arguments(0, 0, 0, false),
+                arguments(batch, 5, limit - 1, true),
+                arguments(batch, 5, limit, false),
+                arguments(3, 0, limit + 10, false));
+    }
+
+    @ParameterizedTest(name = "{0} finished, {1} running, {2} unread → grant: {3}")
+    @MethodSource("grants")
+    void slotsGoBackInBatchesOrWhenIdleAndOnlyWhileTheConsoleReads(int ungranted, int unfinished, int backlog, boolean due) {
+        assertThat(ControlStream.grantDue(ungranted, unfinished, backlog)).isEqualTo(due);
     }
 
     @Test
