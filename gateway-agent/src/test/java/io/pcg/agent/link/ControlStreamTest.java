@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +50,7 @@ class ControlStreamTest {
 
     private final FakeGatewayService console = new FakeGatewayService();
     private final AtomicInteger slowRuns = new AtomicInteger();
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final BlockingHandler blocking = new BlockingHandler();
     private final CompletableFuture<Registered> registered = new CompletableFuture<>();
     private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -98,25 +97,6 @@ class ControlStreamTest {
                 throw new IllegalStateException("cannot parse " + command.payloadJson());
             }
         };
-        CommandHandler blocking = new CommandHandler() {
-            @Override
-            public String type() {
-                return "test.block";
-            }
-
-            @Override
-            public String handle(AgentCommand command) throws CommandFailedException {
-                try {
-                    if (!release.await(1, TimeUnit.MINUTES)) {
-                        throw new CommandFailedException("TEST_NOT_RELEASED", "the test never released the command", "");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CommandFailedException("TEST_INTERRUPTED", "interrupted", "");
-                }
-                return "{}";
-            }
-        };
         dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing, blocking), 4, 100, 100);
         stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
                 scheduler, new ControlStream.Listener() {
@@ -142,7 +122,7 @@ class ControlStreamTest {
 
     @AfterEach
     void stop() {
-        release.countDown();
+        blocking.release.countDown();
         channel.shutdownNow();
         server.shutdownNow();
         dispatcher.close();
@@ -213,7 +193,7 @@ class ControlStreamTest {
 
         assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
         assertThat(result.getError().getCode()).isEqualTo("UNKNOWN_COMMAND_TYPE");
-        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.block, test.count, test.crash, test.fail");
+        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.blocking, test.count, test.crash, test.fail");
         assertThat(result.getError().getHint()).isNotBlank();
     }
 
@@ -244,7 +224,7 @@ class ControlStreamTest {
         int count = 10_000;
         int capacity = dispatcher.capacity();
         for (int i = 0; i < count; i++) {
-            console.command("f" + i, "test.block", "{}");
+            console.command("f" + i, BlockingHandler.TYPE, "{}");
         }
         Map<String, CommandResult> results = new HashMap<>();
         Set<String> acked = new HashSet<>();
@@ -261,7 +241,7 @@ class ControlStreamTest {
                 });
         assertThat(results.keySet()).doesNotContainAnyElementsOf(acked);
 
-        release.countDown();
+        blocking.release.countDown();
         while (results.size() < count) {
             collect(console.next(), acked, results);
         }
@@ -269,7 +249,7 @@ class ControlStreamTest {
         assertThat(dispatcher.peakHeld()).as("never more held than the capacity").isEqualTo(capacity);
 
         String refused = results.keySet().stream().filter(id -> !acked.contains(id)).findFirst().orElseThrow();
-        console.command(refused, "test.block", "{}");
+        console.command(refused, BlockingHandler.TYPE, "{}");
         console.next(AgentMessage.BodyCase.ACK);
         assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getStatus())
                 .as("a refusal is not remembered: the same command sent again runs").isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
