@@ -1,5 +1,6 @@
 package io.pcg.installer;
 
+import io.pcg.installer.ovf.InvalidOvfEnvironmentException;
 import io.pcg.installer.ovf.OvfEnvironment;
 import io.pcg.installer.ovf.OvfProperty;
 
@@ -63,7 +64,7 @@ public final class OvfEnvFixture {
         return xml.append("  </PropertySection>\n</Environment>\n").toString();
     }
 
-    public OvfEnvironment parse() throws Exception {
+    public OvfEnvironment parse() throws InvalidOvfEnvironmentException {
         return OvfEnvironment.parse(xml().getBytes(StandardCharsets.UTF_8));
     }
 

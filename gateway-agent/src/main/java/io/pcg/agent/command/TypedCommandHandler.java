@@ -13,9 +13,11 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.pcg.common.errors.ErrorText;
 import io.pcg.common.secrets.Secret;
 
 import java.io.IOException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +38,7 @@ public abstract class TypedCommandHandler<P> implements CommandHandler {
         IGNORE
     }
 
+    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .registerModule(new SimpleModule().addDeserializer(Secret.class, new SecretDeserializer()))
@@ -99,11 +102,14 @@ public abstract class TypedCommandHandler<P> implements CommandHandler {
         try {
             return reader.readValue(tree);
         } catch (UnrecognizedPropertyException e) {
-            throw invalidRequest("unknown field '" + e.getPropertyName() + "'", "known fields: " + e.getKnownPropertyIds());
+            // A name that is no identifier may be anything pasted by mistake, a password included: not quoted then.
+            String name = e.getPropertyName() != null && FIELD_NAME.matcher(e.getPropertyName()).matches()
+                    ? "unknown field " + ErrorText.quote(e.getPropertyName()) : "a field whose name is not a field name";
+            throw invalidRequest(name, "known fields: " + e.getKnownPropertyIds());
         } catch (JsonMappingException e) {
             String field = e.getPath().stream().map(reference -> reference.getFieldName() != null
                     ? reference.getFieldName() : "[" + reference.getIndex() + "]").collect(Collectors.joining("."));
-            throw invalidRequest(field.isEmpty() ? "the payload does not fit the command" : "field '" + field + "' has the wrong type", hint);
+            throw invalidRequest(field.isEmpty() ? "the payload does not fit the command" : "field " + ErrorText.quote(field) + " has the wrong type", hint);
         } catch (IOException e) {
             throw invalidRequest("the payload cannot be read", hint);
         }

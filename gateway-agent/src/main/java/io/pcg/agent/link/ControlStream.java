@@ -43,6 +43,12 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
      * and returning slots one by one costs about as much as the command itself for cheap ones.
      */
     static final int GRANT_BATCH = 64;
+    /**
+     * Messages waiting for the console to read beyond which finished commands' slots are held back: a console that
+     * sends commands but reads no answers would otherwise grow the outbound queue without end (each answered command
+     * frees a slot for one more). Held-back slots are handed back once the console has read enough.
+     */
+    static final int OUTBOUND_LIMIT = 2 * COMMAND_WINDOW;
 
     /** What the owner of the stream hears about it. Called on gRPC threads. */
     interface Listener {
@@ -62,6 +68,9 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     private final Listener listener;
     private final Clock clock;
     private final Queue<AgentMessage> outbound = new ConcurrentLinkedQueue<>();
+    /** The size of {@link #outbound} (a ConcurrentLinkedQueue counts by walking it), and the most it ever was. */
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicInteger peakBacklog = new AtomicInteger();
     private final Object sendLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong heartbeatSequence = new AtomicLong();
@@ -126,14 +135,31 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
      * is held back only while some other command is still running and will flush it when it ends.
      */
     private void commandFinished() {
-        int ungranted = ungrantedSlots.incrementAndGet();
-        boolean idle = unfinishedCommands.decrementAndGet() == 0;
-        if (ungranted >= GRANT_BATCH || idle) {
+        ungrantedSlots.incrementAndGet();
+        unfinishedCommands.decrementAndGet();
+        grantFinishedSlots();
+    }
+
+    private void grantFinishedSlots() {
+        if (grantDue(ungrantedSlots.get(), unfinishedCommands.get(), backlog.get())) {
             int grant = ungrantedSlots.getAndSet(0);
             if (grant > 0) {
                 requests.request(grant);
             }
         }
+    }
+
+    /**
+     * Whether finished commands' slots go back now: a batch of them, or all once no command runs, and only while the
+     * console reads what it was sent.
+     */
+    static boolean grantDue(int ungranted, int unfinished, int backlog) {
+        return backlog < OUTBOUND_LIMIT && (ungranted >= GRANT_BATCH || (ungranted > 0 && unfinished == 0));
+    }
+
+    /** The most messages that ever waited for the console to read them. */
+    int peakBacklog() {
+        return peakBacklog.get();
     }
 
     private void onRegistered(Registered registered) {
@@ -171,6 +197,7 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
                 return false;
             }
             outbound.add(message);
+            peakBacklog.accumulateAndGet(backlog.incrementAndGet(), Math::max);
         }
         drain();
         return true;
@@ -201,10 +228,15 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
                         halfClosed = true;
                         stream.onCompleted();
                     }
-                    return;
+                    break;
                 }
+                backlog.decrementAndGet();
                 stream.onNext(next);
             }
+        }
+        if (registered && !closed.get()) {
+            // Slots held back while the console was not reading go back now that it reads again.
+            grantFinishedSlots();
         }
     }
 
@@ -223,7 +255,10 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
             return;
         }
         stopTimers();
-        outbound.clear();
+        synchronized (sendLock) {
+            outbound.clear();
+            backlog.set(0);
+        }
         listener.closed(failure);
     }
 

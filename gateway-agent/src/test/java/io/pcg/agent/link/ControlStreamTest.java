@@ -11,24 +11,26 @@ import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.proto.v1.AgentMessage;
-import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.Command;
-import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
+import io.pcg.proto.v1.ConsoleMessage;
+import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.Register;
 import io.pcg.proto.v1.Registered;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +38,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class ControlStreamTest {
 
@@ -45,7 +50,7 @@ class ControlStreamTest {
 
     private final FakeGatewayService console = new FakeGatewayService();
     private final AtomicInteger slowRuns = new AtomicInteger();
-    private final CountDownLatch release = new CountDownLatch(1);
+    private final BlockingHandler blocking = new BlockingHandler();
     private final CompletableFuture<Registered> registered = new CompletableFuture<>();
     private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -92,25 +97,6 @@ class ControlStreamTest {
                 throw new IllegalStateException("cannot parse " + command.payloadJson());
             }
         };
-        CommandHandler blocking = new CommandHandler() {
-            @Override
-            public String type() {
-                return "test.block";
-            }
-
-            @Override
-            public String handle(AgentCommand command) throws CommandFailedException {
-                try {
-                    if (!release.await(1, TimeUnit.MINUTES)) {
-                        throw new CommandFailedException("TEST_NOT_RELEASED", "the test never released the command", "");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CommandFailedException("TEST_INTERRUPTED", "interrupted", "");
-                }
-                return "{}";
-            }
-        };
         dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing, blocking), 4, 100, 100);
         stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
                 scheduler, new ControlStream.Listener() {
@@ -136,7 +122,7 @@ class ControlStreamTest {
 
     @AfterEach
     void stop() {
-        release.countDown();
+        blocking.release.countDown();
         channel.shutdownNow();
         server.shutdownNow();
         dispatcher.close();
@@ -207,7 +193,7 @@ class ControlStreamTest {
 
         assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
         assertThat(result.getError().getCode()).isEqualTo("UNKNOWN_COMMAND_TYPE");
-        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.block, test.count, test.crash, test.fail");
+        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.blocking, test.count, test.crash, test.fail");
         assertThat(result.getError().getHint()).isNotBlank();
     }
 
@@ -238,7 +224,7 @@ class ControlStreamTest {
         int count = 10_000;
         int capacity = dispatcher.capacity();
         for (int i = 0; i < count; i++) {
-            console.command("f" + i, "test.block", "{}");
+            console.command("f" + i, BlockingHandler.TYPE, "{}");
         }
         Map<String, CommandResult> results = new HashMap<>();
         Set<String> acked = new HashSet<>();
@@ -255,7 +241,7 @@ class ControlStreamTest {
                 });
         assertThat(results.keySet()).doesNotContainAnyElementsOf(acked);
 
-        release.countDown();
+        blocking.release.countDown();
         while (results.size() < count) {
             collect(console.next(), acked, results);
         }
@@ -263,7 +249,7 @@ class ControlStreamTest {
         assertThat(dispatcher.peakHeld()).as("never more held than the capacity").isEqualTo(capacity);
 
         String refused = results.keySet().stream().filter(id -> !acked.contains(id)).findFirst().orElseThrow();
-        console.command(refused, "test.block", "{}");
+        console.command(refused, BlockingHandler.TYPE, "{}");
         console.next(AgentMessage.BodyCase.ACK);
         assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getStatus())
                 .as("a refusal is not remembered: the same command sent again runs").isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
@@ -276,6 +262,45 @@ class ControlStreamTest {
         } else if (message.hasResult()) {
             assertThat(results.put(message.getResult().getCommandId(), message.getResult())).as("one result per command").isNull();
         }
+    }
+
+    @Test
+    void aConsoleThatStopsReadingGetsNoMoreCommandSlotsUntilItReadsAgain() throws Exception {
+        console.stopReading();
+        int count = 3 * ControlStream.OUTBOUND_LIMIT;
+        for (int i = 0; i < count; i++) {
+            console.command("p" + i, "agent.ping", "{}");
+        }
+        await("answers pile up unread").atMost(Duration.ofSeconds(30))
+                .until(() -> stream.peakBacklog() >= ControlStream.OUTBOUND_LIMIT);
+
+        console.resumeReading();
+        Set<String> acked = new HashSet<>();
+        Map<String, CommandResult> results = new HashMap<>();
+        while (results.size() < count) {
+            collect(console.next(), acked, results);
+        }
+        assertThat(stream.peakBacklog()).as("unread answers stay within the limit and one window")
+                .isLessThanOrEqualTo(ControlStream.OUTBOUND_LIMIT + ControlStream.COMMAND_WINDOW + ControlStream.GRANT_BATCH);
+    }
+
+    static Stream<Arguments> grants() {
+        int limit = ControlStream.OUTBOUND_LIMIT;
+        int batch = ControlStream.GRANT_BATCH;
+        return Stream.of(
+                arguments(batch, 5, 0, true),
+                arguments(batch - 1, 5, 0, false),
+                arguments(3, 0, 0, true),
+                arguments(0, 0, 0, false),
+                arguments(batch, 5, limit - 1, true),
+                arguments(batch, 5, limit, false),
+                arguments(3, 0, limit + 10, false));
+    }
+
+    @ParameterizedTest(name = "{0} finished, {1} running, {2} unread → grant: {3}")
+    @MethodSource("grants")
+    void slotsGoBackInBatchesOrWhenIdleAndOnlyWhileTheConsoleReads(int ungranted, int unfinished, int backlog, boolean due) {
+        assertThat(ControlStream.grantDue(ungranted, unfinished, backlog)).isEqualTo(due);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pcg.agent.link;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Command;
@@ -16,14 +17,23 @@ public final class FakeGatewayService extends GatewayGrpc.GatewayImplBase {
 
     public final BlockingQueue<AgentMessage> received = new LinkedBlockingQueue<>();
     private volatile StreamObserver<ConsoleMessage> toAgent;
+    private volatile ServerCallStreamObserver<ConsoleMessage> call;
+    private volatile boolean reading = true;
 
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<ConsoleMessage> responses) {
         toAgent = responses;
+        // Reads one message at a time, so that the test can stop reading and the agent sees a console that does not.
+        call = (ServerCallStreamObserver<ConsoleMessage>) responses;
+        call.disableAutoRequest();
+        call.request(1);
         return new StreamObserver<>() {
             @Override
             public void onNext(AgentMessage message) {
                 received.add(message);
+                if (reading) {
+                    call.request(1);
+                }
             }
 
             @Override
@@ -48,6 +58,16 @@ public final class FakeGatewayService extends GatewayGrpc.GatewayImplBase {
 
     public synchronized void send(ConsoleMessage message) {
         toAgent.onNext(message);
+    }
+
+    /** Reads nothing more from the agent (after at most one more message) until {@link #resumeReading()}. */
+    public void stopReading() {
+        reading = false;
+    }
+
+    public void resumeReading() {
+        reading = true;
+        call.request(1);
     }
 
     public void complete() {

@@ -1,5 +1,7 @@
 package io.pcg.installer.ovf;
 
+import io.pcg.common.errors.ErrorText;
+
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -37,8 +39,8 @@ public final class OvfEnvironment {
         Document document = parseDocument(xml);
         Element root = document.getDocumentElement();
         if (!NAMESPACE.equals(root.getNamespaceURI()) || !"Environment".equals(root.getLocalName())) {
-            throw new InvalidOvfEnvironmentException("the OVF environment's root element is '" + root.getTagName()
-                    + "', expected Environment in namespace " + NAMESPACE + "; this is not an ovf-env.xml document." + REDEPLOY);
+            throw new InvalidOvfEnvironmentException("the OVF environment's root element is " + ErrorText.quote(root.getTagName())
+                    + ", expected Environment in namespace " + NAMESPACE + "; this is not an ovf-env.xml document." + REDEPLOY);
         }
         Map<String, String> properties = new LinkedHashMap<>();
         NodeList sections = root.getElementsByTagNameNS(NAMESPACE, "PropertySection");
@@ -51,7 +53,7 @@ public final class OvfEnvironment {
                 }
                 String key = entry.getAttributeNS(NAMESPACE, "key");
                 if (properties.put(key, entry.getAttributeNS(NAMESPACE, "value")) != null) {
-                    throw new InvalidOvfEnvironmentException("the OVF environment sets property " + key + " twice." + REDEPLOY);
+                    throw new InvalidOvfEnvironmentException("the OVF environment sets property " + ErrorText.quote(key) + " twice." + REDEPLOY);
                 }
             }
         }

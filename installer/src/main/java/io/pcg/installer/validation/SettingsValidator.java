@@ -1,6 +1,7 @@
 package io.pcg.installer.validation;
 
 import io.pcg.common.console.ConsoleEndpoint;
+import io.pcg.common.errors.ErrorText;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
 import io.pcg.common.console.PairingCode;
@@ -41,7 +42,7 @@ public final class SettingsValidator {
             problems.add(new Problem(OvfProperty.INSTALLER_NAME, "is empty: set the name that identifies this gateway in the"
                     + " console, e.g. vcenter-dc1 (letters, digits and hyphens)"));
         } else if (!NAME.matcher(name).matches()) {
-            problems.add(new Problem(OvfProperty.INSTALLER_NAME, "'" + shortened(name) + "' is not a valid name: use 1 to 63"
+            problems.add(new Problem(OvfProperty.INSTALLER_NAME, ErrorText.quote(name) + " is not a valid name: use 1 to 63"
                     + " letters, digits and hyphens, starting and ending with a letter or digit, e.g. vcenter-dc1"));
         }
 
@@ -189,9 +190,5 @@ public final class SettingsValidator {
             problems.add(new Problem(OvfProperty.SERVICE_CIDR, serviceCidr + " contains the proxy " + proxy
                     + ": nodes could not reach it; choose a range that does not include the proxy's address"));
         }
-    }
-
-    private static String shortened(String text) {
-        return text.length() > 70 ? text.substring(0, 70) + "..." : text;
     }
 }

@@ -90,7 +90,7 @@ class OvfEnvironmentTest {
                 "<PropertySection><Property oe:key=\"pcg.podCidr\" oe:value=\"10.1.0.0/16\"/>");
 
         assertThatThrownBy(() -> OvfEnvironment.parse(twice.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(InvalidOvfEnvironmentException.class).hasMessageContaining("pcg.podCidr twice");
+                .isInstanceOf(InvalidOvfEnvironmentException.class).hasMessageContaining("'pcg.podCidr' twice");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.pcg.common.net;
 
+import io.pcg.common.errors.ErrorText;
+
 import java.math.BigInteger;
 
 /**
@@ -37,18 +39,18 @@ public record Cidr(Ip network, int prefix) {
         String value = text == null ? "" : text.trim();
         int slash = value.indexOf('/');
         if (slash < 0) {
-            throw new InvalidAddressException("'" + value + "' is not a CIDR: it needs a /prefix, " + EXAMPLE);
+            throw new InvalidAddressException(ErrorText.quote(value) + " is not a CIDR: it needs a /prefix, " + EXAMPLE);
         }
         Ip address;
         try {
             address = Ip.parse(value.substring(0, slash));
         } catch (InvalidAddressException e) {
-            throw new InvalidAddressException("'" + value + "' is not a CIDR: '" + value.substring(0, slash)
-                    + "' is not an IP address, " + EXAMPLE);
+            throw new InvalidAddressException(ErrorText.quote(value) + " is not a CIDR: " + ErrorText.quote(value.substring(0, slash))
+                    + " is not an IP address, " + EXAMPLE);
         }
         String prefix = value.substring(slash + 1).trim();
         if (!prefix.matches("[0-9]{1,3}")) {
-            throw new InvalidAddressException("'" + value + "' is not a CIDR: the prefix must be a number from 0 to "
+            throw new InvalidAddressException(ErrorText.quote(value) + " is not a CIDR: the prefix must be a number from 0 to "
                     + address.family().bits() + ", " + EXAMPLE);
         }
         return containing(address, Integer.parseInt(prefix));

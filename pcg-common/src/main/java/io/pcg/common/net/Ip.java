@@ -1,5 +1,7 @@
 package io.pcg.common.net;
 
+import io.pcg.common.errors.ErrorText;
+
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -48,7 +50,7 @@ public record Ip(IpFamily family, BigInteger value) implements Comparable<Ip> {
                 throw malformed(trimmed);
             }
             if (parsed instanceof Inet4Address) {
-                throw new InvalidAddressException("'" + trimmed + "' is an IPv4-mapped IPv6 address; write the IPv4 address instead");
+                throw new InvalidAddressException(ErrorText.quote(trimmed) + " is an IPv4-mapped IPv6 address; write the IPv4 address instead");
             }
             return new Ip(IpFamily.V6, new BigInteger(1, parsed.getAddress()));
         }
@@ -88,7 +90,7 @@ public record Ip(IpFamily family, BigInteger value) implements Comparable<Ip> {
     }
 
     private static InvalidAddressException malformed(String text) {
-        return new InvalidAddressException("'" + text + "' is not a valid IPv4 address (e.g. 10.10.183.1) or IPv6 address (e.g. fd00::1)");
+        return new InvalidAddressException(ErrorText.quote(text) + " is not a valid IPv4 address (e.g. 10.10.183.1) or IPv6 address (e.g. fd00::1)");
     }
 
     public Ip plus(long delta) {

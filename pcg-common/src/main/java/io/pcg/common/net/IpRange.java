@@ -1,5 +1,7 @@
 package io.pcg.common.net;
 
+import io.pcg.common.errors.ErrorText;
+
 import java.math.BigInteger;
 
 /** An inclusive range of addresses of one family; {@code first <= last}. */
@@ -17,7 +19,7 @@ public record IpRange(Ip first, Ip last) {
     /** Parses {@code first-last}. */
     public static IpRange parse(String text) {
         if (text == null || !text.contains("-")) {
-            throw new InvalidAddressException("'" + text + "' is not a range; write it as first-last, e.g. 10.10.183.1-10.10.183.100");
+            throw new InvalidAddressException(ErrorText.quote(text) + " is not a range; write it as first-last, e.g. 10.10.183.1-10.10.183.100");
         }
         int dash = text.indexOf('-');
         return new IpRange(Ip.parse(text.substring(0, dash)), Ip.parse(text.substring(dash + 1)));

@@ -1,5 +1,6 @@
 package io.pcg.common.proxy;
 
+import io.pcg.common.errors.ErrorText;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
 
@@ -49,6 +50,9 @@ public final class NoProxy {
         this.networks = List.copyOf(parsedNetworks);
     }
 
+    /** Invalid entries named in a refusal; the rest are counted. */
+    static final int SHOWN_PROBLEMS = 5;
+
     public static NoProxy none() {
         return new NoProxy(List.of());
     }
@@ -69,7 +73,10 @@ public final class NoProxy {
             entryProblem(entry).ifPresentOrElse(problems::add, () -> entries.add(entry));
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("NO_PROXY has invalid entries: " + String.join("; ", problems)
+            // Thousands of bad entries must not make a message nobody can read (or a log line of megabytes).
+            String shown = String.join("; ", problems.subList(0, Math.min(problems.size(), SHOWN_PROBLEMS)))
+                    + (problems.size() > SHOWN_PROBLEMS ? "; and " + (problems.size() - SHOWN_PROBLEMS) + " more" : "");
+            throw new IllegalArgumentException("NO_PROXY has invalid entries: " + shown
                     + ". It takes a comma-separated list of host names, domains (.example.com), IP addresses and CIDRs,"
                     + " e.g. vcenter.example.com,.example.org,10.10.0.0/16");
         }
@@ -81,7 +88,7 @@ public final class NoProxy {
             return Optional.empty();
         }
         if (entry.contains("://")) {
-            return Optional.of("'" + entry + "' is a URL; give only the host name");
+            return Optional.of(ErrorText.quote(entry) + " is a URL; give only the host name");
         }
         if (entry.contains("/")) {
             try {
@@ -92,10 +99,10 @@ public final class NoProxy {
             }
         }
         if (entry.contains(":")) {
-            return Optional.of("'" + entry + "' has a port; NO_PROXY entries are hosts without ports");
+            return Optional.of(ErrorText.quote(entry) + " has a port; NO_PROXY entries are hosts without ports");
         }
         if (!HOST_NAME.matcher(stripDomainPrefix(entry)).matches()) {
-            return Optional.of("'" + entry + "' is not a host name, domain, IP address or CIDR");
+            return Optional.of(ErrorText.quote(entry) + " is not a host name, domain, IP address or CIDR");
         }
         return Optional.empty();
     }

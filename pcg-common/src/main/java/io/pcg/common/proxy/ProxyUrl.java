@@ -1,5 +1,6 @@
 package io.pcg.common.proxy;
 
+import io.pcg.common.errors.ErrorText;
 import io.pcg.common.secrets.Secret;
 
 import java.net.URI;
@@ -38,25 +39,25 @@ public record ProxyUrl(String host, int port, String username, Secret password) 
             throw new IllegalArgumentException("proxy URL is empty." + example);
         }
         if (!value.contains("://")) {
-            throw new IllegalArgumentException("proxy URL '" + shown + "' has no scheme." + example);
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has no scheme." + example);
         }
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("proxy URL '" + shown + "' is not a valid URL"
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " is not a valid URL"
                     + " (special characters in the user name or password must be percent-encoded, e.g. @ as %40)." + example);
         }
         if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("proxy URL '" + shown + "' uses scheme '" + uri.getScheme()
-                    + "': only http:// proxies are supported (HTTPS traffic is tunnelled through them with CONNECT)." + example);
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " uses scheme " + ErrorText.quote(uri.getScheme())
+                    + ": only http:// proxies are supported (HTTPS traffic is tunnelled through them with CONNECT)." + example);
         }
         if (uri.getHost() == null || uri.getRawAuthority() == null) {
-            throw new IllegalArgumentException("proxy URL '" + shown + "' has no host." + example);
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has no host." + example);
         }
         String path = uri.getRawPath();
         if ((path != null && !path.isEmpty() && !"/".equals(path)) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("proxy URL '" + shown + "' has a path or query; remove everything after host:port." + example);
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has a path or query; remove everything after host:port." + example);
         }
         String host = uri.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -64,7 +65,7 @@ public record ProxyUrl(String host, int port, String username, Secret password) 
         }
         int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
         if (port == 0 || port > 65535) {
-            throw new IllegalArgumentException("proxy URL '" + shown + "' has port " + port + ", which must be from 1 to 65535." + example);
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has port " + port + ", which must be from 1 to 65535." + example);
         }
         String userInfo = uri.getRawUserInfo();
         if (userInfo == null || userInfo.isEmpty()) {
@@ -74,7 +75,7 @@ public record ProxyUrl(String host, int port, String username, Secret password) 
         String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
         Secret password = Secret.of(colon < 0 ? "" : decode(userInfo.substring(colon + 1)));
         if (user.isEmpty()) {
-            throw new IllegalArgumentException("proxy URL '" + shown + "' has a password but no user name." + example);
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has a password but no user name." + example);
         }
         return new ProxyUrl(host, port, user, password);
     }
