@@ -13,9 +13,12 @@ import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.health.StatusBanner;
 import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.command.CommandHandler;
+import io.pcg.agent.command.CommandQueue;
+import io.pcg.agent.command.QueuePolicy;
 import io.pcg.agent.link.GatewayLink;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
@@ -41,11 +44,18 @@ public class AgentFactory {
         return new AgentStatus(config.consoleEndpoint(), Clock.systemUTC());
     }
 
+    /** Tenant-cluster requests that wait for a gateway upgrade, kept across restarts in the state folder. */
     @Singleton
     @Bean(preDestroy = "close")
-    CommandDispatcher commandDispatcher(List<CommandHandler> handlers) {
+    CommandQueue commandQueue(AgentConfig config) throws IOException {
+        return CommandQueue.open(config.stateDir().resolve(CommandQueue.FILE), QueuePolicy.DEFAULT, Clock.systemUTC());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    CommandDispatcher commandDispatcher(List<CommandHandler> handlers, CommandQueue queue) {
         return new CommandDispatcher(handlers, CommandDispatcher.DEFAULT_THREADS, CommandDispatcher.DEFAULT_QUEUE,
-                CommandDispatcher.DEFAULT_REMEMBERED);
+                CommandDispatcher.DEFAULT_REMEMBERED, queue);
     }
 
     @Singleton

@@ -235,7 +235,7 @@ public class GatewayController {
                 command.error().code(), command.error().message(), command.error().hint());
         return new ApiViews.CommandView(command.id(), command.gatewayId(), command.type(), command.status().name(),
                 command.submittedAt(), command.sentAt(), command.ackedAt(), command.finishedAt(), error,
-                command.resultJson() == null ? null : resultTree(command.resultJson()));
+                command.resultJson() == null ? null : resultTree(command.resultJson()), command.queuedReason());
     }
 
     /** An agent is supposed to return a JSON object; show anything else as text rather than hide it. */

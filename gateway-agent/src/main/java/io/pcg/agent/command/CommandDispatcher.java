@@ -9,13 +9,16 @@ import io.pcg.proto.v1.CommandStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,11 @@ import java.util.function.Consumer;
  * handlers on a bounded pool (never on the gRPC thread), non-blocking ones inline. A repeated id, e.g. resent after a
  * reconnect, gets the result already produced, or its ack again while the command still runs. Results go to the control stream that is current when they are ready,
  * so a command that outlives a reconnect still reports back.
+ *
+ * <p>A command the {@link CommandQueue} holds (a tenant-cluster request during a gateway upgrade) is acked as queued
+ * and run later, one at a time in arrival order, when the queue releases it: a plain ack when it starts, then its
+ * result. A queued command survives an agent restart; one that was running when the agent stopped runs again, so
+ * queueable handlers must be idempotent by command id.
  */
 public final class CommandDispatcher implements AutoCloseable {
 
@@ -41,8 +49,20 @@ public final class CommandDispatcher implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, CommandResult> results;
     private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
+    private final CommandQueue queue;
+    /** Runs released queued commands, one at a time, so that they finish in arrival order. */
+    private final ExecutorService released = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pcg-command-queued");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
+        this(handlers, threads, queueCapacity, rememberedResults, CommandQueue.none());
+    }
+
+    public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults,
+                             CommandQueue queue) {
         TreeMap<String, CommandHandler> byType = new TreeMap<>();
         for (CommandHandler handler : handlers) {
             CommandHandler previous = byType.put(handler.type(), handler);
@@ -65,6 +85,9 @@ public final class CommandDispatcher implements AutoCloseable {
                 return size() > rememberedResults;
             }
         };
+        this.queue = queue;
+        queue.onChange(this::releaseQueued);
+        releaseQueued();
     }
 
     /** Where acks and results go from now on: the control stream that just registered. */
@@ -87,11 +110,29 @@ public final class CommandDispatcher implements AutoCloseable {
     public void dispatch(Command command, Runnable done) {
         String id = command.getId();
         CommandResult known;
+        Optional<String> held = Optional.empty();
         synchronized (results) {
             known = results.get(id);
             if (known == null) {
-                results.put(id, CommandResult.getDefaultInstance());
+                try {
+                    held = queue.holdIfNeeded(command);
+                } catch (IOException e) {
+                    // The exception may quote the payload (a JSON parser's), so only its type is reported.
+                    LOG.error("command {} ({}) could not be queued: {}", id, command.getType(), e.getClass().getName());
+                    known = failed(id, "COMMAND_QUEUE_FAILED", "the agent must queue '" + command.getType()
+                            + "' until the gateway can run it, but could not store it (" + e.getClass().getSimpleName()
+                            + ")", "Check that the payload is a JSON object and that the agent's disk has room, then resend it.");
+                }
+                if (held.isEmpty() && known == null) {
+                    results.put(id, CommandResult.getDefaultInstance());
+                }
             }
+        }
+        if (held.isPresent()) {
+            send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id).setQueued(true)
+                    .setQueuedReason(held.get())).build());
+            done.run();
+            return;
         }
         if (known != null) {
             send(known == CommandResult.getDefaultInstance()
@@ -119,6 +160,38 @@ public final class CommandDispatcher implements AutoCloseable {
             complete(failed(id, "AGENT_BUSY", "the agent has " + DEFAULT_QUEUE + " commands waiting and cannot take more",
                     "Resend the command later; if this persists the agent is stuck: collect the logs."));
             done.run();
+        }
+    }
+
+    /** Runs the queued commands the queue lets go now, oldest first; called whenever the queue may have changed. */
+    private void releaseQueued() {
+        try {
+            released.execute(() -> {
+                for (Optional<CommandQueue.Queued> next = queue.next(); next.isPresent(); next = queue.next()) {
+                    CommandQueue.Queued queued = next.get();
+                    boolean ran;
+                    synchronized (results) {
+                        // Ran already when striking it from the queue failed last time: only strike it again.
+                        ran = results.get(queued.id()) != null;
+                        if (!ran) {
+                            results.put(queued.id(), CommandResult.getDefaultInstance());
+                        }
+                    }
+                    if (!ran) {
+                        send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(queued.id())).build());
+                        complete(run(queued.command(), handlers.get(queued.type())));
+                    }
+                    try {
+                        queue.done(queued.id());
+                    } catch (IOException e) {
+                        LOG.error("queued command {} ran but could not be struck from the queue; it runs again after a"
+                                + " restart: {}", queued.id(), e.toString());
+                        return;
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("the dispatcher is closed; queued commands run after the next start");
         }
     }
 
@@ -164,6 +237,7 @@ public final class CommandDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        released.shutdownNow();
         executor.shutdownNow();
     }
 }
