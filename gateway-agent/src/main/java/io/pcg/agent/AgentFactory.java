@@ -15,7 +15,12 @@ import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.CommandQueue;
 import io.pcg.agent.command.QueuePolicy;
+import io.pcg.agent.ipam.IpamConfig;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.agent.leader.LeaderElectionSettings;
+import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.link.GatewayLink;
+import io.micronaut.context.ApplicationContext;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -29,6 +34,9 @@ import java.util.List;
 @Factory
 @Requires(env = GatewayAgentApplication.ENVIRONMENT)
 public class AgentFactory {
+
+    /** The exit code of a replica that lost the lease (the pod restarts and campaigns again as a follower). */
+    static final int LOST_LEASE_EXIT_CODE = 75;
 
     /**
      * The site's proxy, from the agent's environment as the installer sets it (HTTP_PROXY, HTTPS_PROXY, NO_PROXY);
@@ -74,9 +82,27 @@ public class AgentFactory {
         return banner;
     }
 
-    /** After the health endpoint is up: pairing then never competes with the HTTP server's start for the CPU. */
+    /**
+     * Which replica acts; the identity is the pod's name (HOSTNAME in a pod), unique per replica. The Lease lives in
+     * the IPAM namespace of the cluster the agent manages from, the gateway cluster once the agent runs in it.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    Leadership leadership(LeaderElectionSettings settings, IpamConfig ipam) {
+        String identity = System.getenv().getOrDefault("HOSTNAME", "pcg-agent-" + java.util.UUID.randomUUID());
+        return new Leadership(settings, ipam.namespace(), identity);
+    }
+
+    /**
+     * After the health endpoint is up: pairing then never competes with the HTTP server's start for the CPU. With
+     * leader election on, the link starts only on the replica that leads; one that loses the lease ends its process
+     * at once, and Kubernetes restarts it as a follower.
+     */
     @EventListener
     void onServerStarted(ServerStartupEvent event) {
-        event.getSource().getApplicationContext().getBean(GatewayLink.class).start();
+        ApplicationContext context = event.getSource().getApplicationContext();
+        GatewayLink link = context.getBean(GatewayLink.class);
+        context.getBean(Leadership.class).start(context.getBean(ManagementCluster.class).client(), link::start,
+                () -> Runtime.getRuntime().halt(LOST_LEASE_EXIT_CODE));
     }
 }

@@ -53,6 +53,8 @@ public class GatewayController {
     static final String RESET = "gateway.reset";
     /** Command that grows a running 1-node gateway cluster to 3 nodes. */
     static final String RESIZE = "gateway.resize";
+    /** Command that rolls a new Kubernetes version, node image or agent version out to the gateway cluster. */
+    static final String UPGRADE = "gateway.upgrade";
 
     private final GatewayService gateways;
     private final GatewayStore store;
@@ -145,6 +147,21 @@ public class GatewayController {
             throw new ConsoleException(ConsoleException.Kind.INVALID, "the resize body must be a JSON object: {\"nodeCount\": 3}");
         }
         return accepted(commands.submit(id, RESIZE, write(payload)));
+    }
+
+    /**
+     * The upgrade notification applied: the body is {@code {"kubernetesVersion": "v1.35.0", "nodeTemplate": "...",
+     * "agentVersion": "0.2.0", "requestedBy": "admin@tenant"}} (any of the first three); the agent refuses what is not
+     * newer, and anything while the gateway is not Running.
+     */
+    @Post(value = "/{id}/upgrade", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> upgrade(String id, @Body String body) {
+        JsonNode payload = parse(body, JsonNode.class, "{\"kubernetesVersion\": \"v1.35.0\"}");
+        if (!payload.isObject()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID,
+                    "the upgrade body must be a JSON object, e.g. {\"kubernetesVersion\": \"v1.35.0\"}");
+        }
+        return accepted(commands.submit(id, UPGRADE, write(payload)));
     }
 
     @Post(value = "/{id}/reset", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})

@@ -24,6 +24,8 @@ final class AgentDeployment {
     static final String IDENTITY_SECRET = "pcg-agent-identity";
     /** Where the identity Secret is mounted: the agent's state folder holds identity/ with these files. */
     static final String STATE_DIR = "/var/lib/pcg";
+    /** Replicas on different nodes of a 3-node gateway; leader election picks the one that acts. */
+    static final int REPLICAS = 3;
 
     private AgentDeployment() {
     }
@@ -56,7 +58,7 @@ final class AgentDeployment {
                 new SecretBuilder().withNewMetadata().withName(IDENTITY_SECRET).withNamespace(namespace).withLabels(labels)
                         .endMetadata().withType("Opaque").withData(data).build(),
                 new DeploymentBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(labels).endMetadata()
-                        .withNewSpec().withReplicas(1)
+                        .withNewSpec().withReplicas(REPLICAS)
                         .withNewSelector().withMatchLabels(labels).endSelector()
                         .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
                         .withNewSpec().withServiceAccountName(NAME)
@@ -64,6 +66,7 @@ final class AgentDeployment {
                         .addNewEnv().withName("PCG_AGENT_NAME").withValue(gatewayName).endEnv()
                         .addNewEnv().withName("PCG_AGENT_CONSOLE_ENDPOINT").withValue(consoleEndpoint).endEnv()
                         .addNewEnv().withName("PCG_AGENT_STATE_DIR").withValue(STATE_DIR).endEnv()
+                        .addNewEnv().withName("PCG_AGENT_LEADER_ELECTION_ENABLED").withValue("true").endEnv()
                         .addNewVolumeMount().withName("identity").withMountPath(STATE_DIR + "/identity").withReadOnly(true)
                         .endVolumeMount()
                         .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
