@@ -15,9 +15,7 @@ import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.CommandQueue;
 import io.pcg.agent.command.QueuePolicy;
-import io.pcg.agent.ipam.IpamConfig;
 import io.pcg.agent.kube.ManagementCluster;
-import io.pcg.agent.leader.LeaderElectionSettings;
 import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.link.GatewayLink;
 import io.micronaut.context.ApplicationContext;
@@ -80,17 +78,6 @@ public class AgentFactory {
         StatusBanner banner = new StatusBanner(status, cluster, config.statusBannerFile());
         banner.start();
         return banner;
-    }
-
-    /**
-     * Which replica acts; the identity is the pod's name (HOSTNAME in a pod), unique per replica. The Lease lives in
-     * the IPAM namespace of the cluster the agent manages from, the gateway cluster once the agent runs in it.
-     */
-    @Singleton
-    @Bean(preDestroy = "close")
-    Leadership leadership(LeaderElectionSettings settings, IpamConfig ipam) {
-        String identity = System.getenv().getOrDefault("HOSTNAME", "pcg-agent-" + java.util.UUID.randomUUID());
-        return new Leadership(settings, ipam.namespace(), identity);
     }
 
     /**

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.kube.Fields;
 import io.pcg.agent.simulation.SimulatedSiteExtension;
@@ -31,8 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +71,7 @@ class GatewayClusterUpgradeIT {
 
         // New nodes stay un-Ready until released, so the upgrade is certainly under way for the queue and the restart.
         Faults.Fault newNodesHeld = site.tools().faults().neverReady(machine -> !oldMachines.contains(machine));
-        try (Machines watched = new Machines(gateway)) {
+        try (ProvisioningMachines watched = new ProvisioningMachines(gateway)) {
             HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId + "/upgrade"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
                             Map.of("kubernetesVersion", "v1.35.0", "nodeTemplate", NEW_TEMPLATE, "requestedBy", "admin@acme"))))
@@ -114,8 +110,8 @@ class GatewayClusterUpgradeIT {
             assertThat(answered.finishedAt()).as("run after the upgrade").isAfterOrEqualTo(completed.time());
 
             assertThat(running.nodes()).hasSize(1).allSatisfy(node -> assertThat(node.ready()).isTrue());
-            assertThat(watched.mostProvisioning.get()).as("machines provisioning at the same time").isEqualTo(1);
-            assertThat(watched.mostMachines.get()).as("machines at the same time (one surge machine)").isEqualTo(2);
+            assertThat(watched.mostAtOnce()).as("machines provisioning at the same time").isEqualTo(1);
+            assertThat(watched.mostMachines()).as("machines at the same time (one surge machine)").isEqualTo(2);
         }
         List<GenericKubernetesResource> machines = machines(gateway);
         assertThat(machines).hasSize(1).allSatisfy(machine -> {
@@ -155,46 +151,5 @@ class GatewayClusterUpgradeIT {
 
     private static int registrations(DevConsole console, String gatewayId) {
         return (int) console.events(gatewayId).stream().filter(event -> event.reason().equals("Registered")).count();
-    }
-
-    /** The most machines there were at once, and the most provisioning (no Ready condition yet) at once. */
-    private static final class Machines implements AutoCloseable {
-
-        final AtomicInteger mostMachines = new AtomicInteger();
-        final AtomicInteger mostProvisioning = new AtomicInteger();
-        private final Map<String, Boolean> provisioning = new ConcurrentHashMap<>();
-        private final SharedIndexInformer<GenericKubernetesResource> informer;
-
-        Machines(KubernetesClient client) {
-            informer = client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system").inform(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(GenericKubernetesResource machine) {
-                    seen(machine);
-                }
-
-                @Override
-                public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource machine) {
-                    seen(machine);
-                }
-
-                @Override
-                public void onDelete(GenericKubernetesResource machine, boolean unknownFinalState) {
-                    provisioning.remove(machine.getMetadata().getName());
-                }
-            });
-        }
-
-        private synchronized void seen(GenericKubernetesResource machine) {
-            boolean ready = Fields.list(machine, "status", "conditions").stream()
-                    .anyMatch(condition -> "Ready".equals(condition.get("type")) && "True".equals(condition.get("status")));
-            provisioning.put(machine.getMetadata().getName(), !ready);
-            mostMachines.accumulateAndGet(provisioning.size(), Math::max);
-            mostProvisioning.accumulateAndGet((int) provisioning.values().stream().filter(Boolean::booleanValue).count(), Math::max);
-        }
-
-        @Override
-        public void close() {
-            informer.close();
-        }
     }
 }

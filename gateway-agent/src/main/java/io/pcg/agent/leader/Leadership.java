@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +40,7 @@ public final class Leadership implements AutoCloseable {
     private final AtomicBoolean leading = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ExecutorService executor;
+    private final List<Runnable> whenActing = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<?> campaign;
     /** {@link System#nanoTime} of the last successful write of the lease by this replica. */
     private volatile long lastRenewal;
@@ -67,6 +70,19 @@ public final class Leadership implements AutoCloseable {
         return !settings.enabled() || leading.get();
     }
 
+    /** Whether replicas campaign at all ({@code pcg.agent.leader-election.enabled}). */
+    public boolean enabled() {
+        return settings.enabled();
+    }
+
+    /**
+     * Runs {@code action} when this replica starts to act, with election on: for work that only the leader may do
+     * besides the link and the reconciles (serving address claims). Register before {@link #start}.
+     */
+    public void whenActing(Runnable action) {
+        whenActing.add(action);
+    }
+
     public String identity() {
         return identity;
     }
@@ -94,6 +110,7 @@ public final class Leadership implements AutoCloseable {
                             lastRenewal = System.nanoTime();
                             leading.set(true);
                             LOG.info("replica {} leads: it reconciles and links to the console", identity);
+                            whenActing.forEach(Runnable::run);
                             onLeading.run();
                         }, () -> stopActing("lost lease", onLost), leader -> LOG.info("lease {}/{} is held by {}", namespace, settings.lease(), leader)))
                         .build())

@@ -39,6 +39,8 @@ class LeadershipIT {
         }
         Replica leader = await("one replica leads").atMost(Duration.ofSeconds(20)).until(this::actingOne, r -> r != null);
         assertThat(leader.started.get()).isEqualTo(1);
+        assertThat(leader.acted.get()).as("leader-only work starts with the lead").isEqualTo(1);
+        assertThat(replicas.stream().mapToInt(r -> r.acted.get()).sum()).as("and only there").isEqualTo(1);
 
         // As a SIGKILL: its connection goes, the lease is not released, so the others wait for it to expire.
         leader.cluster.close();
@@ -98,10 +100,12 @@ class LeadershipIT {
         final Leadership leadership;
         final AtomicInteger started = new AtomicInteger();
         final AtomicInteger lost = new AtomicInteger();
+        final AtomicInteger acted = new AtomicInteger();
 
         Replica(KubeApiServer server, String namespace, String identity, LeaderElectionSettings settings) {
             cluster = new ManagementCluster(KubeConfig.of(server.kubeconfig()));
             leadership = new Leadership(settings, namespace, identity);
+            leadership.whenActing(acted::incrementAndGet);
             leadership.start(cluster.client(), started::incrementAndGet, lost::incrementAndGet);
         }
 
