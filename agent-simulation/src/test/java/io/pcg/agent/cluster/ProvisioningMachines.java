@@ -2,9 +2,9 @@ package io.pcg.agent.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pcg.agent.kube.Fields;
+import io.pcg.agent.kube.Informers;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,14 +22,9 @@ final class ProvisioningMachines implements AutoCloseable {
     private final SharedIndexInformer<GenericKubernetesResource> informer;
 
     ProvisioningMachines(KubernetesClient client) {
-        informer = client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system").inform(new ResourceEventHandler<>() {
+        informer = client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system").inform(new Informers.ChangeHandler() {
             @Override
-            public void onAdd(GenericKubernetesResource machine) {
-                seen(machine);
-            }
-
-            @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource machine) {
+            protected void changed(GenericKubernetesResource machine) {
                 seen(machine);
             }
 

@@ -547,22 +547,18 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             events.info("UpgradeCompleted", object(), "the gateway cluster is upgraded: " + done.describe());
             return save(next.withState(GatewayState.RUNNING));
         }
-        String message = progress.upToDateReplicas() + " of " + wanted + " nodes upgraded"
-                + progress.scaleUpBlocker().map(why -> "; waiting: " + why).orElse("");
+        // Until KCP has seen the new spec its counts are about the old one: no progress is claimed from them.
+        String done = progress.upToDateReplicas() + " of " + wanted + " nodes upgraded";
+        String message = progress.rolloutObserved()
+                ? done + progress.scaleUpBlocker().map(why -> "; waiting: " + why).orElse("")
+                : "waiting for Cluster API to take the new spec";
         GatewayRecord.MilestoneStatus before = record.condition(Milestone.UPGRADED);
         GatewayRecord next = mark(record, Milestone.UPGRADED, UNKNOWN, ROLLING_OUT, message);
-        int upgradedBefore = before == null ? -1 : leadingNumber(before.message());
-        if (progress.rolloutObserved() && progress.upToDateReplicas() > upgradedBefore && progress.upToDateReplicas() > 0
-                && progress.upToDateReplicas() < wanted) {
-            events.info("NodeUpgraded", object(), progress.upToDateReplicas() + " of " + wanted + " nodes upgraded");
+        if (progress.rolloutObserved() && progress.upToDateReplicas() > 0 && progress.upToDateReplicas() < wanted
+                && (before == null || !before.message().startsWith(done))) {
+            events.info("NodeUpgraded", object(), done);
         }
         return next;
-    }
-
-    /** The count a progress message starts with ("2 of 3 nodes upgraded"); -1 when it starts otherwise. */
-    private static int leadingNumber(String message) {
-        java.util.regex.Matcher number = java.util.regex.Pattern.compile("^(\\d+) of ").matcher(message);
-        return number.find() ? Integer.parseInt(number.group(1)) : -1;
     }
 
     /**
