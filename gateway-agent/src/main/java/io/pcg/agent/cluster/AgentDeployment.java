@@ -67,11 +67,15 @@ final class AgentDeployment {
                         .addNewEnv().withName("PCG_AGENT_CONSOLE_ENDPOINT").withValue(consoleEndpoint).endEnv()
                         .addNewEnv().withName("PCG_AGENT_STATE_DIR").withValue(STATE_DIR).endEnv()
                         .addNewEnv().withName("PCG_AGENT_LEADER_ELECTION_ENABLED").withValue("true").endEnv()
+                        // The root file system is read-only: the state folder (event log, queued commands) is a
+                        // volume of the pod's own, kept across container restarts, with the identity mounted inside.
+                        .addNewVolumeMount().withName("state").withMountPath(STATE_DIR).endVolumeMount()
                         .addNewVolumeMount().withName("identity").withMountPath(STATE_DIR + "/identity").withReadOnly(true)
                         .endVolumeMount()
                         .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
                         .withReadOnlyRootFilesystem(true).endSecurityContext()
                         .endContainer()
+                        .addNewVolume().withName("state").withNewEmptyDir().endEmptyDir().endVolume()
                         .addNewVolume().withName("identity").withNewSecret().withSecretName(IDENTITY_SECRET)
                         .withDefaultMode(0400).endSecret().endVolume()
                         .endSpec().endTemplate().endSpec().build());
