@@ -13,10 +13,16 @@ import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.health.StatusBanner;
 import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.command.CommandHandler;
+import io.pcg.agent.command.CommandQueue;
+import io.pcg.agent.command.QueuePolicy;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.link.GatewayLink;
+import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.metrics.AgentMeters;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
@@ -27,6 +33,9 @@ import java.util.List;
 @Factory
 @Requires(env = GatewayAgentApplication.ENVIRONMENT)
 public class AgentFactory {
+
+    /** The exit code of a replica that lost the lease (the pod restarts and campaigns again as a follower). */
+    static final int LOST_LEASE_EXIT_CODE = 75;
 
     /**
      * The site's proxy, from the agent's environment as the installer sets it (HTTP_PROXY, HTTPS_PROXY, NO_PROXY);
@@ -42,11 +51,18 @@ public class AgentFactory {
         return new AgentStatus(config.consoleEndpoint(), Clock.systemUTC());
     }
 
+    /** Tenant-cluster requests that wait for a gateway upgrade, kept across restarts in the state folder. */
     @Singleton
     @Bean(preDestroy = "close")
-    CommandDispatcher commandDispatcher(List<CommandHandler> handlers, AgentMeters meters) {
+    CommandQueue commandQueue(AgentConfig config) throws IOException {
+        return CommandQueue.open(config.stateDir().resolve(CommandQueue.FILE), QueuePolicy.DEFAULT, Clock.systemUTC());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    CommandDispatcher commandDispatcher(List<CommandHandler> handlers, CommandQueue queue, AgentMeters meters) {
         return new CommandDispatcher(handlers, CommandDispatcher.DEFAULT_THREADS, CommandDispatcher.DEFAULT_QUEUE,
-                CommandDispatcher.DEFAULT_REMEMBERED, meters);
+                CommandDispatcher.DEFAULT_REMEMBERED, queue, meters);
     }
 
     @Singleton
@@ -65,9 +81,16 @@ public class AgentFactory {
         return banner;
     }
 
-    /** After the health endpoint is up: pairing then never competes with the HTTP server's start for the CPU. */
+    /**
+     * After the health endpoint is up: pairing then never competes with the HTTP server's start for the CPU. With
+     * leader election on, the link starts only on the replica that leads; one that loses the lease ends its process
+     * at once, and Kubernetes restarts it as a follower.
+     */
     @EventListener
     void onServerStarted(ServerStartupEvent event) {
-        event.getSource().getApplicationContext().getBean(GatewayLink.class).start();
+        ApplicationContext context = event.getSource().getApplicationContext();
+        GatewayLink link = context.getBean(GatewayLink.class);
+        context.getBean(Leadership.class).start(context.getBean(ManagementCluster.class).client(), link::start,
+                () -> Runtime.getRuntime().halt(LOST_LEASE_EXIT_CODE));
     }
 }

@@ -88,7 +88,6 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         Sim.pausedCondition(status, false, now);
         Conditions.set(status, "CertificatesAvailable", Conditions.TRUE, "Available", "", now);
         Conditions.set(status, "Deleting", Conditions.FALSE, "NotDeleting", "", now);
-        Conditions.set(status, "RollingOut", Conditions.FALSE, "NotRollingOut", "", now);
         Conditions.set(status, "Remediating", Conditions.FALSE, "NotRemediating", "", now);
         int desired = Obj.at(kcp, "spec", "replicas") instanceof Number n ? n.intValue() : 1;
         status.put("selector", Sim.CLUSTER_NAME_LABEL + "=" + clusterName + "," + Sim.CONTROL_PLANE_LABEL);
@@ -125,8 +124,24 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         List<String> preflight = preflight(machines);
         String scalingUpMessage = null;
         String scalingDownMessage = null;
+        String rollingOutMessage = null;
         Duration again = null;
-        if (active.size() < desired) {
+        List<GenericKubernetesResource> outdated = active.stream().filter(m -> !Conditions.isTrue(m, "UpToDate")).toList();
+        if (active.size() >= desired && !outdated.isEmpty()) {
+            // upgradeControlPlane with the default rollout (maxSurge 1): one new Machine, then one outdated one goes,
+            // each step behind the preflight checks, so one Machine is provisioning at a time.
+            rollingOutMessage = "Rolling out " + outdated.size() + " not up-to-date replicas";
+            if (!preflight.isEmpty()) {
+                rollingOutMessage += " is blocked because:\n" + String.join("\n", preflight);
+                again = WAIT;
+            } else if (active.size() == desired) {
+                scalingUpMessage = "Scaling up from " + active.size() + " to " + (desired + 1) + " replicas";
+                createMachine(kcp, cluster, true);
+            } else {
+                scalingDownMessage = "Scaling down from " + active.size() + " to " + desired + " replicas";
+                sim.deleteAndCheckGone(Kind.MACHINE, key.namespace(), Obj.name(outdated.get(0)));
+            }
+        } else if (active.size() < desired) {
             scalingUpMessage = "Scaling up from " + active.size() + " to " + desired + " replicas";
             if (active.isEmpty() && machines.isEmpty()) {
                 createMachine(kcp, cluster, false);
@@ -147,6 +162,8 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
                 again = WAIT;
             }
         }
+        Conditions.set(status, "RollingOut", rollingOutMessage != null, rollingOutMessage != null ? "RollingOut" : "NotRollingOut",
+                rollingOutMessage, now);
         Conditions.set(status, "ScalingUp", scalingUpMessage != null, scalingUpMessage != null ? "ScalingUp" : "NotScalingUp",
                 scalingUpMessage, now);
         Conditions.set(status, "ScalingDown", scalingDownMessage != null,
@@ -252,9 +269,20 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             Conditions.set(status, "EtcdMemberHealthy", etcdReady, etcdReady ? "Healthy" : "NotHealthy",
                     etcdReady ? "" : "Etcd member " + nodeName + " is not healthy", now);
         }
-        boolean upToDate = Obj.text(kcp, "spec", "version").equals(Obj.text(machine, "spec", "version"));
-        Conditions.set(status, "UpToDate", upToDate, upToDate ? "UpToDate" : "NotUpToDate",
-                upToDate ? "" : "* Version " + Obj.text(machine, "spec", "version") + ", " + Obj.text(kcp, "spec", "version") + " required", now);
+        List<String> outdated = new ArrayList<>();
+        if (!Obj.text(kcp, "spec", "version").equals(Obj.text(machine, "spec", "version"))) {
+            outdated.add("* Version " + Obj.text(machine, "spec", "version") + ", " + Obj.text(kcp, "spec", "version") + " required");
+        }
+        // KCP compares the infrastructure machine's cloned-from annotation with the template it references now.
+        String template = Obj.text(Obj.map(kcp, "spec", "machineTemplate", "spec", "infrastructureRef"), "name");
+        GenericKubernetesResource infraMachine = sim.get(Kind.VSPHERE_MACHINE, Obj.namespace(machine),
+                Obj.text(machine, "spec", "infrastructureRef", "name"));
+        String clonedFrom = infraMachine == null ? null : Obj.annotation(infraMachine, "cluster.x-k8s.io/cloned-from-name");
+        if (clonedFrom != null && !clonedFrom.equals(template)) {
+            outdated.add("* VSphereMachine is not up-to-date (cloned from " + clonedFrom + ", " + template + " required)");
+        }
+        boolean upToDate = outdated.isEmpty();
+        Conditions.set(status, "UpToDate", upToDate, upToDate ? "UpToDate" : "NotUpToDate", String.join("\n", outdated), now);
         if (sim.writeStatus(machine, status)) {
             GenericKubernetesResource copy = Obj.copy(machine);
             copy.setAdditionalProperty("status", status);

@@ -34,9 +34,14 @@ public final class SiteAdmin {
 
     /** Imports the node template into vcsim's DC0 (once per vcsim). */
     public static void createNodeTemplate(Vcsim vcsim) throws IOException {
+        createNodeTemplate(vcsim, NODE_TEMPLATE);
+    }
+
+    /** Imports a node template named {@code name} into vcsim's DC0, e.g. a new node image for an upgrade. */
+    public static void createNodeTemplate(Vcsim vcsim, String name) throws IOException {
         vcsim.govc("vm.create", "-on=false", "-ds", "LocalDS_0", "-pool", "/DC0/host/DC0_C0/Resources",
-                "-net", "VM Network", "-c", "2", "-m", "4096", "-g", "ubuntu64Guest", NODE_TEMPLATE);
-        vcsim.govc("vm.markastemplate", "/DC0/vm/" + NODE_TEMPLATE);
+                "-net", "VM Network", "-c", "2", "-m", "4096", "-g", "ubuntu64Guest", name);
+        vcsim.govc("vm.markastemplate", "/DC0/vm/" + name);
     }
 
     /** "Configure" with vcsim's DC0, {@code nodes} nodes and a static pool of this gateway (the VIP is its first address). */

@@ -1,8 +1,6 @@
 package io.pcg.agent.cluster;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pcg.agent.kube.Fields;
 import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
@@ -20,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -99,49 +95,5 @@ class GatewayClusterResizeIT {
 
     private int registrations(DevConsole console) {
         return (int) console.events(gatewayId).stream().filter(event -> event.reason().equals("Registered")).count();
-    }
-
-    /** Watches the gateway cluster's Machines and remembers how many were provisioning (no Ready node yet) at once. */
-    private static final class ProvisioningMachines implements AutoCloseable {
-
-        private final Map<String, Boolean> provisioning = new ConcurrentHashMap<>();
-        private final AtomicInteger most = new AtomicInteger();
-        private final SharedIndexInformer<GenericKubernetesResource> informer;
-
-        ProvisioningMachines(KubernetesClient client) {
-            informer = client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system").inform(
-                    new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
-                        @Override
-                        public void onAdd(GenericKubernetesResource machine) {
-                            seen(machine);
-                        }
-
-                        @Override
-                        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource machine) {
-                            seen(machine);
-                        }
-
-                        @Override
-                        public void onDelete(GenericKubernetesResource machine, boolean unknownFinalState) {
-                            provisioning.remove(machine.getMetadata().getName());
-                        }
-                    });
-        }
-
-        private synchronized void seen(GenericKubernetesResource machine) {
-            boolean ready = Fields.list(machine, "status", "conditions").stream()
-                    .anyMatch(condition -> "Ready".equals(condition.get("type")) && "True".equals(condition.get("status")));
-            provisioning.put(machine.getMetadata().getName(), !ready);
-            most.accumulateAndGet((int) provisioning.values().stream().filter(Boolean::booleanValue).count(), Math::max);
-        }
-
-        int mostAtOnce() {
-            return most.get();
-        }
-
-        @Override
-        public void close() {
-            informer.close();
-        }
     }
 }

@@ -57,7 +57,7 @@ final class ApiViews {
     @Serdeable
     record CommandView(String id, String gatewayId, String type, String status, Instant submittedAt,
                        @Nullable Instant sentAt, @Nullable Instant ackedAt, @Nullable Instant finishedAt,
-                       @Nullable CommandErrorView error, @Nullable JsonNode result) {
+                       @Nullable CommandErrorView error, @Nullable JsonNode result, @Nullable String queuedReason) {
     }
 
     @Serdeable

@@ -61,6 +61,8 @@ public class GatewayController {
     static final String CLUSTER_DELETE = "cluster.delete";
     static final String CLUSTER_FORCE_DELETE = "cluster.forceDelete";
     static final String CLUSTER_SCALE = "cluster.scale";
+    /** Command that rolls a new Kubernetes version, node image or agent version out to the gateway cluster. */
+    static final String UPGRADE = "gateway.upgrade";
 
     private final GatewayService gateways;
     private final GatewayStore store;
@@ -201,6 +203,21 @@ public class GatewayController {
         return accepted(commands.submit(id, force ? CLUSTER_FORCE_DELETE : CLUSTER_DELETE, write(payload)));
     }
 
+    /**
+     * The upgrade notification applied: the body is {@code {"kubernetesVersion": "v1.35.0", "nodeTemplate": "...",
+     * "agentVersion": "0.2.0", "requestedBy": "admin@tenant"}} (any of the first three); the agent refuses what is not
+     * newer, and anything while the gateway is not Running.
+     */
+    @Post(value = "/{id}/upgrade", consumes = MediaType.APPLICATION_JSON)
+    public HttpResponse<ApiViews.CommandAccepted> upgrade(String id, @Body String body) {
+        JsonNode payload = parse(body, JsonNode.class, "{\"kubernetesVersion\": \"v1.35.0\"}");
+        if (!payload.isObject()) {
+            throw new ConsoleException(ConsoleException.Kind.INVALID,
+                    "the upgrade body must be a JSON object, e.g. {\"kubernetesVersion\": \"v1.35.0\"}");
+        }
+        return accepted(commands.submit(id, UPGRADE, write(payload)));
+    }
+
     @Post(value = "/{id}/reset", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
     public HttpResponse<ApiViews.CommandAccepted> reset(String id) {
         return accepted(commands.submit(id, RESET, "{}"));
@@ -296,7 +313,7 @@ public class GatewayController {
                 command.error().code(), command.error().message(), command.error().hint());
         return new ApiViews.CommandView(command.id(), command.gatewayId(), command.type(), command.status().name(),
                 command.submittedAt(), command.sentAt(), command.ackedAt(), command.finishedAt(), error,
-                command.resultJson() == null ? null : resultTree(command.resultJson()));
+                command.resultJson() == null ? null : resultTree(command.resultJson()), command.queuedReason());
     }
 
     /** An agent is supposed to return a JSON object; show anything else as text rather than hide it. */

@@ -83,6 +83,7 @@ public class ClusterStatusService {
             case CLUSTER_STATE_RUNNING -> "Running";
             case CLUSTER_STATE_FAILED -> "Failed";
             case CLUSTER_STATE_RESETTING -> "Resetting";
+            case CLUSTER_STATE_UPGRADING -> "Upgrading";
             case CLUSTER_STATE_UNSPECIFIED, UNRECOGNIZED -> "Unknown";
         };
     }

@@ -18,11 +18,13 @@ import java.time.Instant;
  * @param finishedAt  when its result arrived
  * @param error       set when it failed
  * @param resultJson  the agent's result object as JSON text, when it succeeded (or failed with details)
+ * @param queuedReason why the agent holds it, while {@link CommandState#QUEUED_BY_AGENT} (kept afterwards)
  */
 @Serdeable
 public record CommandRecord(String id, String gatewayId, String type, CommandState status, Instant submittedAt,
                             @Nullable Instant sentAt, @Nullable Instant ackedAt, @Nullable Instant finishedAt,
-                            @Nullable Failure error, @Nullable String resultJson) {
+                            @Nullable Failure error, @Nullable String resultJson,
+                            @Nullable String queuedReason) {
 
     /** Why a command failed, as the agent's handler put it. */
     @Serdeable

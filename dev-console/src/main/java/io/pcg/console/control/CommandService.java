@@ -171,7 +171,7 @@ public class CommandService {
         ownedEntry(gatewayId, ack.getCommandId()).ifPresent(entry -> {
             GatewayQueue queue = queue(gatewayId);
             synchronized (queue) {
-                if (entry.acknowledge(clock.instant())) {
+                if (entry.acknowledge(clock.instant(), ack.getQueued() ? ack.getQueuedReason() : null)) {
                     persist(queue, entry);
                 }
             }
@@ -295,7 +295,7 @@ public class CommandService {
                         CONSOLE_RESTARTED, "the console restarted before it sent this command to the gateway, and it"
                                 + " never stores command payloads (they may hold secrets), so it cannot send it now",
                         "check the gateway's state and events, then submit the command again if it is still needed"),
-                        null);
+                        null, record.queuedReason());
                 interrupted++;
             }
             Entry entry = new Entry(restored);
@@ -349,6 +349,7 @@ public class CommandService {
         private Instant finishedAt;
         private CommandRecord.Failure failure;
         private String resultJson;
+        private String queuedReason;
 
         Entry(String id, String gatewayId, String type, String payloadJson, Instant submittedAt) {
             this.id = id;
@@ -370,6 +371,7 @@ public class CommandService {
             finishedAt = stored.finishedAt();
             failure = stored.error();
             resultJson = stored.resultJson();
+            queuedReason = stored.queuedReason();
             if (state.isFinal()) {
                 done.complete(asResult(stored));
             }
@@ -395,11 +397,24 @@ public class CommandService {
             return (payloadJson == null ? command.setResultOnly(true) : command.setPayloadJson(payloadJson)).build();
         }
 
-        /** False if it was already acknowledged or finished. */
-        synchronized boolean acknowledge(Instant now) {
-            if (state == CommandState.QUEUED || state == CommandState.SENT) {
-                state = CommandState.ACKED;
+        /**
+         * False if nothing changed: acknowledged already, or finished. A queued ack ({@code queuedReason} set) moves a
+         * sent command to {@link CommandState#QUEUED_BY_AGENT}; a plain ack, also one that follows a queued ack when
+         * the agent starts the command, to {@link CommandState#ACKED}.
+         */
+        synchronized boolean acknowledge(Instant now, String reason) {
+            boolean unacked = state == CommandState.QUEUED || state == CommandState.SENT;
+            if (reason != null && unacked) {
+                state = CommandState.QUEUED_BY_AGENT;
+                queuedReason = reason;
                 ackedAt = now;
+                return true;
+            }
+            if (reason == null && (unacked || state == CommandState.QUEUED_BY_AGENT)) {
+                state = CommandState.ACKED;
+                if (ackedAt == null) {
+                    ackedAt = now;
+                }
                 return true;
             }
             return false;
@@ -430,7 +445,7 @@ public class CommandService {
 
         synchronized CommandRecord snapshot() {
             return new CommandRecord(id, gatewayId, type, state, submittedAt, sentAt, ackedAt, finishedAt,
-                    failure, resultJson);
+                    failure, resultJson, queuedReason);
         }
 
         /** What {@link #result} hands out for a command finished before the restart. */

@@ -30,6 +30,8 @@ public final class AgentDeployment {
     /** Where the identity Secret is mounted: the agent's state folder holds identity/ with these files. */
     static final String STATE_DIR = "/var/lib/pcg";
     private static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", NAME, "app.kubernetes.io/part-of", "pcg");
+    /** Replicas of the gateway's agent, on different nodes of a 3-node gateway; leader election picks the one that acts. */
+    static final int REPLICAS = 3;
 
     private AgentDeployment() {
     }
@@ -86,9 +88,19 @@ public final class AgentDeployment {
                         .build());
     }
 
+    /**
+     * @param identity the gateway's agent: the console identity mounted, {@link #REPLICAS} replicas with leader
+     *                 election; otherwise (a tenant cluster's agent) one replica without
+     */
     private static Deployment deployment(String namespace, String image, Map<String, String> env, boolean identity) {
         ContainerBuilder container = new ContainerBuilder().withName("agent").withImage(image);
         env.forEach((name, value) -> container.addNewEnv().withName(name).withValue(value).endEnv());
+        if (identity) {
+            container.addNewEnv().withName("PCG_AGENT_LEADER_ELECTION_ENABLED").withValue("true").endEnv();
+        }
+        // The root file system is read-only: the state folder (event log, queued commands) is a volume of the pod's
+        // own, kept across container restarts, with the identity mounted inside.
+        container.addNewVolumeMount().withName("state").withMountPath(STATE_DIR).endVolumeMount();
         if (identity) {
             container.addNewVolumeMount().withName("identity").withMountPath(STATE_DIR + "/identity").withReadOnly(true)
                     .endVolumeMount();
@@ -96,12 +108,13 @@ public final class AgentDeployment {
         container.withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true).endSecurityContext();
         PodSpecBuilder pod = new PodSpecBuilder().withServiceAccountName(NAME).addToContainers(container.build());
+        pod.addNewVolume().withName("state").withNewEmptyDir().endEmptyDir().endVolume();
         if (identity) {
             pod.addNewVolume().withName("identity").withNewSecret().withSecretName(IDENTITY_SECRET)
                     .withDefaultMode(0400).endSecret().endVolume();
         }
         return new DeploymentBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(LABELS).endMetadata()
-                .withNewSpec().withReplicas(1)
+                .withNewSpec().withReplicas(identity ? REPLICAS : 1)
                 .withNewSelector().withMatchLabels(LABELS).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(LABELS).endMetadata()
                 .withSpec(pod.build()).endTemplate().endSpec().build();

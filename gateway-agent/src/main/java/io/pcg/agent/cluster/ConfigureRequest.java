@@ -39,6 +39,16 @@ public record ConfigureRequest(
         return new ConfigureRequest(vcenter, placement, nodeTemplate, sshKeys, ntpServers, ipAllocation, nodes, kubernetesVersion);
     }
 
+    /** The same request after an upgrade of the Kubernetes version. */
+    ConfigureRequest withKubernetesVersion(String version) {
+        return new ConfigureRequest(vcenter, placement, nodeTemplate, sshKeys, ntpServers, ipAllocation, nodeCount, version);
+    }
+
+    /** The same request after an upgrade of the node image. */
+    ConfigureRequest withNodeTemplate(String template) {
+        return new ConfigureRequest(vcenter, placement, template, sshKeys, ntpServers, ipAllocation, nodeCount, kubernetesVersion);
+    }
+
     /** The vCenter account; {@code password} never prints. */
     public record Vcenter(String server, String username, Secret password, String thumbprint) {
     }

@@ -16,6 +16,8 @@ import io.pcg.agent.bootstrap.ManagementClusterBootstrap;
 import io.pcg.agent.bootstrap.ProviderVersions;
 import io.pcg.agent.cloudaccount.CloudAccount;
 import io.pcg.agent.cloudaccount.CloudAccountStore;
+import io.pcg.agent.command.CommandQueue;
+import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.cluster.manifest.GatewayClusterManifest;
 import io.pcg.agent.cluster.manifest.GatewayClusterSpec;
 import io.pcg.agent.config.AgentConfig;
@@ -57,6 +59,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -85,6 +88,10 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     static final String GATEWAY_KUBECONFIG = "gateway.kubeconfig";
     /** The field manager of the control plane's size (KubeadmControlPlane spec.replicas), apart from the manifests'. */
     public static final String SCALE_FIELD_MANAGER = "pcg-agent-scale";
+    /** The field manager of what an upgrade changes on the KubeadmControlPlane: spec.version and its machine template. */
+    static final String UPGRADE_FIELD_MANAGER = "pcg-agent-upgrade";
+    /** Reasons of the Upgraded condition. */
+    private static final String ROLLING_OUT = "RollingOut";
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClusterController.class);
     private static final String TRUE = "True";
     private static final String FALSE = "False";
@@ -117,6 +124,9 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final ProxySettings siteProxy;
     private final GatewayLink link;
     private final AgentMeters meters;
+    private final CommandQueue commandQueue;
+    private final Leadership leadership;
+    private final Clock clock = Clock.systemUTC();
     private final SerialLoop loop = new SerialLoop("gateway-cluster", this::reconcile, "GATEWAY_BUSY", "the gateway");
     /** Watches on the management cluster the objects live on now; touched by the loop thread only. */
     private final List<SharedIndexInformer<GenericKubernetesResource>> watches = new ArrayList<>();
@@ -128,7 +138,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                                     ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
                                     ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
                                     EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy,
-                                    GatewayLink link, AgentMeters meters) {
+                                    GatewayLink link, AgentMeters meters, CommandQueue commandQueue,
+                                    Leadership leadership) {
         this.agent = agent;
         this.ipam = ipam;
         this.config = config;
@@ -146,6 +157,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         this.siteProxy = siteProxy;
         this.link = link;
         this.meters = meters;
+        this.commandQueue = commandQueue;
+        this.leadership = leadership;
     }
 
     /** A restarted agent picks up where it stopped: same management cluster, next step. */
@@ -179,10 +192,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             accounts.save(new CloudAccount(CloudAccount.DEFAULT, vcenter.server(), vcenter.username(), vcenter.password(),
                     vcenter.thumbprint()));
             accounts.bind(agent.name(), CloudAccount.DEFAULT);
-            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null, false)
+            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null,
+                    false, List.of())
                     .with(Milestone.VCENTER_VALIDATED, TRUE, "Validated", "vCenter " + vcenter.server() + " passed every check");
             for (Milestone next : Milestone.values()) {
-                if (next != Milestone.VCENTER_VALIDATED) {
+                if (next != Milestone.VCENTER_VALIDATED && next != Milestone.UPGRADED) {
                     record = record.with(next, UNKNOWN, "Pending", "not started");
                 }
             }
@@ -216,6 +230,49 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                     .with(Milestone.CONTROL_PLANE_READY, UNKNOWN, RESIZING, "resizing from " + from + " to " + nodes + " nodes");
             store.save(record);
             events.info("ResizeStarted", object(), "resizing the gateway cluster from " + from + " to " + nodes + " nodes");
+            report(record, List.of());
+        });
+        trigger();
+    }
+
+    /** What runs now and whether an upgrade may start, for {@link UpgradeRequest#refusal}. */
+    UpgradeRequest.Current current(GatewayRecord record) throws OperatorException {
+        String activity = switch (record.state()) {
+            case PENDING -> "not configured";
+            case PROVISIONING -> record.phase() == Phase.RUNNING ? "resizing" : "being provisioned";
+            case UPGRADING -> "upgrading already";
+            case FAILED -> "failing a step (" + record.runningUpgrade().map(u -> "upgrade").orElse("provisioning") + ")";
+            case RESETTING -> record.deleting() ? "being deleted" : "being reset";
+            case RUNNING -> "running";
+        };
+        ConfigureRequest desired = record.desired();
+        return new UpgradeRequest.Current(record.state(), activity,
+                desired == null ? "" : kubernetesVersion(desired), desired == null ? "" : desired.nodeTemplate(),
+                record.lastUpgraded(UpgradeRequest.AGENT_VERSION).orElse(AgentVersion.current()));
+    }
+
+    /**
+     * Accepts a validated upgrade: the upgrade details are recorded, the new versions become the desired ones and the
+     * loop rolls them out. Checked again on the loop, which owns the record: an upgrade that raced another change is
+     * refused.
+     */
+    void acceptUpgrade(UpgradeRequest request) throws OperatorException {
+        onLoop(() -> {
+            GatewayRecord record = store.load();
+            UpgradeRequest.Current current = current(record);
+            Optional<UpgradeRequest.Refusal> refusal = request.refusal(current);
+            if (refusal.isPresent()) {
+                throw new OperatorException(refusal.get().code(), refusal.get().message(), refusal.get().hint());
+            }
+            UpgradeDetails upgrade = request.upgrade(current, clock.instant());
+            ConfigureRequest desired = record.desired()
+                    .withKubernetesVersion(upgrade.to(UpgradeRequest.KUBERNETES_VERSION).orElse(current.kubernetesVersion()))
+                    .withNodeTemplate(upgrade.to(UpgradeRequest.NODE_TEMPLATE).orElse(record.desired().nodeTemplate()));
+            record = record.withDesired(desired).withUpgrade(upgrade).withState(GatewayState.UPGRADING)
+                    .with(Milestone.UPGRADED, UNKNOWN, ROLLING_OUT, "upgrading: " + upgrade.describe());
+            store.save(record);
+            events.info("UpgradeStarted", object(), "upgrading the gateway cluster, one node at a time: "
+                    + upgrade.describe() + " (requested by " + upgrade.requestedBy() + ")");
             report(record, List.of());
         });
         trigger();
@@ -265,10 +322,14 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     private void reconcile() {
+        if (!leadership.acting()) {
+            return; // a follower replica stands by; the leader reconciles
+        }
         long start = System.nanoTime();
         boolean ok = false;
         try {
             GatewayRecord record = store.load();
+            commandQueue.phase(queuePhase(record));
             switch (record.state()) {
                 case PENDING -> {
                     if (record.deleting()) {
@@ -278,7 +339,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                     }
                 }
                 case RESETTING -> reset(record);
-                case PROVISIONING, FAILED, RUNNING -> provision(record);
+                case PROVISIONING, UPGRADING, FAILED, RUNNING -> provision(record);
             }
             ok = true;
         } catch (OperatorException e) {
@@ -345,6 +406,14 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             current = Milestone.CONTROL_PLANE_READY;
             pointAt(gatewayKubeconfig());
             watch();
+            if (record.runningUpgrade().isPresent()) {
+                current = Milestone.UPGRADED;
+                Progress progress = upgrade(record, record.runningUpgrade().get());
+                nodes = progress.nodes();
+                record = followUpgrade(followProvisioning(record, progress), progress);
+                report(record, nodes);
+                return;
+            }
             Progress progress = observe();
             nodes = progress.nodes();
             record = followProvisioning(record, progress);
@@ -407,8 +476,74 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                     "control-plane node " + progress.nodes().get(0).name() + " runs");
         }
         if (next.state() == GatewayState.FAILED) {
-            next = save(next.withState(GatewayState.PROVISIONING));
+            next = save(next.withState(next.runningUpgrade().isPresent() ? GatewayState.UPGRADING : GatewayState.PROVISIONING));
             events.info("ProvisioningResumed", object(), "the failing step recovered");
+        }
+        return next;
+    }
+
+    /**
+     * Applies what the running upgrade changes, every pass (server-side apply of the same content changes nothing):
+     * a node image is a new VSphereMachineTemplate (CAPV refuses changes to one), and the KubeadmControlPlane gets the
+     * Kubernetes version and that template under the upgrade's own field manager; KCP then replaces the nodes one at a
+     * time (its default rollout adds one new Machine, then removes one old). A new agent version is a new image in the
+     * agent's Deployment.
+     *
+     * @return the rollout as Cluster API reports it after the apply
+     */
+    private Progress upgrade(GatewayRecord record, UpgradeDetails upgrade) throws OperatorException {
+        if (upgrade.rollsNodes()) {
+            GatewayClusterSpec spec = spec(record.desired()).orElseThrow(() -> new OperatorException("GATEWAY_VIP_UNAVAILABLE",
+                    "the control-plane VIP is not reserved", "The agent retries; check the IP pool ('pcg status')."));
+            List<HasMetadata> objects = GatewayClusterManifest.render(spec);
+            HasMetadata template = objects.stream().filter(o -> "VSphereMachineTemplate".equals(o.getKind())).findFirst().orElseThrow();
+            GenericKubernetesResource rendered = (GenericKubernetesResource) objects.stream()
+                    .filter(o -> CapiKinds.CONTROL_PLANES.getKind().equals(o.getKind())).findFirst().orElseThrow();
+            new ManifestApplier(managementCluster).apply(List.of(template));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> renderedSpec = (Map<String, Object>) rendered.getAdditionalProperties().get("spec");
+            GenericKubernetesResource patch = new GenericKubernetesResource();
+            patch.setApiVersion(rendered.getApiVersion());
+            patch.setKind(rendered.getKind());
+            patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(agent.name())
+                    .withNamespace(ipam.namespace()).build());
+            patch.setAdditionalProperty("spec", Map.of("version", renderedSpec.get("version"),
+                    "machineTemplate", renderedSpec.get("machineTemplate")));
+            managementCluster.client().genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(ipam.namespace())
+                    .resource(patch).fieldManager(UPGRADE_FIELD_MANAGER).forceConflicts().serverSideApply();
+        }
+        Optional<String> agentVersion = upgrade.to(UpgradeRequest.AGENT_VERSION);
+        if (agentVersion.isPresent()) {
+            new ManifestApplier(managementCluster).apply(AgentDeployment.render(ipam.namespace(), agent.name(),
+                    agent.consoleEndpoint(), config.agentRepository() + ":" + agentVersion.get(), identityFiles()));
+        }
+        return observe();
+    }
+
+    /**
+     * The rollout's progress as the Upgraded condition, an event each time another node runs the new version, and
+     * the end of the upgrade once Cluster API has rolled every node ({@link Progress#rolledOut}).
+     */
+    private GatewayRecord followUpgrade(GatewayRecord record, Progress progress) throws OperatorException {
+        UpgradeDetails upgrade = record.runningUpgrade().orElseThrow();
+        int wanted = record.desired().nodeCount();
+        if (!upgrade.rollsNodes() || progress.rolledOut()) {
+            UpgradeDetails done = upgrade.completed(clock.instant());
+            GatewayRecord next = mark(record.withUpgrade(done), Milestone.UPGRADED, TRUE, "Upgraded", "upgraded: "
+                    + done.describe() + " (requested by " + done.requestedBy() + " at " + done.requestedAt() + ")");
+            events.info("UpgradeCompleted", object(), "the gateway cluster is upgraded: " + done.describe());
+            return save(next.withState(GatewayState.RUNNING));
+        }
+        // Until KCP has seen the new spec its counts are about the old one: no progress is claimed from them.
+        String done = progress.upToDateReplicas() + " of " + wanted + " nodes upgraded";
+        String message = progress.rolloutObserved()
+                ? done + progress.scaleUpBlocker().map(why -> "; waiting: " + why).orElse("")
+                : "waiting for Cluster API to take the new spec";
+        GatewayRecord.MilestoneStatus before = record.condition(Milestone.UPGRADED);
+        GatewayRecord next = mark(record, Milestone.UPGRADED, UNKNOWN, ROLLING_OUT, message);
+        if (progress.rolloutObserved() && progress.upToDateReplicas() > 0 && progress.upToDateReplicas() < wanted
+                && (before == null || !before.message().startsWith(done))) {
+            events.info("NodeUpgraded", object(), done);
         }
         return next;
     }
@@ -584,14 +719,26 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
 
     GatewayClusterSpec spec(ConfigureRequest request, CloudAccount account, GatewayClusterSpec.Addressing addressing, Ip vip)
             throws OperatorException {
-        String version = request.kubernetesVersion() != null && !request.kubernetesVersion().isBlank()
-                ? request.kubernetesVersion() : ProviderVersions.read(bootstrapConfig.versionsFile()).kubernetes();
-        return new GatewayClusterSpec(agent.name(), ipam.namespace(), version,
+        return new GatewayClusterSpec(agent.name(), ipam.namespace(), kubernetesVersion(request),
                 request.nodeCount() == null ? 0 : request.nodeCount(),
                 new GatewayClusterSpec.Vcenter(account.server(), account.thumbprint(), account.username(), account.password()),
                 request.placement() == null ? null : request.placement().toPlacement(), request.nodeTemplate(), null,
                 addressing, vip, Cidr.parse(agent.podCidr()), Cidr.parse(agent.serviceCidr()), request.sshKeys(),
                 request.ntpServers(), siteProxy);
+    }
+
+    /** The requested Kubernetes version, or the one the appliance image pins. */
+    private String kubernetesVersion(ConfigureRequest request) throws OperatorException {
+        return request.kubernetesVersion() != null && !request.kubernetesVersion().isBlank()
+                ? request.kubernetesVersion() : ProviderVersions.read(bootstrapConfig.versionsFile()).kubernetes();
+    }
+
+    /**
+     * The phase the command queue holds requests by: the state, except that a failing upgrade still counts as
+     * upgrading (tenant-cluster requests keep waiting for it).
+     */
+    private static String queuePhase(GatewayRecord record) {
+        return record.runningUpgrade().isPresent() ? GatewayState.UPGRADING.name() : record.state().name();
     }
 
     private Pool ensurePool(ConfigureRequest.IpAllocation allocation) throws OperatorException {
@@ -759,6 +906,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                     .setReady(node.ready()));
         }
         status.report(builder.build());
+        commandQueue.phase(queuePhase(record));
     }
 
     private String object() {

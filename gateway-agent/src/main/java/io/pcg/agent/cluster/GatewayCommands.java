@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * The console's gateway commands: {@code gateway.configure} (the "Configure" dialog), {@code gateway.resize} (1 → 3
- * nodes), {@code gateway.reset} (the widget's Reset button), {@code gateway.delete} (the Delete action) and
- * {@code gateway.status}. They reach the controller through a provider: the controller
+ * nodes), {@code gateway.upgrade} (Palette's upgrade notification), {@code gateway.reset} (the widget's Reset button),
+ * {@code gateway.delete} (the Delete action) and {@code gateway.status}. They reach the controller through a provider: the controller
  * reports over the console link, which dispatches to these handlers.
  */
 public final class GatewayCommands {
@@ -42,6 +42,7 @@ public final class GatewayCommands {
     static final String RESIZE_REFUSED = "GATEWAY_RESIZE_REFUSED";
     static final String RESIZE_POOL_SHORT = "GATEWAY_RESIZE_POOL_SHORT";
     static final String DELETE_REFUSED = "GATEWAY_DELETE_REFUSED";
+    static final String UPGRADE_REFUSED = "GATEWAY_UPGRADE_REFUSED";
 
     private GatewayCommands() {
     }
@@ -239,6 +240,51 @@ public final class GatewayCommands {
 
     }
 
+    /**
+     * Rolls a new Kubernetes version, node image or agent version out to a running gateway cluster, one node at a
+     * time. Refused, with nothing changed, unless the gateway is Running and each thing named is newer than what runs
+     * ({@link UpgradeRequest#refusal}); unknown fields are refused too. Answers at once: the rollout reports through
+     * the Upgraded condition and events, and tenant-cluster requests wait for it.
+     */
+    @Singleton
+    @Requires(env = GatewayAgentApplication.ENVIRONMENT)
+    public static final class Upgrade extends TypedCommandHandler<UpgradeRequest> {
+
+        private final BeanProvider<GatewayClusterController> controller;
+
+        public Upgrade(BeanProvider<GatewayClusterController> controller) {
+            super(UpgradeRequest.class, INVALID_REQUEST, UnknownFields.REJECT);
+            this.controller = controller;
+        }
+
+        @Override
+        public String type() {
+            return "gateway.upgrade";
+        }
+
+        @Override
+        protected void validate(UpgradeRequest request) throws CommandFailedException {
+            try {
+                Optional<UpgradeRequest.Refusal> refusal = request.refusal(controller.get().current(record(controller)));
+                if (refusal.isPresent()) {
+                    throw new CommandFailedException(refusal.get().code(), refusal.get().message(), refusal.get().hint());
+                }
+            } catch (OperatorException e) {
+                throw CommandFailedException.of(e);
+            }
+        }
+
+        @Override
+        protected Object run(UpgradeRequest request) throws CommandFailedException {
+            try {
+                controller.get().acceptUpgrade(request);
+            } catch (OperatorException e) {
+                throw CommandFailedException.of(e);
+            }
+            return Map.of("state", GatewayState.UPGRADING.name());
+        }
+    }
+
     /** Takes everything down and returns the gateway to Pending, ready to be configured again. */
     @Singleton
     @Requires(env = GatewayAgentApplication.ENVIRONMENT)
@@ -353,6 +399,7 @@ public final class GatewayCommands {
             if (record.lastRemediation() != null) {
                 status.put("lastRemediation", record.lastRemediation());
             }
+            status.put("upgrades", record.upgrades());
             return status;
         }
     }

@@ -8,6 +8,11 @@ public enum GatewayState {
     PROVISIONING,
     /** The gateway cluster runs and manages itself. */
     RUNNING,
+    /**
+     * A rolling upgrade (Kubernetes version, node image, agent version) runs, one node at a time; tenant-cluster
+     * requests wait for it. Ends in {@link #RUNNING}.
+     */
+    UPGRADING,
     /** A step fails; the agent keeps retrying it, and the console shows why. */
     FAILED,
     /** Everything provisioned is being deleted; then back to {@link #PENDING}. */

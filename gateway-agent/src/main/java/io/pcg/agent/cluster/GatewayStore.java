@@ -32,6 +32,8 @@ public class GatewayStore {
     /** Secrets are never written: a Secret field is stored as null and read back empty. */
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .registerModule(new SimpleModule()
                     .addSerializer(Secret.class, new JsonSerializer<>() {
                         @Override

@@ -13,7 +13,9 @@ public enum Milestone {
     INFRASTRUCTURE_CREATED("InfrastructureCreated", "Creating Infrastructure"),
     CONTROL_PLANE_NODE_ADDED("ControlPlaneNodeAdded", "Adding Control Plane Node"),
     CLUSTER_MANAGEMENT_MOVED("ClusterManagementMoved", "Moving Cluster Management into the Gateway Cluster"),
-    CONTROL_PLANE_READY("ControlPlaneReady", "Adding Remaining Control Plane Nodes");
+    CONTROL_PLANE_READY("ControlPlaneReady", "Adding Remaining Control Plane Nodes"),
+    /** Not a provisioning step: set by the first upgrade, True once the last one is done. */
+    UPGRADED("Upgraded", "Upgrading the Gateway Cluster");
 
     private final String type;
     private final String title;

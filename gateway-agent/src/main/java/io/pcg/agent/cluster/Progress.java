@@ -27,10 +27,15 @@ import java.util.Optional;
  * @param etcdHealthyMembers        control-plane machines whose etcd member KCP reports healthy
  * @param scaleUpBlocker            the first machine that keeps another control-plane node from being added, and why
  * @param remediations              nodes Cluster API is relaunching after a failed health check, oldest first
+ * @param upToDateReplicas          control-plane machines that match the KubeadmControlPlane's spec (version,
+ *                                  machine template), as KCP counts them
+ * @param rolloutObserved           KCP has seen the KubeadmControlPlane's latest spec ({@code status.observedGeneration}),
+ *                                  so its counts are about that spec and not an older one
  */
 public record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem, int claimsBound, int claims,
                 boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas,
-                int etcdHealthyMembers, Optional<String> scaleUpBlocker, List<NodeRemediation> remediations) {
+                int etcdHealthyMembers, Optional<String> scaleUpBlocker, List<NodeRemediation> remediations,
+                int upToDateReplicas, boolean rolloutObserved) {
 
     /** A machine with a node. */
     public record Node(String name, String address, boolean ready) {
@@ -80,8 +85,13 @@ public record Progress(boolean infrastructureProvisioned, Optional<String> claim
         nodes.sort(Comparator.comparing(Node::name));
         remediations.sort(NodeRemediation.ORDER);
         Object replicas = controlPlane == null ? null : Fields.value(controlPlane, "spec", "replicas");
+        Object upToDate = controlPlane == null ? null : Fields.value(controlPlane, "status", "upToDateReplicas");
+        Object observed = controlPlane == null ? null : Fields.value(controlPlane, "status", "observedGeneration");
+        Long generation = controlPlane == null ? null : controlPlane.getMetadata().getGeneration();
         return new Progress(infrastructure, problem, bound, claims.size(), initialized, List.copyOf(nodes), machines.size(),
-                replicas instanceof Number n ? n.intValue() : 0, ready, etcdHealthy, blocker, List.copyOf(remediations));
+                replicas instanceof Number n ? n.intValue() : 0, ready, etcdHealthy, blocker, List.copyOf(remediations),
+                upToDate instanceof Number n ? n.intValue() : 0,
+                generation != null && observed instanceof Number n && n.longValue() >= generation);
     }
 
     private static Optional<String> blocker(GenericKubernetesResource machine, boolean ready) {
@@ -124,6 +134,14 @@ public record Progress(boolean infrastructureProvisioned, Optional<String> claim
      */
     boolean readyToAddControlPlaneNode() {
         return complete() && machines == desiredReplicas && etcdHealthyMembers == desiredReplicas;
+    }
+
+    /**
+     * A rolling upgrade is done: KCP has seen the new spec, and every machine asked for matches it and is Ready, with
+     * no old machine left.
+     */
+    boolean rolledOut() {
+        return rolloutObserved && complete() && machines == desiredReplicas && upToDateReplicas == desiredReplicas;
     }
 
     private static boolean isTrue(GenericKubernetesResource resource, String conditionType) {

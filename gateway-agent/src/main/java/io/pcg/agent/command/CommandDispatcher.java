@@ -10,13 +10,16 @@ import io.pcg.proto.v1.CommandStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,11 @@ import java.util.function.Consumer;
  * reconnect, gets the result already produced, or its ack again while the command still runs; a result-only command
  * (sent by a console that restarted and lost the payload) is never run. Results go to the control stream that is
  * current when they are ready, so a command that outlives a reconnect still reports back.
+ *
+ * <p>A command the {@link CommandQueue} holds (a tenant-cluster request during a gateway upgrade) is acked as queued
+ * and run later, one at a time in arrival order, when the queue releases it: a plain ack when it starts, then its
+ * result. A queued command survives an agent restart; one that was running when the agent stopped runs again, so
+ * queueable handlers must be idempotent by command id.
  */
 public final class CommandDispatcher implements AutoCloseable {
 
@@ -57,14 +65,24 @@ public final class CommandDispatcher implements AutoCloseable {
     private final AtomicInteger peakHeld = new AtomicInteger();
     private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
     private final AgentMeters meters;
+    private final CommandQueue queue;
+    /** Runs released queued commands, one at a time, so that they finish in arrival order. */
+    private final ExecutorService released = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pcg-command-queued");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
-        this(handlers, threads, queueCapacity, rememberedResults, AgentMeters.unregistered());
+        this(handlers, threads, queueCapacity, rememberedResults, CommandQueue.none(), AgentMeters.unregistered());
     }
 
-    /** @param meters counts and times every command by type and outcome */
+    /**
+     * @param queue  holds the commands the gateway's phase does not run yet
+     * @param meters counts and times every command by type and outcome
+     */
     public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults,
-                             AgentMeters meters) {
+                             CommandQueue queue, AgentMeters meters) {
         this.meters = meters;
         TreeMap<String, CommandHandler> byType = new TreeMap<>();
         for (CommandHandler handler : handlers) {
@@ -90,6 +108,9 @@ public final class CommandDispatcher implements AutoCloseable {
                 return size() > rememberedResults;
             }
         };
+        this.queue = queue;
+        queue.onChange(this::releaseQueued);
+        releaseQueued();
     }
 
     /** Where acks and results go from now on: the control stream that just registered. */
@@ -112,11 +133,32 @@ public final class CommandDispatcher implements AutoCloseable {
     public void dispatch(Command command, Runnable done) {
         String id = command.getId();
         CommandResult known;
+        Optional<String> holdReason = Optional.empty();
         synchronized (results) {
             known = results.get(id);
-            if (known == null && !command.getResultOnly()) {
-                results.put(id, CommandResult.getDefaultInstance());
+            if (known == null && command.getResultOnly()) {
+                // A console that restarted asks what became of a command the agent may still be holding.
+                holdReason = queue.waitingReason(id);
+            } else if (known == null) {
+                try {
+                    holdReason = queue.holdIfNeeded(command);
+                } catch (IOException e) {
+                    // The exception may quote the payload (a JSON parser's), so only its type is reported.
+                    LOG.error("command {} ({}) could not be queued: {}", id, command.getType(), e.getClass().getName());
+                    known = failed(id, "COMMAND_QUEUE_FAILED", "the agent must queue '" + command.getType()
+                            + "' until the gateway can run it, but could not store it (" + e.getClass().getSimpleName()
+                            + ")", "Check that the payload is a JSON object and that the agent's disk has room, then resend it.");
+                }
+                if (holdReason.isEmpty() && known == null) {
+                    results.put(id, CommandResult.getDefaultInstance());
+                }
             }
+        }
+        if (holdReason.isPresent()) {
+            send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id).setQueued(true)
+                    .setQueuedReason(holdReason.get())).build());
+            done.run();
+            return;
         }
         if (known != null) {
             send(known == CommandResult.getDefaultInstance()
@@ -199,6 +241,38 @@ public final class CommandDispatcher implements AutoCloseable {
         return capacity;
     }
 
+    /** Runs the queued commands the queue lets go now, oldest first; called whenever the queue may have changed. */
+    private void releaseQueued() {
+        try {
+            released.execute(() -> {
+                for (Optional<CommandQueue.Queued> next = queue.next(); next.isPresent(); next = queue.next()) {
+                    CommandQueue.Queued queued = next.get();
+                    boolean ran;
+                    synchronized (results) {
+                        // Ran already when striking it from the queue failed last time: only strike it again.
+                        ran = results.get(queued.id()) != null;
+                        if (!ran) {
+                            results.put(queued.id(), CommandResult.getDefaultInstance());
+                        }
+                    }
+                    if (!ran) {
+                        send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(queued.id())).build());
+                        complete(run(queued.command(), handlers.get(queued.type())));
+                    }
+                    try {
+                        queue.done(queued.id());
+                    } catch (IOException e) {
+                        LOG.error("queued command {} ran but could not be struck from the queue; it runs again after a"
+                                + " restart: {}", queued.id(), e.toString());
+                        return;
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("the dispatcher is closed; queued commands run after the next start");
+        }
+    }
+
     private CommandResult run(Command command, CommandHandler handler) {
         long start = System.nanoTime();
         CommandResult result = runHandler(command, handler);
@@ -250,6 +324,7 @@ public final class CommandDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        released.shutdownNow();
         executor.shutdownNow();
     }
 }

@@ -1,6 +1,7 @@
 package io.pcg.agent.ipam;
 
 import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.agent.leader.Leadership;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -33,9 +34,12 @@ public class IpamProviderStartup implements ApplicationEventListener<StartupEven
         return thread;
     });
 
-    public IpamProviderStartup(IpamController controller, ManagementCluster cluster) {
+    private final Leadership leadership;
+
+    public IpamProviderStartup(IpamController controller, ManagementCluster cluster, Leadership leadership) {
         this.controller = controller;
         this.cluster = cluster;
+        this.leadership = leadership;
         // After the pivot the claims live on the gateway cluster: serve them there, with the same retries.
         cluster.onRepoint(client -> {
             controller.close();
@@ -45,12 +49,21 @@ public class IpamProviderStartup implements ApplicationEventListener<StartupEven
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        if (cluster.isKnown()) {
+        if (!cluster.isKnown()) {
+            return;
+        }
+        if (leadership.enabled()) {
+            // Replicas in the gateway cluster: only the leader answers claims, so two never answer the same one.
+            leadership.whenActing(() -> starter.execute(this::startOrRetry));
+        } else {
             starter.execute(this::startOrRetry);
         }
     }
 
     private void startOrRetry() {
+        if (!leadership.acting()) {
+            return;
+        }
         try {
             controller.start();
             LOG.info("IPAM provider started: serving IPAddressClaims for InClusterIPPools");
