@@ -87,11 +87,12 @@ class GatewayClusterUpgradeIT {
             assertThat(again.error().code()).isEqualTo(GatewayCommands.WRONG_STATE);
             assertThat(again.error().message()).isEqualTo("the gateway cannot be upgraded while it is upgrading already");
 
-            // The real cluster.create handler is another branch's; whatever answers it, it must answer after the upgrade.
-            CommandRecord tenant = console.commands().submit(gatewayId, "cluster.create", "{\"name\":\"tenant-1\"}");
+            // A valid request: the handler refuses any cluster.create while the gateway is not Running, so only one
+            // that waits for the upgrade to end can succeed.
+            CommandRecord tenant = console.commands().submit(gatewayId, "cluster.create", JSON.writeValueAsString(tenantRequest()));
             CommandRecord queued = await("the tenant request is queued").atMost(Duration.ofSeconds(30))
                     .until(() -> console.commands().get(tenant.id()), c -> c.status() == CommandState.QUEUED_BY_AGENT);
-            assertThat(queued.queuedReason()).isEqualTo("the gateway is upgrading; cluster.* requests run after that, in the order they arrived");
+            assertThat(queued.queuedReason()).isEqualTo("the gateway is upgrading; cluster.create requests run after that, in the order they arrived");
 
             int registered = registrations(console, gatewayId);
             first.close();
@@ -108,6 +109,8 @@ class GatewayClusterUpgradeIT {
             GatewayEvent completed = console.events(gatewayId).stream().filter(e -> e.reason().equals("UpgradeCompleted"))
                     .findFirst().orElseThrow();
             assertThat(answered.finishedAt()).as("run after the upgrade").isAfterOrEqualTo(completed.time());
+            assertThat(answered.status()).as(String.valueOf(answered.error())).isEqualTo(CommandState.SUCCEEDED);
+            assertThat(JSON.readTree(answered.resultJson()).path("name").asText()).isEqualTo("tenant-1");
 
             assertThat(running.nodes()).hasSize(1).allSatisfy(node -> assertThat(node.ready()).isTrue());
             assertThat(watched.mostAtOnce()).as("machines provisioning at the same time").isEqualTo(1);
@@ -143,6 +146,22 @@ class GatewayClusterUpgradeIT {
         CommandRecord same = SiteAdmin.run(console, gatewayId, "gateway.upgrade", Map.of("kubernetesVersion", "v1.35.0"));
         assertThat(same.error().code()).isEqualTo(GatewayCommands.UPGRADE_REFUSED);
         assertThat(same.error().message()).isEqualTo("the gateway cluster runs Kubernetes v1.35.0 already");
+    }
+
+    /** A 1-node DHCP tenant cluster, valid on a Running gateway. */
+    private static Map<String, Object> tenantRequest() {
+        Map<String, Object> request = new java.util.LinkedHashMap<>();
+        request.put("name", "tenant-1");
+        request.put("controlPlaneCount", 1);
+        request.put("allowWorkerCapability", true);
+        request.put("workerPools", List.of());
+        request.put("placementDomains", List.of(Map.of("datacenter", "DC0", "computeCluster", "DC0_C0",
+                "datastore", "LocalDS_0", "network", "VM Network")));
+        request.put("nodeTemplate", SiteAdmin.NODE_TEMPLATE);
+        request.put("ipAllocation", Map.of("type", "dhcp", "nodeNetwork", "10.0.0.0/24",
+                "dhcpRange", "10.0.0.100-10.0.0.200", "controlPlaneVip", "10.0.0.250"));
+        request.put("sshKeys", List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"));
+        return request;
     }
 
     private static List<GenericKubernetesResource> machines(KubernetesClient gateway) {

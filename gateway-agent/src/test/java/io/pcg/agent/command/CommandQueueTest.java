@@ -1,5 +1,6 @@
 package io.pcg.agent.command;
 
+import io.pcg.agent.metrics.AgentMeters;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Command;
 import io.pcg.proto.v1.CommandStatus;
@@ -17,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -140,13 +142,14 @@ class CommandQueueTest {
     }
 
     private CommandQueue queue() throws IOException {
-        CommandQueue queue = CommandQueue.open(dir.resolve(CommandQueue.FILE), QueuePolicy.DEFAULT, CLOCK);
+        CommandQueue queue = CommandQueue.open(dir.resolve(CommandQueue.FILE), new QueuePolicy(Map.of("UPGRADING", List.of("cluster."))), CLOCK);
         open.add(queue);
         return queue;
     }
 
     private CommandDispatcher dispatcher(CommandQueue queue) {
-        CommandDispatcher dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), tenant), 2, 10, 100, queue);
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), tenant), 2, 10, 100, queue,
+                AgentMeters.unregistered());
         dispatcher.attach(sent::add);
         open.add(0, dispatcher);
         return dispatcher;

@@ -17,6 +17,9 @@ class QueuePolicyTest {
             "UPGRADING,    cluster.forceDelete, true",
             "UPGRADING,    gateway.status,      false",
             "UPGRADING,    ipam.pool.create,    false",
+            "UPGRADING,    cluster.scale,       true",
+            "UPGRADING,    cluster.list,        false",
+            "UPGRADING,    cluster.created,     false",
             "UPGRADING,    clusters.list,       false",
             "RUNNING,      cluster.create,      false",
             "PROVISIONING, cluster.create,      false",
@@ -29,11 +32,12 @@ class QueuePolicyTest {
 
     @ParameterizedTest(name = "{0} / {1}")
     @CsvSource({
-            "UPGRADING, cluster.create, 'the gateway is upgrading; cluster.* requests run after that, in the order they arrived'",
+            "UPGRADING, cluster.create, 'the gateway is upgrading; cluster.create requests run after that, in the order they arrived'",
             "RESETTING, tenant.x,       'the gateway is resetting; tenant.* requests run after that, in the order they arrived'",
+            "RESETTING, tenant.y,       'the gateway is resetting; tenant.y requests run after that, in the order they arrived'",
     })
     void theReasonNamesThePhaseAndTheFamily(String phase, String type, String reason) {
-        QueuePolicy policy = new QueuePolicy(Map.of("UPGRADING", List.of("cluster."), "RESETTING", List.of("tenant.")));
+        QueuePolicy policy = new QueuePolicy(Map.of("UPGRADING", List.of("cluster."), "RESETTING", List.of("tenant.y", "tenant.")));
         assertThat(policy.reason(phase, type)).contains(reason);
         assertThat(policy.reason(null, type).orElseThrow()).contains("has not read the gateway's state yet");
     }
