@@ -71,6 +71,24 @@ class CommandQueueTest {
     }
 
     @Test
+    void aRestartedConsoleAskingAfterAQueuedCommandGetsItsQueuedAckAndTheCommandStillRunsOnce() throws IOException {
+        CommandQueue queue = queue();
+        CommandDispatcher dispatcher = dispatcher(queue);
+        queue.phase("UPGRADING");
+        dispatcher.dispatch(command("c1", "cluster.test"), () -> { });
+        sent.clear();
+
+        // The console lost the payload in its restart and only asks what became of c1.
+        dispatcher.dispatch(Command.newBuilder().setId("c1").setType("cluster.test").setResultOnly(true).build(), () -> { });
+
+        assertThat(queuedAck("c1")).as("still queued, not COMMAND_NOT_RECEIVED").isNotNull();
+        assertThat(result("c1")).isNull();
+        queue.phase("RUNNING");
+        await().atMost(WAIT).until(() -> result("c1") != null);
+        assertThat(tenant.ran).containsExactly("c1");
+    }
+
+    @Test
     void aRequestArrivingWhileQueuedOnesStillRunWaitsBehindThemThoughTheUpgradeIsOver() throws IOException {
         CommandQueue queue = queue();
         CommandDispatcher dispatcher = dispatcher(queue);

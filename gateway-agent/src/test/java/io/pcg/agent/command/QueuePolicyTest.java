@@ -32,7 +32,7 @@ class QueuePolicyTest {
 
     @ParameterizedTest(name = "{0} / {1}")
     @CsvSource({
-            "UPGRADING, cluster.create, 'the gateway is upgrading; cluster.create requests run after that, in the order they arrived'",
+            "UPGRADING, cluster.create, 'the gateway is upgrading; cluster.* requests run after that, in the order they arrived'",
             "RESETTING, tenant.x,       'the gateway is resetting; tenant.* requests run after that, in the order they arrived'",
             "RESETTING, tenant.y,       'the gateway is resetting; tenant.y requests run after that, in the order they arrived'",
     })
