@@ -1,23 +1,22 @@
 package io.pcg.bench;
 
 import io.grpc.ManagedChannel;
-import io.pcg.common.console.ConsoleEndpoint;
+import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.agent.identity.PairingClient;
+import io.pcg.agent.link.ConsoleChannels;
+import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.secrets.Secret;
-import io.pcg.agent.link.ConsoleChannels;
-import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.console.EmbeddedConsole;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
-
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,15 +37,23 @@ import java.util.function.Predicate;
 public final class AgentBench {
 
     /** The JVM flags the appliance's pcg-agent.service uses; keep in sync with docs/agent.md. */
-    static final List<String> AGENT_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx128m",
-            "-Xms32m", "-Xmn8m", "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
-            "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
+    static final List<String> AGENT_JVM_FLAGS = List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-Xmx128m",
+            "-Xms32m",
+            "-Xmn8m",
+            "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
+            "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1",
+            "-XX:MaxMetaspaceSize=96m",
+            "-XX:ReservedCodeCacheSize=32m");
+
     private static final int COMMANDS_IN_FLIGHT = 1000;
     private static final int PAIRINGS = 20;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private AgentBench() {
-    }
+    private AgentBench() {}
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("pcg-agent-bench");
@@ -59,9 +66,13 @@ public final class AgentBench {
             // The appliance image ships a class-data-sharing archive made by one training run; so does the benchmark.
             Path archive = work.resolve("agent.jsa");
             int trainingPort = freePort();
-            Process training = startAgent(agentConfig(work, console, "pcg-training", trainingPort),
-                    work.resolve("training.log"), "-XX:ArchiveClassesAtExit=" + archive);
-            await(URI.create("http://127.0.0.1:" + trainingPort + "/health/agent"), body -> body.contains("\"phase\":\"CONNECTED\""));
+            Process training = startAgent(
+                    agentConfig(work, console, "pcg-training", trainingPort),
+                    work.resolve("training.log"),
+                    "-XX:ArchiveClassesAtExit=" + archive);
+            await(
+                    URI.create("http://127.0.0.1:" + trainingPort + "/health/agent"),
+                    body -> body.contains("\"phase\":\"CONNECTED\""));
             training.destroy();
             training.waitFor(30, TimeUnit.SECONDS);
 
@@ -105,15 +116,22 @@ public final class AgentBench {
 
     /** Median of fresh pairings, each with its own key pair, CSR and TLS connection, as on first boot. */
     private static double pairMillis(EmbeddedConsole console) throws Exception {
-        ConsoleChannels channels = new ConsoleChannels(ConsoleEndpoint.parse(console.endpoint()), ProxySettings.DIRECT,
-                Optional.of(console.caFile()), Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(10), "pcg-bench");
+        ConsoleChannels channels = new ConsoleChannels(
+                ConsoleEndpoint.parse(console.endpoint()),
+                ProxySettings.DIRECT,
+                Optional.of(console.caFile()),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(10),
+                "pcg-bench");
         double[] millis = new double[PAIRINGS];
         for (int i = -5; i < PAIRINGS; i++) {
             GatewayService.IssuedPin issued = console.gateways().create("pcg-pair-" + (i + 5), Optional.empty());
             long start = System.nanoTime();
             ManagedChannel channel = channels.forPairing();
             try {
-                new PairingClient(channel, Duration.ofSeconds(30), "localhost", "").pair(issued.gateway().name(), Secret.of(issued.pin()), "bench");
+                new PairingClient(channel, Duration.ofSeconds(30), "localhost", "")
+                        .pair(issued.gateway().name(), Secret.of(issued.pin()), "bench");
             } finally {
                 ConsoleChannels.close(channel);
             }
@@ -132,35 +150,50 @@ public final class AgentBench {
         for (int i = 0; i < COMMANDS_IN_FLIGHT; i++) {
             int index = i;
             submitted[i] = System.nanoTime();
-            String id = console.commands().submit(gatewayId, PingCommandHandler.TYPE, "{\"i\":" + i + "}").id();
-            results.add(console.commands().result(id).whenComplete((result, failure) -> finished[index] = System.nanoTime()));
+            String id = console.commands()
+                    .submit(gatewayId, PingCommandHandler.TYPE, "{\"i\":" + i + "}")
+                    .id();
+            results.add(console.commands()
+                    .result(id)
+                    .whenComplete((result, failure) -> finished[index] = System.nanoTime()));
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         double[] millis = new double[COMMANDS_IN_FLIGHT];
         for (int i = 0; i < COMMANDS_IN_FLIGHT; i++) {
             if (results.get(i).get().getStatus() != CommandStatus.COMMAND_STATUS_SUCCEEDED) {
-                throw new IllegalStateException("agent.ping failed: " + results.get(i).get());
+                throw new IllegalStateException(
+                        "agent.ping failed: " + results.get(i).get());
             }
             millis[i] = (finished[i] - submitted[i]) / 1e6;
         }
         return millis;
     }
 
-    private static Path agentConfig(Path work, EmbeddedConsole console, String name, int healthPort) throws IOException {
+    private static Path agentConfig(Path work, EmbeddedConsole console, String name, int healthPort)
+            throws IOException {
         return agentConfig(work, console, console.gateways().create(name, Optional.empty()), healthPort);
     }
 
     /** The agent.yml the installer would write, with the agent's own state folder. */
-    private static Path agentConfig(Path work, EmbeddedConsole console, GatewayService.IssuedPin issued, int healthPort) throws IOException {
+    private static Path agentConfig(Path work, EmbeddedConsole console, GatewayService.IssuedPin issued, int healthPort)
+            throws IOException {
         String name = issued.gateway().name();
         Path config = work.resolve(name + ".yml");
-        Files.writeString(config, String.join("\n",
-                "micronaut:", "  server:", "    port: " + healthPort,
-                "pcg:", "  agent:", "    name: " + name,
-                "    console-endpoint: " + console.endpoint(),
-                "    pairing-code: " + issued.pin(),
-                "    state-dir: " + work.resolve(name + "-state"),
-                "    console-ca-file: " + console.caFile(), ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "micronaut:",
+                        "  server:",
+                        "    port: " + healthPort,
+                        "pcg:",
+                        "  agent:",
+                        "    name: " + name,
+                        "    console-endpoint: " + console.endpoint(),
+                        "    pairing-code: " + issued.pin(),
+                        "    state-dir: " + work.resolve(name + "-state"),
+                        "    console-ca-file: " + console.caFile(),
+                        ""));
         return config;
     }
 
@@ -173,9 +206,11 @@ public final class AgentBench {
         if (shadedJar.isPresent()) {
             command.addAll(List.of("-jar", shadedJar.get().toString()));
         } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pcg.agent.GatewayAgentApplication"));
+            command.addAll(
+                    List.of("-cp", System.getProperty("java.class.path"), "io.pcg.agent.GatewayAgentApplication"));
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("MICRONAUT_CONFIG_FILES", config.toString());
         return builder.start();
     }
@@ -184,7 +219,9 @@ public final class AgentBench {
         for (Path folder : List.of(Path.of("gateway-agent/target"), Path.of("../gateway-agent/target"))) {
             if (Files.isDirectory(folder)) {
                 try (var files = Files.list(folder)) {
-                    Optional<Path> jar = files.filter(p -> p.getFileName().toString().matches("gateway-agent-.*-all\\.jar")).findFirst();
+                    Optional<Path> jar = files.filter(
+                                    p -> p.getFileName().toString().matches("gateway-agent-.*-all\\.jar"))
+                            .findFirst();
                     if (jar.isPresent()) {
                         return jar;
                     }
@@ -199,8 +236,12 @@ public final class AgentBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                String body = HTTP.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String body = HTTP.send(
+                                HttpRequest.newBuilder(health)
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
                 if (condition.test(body)) {
                     return;
                 }
@@ -237,5 +278,4 @@ public final class AgentBench {
     private static String format(double value) {
         return String.format(java.util.Locale.ROOT, "%.1f", value);
     }
-
 }

@@ -9,7 +9,6 @@ import io.pcg.common.proxy.NoProxy;
 import io.pcg.common.proxy.ProxyUrl;
 import io.pcg.installer.ovf.InvalidOvfEnvironmentException;
 import io.pcg.installer.ovf.OvfEnvironment;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +39,32 @@ public final class BadInputBench {
 
     static final int MUTANTS = 100_000;
     private static final Path CORPUS = Path.of("pcg-common/src/test/resources/bad-inputs");
-    private static final String[] SPLICES = {"\r\n", "\n", "\u0000", "\u2028", "\u202e", "%0d%0a", "/", "-", ",", ":", "@",
-            "://", "[", "]", "%", ".", "9999999999", "::ffff:", "١", "💩", "\"", "<", "&#10;", "http://"};
+    private static final String[] SPLICES = {
+        "\r\n",
+        "\n",
+        "\u0000",
+        "\u2028",
+        "\u202e",
+        "%0d%0a",
+        "/",
+        "-",
+        ",",
+        ":",
+        "@",
+        "://",
+        "[",
+        "]",
+        "%",
+        ".",
+        "9999999999",
+        "::ffff:",
+        "١",
+        "💩",
+        "\"",
+        "<",
+        "&#10;",
+        "http://"
+    };
 
     private interface Parser {
         void parse(String input) throws Exception;
@@ -98,9 +121,16 @@ public final class BadInputBench {
                 seeds.add(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
             }
             // Valid values too, so the mutants are near misses of what each parser accepts.
-            seeds.addAll(List.of("10.10.183.1", "fd00::1", "10.10.0.0/16", "fd00::/64", "10.10.183.1-10.10.183.100",
-                    "http://user:p%40ss@proxy.example.com:3128", "vcenter.example.com,.example.org,10.20.0.0/16",
-                    "https://console.example.com", "<Environment xmlns=\"" + OvfEnvironment.NAMESPACE + "\"/>"));
+            seeds.addAll(List.of(
+                    "10.10.183.1",
+                    "fd00::1",
+                    "10.10.0.0/16",
+                    "fd00::/64",
+                    "10.10.183.1-10.10.183.100",
+                    "http://user:p%40ss@proxy.example.com:3128",
+                    "vcenter.example.com,.example.org,10.20.0.0/16",
+                    "https://console.example.com",
+                    "<Environment xmlns=\"" + OvfEnvironment.NAMESPACE + "\"/>"));
             return seeds;
         }
     }

@@ -1,9 +1,5 @@
 package io.pcg.bench;
 
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +11,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The fault suite's outcome, aggregated from the reports of the last {@code scripts/test.sh} (or {@code mvn verify})
@@ -48,6 +47,7 @@ public final class FaultSuiteBench {
             new String[] {"pcg-common", "io.pcg.common.files.AtomicFilesDiskFullIT"},
             new String[] {"agent-simulation", "io.pcg.agent.cluster.AgentKilledMidProvisioningIT"},
             new String[] {"dev-console", "io.pcg.console.HistoryRestartIT"});
+
     private static final Pattern SECRET_CONSTANT =
             Pattern.compile("String [A-Z_]*(?:PASSWORD|SECRET|PIN|TOKEN)[A-Z_]* = \"([^\"]{8,})\"");
 
@@ -57,17 +57,21 @@ public final class FaultSuiteBench {
         for (String[] it : FAULT_ITS) {
             Path report = Path.of(it[0], "target", "failsafe-reports", "TEST-" + it[1] + ".xml");
             if (!Files.isRegularFile(report)) {
-                System.err.println("no report of " + it[1] + " (run scripts/test.sh first): counted as one fault not survived");
+                System.err.println(
+                        "no report of " + it[1] + " (run scripts/test.sh first): counted as one fault not survived");
                 scenarios++;
                 continue;
             }
-            NodeList cases = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile())
+            NodeList cases = DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(report.toFile())
                     .getElementsByTagName("testcase");
             for (int i = 0; i < cases.getLength(); i++) {
                 Element testCase = (Element) cases.item(i);
                 scenarios++;
                 boolean passed = Stream.of("failure", "error", "skipped")
-                        .allMatch(outcome -> testCase.getElementsByTagName(outcome).getLength() == 0);
+                        .allMatch(outcome ->
+                                testCase.getElementsByTagName(outcome).getLength() == 0);
                 if (passed) {
                     survived++;
                 } else {
@@ -99,12 +103,15 @@ public final class FaultSuiteBench {
         try (Stream<Path> modules = Files.list(Path.of("."))) {
             for (Path module : modules.filter(Files::isDirectory).toList()) {
                 for (Path sources : List.of(module.resolve("src/test/java"), module.resolve("src/main/java"))) {
-                    if (!Files.isDirectory(sources) || (sources.endsWith("main/java")
-                            && !Set.of("testkit", "agent-simulation").contains(module.getFileName().toString()))) {
+                    if (!Files.isDirectory(sources)
+                            || (sources.endsWith("main/java")
+                                    && !Set.of("testkit", "agent-simulation")
+                                            .contains(module.getFileName().toString()))) {
                         continue;
                     }
                     try (Stream<Path> files = Files.walk(sources)) {
-                        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                        for (Path file : files.filter(f -> f.toString().endsWith(".java"))
+                                .toList()) {
                             Matcher constant = SECRET_CONSTANT.matcher(Files.readString(file));
                             while (constant.find()) {
                                 secrets.add(constant.group(1));
@@ -125,7 +132,8 @@ public final class FaultSuiteBench {
                     Path reports = module.resolve("target").resolve(kind);
                     if (Files.isDirectory(reports)) {
                         try (Stream<Path> found = Files.walk(reports)) {
-                            files.addAll(found.filter(Files::isRegularFile).sorted().toList());
+                            files.addAll(
+                                    found.filter(Files::isRegularFile).sorted().toList());
                         }
                     }
                 }

@@ -1,5 +1,7 @@
 package io.pcg.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.agent.simulation.SiteAgent;
@@ -14,13 +16,10 @@ import io.pcg.simulators.tools.SimulatedTools;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.vsphere.Vcsim;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * From "Configure" sent by the console to the console showing the gateway cluster Running, pivot included, on real
@@ -38,12 +37,12 @@ import static org.awaitility.Awaitility.await;
  */
 public final class GatewayClusterBench {
 
-    private GatewayClusterBench() {
-    }
+    private GatewayClusterBench() {}
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("pcg-gateway-bench");
-        try (Vcsim vcsim = Vcsim.start(); DevConsole console = DevConsole.start(work.resolve("console"), 0)) {
+        try (Vcsim vcsim = Vcsim.start();
+                DevConsole console = DevConsole.start(work.resolve("console"), 0)) {
             SiteAdmin.createNodeTemplate(vcsim);
             run(console, vcsim, work, "pcg-warmup", 1, false);
             run(console, vcsim, work, "pcg-bench-1", 1, true);
@@ -56,18 +55,26 @@ public final class GatewayClusterBench {
      * Configures a gateway of {@code nodes} nodes on a fresh simulated site, prints the figures unless it is the
      * warm-up, and resizes it if asked.
      */
-    private static void run(DevConsole console, Vcsim vcsim, Path work, String name, int nodes, boolean resize) throws Exception {
+    private static void run(DevConsole console, Vcsim vcsim, Path work, String name, int nodes, boolean resize)
+            throws Exception {
         GatewayService.IssuedPin issued = console.createGateway(name);
         String gatewayId = issued.gateway().id();
         // A site of its own: the clusters of the runs before do not keep the CPU busy during this one.
-        try (SimulatedSite site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim), Delays.none(), Faults.none(),
-                Clusterctl.binDir().resolve("clusterctl")),
-                work.resolve(name + "-site"));
-             ApplicationContext agent = new SiteAgent(name, console, issued.pin(), site, work.resolve(name), Map.of()).start()) {
-            await("the agent registers").atMost(Duration.ofSeconds(60))
+        try (SimulatedSite site = SimulatedSite.start(
+                        new SimulatedTools(
+                                VcenterAccess.of(vcsim),
+                                Delays.none(),
+                                Faults.none(),
+                                Clusterctl.binDir().resolve("clusterctl")),
+                        work.resolve(name + "-site"));
+                ApplicationContext agent =
+                        new SiteAgent(name, console, issued.pin(), site, work.resolve(name), Map.of()).start()) {
+            await("the agent registers")
+                    .atMost(Duration.ofSeconds(60))
                     .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
             String suffix = nodes == 1 ? "1_node" : nodes + "_nodes";
-            Measured configured = untilRunning(console, site, gatewayId, "gateway.configure", SiteAdmin.configureRequest(vcsim, nodes));
+            Measured configured = untilRunning(
+                    console, site, gatewayId, "gateway.configure", SiteAdmin.configureRequest(vcsim, nodes));
             if (!name.equals("pcg-warmup")) {
                 configured.print("configure_to_running_ms_" + suffix, "configure_to_running_wall_ms_" + suffix);
             }
@@ -87,7 +94,8 @@ public final class GatewayClusterBench {
     }
 
     /** Sends the command and waits until the console shows the gateway cluster Running after it. */
-    private static Measured untilRunning(DevConsole console, SimulatedSite site, String gatewayId, String type, Object payload) {
+    private static Measured untilRunning(
+            DevConsole console, SimulatedSite site, String gatewayId, String type, Object payload) {
         Duration toolsBefore = site.tools().timeInTools();
         Duration serversBefore = site.tools().workloads().timeStartingServers();
         long started = System.nanoTime();
@@ -96,11 +104,17 @@ public final class GatewayClusterBench {
             throw new IllegalStateException(type + " failed: " + sent.error());
         }
         // A resize starts from Running: the console hears of the change after the command's result.
-        await("the gateway cluster leaves Running").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(5))
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && !"Running".equals(cluster.state()));
+        await("the gateway cluster leaves Running")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(5))
+                .until(
+                        () -> console.gateway(gatewayId).cluster(),
+                        cluster -> cluster != null && !"Running".equals(cluster.state()));
         SiteAdmin.awaitState(console, gatewayId, "Running", Duration.ofMinutes(5));
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
-        Duration waited = site.tools().timeInTools().minus(toolsBefore)
+        Duration waited = site.tools()
+                .timeInTools()
+                .minus(toolsBefore)
                 .plus(site.tools().workloads().timeStartingServers().minus(serversBefore));
         return new Measured(wall, wall.minus(waited));
     }

@@ -15,7 +15,6 @@ import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.testkit.capi.IpAddressClaims;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.UpstreamCrds;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,8 +51,7 @@ public final class IpamBench {
     private static final String POOL = "bench";
     private static final String WARMUP_POOL = "warmup";
 
-    private IpamBench() {
-    }
+    private IpamBench() {}
 
     public static void main(String[] args) throws Exception {
         try (KubeApiServer server = KubeApiServer.start()) {
@@ -64,41 +62,56 @@ public final class IpamBench {
             createNamespace(server.client(), namespace);
             IpamConfig config = IpamConfig.defaults(namespace);
             try (ManagementCluster cluster = new ManagementCluster(KubeConfig.of(server.kubeconfig()));
-                 IpamController allocator = new IpamController(cluster, config)) {
+                    IpamController allocator = new IpamController(cluster, config)) {
                 allocator.start();
                 PoolService pools = new PoolService(cluster, config);
-                pools.create(new PoolSpec(POOL, "subnet", null, null, "10.20.0.0/20", null, "10.20.0.1",
-                        List.of(), false, List.of()));
+                pools.create(new PoolSpec(
+                        POOL, "subnet", null, null, "10.20.0.0/20", null, "10.20.0.1", List.of(), false, List.of()));
                 Map<String, CompletableFuture<String>> answers = new ConcurrentHashMap<>();
                 KubernetesClient claimers = server.client();
-                SharedIndexInformer<GenericKubernetesResource> watch = claimers
-                        .genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace)
-                        .inform(new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(GenericKubernetesResource claim) {
-                                observe(claim, answers);
-                            }
+                SharedIndexInformer<GenericKubernetesResource> watch = claimers.genericKubernetesResources(
+                                IpamApi.CLAIMS)
+                        .inNamespace(namespace)
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(GenericKubernetesResource claim) {
+                                        observe(claim, answers);
+                                    }
 
-                            @Override
-                            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource claim) {
-                                observe(claim, answers);
-                            }
+                                    @Override
+                                    public void onUpdate(
+                                            GenericKubernetesResource before, GenericKubernetesResource claim) {
+                                        observe(claim, answers);
+                                    }
 
-                            @Override
-                            public void onDelete(GenericKubernetesResource claim, boolean unknownFinalState) {
-                            }
-                        }, 0);
+                                    @Override
+                                    public void onDelete(GenericKubernetesResource claim, boolean unknownFinalState) {}
+                                },
+                                0);
 
-                // The allocator is a long-running process: measure it warm, after a smaller pool has been drained the same way.
-                pools.create(new PoolSpec(WARMUP_POOL, "subnet", null, null, "10.30.0.0/23", null, "10.30.0.1",
-                        List.of(), false, List.of()));
+                // The allocator is a long-running process: measure it warm, after a smaller pool has been drained the
+                // same way.
+                pools.create(new PoolSpec(
+                        WARMUP_POOL,
+                        "subnet",
+                        null,
+                        null,
+                        "10.30.0.0/23",
+                        null,
+                        "10.30.0.1",
+                        List.of(),
+                        false,
+                        List.of()));
                 drain(claimers, pools, namespace, WARMUP_POOL, answers);
 
                 Drain measured = drain(claimers, pools, namespace, POOL, answers);
                 watch.close();
 
                 List<GenericKubernetesResource> addresses = claimers.genericKubernetesResources(IpamApi.ADDRESSES)
-                        .inNamespace(namespace).list().getItems();
+                        .inNamespace(namespace)
+                        .list()
+                        .getItems();
                 Set<String> distinct = new HashSet<>();
                 addresses.forEach(address -> distinct.add(String.valueOf(
                         ((Map<?, ?>) address.getAdditionalProperties().get("spec")).get("address"))));
@@ -167,16 +180,30 @@ public final class IpamBench {
     }
 
     private static void createNamespace(KubernetesClient client, String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
-    private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos) {
-    }
+    private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos) {}
 
     /** CLAIMERS threads claim from {@code pool} until every address is out; latency is claim creation to answer. */
-    private static Drain drain(KubernetesClient client, PoolService pools, String namespace, String pool,
-            Map<String, CompletableFuture<String>> answers) throws Exception {
-        int claims = (int) pools.list().stream().filter(usage -> usage.pool().name().equals(pool)).findFirst().orElseThrow().total();
+    private static Drain drain(
+            KubernetesClient client,
+            PoolService pools,
+            String namespace,
+            String pool,
+            Map<String, CompletableFuture<String>> answers)
+            throws Exception {
+        int claims = (int) pools.list().stream()
+                .filter(usage -> usage.pool().name().equals(pool))
+                .findFirst()
+                .orElseThrow()
+                .total();
         AtomicInteger next = new AtomicInteger();
         long[] latenciesNanos = new long[claims];
         ExecutorService claimers = Executors.newFixedThreadPool(CLAIMERS);
@@ -187,7 +214,8 @@ public final class IpamBench {
             running.add(claimers.submit(() -> {
                 for (int i = next.getAndIncrement(); i < claims; i = next.getAndIncrement()) {
                     String name = pool + "-" + i;
-                    CompletableFuture<String> answer = answers.computeIfAbsent(name, ignored -> new CompletableFuture<>());
+                    CompletableFuture<String> answer =
+                            answers.computeIfAbsent(name, ignored -> new CompletableFuture<>());
                     long begin = System.nanoTime();
                     IpAddressClaims.create(client, namespace, name, pool, "cluster-" + (i % 8), Map.of());
                     answer.get(5, TimeUnit.MINUTES);
@@ -207,7 +235,11 @@ public final class IpamBench {
 
     /** CPU time of this process (allocator and claimers share it). */
     private static long processCpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(java.time.Duration::toNanos)
+                .orElse(0L);
     }
 
     private static void observe(GenericKubernetesResource claim, Map<String, CompletableFuture<String>> answers) {

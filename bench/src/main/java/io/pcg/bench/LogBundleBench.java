@@ -1,5 +1,7 @@
 package io.pcg.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -11,7 +13,6 @@ import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandService;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.gateway.GatewayService;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * logs.collect against an in-process dev-console with the agent application in this JVM:
@@ -39,8 +38,7 @@ public final class LogBundleBench {
     private static final Path SCRIPT = Path.of("scripts", "collect-logs.sh").toAbsolutePath();
     private static final Duration WAIT = Duration.ofMinutes(5);
 
-    private LogBundleBench() {
-    }
+    private LogBundleBench() {}
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("pcg-logbundle-bench");
@@ -52,7 +50,8 @@ public final class LogBundleBench {
 
             CommandRecord uploaded = collect(work.resolve("upload"), standIn(work), root);
             double seconds = millis(uploaded) / 1000.0;
-            System.out.println("log_bundle_upload_mib_s: " + String.format("%.1f", sizeBytes(uploaded) / 1048576.0 / seconds) + " MiB/s");
+            System.out.println("log_bundle_upload_mib_s: "
+                    + String.format("%.1f", sizeBytes(uploaded) / 1048576.0 / seconds) + " MiB/s");
         } finally {
             FileTrees.delete(work);
         }
@@ -62,21 +61,26 @@ public final class LogBundleBench {
     private static CommandRecord collect(Path work, Path script, Path root) {
         try (EmbeddedConsole console = EmbeddedConsole.start(work.resolve("console"))) {
             GatewayService.IssuedPin issued = console.gateways().create("pcg-bench", Optional.empty());
-            EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
-                    "micronaut.server.port", -1,
-                    "pcg.agent.name", "pcg-bench",
-                    "pcg.agent.console-endpoint", console.endpoint(),
-                    "pcg.agent.pairing-code", issued.pin(),
-                    "pcg.agent.state-dir", work.resolve("agent").toString(),
-                    "pcg.agent.console-ca-file", console.caFile().toString(),
-                    "pcg.agent.log-bundle.script", script.toString(),
-                    "pcg.agent.log-bundle.arguments", List.of("--root", root.toString())), GatewayAgentApplication.ENVIRONMENT);
+            EmbeddedServer server = ApplicationContext.run(
+                    EmbeddedServer.class,
+                    Map.of(
+                            "micronaut.server.port", -1,
+                            "pcg.agent.name", "pcg-bench",
+                            "pcg.agent.console-endpoint", console.endpoint(),
+                            "pcg.agent.pairing-code", issued.pin(),
+                            "pcg.agent.state-dir", work.resolve("agent").toString(),
+                            "pcg.agent.console-ca-file", console.caFile().toString(),
+                            "pcg.agent.log-bundle.script", script.toString(),
+                            "pcg.agent.log-bundle.arguments", List.of("--root", root.toString())),
+                    GatewayAgentApplication.ENVIRONMENT);
             try (ApplicationContext agent = server.getApplicationContext()) {
                 AgentStatus status = agent.getBean(AgentStatus.class);
                 await().atMost(WAIT).until(() -> status.snapshot().phase() == AgentStatus.Phase.CONNECTED);
                 CommandService commands = console.commands();
-                String id = commands.submit(issued.gateway().id(), "logs.collect", "{}").id();
-                CommandRecord done = await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                String id = commands.submit(issued.gateway().id(), "logs.collect", "{}")
+                        .id();
+                CommandRecord done = await().atMost(WAIT)
+                        .pollInterval(Duration.ofMillis(10))
                         .until(() -> commands.get(id), record -> record.status().isFinal());
                 if (done.status() != CommandState.SUCCEEDED) {
                     throw new IllegalStateException("logs.collect failed: " + done.error());
@@ -101,7 +105,8 @@ public final class LogBundleBench {
         Files.createDirectories(root.resolve("etc/pcg"));
         Files.writeString(root.resolve("etc/hostname"), "bench\n");
         Files.writeString(root.resolve("etc/pcg/agent.yml"), "pcg:\n  agent:\n    name: \"pcg-bench\"\n");
-        for (String log : List.of("var/log/syslog", "var/log/kern.log", "var/log/pcg/agent.log", "var/log/cloud-init.log")) {
+        for (String log :
+                List.of("var/log/syslog", "var/log/kern.log", "var/log/pcg/agent.log", "var/log/cloud-init.log")) {
             byte[] noise = new byte[FIXTURE_MIB * 1024 * 1024 / 4 * 3 / 4];
             random.nextBytes(noise);
             Files.writeString(root.resolve(log), Base64.getMimeEncoder().encodeToString(noise) + "\n");

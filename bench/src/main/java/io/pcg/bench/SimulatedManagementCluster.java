@@ -3,7 +3,6 @@ package io.pcg.bench;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.UpstreamCrds;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,8 +18,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SimulatedManagementCluster {
 
-    private SimulatedManagementCluster() {
-    }
+    private SimulatedManagementCluster() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
@@ -30,8 +28,14 @@ public final class SimulatedManagementCluster {
         KubeApiServer server = KubeApiServer.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         UpstreamCrds.install(server.client());
-        server.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(args[1]).endMetadata()
-                .build()).create();
+        server.client()
+                .namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(args[1])
+                        .endMetadata()
+                        .build())
+                .create();
         // Copied into place only when complete, so a reader polling for the file never sees half of it.
         Path kubeconfig = Path.of(args[0]);
         Path partial = kubeconfig.resolveSibling(kubeconfig.getFileName() + ".tmp");

@@ -7,7 +7,6 @@ import io.pcg.agent.vsphere.VsphereConnector;
 import io.pcg.agent.vsphere.VsphereLogin;
 import io.pcg.common.secrets.Secret;
 import io.pcg.testkit.vsphere.Vcsim;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,12 +21,20 @@ public final class VsphereInventoryBench {
 
     private static final int RUNS = 7;
     private static final int EXPECTED_VMS = 2000;
-    private static final String[] GOVC_PROPERTIES = {"name", "runtime.powerState", "runtime.host", "resourcePool",
-            "guest.ipAddress", "config.hardware.numCPU", "config.hardware.memoryMB", "config.template", "parent",
-            "datastore"};
+    private static final String[] GOVC_PROPERTIES = {
+        "name",
+        "runtime.powerState",
+        "runtime.host",
+        "resourcePool",
+        "guest.ipAddress",
+        "config.hardware.numCPU",
+        "config.hardware.memoryMB",
+        "config.template",
+        "parent",
+        "datastore"
+    };
 
-    private VsphereInventoryBench() {
-    }
+    private VsphereInventoryBench() {}
 
     @FunctionalInterface
     private interface Run {
@@ -36,7 +43,9 @@ public final class VsphereInventoryBench {
 
     public static void main(String[] args) throws Exception {
         try (Vcsim vcsim = Vcsim.start("-dc", "2", "-cluster", "4", "-host", "8", "-vm", "200")) {
-            String pin = CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(10)).thumbprints().sha256();
+            String pin = CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(10))
+                    .thumbprints()
+                    .sha256();
             VsphereLogin login = VsphereLogin.of(vcsim.server(), Vcsim.USERNAME, Secret.of(Vcsim.PASSWORD), pin);
             try (VsphereClient client = VsphereConnector.connect(login, VsphereConfig.defaults())) {
                 int vms = client.virtualMachines().size();

@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /** One clock for PIN expiry, heartbeats and certificates, so tests can replace it and never sleep. */

@@ -3,7 +3,6 @@ package io.pcg.console;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +37,9 @@ public record ConsoleConfig(
         @Bindable(defaultValue = "45s") Duration offlineAfter,
         @Bindable(defaultValue = "localhost,127.0.0.1") List<String> tlsHostnames,
         @Bindable(defaultValue = "365d") Duration clientCertLifetime,
-        @Bindable(defaultValue = "" + DEFAULT_MAX_LOG_BUNDLE_SIZE) long maxLogBundleSize) {
+
+        @Bindable(defaultValue = "" + DEFAULT_MAX_LOG_BUNDLE_SIZE)
+        long maxLogBundleSize) {
 
     public static final String DEFAULT_DATA_DIR = "./dev-console-data";
     /** The agent's own default bound (pcg.agent.log-bundle.max-size), so that what an agent sends by default fits. */
@@ -48,7 +49,8 @@ public record ConsoleConfig(
 
     public ConsoleConfig {
         if (maxPinFailures < 1) {
-            throw new IllegalArgumentException("pcg.console.max-pin-failures must be at least 1, got " + maxPinFailures);
+            throw new IllegalArgumentException(
+                    "pcg.console.max-pin-failures must be at least 1, got " + maxPinFailures);
         }
         if (pinTtl.isNegative() || pinTtl.isZero()) {
             throw new IllegalArgumentException("pcg.console.pin-ttl must be positive, got " + pinTtl);
@@ -60,11 +62,13 @@ public record ConsoleConfig(
             throw new IllegalArgumentException("pcg.console.tls-hostnames must name at least one host the agents dial");
         }
         if (clientCertLifetime.compareTo(MIN_CLIENT_CERT_LIFETIME) < 0) {
-            throw new IllegalArgumentException("pcg.console.client-cert-lifetime must be at least "
-                    + MIN_CLIENT_CERT_LIFETIME.toSeconds() + "s (agents renew at 2/3 of it), got " + clientCertLifetime);
+            throw new IllegalArgumentException(
+                    "pcg.console.client-cert-lifetime must be at least " + MIN_CLIENT_CERT_LIFETIME.toSeconds()
+                            + "s (agents renew at 2/3 of it), got " + clientCertLifetime);
         }
         if (maxLogBundleSize < 1) {
-            throw new IllegalArgumentException("pcg.console.max-log-bundle-size must be a positive number of bytes, got " + maxLogBundleSize);
+            throw new IllegalArgumentException(
+                    "pcg.console.max-log-bundle-size must be a positive number of bytes, got " + maxLogBundleSize);
         }
         tlsHostnames = List.copyOf(tlsHostnames);
     }

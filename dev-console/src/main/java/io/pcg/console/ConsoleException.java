@@ -4,7 +4,11 @@ package io.pcg.console;
 public class ConsoleException extends RuntimeException {
 
     /** What sort of refusal it is. */
-    public enum Kind { NOT_FOUND, CONFLICT, INVALID }
+    public enum Kind {
+        NOT_FOUND,
+        CONFLICT,
+        INVALID
+    }
 
     private final Kind kind;
 

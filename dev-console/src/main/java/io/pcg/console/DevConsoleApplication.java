@@ -9,8 +9,7 @@ public final class DevConsoleApplication {
     /** Logback file of the standalone process; not named logback.xml so it never shadows the agent's. */
     static final String LOGBACK_CONFIG = "logback-console.xml";
 
-    private DevConsoleApplication() {
-    }
+    private DevConsoleApplication() {}
 
     public static void main(String[] args) {
         // Must happen before the first logger exists; an operator's -Dlogback.configurationFile still wins.

@@ -7,7 +7,6 @@ import io.pcg.console.control.CommandService;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.console.grpc.ConsoleGrpcServer;
 import io.pcg.console.pki.ConsoleCa;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;

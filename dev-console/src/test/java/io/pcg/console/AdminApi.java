@@ -2,7 +2,6 @@ package io.pcg.console;
 
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +20,8 @@ public final class AdminApi {
     }
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public AdminApi(EmbeddedConsole console) {
         this.base = console.httpUri();
@@ -32,7 +32,8 @@ public final class AdminApi {
     }
 
     public Reply post(String path, String json) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -47,9 +48,10 @@ public final class AdminApi {
 
     private Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isBlank() ? JsonNode.nullNode()
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isBlank()
+                    ? JsonNode.nullNode()
                     : ObjectMapper.getDefault().readValue(response.body(), JsonNode.class);
             return new Reply(response.statusCode(), body, response.body());
         } catch (Exception e) {

@@ -1,5 +1,9 @@
 package io.pcg.console;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -28,12 +32,6 @@ import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.Heartbeat;
 import io.pcg.proto.v1.PairingError;
 import io.pcg.proto.v1.PairingFailure;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -46,10 +44,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The console as a black box: real TLS gRPC with generated stubs, and the admin HTTP API. */
 class ConsoleIT {
@@ -60,6 +59,7 @@ class ConsoleIT {
     private static final MutableClock CLOCK = MutableClock.atNow();
     /** A bound for a loaded CI machine, not a performance assertion. */
     private static final Duration WAIT = Duration.ofSeconds(30);
+
     private static final Duration POLL = Duration.ofMillis(50);
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static EmbeddedConsole console;
@@ -90,28 +90,41 @@ class ConsoleIT {
 
         TestAgent.Identity identity = TestAgent.pair(console, name, pin);
         assertThat(identity.gatewayId()).isEqualTo(created.text("id"));
-        assertThat(Pem.readCertificate(identity.certificatePem(), "client").getSubjectX500Principal().getName())
+        assertThat(Pem.readCertificate(identity.certificatePem(), "client")
+                        .getSubjectX500Principal()
+                        .getName())
                 .isEqualTo("CN=" + identity.gatewayId());
-        assertThat(identity.caPem()).isEqualTo(console.context().getBean(ConsoleCa.class).caPem());
-        assertThat(api.get("/api/gateways/" + identity.gatewayId()).text("state")).isEqualTo("Paired");
+        assertThat(identity.caPem())
+                .isEqualTo(console.context().getBean(ConsoleCa.class).caPem());
+        assertThat(api.get("/api/gateways/" + identity.gatewayId()).text("state"))
+                .isEqualTo("Paired");
 
         assertRefused(name, pin, Status.Code.FAILED_PRECONDITION, PairingError.PAIRING_ERROR_PIN_USED, "already used");
-        assertRefused("pcg-no-such-gateway", pin, Status.Code.NOT_FOUND, PairingError.PAIRING_ERROR_UNKNOWN_GATEWAY,
+        assertRefused(
+                "pcg-no-such-gateway",
+                pin,
+                Status.Code.NOT_FOUND,
+                PairingError.PAIRING_ERROR_UNKNOWN_GATEWAY,
                 "no gateway named");
 
         String other = newName();
         AdminApi.Reply otherGateway = api.post("/api/gateways", "{\"name\":\"" + other + "\",\"pinTtlSeconds\":60}");
-        PairingFailure wrong = assertRefused(other, "WRONGPIN", Status.Code.UNAUTHENTICATED,
-                PairingError.PAIRING_ERROR_PIN_INVALID, "wrong PIN");
+        PairingFailure wrong = assertRefused(
+                other, "WRONGPIN", Status.Code.UNAUTHENTICATED, PairingError.PAIRING_ERROR_PIN_INVALID, "wrong PIN");
         assertThat(wrong.getAttemptsLeft()).isEqualTo(4);
 
         CLOCK.advance(Duration.ofSeconds(61));
-        assertRefused(other, otherGateway.text("pin"), Status.Code.FAILED_PRECONDITION,
-                PairingError.PAIRING_ERROR_PIN_EXPIRED, "expired");
+        assertRefused(
+                other,
+                otherGateway.text("pin"),
+                Status.Code.FAILED_PRECONDITION,
+                PairingError.PAIRING_ERROR_PIN_EXPIRED,
+                "expired");
 
         String third = newName();
         String thirdPin = api.createGateway(third).text("pin");
-        StatusRuntimeException badCsr = catchThrowableOfType(StatusRuntimeException.class,
+        StatusRuntimeException badCsr = catchThrowableOfType(
+                StatusRuntimeException.class,
                 () -> TestAgent.pairRaw(console, third, thirdPin, TestKeys.rsaKeyPair(1024)));
         assertThat(failureOf(badCsr).getReason()).isEqualTo(PairingError.PAIRING_ERROR_BAD_CSR);
         assertThat(badCsr.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -122,11 +135,19 @@ class ConsoleIT {
         String name = newName();
         AdminApi.Reply created = api.createGateway(name);
         for (int attempt = 1; attempt <= 5; attempt++) {
-            PairingFailure failure = assertRefused(name, "WRONG00" + attempt, Status.Code.UNAUTHENTICATED,
-                    PairingError.PAIRING_ERROR_PIN_INVALID, "wrong PIN");
+            PairingFailure failure = assertRefused(
+                    name,
+                    "WRONG00" + attempt,
+                    Status.Code.UNAUTHENTICATED,
+                    PairingError.PAIRING_ERROR_PIN_INVALID,
+                    "wrong PIN");
             assertThat(failure.getAttemptsLeft()).isEqualTo(5 - attempt);
         }
-        assertRefused(name, created.text("pin"), Status.Code.PERMISSION_DENIED, PairingError.PAIRING_ERROR_LOCKED_OUT,
+        assertRefused(
+                name,
+                created.text("pin"),
+                Status.Code.PERMISSION_DENIED,
+                PairingError.PAIRING_ERROR_LOCKED_OUT,
                 "locked");
         AdminApi.Reply gateway = api.get("/api/gateways/" + created.text("id"));
         assertThat(gateway.body().get("locked").getBooleanValue()).isTrue();
@@ -134,20 +155,28 @@ class ConsoleIT {
 
         AdminApi.Reply renewed = api.post("/api/gateways/" + created.text("id") + "/pin", null);
         assertThat(renewed.status()).isEqualTo(200);
-        assertThat(api.get("/api/gateways/" + created.text("id")).body().get("locked").getBooleanValue()).isFalse();
-        assertThat(TestAgent.pair(console, name, renewed.text("pin")).gatewayId()).isEqualTo(created.text("id"));
+        assertThat(api.get("/api/gateways/" + created.text("id"))
+                        .body()
+                        .get("locked")
+                        .getBooleanValue())
+                .isFalse();
+        assertThat(TestAgent.pair(console, name, renewed.text("pin")).gatewayId())
+                .isEqualTo(created.text("id"));
     }
 
     @Test
     void pairedAgentRegistersOverMutualTlsAndGoesOfflineWhenTheStreamEnds() throws Exception {
         String name = newName();
-        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        TestAgent.Identity identity =
+                TestAgent.pair(console, name, api.createGateway(name).text("pin"));
         ManagedChannel channel = TestAgent.channel(console, identity);
         try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
             connection.register();
             ConsoleMessage registered = connection.next();
             assertThat(registered.getRegistered().getGatewayId()).isEqualTo(identity.gatewayId());
-            connection.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSequence(1)).build());
+            connection.send(AgentMessage.newBuilder()
+                    .setHeartbeat(Heartbeat.newBuilder().setSequence(1))
+                    .build());
             connection.event("VCenterValidated", "vCenter vc.example.net is usable");
 
             AdminApi.Reply gateway = awaitState(identity.gatewayId(), "Online");
@@ -176,12 +205,15 @@ class ConsoleIT {
 
         ConsoleCa otherCa = new ConsoleCa(otherConsoleDir, List.of("localhost"), Clock.systemUTC());
         KeyPair keys = TestKeys.ecKeyPair();
-        TestAgent.Identity foreign = new TestAgent.Identity(identity.gatewayId(),
+        TestAgent.Identity foreign = new TestAgent.Identity(
+                identity.gatewayId(),
                 Pem.certificate(otherCa.signClientCertificate(TestKeys.csr(keys), identity.gatewayId())),
-                Pem.privateKey(keys.getPrivate()), otherCa.caPem());
+                Pem.privateKey(keys.getPrivate()),
+                otherCa.caPem());
         assertThat(refusedStream(foreign).getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED);
 
-        String newPin = api.post("/api/gateways/" + identity.gatewayId() + "/pin", "{}").text("pin");
+        String newPin =
+                api.post("/api/gateways/" + identity.gatewayId() + "/pin", "{}").text("pin");
         TestAgent.pair(console, name, newPin);
         Status superseded = refusedStream(identity);
         assertThat(superseded.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -191,10 +223,13 @@ class ConsoleIT {
     @Test
     void firstMessageMustBeRegister() throws Exception {
         String name = newName();
-        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        TestAgent.Identity identity =
+                TestAgent.pair(console, name, api.createGateway(name).text("pin"));
         ManagedChannel channel = TestAgent.channel(console, identity);
         try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
-            connection.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSequence(1)).build());
+            connection.send(AgentMessage.newBuilder()
+                    .setHeartbeat(Heartbeat.newBuilder().setSequence(1))
+                    .build());
             Status status = connection.awaitClosed();
             assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(status.getDescription()).contains("must be Register");
@@ -206,7 +241,8 @@ class ConsoleIT {
     @Test
     void commandsQueuedWhileOfflineAreDeliveredOnConnectAndResultsRecorded() throws Exception {
         String name = newName();
-        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        TestAgent.Identity identity =
+                TestAgent.pair(console, name, api.createGateway(name).text("pin"));
         String commands = "/api/gateways/" + identity.gatewayId() + "/commands";
         AdminApi.Reply accepted = api.post(commands, "{\"type\":\"vsphere.validate\",\"payload\":{\"host\":\"vc1\"}}");
         assertThat(accepted.status()).isEqualTo(202);
@@ -219,16 +255,21 @@ class ConsoleIT {
             connection.register();
             AdminApi.Reply done = api.get(commands + "/" + succeeding + "?waitSeconds=20");
             assertThat(done.text("status")).isEqualTo("SUCCEEDED");
-            assertThat(done.body().get("result").get("handled").getStringValue()).isEqualTo("vsphere.validate");
-            assertThat(done.body().get("payload")).as("payloads are never returned").isNull();
+            assertThat(done.body().get("result").get("handled").getStringValue())
+                    .isEqualTo("vsphere.validate");
+            assertThat(done.body().get("payload"))
+                    .as("payloads are never returned")
+                    .isNull();
 
             AdminApi.Reply failed = api.get(commands + "/" + failing + "?waitSeconds=20");
             assertThat(failed.text("status")).isEqualTo("FAILED");
             assertThat(failed.body().get("error").get("code").getStringValue()).isEqualTo("TEST_FAILURE");
             assertThat(failed.body().get("error").get("hint").getStringValue()).isEqualTo("do not send test.fail");
 
-            String live = api.post(commands, "{\"type\":\"gateway.ping\",\"payload\":{}}").text("commandId");
-            assertThat(api.get(commands + "/" + live + "?waitSeconds=20").text("status")).isEqualTo("SUCCEEDED");
+            String live = api.post(commands, "{\"type\":\"gateway.ping\",\"payload\":{}}")
+                    .text("commandId");
+            assertThat(api.get(commands + "/" + live + "?waitSeconds=20").text("status"))
+                    .isEqualTo("SUCCEEDED");
             assertThat(api.get(commands).body().size()).isEqualTo(3);
         } finally {
             channel.shutdownNow();
@@ -238,12 +279,14 @@ class ConsoleIT {
     @Test
     void unacknowledgedCommandsAreSentAgainAfterReconnectAndANewerStreamReplacesTheOlder() throws Exception {
         String name = newName();
-        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        TestAgent.Identity identity =
+                TestAgent.pair(console, name, api.createGateway(name).text("pin"));
         ManagedChannel channel = TestAgent.channel(console, identity);
         TestAgent.Connection first = TestAgent.connect(channel, false);
         first.register();
         assertThat(first.next().hasRegistered()).isTrue();
-        CommandRecord submitted = console.commands().submit(identity.gatewayId(), "ipam.pool.create", "{\"cidr\":\"10.0.0.0/24\"}");
+        CommandRecord submitted =
+                console.commands().submit(identity.gatewayId(), "ipam.pool.create", "{\"cidr\":\"10.0.0.0/24\"}");
         Command delivered = first.nextCommand();
         assertThat(delivered.getId()).isEqualTo(submitted.id());
         assertThat(delivered.getPayloadJson()).isEqualTo("{\"cidr\":\"10.0.0.0/24\"}");
@@ -260,7 +303,9 @@ class ConsoleIT {
         second.answerWithoutAck(again);
         assertThat(result.get(20, TimeUnit.SECONDS).getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
         CommandRecord finished = console.commands().get(submitted.id());
-        assertThat(finished.status()).as("a result implies the ack it was not preceded by").isEqualTo(CommandState.SUCCEEDED);
+        assertThat(finished.status())
+                .as("a result implies the ack it was not preceded by")
+                .isEqualTo(CommandState.SUCCEEDED);
         assertThat(finished.ackedAt()).isEqualTo(finished.finishedAt());
         second.close();
         channel.shutdownNow();
@@ -269,18 +314,21 @@ class ConsoleIT {
     @Test
     void aThousandCommandsInFlightAllComeBack() throws Exception {
         String name = newName();
-        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        TestAgent.Identity identity =
+                TestAgent.pair(console, name, api.createGateway(name).text("pin"));
         ManagedChannel channel = TestAgent.channel(console, identity);
         try (TestAgent.Connection connection = TestAgent.connect(channel, true)) {
             connection.register();
             awaitState(identity.gatewayId(), "Online");
-            List<CompletableFuture<CommandResult>> results = IntStream.range(0, 1000).parallel()
+            List<CompletableFuture<CommandResult>> results = IntStream.range(0, 1000)
+                    .parallel()
                     .mapToObj(i -> console.commands().submit(identity.gatewayId(), "bench.echo", "{\"i\":" + i + "}"))
                     .map(command -> console.commands().result(command.id()))
                     .toList();
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            assertThat(results).allSatisfy(result ->
-                    assertThat(result.join().getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED));
+            assertThat(results)
+                    .allSatisfy(result ->
+                            assertThat(result.join().getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED));
         } finally {
             channel.shutdownNow();
         }
@@ -299,12 +347,15 @@ class ConsoleIT {
         assertThat(badJson.text("message")).contains("not valid JSON");
 
         assertThat(api.post("/api/gateways", "{}").text("message")).contains("\"name\" is required");
-        assertThat(api.post("/api/gateways", "{\"name\":\"has space\"}").status()).isEqualTo(400);
+        assertThat(api.post("/api/gateways", "{\"name\":\"has space\"}").status())
+                .isEqualTo(400);
 
         AdminApi.Reply unknown = api.get("/api/gateways/gw-missing");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.text("message")).contains("gw-missing");
-        assertThat(api.post("/api/gateways/gw-missing/commands", "{\"type\":\"x.y\"}").status()).isEqualTo(404);
+        assertThat(api.post("/api/gateways/gw-missing/commands", "{\"type\":\"x.y\"}")
+                        .status())
+                .isEqualTo(404);
 
         String commands = "/api/gateways/" + id + "/commands";
         assertThat(api.post(commands, "{\"payload\":{}}").text("message")).contains("\"type\" is required");
@@ -327,11 +378,13 @@ class ConsoleIT {
             String name = newName();
             AdminApi.Reply created = api.createGateway(name);
             secrets.add(created.text("pin"));
-            assertRefused(name, "WRONGPIN", Status.Code.UNAUTHENTICATED, PairingError.PAIRING_ERROR_PIN_INVALID, "wrong");
+            assertRefused(
+                    name, "WRONGPIN", Status.Code.UNAUTHENTICATED, PairingError.PAIRING_ERROR_PIN_INVALID, "wrong");
             secrets.add("WRONGPIN");
             TestAgent.Identity identity = TestAgent.pair(console, name, created.text("pin"));
             secrets.add(identity.keyPem().lines().skip(1).findFirst().orElseThrow());
-            String renewedPin = api.post("/api/gateways/" + identity.gatewayId() + "/pin", null).text("pin");
+            String renewedPin = api.post("/api/gateways/" + identity.gatewayId() + "/pin", null)
+                    .text("pin");
             secrets.add(renewedPin);
 
             ManagedChannel channel = TestAgent.channel(console, identity);
@@ -339,22 +392,32 @@ class ConsoleIT {
                 connection.register();
                 String secretPassword = "vc-Passw0rd-" + System.nanoTime();
                 secrets.add(secretPassword);
-                String commandId = api.post("/api/gateways/" + identity.gatewayId() + "/commands",
-                        "{\"type\":\"vsphere.credentials.set\",\"payload\":{\"password\":\"" + secretPassword + "\"}}")
+                String commandId = api.post(
+                                "/api/gateways/" + identity.gatewayId() + "/commands",
+                                "{\"type\":\"vsphere.credentials.set\",\"payload\":{\"password\":\"" + secretPassword
+                                        + "\"}}")
                         .text("commandId");
-                assertThat(api.get("/api/gateways/" + identity.gatewayId() + "/commands/" + commandId + "?waitSeconds=20")
-                        .text("status")).isEqualTo("SUCCEEDED");
+                assertThat(api.get("/api/gateways/" + identity.gatewayId() + "/commands/" + commandId
+                                        + "?waitSeconds=20")
+                                .text("status"))
+                        .isEqualTo("SUCCEEDED");
 
                 String gateway = "/api/gateways/" + identity.gatewayId();
-                String configureId = api.post(gateway + "/configure", configureBody(secretPassword)).text("commandId");
+                String configureId = api.post(gateway + "/configure", configureBody(secretPassword))
+                        .text("commandId");
                 List<AdminApi.Reply> answers = List.of(
                         api.get(gateway + "/commands/" + configureId + "?waitSeconds=20"),
-                        api.get(gateway + "/commands"), api.get(gateway), api.get(gateway + "/events"),
-                        api.post(gateway + "/configure", configureBody(secretPassword).replace("\"nodeCount\": 1", "\"nodeCount\": ")));
+                        api.get(gateway + "/commands"),
+                        api.get(gateway),
+                        api.get(gateway + "/events"),
+                        api.post(
+                                gateway + "/configure",
+                                configureBody(secretPassword).replace("\"nodeCount\": 1", "\"nodeCount\": ")));
                 assertThat(answers.get(0).text("status")).isEqualTo("SUCCEEDED");
                 assertThat(answers.get(4).status()).isEqualTo(400);
-                assertThat(answers).extracting(AdminApi.Reply::raw).allSatisfy(answer -> assertThat(answer)
-                        .isNotBlank().doesNotContain(secretPassword));
+                assertThat(answers)
+                        .extracting(AdminApi.Reply::raw)
+                        .allSatisfy(answer -> assertThat(answer).isNotBlank().doesNotContain(secretPassword));
             } finally {
                 channel.shutdownNow();
             }
@@ -364,8 +427,10 @@ class ConsoleIT {
         }
         assertThat(captured.list).as("the flow logged something").isNotEmpty();
         for (ILoggingEvent event : captured.list) {
-            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
-                    : " " + event.getThrowableProxy().getMessage());
+            String line = event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null
+                            ? ""
+                            : " " + event.getThrowableProxy().getMessage());
             for (String secret : secrets) {
                 assertThat(line).as("log line from %s", event.getLoggerName()).doesNotContain(secret);
             }
@@ -375,7 +440,8 @@ class ConsoleIT {
     @Test
     void configureAndResetAreCommandsThatCarryTheirPayloadUnchanged() throws Exception {
         String name = newName();
-        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        TestAgent.Identity identity =
+                TestAgent.pair(console, name, api.createGateway(name).text("pin"));
         String gateway = "/api/gateways/" + identity.gatewayId();
         String body = configureBody("Vc-Secret-1");
         AdminApi.Reply configure = api.post(gateway + "/configure", body);
@@ -403,14 +469,16 @@ class ConsoleIT {
 
         assertThat(api.post(gateway + "/configure", "[1, 2]").text("message")).contains("must be a JSON object");
         assertThat(api.post(gateway + "/configure", null).status()).isEqualTo(400);
-        assertThat(api.post("/api/gateways/gw-missing/configure", "{}").status()).isEqualTo(404);
+        assertThat(api.post("/api/gateways/gw-missing/configure", "{}").status())
+                .isEqualTo(404);
         assertThat(api.post("/api/gateways/gw-missing/reset", null).status()).isEqualTo(404);
     }
 
     @Test
     void theLatestClusterStatusIsShownAndEveryStateChangeIsAnEvent() throws Exception {
         String name = newName();
-        TestAgent.Identity identity = TestAgent.pair(console, name, api.createGateway(name).text("pin"));
+        TestAgent.Identity identity =
+                TestAgent.pair(console, name, api.createGateway(name).text("pin"));
         String gateway = "/api/gateways/" + identity.gatewayId();
         AdminApi.Reply none = api.get(gateway + "/cluster");
         assertThat(none.status()).isEqualTo(404);
@@ -419,7 +487,8 @@ class ConsoleIT {
         ManagedChannel channel = TestAgent.channel(console, identity);
         try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
             connection.register();
-            connection.send(clusterStatus(ClusterState.CLUSTER_STATE_PROVISIONING, ConditionStatus.CONDITION_STATUS_UNKNOWN, "cloning"));
+            connection.send(clusterStatus(
+                    ClusterState.CLUSTER_STATE_PROVISIONING, ConditionStatus.CONDITION_STATUS_UNKNOWN, "cloning"));
             AdminApi.Reply provisioning = awaitCluster(identity.gatewayId(), "Provisioning");
             JsonNode condition = provisioning.body().get("conditions").get(0);
             assertThat(condition.get("type").getStringValue()).isEqualTo("ControlPlaneReady");
@@ -434,12 +503,24 @@ class ConsoleIT {
             assertThat(provisioning.text("managementCluster")).isEqualTo("bootstrap");
             assertThat(provisioning.text("observedAt")).isNotBlank();
 
-            connection.send(clusterStatus(ClusterState.CLUSTER_STATE_PROVISIONING, ConditionStatus.CONDITION_STATUS_FALSE, "clone failed once"));
-            connection.send(clusterStatus(ClusterState.CLUSTER_STATE_FAILED, ConditionStatus.CONDITION_STATUS_FALSE, "no space on datastore1"));
+            connection.send(clusterStatus(
+                    ClusterState.CLUSTER_STATE_PROVISIONING,
+                    ConditionStatus.CONDITION_STATUS_FALSE,
+                    "clone failed once"));
+            connection.send(clusterStatus(
+                    ClusterState.CLUSTER_STATE_FAILED,
+                    ConditionStatus.CONDITION_STATUS_FALSE,
+                    "no space on datastore1"));
             awaitCluster(identity.gatewayId(), "Failed");
             AdminApi.Reply shown = api.get(gateway);
-            assertThat(shown.body().get("cluster").get("state").getStringValue()).isEqualTo("Failed");
-            assertThat(shown.body().get("cluster").get("conditions").get(0).get("message").getStringValue())
+            assertThat(shown.body().get("cluster").get("state").getStringValue())
+                    .isEqualTo("Failed");
+            assertThat(shown.body()
+                            .get("cluster")
+                            .get("conditions")
+                            .get(0)
+                            .get("message")
+                            .getStringValue())
                     .isEqualTo("no space on datastore1");
         } finally {
             channel.shutdownNow();
@@ -454,7 +535,8 @@ class ConsoleIT {
         assertThat(changes).as("one event per state, not per report").hasSize(2);
         assertThat(changes.get(0).get("message").getStringValue()).startsWith("Gateway cluster is Provisioning;");
         assertThat(changes.get(1).get("severity").getStringValue()).isEqualTo("Error");
-        assertThat(changes.get(1).get("message").getStringValue()).contains("Failed (was Provisioning)")
+        assertThat(changes.get(1).get("message").getStringValue())
+                .contains("Failed (was Provisioning)")
                 .contains("ControlPlaneReady: no space on datastore1");
     }
 
@@ -472,26 +554,41 @@ class ConsoleIT {
     }
 
     private static AgentMessage clusterStatus(ClusterState state, ConditionStatus controlPlaneReady, String message) {
-        Timestamp now = Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000).build();
-        return AgentMessage.newBuilder().setClusterStatus(ClusterStatus.newBuilder()
-                .setState(state)
-                .addConditions(Condition.newBuilder().setType("ControlPlaneReady").setStatus(controlPlaneReady)
-                        .setReason("WaitingForNodes").setMessage(message).setLastTransitionTime(now))
-                .addNodes(ClusterNode.newBuilder().setName("pcg-gw-abcde").setIp("10.10.1.21").setRole("control-plane"))
-                .setManagementCluster("bootstrap")
-                .setObservedAt(now)).build();
+        Timestamp now = Timestamp.newBuilder()
+                .setSeconds(System.currentTimeMillis() / 1000)
+                .build();
+        return AgentMessage.newBuilder()
+                .setClusterStatus(ClusterStatus.newBuilder()
+                        .setState(state)
+                        .addConditions(Condition.newBuilder()
+                                .setType("ControlPlaneReady")
+                                .setStatus(controlPlaneReady)
+                                .setReason("WaitingForNodes")
+                                .setMessage(message)
+                                .setLastTransitionTime(now))
+                        .addNodes(ClusterNode.newBuilder()
+                                .setName("pcg-gw-abcde")
+                                .setIp("10.10.1.21")
+                                .setRole("control-plane"))
+                        .setManagementCluster("bootstrap")
+                        .setObservedAt(now))
+                .build();
     }
 
     private static AdminApi.Reply awaitCluster(String gatewayId, String state) {
-        return await("gateway " + gatewayId + " reports its cluster " + state).atMost(WAIT).pollDelay(Duration.ZERO)
-                .pollInterval(POLL).until(() -> api.get("/api/gateways/" + gatewayId + "/cluster"),
+        return await("gateway " + gatewayId + " reports its cluster " + state)
+                .atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(POLL)
+                .until(
+                        () -> api.get("/api/gateways/" + gatewayId + "/cluster"),
                         reply -> state.equals(reply.text("state")));
     }
 
-    private static PairingFailure assertRefused(String name, String pin, Status.Code code, PairingError reason,
-                                                String messagePart) {
-        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
-                () -> TestAgent.pairRaw(console, name, pin, TestKeys.ecKeyPair()));
+    private static PairingFailure assertRefused(
+            String name, String pin, Status.Code code, PairingError reason, String messagePart) {
+        StatusRuntimeException error = catchThrowableOfType(
+                StatusRuntimeException.class, () -> TestAgent.pairRaw(console, name, pin, TestKeys.ecKeyPair()));
         assertThat(error).as("pairing %s should be refused", name).isNotNull();
         assertThat(error.getStatus().getCode()).isEqualTo(code);
         PairingFailure failure = failureOf(error);
@@ -515,7 +612,9 @@ class ConsoleIT {
         try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
             connection.register();
             Status status = connection.awaitClosed();
-            assertThat(connection.received).as("nothing may reach an unauthenticated client").isEmpty();
+            assertThat(connection.received)
+                    .as("nothing may reach an unauthenticated client")
+                    .isEmpty();
             return status;
         } finally {
             channel.shutdownNow();
@@ -524,15 +623,25 @@ class ConsoleIT {
 
     /** Polls until the state shows (the console updates it asynchronously to the stream). */
     private static AdminApi.Reply awaitState(String gatewayId, String state) {
-        return await("gateway " + gatewayId + " becomes " + state).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL)
+        return await("gateway " + gatewayId + " becomes " + state)
+                .atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(POLL)
                 .until(() -> api.get("/api/gateways/" + gatewayId), reply -> state.equals(reply.text("state")));
     }
 
     private static void awaitEvent(String gatewayId, String reason) {
-        await("a " + reason + " event for gateway " + gatewayId).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(POLL)
-                .until(() -> api.get("/api/gateways/" + gatewayId + "/events").body().values(),
+        await("a " + reason + " event for gateway " + gatewayId)
+                .atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(POLL)
+                .until(
+                        () -> api.get("/api/gateways/" + gatewayId + "/events")
+                                .body()
+                                .values(),
                         events -> StreamSupport.stream(events.spliterator(), false)
-                                .anyMatch(event -> reason.equals(event.get("reason").getStringValue())));
+                                .anyMatch(event ->
+                                        reason.equals(event.get("reason").getStringValue())));
     }
 
     private static List<String> textValues(JsonNode array) {

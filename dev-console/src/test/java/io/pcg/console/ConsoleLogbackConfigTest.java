@@ -1,14 +1,13 @@
 package io.pcg.console;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import java.net.URL;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.net.URL;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The standalone console's logback-console.xml keeps gRPC's frame dumps (which carry PINs) off at any level raised above them. */
 class ConsoleLogbackConfigTest {
@@ -17,7 +16,9 @@ class ConsoleLogbackConfigTest {
     @ValueSource(strings = {"io.grpc.netty.NettyServerHandler", "io.grpc.netty.NettyClientHandler"})
     void frameLoggersStayAtInfoWhenRootAndGrpcAreRaisedToDebug(String handler) throws Exception {
         // The logger Netty's Http2FrameLogger writes to is the handler class as grpc-netty-shaded relocates it.
-        String frameLogger = Class.forName("io.grpc.netty.shaded." + handler, false, getClass().getClassLoader()).getName();
+        String frameLogger = Class.forName(
+                        "io.grpc.netty.shaded." + handler, false, getClass().getClassLoader())
+                .getName();
         LoggerContext context = new LoggerContext();
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
@@ -27,7 +28,8 @@ class ConsoleLogbackConfigTest {
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.DEBUG);
         context.getLogger("io.grpc").setLevel(Level.DEBUG);
 
-        assertThat(context.getLogger("io.grpc.netty.shaded.io.grpc.netty.Utils").isDebugEnabled()).isTrue();
+        assertThat(context.getLogger("io.grpc.netty.shaded.io.grpc.netty.Utils").isDebugEnabled())
+                .isTrue();
         assertThat(context.getLogger(frameLogger).isDebugEnabled()).isFalse();
         assertThat(context.getLogger(frameLogger).isInfoEnabled()).isTrue();
     }

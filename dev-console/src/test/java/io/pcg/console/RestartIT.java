@@ -1,16 +1,15 @@
 package io.pcg.console;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What survives a console restart, and what the console does on its own when an agent goes quiet. */
 class RestartIT {
@@ -65,19 +64,23 @@ class RestartIT {
 
     @Test
     void silentGatewayIsMarkedOfflineAndItsStreamClosed() throws Exception {
-        try (EmbeddedConsole console = EmbeddedConsole.start(dataDir,
-                Map.of("pcg.console.offline-after", "1s", "pcg.console.heartbeat-interval-seconds", 7), null)) {
+        try (EmbeddedConsole console = EmbeddedConsole.start(
+                dataDir,
+                Map.of("pcg.console.offline-after", "1s", "pcg.console.heartbeat-interval-seconds", 7),
+                null)) {
             AdminApi api = new AdminApi(console);
             AdminApi.Reply created = api.createGateway("pcg-silent");
             TestAgent.Identity identity = TestAgent.pair(console, "pcg-silent", created.text("pin"));
             ManagedChannel channel = TestAgent.channel(console, identity);
             try (TestAgent.Connection connection = TestAgent.connect(channel, false)) {
                 connection.register();
-                assertThat(connection.next().getRegistered().getHeartbeatIntervalSeconds()).isEqualTo(7);
+                assertThat(connection.next().getRegistered().getHeartbeatIntervalSeconds())
+                        .isEqualTo(7);
                 Status closed = connection.awaitClosed();
                 assertThat(closed.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(closed.getDescription()).contains("no heartbeat");
-                assertThat(api.get("/api/gateways/" + created.text("id")).text("state")).isEqualTo("Offline");
+                assertThat(api.get("/api/gateways/" + created.text("id")).text("state"))
+                        .isEqualTo("Offline");
             } finally {
                 channel.shutdownNow();
             }

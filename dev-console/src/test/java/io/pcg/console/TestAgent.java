@@ -21,12 +21,10 @@ import io.pcg.proto.v1.PairRequest;
 import io.pcg.proto.v1.PairResponse;
 import io.pcg.proto.v1.PairingGrpc;
 import io.pcg.proto.v1.Register;
-
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -37,26 +35,29 @@ import java.util.concurrent.TimeUnit;
 public final class TestAgent {
 
     public static final Register REGISTER = Register.newBuilder()
-            .setName("pcg-test").setVersion("0.1.0-test").setHostname("appliance-1")
-            .addIpAddresses("10.10.1.5").addIpAddresses("fd00::5")
-            .setCapacity(Capacity.newBuilder().setCpus(4).setMemoryBytes(8L << 30).setDiskFreeBytes(40L << 30))
+            .setName("pcg-test")
+            .setVersion("0.1.0-test")
+            .setHostname("appliance-1")
+            .addIpAddresses("10.10.1.5")
+            .addIpAddresses("fd00::5")
+            .setCapacity(
+                    Capacity.newBuilder().setCpus(4).setMemoryBytes(8L << 30).setDiskFreeBytes(40L << 30))
             .build();
 
-    private TestAgent() {
-    }
+    private TestAgent() {}
 
     /** What a successful pairing leaves on the appliance. */
-    public record Identity(String gatewayId, String certificatePem, String keyPem, String caPem) {
-    }
+    public record Identity(String gatewayId, String certificatePem, String keyPem, String caPem) {}
 
     public static ManagedChannel channel(EmbeddedConsole console, Identity identity) {
         try {
-            TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
-                    .trustManager(Files.newInputStream(console.caFile()));
+            TlsChannelCredentials.Builder tls =
+                    TlsChannelCredentials.newBuilder().trustManager(Files.newInputStream(console.caFile()));
             if (identity != null) {
                 tls.keyManager(stream(identity.certificatePem()), stream(identity.keyPem()));
             }
-            return Grpc.newChannelBuilderForAddress("localhost", console.grpcPort(), tls.build()).build();
+            return Grpc.newChannelBuilderForAddress("localhost", console.grpcPort(), tls.build())
+                    .build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -65,9 +66,14 @@ public final class TestAgent {
     public static PairResponse pairRaw(EmbeddedConsole console, String name, String pin, KeyPair keys) {
         ManagedChannel channel = channel(console, null);
         try {
-            return PairingGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                    .pair(PairRequest.newBuilder().setGatewayName(name).setPairingCode(pin)
-                            .setCsrDer(ByteString.copyFrom(TestKeys.csr(keys))).setAgentVersion("0.1.0-test").build());
+            return PairingGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .pair(PairRequest.newBuilder()
+                            .setGatewayName(name)
+                            .setPairingCode(pin)
+                            .setCsrDer(ByteString.copyFrom(TestKeys.csr(keys)))
+                            .setAgentVersion("0.1.0-test")
+                            .build());
         } finally {
             channel.shutdownNow();
         }
@@ -76,8 +82,11 @@ public final class TestAgent {
     public static Identity pair(EmbeddedConsole console, String name, String pin) {
         KeyPair keys = TestKeys.ecKeyPair();
         PairResponse response = pairRaw(console, name, pin, keys);
-        return new Identity(response.getGatewayId(), response.getClientCertificatePem(),
-                Pem.privateKey(keys.getPrivate()), response.getCaBundlePem());
+        return new Identity(
+                response.getGatewayId(),
+                response.getClientCertificatePem(),
+                Pem.privateKey(keys.getPrivate()),
+                response.getCaBundlePem());
     }
 
     /** Opens the control stream; with {@code answerCommands} it acks and answers every command like a real agent. */
@@ -126,8 +135,8 @@ public final class TestAgent {
         public ConsoleMessage next() throws InterruptedException {
             ConsoleMessage message = received.poll(20, TimeUnit.SECONDS);
             if (message == null) {
-                throw new AssertionError("nothing arrived from the console within 20 s; stream status: "
-                        + closed.getNow(null));
+                throw new AssertionError(
+                        "nothing arrived from the console within 20 s; stream status: " + closed.getNow(null));
             }
             return message;
         }
@@ -145,7 +154,9 @@ public final class TestAgent {
         }
 
         public void ack(String commandId) {
-            send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(commandId)).build());
+            send(AgentMessage.newBuilder()
+                    .setAck(CommandAck.newBuilder().setCommandId(commandId))
+                    .build());
         }
 
         /** A command of type "test.fail" fails; any other succeeds with {@code {"handled": "<type>"}}. */
@@ -158,8 +169,11 @@ public final class TestAgent {
         public void answerWithoutAck(Command command) {
             CommandResult.Builder result = CommandResult.newBuilder().setCommandId(command.getId());
             if (command.getType().equals("test.fail")) {
-                result.setStatus(CommandStatus.COMMAND_STATUS_FAILED).setError(CommandError.newBuilder()
-                        .setCode("TEST_FAILURE").setMessage("failed on purpose").setHint("do not send test.fail"));
+                result.setStatus(CommandStatus.COMMAND_STATUS_FAILED)
+                        .setError(CommandError.newBuilder()
+                                .setCode("TEST_FAILURE")
+                                .setMessage("failed on purpose")
+                                .setHint("do not send test.fail"));
             } else {
                 result.setStatus(CommandStatus.COMMAND_STATUS_SUCCEEDED)
                         .setPayloadJson("{\"handled\":\"" + command.getType() + "\"}");
@@ -169,10 +183,14 @@ public final class TestAgent {
 
         public void event(String reason, String message) {
             long now = System.currentTimeMillis();
-            send(AgentMessage.newBuilder().setEvent(io.pcg.proto.v1.Event.newBuilder()
-                    .setTime(Timestamp.newBuilder().setSeconds(now / 1000))
-                    .setSeverity(io.pcg.proto.v1.EventSeverity.EVENT_SEVERITY_INFO)
-                    .setReason(reason).setMessage(message).setObject("gateway/pcg-test")).build());
+            send(AgentMessage.newBuilder()
+                    .setEvent(io.pcg.proto.v1.Event.newBuilder()
+                            .setTime(Timestamp.newBuilder().setSeconds(now / 1000))
+                            .setSeverity(io.pcg.proto.v1.EventSeverity.EVENT_SEVERITY_INFO)
+                            .setReason(reason)
+                            .setMessage(message)
+                            .setObject("gateway/pcg-test"))
+                    .build());
         }
 
         @Override

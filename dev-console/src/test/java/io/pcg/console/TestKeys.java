@@ -1,18 +1,16 @@
 package io.pcg.console;
 
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
-
 /** Key pairs and CSRs made the way an agent makes them. */
 public final class TestKeys {
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     public static KeyPair ecKeyPair() {
         try {
@@ -37,7 +35,8 @@ public final class TestKeys {
     public static byte[] csr(KeyPair keys) {
         String algorithm = keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         try {
-            return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=whatever-the-agent-asks"), keys.getPublic())
+            return new JcaPKCS10CertificationRequestBuilder(
+                            new X500Name("CN=whatever-the-agent-asks"), keys.getPublic())
                     .build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate()))
                     .getEncoded();
         } catch (Exception e) {

@@ -1,27 +1,26 @@
 package io.pcg.agent;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Bean;
-import io.pcg.common.proxy.ProxySettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
-import io.pcg.agent.config.AgentConfig;
-import io.pcg.agent.events.ClusterStatusReporter;
-import io.pcg.agent.health.AgentStatus;
-import io.pcg.agent.health.StatusBanner;
 import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.CommandQueue;
 import io.pcg.agent.command.QueuePolicy;
+import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.events.ClusterStatusReporter;
+import io.pcg.agent.health.AgentStatus;
+import io.pcg.agent.health.StatusBanner;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.link.GatewayLink;
-import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.metrics.AgentMeters;
+import io.pcg.common.proxy.ProxySettings;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -61,8 +60,13 @@ public class AgentFactory {
     @Singleton
     @Bean(preDestroy = "close")
     CommandDispatcher commandDispatcher(List<CommandHandler> handlers, CommandQueue queue, AgentMeters meters) {
-        return new CommandDispatcher(handlers, CommandDispatcher.DEFAULT_THREADS, CommandDispatcher.DEFAULT_QUEUE,
-                CommandDispatcher.DEFAULT_REMEMBERED, queue, meters);
+        return new CommandDispatcher(
+                handlers,
+                CommandDispatcher.DEFAULT_THREADS,
+                CommandDispatcher.DEFAULT_QUEUE,
+                CommandDispatcher.DEFAULT_REMEMBERED,
+                queue,
+                meters);
     }
 
     @Singleton
@@ -90,7 +94,10 @@ public class AgentFactory {
     void onServerStarted(ServerStartupEvent event) {
         ApplicationContext context = event.getSource().getApplicationContext();
         GatewayLink link = context.getBean(GatewayLink.class);
-        context.getBean(Leadership.class).start(context.getBean(ManagementCluster.class).client(), link::start,
-                () -> Runtime.getRuntime().halt(LOST_LEASE_EXIT_CODE));
+        context.getBean(Leadership.class)
+                .start(
+                        context.getBean(ManagementCluster.class).client(),
+                        link::start,
+                        () -> Runtime.getRuntime().halt(LOST_LEASE_EXIT_CODE));
     }
 }

@@ -10,8 +10,7 @@ public final class AgentVersion {
 
     private static final String RESOURCE = "/pcg-agent.properties";
 
-    private AgentVersion() {
-    }
+    private AgentVersion() {}
 
     public static String current() {
         try (InputStream in = AgentVersion.class.getResourceAsStream(RESOURCE)) {

@@ -7,8 +7,7 @@ public final class GatewayAgentApplication {
 
     public static final String ENVIRONMENT = "agent";
 
-    private GatewayAgentApplication() {
-    }
+    private GatewayAgentApplication() {}
 
     public static void main(String[] args) {
         Micronaut.build(args)

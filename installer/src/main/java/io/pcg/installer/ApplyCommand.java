@@ -1,10 +1,10 @@
 package io.pcg.installer;
 
+import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.apply.ApplianceConfigurer;
 import io.pcg.installer.apply.ApplyException;
 import io.pcg.installer.apply.IssueBanner;
 import io.pcg.installer.apply.TargetFiles;
-import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.host.RecordingCommandRunner;
 import io.pcg.installer.ovf.InvalidOvfEnvironmentException;
 import io.pcg.installer.ovf.OvfEnvironment;
@@ -14,24 +14,27 @@ import io.pcg.installer.validation.Problem;
 import io.pcg.installer.validation.SettingsValidator;
 import io.pcg.installer.validation.Validation;
 import io.pcg.installer.validation.VmAddress;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Validates every OVF property; if all are valid, writes the agent's configuration, the SSH key and"
-                + " the proxy settings, starts the agent and writes the console banner.",
-                "If any is invalid, prints every problem, writes them to the console banner (/etc/issue), changes nothing"
-                        + " else and exits 2."})
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Validates every OVF property; if all are valid, writes the agent's configuration, the SSH key and"
+                    + " the proxy settings, starts the agent and writes the console banner.",
+            "If any is invalid, prints every problem, writes them to the console banner (/etc/issue), changes nothing"
+                    + " else and exits 2."
+        })
 final class ApplyCommand implements Callable<Integer> {
 
     private final Host host;
@@ -39,9 +42,13 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     private OvfOptions options;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
-            description = "Configure the tree under DIR as if it were / (default: /). Commands such as systemctl are then"
-                    + " recorded, not run.")
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            defaultValue = "/",
+            description =
+                    "Configure the tree under DIR as if it were / (default: /). Commands such as systemctl are then"
+                            + " recorded, not run.")
     private Path root;
 
     @Spec
@@ -70,7 +77,11 @@ final class ApplyCommand implements Callable<Integer> {
         Validation validation = new SettingsValidator().validate(found.environment(), vmAddresses);
         ValidateCommand.Report.print(out, found, validation);
         if (!validation.valid()) {
-            return refuse(out, files, validation.problems().stream().map(Problem::line).toList(), address,
+            return refuse(
+                    out,
+                    files,
+                    validation.problems().stream().map(Problem::line).toList(),
+                    address,
                     OvfEnvironment.REDEPLOY_ADVICE);
         }
         InstallerSettings settings = validation.settings().orElseThrow();
@@ -86,7 +97,8 @@ final class ApplyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int refuse(PrintWriter out, TargetFiles files, List<String> problems, Optional<String> address, String advice) {
+    private int refuse(
+            PrintWriter out, TargetFiles files, List<String> problems, Optional<String> address, String advice) {
         out.println("pcg-installer: " + advice);
         writeBanner(out, files, IssueBanner.failed(problems, address, advice));
         return InstallerMain.INVALID_INPUT;

@@ -1,13 +1,12 @@
 package io.pcg.installer;
 
 import io.pcg.common.process.CommandRunner;
+import io.pcg.common.process.ProcessCommandRunner;
 import io.pcg.installer.host.HostNetworkProbe;
 import io.pcg.installer.host.NetworkProbe;
-import io.pcg.common.process.ProcessCommandRunner;
 import io.pcg.installer.ovf.IsoTransportSource;
 import io.pcg.installer.ovf.OvfEnvironmentSource;
 import io.pcg.installer.ovf.VmwareToolsSource;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -21,6 +20,9 @@ public record Host(CommandRunner commands, NetworkProbe network, List<OvfEnviron
 
     public static Host system() {
         CommandRunner commands = new ProcessCommandRunner(COMMAND_TIMEOUT);
-        return new Host(commands, new HostNetworkProbe(), List.of(new VmwareToolsSource(commands), IsoTransportSource.system()));
+        return new Host(
+                commands,
+                new HostNetworkProbe(),
+                List.of(new VmwareToolsSource(commands), IsoTransportSource.system()));
     }
 }

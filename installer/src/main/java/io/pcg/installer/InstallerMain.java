@@ -1,17 +1,18 @@
 package io.pcg.installer;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * First-boot installer of the PCG appliance: reads the vApp properties from the OVF environment, validates all of
  * them, then configures the VM and starts the agent. Run by cloud-init on first boot; operators and tests run it as
  * {@code scripts/pcg-installer}.
  */
-@Command(name = "pcg-installer", mixinStandardHelpOptions = true,
+@Command(
+        name = "pcg-installer",
+        mixinStandardHelpOptions = true,
         description = "Validates the OVF properties of the PCG installer VM and configures the VM from them.")
 public final class InstallerMain {
 

@@ -4,21 +4,27 @@ import io.pcg.installer.ovf.InvalidOvfEnvironmentException;
 import io.pcg.installer.ovf.OvfEnvironmentFile;
 import io.pcg.installer.ovf.OvfEnvironmentReader;
 import io.pcg.installer.validation.VmAddress;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /** Options shared by validate and apply: where the OVF environment and the VM's networks come from. */
 final class OvfOptions {
 
-    @Option(names = "--ovf-env", paramLabel = "FILE",
-            description = "Read the OVF environment from FILE instead of VMware Tools (guestinfo.ovfEnv) or the 'OVF ENV' CD.")
+    @Option(
+            names = "--ovf-env",
+            paramLabel = "FILE",
+            description =
+                    "Read the OVF environment from FILE instead of VMware Tools (guestinfo.ovfEnv) or the 'OVF ENV' CD.")
     Path ovfEnvironmentFile;
 
-    @Option(names = "--vm-network", paramLabel = "ADDRESS/PREFIX", split = ",",
+    @Option(
+            names = "--vm-network",
+            paramLabel = "ADDRESS/PREFIX",
+            split = ",",
             converter = VmAddressConverter.class,
-            description = "The VM's address or network, e.g. 10.10.0.7/24 (repeatable). Default: this machine's interfaces.")
+            description =
+                    "The VM's address or network, e.g. 10.10.0.7/24 (repeatable). Default: this machine's interfaces.")
     List<VmAddress> vmNetworks;
 
     OvfEnvironmentReader.Found readEnvironment(Host host) throws InvalidOvfEnvironmentException {

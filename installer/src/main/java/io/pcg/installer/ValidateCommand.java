@@ -5,15 +5,16 @@ import io.pcg.installer.ovf.OvfEnvironmentReader;
 import io.pcg.installer.validation.Problem;
 import io.pcg.installer.validation.SettingsValidator;
 import io.pcg.installer.validation.Validation;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
         description = "Checks every OVF property and changes nothing. Exit 0 when valid, 2 with one line per problem.")
 final class ValidateCommand implements Callable<Integer> {
 
@@ -44,14 +45,14 @@ final class ValidateCommand implements Callable<Integer> {
         if (!validation.valid()) {
             return InstallerMain.INVALID_INPUT;
         }
-        out.println("pcg-installer: NO_PROXY=" + String.join(",", validation.settings().orElseThrow().effectiveNoProxy()));
+        out.println("pcg-installer: NO_PROXY="
+                + String.join(",", validation.settings().orElseThrow().effectiveNoProxy()));
         return 0;
     }
 
     /** What both commands print about a validation, one line each. */
     static final class Report {
-        private Report() {
-        }
+        private Report() {}
 
         static void print(PrintWriter out, OvfEnvironmentReader.Found found, Validation validation) {
             out.println("pcg-installer: OVF environment read from " + found.source());
@@ -59,10 +60,12 @@ final class ValidateCommand implements Callable<Integer> {
             for (Problem problem : validation.problems()) {
                 out.println("pcg-installer: ERROR " + problem.line());
             }
-            out.println(validation.valid()
-                    ? "pcg-installer: all OVF properties are valid"
-                    : "pcg-installer: " + validation.problems().size() + " OVF propert"
-                    + (validation.problems().size() == 1 ? "y is" : "ies are") + " invalid; nothing was changed");
+            out.println(
+                    validation.valid()
+                            ? "pcg-installer: all OVF properties are valid"
+                            : "pcg-installer: " + validation.problems().size() + " OVF propert"
+                                    + (validation.problems().size() == 1 ? "y is" : "ies are")
+                                    + " invalid; nothing was changed");
         }
     }
 }

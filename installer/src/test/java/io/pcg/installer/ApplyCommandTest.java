@@ -1,27 +1,27 @@
 package io.pcg.installer;
 
-import io.pcg.installer.ovf.OvfProperty;
-import io.pcg.installer.validation.SshPublicKeyTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.Yaml;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static io.pcg.installer.InstallerRun.filesUnder;
 import static io.pcg.installer.InstallerRun.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.pcg.installer.ovf.OvfProperty;
+import io.pcg.installer.validation.SshPublicKeyTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
 class ApplyCommandTest {
 
-    private static final List<String> SECRETS = List.of(
-            OvfEnvFixture.PIN, OvfEnvFixture.PROXY_PASSWORD, OvfEnvFixture.PROXY_PASSWORD_ENCODED);
-    private static final List<String> PROXY_FILES = List.of("/etc/environment",
+    private static final List<String> SECRETS =
+            List.of(OvfEnvFixture.PIN, OvfEnvFixture.PROXY_PASSWORD, OvfEnvFixture.PROXY_PASSWORD_ENCODED);
+    private static final List<String> PROXY_FILES = List.of(
+            "/etc/environment",
             "/etc/systemd/system/containerd.service.d/proxy.conf",
             "/etc/systemd/system/kubelet.service.d/proxy.conf",
             "/etc/systemd/system/pcg-agent.service.d/proxy.conf");
@@ -38,39 +38,60 @@ class ApplyCommandTest {
     }
 
     private InstallerRun apply(Path ovfEnv, Path root) {
-        return InstallerRun.run(InstallerRun.fakeHost(), "apply", "--ovf-env", ovfEnv.toString(), "--root", root.toString(),
-                "--vm-network", OvfEnvFixture.VM_NETWORK);
+        return InstallerRun.run(
+                InstallerRun.fakeHost(),
+                "apply",
+                "--ovf-env",
+                ovfEnv.toString(),
+                "--root",
+                root.toString(),
+                "--vm-network",
+                OvfEnvFixture.VM_NETWORK);
     }
 
     @Test
     void writesTheAgentConfigKeyProxySettingsAndBannerWithTheirModes() throws Exception {
         Path root = root();
         Files.createDirectories(root.resolve("etc"));
-        Files.writeString(root.resolve("etc/environment"), "PATH=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\"\nhttp_proxy=http://stale:1\n");
+        Files.writeString(
+                root.resolve("etc/environment"),
+                "PATH=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\"\nhttp_proxy=http://stale:1\n");
 
         InstallerRun run = apply(ovfEnv(OvfEnvFixture.validWithProxy()), root);
 
         assertThat(run.exitCode()).as(run.stdout()).isZero();
         Map<String, String> files = filesUnder(root);
-        assertThat(files).containsOnlyKeys(List.of("/etc/pcg/agent.yml", "/home/ubuntu/.ssh/authorized_keys", "/etc/issue",
-                "/etc/environment", "/etc/systemd/system/containerd.service.d/proxy.conf",
-                "/etc/systemd/system/kubelet.service.d/proxy.conf", "/etc/systemd/system/pcg-agent.service.d/proxy.conf"));
+        assertThat(files)
+                .containsOnlyKeys(List.of(
+                        "/etc/pcg/agent.yml",
+                        "/home/ubuntu/.ssh/authorized_keys",
+                        "/etc/issue",
+                        "/etc/environment",
+                        "/etc/systemd/system/containerd.service.d/proxy.conf",
+                        "/etc/systemd/system/kubelet.service.d/proxy.conf",
+                        "/etc/systemd/system/pcg-agent.service.d/proxy.conf"));
 
         Map<String, Object> yaml = new Yaml().load(files.get("/etc/pcg/agent.yml"));
         @SuppressWarnings("unchecked")
         Map<String, Object> agent = (Map<String, Object>) ((Map<String, Object>) yaml.get("pcg")).get("agent");
-        assertThat(agent).containsOnly(entry("name", "vcenter-dc1"), entry("console-endpoint", "https://console.example.com"),
-                entry("pairing-code", OvfEnvFixture.PIN), entry("pod-cidr", "192.168.0.0/16"),
-                entry("service-cidr", "10.96.0.0/12"), entry("state-dir", "/var/lib/pcg"),
-                entry("status-banner-file", "/etc/issue.d/pcg-agent.issue"));
+        assertThat(agent)
+                .containsOnly(
+                        entry("name", "vcenter-dc1"),
+                        entry("console-endpoint", "https://console.example.com"),
+                        entry("pairing-code", OvfEnvFixture.PIN),
+                        entry("pod-cidr", "192.168.0.0/16"),
+                        entry("service-cidr", "10.96.0.0/12"),
+                        entry("state-dir", "/var/lib/pcg"),
+                        entry("status-banner-file", "/etc/issue.d/pcg-agent.issue"));
         assertThat(mode(root.resolve("etc/pcg/agent.yml"))).isEqualTo("rw-------");
 
         assertThat(files.get("/home/ubuntu/.ssh/authorized_keys")).isEqualTo(OvfEnvFixture.ED25519 + "\n");
         assertThat(mode(root.resolve("home/ubuntu/.ssh"))).isEqualTo("rwx------");
         assertThat(mode(root.resolve("home/ubuntu/.ssh/authorized_keys"))).isEqualTo("rw-------");
 
-        String noProxy = "vcenter.example.com,.example.org,10.20.0.0/16,localhost,127.0.0.1,192.168.0.0/16,10.96.0.0/12,"
-                + ".svc,.cluster.local,10.10.0.0/24";
+        String noProxy =
+                "vcenter.example.com,.example.org,10.20.0.0/16,localhost,127.0.0.1,192.168.0.0/16,10.96.0.0/12,"
+                        + ".svc,.cluster.local,10.10.0.0/24";
         assertThat(files.get("/etc/environment")).isEqualTo("""
                 PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
                 HTTP_PROXY="%1$s"
@@ -82,7 +103,8 @@ class ApplyCommandTest {
                 """.formatted(OvfEnvFixture.PROXY, noProxy));
         String systemdProxy = OvfEnvFixture.PROXY.replace("%", "%%");
         for (String dropIn : PROXY_FILES.subList(1, PROXY_FILES.size())) {
-            assertThat(files.get(dropIn)).contains("[Service]\n")
+            assertThat(files.get(dropIn))
+                    .contains("[Service]\n")
                     .contains("Environment=\"HTTPS_PROXY=" + systemdProxy + "\"\n")
                     .contains("Environment=\"https_proxy=" + systemdProxy + "\"\n")
                     .contains("Environment=\"NO_PROXY=" + noProxy + "\"\n");
@@ -91,18 +113,25 @@ class ApplyCommandTest {
             assertThat(mode(root.resolve(proxyFile.substring(1)))).as(proxyFile).isEqualTo("rw-------");
         }
 
-        assertThat(files.get("/etc/issue")).contains("Gateway name : vcenter-dc1", "IP address   : 10.10.0.7",
-                "Console      : https://console.example.com", "Pairing      : the agent registers with the console using the pairing code (state below)",
-                "Proxy        : http://pcguser:<redacted>@proxy.example.com:3128", OvfEnvFixture.ED25519_FINGERPRINT);
+        assertThat(files.get("/etc/issue"))
+                .contains(
+                        "Gateway name : vcenter-dc1",
+                        "IP address   : 10.10.0.7",
+                        "Console      : https://console.example.com",
+                        "Pairing      : the agent registers with the console using the pairing code (state below)",
+                        "Proxy        : http://pcguser:<redacted>@proxy.example.com:3128",
+                        OvfEnvFixture.ED25519_FINGERPRINT);
         assertThat(mode(root.resolve("etc/issue"))).isEqualTo("rw-r--r--");
 
-        assertThat(run.stdout()).contains("pcg-installer: NO_PROXY=" + noProxy + "\n",
-                "recorded, not run (--root): systemctl daemon-reload",
-                "recorded, not run (--root): systemctl try-restart containerd.service kubelet.service",
-                "recorded, not run (--root): systemctl enable pcg-agent.service",
-                "recorded, not run (--root): systemctl restart pcg-agent.service",
-                "recorded, not run (--root): chown -R ubuntu:ubuntu /home/ubuntu/.ssh",
-                "recorded, not run (--root): chown pcg:pcg /etc/pcg/agent.yml");
+        assertThat(run.stdout())
+                .contains(
+                        "pcg-installer: NO_PROXY=" + noProxy + "\n",
+                        "recorded, not run (--root): systemctl daemon-reload",
+                        "recorded, not run (--root): systemctl try-restart containerd.service kubelet.service",
+                        "recorded, not run (--root): systemctl enable pcg-agent.service",
+                        "recorded, not run (--root): systemctl restart pcg-agent.service",
+                        "recorded, not run (--root): chown -R ubuntu:ubuntu /home/ubuntu/.ssh",
+                        "recorded, not run (--root): chown pcg:pcg /etc/pcg/agent.yml");
     }
 
     @Test
@@ -118,7 +147,8 @@ class ApplyCommandTest {
                 assertThat(content).as(path + " must not hold the PIN").doesNotContain(OvfEnvFixture.PIN);
             }
             if (!PROXY_FILES.contains(path)) {
-                assertThat(content).as(path + " must not hold the proxy password")
+                assertThat(content)
+                        .as(path + " must not hold the proxy password")
                         .doesNotContain(OvfEnvFixture.PROXY_PASSWORD, OvfEnvFixture.PROXY_PASSWORD_ENCODED);
             }
         });
@@ -129,37 +159,57 @@ class ApplyCommandTest {
         Path root = root();
         List<List<String>> commands = new ArrayList<>();
 
-        InstallerRun run = InstallerRun.run(InstallerRun.fakeHost(commands), "apply", "--ovf-env",
-                ovfEnv(OvfEnvFixture.valid().with(OvfProperty.SSH_PUBLIC_KEY, "")).toString(), "--root", root.toString(),
-                "--vm-network", OvfEnvFixture.VM_NETWORK);
+        InstallerRun run = InstallerRun.run(
+                InstallerRun.fakeHost(commands),
+                "apply",
+                "--ovf-env",
+                ovfEnv(OvfEnvFixture.valid().with(OvfProperty.SSH_PUBLIC_KEY, ""))
+                        .toString(),
+                "--root",
+                root.toString(),
+                "--vm-network",
+                OvfEnvFixture.VM_NETWORK);
 
         assertThat(run.exitCode()).isZero();
         assertThat(filesUnder(root)).containsOnlyKeys("/etc/pcg/agent.yml", "/etc/issue");
         assertThat(run.stdout()).contains("(not used: no proxy is configured)").doesNotContain("try-restart");
-        assertThat(commands).as("--root mode never runs commands on this machine").isEmpty();
+        assertThat(commands)
+                .as("--root mode never runs commands on this machine")
+                .isEmpty();
         assertThat(filesUnder(root).get("/etc/issue")).contains("Proxy        : none (direct)");
     }
 
     @Test
     void invalidPropertiesChangeNothingButTheBanner() throws Exception {
         Path root = root();
-        Path ovfEnv = Path.of(getClass().getResource("/ovf-env/invalid-everything.xml").toURI());
+        Path ovfEnv = Path.of(
+                getClass().getResource("/ovf-env/invalid-everything.xml").toURI());
 
         InstallerRun run = apply(ovfEnv, root);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(filesUnder(root)).containsOnlyKeys("/etc/issue");
         String banner = filesUnder(root).get("/etc/issue");
-        List<String> problemLines = run.stdout().lines().filter(line -> line.startsWith("pcg-installer: ERROR ")).toList();
+        List<String> problemLines = run.stdout()
+                .lines()
+                .filter(line -> line.startsWith("pcg-installer: ERROR "))
+                .toList();
         assertThat(problemLines).hasSize(8);
         for (String line : problemLines) {
             assertThat(banner).contains("  - " + line.substring("pcg-installer: ERROR ".length()));
         }
-        assertThat(banner).contains("NOT STARTED", "IP address : 10.10.0.7",
-                "Power down and delete this VM, then deploy the OVA again with the correct values.");
-        assertThat(run.stdout()).contains("Console endpoint (pcg.consoleEndpoint): console endpoint"
-                + " 'https://console.example.com/' has a trailing slash", "Power down and delete this VM");
-        assertThat(run.stdout() + banner).doesNotContain("k7q2-m9zx", OvfEnvFixture.PROXY_PASSWORD, OvfEnvFixture.PROXY_PASSWORD_ENCODED);
+        assertThat(banner)
+                .contains(
+                        "NOT STARTED",
+                        "IP address : 10.10.0.7",
+                        "Power down and delete this VM, then deploy the OVA again with the correct values.");
+        assertThat(run.stdout())
+                .contains(
+                        "Console endpoint (pcg.consoleEndpoint): console endpoint"
+                                + " 'https://console.example.com/' has a trailing slash",
+                        "Power down and delete this VM");
+        assertThat(run.stdout() + banner)
+                .doesNotContain("k7q2-m9zx", OvfEnvFixture.PROXY_PASSWORD, OvfEnvFixture.PROXY_PASSWORD_ENCODED);
     }
 
     @Test
@@ -192,30 +242,54 @@ class ApplyCommandTest {
         assertThat(apply(ovfEnv, root).exitCode()).isZero();
         assertThat(apply(ovfEnv, root).exitCode()).isZero();
 
-        assertThat(filesUnder(root).get("/home/ubuntu/.ssh/authorized_keys")).isEqualTo(otherKey + "\n" + OvfEnvFixture.ED25519 + "\n");
+        assertThat(filesUnder(root).get("/home/ubuntu/.ssh/authorized_keys"))
+                .isEqualTo(otherKey + "\n" + OvfEnvFixture.ED25519 + "\n");
     }
 
     @Test
     void validateExitsZeroWhenValidAndTwoWithOneLinePerProblem() throws Exception {
         Path good = ovfEnv(OvfEnvFixture.validWithProxy());
-        InstallerRun valid = InstallerRun.run(InstallerRun.fakeHost(), "validate", "--ovf-env", good.toString(),
-                "--vm-network", OvfEnvFixture.VM_NETWORK);
+        InstallerRun valid = InstallerRun.run(
+                InstallerRun.fakeHost(),
+                "validate",
+                "--ovf-env",
+                good.toString(),
+                "--vm-network",
+                OvfEnvFixture.VM_NETWORK);
         assertThat(valid.exitCode()).isZero();
-        assertThat(valid.stdout()).contains("all OVF properties are valid", "NO_PROXY=").doesNotContain(SECRETS);
+        assertThat(valid.stdout())
+                .contains("all OVF properties are valid", "NO_PROXY=")
+                .doesNotContain(SECRETS);
 
-        Path bad = Files.writeString(dir.resolve("bad.xml"), OvfEnvFixture.valid()
-                .with(OvfProperty.CONSOLE_ENDPOINT, "https://console.example.com/").with(OvfProperty.PAIRING_CODE, "12345").xml());
-        InstallerRun invalid = InstallerRun.run(InstallerRun.fakeHost(), "validate", "--ovf-env", bad.toString(),
-                "--vm-network", OvfEnvFixture.VM_NETWORK);
+        Path bad = Files.writeString(
+                dir.resolve("bad.xml"),
+                OvfEnvFixture.valid()
+                        .with(OvfProperty.CONSOLE_ENDPOINT, "https://console.example.com/")
+                        .with(OvfProperty.PAIRING_CODE, "12345")
+                        .xml());
+        InstallerRun invalid = InstallerRun.run(
+                InstallerRun.fakeHost(),
+                "validate",
+                "--ovf-env",
+                bad.toString(),
+                "--vm-network",
+                OvfEnvFixture.VM_NETWORK);
         assertThat(invalid.exitCode()).isEqualTo(2);
-        assertThat(invalid.stdout().lines().filter(line -> line.contains("ERROR"))).hasSize(2);
-        assertThat(invalid.stdout()).contains("2 OVF properties are invalid; nothing was changed").doesNotContain("12345");
+        assertThat(invalid.stdout().lines().filter(line -> line.contains("ERROR")))
+                .hasSize(2);
+        assertThat(invalid.stdout())
+                .contains("2 OVF properties are invalid; nothing was changed")
+                .doesNotContain("12345");
     }
 
     @Test
     void theVmNetworkComesFromTheHostWhenNotGiven() throws Exception {
-        InstallerRun run = InstallerRun.run(InstallerRun.fakeHost(), "validate", "--ovf-env",
-                ovfEnv(OvfEnvFixture.valid().with(OvfProperty.POD_CIDR, "10.10.0.0/16")).toString());
+        InstallerRun run = InstallerRun.run(
+                InstallerRun.fakeHost(),
+                "validate",
+                "--ovf-env",
+                ovfEnv(OvfEnvFixture.valid().with(OvfProperty.POD_CIDR, "10.10.0.0/16"))
+                        .toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stdout()).contains("overlaps this VM's network 10.10.0.0/24");
@@ -223,8 +297,13 @@ class ApplyCommandTest {
 
     @Test
     void aBadVmNetworkOptionIsAUsageError() throws Exception {
-        InstallerRun run = InstallerRun.run(InstallerRun.fakeHost(), "validate", "--ovf-env",
-                ovfEnv(OvfEnvFixture.valid()).toString(), "--vm-network", "10.10.0.7");
+        InstallerRun run = InstallerRun.run(
+                InstallerRun.fakeHost(),
+                "validate",
+                "--ovf-env",
+                ovfEnv(OvfEnvFixture.valid()).toString(),
+                "--vm-network",
+                "10.10.0.7");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("needs a /prefix");

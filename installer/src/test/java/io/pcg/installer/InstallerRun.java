@@ -2,7 +2,6 @@ package io.pcg.installer;
 
 import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.validation.VmAddress;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,7 +3,6 @@ package io.pcg.installer;
 import io.pcg.installer.ovf.InvalidOvfEnvironmentException;
 import io.pcg.installer.ovf.OvfEnvironment;
 import io.pcg.installer.ovf.OvfProperty;
-
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -41,7 +40,8 @@ public final class OvfEnvFixture {
 
     /** Every property valid, behind an authenticating proxy. */
     public static OvfEnvFixture validWithProxy() {
-        return valid().with(OvfProperty.HTTP_PROXY, PROXY).with(OvfProperty.HTTPS_PROXY, PROXY)
+        return valid().with(OvfProperty.HTTP_PROXY, PROXY)
+                .with(OvfProperty.HTTPS_PROXY, PROXY)
                 .with(OvfProperty.NO_PROXY, "vcenter.example.com,.example.org,10.20.0.0/16");
     }
 
@@ -57,10 +57,15 @@ public final class OvfEnvFixture {
 
     public String xml() {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Environment xmlns=\"")
-                .append(OvfEnvironment.NAMESPACE).append("\" xmlns:oe=\"").append(OvfEnvironment.NAMESPACE)
+                .append(OvfEnvironment.NAMESPACE)
+                .append("\" xmlns:oe=\"")
+                .append(OvfEnvironment.NAMESPACE)
                 .append("\" oe:id=\"\">\n  <PropertySection>\n");
-        values.forEach((property, value) -> xml.append("    <Property oe:key=\"").append(property.key())
-                .append("\" oe:value=\"").append(escape(value)).append("\"/>\n"));
+        values.forEach((property, value) -> xml.append("    <Property oe:key=\"")
+                .append(property.key())
+                .append("\" oe:value=\"")
+                .append(escape(value))
+                .append("\"/>\n"));
         return xml.append("  </PropertySection>\n</Environment>\n").toString();
     }
 

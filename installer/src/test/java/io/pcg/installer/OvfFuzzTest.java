@@ -1,5 +1,8 @@
 package io.pcg.installer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.pcg.common.errors.ErrorText;
 import io.pcg.installer.ovf.InvalidOvfEnvironmentException;
@@ -9,10 +12,6 @@ import io.pcg.installer.validation.Problem;
 import io.pcg.installer.validation.SettingsValidator;
 import io.pcg.installer.validation.Validation;
 import io.pcg.installer.validation.VmAddress;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bad input in the OVF environment: any document is parsed or refused with {@link InvalidOvfEnvironmentException}
@@ -64,7 +63,9 @@ class OvfFuzzTest {
         try {
             OvfEnvironment.parse(xml);
         } catch (InvalidOvfEnvironmentException refused) {
-            assertThat(ErrorText.problem(refused.getMessage())).as("refusal: %s", refused.getMessage()).isEmpty();
+            assertThat(ErrorText.problem(refused.getMessage()))
+                    .as("refusal: %s", refused.getMessage())
+                    .isEmpty();
         }
     }
 
@@ -75,12 +76,16 @@ class OvfFuzzTest {
                 environment = OvfEnvFixture.valid().with(property, value).parse();
             } catch (InvalidOvfEnvironmentException refused) {
                 // A value XML cannot carry (e.g. a NUL): refused as a document, which must be clean too.
-                assertThat(ErrorText.problem(refused.getMessage())).as("refusal: %s", refused.getMessage()).isEmpty();
+                assertThat(ErrorText.problem(refused.getMessage()))
+                        .as("refusal: %s", refused.getMessage())
+                        .isEmpty();
                 continue;
             }
             Validation validation = new SettingsValidator().validate(environment, VM);
             for (Problem problem : validation.problems()) {
-                assertThat(ErrorText.problem(problem.line())).as("%s: %s", property, problem.line()).isEmpty();
+                assertThat(ErrorText.problem(problem.line()))
+                        .as("%s: %s", property, problem.line())
+                        .isEmpty();
             }
         }
     }

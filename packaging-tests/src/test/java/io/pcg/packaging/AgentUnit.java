@@ -74,8 +74,8 @@ public record AgentUnit(List<String> execStart, Map<String, String> environment,
     /** The unit's Environment= values whose value is an absolute path, moved under root. */
     public Map<String, String> environmentUnder(Path root) {
         Map<String, String> rebased = new LinkedHashMap<>();
-        environment.forEach((name, value) -> rebased.put(name,
-                value.startsWith("/") ? root.resolve(value.substring(1)).toString() : value));
+        environment.forEach((name, value) -> rebased.put(
+                name, value.startsWith("/") ? root.resolve(value.substring(1)).toString() : value));
         return rebased;
     }
 }

@@ -1,14 +1,13 @@
 package io.pcg.packaging;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * systemd's own review of pcg-agent.service: {@code systemd-analyze verify} finds no unknown or invalid setting, and
@@ -19,23 +18,33 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class AgentUnitSecurityIT {
 
     private static final double MAX_EXPOSURE = 2.0;
-    private static final Pattern OVERALL = Pattern.compile("Overall exposure level for pcg-agent\\.service: (\\d+\\.\\d+)");
+    private static final Pattern OVERALL =
+            Pattern.compile("Overall exposure level for pcg-agent\\.service: (\\d+\\.\\d+)");
 
     @Test
     void systemdFindsTheUnitValidAndLittleExposed() throws Exception {
         String analyze = ExternalTool.require("systemd-analyze");
         Path unit = RepoFiles.path(AgentUnit.FILE);
         ExternalTool.Result help = ExternalTool.run(unit.getParent(), Map.of(), analyze, "security", "--help");
-        assumeTrue(help.output().contains("--offline"), "this systemd-analyze cannot review a unit file offline"
-                + " (--offline came with systemd 250; Debian 12 has 252): the exposure cannot be measured here");
+        assumeTrue(
+                help.output().contains("--offline"),
+                "this systemd-analyze cannot review a unit file offline"
+                        + " (--offline came with systemd 250; Debian 12 has 252): the exposure cannot be measured here");
 
         // Only what is wrong with the file itself: whether /usr/bin/java or the pcg user exist depends on this machine.
         ExternalTool.Result verify = ExternalTool.run(unit.getParent(), Map.of(), analyze, "verify", unit.toString());
-        assertThat(verify.output()).as("systemd-analyze verify").doesNotContain("Unknown", "ignoring", "Failed to parse",
-                "Invalid");
+        assertThat(verify.output())
+                .as("systemd-analyze verify")
+                .doesNotContain("Unknown", "ignoring", "Failed to parse", "Invalid");
 
-        ExternalTool.Result security = ExternalTool.run(unit.getParent(), Map.of("SYSTEMD_COLORS", "0"), analyze,
-                "security", "--offline=yes", "--no-pager", unit.toString());
+        ExternalTool.Result security = ExternalTool.run(
+                unit.getParent(),
+                Map.of("SYSTEMD_COLORS", "0"),
+                analyze,
+                "security",
+                "--offline=yes",
+                "--no-pager",
+                unit.toString());
         Matcher overall = OVERALL.matcher(security.output());
         assertThat(overall.find()).as(security.output()).isTrue();
         assertThat(Double.parseDouble(overall.group(1))).as(security.output()).isLessThanOrEqualTo(MAX_EXPOSURE);

@@ -1,15 +1,14 @@
 package io.pcg.packaging;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.Yaml;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /** Every cloud-config we ship passes Debian's cloud-init schema check. */
 class CloudConfigIT {
@@ -23,7 +22,9 @@ class CloudConfigIT {
         String file = "cloud-init/pcg-installer.cfg";
         ExternalTool.Result result = schema(RepoFiles.path(file));
 
-        assertThat(result.exitCode()).as("cloud-init schema " + file + ":\n" + result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("cloud-init schema " + file + ":\n" + result.output())
+                .isZero();
         assertThat(result.output()).contains("Valid cloud-config");
     }
 
@@ -48,6 +49,12 @@ class CloudConfigIT {
     }
 
     private static ExternalTool.Result schema(Path file) throws Exception {
-        return ExternalTool.run(file.getParent(), Map.of(), ExternalTool.require("cloud-init"), "schema", "--config-file", file.toString());
+        return ExternalTool.run(
+                file.getParent(),
+                Map.of(),
+                ExternalTool.require("cloud-init"),
+                "schema",
+                "--config-file",
+                file.toString());
     }
 }

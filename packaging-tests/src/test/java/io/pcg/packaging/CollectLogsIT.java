@@ -1,8 +1,6 @@
 package io.pcg.packaging;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.Yaml;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +17,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * scripts/collect-logs.sh on a tree the installer configured, with logs, state and kubectl output holding a secret of
@@ -33,6 +32,7 @@ class CollectLogsIT {
     private static final String PROXY = "http://pcguser:" + OvfEnvFiles.PROXY_PASSWORD_ENCODED + "@" + PROXY_HOST;
     /** Only the OVF environment (from VMware Tools) knows it: masking it proves that source is read. */
     private static final String OVF_ONLY_PIN = "OVFPIN42";
+
     private static final String CONFIGURED_TOKEN = "Cfg-Token-Value-9";
     private static final String JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06YWRtaW4ifQ.c2lnbmF0dXJlLWJ5dGVz";
     private static final String BASIC_CREDENTIALS = base64("admin:Basic-Pw-3");
@@ -41,13 +41,33 @@ class CollectLogsIT {
     private static final String CUT_KEY_BODY = "Q3V0S2V5Qm9keUxpbmVPbmU";
 
     /** Every secret the fixture holds; none may be in the bundle. */
-    private static final List<String> SECRETS = List.of(OvfEnvFiles.PIN, base64(OvfEnvFiles.PIN), OVF_ONLY_PIN,
-            OvfEnvFiles.PROXY_PASSWORD, OvfEnvFiles.PROXY_PASSWORD_ENCODED,
-            OvfEnvFiles.PROXY_PASSWORD_ENCODED.replace("%", "%%"), PROXY_BASIC_CREDENTIALS, CONFIGURED_TOKEN,
-            "Hunter2-yaml", "Kv-Secret-1", "Json Secret 2", "bearer-tok-0123456789", BASIC_CREDENTIALS, JWT,
-            "T1BFTlNTSEtFWUJPRFk", "RUNLRVlCT0RZ", "RU5DUllQVEVES0VZ", "UlNBS0VZQk9EWQ", CUT_KEY_BODY,
-            "S0VZLURBVEEtU0VDUkVU", "kubeconfig-token-777", "c2VjcmV0LWRhdGE=", "stringdata-secret", "vsphere-env-pw",
-            "IDENTITYKEYBODY", "ACCOUNT-KEY-BYTES");
+    private static final List<String> SECRETS = List.of(
+            OvfEnvFiles.PIN,
+            base64(OvfEnvFiles.PIN),
+            OVF_ONLY_PIN,
+            OvfEnvFiles.PROXY_PASSWORD,
+            OvfEnvFiles.PROXY_PASSWORD_ENCODED,
+            OvfEnvFiles.PROXY_PASSWORD_ENCODED.replace("%", "%%"),
+            PROXY_BASIC_CREDENTIALS,
+            CONFIGURED_TOKEN,
+            "Hunter2-yaml",
+            "Kv-Secret-1",
+            "Json Secret 2",
+            "bearer-tok-0123456789",
+            BASIC_CREDENTIALS,
+            JWT,
+            "T1BFTlNTSEtFWUJPRFk",
+            "RUNLRVlCT0RZ",
+            "RU5DUllQVEVES0VZ",
+            "UlNBS0VZQk9EWQ",
+            CUT_KEY_BODY,
+            "S0VZLURBVEEtU0VDUkVU",
+            "kubeconfig-token-777",
+            "c2VjcmV0LWRhdGE=",
+            "stringdata-secret",
+            "vsphere-env-pw",
+            "IDENTITYKEYBODY",
+            "ACCOUNT-KEY-BYTES");
 
     @TempDir
     Path dir;
@@ -65,26 +85,51 @@ class CollectLogsIT {
         Path bundle = Path.of(run.lastStdoutLine());
         assertThat(bundle.getParent()).isEqualTo(out);
         assertThat(bundle.getFileName().toString()).matches("pcg-logs-.+-\\d{8}T\\d{6}Z\\.tgz");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle)))
+                .isEqualTo("rw-------");
         Map<String, String> files = unpack(bundle);
 
-        assertThat(files).containsKeys("etc/pcg/agent.yml", "etc/systemd/system/pcg-agent.service.d/proxy.conf",
-                "var/lib/pcg/identity/cert.pem", "var/lib/pcg/gateway-cluster.json", "var/lib/pcg/gateway.kubeconfig",
-                "ovf-environment.xml", "var/log/pcg/agent.log", "journal/pcg-agent.log", "journal/kubelet.log",
-                "journal/containerd.log", "var/log/cloud-init.log", "var/log/cloud-init-output.log", "var/log/kern.log",
-                "var/log/syslog", "var/log/syslog.2", "var/log/pods/kube-system_etcd/etcd/0.log", "var/log/containers.txt",
-                "kubernetes/gateway/pods.yaml", "kubernetes/gateway/configmaps.yaml", "kubernetes/gateway/events.yaml",
-                "kubernetes/gateway/nodes.yaml", "kubernetes/gateway/clusters.cluster.x-k8s.io.yaml",
-                "kubernetes/gateway/customresourcedefinitions.txt", "manifest.yaml", "skipped.txt");
-        assertThat(files.keySet()).as("no key file").noneMatch(path -> path.endsWith("key.pem") || path.contains("/keys/"));
+        assertThat(files)
+                .containsKeys(
+                        "etc/pcg/agent.yml",
+                        "etc/systemd/system/pcg-agent.service.d/proxy.conf",
+                        "var/lib/pcg/identity/cert.pem",
+                        "var/lib/pcg/gateway-cluster.json",
+                        "var/lib/pcg/gateway.kubeconfig",
+                        "ovf-environment.xml",
+                        "var/log/pcg/agent.log",
+                        "journal/pcg-agent.log",
+                        "journal/kubelet.log",
+                        "journal/containerd.log",
+                        "var/log/cloud-init.log",
+                        "var/log/cloud-init-output.log",
+                        "var/log/kern.log",
+                        "var/log/syslog",
+                        "var/log/syslog.2",
+                        "var/log/pods/kube-system_etcd/etcd/0.log",
+                        "var/log/containers.txt",
+                        "kubernetes/gateway/pods.yaml",
+                        "kubernetes/gateway/configmaps.yaml",
+                        "kubernetes/gateway/events.yaml",
+                        "kubernetes/gateway/nodes.yaml",
+                        "kubernetes/gateway/clusters.cluster.x-k8s.io.yaml",
+                        "kubernetes/gateway/customresourcedefinitions.txt",
+                        "manifest.yaml",
+                        "skipped.txt");
+        assertThat(files.keySet())
+                .as("no key file")
+                .noneMatch(path -> path.endsWith("key.pem") || path.contains("/keys/"));
         files.forEach((path, content) -> assertThat(content).as(path).doesNotContain(SECRETS));
         assertThat(run.stdout() + run.stderr()).doesNotContain(SECRETS);
 
-        assertThat(files.get("etc/pcg/agent.yml")).contains("    pairing-code: \"" + MASK + "\"\n", "    name: \"vcenter-dc1\"\n");
+        assertThat(files.get("etc/pcg/agent.yml"))
+                .contains("    pairing-code: \"" + MASK + "\"\n", "    name: \"vcenter-dc1\"\n");
         assertThat(files.get("etc/systemd/system/pcg-agent.service.d/proxy.conf"))
                 .contains("Environment=\"HTTPS_PROXY=http://pcguser:" + MASK + "@" + PROXY_HOST + "\"");
-        assertThat(files.get("ovf-environment.xml")).contains("oe:key=\"pcg.pairingCode\" oe:value=\"" + MASK + "\"",
-                "oe:key=\"pcg.installerName\" oe:value=\"vcenter-dc1\"");
+        assertThat(files.get("ovf-environment.xml"))
+                .contains(
+                        "oe:key=\"pcg.pairingCode\" oe:value=\"" + MASK + "\"",
+                        "oe:key=\"pcg.installerName\" oe:value=\"vcenter-dc1\"");
         assertThat(files.get("var/log/pcg/agent.log")).isEqualTo("""
                 pairing with code %1$s
                 -----BEGIN EC PRIVATE KEY-----
@@ -99,32 +144,49 @@ class CollectLogsIT {
                 token %1$s
                 configured %1$s
                 """.formatted(MASK));
-        assertThat(files.get("var/log/cloud-init-output.log")).contains(
-                "curl: (56) proxy http://pcguser:" + MASK + "@" + PROXY_HOST + " refused\n",
-                "> Proxy-Authorization: Basic " + MASK + "\n", "> Authorization: Basic " + MASK + "\n",
-                "pcg-installer: done\n");
-        assertThat(files.get("var/log/syslog")).startsWith(MASK + "\n-----END OPENSSH PRIVATE KEY-----\nsyslog line 1\n")
+        assertThat(files.get("var/log/cloud-init-output.log"))
+                .contains(
+                        "curl: (56) proxy http://pcguser:" + MASK + "@" + PROXY_HOST + " refused\n",
+                        "> Proxy-Authorization: Basic " + MASK + "\n",
+                        "> Authorization: Basic " + MASK + "\n",
+                        "pcg-installer: done\n");
+        assertThat(files.get("var/log/syslog"))
+                .startsWith(MASK + "\n-----END OPENSSH PRIVATE KEY-----\nsyslog line 1\n")
                 .endsWith("syslog line 96\n");
         assertThat(files.get("var/log/syslog.2")).isEqualTo("rotated and compressed\n");
-        assertThat(files.get("journal/pcg-agent.log")).isEqualTo("journal of pcg-agent: Authorization: Bearer " + MASK + "\n");
+        assertThat(files.get("journal/pcg-agent.log"))
+                .isEqualTo("journal of pcg-agent: Authorization: Bearer " + MASK + "\n");
         assertThat(files.get("var/log/containers.txt")).contains("etcd.log -> ../pods/kube-system_etcd/etcd/0.log");
-        assertThat(files.get("var/lib/pcg/gateway.kubeconfig")).contains("client-key-data: " + MASK, "token: " + MASK,
-                "client-certificate-data: Q0VSVA==", "server: https://10.10.0.50:6443");
-        assertThat(files.get("kubernetes/gateway/configmaps.yaml")).contains("client-key-data: " + MASK,
-                "client-certificate-data: Q0VSVA==", "vcenter.password: " + MASK, "user.name: " + MASK, "config: keep-me");
-        assertThat(files.get("kubernetes/gateway/pods.yaml")).contains("name: capv-controller-manager", "value: " + MASK,
-                "value: administrator@vsphere.local");
+        assertThat(files.get("var/lib/pcg/gateway.kubeconfig"))
+                .contains(
+                        "client-key-data: " + MASK,
+                        "token: " + MASK,
+                        "client-certificate-data: Q0VSVA==",
+                        "server: https://10.10.0.50:6443");
+        assertThat(files.get("kubernetes/gateway/configmaps.yaml"))
+                .contains(
+                        "client-key-data: " + MASK,
+                        "client-certificate-data: Q0VSVA==",
+                        "vcenter.password: " + MASK,
+                        "user.name: " + MASK,
+                        "config: keep-me");
+        assertThat(files.get("kubernetes/gateway/pods.yaml"))
+                .contains("name: capv-controller-manager", "value: " + MASK, "value: administrator@vsphere.local");
         assertThat(files.get("kubernetes/gateway/events.yaml")).contains("message: pulled image with token " + MASK);
 
         Map<String, Object> manifest = new Yaml().load(files.get("manifest.yaml"));
         assertThat(paths(manifest, "files", "path")).contains("var/log/syslog", "kubernetes/gateway/pods.yaml");
         assertThat(paths(manifest, "truncated", "path")).containsExactly("var/log/syslog");
-        assertThat(paths(manifest, "skipped", "source")).contains("/var/lib/pcg/identity/key.pem",
-                "/var/lib/pcg/keys/account.key");
-        assertThat(files.get("skipped.txt")).contains("/var/lib/pcg/identity/key.pem: private or encryption key",
-                "vspherevms.infrastructure.cluster.x-k8s.io --all-namespaces --output yaml: exited with status 1");
-        assertThat(Files.readString(dir.resolve("kubectl.calls"))).doesNotContainIgnoringCase("secret")
-                .contains("--kubeconfig " + root.resolve("var/lib/pcg/gateway.kubeconfig") + " --request-timeout 20s get pods --all-namespaces --output yaml");
+        assertThat(paths(manifest, "skipped", "source"))
+                .contains("/var/lib/pcg/identity/key.pem", "/var/lib/pcg/keys/account.key");
+        assertThat(files.get("skipped.txt"))
+                .contains(
+                        "/var/lib/pcg/identity/key.pem: private or encryption key",
+                        "vspherevms.infrastructure.cluster.x-k8s.io --all-namespaces --output yaml: exited with status 1");
+        assertThat(Files.readString(dir.resolve("kubectl.calls")))
+                .doesNotContainIgnoringCase("secret")
+                .contains("--kubeconfig " + root.resolve("var/lib/pcg/gateway.kubeconfig")
+                        + " --request-timeout 20s get pods --all-namespaces --output yaml");
     }
 
     @Test
@@ -134,16 +196,21 @@ class CollectLogsIT {
         write(root, "var/log/kern.log", "kernel\n");
         Path out = Files.createDirectories(dir.resolve("out"));
 
-        Run run = collectLogs(root, out, Map.of("PCG_KUBECTL", dir.resolve("no-kubectl").toString()));
+        Run run = collectLogs(
+                root, out, Map.of("PCG_KUBECTL", dir.resolve("no-kubectl").toString()));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         Map<String, String> files = unpack(Path.of(run.lastStdoutLine()));
         assertThat(files).containsKeys("var/log/kern.log", "var/lib/pcg/gateway.kubeconfig", "manifest.yaml");
         assertThat(files.keySet()).noneMatch(path -> path.startsWith("kubernetes/"));
-        assertThat(files.get("skipped.txt")).contains("kubectl dumps of the gateway cluster: " + dir.resolve("no-kubectl")
-                + " is not installed", "/var/log/syslog*: not found", "/var/log/cloud-init*.log: not found",
-                "/etc/pcg: not found");
-        assertThat(run.stderr()).contains("skipped kubectl dumps of the gateway cluster", "skipped /var/log/syslog*: not found");
+        assertThat(files.get("skipped.txt"))
+                .contains(
+                        "kubectl dumps of the gateway cluster: " + dir.resolve("no-kubectl") + " is not installed",
+                        "/var/log/syslog*: not found",
+                        "/var/log/cloud-init*.log: not found",
+                        "/etc/pcg: not found");
+        assertThat(run.stderr())
+                .contains("skipped kubectl dumps of the gateway cluster", "skipped /var/log/syslog*: not found");
     }
 
     @Test
@@ -163,7 +230,8 @@ class CollectLogsIT {
 
     @Test
     void findsItsRedactionWhenRunThroughTheLinkTheImageInstalls() throws Exception {
-        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("bin")).resolve("collect-logs.sh"),
+        Path link = Files.createSymbolicLink(
+                Files.createDirectories(dir.resolve("bin")).resolve("collect-logs.sh"),
                 RepoFiles.path("scripts/collect-logs.sh"));
         Path root = Files.createDirectories(dir.resolve("root"));
         write(root, "var/log/kern.log", "password: hunter2\n");
@@ -183,19 +251,29 @@ class CollectLogsIT {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).contains("collect-logs: ERROR cannot write the bundle to " + notADirectory
-                + ": not a writable directory");
+        assertThat(run.stderr())
+                .contains("collect-logs: ERROR cannot write the bundle to " + notADirectory
+                        + ": not a writable directory");
     }
 
     /** The tree pcg-installer apply writes from an OVF environment with an authenticating proxy, plus a token setting. */
     private Path configuredAppliance() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
-        Path ovfEnv = OvfEnvFiles.proxiedWith(Map.of("pcg.httpProxy", PROXY, "pcg.httpsProxy", PROXY), dir.resolve("ovf-env.xml"));
-        ExternalTool.Result applied = PcgInstaller.run(dir, "apply", "--ovf-env", ovfEnv.toString(), "--root", root.toString(),
-                "--vm-network", PcgInstaller.VM_NETWORK);
+        Path ovfEnv = OvfEnvFiles.proxiedWith(
+                Map.of("pcg.httpProxy", PROXY, "pcg.httpsProxy", PROXY), dir.resolve("ovf-env.xml"));
+        ExternalTool.Result applied = PcgInstaller.run(
+                dir,
+                "apply",
+                "--ovf-env",
+                ovfEnv.toString(),
+                "--root",
+                root.toString(),
+                "--vm-network",
+                PcgInstaller.VM_NETWORK);
         assertThat(applied.exitCode()).as(applied.output()).isZero();
         Path agentConfig = root.resolve("etc/pcg/agent.yml");
-        Files.writeString(agentConfig, Files.readString(agentConfig) + "    vcenter-token: \"" + CONFIGURED_TOKEN + "\"\n");
+        Files.writeString(
+                agentConfig, Files.readString(agentConfig) + "    vcenter-token: \"" + CONFIGURED_TOKEN + "\"\n");
         return root;
     }
 
@@ -214,7 +292,10 @@ class CollectLogsIT {
                 token %s
                 configured %s
                 """.formatted(OvfEnvFiles.PIN, JWT, CONFIGURED_TOKEN));
-        write(root, "var/log/pcg/pairing.log", "pin " + base64(OvfEnvFiles.PIN) + " and ovf pin " + OVF_ONLY_PIN + "\n");
+        write(
+                root,
+                "var/log/pcg/pairing.log",
+                "pin " + base64(OvfEnvFiles.PIN) + " and ovf pin " + OVF_ONLY_PIN + "\n");
         write(root, "var/log/cloud-init-output.log", """
                 pcg-installer: started
                 curl: (56) proxy %s refused
@@ -222,24 +303,40 @@ class CollectLogsIT {
                 > Authorization: Basic %s
                 proxy said %s
                 pcg-installer: done
-                """.formatted(PROXY, PROXY_BASIC_CREDENTIALS, BASIC_CREDENTIALS, OvfEnvFiles.PROXY_PASSWORD));
-        write(root, "var/log/cloud-init.log", "cloud-init ran\n-----BEGIN ENCRYPTED PRIVATE KEY-----\nRU5DUllQVEVES0VZ\n"
-                + "-----END ENCRYPTED PRIVATE KEY-----\n-----BEGIN RSA PRIVATE KEY-----\nUlNBS0VZQk9EWQ\n-----END RSA PRIVATE KEY-----\n");
+                """.formatted(
+                        PROXY, PROXY_BASIC_CREDENTIALS, BASIC_CREDENTIALS, OvfEnvFiles.PROXY_PASSWORD));
+        write(
+                root,
+                "var/log/cloud-init.log",
+                "cloud-init ran\n-----BEGIN ENCRYPTED PRIVATE KEY-----\nRU5DUllQVEVES0VZ\n"
+                        + "-----END ENCRYPTED PRIVATE KEY-----\n-----BEGIN RSA PRIVATE KEY-----\nUlNBS0VZQk9EWQ\n-----END RSA PRIVATE KEY-----\n");
         write(root, "var/log/kern.log", "kernel\n");
         // 100 lines kept of 102: the cut falls inside the key, after its BEGIN line.
-        write(root, "var/log/syslog", "-----BEGIN OPENSSH PRIVATE KEY-----\nT1BFTlNTSEtFWUJPRFk\nT1BFTlNTSEtFWUJPRFk\n"
-                + CUT_KEY_BODY + "\n" + CUT_KEY_BODY + "\n-----END OPENSSH PRIVATE KEY-----\n"
-                + IntStream.rangeClosed(1, 96).mapToObj(line -> "syslog line " + line + "\n").collect(Collectors.joining()));
+        write(
+                root,
+                "var/log/syslog",
+                "-----BEGIN OPENSSH PRIVATE KEY-----\nT1BFTlNTSEtFWUJPRFk\nT1BFTlNTSEtFWUJPRFk\n"
+                        + CUT_KEY_BODY + "\n" + CUT_KEY_BODY + "\n-----END OPENSSH PRIVATE KEY-----\n"
+                        + IntStream.rangeClosed(1, 96)
+                                .mapToObj(line -> "syslog line " + line + "\n")
+                                .collect(Collectors.joining()));
         write(root, "var/log/syslog.1", "HTTPS_PROXY=" + PROXY + "\n");
         try (OutputStream gzip = new GZIPOutputStream(Files.newOutputStream(root.resolve("var/log/syslog.2.gz")))) {
             gzip.write("rotated and compressed\n".getBytes(StandardCharsets.UTF_8));
         }
         write(root, "var/log/pods/kube-system_etcd/etcd/0.log", "etcd started, password=Kv-Secret-1\n");
         Files.createDirectories(root.resolve("var/log/containers"));
-        Files.createSymbolicLink(root.resolve("var/log/containers/etcd.log"), Path.of("../pods/kube-system_etcd/etcd/0.log"));
+        Files.createSymbolicLink(
+                root.resolve("var/log/containers/etcd.log"), Path.of("../pods/kube-system_etcd/etcd/0.log"));
         Files.createDirectories(root.resolve("var/log/journal"));
-        write(root, "var/lib/pcg/identity/key.pem", "-----BEGIN PRIVATE KEY-----\nIDENTITYKEYBODY\n-----END PRIVATE KEY-----\n");
-        write(root, "var/lib/pcg/identity/cert.pem", "-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----\n");
+        write(
+                root,
+                "var/lib/pcg/identity/key.pem",
+                "-----BEGIN PRIVATE KEY-----\nIDENTITYKEYBODY\n-----END PRIVATE KEY-----\n");
+        write(
+                root,
+                "var/lib/pcg/identity/cert.pem",
+                "-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----\n");
         write(root, "var/lib/pcg/keys/account.key", "ACCOUNT-KEY-BYTES");
         write(root, "var/lib/pcg/gateway-cluster.json", "{\"milestone\": \"RUNNING\"}\n");
         write(root, "var/lib/pcg/gateway.kubeconfig", kubeconfig());
@@ -318,7 +415,10 @@ class CollectLogsIT {
         write(fixtures, "events.yaml", "items:\n- message: pulled image with token " + JWT + "\n");
         write(fixtures, "nodes.yaml", "items:\n- metadata:\n    name: gateway-cp-0\n");
         write(fixtures, "clusters.cluster.x-k8s.io.yaml", "items:\n- metadata:\n    name: gateway\n");
-        write(fixtures, "customresourcedefinitions.yaml", "NAME VERSIONS STORED\nclusters.cluster.x-k8s.io v1beta2 v1beta2\n");
+        write(
+                fixtures,
+                "customresourcedefinitions.yaml",
+                "NAME VERSIONS STORED\nclusters.cluster.x-k8s.io v1beta2 v1beta2\n");
         Path kubectl = write(dir, "kubectl", """
                 #!/bin/sh
                 echo "$*" >> '%s'
@@ -333,10 +433,15 @@ class CollectLogsIT {
 
     /** A journalctl printing one line per unit, and a vmtoolsd handing over the OVF environment. */
     private Map<String, String> fakeJournalAndVmwareTools() throws Exception {
-        Path journalctl = write(dir, "journalctl", "#!/bin/sh\necho \"journal of $3: Authorization: Bearer bearer-tok-0123456789\"\n");
-        Path ovfEnv = OvfEnvFiles.proxiedWith(Map.of("pcg.httpProxy", PROXY, "pcg.httpsProxy", PROXY, "pcg.pairingCode", OVF_ONLY_PIN),
+        Path journalctl = write(
+                dir, "journalctl", "#!/bin/sh\necho \"journal of $3: Authorization: Bearer bearer-tok-0123456789\"\n");
+        Path ovfEnv = OvfEnvFiles.proxiedWith(
+                Map.of("pcg.httpProxy", PROXY, "pcg.httpsProxy", PROXY, "pcg.pairingCode", OVF_ONLY_PIN),
                 dir.resolve("vmtools-ovf-env.xml"));
-        Path vmtoolsd = write(dir, "vmtoolsd", "#!/bin/sh\n[ \"$2\" = 'info-get guestinfo.ovfEnv' ] && exec cat '" + ovfEnv + "'\nexit 1\n");
+        Path vmtoolsd = write(
+                dir,
+                "vmtoolsd",
+                "#!/bin/sh\n[ \"$2\" = 'info-get guestinfo.ovfEnv' ] && exec cat '" + ovfEnv + "'\nexit 1\n");
         for (Path program : List.of(journalctl, vmtoolsd)) {
             Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
         }
@@ -353,28 +458,40 @@ class CollectLogsIT {
 
     /** scripts/collect-logs.sh reading the tree under root, writing to out. */
     private Run collectLogs(Path root, Path out, Map<String, String> programs, String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", RepoFiles.path("scripts/collect-logs.sh").toString(),
-                "--root", root.toString(), "--out", out.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                RepoFiles.path("scripts/collect-logs.sh").toString(),
+                "--root",
+                root.toString(),
+                "--out",
+                out.toString()));
         command.addAll(List.of(options));
         return run(command, programs);
     }
 
     /** The script as an operator runs it, stdout and stderr apart (the bundle's path is the last line of stdout). */
     private Run run(List<String> command, Map<String, String> programs) throws Exception {
-        ProcessBuilder process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
-        process.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
+        ProcessBuilder process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout").toFile())
+                .redirectError(dir.resolve("stderr").toFile());
+        process.environment()
+                .put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
         process.environment().putAll(fakeJournalAndVmwareTools());
         process.environment().putAll(programs);
         Process started = process.start();
-        assertThat(started.waitFor(2, TimeUnit.MINUTES)).as("collect-logs.sh finished").isTrue();
-        return new Run(started.exitValue(), Files.readString(dir.resolve("stdout")), Files.readString(dir.resolve("stderr")));
+        assertThat(started.waitFor(2, TimeUnit.MINUTES))
+                .as("collect-logs.sh finished")
+                .isTrue();
+        return new Run(
+                started.exitValue(), Files.readString(dir.resolve("stdout")), Files.readString(dir.resolve("stderr")));
     }
 
     /** Every regular file of the bundle's one folder, by its path in that folder, read byte for byte (ISO-8859-1). */
     private Map<String, String> unpack(Path bundle) throws Exception {
         Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
-        ExternalTool.Result untar = ExternalTool.run(dir, Map.of(), "tar", "-xzf", bundle.toString(), "-C", unpacked.toString());
+        ExternalTool.Result untar =
+                ExternalTool.run(dir, Map.of(), "tar", "-xzf", bundle.toString(), "-C", unpacked.toString());
         assertThat(untar.exitCode()).as(untar.output()).isZero();
         String folder = bundle.getFileName().toString().replaceFirst("\\.tgz$", "");
         try (Stream<Path> top = Files.list(unpacked)) {
@@ -393,7 +510,9 @@ class CollectLogsIT {
     @SuppressWarnings("unchecked")
     private static List<Object> paths(Map<String, Object> manifest, String section, String field) {
         List<Map<String, Object>> entries = (List<Map<String, Object>>) manifest.get(section);
-        return entries == null ? List.of() : entries.stream().map(entry -> entry.get(field)).toList();
+        return entries == null
+                ? List.of()
+                : entries.stream().map(entry -> entry.get(field)).toList();
     }
 
     private static String base64(String text) {

@@ -2,7 +2,6 @@ package io.pcg.packaging;
 
 import io.pcg.common.process.CommandRunner;
 import io.pcg.common.process.ProcessCommandRunner;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +17,9 @@ public final class ExternalTool {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     /** @param output standard output, then standard error */
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
-    private ExternalTool() {
-    }
+    private ExternalTool() {}
 
     /** Fails, saying how to install it, when the program is not on the PATH. */
     public static String require(String program) {
@@ -31,14 +28,18 @@ public final class ExternalTool {
                 return program;
             }
         }
-        throw new AssertionError(program + " is not installed: run scripts/test.sh, which installs it (scripts/lib/deps.sh)");
+        throw new AssertionError(
+                program + " is not installed: run scripts/test.sh, which installs it (scripts/lib/deps.sh)");
     }
 
-    public static Result run(Path workingDirectory, Map<String, String> environment, String... command) throws IOException {
+    public static Result run(Path workingDirectory, Map<String, String> environment, String... command)
+            throws IOException {
         Map<String, String> variables = new HashMap<>(environment);
         // packer would otherwise phone home for update checks; CI has no internet.
         variables.put("CHECKPOINT_DISABLE", "1");
-        CommandRunner.Result result = new ProcessCommandRunner(TIMEOUT).in(workingDirectory).withEnvironment(variables)
+        CommandRunner.Result result = new ProcessCommandRunner(TIMEOUT)
+                .in(workingDirectory)
+                .withEnvironment(variables)
                 .run(List.of(command));
         return new Result(result.exitCode(), result.stdout() + result.stderr());
     }

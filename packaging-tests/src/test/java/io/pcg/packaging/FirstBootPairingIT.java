@@ -1,5 +1,8 @@
 package io.pcg.packaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.console.gateway.GatewayState;
@@ -9,13 +12,6 @@ import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.logging.LogCapture;
 import io.pcg.testkit.net.LocalPorts;
-import org.awaitility.core.ConditionFactory;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,9 +23,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * First boot end to end: the installer applies an OVF environment that names the real dev-console and carries the PIN
@@ -40,8 +39,9 @@ class FirstBootPairingIT {
 
     /** A bound for a JVM starting on a loaded 2-core CI machine, not a performance assertion. */
     private static final Duration ONLINE_WITHIN = Duration.ofSeconds(90);
-    private static final List<String> PROXY_VARIABLES = List.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy",
-            "https_proxy", "no_proxy", "ALL_PROXY", "all_proxy");
+
+    private static final List<String> PROXY_VARIABLES = List.of(
+            "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY", "all_proxy");
 
     @RegisterExtension
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
@@ -54,17 +54,32 @@ class FirstBootPairingIT {
         DevConsole console = CONSOLE.console();
         try (LogCapture consoleLog = LogCapture.capture()) {
             GatewayService.IssuedPin issued = console.createGateway("pcg-dc1");
-            Path ovfEnv = OvfEnvFiles.proxiedWith(Map.of(
-                    OvfProperty.INSTALLER_NAME.key(), issued.gateway().name(),
-                    OvfProperty.CONSOLE_ENDPOINT.key(), console.endpoint(),
-                    OvfProperty.PAIRING_CODE.key(), issued.pin(),
-                    OvfProperty.HTTP_PROXY.key(), "",
-                    OvfProperty.HTTPS_PROXY.key(), "",
-                    OvfProperty.NO_PROXY.key(), ""), dir.resolve("ovf-env.xml"));
+            Path ovfEnv = OvfEnvFiles.proxiedWith(
+                    Map.of(
+                            OvfProperty.INSTALLER_NAME.key(),
+                            issued.gateway().name(),
+                            OvfProperty.CONSOLE_ENDPOINT.key(),
+                            console.endpoint(),
+                            OvfProperty.PAIRING_CODE.key(),
+                            issued.pin(),
+                            OvfProperty.HTTP_PROXY.key(),
+                            "",
+                            OvfProperty.HTTPS_PROXY.key(),
+                            "",
+                            OvfProperty.NO_PROXY.key(),
+                            ""),
+                    dir.resolve("ovf-env.xml"));
             Path root = Files.createDirectories(dir.resolve("root"));
 
-            ExternalTool.Result installer = PcgInstaller.run(dir, "apply", "--ovf-env", ovfEnv.toString(),
-                    "--root", root.toString(), "--vm-network", PcgInstaller.VM_NETWORK);
+            ExternalTool.Result installer = PcgInstaller.run(
+                    dir,
+                    "apply",
+                    "--ovf-env",
+                    ovfEnv.toString(),
+                    "--root",
+                    root.toString(),
+                    "--vm-network",
+                    PcgInstaller.VM_NETWORK);
             assertThat(installer.exitCode()).as(installer.output()).isZero();
             assertThat(root.resolve("etc/pcg/agent.yml")).isRegularFile();
 
@@ -72,23 +87,37 @@ class FirstBootPairingIT {
             Path stateDir = dir.resolve("state");
             Process agent = startAgent(root, agentLog, console.caFile(), stateDir);
             try {
-                GatewayRecord registered = awaitAgent(agent, agentLog, "gateway never came Online",
-                        () -> console.gateway(issued.gateway().id()), gateway -> gateway.state() == GatewayState.ONLINE);
+                GatewayRecord registered = awaitAgent(
+                        agent,
+                        agentLog,
+                        "gateway never came Online",
+                        () -> console.gateway(issued.gateway().id()),
+                        gateway -> gateway.state() == GatewayState.ONLINE);
                 assertThat(registered.hostname()).isNotBlank();
                 assertThat(registered.pinUsed()).isTrue();
-                assertThat(Files.readString(stateDir.resolve("identity/gateway-id")).strip()).isEqualTo(issued.gateway().id());
+                assertThat(Files.readString(stateDir.resolve("identity/gateway-id"))
+                                .strip())
+                        .isEqualTo(issued.gateway().id());
                 // The identity is stored before the agent registers, and the PIN leaves agent.yml right after.
-                assertThat(Files.readString(root.resolve("etc/pcg/agent.yml"))).doesNotContain(issued.pin())
-                        .doesNotContain("pairing-code").contains("pcg-dc1");
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/pcg/agent.yml"))))
+                assertThat(Files.readString(root.resolve("etc/pcg/agent.yml")))
+                        .doesNotContain(issued.pin())
+                        .doesNotContain("pairing-code")
+                        .contains("pcg-dc1");
+                assertThat(PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(root.resolve("etc/pcg/agent.yml"))))
                         .isEqualTo("rw-------");
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("identity/key.pem"))))
+                assertThat(PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(stateDir.resolve("identity/key.pem"))))
                         .isEqualTo("rw-------");
 
                 Path banner = root.resolve(IssueBanner.AGENT_STATUS_PATH.substring(1));
                 String expected = "paired and online as " + issued.gateway().id();
-                awaitAgent(agent, agentLog, "the console banner " + banner + " never said '" + expected + "'",
-                        () -> Files.isRegularFile(banner) ? Files.readString(banner) : "(no file)", text -> text.contains(expected));
+                awaitAgent(
+                        agent,
+                        agentLog,
+                        "the console banner " + banner + " never said '" + expected + "'",
+                        () -> Files.isRegularFile(banner) ? Files.readString(banner) : "(no file)",
+                        text -> text.contains(expected));
             } finally {
                 agent.destroy();
                 if (!agent.waitFor(30, TimeUnit.SECONDS)) {
@@ -111,7 +140,8 @@ class FirstBootPairingIT {
      */
     private static Process startAgent(Path root, Path log, Path consoleCa, Path stateDir) throws IOException {
         AgentUnit unit = AgentUnit.read();
-        ProcessBuilder builder = new ProcessBuilder(unit.command(Path.of(System.getProperty("java.home"), "bin", "java"), agentJar()))
+        ProcessBuilder builder = new ProcessBuilder(
+                        unit.command(Path.of(System.getProperty("java.home"), "bin", "java"), agentJar()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
@@ -122,7 +152,8 @@ class FirstBootPairingIT {
         environment.put("PCG_AGENT_STATUS_BANNER_FILE", root + IssueBanner.AGENT_STATUS_PATH);
         environment.put("MICRONAUT_SERVER_PORT", Integer.toString(LocalPorts.free()));
         environment.put("PCG_LOG_LEVEL", "DEBUG");
-        assertThat(environment.get("MICRONAUT_CONFIG_FILES")).isEqualTo(root.resolve("etc/pcg/agent.yml").toString());
+        assertThat(environment.get("MICRONAUT_CONFIG_FILES"))
+                .isEqualTo(root.resolve("etc/pcg/agent.yml").toString());
         return builder.start();
     }
 
@@ -130,8 +161,8 @@ class FirstBootPairingIT {
     private static Path agentJar() {
         Path jar = Path.of(System.getProperty("pcg.agent.jar", "pcg.agent.jar not set"));
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist: build it with the reactor,"
-                    + " mvn -pl packaging-tests -am verify");
+            throw new IllegalStateException(
+                    jar + " does not exist: build it with the reactor," + " mvn -pl packaging-tests -am verify");
         }
         return jar;
     }
@@ -140,16 +171,21 @@ class FirstBootPairingIT {
      * Waits until what {@code state} reads satisfies {@code condition}, and returns it; fails at once, with the agent's
      * log, when the agent exits, and after {@link #ONLINE_WITHIN} with the last state read.
      */
-    private static <T> T awaitAgent(Process agent, Path agentLog, String failure, Callable<T> state,
-                                    Predicate<? super T> condition) throws Exception {
-        ConditionFactory waiting = await(failure).atMost(ONLINE_WITHIN).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(100)).failFast("the agent exited", () -> !agent.isAlive());
+    private static <T> T awaitAgent(
+            Process agent, Path agentLog, String failure, Callable<T> state, Predicate<? super T> condition)
+            throws Exception {
+        ConditionFactory waiting = await(failure)
+                .atMost(ONLINE_WITHIN)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
+                .failFast("the agent exited", () -> !agent.isAlive());
         try {
             return waiting.until(state, condition);
         } catch (TerminalFailureException e) {
             throw new AssertionError("agent exited with " + agent.exitValue() + ":\n" + Files.readString(agentLog), e);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(failure + "; last: " + state.call() + ", agent log:\n" + Files.readString(agentLog), e);
+            throw new AssertionError(
+                    failure + "; last: " + state.call() + ", agent log:\n" + Files.readString(agentLog), e);
         }
     }
 }

@@ -1,19 +1,14 @@
 package io.pcg.packaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.console.gateway.GatewayState;
 import io.pcg.installer.ovf.OvfProperty;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * First boot of the built image under qemu, as vSphere would run it: the OVA's own disk, UEFI firmware, a CD
@@ -45,8 +44,8 @@ class OvaBootIT {
     private static final String FIRST_BOOT_FINISHED = "PCG installer first boot finished";
 
     @RegisterExtension
-    final DevConsoleExtension console = DevConsoleExtension.perTest(
-            Map.of("pcg.console.tls-hostnames", "localhost,127.0.0.1," + HOST_FROM_GUEST));
+    final DevConsoleExtension console =
+            DevConsoleExtension.perTest(Map.of("pcg.console.tls-hostnames", "localhost,127.0.0.1," + HOST_FROM_GUEST));
 
     private static OvaImage image;
     private static String accelerator;
@@ -59,9 +58,16 @@ class OvaBootIT {
     @BeforeAll
     static void builtImage() throws Exception {
         image = OvaImage.requireBuilt();
-        ExternalTool.Result probe = ExternalTool.run(Path.of("."), Map.of(), RepoFiles.path("ova-build/lib/kvm-probe.sh").toString());
+        ExternalTool.Result probe = ExternalTool.run(
+                Path.of("."),
+                Map.of(),
+                RepoFiles.path("ova-build/lib/kvm-probe.sh").toString());
         assertThat(probe.exitCode()).as(probe.output()).isZero();
-        accelerator = probe.output().lines().reduce((first, last) -> last).orElseThrow().strip();
+        accelerator = probe.output()
+                .lines()
+                .reduce((first, last) -> last)
+                .orElseThrow()
+                .strip();
     }
 
     @AfterEach
@@ -83,16 +89,22 @@ class OvaBootIT {
         long started = System.nanoTime();
         Path serial = boot(endpoint, issued.pin());
         GatewayRecord online = await("the gateway Online in the dev-console; serial console: " + serial)
-                .atMost(BOOT_WITHIN).pollInterval(Duration.ofSeconds(1))
+                .atMost(BOOT_WITHIN)
+                .pollInterval(Duration.ofSeconds(1))
                 .failFast("the VM stopped", () -> !vm.isAlive())
-                .until(() -> devConsole.gateway(issued.gateway().id()), gateway -> gateway.state() == GatewayState.ONLINE);
+                .until(
+                        () -> devConsole.gateway(issued.gateway().id()),
+                        gateway -> gateway.state() == GatewayState.ONLINE);
         long bootToPairedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         System.out.println("boot_to_paired_s: " + bootToPairedSeconds + " s (" + accelerator + ")");
 
         assertThat(online.pinUsed()).isTrue();
         assertThat(online.hostname()).isNotBlank();
-        assertThat(Files.readString(serial, StandardCharsets.ISO_8859_1)).as("serial console")
-                .contains("Private Cloud Gateway installer").doesNotContain("NOT STARTED").doesNotContain(issued.pin());
+        assertThat(Files.readString(serial, StandardCharsets.ISO_8859_1))
+                .as("serial console")
+                .contains("Private Cloud Gateway installer")
+                .doesNotContain("NOT STARTED")
+                .doesNotContain(issued.pin());
     }
 
     @Test
@@ -103,10 +115,13 @@ class OvaBootIT {
 
         Path serial = boot(endpoint, issued.pin());
         await("the problem on the serial console's banner, then the end of the first boot: " + serial)
-                .atMost(BOOT_WITHIN).pollInterval(Duration.ofSeconds(1))
+                .atMost(BOOT_WITHIN)
+                .pollInterval(Duration.ofSeconds(1))
                 .failFast("the VM stopped", () -> !vm.isAlive())
-                .until(() -> Files.readString(serial, StandardCharsets.ISO_8859_1), text ->
-                        text.contains("Private Cloud Gateway installer: NOT STARTED") && text.contains("has a trailing slash")
+                .until(
+                        () -> Files.readString(serial, StandardCharsets.ISO_8859_1),
+                        text -> text.contains("Private Cloud Gateway installer: NOT STARTED")
+                                && text.contains("has a trailing slash")
                                 && text.contains(FIRST_BOOT_FINISHED));
 
         // Only the installer starts the agent: once the first boot is over without it, nothing pairs.
@@ -123,13 +138,21 @@ class OvaBootIT {
         run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "vmdk", "-b", disk.toString(), overlay.toString());
 
         Path ovfEnvDir = Files.createDirectories(dir.resolve("ovf-env"));
-        OvfEnvFiles.proxiedWith(Map.of(
-                OvfProperty.INSTALLER_NAME.key(), "pcg-ova-" + (endpoint.endsWith("/") ? "slash" : "boot"),
-                OvfProperty.CONSOLE_ENDPOINT.key(), endpoint,
-                OvfProperty.PAIRING_CODE.key(), pin,
-                OvfProperty.HTTP_PROXY.key(), "",
-                OvfProperty.HTTPS_PROXY.key(), "",
-                OvfProperty.NO_PROXY.key(), ""), ovfEnvDir.resolve("ovf-env.xml"));
+        OvfEnvFiles.proxiedWith(
+                Map.of(
+                        OvfProperty.INSTALLER_NAME.key(),
+                        "pcg-ova-" + (endpoint.endsWith("/") ? "slash" : "boot"),
+                        OvfProperty.CONSOLE_ENDPOINT.key(),
+                        endpoint,
+                        OvfProperty.PAIRING_CODE.key(),
+                        pin,
+                        OvfProperty.HTTP_PROXY.key(),
+                        "",
+                        OvfProperty.HTTPS_PROXY.key(),
+                        "",
+                        OvfProperty.NO_PROXY.key(),
+                        ""),
+                ovfEnvDir.resolve("ovf-env.xml"));
         Path ovfEnvIso = dir.resolve("ovf-env.iso");
         run("genisoimage", "-quiet", "-V", "OVF ENV", "-r", "-J", "-o", ovfEnvIso.toString(), ovfEnvDir.toString());
 
@@ -139,17 +162,43 @@ class OvaBootIT {
         run("genisoimage", "-quiet", "-V", "cidata", "-r", "-J", "-o", seedIso.toString(), seedDir.toString());
 
         Path serial = dir.resolve("serial.log");
-        List<String> command = new ArrayList<>(List.of(ExternalTool.require("qemu-system-x86_64"),
-                "-machine", "q35,accel=" + accelerator, "-cpu", accelerator.equals("kvm") ? "host" : "max",
-                "-smp", "2", "-m", "2048", "-bios", "/usr/share/ovmf/OVMF.fd",
-                "-display", "none", "-monitor", "none", "-serial", "file:" + serial, "-no-reboot",
-                "-drive", "file=" + overlay + ",format=qcow2,if=virtio",
-                "-drive", "file=" + ovfEnvIso + ",format=raw,media=cdrom,readonly=on,if=none,id=ovfenv",
-                "-device", "ide-cd,drive=ovfenv,bus=ide.0",
-                "-drive", "file=" + seedIso + ",format=raw,media=cdrom,readonly=on,if=none,id=seed",
-                "-device", "ide-cd,drive=seed,bus=ide.1",
-                "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"));
-        vm = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                ExternalTool.require("qemu-system-x86_64"),
+                "-machine",
+                "q35,accel=" + accelerator,
+                "-cpu",
+                accelerator.equals("kvm") ? "host" : "max",
+                "-smp",
+                "2",
+                "-m",
+                "2048",
+                "-bios",
+                "/usr/share/ovmf/OVMF.fd",
+                "-display",
+                "none",
+                "-monitor",
+                "none",
+                "-serial",
+                "file:" + serial,
+                "-no-reboot",
+                "-drive",
+                "file=" + overlay + ",format=qcow2,if=virtio",
+                "-drive",
+                "file=" + ovfEnvIso + ",format=raw,media=cdrom,readonly=on,if=none,id=ovfenv",
+                "-device",
+                "ide-cd,drive=ovfenv,bus=ide.0",
+                "-drive",
+                "file=" + seedIso + ",format=raw,media=cdrom,readonly=on,if=none,id=seed",
+                "-device",
+                "ide-cd,drive=seed,bus=ide.1",
+                "-netdev",
+                "user,id=net0",
+                "-device",
+                "virtio-net-pci,netdev=net0"));
+        vm = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("qemu.log").toFile())
+                .start();
         return serial;
     }
 
@@ -167,12 +216,18 @@ class OvaBootIT {
         dropIn.put("content", "[Service]\nEnvironment=PCG_AGENT_CONSOLE_CA_FILE=/etc/pcg/console-ca.pem\n");
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        Files.writeString(seedDir.resolve("user-data"), "#cloud-config\n" + new Yaml(options).dump(Map.of("write_files", List.of(caFile, dropIn))));
-        Files.writeString(seedDir.resolve("meta-data"), new Yaml(options).dump(Map.of("instance-id", "ova-boot-it", "local-hostname", "pcg-installer")));
+        Files.writeString(
+                seedDir.resolve("user-data"),
+                "#cloud-config\n" + new Yaml(options).dump(Map.of("write_files", List.of(caFile, dropIn))));
+        Files.writeString(
+                seedDir.resolve("meta-data"),
+                new Yaml(options).dump(Map.of("instance-id", "ova-boot-it", "local-hostname", "pcg-installer")));
     }
 
     private void run(String... command) throws IOException {
         ExternalTool.Result result = ExternalTool.run(dir, Map.of(), command);
-        assertThat(result.exitCode()).as(String.join(" ", command) + ":\n" + result.output()).isZero();
+        assertThat(result.exitCode())
+                .as(String.join(" ", command) + ":\n" + result.output())
+                .isZero();
     }
 }

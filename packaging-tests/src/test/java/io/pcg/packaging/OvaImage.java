@@ -1,13 +1,13 @@
 package io.pcg.packaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The OVA that {@code ova-build/build.sh} wrote to ova-build/output/. Building it takes long (docs/installer.md), so
@@ -63,7 +63,9 @@ final class OvaImage {
         command[0] = "tar";
         System.arraycopy(args, 0, command, 1, args.length);
         ExternalTool.Result result = ExternalTool.run(Path.of("."), Map.of(), command);
-        assertThat(result.exitCode()).as("tar " + String.join(" ", args) + ":\n" + result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("tar " + String.join(" ", args) + ":\n" + result.output())
+                .isZero();
         return result.output();
     }
 }

@@ -23,18 +23,21 @@ final class OvfEnvFiles {
     static final String PROXY_PASSWORD_ENCODED = "S3cr%40tPw";
     static final String PROXY = "http://pcguser:" + PROXY_PASSWORD_ENCODED + "@proxy.example.com:3128";
 
-    private OvfEnvFiles() {
-    }
+    private OvfEnvFiles() {}
 
     /** {@link #PROXIED} with the given properties (by key) set to other values, written to {@code file}. */
     static Path proxiedWith(Map<String, String> values, Path file) throws IOException {
         String xml = Files.readString(RepoFiles.path(PROXIED));
         for (Map.Entry<String, String> value : values.entrySet()) {
-            Matcher property = Pattern.compile("(oe:key=\"" + Pattern.quote(value.getKey()) + "\" oe:value=\")[^\"]*\"").matcher(xml);
+            Matcher property = Pattern.compile("(oe:key=\"" + Pattern.quote(value.getKey()) + "\" oe:value=\")[^\"]*\"")
+                    .matcher(xml);
             if (!property.find()) {
                 throw new IllegalArgumentException(PROXIED + " has no property " + value.getKey());
             }
-            String escaped = value.getValue().replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+            String escaped = value.getValue()
+                    .replace("&", "&amp;")
+                    .replace("\"", "&quot;")
+                    .replace("<", "&lt;");
             xml = property.replaceFirst("$1" + Matcher.quoteReplacement(escaped) + "\"");
         }
         return Files.writeString(file, xml);

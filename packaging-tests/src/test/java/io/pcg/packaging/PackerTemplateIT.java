@@ -1,13 +1,12 @@
 package io.pcg.packaging;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The appliance template passes Debian's packer 1.6.6, whose builders are compiled in (nothing is downloaded). */
 class PackerTemplateIT {
@@ -19,9 +18,12 @@ class PackerTemplateIT {
 
     @Test
     void isFormatted() throws Exception {
-        ExternalTool.Result result = ExternalTool.run(TEMPLATE_DIR, Map.of(), ExternalTool.require("packer"), "fmt", "-check", "-diff", ".");
+        ExternalTool.Result result =
+                ExternalTool.run(TEMPLATE_DIR, Map.of(), ExternalTool.require("packer"), "fmt", "-check", "-diff", ".");
 
-        assertThat(result.exitCode()).as("packer fmt -check:\n" + result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("packer fmt -check:\n" + result.output())
+                .isZero();
     }
 
     @Test
@@ -29,16 +31,33 @@ class PackerTemplateIT {
         // The jars, the tools and the base disk are build outputs (ova-build/build.sh): stand-ins, since validate
         // checks that they are set.
         Path file = Files.createFile(dir.resolve("stand-in"));
-        ExternalTool.Result result = ExternalTool.run(TEMPLATE_DIR, Map.of(), ExternalTool.require("packer"), "validate",
+        ExternalTool.Result result = ExternalTool.run(
+                TEMPLATE_DIR,
+                Map.of(),
+                ExternalTool.require("packer"),
+                "validate",
                 "-var-file=pcg-installer.pkrvars.hcl",
-                "-var", "agent_jar=" + file, "-var", "installer_jar=" + file, "-var", "pcg_cli_jar=" + file,
-                "-var", "kind_binary=" + file, "-var", "clusterctl_binary=" + file,
-                "-var", "base_disk=" + file, "-var", "base_disk_sha256=" + "0".repeat(64),
-                "-var", "output_directory=" + dir.resolve("output"),
+                "-var",
+                "agent_jar=" + file,
+                "-var",
+                "installer_jar=" + file,
+                "-var",
+                "pcg_cli_jar=" + file,
+                "-var",
+                "kind_binary=" + file,
+                "-var",
+                "clusterctl_binary=" + file,
+                "-var",
+                "base_disk=" + file,
+                "-var",
+                "base_disk_sha256=" + "0".repeat(64),
+                "-var",
+                "output_directory=" + dir.resolve("output"),
                 ".");
 
         assertThat(result.exitCode()).as("packer validate:\n" + result.output()).isZero();
-        assertThat(Files.readString(TEMPLATE_DIR.resolve("pcg-installer.pkr.hcl"))).doesNotContainPattern("required_plugins\\s*=?\\s*\\{");
+        assertThat(Files.readString(TEMPLATE_DIR.resolve("pcg-installer.pkr.hcl")))
+                .doesNotContainPattern("required_plugins\\s*=?\\s*\\{");
     }
 
     @Test
@@ -52,9 +71,13 @@ class PackerTemplateIT {
     void pinsTheClusterApiVersionsOfTheSharedCrds() throws Exception {
         String sources = Files.readString(Path.of(System.getProperty("pcg.shared.dir"), "crds", "SOURCES.md"));
 
-        assertThat(sources).contains("| cluster-api/ | kubernetes-sigs/cluster-api | v" + PackerVariables.pinned("capi_version") + " |",
-                "| capv/ | kubernetes-sigs/cluster-api-provider-vsphere | v" + PackerVariables.pinned("capv_version") + " |",
-                "| cluster-api-ipam-provider-in-cluster/ | kubernetes-sigs/cluster-api-ipam-provider-in-cluster | v"
-                        + PackerVariables.pinned("ipam_in_cluster_version") + " |");
+        assertThat(sources)
+                .contains(
+                        "| cluster-api/ | kubernetes-sigs/cluster-api | v" + PackerVariables.pinned("capi_version")
+                                + " |",
+                        "| capv/ | kubernetes-sigs/cluster-api-provider-vsphere | v"
+                                + PackerVariables.pinned("capv_version") + " |",
+                        "| cluster-api-ipam-provider-in-cluster/ | kubernetes-sigs/cluster-api-ipam-provider-in-cluster | v"
+                                + PackerVariables.pinned("ipam_in_cluster_version") + " |");
     }
 }

@@ -1,9 +1,6 @@
 package io.pcg.packaging;
 
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +10,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * scripts/lib/redact.pl, the redaction of collect-logs.sh, rule by rule: each row is a text as a log, a config file or a
@@ -29,8 +28,9 @@ class RedactTest {
     private static final String VCENTER_PASSWORD = "Vc-Adm1n!pw";
     /** The agent's config, the proxy settings in both forms the installer writes, as the secrets sources. */
     private static final Map<String, String> CONFIG_FILES = Map.of(
-            "agent.yml", "pcg:\n  agent:\n    pairing-code: \"" + PIN + "\"\n    name: \"vcenter-dc1\"\n"
-                    + "    cloud-account:\n      vcenter-password: '" + VCENTER_PASSWORD + "'\n",
+            "agent.yml",
+                    "pcg:\n  agent:\n    pairing-code: \"" + PIN + "\"\n    name: \"vcenter-dc1\"\n"
+                            + "    cloud-account:\n      vcenter-password: '" + VCENTER_PASSWORD + "'\n",
             "environment", "HTTPS_PROXY=\"http://pcguser:S3cr%40tPw@proxy.corp.example:3128\"\n",
             "proxy.conf", "[Service]\nEnvironment=\"HTTP_PROXY=http://pcguser:S3cr%%40tPw@proxy.corp.example:3128\"\n");
 
@@ -40,29 +40,56 @@ class RedactTest {
     static Stream<Arguments> patterns() {
         return Stream.of(
                 row("YAML password", "password: hunter2\nnext: line\n", "password: " + MASK + "\nnext: line\n"),
-                row("YAML password with spaces", "vcenter password: my secret pw\n", "vcenter password: " + MASK + "\n"),
-                row("key=value among others", "login user=admin password=pw123 host=vc.example.com\n",
+                row(
+                        "YAML password with spaces",
+                        "vcenter password: my secret pw\n",
+                        "vcenter password: " + MASK + "\n"),
+                row(
+                        "key=value among others",
+                        "login user=admin password=pw123 host=vc.example.com\n",
                         "login user=admin password=" + MASK + " host=vc.example.com\n"),
-                row("JSON password", "{\"password\": \"hunter 2\", \"user\": \"bob\"}\n",
+                row(
+                        "JSON password",
+                        "{\"password\": \"hunter 2\", \"user\": \"bob\"}\n",
                         "{\"password\": \"" + MASK + "\", \"user\": \"bob\"}\n"),
-                row("a queued command (the agent's queued-commands.log line)",
+                row(
+                        "a queued command (the agent's queued-commands.log line)",
                         "{\"id\":\"c1\",\"type\":\"cluster.create\",\"payload\":{\"name\":\"t1\",\"password\":\"Pa55-w0rd!\"}}\n",
-                        "{\"id\":\"c1\",\"type\":\"cluster.create\",\"payload\":{\"name\":\"t1\",\"password\":\"" + MASK + "\"}}\n"),
+                        "{\"id\":\"c1\",\"type\":\"cluster.create\",\"payload\":{\"name\":\"t1\",\"password\":\"" + MASK
+                                + "\"}}\n"),
                 row("quoted env value", "VSPHERE_PASSWORD='pw 1' ./run\n", "VSPHERE_PASSWORD='" + MASK + "' ./run\n"),
-                row("agent setting from the environment", "PCG_AGENT_PAIRING_CODE=ABCD1234\n",
+                row(
+                        "agent setting from the environment",
+                        "PCG_AGENT_PAIRING_CODE=ABCD1234\n",
                         "PCG_AGENT_PAIRING_CODE=" + MASK + "\n"),
-                row("URL userinfo", "HTTPS_PROXY=http://pcguser:S3cr%40tPw@proxy.corp.example:3128\n",
+                row(
+                        "URL userinfo",
+                        "HTTPS_PROXY=http://pcguser:S3cr%40tPw@proxy.corp.example:3128\n",
                         "HTTPS_PROXY=http://pcguser:" + MASK + "@proxy.corp.example:3128\n"),
-                row("Basic header", "Authorization: Basic cGNndXNlcjpTM2NyQHRQdw==\n", "Authorization: Basic " + MASK + "\n"),
-                row("proxy Basic header", "> Proxy-Authorization: Basic dXNlcjpwYXNz\n", "> Proxy-Authorization: Basic " + MASK + "\n"),
-                row("Bearer header in JSON", "{\"Authorization\": \"Bearer abc.def-ghi\"}\n",
+                row(
+                        "Basic header",
+                        "Authorization: Basic cGNndXNlcjpTM2NyQHRQdw==\n",
+                        "Authorization: Basic " + MASK + "\n"),
+                row(
+                        "proxy Basic header",
+                        "> Proxy-Authorization: Basic dXNlcjpwYXNz\n",
+                        "> Proxy-Authorization: Basic " + MASK + "\n"),
+                row(
+                        "Bearer header in JSON",
+                        "{\"Authorization\": \"Bearer abc.def-ghi\"}\n",
                         "{\"Authorization\": \"Bearer " + MASK + "\"}\n"),
-                row("Go header map", "header map[Authorization:[Bearer xyzxyzxyzxyz]]\n",
+                row(
+                        "Go header map",
+                        "header map[Authorization:[Bearer xyzxyzxyzxyz]]\n",
                         "header map[Authorization:[Bearer " + MASK + "]]\n"),
                 row("bearer token alone", "using bearer 0123456789abcdef\n", "using bearer " + MASK + "\n"),
-                row("JWT", "sa token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl was used\n",
+                row(
+                        "JWT",
+                        "sa token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl was used\n",
                         "sa token " + MASK + " was used\n"),
-                row("command-line flags", "run --password s3cr3t --token=t0k3n --user bob\n",
+                row(
+                        "command-line flags",
+                        "run --password s3cr3t --token=t0k3n --user bob\n",
                         "run --password " + MASK + " --token=" + MASK + " --user bob\n"),
                 row("kubeconfig credentials", """
                         users:
@@ -155,8 +182,11 @@ class RedactTest {
                         -----BEGIN EC PRIVATE KEY-----
                         %1$s
                         """.formatted(MASK)),
-                row("a key quoted in JSON", "{\"key\":\"-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\",\"n\":1}\n",
-                        "{\"key\":\"-----BEGIN PRIVATE KEY-----\\n" + MASK + "\\n-----END PRIVATE KEY-----\\n\",\"n\":1}\n"),
+                row(
+                        "a key quoted in JSON",
+                        "{\"key\":\"-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\",\"n\":1}\n",
+                        "{\"key\":\"-----BEGIN PRIVATE KEY-----\\n" + MASK
+                                + "\\n-----END PRIVATE KEY-----\\n\",\"n\":1}\n"),
                 row("Secrets in a kubectl list, a ConfigMap next to them", """
                         items:
                         - apiVersion: v1
@@ -209,7 +239,9 @@ class RedactTest {
                           other: keep-me-too
                         kind: ConfigMap
                         """.formatted(MASK)),
-                row("a Secret inside a ConfigMap (ClusterResourceSet), stringData with a block scalar", """
+                row(
+                        "a Secret inside a ConfigMap (ClusterResourceSet), stringData with a block scalar",
+                        """
                           data:
                             cloud-provider.yaml: |
                               apiVersion: v1
@@ -222,7 +254,8 @@ class RedactTest {
                               type: Opaque
                             other.yaml: |
                               kind: ConfigMap
-                        """, """
+                        """,
+                        """
                           data:
                             cloud-provider.yaml: |
                               apiVersion: v1
@@ -253,11 +286,13 @@ class RedactTest {
                             "kind": "Secret"
                         }
                         """.formatted(MASK)),
-                row("a Secret as JSON on one line, and quoted in an annotation",
+                row(
+                        "a Secret as JSON on one line, and quoted in an annotation",
                         "{\"apiVersion\":\"v1\",\"data\":{\"user\":\"YWRtaW4=\"},\"kind\":\"Secret\"}\n"
                                 + "\"last-applied\": \"{\\\"data\\\":{\\\"user\\\":\\\"YWRtaW4=\\\"},\\\"kind\\\":\\\"Secret\\\"}\"\n",
                         "{\"apiVersion\":\"v1\",\"data\":{\"user\":\"" + MASK + "\"},\"kind\":\"Secret\"}\n"
-                                + "\"last-applied\": \"{\\\"data\\\":{\\\"user\\\":\\\"" + MASK + "\\\"},\\\"kind\\\":\\\"Secret\\\"}\"\n"),
+                                + "\"last-applied\": \"{\\\"data\\\":{\\\"user\\\":\\\"" + MASK
+                                + "\\\"},\\\"kind\\\":\\\"Secret\\\"}\"\n"),
                 row("lookalikes that are no secrets", """
                         Basic troubleshooting steps
                         Bearer of bad news
@@ -287,13 +322,23 @@ class RedactTest {
     static Stream<Arguments> configuredValues() {
         String basic = base64("pcguser:" + PROXY_PASSWORD);
         return Stream.of(
-                row("the PIN in prose", "agent: pairing with code " + PIN + " failed\n", "agent: pairing with code " + MASK + " failed\n"),
+                row(
+                        "the PIN in prose",
+                        "agent: pairing with code " + PIN + " failed\n",
+                        "agent: pairing with code " + MASK + " failed\n"),
                 row("the PIN in base64", "body " + base64(PIN) + "\n", "body " + MASK + "\n"),
-                row("a configured password in prose", "login with " + VCENTER_PASSWORD + " refused\n", "login with " + MASK + " refused\n"),
-                row("the proxy password, decoded and encoded", "tried " + PROXY_PASSWORD + " and S3cr%40tPw\n",
+                row(
+                        "a configured password in prose",
+                        "login with " + VCENTER_PASSWORD + " refused\n",
+                        "login with " + MASK + " refused\n"),
+                row(
+                        "the proxy password, decoded and encoded",
+                        "tried " + PROXY_PASSWORD + " and S3cr%40tPw\n",
                         "tried " + MASK + " and " + MASK + "\n"),
                 row("the proxy credentials as HTTP Basic sends them", "sent " + basic + "\n", "sent " + MASK + "\n"),
-                row("non-secret settings stay", "name vcenter-dc1 via proxy.corp.example:3128 as pcguser\n",
+                row(
+                        "non-secret settings stay",
+                        "name vcenter-dc1 via proxy.corp.example:3128 as pcguser\n",
                         "name vcenter-dc1 via proxy.corp.example:3128 as pcguser\n"));
     }
 
@@ -316,7 +361,9 @@ class RedactTest {
     /** Runs redact.pl in place on a file, as collect-logs.sh does. */
     private String redacted(String input, List<Path> configs) throws Exception {
         Path file = Files.writeString(dir.resolve("input.log"), input);
-        List<String> command = new ArrayList<>(List.of(ExternalTool.require("perl"), RepoFiles.path("scripts/lib/redact.pl").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                ExternalTool.require("perl"),
+                RepoFiles.path("scripts/lib/redact.pl").toString()));
         configs.forEach(config -> command.addAll(List.of("--secrets-from", config.toString())));
         command.add(file.toString());
         ExternalTool.Result result = ExternalTool.run(dir, Map.of(), command.toArray(String[]::new));

@@ -3,7 +3,6 @@ package io.pcg.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -20,6 +19,7 @@ public final class AgentClient {
 
     /** Checking the management cluster takes the agent a few seconds at worst (its Kubernetes request timeout). */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
@@ -57,16 +57,19 @@ public final class AgentClient {
         URI uri = base.resolve(pathAndQuery);
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UnreachableException("the agent is not answering on " + base + " (" + describe(e) + ")." + hint());
+            throw new UnreachableException(
+                    "the agent is not answering on " + base + " (" + describe(e) + ")." + hint());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnreachableException("interrupted while asking the agent at " + uri);
         }
         if (response.statusCode() == 404) {
-            throw new UnreachableException(uri + " answered 404: this agent is older than pcg, or --agent-url names"
-                    + " something else than the agent's management port (micronaut.server.port in /etc/pcg/agent.yml).");
+            throw new UnreachableException(
+                    uri + " answered 404: this agent is older than pcg, or --agent-url names"
+                            + " something else than the agent's management port (micronaut.server.port in /etc/pcg/agent.yml).");
         }
         if (response.statusCode() != 200) {
             throw new UnreachableException(uri + " answered HTTP " + response.statusCode() + "." + hint());

@@ -3,10 +3,6 @@ package io.pcg.cli;
 import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.common.agentconfig.DottedSettings;
 import io.pcg.common.console.ConsoleEndpoint;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -14,6 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What the CLI needs from {@code /etc/pcg/agent.yml}: the management port and where the console is. Keys may be
@@ -30,6 +29,7 @@ public record AgentConfigFile(int managementPort, String consoleEndpoint, Path s
     public static final String DEFAULT_PATH = AgentConfigKeys.FILE;
     /** The agent's own default (application-agent.yml). */
     public static final int DEFAULT_MANAGEMENT_PORT = 8899;
+
     static final String PORT_KEY = "micronaut.server.port";
     private static final String CA_FILE_KEY = "console-ca-file";
 
@@ -51,7 +51,8 @@ public record AgentConfigFile(int managementPort, String consoleEndpoint, Path s
             throw new UnreadableException("cannot read " + file + " (mode 0600, it holds the PIN): run 'sudo pcg ...',"
                     + " or name the management port with --agent-url http://127.0.0.1:" + DEFAULT_MANAGEMENT_PORT);
         } catch (IOException e) {
-            throw new UnreadableException("cannot read " + file + ": " + e.getMessage() + "; fix the file or pass --config");
+            throw new UnreadableException(
+                    "cannot read " + file + ": " + e.getMessage() + "; fix the file or pass --config");
         }
         return parse(text, file);
     }
@@ -61,7 +62,8 @@ public record AgentConfigFile(int managementPort, String consoleEndpoint, Path s
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
         } catch (RuntimeException e) {
-            throw new UnreadableException(file + " is not valid YAML (" + firstLine(e.getMessage()) + "): fix it, the agent cannot start either");
+            throw new UnreadableException(file + " is not valid YAML (" + firstLine(e.getMessage())
+                    + "): fix it, the agent cannot start either");
         }
         Map<String, Object> settings = root instanceof Map<?, ?> map ? DottedSettings.of(map) : Map.of();
         String port = value(settings, PORT_KEY).orElse(String.valueOf(DEFAULT_MANAGEMENT_PORT));
@@ -69,13 +71,17 @@ public record AgentConfigFile(int managementPort, String consoleEndpoint, Path s
         try {
             managementPort = Integer.parseInt(port.trim());
         } catch (NumberFormatException e) {
-            throw new UnreadableException(PORT_KEY + " in " + file + " is '" + port + "', not a port number: fix it or pass --agent-url");
+            throw new UnreadableException(
+                    PORT_KEY + " in " + file + " is '" + port + "', not a port number: fix it or pass --agent-url");
         }
         String prefix = AgentConfigKeys.PREFIX + ".";
-        return new AgentConfigFile(managementPort,
+        return new AgentConfigFile(
+                managementPort,
                 value(settings, prefix + AgentConfigKeys.CONSOLE_ENDPOINT).orElse(ConsoleEndpoint.DEFAULT),
                 Path.of(value(settings, prefix + AgentConfigKeys.STATE_DIR).orElse(AgentConfigKeys.DEFAULT_STATE_DIR)),
-                value(settings, prefix + CA_FILE_KEY).filter(path -> !path.isBlank()).map(Path::of));
+                value(settings, prefix + CA_FILE_KEY)
+                        .filter(path -> !path.isBlank())
+                        .map(Path::of));
     }
 
     private static Optional<String> value(Map<String, Object> settings, String dottedKey) {

@@ -1,10 +1,9 @@
 package io.pcg.cli;
 
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /** Durations as the agent's configuration writes them: {@code 500ms}, {@code 2s}, {@code 1m}. */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
@@ -15,7 +14,8 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     public Duration convert(String value) {
         Matcher matcher = DURATION.matcher(value.trim());
         if (!matcher.matches()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 2s or 1m");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration: use e.g. 500ms, 2s or 1m");
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {

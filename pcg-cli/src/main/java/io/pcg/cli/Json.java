@@ -1,7 +1,6 @@
 package io.pcg.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -9,8 +8,7 @@ import java.util.Optional;
 /** Reading the management port's JSON, where empty and null fields are left out. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static String text(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);

@@ -1,32 +1,39 @@
 package io.pcg.cli;
 
 import io.pcg.cli.doctor.DoctorCommand;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code pcg}: troubleshooting the appliance over SSH. Talks to the agent over its 127.0.0.1 management port only,
  * so it keeps working (and says so) when the agent does not.
  */
-@Command(name = "pcg", mixinStandardHelpOptions = true,
+@Command(
+        name = "pcg",
+        mixinStandardHelpOptions = true,
         description = "Troubleshoots the Private Cloud Gateway appliance: status, doctor, events, logs.")
 public final class Pcg {
 
     /** Exit code when the agent cannot be asked: not running, or not answering on its management port. */
     public static final int AGENT_UNREACHABLE = 3;
 
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = AgentConfigFile.DEFAULT_PATH,
-            description = "The agent's configuration, for its management port and console endpoint (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            defaultValue = AgentConfigFile.DEFAULT_PATH,
+            description =
+                    "The agent's configuration, for its management port and console endpoint (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--agent-url", paramLabel = "URL",
+    @Option(
+            names = "--agent-url",
+            paramLabel = "URL",
             description = "The agent's management port, e.g. http://127.0.0.1:8899 (default: the port in --config).")
     URI agentUrl;
 
@@ -79,6 +86,9 @@ public final class Pcg {
 
     /** The management port: {@code --agent-url}, else the port in the agent's configuration. */
     public AgentClient agent() throws AgentConfigFile.UnreadableException {
-        return new AgentClient(agentUrl != null ? agentUrl : URI.create("http://127.0.0.1:" + agentConfig().managementPort()));
+        return new AgentClient(
+                agentUrl != null
+                        ? agentUrl
+                        : URI.create("http://127.0.0.1:" + agentConfig().managementPort()));
     }
 }

@@ -1,15 +1,16 @@
 package io.pcg.cli;
 
+import java.time.Instant;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.time.Instant;
-import java.util.concurrent.Callable;
-
 /** {@code pcg status}: the agent's view, from its management port. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Pairing, console link, certificate, proxy, gateway cluster and vCenter, as the agent sees them.")
 final class StatusCommand implements Callable<Integer> {
 

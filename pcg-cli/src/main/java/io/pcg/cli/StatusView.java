@@ -1,7 +1,6 @@
 package io.pcg.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -12,10 +11,10 @@ final class StatusView {
 
     /** The agent renews its certificate at 2/3 of a year's life; under this much left, something is wrong. */
     static final Duration CERTIFICATE_WARNING = Duration.ofDays(30);
+
     private static final String COLUMN = "%-24s %s%n";
 
-    private StatusView() {
-    }
+    private StatusView() {}
 
     static String render(JsonNode status, Instant now) {
         StringBuilder text = new StringBuilder();
@@ -38,17 +37,29 @@ final class StatusView {
             line(text, "Gateway cluster", "not reported yet");
         } else {
             String managedFrom = Json.text(gateway, "managementCluster");
-            line(text, "Gateway cluster", Json.text(gateway, "state")
-                    + (managedFrom.isEmpty() ? "" : " (Cluster API objects on the " + managedFrom + " cluster)"));
+            line(
+                    text,
+                    "Gateway cluster",
+                    Json.text(gateway, "state")
+                            + (managedFrom.isEmpty()
+                                    ? ""
+                                    : " (Cluster API objects on the " + managedFrom + " cluster)"));
             for (JsonNode condition : gateway.path("conditions")) {
                 String reason = Json.text(condition, "reason");
                 String message = Json.text(condition, "message");
-                text.append(String.format("  %-22s %-7s %s%n", Json.text(condition, "type"), Json.text(condition, "status"),
+                text.append(String.format(
+                        "  %-22s %-7s %s%n",
+                        Json.text(condition, "type"),
+                        Json.text(condition, "status"),
                         reason + (message.isEmpty() ? "" : ": " + message)));
             }
             for (JsonNode node : gateway.path("nodes")) {
-                text.append(String.format("  node %-17s %-7s %s %s%n", Json.text(node, "name"),
-                        node.path("ready").asBoolean() ? "Ready" : "NotReady", Json.text(node, "ip"), Json.text(node, "role")));
+                text.append(String.format(
+                        "  node %-17s %-7s %s %s%n",
+                        Json.text(node, "name"),
+                        node.path("ready").asBoolean() ? "Ready" : "NotReady",
+                        Json.text(node, "ip"),
+                        Json.text(node, "role")));
             }
         }
         health(text, Json.object(status, "health"), now);
@@ -56,7 +67,10 @@ final class StatusView {
         if (management != null) {
             boolean known = management.path("known").asBoolean();
             boolean reachable = management.path("reachable").asBoolean();
-            line(text, "Management cluster", (!known ? "" : reachable ? "reachable: " : "UNREACHABLE: ") + Json.text(management, "detail"));
+            line(
+                    text,
+                    "Management cluster",
+                    (!known ? "" : reachable ? "reachable: " : "UNREACHABLE: ") + Json.text(management, "detail"));
         }
         JsonNode vcenter = Json.object(status, "vcenter");
         if (vcenter == null) {
@@ -65,7 +79,11 @@ final class StatusView {
             line(text, "vCenter", "cannot read the stored account: " + Json.text(vcenter, "problem"));
         } else {
             String thumbprint = Json.text(vcenter, "thumbprint");
-            line(text, "vCenter", Json.text(vcenter, "server") + (thumbprint.isEmpty() ? " (no pinned thumbprint)" : " pinned to " + thumbprint));
+            line(
+                    text,
+                    "vCenter",
+                    Json.text(vcenter, "server")
+                            + (thumbprint.isEmpty() ? " (no pinned thumbprint)" : " pinned to " + thumbprint));
         }
         return text.toString();
     }
@@ -75,21 +93,32 @@ final class StatusView {
             line(text, "Cluster health", "not checked yet (the agent checks once it manages a cluster)");
             return;
         }
-        String source = "requests".equals(Json.text(health, "usageSource")) ? "; usage from the pods' requests (no metrics API)" : "";
-        line(text, "Cluster health", Json.text(health, "verdict") + " (checked "
-                + time(Json.instant(health, "observedAt"), now, "never") + source + ")");
+        String source = "requests".equals(Json.text(health, "usageSource"))
+                ? "; usage from the pods' requests (no metrics API)"
+                : "";
+        line(
+                text,
+                "Cluster health",
+                Json.text(health, "verdict") + " (checked " + time(Json.instant(health, "observedAt"), now, "never")
+                        + source + ")");
         for (JsonNode reason : health.path("reasons")) {
             String object = Json.text(reason, "object");
-            text.append(String.format("  %-22s %s%s%n", Json.text(reason, "reason"), object.isEmpty() ? "" : object + ": ",
-                    Json.text(reason, "message")));
+            text.append(String.format(
+                    "  %-22s %s%s%n",
+                    Json.text(reason, "reason"), object.isEmpty() ? "" : object + ": ", Json.text(reason, "message")));
         }
         text.append("  cluster ").append(usage(health.path("usage"))).append(System.lineSeparator());
         for (JsonNode node : health.path("nodes")) {
             StringBuilder conditions = new StringBuilder();
             for (JsonNode condition : node.path("conditions")) {
-                conditions.append(' ').append(Json.text(condition, "type")).append('=').append(Json.text(condition, "status"));
+                conditions
+                        .append(' ')
+                        .append(Json.text(condition, "type"))
+                        .append('=')
+                        .append(Json.text(condition, "status"));
             }
-            text.append(String.format("  node %s:%s; %s%n", Json.text(node, "name"), conditions, usage(node.path("usage"))));
+            text.append(String.format(
+                    "  node %s:%s; %s%n", Json.text(node, "name"), conditions, usage(node.path("usage"))));
         }
     }
 
@@ -97,10 +126,17 @@ final class StatusView {
     static String usage(JsonNode usage) {
         double cores = usage.path("cpuCores").asDouble();
         double memory = usage.path("memoryBytes").asDouble();
-        return String.format(Locale.ROOT, "CPU %.2f of %.2f cores used%s, %.2f requested; memory %.2f of %.2f GiB used%s, %.2f GiB requested",
-                usage.path("cpuUsageCores").asDouble(), cores, share(usage.path("cpuUsageCores").asDouble(), cores),
-                usage.path("cpuRequestsCores").asDouble(), gib(usage.path("memoryUsageBytes").asDouble()), gib(memory),
-                share(usage.path("memoryUsageBytes").asDouble(), memory), gib(usage.path("memoryRequestsBytes").asDouble()));
+        return String.format(
+                Locale.ROOT,
+                "CPU %.2f of %.2f cores used%s, %.2f requested; memory %.2f of %.2f GiB used%s, %.2f GiB requested",
+                usage.path("cpuUsageCores").asDouble(),
+                cores,
+                share(usage.path("cpuUsageCores").asDouble(), cores),
+                usage.path("cpuRequestsCores").asDouble(),
+                gib(usage.path("memoryUsageBytes").asDouble()),
+                gib(memory),
+                share(usage.path("memoryUsageBytes").asDouble(), memory),
+                gib(usage.path("memoryRequestsBytes").asDouble()));
     }
 
     private static String share(double used, double total) {
@@ -141,11 +177,13 @@ final class StatusView {
         }
         String when = "expires " + expiresAt.get() + " (in " + left.toDays() + " days)";
         return left.compareTo(CERTIFICATE_WARNING) < 0
-                ? when + ": renewal is overdue, check 'journalctl -u pcg-agent' for renewal warnings" : when;
+                ? when + ": renewal is overdue, check 'journalctl -u pcg-agent' for renewal warnings"
+                : when;
     }
 
     private static String time(Optional<Instant> at, Instant now, String none) {
-        return at.map(instant -> instant + " (" + ago(Duration.between(instant, now)) + ")").orElse(none);
+        return at.map(instant -> instant + " (" + ago(Duration.between(instant, now)) + ")")
+                .orElse(none);
     }
 
     static String ago(Duration elapsed) {

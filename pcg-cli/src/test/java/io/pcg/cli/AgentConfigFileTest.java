@@ -1,12 +1,11 @@
 package io.pcg.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AgentConfigFileTest {
 
@@ -23,7 +22,9 @@ class AgentConfigFileTest {
                     state-dir: /var/lib/pcg
                 """, FILE);
 
-        assertThat(config).isEqualTo(new AgentConfigFile(8899, "https://console.example.com", Path.of("/var/lib/pcg"), Optional.empty()));
+        assertThat(config)
+                .isEqualTo(new AgentConfigFile(
+                        8899, "https://console.example.com", Path.of("/var/lib/pcg"), Optional.empty()));
     }
 
     @Test
@@ -50,7 +51,8 @@ class AgentConfigFileTest {
 
     @Test
     void aMissingFileMeansEveryDefault() throws Exception {
-        assertThat(AgentConfigFile.read(Path.of("/nonexistent/agent.yml")).managementPort()).isEqualTo(8899);
+        assertThat(AgentConfigFile.read(Path.of("/nonexistent/agent.yml")).managementPort())
+                .isEqualTo(8899);
     }
 
     @Test

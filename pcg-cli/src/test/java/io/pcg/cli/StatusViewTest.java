@@ -1,11 +1,10 @@
 package io.pcg.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 class StatusViewTest {
 
@@ -27,7 +26,8 @@ class StatusViewTest {
 
         String text = StatusView.render(new ObjectMapper().readTree(json), NOW);
 
-        assertThat(text).contains("Pairing:                 paired as gateway gw-7")
+        assertThat(text)
+                .contains("Pairing:                 paired as gateway gw-7")
                 .contains("Console:                 https://console.example.com (connected)")
                 .contains("Last heartbeat:          2025-03-01T09:59:50Z (10 s ago)")
                 .contains("Client certificate:      expires 2026-03-01T09:00:00Z (in 364 days)")
@@ -50,7 +50,8 @@ class StatusViewTest {
 
         String text = StatusView.render(new ObjectMapper().readTree(json), NOW);
 
-        assertThat(text).contains("Pairing:                 not paired")
+        assertThat(text)
+                .contains("Pairing:                 not paired")
                 .contains("(NOT CONNECTED, retrying)")
                 .contains("Problem:                 PROXY_AUTH_FAILED: proxy answered 407")
                 .contains("What to do:              fix user/password in HTTPS_PROXY")
@@ -76,10 +77,12 @@ class StatusViewTest {
 
         String text = StatusView.render(new ObjectMapper().readTree(json), NOW);
 
-        assertThat(text).contains("Cluster health:          Unhealthy (checked 2025-03-01T09:59:55Z (5 s ago);"
+        assertThat(text)
+                .contains("Cluster health:          Unhealthy (checked 2025-03-01T09:59:55Z (5 s ago);"
                         + " usage from the pods' requests (no metrics API))")
                 .contains("  NodeDiskPressure       node/n1: node n1 has DiskPressure: free disk")
-                .contains("  cluster CPU 1.00 of 4.00 cores used (25%), 1.00 requested; memory 2.00 of 8.00 GiB used (25%), 2.00 GiB requested")
+                .contains(
+                        "  cluster CPU 1.00 of 4.00 cores used (25%), 1.00 requested; memory 2.00 of 8.00 GiB used (25%), 2.00 GiB requested")
                 .contains("  node n1: Ready=True DiskPressure=True; CPU 1.00 of 4.00 cores used (25%)");
     }
 

@@ -2,15 +2,14 @@ package io.pcg.simulators;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: CAPI's Cluster controller (internal/controllers/cluster): owner references on the infrastructure and
@@ -57,7 +56,8 @@ final class ClusterReconciler implements Runtime.Reconciler {
 
         // the endpoint comes from the infrastructure cluster (reconcileInfrastructure)
         Map<String, Object> endpoint = Obj.map(infra, "spec", "controlPlaneEndpoint");
-        if (infra != null && !Obj.isBlank(Obj.text(endpoint, "host"))
+        if (infra != null
+                && !Obj.isBlank(Obj.text(endpoint, "host"))
                 && Obj.isBlank(Obj.text(cluster, "spec", "controlPlaneEndpoint", "host"))) {
             Obj.spec(cluster).put("controlPlaneEndpoint", new LinkedHashMap<>(endpoint));
             cluster = sim.update(cluster);
@@ -65,7 +65,8 @@ final class ClusterReconciler implements Runtime.Reconciler {
         }
 
         boolean infraProvisioned = infra != null && Obj.isTrue(infra, "status", "initialization", "provisioned");
-        boolean cpInitialized = controlPlane != null && Obj.isTrue(controlPlane, "status", "initialization", "controlPlaneInitialized");
+        boolean cpInitialized =
+                controlPlane != null && Obj.isTrue(controlPlane, "status", "initialization", "controlPlaneInitialized");
         Map<String, Object> initialization = Obj.child(status, "initialization");
         if (infraProvisioned) {
             initialization.put("infrastructureProvisioned", true);
@@ -78,20 +79,44 @@ final class ClusterReconciler implements Runtime.Reconciler {
         }
 
         if (infra == null) {
-            Conditions.set(status, "InfrastructureReady", Conditions.FALSE, "DoesNotExist",
-                    "VSphereCluster does not exist", now);
+            Conditions.set(
+                    status,
+                    "InfrastructureReady",
+                    Conditions.FALSE,
+                    "DoesNotExist",
+                    "VSphereCluster does not exist",
+                    now);
         } else {
-            Conditions.mirror(status, "InfrastructureReady", infra, "Ready", infraProvisioned ? Conditions.TRUE : Conditions.FALSE,
-                    infraProvisioned ? "Ready" : "NotProvisioned", infraProvisioned ? "" : "VSphereCluster status.initialization.provisioned is false", now);
+            Conditions.mirror(
+                    status,
+                    "InfrastructureReady",
+                    infra,
+                    "Ready",
+                    infraProvisioned ? Conditions.TRUE : Conditions.FALSE,
+                    infraProvisioned ? "Ready" : "NotProvisioned",
+                    infraProvisioned ? "" : "VSphereCluster status.initialization.provisioned is false",
+                    now);
         }
-        Conditions.set(status, "ControlPlaneInitialized", cpInitialized, cpInitialized ? "Initialized" : "NotInitialized",
-                cpInitialized ? "" : "Control plane not yet initialized", now);
-        Conditions.mirror(status, "ControlPlaneAvailable", controlPlane, "Available",
-                cpInitialized ? Conditions.TRUE : Conditions.FALSE, cpInitialized ? "Available" : "NotAvailable",
-                cpInitialized ? "" : "Control plane not yet initialized", now);
+        Conditions.set(
+                status,
+                "ControlPlaneInitialized",
+                cpInitialized,
+                cpInitialized ? "Initialized" : "NotInitialized",
+                cpInitialized ? "" : "Control plane not yet initialized",
+                now);
+        Conditions.mirror(
+                status,
+                "ControlPlaneAvailable",
+                controlPlane,
+                "Available",
+                cpInitialized ? Conditions.TRUE : Conditions.FALSE,
+                cpInitialized ? "Available" : "NotAvailable",
+                cpInitialized ? "" : "Control plane not yet initialized",
+                now);
         Conditions.set(status, "WorkersAvailable", Conditions.TRUE, "NoWorkers", "", now);
 
-        List<GenericKubernetesResource> machines = sim.list(Kind.MACHINE, key.namespace(), Map.of(Sim.CLUSTER_NAME_LABEL, key.name()));
+        List<GenericKubernetesResource> machines =
+                sim.list(Kind.MACHINE, key.namespace(), Map.of(Sim.CLUSTER_NAME_LABEL, key.name()));
         List<GenericKubernetesResource> cpMachines = new ArrayList<>();
         List<GenericKubernetesResource> workerMachines = new ArrayList<>();
         for (GenericKubernetesResource machine : machines) {
@@ -105,22 +130,39 @@ final class ClusterReconciler implements Runtime.Reconciler {
         Duration again = null;
         if (cpInitialized) {
             String failure = probe(key.namespace(), key.name());
-            Conditions.set(status, "RemoteConnectionProbe", failure == null, failure == null ? "ProbeSucceeded" : "ProbeFailed",
-                    failure == null ? "" : failure, now);
+            Conditions.set(
+                    status,
+                    "RemoteConnectionProbe",
+                    failure == null,
+                    failure == null ? "ProbeSucceeded" : "ProbeFailed",
+                    failure == null ? "" : failure,
+                    now);
             again = PROBE_INTERVAL;
         } else {
-            Conditions.set(status, "RemoteConnectionProbe", Conditions.FALSE, "ProbeFailed",
-                    "Remote connection not established yet", now);
+            Conditions.set(
+                    status,
+                    "RemoteConnectionProbe",
+                    Conditions.FALSE,
+                    "ProbeFailed",
+                    "Remote connection not established yet",
+                    now);
         }
         Conditions.mirror(status, "RollingOut", controlPlane, "RollingOut", Conditions.FALSE, "NotRollingOut", "", now);
         Conditions.mirror(status, "ScalingUp", controlPlane, "ScalingUp", Conditions.FALSE, "NotScalingUp", "", now);
-        Conditions.mirror(status, "ScalingDown", controlPlane, "ScalingDown", Conditions.FALSE, "NotScalingDown", "", now);
+        Conditions.mirror(
+                status, "ScalingDown", controlPlane, "ScalingDown", Conditions.FALSE, "NotScalingDown", "", now);
         Conditions.set(status, "Remediating", Conditions.FALSE, "NotRemediating", "", now);
         Conditions.set(status, "Deleting", Conditions.FALSE, "NotDeleting", "", now);
         Sim.pausedCondition(status, false, now);
-        Conditions.summarize(status, "Available",
+        Conditions.summarize(
+                status,
+                "Available",
                 List.of("RemoteConnectionProbe", "InfrastructureReady", "ControlPlaneAvailable", "WorkersAvailable"),
-                List.of("Deleting"), "Available", "NotAvailable", "AvailableUnknown", now);
+                List.of("Deleting"),
+                "Available",
+                "NotAvailable",
+                "AvailableUnknown",
+                now);
 
         if (controlPlane != null) {
             Map<String, Object> counters = new LinkedHashMap<>();
@@ -135,7 +177,8 @@ final class ClusterReconciler implements Runtime.Reconciler {
             status.put("controlPlane", counters);
         }
         String phase = "Pending";
-        if (Obj.at(cluster, "spec", "infrastructureRef") != null || Obj.at(cluster, "spec", "controlPlaneRef") != null) {
+        if (Obj.at(cluster, "spec", "infrastructureRef") != null
+                || Obj.at(cluster, "spec", "controlPlaneRef") != null) {
             phase = "Provisioning";
         }
         if (infraProvisioned && !Obj.isBlank(Obj.text(cluster, "spec", "controlPlaneEndpoint", "host"))) {
@@ -161,8 +204,10 @@ final class ClusterReconciler implements Runtime.Reconciler {
         String reason = "Deleting";
         // workers first (MachineDeployments are not simulated: stand-alone worker Machines of this cluster)
         List<String> workers = new ArrayList<>();
-        for (GenericKubernetesResource machine : sim.list(Kind.MACHINE, namespace, Map.of(Sim.CLUSTER_NAME_LABEL, name))) {
-            if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) == null && !sim.deleteAndCheckGone(Kind.MACHINE, namespace, Obj.name(machine))) {
+        for (GenericKubernetesResource machine :
+                sim.list(Kind.MACHINE, namespace, Map.of(Sim.CLUSTER_NAME_LABEL, name))) {
+            if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) == null
+                    && !sim.deleteAndCheckGone(Kind.MACHINE, namespace, Obj.name(machine))) {
                 workers.add(Obj.name(machine));
             }
         }
@@ -184,10 +229,17 @@ final class ClusterReconciler implements Runtime.Reconciler {
                 }
             }
         }
-        Conditions.set(status, "Deleting", Conditions.TRUE, reason, waiting == null ? "Deletion completed" : waiting, now);
-        Conditions.summarize(status, "Available",
+        Conditions.set(
+                status, "Deleting", Conditions.TRUE, reason, waiting == null ? "Deletion completed" : waiting, now);
+        Conditions.summarize(
+                status,
+                "Available",
                 List.of("RemoteConnectionProbe", "InfrastructureReady", "ControlPlaneAvailable", "WorkersAvailable"),
-                List.of("Deleting"), "Available", "NotAvailable", "AvailableUnknown", now);
+                List.of("Deleting"),
+                "Available",
+                "NotAvailable",
+                "AvailableUnknown",
+                now);
         sim.writeStatus(cluster, status);
         if (waiting != null) {
             return Duration.ofSeconds(2);
@@ -221,8 +273,14 @@ final class ClusterReconciler implements Runtime.Reconciler {
         }
     }
 
-    private static void aggregate(Map<String, Object> status, String type, List<GenericKubernetesResource> machines,
-            String machineCondition, String trueReason, String falseReason, Instant now) {
+    private static void aggregate(
+            Map<String, Object> status,
+            String type,
+            List<GenericKubernetesResource> machines,
+            String machineCondition,
+            String trueReason,
+            String falseReason,
+            Instant now) {
         if (machines.isEmpty()) {
             Conditions.set(status, type, Conditions.TRUE, "NoReplicas", "", now);
             return;
@@ -238,11 +296,21 @@ final class ClusterReconciler implements Runtime.Reconciler {
             }
         }
         if (!bad.isEmpty()) {
-            Conditions.set(status, type, Conditions.FALSE, falseReason,
-                    "* Machines " + String.join(", ", bad) + ": " + machineCondition + " is False", now);
+            Conditions.set(
+                    status,
+                    type,
+                    Conditions.FALSE,
+                    falseReason,
+                    "* Machines " + String.join(", ", bad) + ": " + machineCondition + " is False",
+                    now);
         } else if (!unknown.isEmpty()) {
-            Conditions.set(status, type, Conditions.UNKNOWN, machineCondition + "Unknown",
-                    "* Machines " + String.join(", ", unknown) + ": " + machineCondition + " not yet reported", now);
+            Conditions.set(
+                    status,
+                    type,
+                    Conditions.UNKNOWN,
+                    machineCondition + "Unknown",
+                    "* Machines " + String.join(", ", unknown) + ": " + machineCondition + " not yet reported",
+                    now);
         } else {
             Conditions.set(status, type, Conditions.TRUE, trueReason, "", now);
         }

@@ -2,7 +2,6 @@ package io.pcg.simulators;
 
 import io.pcg.common.process.CommandRunner;
 import io.pcg.common.process.ProcessCommandRunner;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,17 +53,27 @@ public final class Clusterctl {
 
     /** {@code clusterctl move --kubeconfig from --to-kubeconfig to -n namespace}; what it printed, whatever the exit. */
     public CommandRunner.Result move(Path fromKubeconfig, Path toKubeconfig, String namespace) throws IOException {
-        return run("move", "--kubeconfig", fromKubeconfig.toString(), "--to-kubeconfig", toKubeconfig.toString(),
-                "-n", namespace, "-v", "3");
+        return run(
+                "move",
+                "--kubeconfig",
+                fromKubeconfig.toString(),
+                "--to-kubeconfig",
+                toKubeconfig.toString(),
+                "-n",
+                namespace,
+                "-v",
+                "3");
     }
 
     public CommandRunner.Result run(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.addAll(List.of(args));
-        return new ProcessCommandRunner(TIMEOUT).withEnvironment(Map.of(
-                "CLUSTERCTL_DISABLE_VERSIONCHECK", "true",
-                "XDG_CONFIG_HOME", configHome.toString(),
-                "HOME", configHome.toString())).run(command);
+        return new ProcessCommandRunner(TIMEOUT)
+                .withEnvironment(Map.of(
+                        "CLUSTERCTL_DISABLE_VERSIONCHECK", "true",
+                        "XDG_CONFIG_HOME", configHome.toString(),
+                        "HOME", configHome.toString()))
+                .run(command);
     }
 }

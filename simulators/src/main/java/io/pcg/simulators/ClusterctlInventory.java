@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,12 @@ public final class ClusterctlInventory {
     public static final String CORE_LABEL = "clusterctl.cluster.x-k8s.io/core";
     public static final String PROVIDER_LABEL = "cluster.x-k8s.io/provider";
     public static final ResourceDefinitionContext PROVIDERS = new ResourceDefinitionContext.Builder()
-            .withGroup(GROUP).withVersion(VERSION).withKind("Provider").withPlural("providers").withNamespaced(true).build();
+            .withGroup(GROUP)
+            .withVersion(VERSION)
+            .withKind("Provider")
+            .withPlural("providers")
+            .withNamespaced(true)
+            .build();
 
     /**
      * One installed provider.
@@ -74,8 +78,7 @@ public final class ClusterctlInventory {
             new Provider("vsphere", "InfrastructureProvider", "v1.16.1", "capv-system"),
             new Provider("in-cluster", "IPAMProvider", "v1.0.3", "caip-in-cluster-system"));
 
-    private ClusterctlInventory() {
-    }
+    private ClusterctlInventory() {}
 
     /** Installs the inventory CRD and {@link #GATEWAY_PROVIDERS}; idempotent. */
     public static void install(KubernetesClient client) {
@@ -95,53 +98,134 @@ public final class ClusterctlInventory {
         Map<String, JSONSchemaProps> properties = new LinkedHashMap<>();
         properties.put("apiVersion", string);
         properties.put("kind", string);
-        properties.put("metadata", new JSONSchemaPropsBuilder().withType("object").build());
-        properties.put("providerName", new JSONSchemaPropsBuilder().withType("string")
-                .withDescription("providerName indicates the name of the provider.").build());
-        properties.put("type", new JSONSchemaPropsBuilder().withType("string")
-                .withDescription("type indicates the type of the provider.").build());
-        properties.put("version", new JSONSchemaPropsBuilder().withType("string")
-                .withDescription("version indicates the component version.").build());
-        properties.put("watchedNamespace", new JSONSchemaPropsBuilder().withType("string")
-                .withDescription("watchedNamespace indicates the namespace where the provider controller is watching (deprecated).").build());
+        properties.put(
+                "metadata", new JSONSchemaPropsBuilder().withType("object").build());
+        properties.put(
+                "providerName",
+                new JSONSchemaPropsBuilder()
+                        .withType("string")
+                        .withDescription("providerName indicates the name of the provider.")
+                        .build());
+        properties.put(
+                "type",
+                new JSONSchemaPropsBuilder()
+                        .withType("string")
+                        .withDescription("type indicates the type of the provider.")
+                        .build());
+        properties.put(
+                "version",
+                new JSONSchemaPropsBuilder()
+                        .withType("string")
+                        .withDescription("version indicates the component version.")
+                        .build());
+        properties.put(
+                "watchedNamespace",
+                new JSONSchemaPropsBuilder()
+                        .withType("string")
+                        .withDescription(
+                                "watchedNamespace indicates the namespace where the provider controller is watching (deprecated).")
+                        .build());
         CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
-                .withNewMetadata().withName("providers." + GROUP).addToLabels(CORE_LABEL, "inventory").endMetadata()
-                .withNewSpec().withGroup(GROUP).withScope("Namespaced")
-                .withNewNames().withKind("Provider").withListKind("ProviderList").withPlural("providers")
-                .withSingular("provider").withCategories("cluster-api").endNames()
-                .addNewVersion().withName(VERSION).withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withProperties(properties)
-                .withDescription("Provider defines an entry in the provider inventory.").endOpenAPIV3Schema().endSchema()
-                .addNewAdditionalPrinterColumn().withName("Type").withType("string").withJsonPath(".type").endAdditionalPrinterColumn()
-                .addNewAdditionalPrinterColumn().withName("Provider").withType("string").withJsonPath(".providerName").endAdditionalPrinterColumn()
-                .addNewAdditionalPrinterColumn().withName("Version").withType("string").withJsonPath(".version").endAdditionalPrinterColumn()
-                .endVersion().endSpec().build();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd)
-                .fieldManager("pcg-simulators").forceConflicts().serverSideApply();
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream().anyMatch(s -> "Established".equals(s.getType())
-                        && "True".equals(s.getStatus())), 60, TimeUnit.SECONDS);
+                .withNewMetadata()
+                .withName("providers." + GROUP)
+                .addToLabels(CORE_LABEL, "inventory")
+                .endMetadata()
+                .withNewSpec()
+                .withGroup(GROUP)
+                .withScope("Namespaced")
+                .withNewNames()
+                .withKind("Provider")
+                .withListKind("ProviderList")
+                .withPlural("providers")
+                .withSingular("provider")
+                .withCategories("cluster-api")
+                .endNames()
+                .addNewVersion()
+                .withName(VERSION)
+                .withServed(true)
+                .withStorage(true)
+                .withNewSchema()
+                .withNewOpenAPIV3Schema()
+                .withType("object")
+                .withProperties(properties)
+                .withDescription("Provider defines an entry in the provider inventory.")
+                .endOpenAPIV3Schema()
+                .endSchema()
+                .addNewAdditionalPrinterColumn()
+                .withName("Type")
+                .withType("string")
+                .withJsonPath(".type")
+                .endAdditionalPrinterColumn()
+                .addNewAdditionalPrinterColumn()
+                .withName("Provider")
+                .withType("string")
+                .withJsonPath(".providerName")
+                .endAdditionalPrinterColumn()
+                .addNewAdditionalPrinterColumn()
+                .withName("Version")
+                .withType("string")
+                .withJsonPath(".version")
+                .endAdditionalPrinterColumn()
+                .endVersion()
+                .endSpec()
+                .build();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(crd)
+                .fieldManager("pcg-simulators")
+                .forceConflicts()
+                .serverSideApply();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crd.getMetadata().getName())
+                .waitUntilCondition(
+                        c -> c != null
+                                && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                s -> "Established".equals(s.getType()) && "True".equals(s.getStatus())),
+                        60,
+                        TimeUnit.SECONDS);
     }
 
     /** One Provider object (and its namespace), as {@code clusterctl init} records an installed provider. */
     public static GenericKubernetesResource addProvider(KubernetesClient client, Provider provider) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(provider.namespace())
-                .endMetadata().build()).fieldManager("pcg-simulators").serverSideApply();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(provider.namespace())
+                        .endMetadata()
+                        .build())
+                .fieldManager("pcg-simulators")
+                .serverSideApply();
         GenericKubernetesResource object = new GenericKubernetesResource();
         object.setApiVersion(GROUP + "/" + VERSION);
         object.setKind("Provider");
-        object.setMetadata(new ObjectMetaBuilder().withName(provider.manifestLabel()).withNamespace(provider.namespace())
-                .addToLabels(CLUSTERCTL_LABEL, "").addToLabels(PROVIDER_LABEL, provider.manifestLabel())
-                .addToLabels(CORE_LABEL, "inventory").build());
+        object.setMetadata(new ObjectMetaBuilder()
+                .withName(provider.manifestLabel())
+                .withNamespace(provider.namespace())
+                .addToLabels(CLUSTERCTL_LABEL, "")
+                .addToLabels(PROVIDER_LABEL, provider.manifestLabel())
+                .addToLabels(CORE_LABEL, "inventory")
+                .build());
         object.setAdditionalProperty("providerName", provider.providerName());
         object.setAdditionalProperty("type", provider.type());
         object.setAdditionalProperty("version", provider.version());
-        return client.genericKubernetesResources(PROVIDERS).inNamespace(provider.namespace()).resource(object)
-                .fieldManager("pcg-simulators").forceConflicts().serverSideApply();
+        return client.genericKubernetesResources(PROVIDERS)
+                .inNamespace(provider.namespace())
+                .resource(object)
+                .fieldManager("pcg-simulators")
+                .forceConflicts()
+                .serverSideApply();
     }
 
     public static List<GenericKubernetesResource> providers(KubernetesClient client) {
-        return client.genericKubernetesResources(PROVIDERS).inAnyNamespace().list().getItems();
+        return client.genericKubernetesResources(PROVIDERS)
+                .inAnyNamespace()
+                .list()
+                .getItems();
     }
 }

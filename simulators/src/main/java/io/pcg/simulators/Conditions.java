@@ -1,7 +1,6 @@
 package io.pcg.simulators;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -20,8 +19,7 @@ final class Conditions {
     static final String FALSE = "False";
     static final String UNKNOWN = "Unknown";
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     static String timestamp(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
@@ -59,7 +57,8 @@ final class Conditions {
         return condition == null ? "" : String.valueOf(condition.getOrDefault("message", ""));
     }
 
-    static void set(Map<String, Object> status, String type, boolean value, String reason, String message, Instant now) {
+    static void set(
+            Map<String, Object> status, String type, boolean value, String reason, String message, Instant now) {
         set(status, type, value ? TRUE : FALSE, reason, message, now);
     }
 
@@ -89,14 +88,26 @@ final class Conditions {
     }
 
     /** Copies a condition of another object under {@code type}; {@code fallback} when the source has none. */
-    static void mirror(Map<String, Object> status, String type, GenericKubernetesResource source, String sourceType,
-            String fallbackStatus, String fallbackReason, String fallbackMessage, Instant now) {
+    static void mirror(
+            Map<String, Object> status,
+            String type,
+            GenericKubernetesResource source,
+            String sourceType,
+            String fallbackStatus,
+            String fallbackReason,
+            String fallbackMessage,
+            Instant now) {
         Map<String, Object> condition = source == null ? null : get(source, sourceType);
         if (condition == null) {
             set(status, type, fallbackStatus, fallbackReason, fallbackMessage, now);
         } else {
-            set(status, type, String.valueOf(condition.get("status")), String.valueOf(condition.get("reason")),
-                    String.valueOf(condition.getOrDefault("message", "")), now);
+            set(
+                    status,
+                    type,
+                    String.valueOf(condition.get("status")),
+                    String.valueOf(condition.get("reason")),
+                    String.valueOf(condition.getOrDefault("message", "")),
+                    now);
         }
     }
 
@@ -104,8 +115,15 @@ final class Conditions {
      * A summary as CAPI's conditions.NewSummaryCondition computes it: False if any input is bad, else Unknown if any
      * is unknown or missing, else True. {@code negative} inputs are good when False (Deleting, Updating).
      */
-    static void summarize(Map<String, Object> status, String type, List<String> positive, List<String> negative,
-            String trueReason, String falseReason, String unknownReason, Instant now) {
+    static void summarize(
+            Map<String, Object> status,
+            String type,
+            List<String> positive,
+            List<String> negative,
+            String trueReason,
+            String falseReason,
+            String unknownReason,
+            Instant now) {
         List<String> bad = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String input : positive) {
@@ -139,7 +157,9 @@ final class Conditions {
 
     private static String line(String type, Map<String, Object> condition) {
         Object message = condition.get("message");
-        String text = message == null || message.toString().isBlank() ? String.valueOf(condition.get("reason")) : message.toString();
+        String text = message == null || message.toString().isBlank()
+                ? String.valueOf(condition.get("reason"))
+                : message.toString();
         return "* " + type + ": " + text.replace("\n", "\n  ");
     }
 }

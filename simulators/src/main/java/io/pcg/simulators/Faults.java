@@ -97,8 +97,10 @@ public final class Faults {
 
     /** The message of an active clone fault for this machine. */
     Optional<String> cloneError(String machineName) {
-        return active.stream().filter(f -> f.type == Type.CLONE_ERROR && f.machines.test(machineName))
-                .map(f -> f.message).findFirst();
+        return active.stream()
+                .filter(f -> f.type == Type.CLONE_ERROR && f.machines.test(machineName))
+                .map(f -> f.message)
+                .findFirst();
     }
 
     /** True while a never-ready fault matches this machine. */

@@ -4,14 +4,13 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: the part of kube-controller-manager's garbage collector the simulated providers rely on (a test API
@@ -44,7 +43,11 @@ final class GarbageCollector implements AutoCloseable {
             try {
                 collect(namespace, uid);
             } catch (RuntimeException e) {
-                LOG.debug("Simulator: garbage collection after {} {}: {}", owner.getKind(), Obj.name(owner), e.toString());
+                LOG.debug(
+                        "Simulator: garbage collection after {} {}: {}",
+                        owner.getKind(),
+                        Obj.name(owner),
+                        e.toString());
             }
         });
     }
@@ -52,13 +55,18 @@ final class GarbageCollector implements AutoCloseable {
     private void collect(String namespace, String ownerUid) {
         List<HasMetadata> candidates = new ArrayList<>();
         for (Kind kind : Kind.values()) {
-            candidates.addAll(sim.client.genericKubernetesResources(kind.context).inNamespace(namespace).list().getItems());
+            candidates.addAll(sim.client
+                    .genericKubernetesResources(kind.context)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems());
         }
         candidates.addAll(sim.client.secrets().inNamespace(namespace).list().getItems());
         candidates.addAll(sim.client.configMaps().inNamespace(namespace).list().getItems());
         for (HasMetadata dependent : candidates) {
             List<OwnerReference> owners = dependent.getMetadata().getOwnerReferences();
-            if (owners == null || owners.stream().noneMatch(ref -> ownerUid.equals(ref.getUid()))
+            if (owners == null
+                    || owners.stream().noneMatch(ref -> ownerUid.equals(ref.getUid()))
                     || dependent.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
@@ -67,12 +75,19 @@ final class GarbageCollector implements AutoCloseable {
             }
             try {
                 if (dependent instanceof GenericKubernetesResource resource) {
-                    sim.client.genericKubernetesResources(Kind.of(resource.getApiVersion(), resource.getKind()).context)
-                            .inNamespace(namespace).withName(Obj.name(resource)).delete();
+                    sim.client
+                            .genericKubernetesResources(Kind.of(resource.getApiVersion(), resource.getKind()).context)
+                            .inNamespace(namespace)
+                            .withName(Obj.name(resource))
+                            .delete();
                 } else {
                     sim.client.resource(dependent).delete();
                 }
-                LOG.debug("Simulator: garbage-collected {} {}/{}", dependent.getKind(), namespace, dependent.getMetadata().getName());
+                LOG.debug(
+                        "Simulator: garbage-collected {} {}/{}",
+                        dependent.getKind(),
+                        namespace,
+                        dependent.getMetadata().getName());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw e;
@@ -87,9 +102,17 @@ final class GarbageCollector implements AutoCloseable {
         if (kind != null) {
             owner = sim.get(kind, namespace, ref.getName());
         } else if ("v1".equals(ref.getApiVersion()) && "Secret".equals(ref.getKind())) {
-            owner = sim.client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+            owner = sim.client
+                    .secrets()
+                    .inNamespace(namespace)
+                    .withName(ref.getName())
+                    .get();
         } else if ("v1".equals(ref.getApiVersion()) && "ConfigMap".equals(ref.getKind())) {
-            owner = sim.client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
+            owner = sim.client
+                    .configMaps()
+                    .inNamespace(namespace)
+                    .withName(ref.getName())
+                    .get();
         } else {
             return true; // an owner kind the simulators do not know: leave the dependent alone
         }

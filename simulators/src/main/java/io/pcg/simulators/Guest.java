@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,17 +30,24 @@ import java.util.UUID;
  */
 final class Guest {
 
-    static final List<String> CONTROL_PLANE_COMPONENTS = List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler");
+    static final List<String> CONTROL_PLANE_COMPONENTS =
+            List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler");
     private static final String CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane";
     private static final String ETCD_VERSION = "3.6.4-0";
 
     /** What the guest knows after cloud-init: its name and addresses, the bootstrap data and the image's versions. */
-    record Boot(String nodeName, String providerId, String systemUuid, String kubernetesVersion, boolean controlPlane,
-            boolean init, List<String> addresses, String clusterName, String controlPlaneEndpoint) {
-    }
+    record Boot(
+            String nodeName,
+            String providerId,
+            String systemUuid,
+            String kubernetesVersion,
+            boolean controlPlane,
+            boolean init,
+            List<String> addresses,
+            String clusterName,
+            String controlPlaneEndpoint) {}
 
-    private Guest() {
-    }
+    private Guest() {}
 
     static Node node(KubernetesClient workload, String nodeName) {
         return workload.nodes().withName(nodeName).get();
@@ -49,14 +55,20 @@ final class Guest {
 
     /** kubelet has posted its status (node info and conditions); a Node object alone is not a registered node. */
     static boolean registered(Node node) {
-        return node != null && node.getStatus() != null && node.getStatus().getNodeInfo() != null
+        return node != null
+                && node.getStatus() != null
+                && node.getStatus().getNodeInfo() != null
                 && node.getStatus().getNodeInfo().getKubeletVersion() != null
                 && !node.getStatus().getNodeInfo().getKubeletVersion().isBlank()
                 && conditions(node).containsKey("Ready");
     }
 
     static boolean kubeadmConfigExists(KubernetesClient workload) {
-        return workload.configMaps().inNamespace("kube-system").withName("kubeadm-config").get() != null;
+        return workload.configMaps()
+                        .inNamespace("kube-system")
+                        .withName("kubeadm-config")
+                        .get()
+                != null;
     }
 
     /** kubeadm init/join and kubelet start-up; idempotent (a second boot of a registered node changes nothing). */
@@ -75,7 +87,10 @@ final class Guest {
     /** The node leaves: its Node object and static pods go (CAPI deletes the Node; the VM is gone). */
     static void leave(KubernetesClient workload, String nodeName) {
         for (String component : CONTROL_PLANE_COMPONENTS) {
-            workload.pods().inNamespace("kube-system").withName(component + "-" + nodeName).delete();
+            workload.pods()
+                    .inNamespace("kube-system")
+                    .withName(component + "-" + nodeName)
+                    .delete();
         }
         workload.nodes().withName(nodeName).delete();
     }
@@ -86,16 +101,23 @@ final class Guest {
     }
 
     static Pod staticPod(KubernetesClient workload, String component, String nodeName) {
-        return workload.pods().inNamespace("kube-system").withName(component + "-" + nodeName).get();
+        return workload.pods()
+                .inNamespace("kube-system")
+                .withName(component + "-" + nodeName)
+                .get();
     }
 
     static boolean podReady(Pod pod) {
-        return pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return pod != null
+                && pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static void kubeadmInit(KubernetesClient workload, Boot boot) {
-        String clusterConfiguration = """
+        String clusterConfiguration =
+                """
                 apiServer: {}
                 apiVersion: kubeadm.k8s.io/v1beta4
                 clusterName: %s
@@ -114,47 +136,104 @@ final class Guest {
                   serviceSubnet: 10.96.0.0/12
                 scheduler: {}
                 """.formatted(boot.clusterName(), boot.controlPlaneEndpoint(), boot.kubernetesVersion());
-        createIgnoringExisting(() -> workload.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("kubeadm-config").withNamespace("kube-system").endMetadata()
-                .addToData("ClusterConfiguration", clusterConfiguration).build()).create());
-        createIgnoringExisting(() -> workload.rbac().clusterRoles().resource(new ClusterRoleBuilder()
-                .withNewMetadata().withName("kubeadm:get-nodes").endMetadata()
-                .addNewRule().withApiGroups("").withResources("nodes").withVerbs("get").endRule().build()).create());
-        createIgnoringExisting(() -> workload.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder()
-                .withNewMetadata().withName("kubeadm:get-nodes").endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("kubeadm:get-nodes").endRoleRef()
-                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("Group")
-                .withName("system:bootstrappers:kubeadm:default-node-token").endSubject().build()).create());
+        createIgnoringExisting(() -> workload.configMaps()
+                .inNamespace("kube-system")
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("kubeadm-config")
+                        .withNamespace("kube-system")
+                        .endMetadata()
+                        .addToData("ClusterConfiguration", clusterConfiguration)
+                        .build())
+                .create());
+        createIgnoringExisting(() -> workload.rbac()
+                .clusterRoles()
+                .resource(new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName("kubeadm:get-nodes")
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("")
+                        .withResources("nodes")
+                        .withVerbs("get")
+                        .endRule()
+                        .build())
+                .create());
+        createIgnoringExisting(() -> workload.rbac()
+                .clusterRoleBindings()
+                .resource(new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName("kubeadm:get-nodes")
+                        .endMetadata()
+                        .withNewRoleRef()
+                        .withApiGroup("rbac.authorization.k8s.io")
+                        .withKind("ClusterRole")
+                        .withName("kubeadm:get-nodes")
+                        .endRoleRef()
+                        .addNewSubject()
+                        .withApiGroup("rbac.authorization.k8s.io")
+                        .withKind("Group")
+                        .withName("system:bootstrappers:kubeadm:default-node-token")
+                        .endSubject()
+                        .build())
+                .create());
     }
 
     private static void staticPod(KubernetesClient workload, String component, Boot boot, Instant now) {
         String name = component + "-" + boot.nodeName();
         Pod existing = workload.pods().inNamespace("kube-system").withName(name).get();
         if (existing == null) {
-            String image = component.equals("etcd") ? "registry.k8s.io/etcd:" + ETCD_VERSION
+            String image = component.equals("etcd")
+                    ? "registry.k8s.io/etcd:" + ETCD_VERSION
                     : "registry.k8s.io/" + component + ":" + boot.kubernetesVersion();
-            existing = createIgnoringExisting(() -> workload.pods().inNamespace("kube-system").resource(new PodBuilder()
-                    .withNewMetadata().withName(name).withNamespace("kube-system")
-                    .addToLabels("component", component).addToLabels("tier", "control-plane")
-                    .addToAnnotations("kubernetes.io/config.source", "file")
-                    .addToAnnotations("kubernetes.io/config.mirror", UUID.nameUUIDFromBytes(name.getBytes()).toString())
-                    .endMetadata()
-                    .withNewSpec().withNodeName(boot.nodeName()).withHostNetwork(true)
-                    .addNewContainer().withName(component).withImage(image).endContainer()
-                    .endSpec().build()).create());
+            existing = createIgnoringExisting(() -> workload.pods()
+                    .inNamespace("kube-system")
+                    .resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace("kube-system")
+                            .addToLabels("component", component)
+                            .addToLabels("tier", "control-plane")
+                            .addToAnnotations("kubernetes.io/config.source", "file")
+                            .addToAnnotations(
+                                    "kubernetes.io/config.mirror",
+                                    UUID.nameUUIDFromBytes(name.getBytes()).toString())
+                            .endMetadata()
+                            .withNewSpec()
+                            .withNodeName(boot.nodeName())
+                            .withHostNetwork(true)
+                            .addNewContainer()
+                            .withName(component)
+                            .withImage(image)
+                            .endContainer()
+                            .endSpec()
+                            .build())
+                    .create());
             if (existing == null) {
-                existing = workload.pods().inNamespace("kube-system").withName(name).get();
+                existing = workload.pods()
+                        .inNamespace("kube-system")
+                        .withName(name)
+                        .get();
             }
         }
         if (!podReady(existing)) {
             String time = Conditions.timestamp(now);
             List<PodCondition> conditions = new ArrayList<>();
-            for (String type : List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")) {
-                conditions.add(new PodConditionBuilder().withType(type).withStatus("True").withLastTransitionTime(time).build());
+            for (String type :
+                    List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")) {
+                conditions.add(new PodConditionBuilder()
+                        .withType(type)
+                        .withStatus("True")
+                        .withLastTransitionTime(time)
+                        .build());
             }
-            existing.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
-                    .withConditions(conditions).withHostIP(first(boot.addresses())).withPodIP(first(boot.addresses()))
-                    .withStartTime(time).build());
+            existing.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                    .withPhase("Running")
+                    .withConditions(conditions)
+                    .withHostIP(first(boot.addresses()))
+                    .withPodIP(first(boot.addresses()))
+                    .withStartTime(time)
+                    .build());
             workload.pods().inNamespace("kube-system").resource(existing).updateStatus();
         }
     }
@@ -162,18 +241,32 @@ final class Guest {
     private static void registerNode(KubernetesClient workload, Boot boot, Instant now) {
         Node node = workload.nodes().withName(boot.nodeName()).get();
         if (node == null) {
-            NodeBuilder builder = new NodeBuilder().withNewMetadata().withName(boot.nodeName())
+            NodeBuilder builder = new NodeBuilder()
+                    .withNewMetadata()
+                    .withName(boot.nodeName())
                     .addToLabels("kubernetes.io/hostname", boot.nodeName())
-                    .addToLabels("kubernetes.io/os", "linux").addToLabels("kubernetes.io/arch", "amd64")
-                    .addToAnnotations("kubeadm.alpha.kubernetes.io/cri-socket", "unix:///var/run/containerd/containerd.sock")
+                    .addToLabels("kubernetes.io/os", "linux")
+                    .addToLabels("kubernetes.io/arch", "amd64")
+                    .addToAnnotations(
+                            "kubeadm.alpha.kubernetes.io/cri-socket", "unix:///var/run/containerd/containerd.sock")
                     .endMetadata()
-                    .withNewSpec().withProviderID(boot.providerId()).endSpec();
+                    .withNewSpec()
+                    .withProviderID(boot.providerId())
+                    .endSpec();
             if (boot.controlPlane()) {
-                builder.editMetadata().addToLabels(CONTROL_PLANE_ROLE, "")
-                        .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "").endMetadata()
-                        .editSpec().addNewTaint().withKey(CONTROL_PLANE_ROLE).withEffect("NoSchedule").endTaint().endSpec();
+                builder.editMetadata()
+                        .addToLabels(CONTROL_PLANE_ROLE, "")
+                        .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "")
+                        .endMetadata()
+                        .editSpec()
+                        .addNewTaint()
+                        .withKey(CONTROL_PLANE_ROLE)
+                        .withEffect("NoSchedule")
+                        .endTaint()
+                        .endSpec();
             }
-            node = createIgnoringExisting(() -> workload.nodes().resource(builder.build()).create());
+            node = createIgnoringExisting(
+                    () -> workload.nodes().resource(builder.build()).create());
             if (node == null) {
                 node = workload.nodes().withName(boot.nodeName()).get();
             }
@@ -181,35 +274,62 @@ final class Guest {
         if (!registered(node)) {
             String time = Conditions.timestamp(now);
             List<NodeCondition> conditions = List.of(
-                    condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", time),
-                    condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", time),
-                    condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", time),
+                    condition(
+                            "MemoryPressure",
+                            "False",
+                            "KubeletHasSufficientMemory",
+                            "kubelet has sufficient memory available",
+                            time),
+                    condition(
+                            "DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", time),
+                    condition(
+                            "PIDPressure",
+                            "False",
+                            "KubeletHasSufficientPID",
+                            "kubelet has sufficient PID available",
+                            time),
                     condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", time));
             List<NodeAddress> addresses = new ArrayList<>();
             for (String address : boot.addresses()) {
                 addresses.add(new NodeAddress(address, "InternalIP"));
             }
             addresses.add(new NodeAddress(boot.nodeName(), "Hostname"));
-            String machineId = UUID.nameUUIDFromBytes(boot.nodeName().getBytes()).toString().replace("-", "");
+            String machineId = UUID.nameUUIDFromBytes(boot.nodeName().getBytes())
+                    .toString()
+                    .replace("-", "");
             node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
-                    .withConditions(conditions).withAddresses(addresses)
+                    .withConditions(conditions)
+                    .withAddresses(addresses)
                     .addToCapacity("cpu", new io.fabric8.kubernetes.api.model.Quantity("2"))
                     .addToCapacity("memory", new io.fabric8.kubernetes.api.model.Quantity("8Gi"))
                     .addToCapacity("pods", new io.fabric8.kubernetes.api.model.Quantity("110"))
                     .withNewNodeInfo()
-                    .withArchitecture("amd64").withOperatingSystem("linux").withOsImage("Ubuntu 22.04.5 LTS")
-                    .withKernelVersion("5.15.0-130-generic").withContainerRuntimeVersion("containerd://1.7.27")
-                    .withKubeletVersion(boot.kubernetesVersion()).withKubeProxyVersion(boot.kubernetesVersion())
-                    .withMachineID(machineId).withSystemUUID(boot.systemUuid() == null ? "" : boot.systemUuid().toLowerCase(Locale.ROOT))
+                    .withArchitecture("amd64")
+                    .withOperatingSystem("linux")
+                    .withOsImage("Ubuntu 22.04.5 LTS")
+                    .withKernelVersion("5.15.0-130-generic")
+                    .withContainerRuntimeVersion("containerd://1.7.27")
+                    .withKubeletVersion(boot.kubernetesVersion())
+                    .withKubeProxyVersion(boot.kubernetesVersion())
+                    .withMachineID(machineId)
+                    .withSystemUUID(
+                            boot.systemUuid() == null ? "" : boot.systemUuid().toLowerCase(Locale.ROOT))
                     .withBootID(UUID.randomUUID().toString())
-                    .endNodeInfo().build());
+                    .endNodeInfo()
+                    .build());
             workload.nodes().resource(node).updateStatus();
         }
     }
 
     private static NodeCondition condition(String type, String status, String reason, String message, String time) {
-        return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastHeartbeatTime(time).withLastTransitionTime(time).build();
+        return new NodeConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message)
+                .withLastHeartbeatTime(time)
+                .withLastTransitionTime(time)
+                .build();
     }
 
     private static String first(List<String> addresses) {

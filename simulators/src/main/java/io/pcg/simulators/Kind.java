@@ -10,7 +10,8 @@ enum Kind {
     KUBEADM_CONFIG("bootstrap.cluster.x-k8s.io", "v1beta2", "KubeadmConfig", "kubeadmconfigs"),
     VSPHERE_CLUSTER("infrastructure.cluster.x-k8s.io", "v1beta2", "VSphereCluster", "vsphereclusters"),
     VSPHERE_MACHINE("infrastructure.cluster.x-k8s.io", "v1beta2", "VSphereMachine", "vspheremachines"),
-    VSPHERE_MACHINE_TEMPLATE("infrastructure.cluster.x-k8s.io", "v1beta2", "VSphereMachineTemplate", "vspheremachinetemplates"),
+    VSPHERE_MACHINE_TEMPLATE(
+            "infrastructure.cluster.x-k8s.io", "v1beta2", "VSphereMachineTemplate", "vspheremachinetemplates"),
     VSPHERE_VM("infrastructure.cluster.x-k8s.io", "v1beta2", "VSphereVM", "vspherevms"),
     IP_ADDRESS_CLAIM("ipam.cluster.x-k8s.io", "v1beta2", "IPAddressClaim", "ipaddressclaims"),
     IP_ADDRESS("ipam.cluster.x-k8s.io", "v1beta2", "IPAddress", "ipaddresses");
@@ -24,8 +25,13 @@ enum Kind {
         this.group = group;
         this.version = version;
         this.kind = kind;
-        this.context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-                .withPlural(plural).withNamespaced(true).build();
+        this.context = new ResourceDefinitionContext.Builder()
+                .withGroup(group)
+                .withVersion(version)
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build();
     }
 
     String apiVersion() {
@@ -34,8 +40,11 @@ enum Kind {
 
     /** The kind an ownerReference or object reference names, whatever version it was written with. */
     static Kind of(String apiVersionOrGroup, String kindName) {
-        String group = apiVersionOrGroup == null ? "" : apiVersionOrGroup.contains("/")
-                ? apiVersionOrGroup.substring(0, apiVersionOrGroup.indexOf('/')) : apiVersionOrGroup;
+        String group = apiVersionOrGroup == null
+                ? ""
+                : apiVersionOrGroup.contains("/")
+                        ? apiVersionOrGroup.substring(0, apiVersionOrGroup.indexOf('/'))
+                        : apiVersionOrGroup;
         for (Kind kind : values()) {
             if (kind.group.equals(group) && kind.kind.equals(kindName)) {
                 return kind;

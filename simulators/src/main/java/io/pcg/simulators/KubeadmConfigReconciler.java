@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +30,8 @@ final class KubeadmConfigReconciler implements Runtime.Reconciler {
 
     static final String SECRET_TYPE = "cluster.x-k8s.io/secret";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
     private final Sim sim;
 
@@ -48,8 +48,10 @@ final class KubeadmConfigReconciler implements Runtime.Reconciler {
         Instant now = sim.now();
         Map<String, Object> status = Obj.statusCopy(config);
         OwnerReference ownerRef = Obj.owner(config, Kind.MACHINE);
-        GenericKubernetesResource machine = ownerRef == null ? null : sim.get(Kind.MACHINE, key.namespace(), ownerRef.getName());
-        String clusterName = machine != null ? Obj.text(machine, "spec", "clusterName") : Obj.label(config, Sim.CLUSTER_NAME_LABEL);
+        GenericKubernetesResource machine =
+                ownerRef == null ? null : sim.get(Kind.MACHINE, key.namespace(), ownerRef.getName());
+        String clusterName =
+                machine != null ? Obj.text(machine, "spec", "clusterName") : Obj.label(config, Sim.CLUSTER_NAME_LABEL);
         GenericKubernetesResource cluster = clusterName == null ? null : sim.cluster(key.namespace(), clusterName);
         if (Sim.paused(cluster, config)) {
             Sim.pausedCondition(status, true, now);
@@ -60,7 +62,11 @@ final class KubeadmConfigReconciler implements Runtime.Reconciler {
             return null; // "Waiting for Machine Controller to set OwnerRef on KubeadmConfig"
         }
         Sim.pausedCondition(status, false, now);
-        Secret existing = sim.client.secrets().inNamespace(key.namespace()).withName(key.name()).get();
+        Secret existing = sim.client
+                .secrets()
+                .inNamespace(key.namespace())
+                .withName(key.name())
+                .get();
         if (existing != null) {
             // already generated (or moved here by clusterctl without status): report it
             ready(status, key.name(), now);
@@ -68,14 +74,22 @@ final class KubeadmConfigReconciler implements Runtime.Reconciler {
             return null;
         }
         if (!Obj.isTrue(cluster, "status", "initialization", "infrastructureProvisioned")) {
-            notReady(status, "WaitingForClusterInfrastructureReady", "Waiting for Cluster status.initialization.infrastructureProvisioned", now);
+            notReady(
+                    status,
+                    "WaitingForClusterInfrastructureReady",
+                    "Waiting for Cluster status.initialization.infrastructureProvisioned",
+                    now);
             sim.writeStatus(config, status);
             return null;
         }
         boolean controlPlane = Obj.label(config, Sim.CONTROL_PLANE_LABEL) != null;
         boolean join = !controlPlane || Obj.at(config, "spec", "joinConfiguration", "controlPlane") != null;
         if (join && !Conditions.isTrue(cluster, "ControlPlaneInitialized")) {
-            notReady(status, "WaitingForControlPlaneInitialized", "Waiting for Cluster control plane to be initialized", now);
+            notReady(
+                    status,
+                    "WaitingForControlPlaneInitialized",
+                    "Waiting for Cluster control plane to be initialized",
+                    now);
             sim.writeStatus(config, status);
             return null;
         }
@@ -85,9 +99,13 @@ final class KubeadmConfigReconciler implements Runtime.Reconciler {
             sim.writeStatus(config, status);
             return wait;
         }
-        Secret secret = new SecretBuilder().withNewMetadata().withName(key.name()).withNamespace(key.namespace())
+        Secret secret = new SecretBuilder()
+                .withNewMetadata()
+                .withName(key.name())
+                .withNamespace(key.namespace())
                 .addToLabels(Sim.CLUSTER_NAME_LABEL, clusterName)
-                .withOwnerReferences(Obj.ownerRef(config, true)).endMetadata()
+                .withOwnerReferences(Obj.ownerRef(config, true))
+                .endMetadata()
                 .withType(SECRET_TYPE)
                 .addToData("value", base64(cloudConfig(config, cluster, join)))
                 .addToData("format", base64("cloud-config"))

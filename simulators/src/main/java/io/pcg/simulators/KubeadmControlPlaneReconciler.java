@@ -10,9 +10,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pcg.testkit.kube.KubeApiServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -23,6 +20,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: KCP (controlplane/kubeadm/internal/controllers): the kubeconfig Secret, then Machines with their
@@ -38,15 +37,30 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
 
     static final String FINALIZER = "kubeadm.controlplane.cluster.x-k8s.io";
     static final String KCP_CLEANUP_HOOK = MachineReconciler.PRE_TERMINATE_HOOK_PREFIX + "/kcp-cleanup";
-    static final List<String> POD_CONDITIONS = List.of("APIServerPodHealthy", "ControllerManagerPodHealthy",
-            "SchedulerPodHealthy", "EtcdPodHealthy");
-    static final List<String> HEALTH_CONDITIONS = List.of("APIServerPodHealthy", "ControllerManagerPodHealthy",
-            "SchedulerPodHealthy", "EtcdPodHealthy", "EtcdMemberHealthy");
-    private static final Map<String, String> COMPONENT_OF = Map.of("APIServerPodHealthy", "kube-apiserver",
-            "ControllerManagerPodHealthy", "kube-controller-manager", "SchedulerPodHealthy", "kube-scheduler",
-            "EtcdPodHealthy", "etcd");
-    private static final List<String> READINESS_GATES = List.of("NodeKubeadmLabelsAndTaintsSet", "APIServerPodHealthy",
-            "ControllerManagerPodHealthy", "SchedulerPodHealthy", "EtcdPodHealthy", "EtcdMemberHealthy");
+    static final List<String> POD_CONDITIONS =
+            List.of("APIServerPodHealthy", "ControllerManagerPodHealthy", "SchedulerPodHealthy", "EtcdPodHealthy");
+    static final List<String> HEALTH_CONDITIONS = List.of(
+            "APIServerPodHealthy",
+            "ControllerManagerPodHealthy",
+            "SchedulerPodHealthy",
+            "EtcdPodHealthy",
+            "EtcdMemberHealthy");
+    private static final Map<String, String> COMPONENT_OF = Map.of(
+            "APIServerPodHealthy",
+            "kube-apiserver",
+            "ControllerManagerPodHealthy",
+            "kube-controller-manager",
+            "SchedulerPodHealthy",
+            "kube-scheduler",
+            "EtcdPodHealthy",
+            "etcd");
+    private static final List<String> READINESS_GATES = List.of(
+            "NodeKubeadmLabelsAndTaintsSet",
+            "APIServerPodHealthy",
+            "ControllerManagerPodHealthy",
+            "SchedulerPodHealthy",
+            "EtcdPodHealthy",
+            "EtcdMemberHealthy");
     private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final Logger LOG = LoggerFactory.getLogger(KubeadmControlPlaneReconciler.class);
     private static final Duration WAIT = Duration.ofSeconds(2);
@@ -98,8 +112,15 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
 
         if (!Obj.isTrue(cluster, "status", "initialization", "infrastructureProvisioned")
                 || Obj.isBlank(Obj.text(cluster, "spec", "controlPlaneEndpoint", "host"))) {
-            Conditions.set(status, "Initialized", Conditions.FALSE, "NotInitialized", "Control plane not yet initialized", now);
-            Conditions.set(status, "Available", Conditions.FALSE, "NotAvailable", "* Control plane not yet initialized", now);
+            Conditions.set(
+                    status,
+                    "Initialized",
+                    Conditions.FALSE,
+                    "NotInitialized",
+                    "Control plane not yet initialized",
+                    now);
+            Conditions.set(
+                    status, "Available", Conditions.FALSE, "NotAvailable", "* Control plane not yet initialized", now);
             counters(status, machines, kcp);
             sim.writeStatus(kcp, status);
             return null; // "Cluster infrastructure is not ready yet"
@@ -109,7 +130,8 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             return Duration.ofMillis(50);
         }
 
-        boolean initialized = Obj.isTrue(status, "initialization", "controlPlaneInitialized") || kubeadmConfigExists(workload);
+        boolean initialized =
+                Obj.isTrue(status, "initialization", "controlPlaneInitialized") || kubeadmConfigExists(workload);
         if (initialized) {
             Obj.child(status, "initialization").put("controlPlaneInitialized", true);
         }
@@ -120,13 +142,15 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         machines = current;
 
         // scale, one Machine per reconcile, behind the preflight checks
-        List<GenericKubernetesResource> active = machines.stream().filter(m -> !Obj.deleting(m)).toList();
+        List<GenericKubernetesResource> active =
+                machines.stream().filter(m -> !Obj.deleting(m)).toList();
         List<String> preflight = preflight(machines);
         String scalingUpMessage = null;
         String scalingDownMessage = null;
         String rollingOutMessage = null;
         Duration again = null;
-        List<GenericKubernetesResource> outdated = active.stream().filter(m -> !Conditions.isTrue(m, "UpToDate")).toList();
+        List<GenericKubernetesResource> outdated =
+                active.stream().filter(m -> !Conditions.isTrue(m, "UpToDate")).toList();
         if (active.size() >= desired && !outdated.isEmpty()) {
             // upgradeControlPlane with the default rollout (maxSurge 1): one new Machine, then one outdated one goes,
             // each step behind the preflight checks, so one Machine is provisioning at a time.
@@ -155,22 +179,43 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             scalingDownMessage = "Scaling down from " + active.size() + " to " + desired + " replicas";
             if (preflight.isEmpty()) {
                 GenericKubernetesResource oldest = active.stream()
-                        .min(Comparator.comparing(m -> m.getMetadata().getCreationTimestamp())).orElseThrow();
+                        .min(Comparator.comparing(m -> m.getMetadata().getCreationTimestamp()))
+                        .orElseThrow();
                 sim.deleteAndCheckGone(Kind.MACHINE, key.namespace(), Obj.name(oldest));
             } else {
                 scalingDownMessage += " is blocked because:\n" + String.join("\n", preflight);
                 again = WAIT;
             }
         }
-        Conditions.set(status, "RollingOut", rollingOutMessage != null, rollingOutMessage != null ? "RollingOut" : "NotRollingOut",
-                rollingOutMessage, now);
-        Conditions.set(status, "ScalingUp", scalingUpMessage != null, scalingUpMessage != null ? "ScalingUp" : "NotScalingUp",
-                scalingUpMessage, now);
-        Conditions.set(status, "ScalingDown", scalingDownMessage != null,
-                scalingDownMessage != null ? "ScalingDown" : "NotScalingDown", scalingDownMessage, now);
+        Conditions.set(
+                status,
+                "RollingOut",
+                rollingOutMessage != null,
+                rollingOutMessage != null ? "RollingOut" : "NotRollingOut",
+                rollingOutMessage,
+                now);
+        Conditions.set(
+                status,
+                "ScalingUp",
+                scalingUpMessage != null,
+                scalingUpMessage != null ? "ScalingUp" : "NotScalingUp",
+                scalingUpMessage,
+                now);
+        Conditions.set(
+                status,
+                "ScalingDown",
+                scalingDownMessage != null,
+                scalingDownMessage != null ? "ScalingDown" : "NotScalingDown",
+                scalingDownMessage,
+                now);
 
-        Conditions.set(status, "Initialized", initialized, initialized ? "Initialized" : "NotInitialized",
-                initialized ? "" : "Control plane not yet initialized", now);
+        Conditions.set(
+                status,
+                "Initialized",
+                initialized,
+                initialized ? "Initialized" : "NotInitialized",
+                initialized ? "" : "Control plane not yet initialized",
+                now);
         healthConditions(status, active, initialized, now);
         counters(status, machines, kcp);
         status.put("observedGeneration", kcp.getMetadata().getGeneration());
@@ -180,7 +225,9 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
 
     private List<GenericKubernetesResource> machines(GenericKubernetesResource kcp, String clusterName) {
         List<GenericKubernetesResource> owned = new ArrayList<>();
-        for (GenericKubernetesResource machine : sim.list(Kind.MACHINE, Obj.namespace(kcp),
+        for (GenericKubernetesResource machine : sim.list(
+                Kind.MACHINE,
+                Obj.namespace(kcp),
                 Map.of(Sim.CLUSTER_NAME_LABEL, clusterName, Sim.CONTROL_PLANE_NAME_LABEL, Obj.name(kcp)))) {
             OwnerReference owner = Obj.owner(machine, Kind.KUBEADM_CONTROL_PLANE);
             if (owner != null && owner.getName().equals(Obj.name(kcp))) {
@@ -201,7 +248,8 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
                 continue;
             }
             if (Obj.at(machine, "status", "nodeRef") == null) {
-                problems.add("* Machine " + name + " does not have a corresponding Node yet (Machine.status.nodeRef not set)");
+                problems.add("* Machine " + name
+                        + " does not have a corresponding Node yet (Machine.status.nodeRef not set)");
                 continue;
             }
             List<String> unhealthy = new ArrayList<>();
@@ -224,11 +272,14 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
      */
     private void adoptInfrastructureTemplate(GenericKubernetesResource kcp, GenericKubernetesResource cluster) {
         String name = Obj.text(Obj.map(kcp, "spec", "machineTemplate", "spec", "infrastructureRef"), "name");
-        GenericKubernetesResource template = name == null ? null : sim.get(Kind.VSPHERE_MACHINE_TEMPLATE, Obj.namespace(kcp), name);
+        GenericKubernetesResource template =
+                name == null ? null : sim.get(Kind.VSPHERE_MACHINE_TEMPLATE, Obj.namespace(kcp), name);
         if (template != null && Obj.owner(template, Kind.CLUSTER) == null) {
             GenericKubernetesResource adopted = Obj.copy(template);
-            List<OwnerReference> owners = new ArrayList<>(adopted.getMetadata().getOwnerReferences() == null ? List.of()
-                    : adopted.getMetadata().getOwnerReferences());
+            List<OwnerReference> owners = new ArrayList<>(
+                    adopted.getMetadata().getOwnerReferences() == null
+                            ? List.of()
+                            : adopted.getMetadata().getOwnerReferences());
             owners.add(Obj.ownerRef(cluster, false));
             adopted.getMetadata().setOwnerReferences(owners);
             sim.update(adopted);
@@ -236,8 +287,8 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
     }
 
     /** The per-Machine conditions KCP owns, computed from the workload cluster's static pods. */
-    private GenericKubernetesResource updateMachineConditions(GenericKubernetesResource machine,
-            GenericKubernetesResource kcp, KubernetesClient workload, Instant now) {
+    private GenericKubernetesResource updateMachineConditions(
+            GenericKubernetesResource machine, GenericKubernetesResource kcp, KubernetesClient workload, Instant now) {
         Map<String, Object> status = Obj.statusCopy(machine);
         String nodeName = Obj.text(machine, "status", "nodeRef", "name");
         Node node = null;
@@ -247,7 +298,9 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             LOG.debug("Simulator: cannot read Node {}: {}", nodeName, e.toString());
         }
         if (nodeName == null || node == null) {
-            String message = nodeName == null ? "Waiting for a Node with spec.providerID to exist" : "Node " + nodeName + " does not exist";
+            String message = nodeName == null
+                    ? "Waiting for a Node with spec.providerID to exist"
+                    : "Node " + nodeName + " does not exist";
             for (String condition : READINESS_GATES) {
                 Conditions.set(status, condition, Conditions.UNKNOWN, "InspectionFailed", message, now);
             }
@@ -258,31 +311,52 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
                 String podName = COMPONENT_OF.get(condition) + "-" + nodeName;
                 Pod pod = Guest.staticPod(workload, COMPONENT_OF.get(condition), nodeName);
                 if (pod == null) {
-                    Conditions.set(status, condition, Conditions.FALSE, "DoesNotExist", "Pod " + podName + " does not exist", now);
+                    Conditions.set(
+                            status,
+                            condition,
+                            Conditions.FALSE,
+                            "DoesNotExist",
+                            "Pod " + podName + " does not exist",
+                            now);
                 } else if (Guest.podReady(pod)) {
                     Conditions.set(status, condition, Conditions.TRUE, "Running", "", now);
                     etcdReady |= condition.equals("EtcdPodHealthy");
                 } else {
-                    Conditions.set(status, condition, Conditions.FALSE, "Provisioning", "Pod " + podName + " is provisioning", now);
+                    Conditions.set(
+                            status,
+                            condition,
+                            Conditions.FALSE,
+                            "Provisioning",
+                            "Pod " + podName + " is provisioning",
+                            now);
                 }
             }
-            Conditions.set(status, "EtcdMemberHealthy", etcdReady, etcdReady ? "Healthy" : "NotHealthy",
-                    etcdReady ? "" : "Etcd member " + nodeName + " is not healthy", now);
+            Conditions.set(
+                    status,
+                    "EtcdMemberHealthy",
+                    etcdReady,
+                    etcdReady ? "Healthy" : "NotHealthy",
+                    etcdReady ? "" : "Etcd member " + nodeName + " is not healthy",
+                    now);
         }
         List<String> outdated = new ArrayList<>();
         if (!Obj.text(kcp, "spec", "version").equals(Obj.text(machine, "spec", "version"))) {
-            outdated.add("* Version " + Obj.text(machine, "spec", "version") + ", " + Obj.text(kcp, "spec", "version") + " required");
+            outdated.add("* Version " + Obj.text(machine, "spec", "version") + ", " + Obj.text(kcp, "spec", "version")
+                    + " required");
         }
         // KCP compares the infrastructure machine's cloned-from annotation with the template it references now.
         String template = Obj.text(Obj.map(kcp, "spec", "machineTemplate", "spec", "infrastructureRef"), "name");
-        GenericKubernetesResource infraMachine = sim.get(Kind.VSPHERE_MACHINE, Obj.namespace(machine),
-                Obj.text(machine, "spec", "infrastructureRef", "name"));
-        String clonedFrom = infraMachine == null ? null : Obj.annotation(infraMachine, "cluster.x-k8s.io/cloned-from-name");
+        GenericKubernetesResource infraMachine = sim.get(
+                Kind.VSPHERE_MACHINE, Obj.namespace(machine), Obj.text(machine, "spec", "infrastructureRef", "name"));
+        String clonedFrom =
+                infraMachine == null ? null : Obj.annotation(infraMachine, "cluster.x-k8s.io/cloned-from-name");
         if (clonedFrom != null && !clonedFrom.equals(template)) {
-            outdated.add("* VSphereMachine is not up-to-date (cloned from " + clonedFrom + ", " + template + " required)");
+            outdated.add(
+                    "* VSphereMachine is not up-to-date (cloned from " + clonedFrom + ", " + template + " required)");
         }
         boolean upToDate = outdated.isEmpty();
-        Conditions.set(status, "UpToDate", upToDate, upToDate ? "UpToDate" : "NotUpToDate", String.join("\n", outdated), now);
+        Conditions.set(
+                status, "UpToDate", upToDate, upToDate ? "UpToDate" : "NotUpToDate", String.join("\n", outdated), now);
         if (sim.writeStatus(machine, status)) {
             GenericKubernetesResource copy = Obj.copy(machine);
             copy.setAdditionalProperty("status", status);
@@ -291,8 +365,8 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         return machine;
     }
 
-    private static void healthConditions(Map<String, Object> status, List<GenericKubernetesResource> machines,
-            boolean initialized, Instant now) {
+    private static void healthConditions(
+            Map<String, Object> status, List<GenericKubernetesResource> machines, boolean initialized, Instant now) {
         int members = 0;
         int healthyMembers = 0;
         boolean oneFullyHealthy = false;
@@ -317,41 +391,81 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             oneFullyHealthy |= all;
         }
         if (members == 0) {
-            Conditions.set(status, "EtcdClusterHealthy", Conditions.UNKNOWN, "HealthUnknown", "No Machines with a Node yet", now);
-            Conditions.set(status, "ControlPlaneComponentsHealthy", Conditions.UNKNOWN, "HealthUnknown", "No Machines with a Node yet", now);
+            Conditions.set(
+                    status,
+                    "EtcdClusterHealthy",
+                    Conditions.UNKNOWN,
+                    "HealthUnknown",
+                    "No Machines with a Node yet",
+                    now);
+            Conditions.set(
+                    status,
+                    "ControlPlaneComponentsHealthy",
+                    Conditions.UNKNOWN,
+                    "HealthUnknown",
+                    "No Machines with a Node yet",
+                    now);
         } else {
             boolean etcdHealthy = healthyMembers == members;
-            Conditions.set(status, "EtcdClusterHealthy", etcdHealthy, etcdHealthy ? "Healthy" : "NotHealthy",
-                    etcdHealthy ? "" : (members - healthyMembers) + " of " + members + " etcd members are not healthy", now);
-            Conditions.set(status, "ControlPlaneComponentsHealthy", componentProblems.isEmpty(),
-                    componentProblems.isEmpty() ? "Healthy" : "NotHealthy", String.join("\n", componentProblems), now);
+            Conditions.set(
+                    status,
+                    "EtcdClusterHealthy",
+                    etcdHealthy,
+                    etcdHealthy ? "Healthy" : "NotHealthy",
+                    etcdHealthy ? "" : (members - healthyMembers) + " of " + members + " etcd members are not healthy",
+                    now);
+            Conditions.set(
+                    status,
+                    "ControlPlaneComponentsHealthy",
+                    componentProblems.isEmpty(),
+                    componentProblems.isEmpty() ? "Healthy" : "NotHealthy",
+                    String.join("\n", componentProblems),
+                    now);
         }
         boolean quorum = members > 0 && healthyMembers > members / 2;
         boolean available = initialized && quorum && oneFullyHealthy;
-        String why = !initialized ? "* Control plane not yet initialized"
-                : !quorum ? "* etcd has no quorum (" + healthyMembers + " of " + members + " members healthy)"
-                : !oneFullyHealthy ? "* No Machine with healthy control plane components and etcd member" : "";
+        String why = !initialized
+                ? "* Control plane not yet initialized"
+                : !quorum
+                        ? "* etcd has no quorum (" + healthyMembers + " of " + members + " members healthy)"
+                        : !oneFullyHealthy ? "* No Machine with healthy control plane components and etcd member" : "";
         Conditions.set(status, "Available", available, available ? "Available" : "NotAvailable", why, now);
         aggregate(status, "MachinesReady", machines, "Ready", now);
         aggregate(status, "MachinesUpToDate", machines, "UpToDate", now);
     }
 
-    private static void aggregate(Map<String, Object> status, String type, List<GenericKubernetesResource> machines,
-            String condition, Instant now) {
+    private static void aggregate(
+            Map<String, Object> status,
+            String type,
+            List<GenericKubernetesResource> machines,
+            String condition,
+            Instant now) {
         if (machines.isEmpty()) {
             Conditions.set(status, type, Conditions.TRUE, "NoReplicas", "", now);
             return;
         }
-        List<String> notTrue = machines.stream().filter(m -> !Conditions.isTrue(m, condition)).map(Obj::name).toList();
-        Conditions.set(status, type, notTrue.isEmpty(), notTrue.isEmpty() ? condition : "Not" + condition,
-                notTrue.isEmpty() ? "" : "* Machines " + String.join(", ", notTrue) + ": " + condition + " is not True", now);
+        List<String> notTrue = machines.stream()
+                .filter(m -> !Conditions.isTrue(m, condition))
+                .map(Obj::name)
+                .toList();
+        Conditions.set(
+                status,
+                type,
+                notTrue.isEmpty(),
+                notTrue.isEmpty() ? condition : "Not" + condition,
+                notTrue.isEmpty() ? "" : "* Machines " + String.join(", ", notTrue) + ": " + condition + " is not True",
+                now);
     }
 
-    private static void counters(Map<String, Object> status, List<GenericKubernetesResource> machines, GenericKubernetesResource kcp) {
+    private static void counters(
+            Map<String, Object> status, List<GenericKubernetesResource> machines, GenericKubernetesResource kcp) {
         status.put("replicas", machines.size());
-        status.put("readyReplicas", (int) machines.stream().filter(m -> Conditions.isTrue(m, "Ready")).count());
-        status.put("availableReplicas", (int) machines.stream().filter(m -> Conditions.isTrue(m, "Available")).count());
-        status.put("upToDateReplicas", (int) machines.stream().filter(m -> Conditions.isTrue(m, "UpToDate")).count());
+        status.put("readyReplicas", (int)
+                machines.stream().filter(m -> Conditions.isTrue(m, "Ready")).count());
+        status.put("availableReplicas", (int)
+                machines.stream().filter(m -> Conditions.isTrue(m, "Available")).count());
+        status.put("upToDateReplicas", (int)
+                machines.stream().filter(m -> Conditions.isTrue(m, "UpToDate")).count());
         if (!machines.isEmpty()) {
             status.put("version", Obj.text(kcp, "spec", "version"));
         }
@@ -362,14 +476,22 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         String clusterName = Obj.name(cluster);
         KubeApiServer server = sim.workloads.workloadFor(Obj.namespace(kcp), clusterName);
         String kubeconfig = RemoteClusters.capiKubeconfig(server.kubeconfig(), clusterName);
-        Secret secret = new SecretBuilder().withNewMetadata().withName(clusterName + "-kubeconfig")
-                .withNamespace(Obj.namespace(kcp)).addToLabels(Sim.CLUSTER_NAME_LABEL, clusterName)
-                .withOwnerReferences(Obj.ownerRef(kcp, true)).endMetadata()
+        Secret secret = new SecretBuilder()
+                .withNewMetadata()
+                .withName(clusterName + "-kubeconfig")
+                .withNamespace(Obj.namespace(kcp))
+                .addToLabels(Sim.CLUSTER_NAME_LABEL, clusterName)
+                .withOwnerReferences(Obj.ownerRef(kcp, true))
+                .endMetadata()
                 .withType(KubeadmConfigReconciler.SECRET_TYPE)
                 .addToData("value", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8)))
                 .build();
         try {
-            sim.client.secrets().inNamespace(Obj.namespace(kcp)).resource(secret).create();
+            sim.client
+                    .secrets()
+                    .inNamespace(Obj.namespace(kcp))
+                    .resource(secret)
+                    .create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -401,26 +523,39 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         OwnerReference kcpOwner = Obj.ownerRef(kcp, false);
 
         Map<String, Object> infraRef = Obj.map(kcp, "spec", "machineTemplate", "spec", "infrastructureRef");
-        GenericKubernetesResource template = sim.get(Kind.VSPHERE_MACHINE_TEMPLATE, namespace, Obj.text(infraRef, "name"));
+        GenericKubernetesResource template =
+                sim.get(Kind.VSPHERE_MACHINE_TEMPLATE, namespace, Obj.text(infraRef, "name"));
         if (template == null) {
-            throw new IllegalStateException("VSphereMachineTemplate " + namespace + "/" + Obj.text(infraRef, "name") + " not found");
+            throw new IllegalStateException(
+                    "VSphereMachineTemplate " + namespace + "/" + Obj.text(infraRef, "name") + " not found");
         }
         GenericKubernetesResource infraMachine = new GenericKubernetesResource();
         infraMachine.setApiVersion(Kind.VSPHERE_MACHINE.apiVersion());
         infraMachine.setKind(Kind.VSPHERE_MACHINE.kind);
         Map<String, String> infraAnnotations = new LinkedHashMap<>(annotations);
         infraAnnotations.put("cluster.x-k8s.io/cloned-from-name", Obj.name(template));
-        infraAnnotations.put("cluster.x-k8s.io/cloned-from-groupkind", "VSphereMachineTemplate.infrastructure.cluster.x-k8s.io");
-        infraMachine.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels)
-                .withAnnotations(infraAnnotations).withOwnerReferences(kcpOwner).build());
+        infraAnnotations.put(
+                "cluster.x-k8s.io/cloned-from-groupkind", "VSphereMachineTemplate.infrastructure.cluster.x-k8s.io");
+        infraMachine.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(infraAnnotations)
+                .withOwnerReferences(kcpOwner)
+                .build());
         infraMachine.setAdditionalProperty("spec", Obj.deepCopy(Obj.map(template, "spec", "template", "spec")));
         sim.create(infraMachine);
 
         GenericKubernetesResource config = new GenericKubernetesResource();
         config.setApiVersion(Kind.KUBEADM_CONFIG.apiVersion());
         config.setKind(Kind.KUBEADM_CONFIG.kind);
-        config.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels)
-                .withAnnotations(annotations).withOwnerReferences(kcpOwner).build());
+        config.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .withOwnerReferences(kcpOwner)
+                .build());
         Map<String, Object> configSpec = Obj.deepCopy(Obj.map(kcp, "spec", "kubeadmConfigSpec"));
         if (join) {
             configSpec.remove("initConfiguration");
@@ -442,13 +577,24 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         machine.setKind(Kind.MACHINE.kind);
         Map<String, String> machineAnnotations = new LinkedHashMap<>(annotations);
         machineAnnotations.put(KCP_CLEANUP_HOOK, "");
-        machine.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels)
-                .withAnnotations(machineAnnotations).withOwnerReferences(Obj.ownerRef(kcp, true)).build());
+        machine.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(machineAnnotations)
+                .withOwnerReferences(Obj.ownerRef(kcp, true))
+                .build());
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("clusterName", clusterName);
         spec.put("version", Obj.text(kcp, "spec", "version"));
-        spec.put("bootstrap", Map.of("configRef", Map.of("apiGroup", Kind.KUBEADM_CONFIG.group, "kind", Kind.KUBEADM_CONFIG.kind, "name", name)));
-        spec.put("infrastructureRef", Map.of("apiGroup", Kind.VSPHERE_MACHINE.group, "kind", Kind.VSPHERE_MACHINE.kind, "name", name));
+        spec.put(
+                "bootstrap",
+                Map.of(
+                        "configRef",
+                        Map.of("apiGroup", Kind.KUBEADM_CONFIG.group, "kind", Kind.KUBEADM_CONFIG.kind, "name", name)));
+        spec.put(
+                "infrastructureRef",
+                Map.of("apiGroup", Kind.VSPHERE_MACHINE.group, "kind", Kind.VSPHERE_MACHINE.kind, "name", name));
         List<Object> gates = new ArrayList<>();
         READINESS_GATES.forEach(gate -> gates.add(Map.of("conditionType", gate)));
         spec.put("readinessGates", gates);
@@ -460,14 +606,20 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             sim.deleteAndCheckGone(Kind.KUBEADM_CONFIG, namespace, name);
             throw e;
         }
-        LOG.info("Simulator: KubeadmControlPlane {}/{} created Machine {} ({})", namespace, Obj.name(kcp), name,
+        LOG.info(
+                "Simulator: KubeadmControlPlane {}/{} created Machine {} ({})",
+                namespace,
+                Obj.name(kcp),
+                name,
                 join ? "join" : "init");
     }
 
     /** KCP's pre-terminate hook: remove the etcd member of a deleting Machine, then let the Machine go on. */
     private void removePreTerminateHooks(List<GenericKubernetesResource> machines, KubernetesClient workload) {
         for (GenericKubernetesResource machine : machines) {
-            if (!Obj.deleting(machine) || !Obj.hasAnnotation(machine, KCP_CLEANUP_HOOK) || Sim.deletedForMove(machine)) {
+            if (!Obj.deleting(machine)
+                    || !Obj.hasAnnotation(machine, KCP_CLEANUP_HOOK)
+                    || Sim.deletedForMove(machine)) {
                 continue;
             }
             String nodeName = Obj.text(machine, "status", "nodeRef", "name");
@@ -483,8 +635,8 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         }
     }
 
-    private Duration reconcileDelete(GenericKubernetesResource kcp, GenericKubernetesResource cluster,
-            Map<String, Object> status, Instant now) {
+    private Duration reconcileDelete(
+            GenericKubernetesResource kcp, GenericKubernetesResource cluster, Map<String, Object> status, Instant now) {
         if (Sim.deletedForMove(kcp)) {
             if (Obj.removeFinalizer(kcp, FINALIZER)) {
                 sim.update(kcp);
@@ -498,8 +650,14 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             sim.deleteAndCheckGone(Kind.MACHINE, Obj.namespace(kcp), Obj.name(machine));
         }
         if (!machines.isEmpty()) {
-            Conditions.set(status, "Deleting", Conditions.TRUE, "WaitingForMachineDeletion",
-                    "* Machines " + String.join(", ", machines.stream().map(Obj::name).toList()) + " are being deleted", now);
+            Conditions.set(
+                    status,
+                    "Deleting",
+                    Conditions.TRUE,
+                    "WaitingForMachineDeletion",
+                    "* Machines "
+                            + String.join(", ", machines.stream().map(Obj::name).toList()) + " are being deleted",
+                    now);
             counters(status, machines, kcp);
             sim.writeStatus(kcp, status);
             return WAIT;

@@ -4,9 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: CAPI's Machine controller (internal/controllers/machine), in its order: bootstrap (copy the config's
@@ -72,30 +71,43 @@ final class MachineReconciler implements Runtime.Reconciler {
         // 1. bootstrap
         GenericKubernetesResource config = referenced(machine, "bootstrap", "configRef");
         own(machine, config, clusterName);
-        boolean bootstrapReady = config != null && Obj.isTrue(config, "status", "initialization", "dataSecretCreated")
+        boolean bootstrapReady = config != null
+                && Obj.isTrue(config, "status", "initialization", "dataSecretCreated")
                 && !Obj.isBlank(Obj.text(config, "status", "dataSecretName"));
         String dataSecretName = Obj.text(machine, "spec", "bootstrap", "dataSecretName");
         if (bootstrapReady && Obj.isBlank(dataSecretName)) {
-            Obj.child(Obj.spec(machine), "bootstrap").put("dataSecretName", Obj.text(config, "status", "dataSecretName"));
+            Obj.child(Obj.spec(machine), "bootstrap")
+                    .put("dataSecretName", Obj.text(config, "status", "dataSecretName"));
             sim.update(machine);
             return null;
         }
         boolean dataSecretCreated = !Obj.isBlank(dataSecretName);
         if (dataSecretCreated) {
             Obj.child(status, "initialization").put("bootstrapDataSecretCreated", true);
-            Conditions.mirror(status, "BootstrapConfigReady", config, "Ready", Conditions.TRUE, "DataSecretProvided", "", now);
+            Conditions.mirror(
+                    status, "BootstrapConfigReady", config, "Ready", Conditions.TRUE, "DataSecretProvided", "", now);
             if (!Conditions.isTrue(status, "BootstrapConfigReady")) {
                 Conditions.set(status, "BootstrapConfigReady", Conditions.TRUE, "DataSecretProvided", "", now);
             }
         } else {
-            Conditions.mirror(status, "BootstrapConfigReady", config, "Ready", Conditions.FALSE, "NotReady",
-                    config == null ? "KubeadmConfig does not exist" : "KubeadmConfig status.initialization.dataSecretCreated is false", now);
+            Conditions.mirror(
+                    status,
+                    "BootstrapConfigReady",
+                    config,
+                    "Ready",
+                    Conditions.FALSE,
+                    "NotReady",
+                    config == null
+                            ? "KubeadmConfig does not exist"
+                            : "KubeadmConfig status.initialization.dataSecretCreated is false",
+                    now);
         }
 
         // 2. infrastructure
         GenericKubernetesResource infra = referenced(machine, "infrastructureRef");
         own(machine, infra, clusterName);
-        boolean infraProvisioned = infra != null && Obj.isTrue(infra, "status", "initialization", "provisioned")
+        boolean infraProvisioned = infra != null
+                && Obj.isTrue(infra, "status", "initialization", "provisioned")
                 && !Obj.isBlank(Obj.text(infra, "spec", "providerID"));
         String providerId = Obj.text(machine, "spec", "providerID");
         if (infraProvisioned && !Objects.equals(providerId, Obj.text(infra, "spec", "providerID"))) {
@@ -113,8 +125,17 @@ final class MachineReconciler implements Runtime.Reconciler {
         if (infraProvisioned || Obj.isTrue(status, "initialization", "infrastructureProvisioned")) {
             Conditions.mirror(status, "InfrastructureReady", infra, "Ready", Conditions.TRUE, "Ready", "", now);
         } else {
-            Conditions.mirror(status, "InfrastructureReady", infra, "Ready", Conditions.FALSE, "NotProvisioned",
-                    infra == null ? "VSphereMachine does not exist" : "VSphereMachine status.initialization.provisioned is false", now);
+            Conditions.mirror(
+                    status,
+                    "InfrastructureReady",
+                    infra,
+                    "Ready",
+                    Conditions.FALSE,
+                    "NotProvisioned",
+                    infra == null
+                            ? "VSphereMachine does not exist"
+                            : "VSphereMachine status.initialization.provisioned is false",
+                    now);
         }
 
         // 3. node
@@ -125,8 +146,10 @@ final class MachineReconciler implements Runtime.Reconciler {
             if (workload != null) {
                 try {
                     node = workload.nodes().list().getItems().stream()
-                            .filter(n -> n.getSpec() != null && providerId.equals(n.getSpec().getProviderID()))
-                            .findFirst().orElse(null);
+                            .filter(n -> n.getSpec() != null
+                                    && providerId.equals(n.getSpec().getProviderID()))
+                            .findFirst()
+                            .orElse(null);
                 } catch (RuntimeException e) {
                     LOG.debug("Simulator: cannot list Nodes of {}: {}", clusterName, e.toString());
                 }
@@ -164,11 +187,22 @@ final class MachineReconciler implements Runtime.Reconciler {
             Map<String, NodeCondition> nodeConditions = Guest.conditions(node);
             NodeCondition ready = nodeConditions.get("Ready");
             if (ready == null) {
-                Conditions.set(status, "NodeReady", Conditions.UNKNOWN, "NodeReadyUnknown", "Node Ready condition not yet reported", now);
+                Conditions.set(
+                        status,
+                        "NodeReady",
+                        Conditions.UNKNOWN,
+                        "NodeReadyUnknown",
+                        "Node Ready condition not yet reported",
+                        now);
             } else {
                 boolean isReady = "True".equals(ready.getStatus());
-                Conditions.set(status, "NodeReady", ready.getStatus(), isReady ? "NodeReady" : "NodeNotReady",
-                        isReady ? "" : "* Node.Ready: " + Objects.toString(ready.getMessage(), ""), now);
+                Conditions.set(
+                        status,
+                        "NodeReady",
+                        ready.getStatus(),
+                        isReady ? "NodeReady" : "NodeNotReady",
+                        isReady ? "" : "* Node.Ready: " + Objects.toString(ready.getMessage(), ""),
+                        now);
             }
             List<String> problems = new ArrayList<>();
             if (ready == null || !"True".equals(ready.getStatus())) {
@@ -180,8 +214,13 @@ final class MachineReconciler implements Runtime.Reconciler {
                     problems.add("* Node." + pressure + ": " + Objects.toString(condition.getMessage(), "True"));
                 }
             }
-            Conditions.set(status, "NodeHealthy", problems.isEmpty(), problems.isEmpty() ? "NodeHealthy" : "NodeNotHealthy",
-                    String.join("\n", problems), now);
+            Conditions.set(
+                    status,
+                    "NodeHealthy",
+                    problems.isEmpty(),
+                    problems.isEmpty() ? "NodeHealthy" : "NodeNotHealthy",
+                    String.join("\n", problems),
+                    now);
         }
 
         Conditions.set(status, "Updating", Conditions.FALSE, "NotUpdating", "", now);
@@ -201,7 +240,8 @@ final class MachineReconciler implements Runtime.Reconciler {
     }
 
     /** Available once Ready has been True for spec.minReadySeconds (measured on the injected clock). */
-    private static Duration available(GenericKubernetesResource machine, Map<String, Object> status, Instant now, Duration again) {
+    private static Duration available(
+            GenericKubernetesResource machine, Map<String, Object> status, Instant now, Duration again) {
         Map<String, Object> ready = Conditions.get(status, "Ready");
         if (ready == null || !Conditions.TRUE.equals(ready.get("status"))) {
             Conditions.set(status, "Available", Conditions.FALSE, "NotReady", "* Machine is not Ready", now);
@@ -211,8 +251,13 @@ final class MachineReconciler implements Runtime.Reconciler {
         long seconds = minReady instanceof Number number ? number.longValue() : 0;
         Instant readySince = Instant.parse(String.valueOf(ready.get("lastTransitionTime")));
         if (seconds > 0 && readySince.plusSeconds(seconds).isAfter(now)) {
-            Conditions.set(status, "Available", Conditions.FALSE, "WaitingForMinReadySeconds",
-                    "Machine has been Ready for less than spec.minReadySeconds", now);
+            Conditions.set(
+                    status,
+                    "Available",
+                    Conditions.FALSE,
+                    "WaitingForMinReadySeconds",
+                    "Machine has been Ready for less than spec.minReadySeconds",
+                    now);
             Duration left = Duration.between(now, readySince.plusSeconds(seconds));
             return again == null || left.compareTo(again) < 0 ? left : again;
         }
@@ -244,8 +289,11 @@ final class MachineReconciler implements Runtime.Reconciler {
         }
     }
 
-    private Duration reconcileDelete(GenericKubernetesResource machine, GenericKubernetesResource cluster,
-            Map<String, Object> status, Instant now) {
+    private Duration reconcileDelete(
+            GenericKubernetesResource machine,
+            GenericKubernetesResource cluster,
+            Map<String, Object> status,
+            Instant now) {
         String namespace = Obj.namespace(machine);
         if (Sim.deletedForMove(machine)) {
             if (Obj.removeFinalizer(machine, FINALIZER)) {
@@ -257,27 +305,44 @@ final class MachineReconciler implements Runtime.Reconciler {
         List<String> hooks = new ArrayList<>();
         Map<String, String> annotations = machine.getMetadata().getAnnotations();
         if (annotations != null) {
-            annotations.keySet().stream().filter(a -> a.startsWith(PRE_TERMINATE_HOOK_PREFIX)).forEach(hooks::add);
+            annotations.keySet().stream()
+                    .filter(a -> a.startsWith(PRE_TERMINATE_HOOK_PREFIX))
+                    .forEach(hooks::add);
         }
         if (!hooks.isEmpty()) {
-            Conditions.set(status, "Deleting", Conditions.TRUE, "WaitingForPreTerminateHook",
-                    "Waiting for pre-terminate hooks to succeed (hooks: " + String.join(",", hooks) + ")", now);
+            Conditions.set(
+                    status,
+                    "Deleting",
+                    Conditions.TRUE,
+                    "WaitingForPreTerminateHook",
+                    "Waiting for pre-terminate hooks to succeed (hooks: " + String.join(",", hooks) + ")",
+                    now);
             sim.writeStatus(machine, status);
             return null;
         }
         GenericKubernetesResource infra = referenced(machine, "infrastructureRef");
         if (infra != null) {
             sim.deleteAndCheckGone(Kind.VSPHERE_MACHINE, namespace, Obj.name(infra));
-            Conditions.set(status, "Deleting", Conditions.TRUE, "WaitingForInfrastructureDeletion",
-                    "* VSphereMachine " + Obj.name(infra) + " is being deleted", now);
+            Conditions.set(
+                    status,
+                    "Deleting",
+                    Conditions.TRUE,
+                    "WaitingForInfrastructureDeletion",
+                    "* VSphereMachine " + Obj.name(infra) + " is being deleted",
+                    now);
             sim.writeStatus(machine, status);
             return Duration.ofSeconds(2);
         }
         GenericKubernetesResource config = referenced(machine, "bootstrap", "configRef");
         if (config != null) {
             sim.deleteAndCheckGone(Kind.KUBEADM_CONFIG, namespace, Obj.name(config));
-            Conditions.set(status, "Deleting", Conditions.TRUE, "WaitingForBootstrapDeletion",
-                    "* KubeadmConfig " + Obj.name(config) + " is being deleted", now);
+            Conditions.set(
+                    status,
+                    "Deleting",
+                    Conditions.TRUE,
+                    "WaitingForBootstrapDeletion",
+                    "* KubeadmConfig " + Obj.name(config) + " is being deleted",
+                    now);
             sim.writeStatus(machine, status);
             return Duration.ofMillis(500);
         }

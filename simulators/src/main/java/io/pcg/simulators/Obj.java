@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +17,7 @@ final class Obj {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Obj() {
-    }
+    private Obj() {}
 
     static Object at(Object root, String... path) {
         Object current = root;
@@ -100,8 +98,7 @@ final class Obj {
     }
 
     static Map<String, Object> deepCopy(Map<String, Object> map) {
-        return JSON.convertValue(map, new TypeReference<LinkedHashMap<String, Object>>() {
-        });
+        return JSON.convertValue(map, new TypeReference<LinkedHashMap<String, Object>>() {});
     }
 
     static GenericKubernetesResource copy(GenericKubernetesResource resource) {
@@ -147,8 +144,10 @@ final class Obj {
 
     /** Adds the finalizer to the (copied) object; true if it was missing. */
     static boolean addFinalizer(HasMetadata resource, String finalizer) {
-        List<String> finalizers = new ArrayList<>(resource.getMetadata().getFinalizers() == null
-                ? List.of() : resource.getMetadata().getFinalizers());
+        List<String> finalizers = new ArrayList<>(
+                resource.getMetadata().getFinalizers() == null
+                        ? List.of()
+                        : resource.getMetadata().getFinalizers());
         if (finalizers.contains(finalizer)) {
             return false;
         }
@@ -158,16 +157,20 @@ final class Obj {
     }
 
     static boolean removeFinalizer(HasMetadata resource, String finalizer) {
-        List<String> finalizers = new ArrayList<>(resource.getMetadata().getFinalizers() == null
-                ? List.of() : resource.getMetadata().getFinalizers());
+        List<String> finalizers = new ArrayList<>(
+                resource.getMetadata().getFinalizers() == null
+                        ? List.of()
+                        : resource.getMetadata().getFinalizers());
         boolean removed = finalizers.remove(finalizer);
         resource.getMetadata().setFinalizers(finalizers);
         return removed;
     }
 
     static boolean putLabel(HasMetadata resource, String key, String value) {
-        Map<String, String> labels = new LinkedHashMap<>(resource.getMetadata().getLabels() == null
-                ? Map.of() : resource.getMetadata().getLabels());
+        Map<String, String> labels = new LinkedHashMap<>(
+                resource.getMetadata().getLabels() == null
+                        ? Map.of()
+                        : resource.getMetadata().getLabels());
         if (Objects.equals(labels.get(key), value) && labels.containsKey(key)) {
             return false;
         }
@@ -177,8 +180,11 @@ final class Obj {
     }
 
     static OwnerReference ownerRef(HasMetadata owner, boolean controller) {
-        OwnerReferenceBuilder builder = new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion())
-                .withKind(owner.getKind()).withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid());
+        OwnerReferenceBuilder builder = new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid());
         if (controller) {
             builder.withController(true).withBlockOwnerDeletion(true);
         }
@@ -190,14 +196,20 @@ final class Obj {
      * owner of the same kind and name with a stale UID or version is replaced). True if anything changed.
      */
     static boolean ensureOwnerRef(HasMetadata resource, OwnerReference ref) {
-        List<OwnerReference> refs = new ArrayList<>(resource.getMetadata().getOwnerReferences() == null
-                ? List.of() : resource.getMetadata().getOwnerReferences());
+        List<OwnerReference> refs = new ArrayList<>(
+                resource.getMetadata().getOwnerReferences() == null
+                        ? List.of()
+                        : resource.getMetadata().getOwnerReferences());
         for (int i = 0; i < refs.size(); i++) {
             OwnerReference existing = refs.get(i);
-            if (sameGroup(existing.getApiVersion(), ref.getApiVersion()) && existing.getKind().equals(ref.getKind())
+            if (sameGroup(existing.getApiVersion(), ref.getApiVersion())
+                    && existing.getKind().equals(ref.getKind())
                     && existing.getName().equals(ref.getName())) {
-                if (Objects.equals(existing.getUid(), ref.getUid()) && existing.getApiVersion().equals(ref.getApiVersion())
-                        && Objects.equals(Boolean.TRUE.equals(existing.getController()), Boolean.TRUE.equals(ref.getController()))) {
+                if (Objects.equals(existing.getUid(), ref.getUid())
+                        && existing.getApiVersion().equals(ref.getApiVersion())
+                        && Objects.equals(
+                                Boolean.TRUE.equals(existing.getController()),
+                                Boolean.TRUE.equals(ref.getController()))) {
                     return false;
                 }
                 refs.set(i, ref);
@@ -209,7 +221,10 @@ final class Obj {
             // only one controller: another controller reference stays, this one is added as a plain owner
             boolean hasController = refs.stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()));
             if (hasController) {
-                ref = new OwnerReferenceBuilder(ref).withController(null).withBlockOwnerDeletion(null).build();
+                ref = new OwnerReferenceBuilder(ref)
+                        .withController(null)
+                        .withBlockOwnerDeletion(null)
+                        .build();
             }
         }
         refs.add(ref);

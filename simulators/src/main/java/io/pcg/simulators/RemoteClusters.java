@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +27,7 @@ final class RemoteClusters implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private record Entry(String kubeconfig, KubernetesClient client) {
-    }
+    private record Entry(String kubeconfig, KubernetesClient client) {}
 
     private final KubernetesClient management;
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
@@ -40,11 +38,16 @@ final class RemoteClusters implements AutoCloseable {
 
     /** The workload cluster's client, or null while its kubeconfig Secret does not exist. */
     KubernetesClient get(String namespace, String clusterName) {
-        Secret secret = management.secrets().inNamespace(namespace).withName(clusterName + "-kubeconfig").get();
+        Secret secret = management
+                .secrets()
+                .inNamespace(namespace)
+                .withName(clusterName + "-kubeconfig")
+                .get();
         if (secret == null || secret.getData() == null || secret.getData().get("value") == null) {
             return null;
         }
-        String kubeconfig = new String(Base64.getDecoder().decode(secret.getData().get("value")), StandardCharsets.UTF_8);
+        String kubeconfig =
+                new String(Base64.getDecoder().decode(secret.getData().get("value")), StandardCharsets.UTF_8);
         String key = namespace + "/" + clusterName;
         Entry entry = clients.compute(key, (k, existing) -> {
             if (existing != null && existing.kubeconfig.equals(kubeconfig)) {
@@ -56,7 +59,8 @@ final class RemoteClusters implements AutoCloseable {
             Config config = Config.fromKubeconfig(kubeconfig);
             config.setRequestTimeout(10_000);
             config.setConnectionTimeout(5_000);
-            return new Entry(kubeconfig, new KubernetesClientBuilder().withConfig(config).build());
+            return new Entry(
+                    kubeconfig, new KubernetesClientBuilder().withConfig(config).build());
         });
         return entry.client;
     }

@@ -1,15 +1,11 @@
 package io.pcg.simulators;
 
-import io.pcg.common.work.WorkQueue;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.pcg.common.work.WorkQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: the controller runtime of the simulated providers: one informer per kind (events become work-queue
@@ -45,10 +43,12 @@ final class Runtime implements AutoCloseable {
     private final String namespace;
     private final int workers;
     private final Map<Kind, Reconciler> reconcilers = new EnumMap<>(Kind.class);
-    private final Map<Kind, List<Function<GenericKubernetesResource, Collection<Key>>>> mappers = new EnumMap<>(Kind.class);
+    private final Map<Kind, List<Function<GenericKubernetesResource, Collection<Key>>>> mappers =
+            new EnumMap<>(Kind.class);
     private final List<Consumer<GenericKubernetesResource>> deletionListeners = new ArrayList<>();
     private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> informers = new EnumMap<>(Kind.class);
-    private final WorkQueue<Key> queue = new WorkQueue<>("simulated-capi", Duration.ofMillis(50), Duration.ofSeconds(5));
+    private final WorkQueue<Key> queue =
+            new WorkQueue<>("simulated-capi", Duration.ofMillis(50), Duration.ofSeconds(5));
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
@@ -102,7 +102,8 @@ final class Runtime implements AutoCloseable {
     /** Every object the simulators reconcile, again (after a fault is cleared). */
     void enqueueAll() {
         for (Map.Entry<Kind, SharedIndexInformer<GenericKubernetesResource>> entry : informers.entrySet()) {
-            for (GenericKubernetesResource resource : entry.getValue().getStore().list()) {
+            for (GenericKubernetesResource resource :
+                    entry.getValue().getStore().list()) {
                 enqueue(new Key(entry.getKey(), Obj.namespace(resource), Obj.name(resource)));
             }
         }
@@ -202,7 +203,12 @@ final class Runtime implements AutoCloseable {
                 try {
                     listener.accept(resource);
                 } catch (RuntimeException e) {
-                    LOG.warn("after deletion of {} {}/{}: {}", kind.kind, Obj.namespace(resource), Obj.name(resource), e.toString());
+                    LOG.warn(
+                            "after deletion of {} {}/{}: {}",
+                            kind.kind,
+                            Obj.namespace(resource),
+                            Obj.name(resource),
+                            e.toString());
                 }
             }
         }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.simulators.vsphere.VirtualMachines;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +32,14 @@ final class Sim {
     final RemoteClusters remote;
     private final Map<String, Long> stepStarts = new ConcurrentHashMap<>();
 
-    Sim(KubernetesClient client, Runtime runtime, WorkloadClusters workloads, VcenterAccess vcenter, Delays delays,
-            Faults faults, Clock clock) {
+    Sim(
+            KubernetesClient client,
+            Runtime runtime,
+            WorkloadClusters workloads,
+            VcenterAccess vcenter,
+            Delays delays,
+            Faults faults,
+            Clock clock) {
         this.client = client;
         this.runtime = runtime;
         this.workloads = workloads;
@@ -56,23 +61,33 @@ final class Sim {
         if (name == null || name.isBlank()) {
             return null;
         }
-        return client.genericKubernetesResources(kind.context).inNamespace(namespace).withName(name).get();
+        return client.genericKubernetesResources(kind.context)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
     }
 
     List<GenericKubernetesResource> list(Kind kind, String namespace, Map<String, String> labels) {
         var resources = client.genericKubernetesResources(kind.context).inNamespace(namespace);
-        return (labels.isEmpty() ? resources.list() : resources.withLabels(labels).list()).getItems();
+        return (labels.isEmpty()
+                        ? resources.list()
+                        : resources.withLabels(labels).list())
+                .getItems();
     }
 
     GenericKubernetesResource create(GenericKubernetesResource resource) {
-        return client.genericKubernetesResources(kindOf(resource).context).inNamespace(Obj.namespace(resource))
-                .resource(resource).create();
+        return client.genericKubernetesResources(kindOf(resource).context)
+                .inNamespace(Obj.namespace(resource))
+                .resource(resource)
+                .create();
     }
 
     /** PUT of metadata and spec, guarded by the object's resourceVersion (a stale read fails with 409 and retries). */
     GenericKubernetesResource update(GenericKubernetesResource resource) {
-        return client.genericKubernetesResources(kindOf(resource).context).inNamespace(Obj.namespace(resource))
-                .resource(resource).update();
+        return client.genericKubernetesResources(kindOf(resource).context)
+                .inNamespace(Obj.namespace(resource))
+                .resource(resource)
+                .update();
     }
 
     /** Writes {@code status} through the /status subresource if it differs from the object's; true if written. */
@@ -85,8 +100,10 @@ final class Sim {
         }
         GenericKubernetesResource copy = Obj.copy(current);
         copy.setAdditionalProperty("status", status);
-        client.genericKubernetesResources(kindOf(current).context).inNamespace(Obj.namespace(current))
-                .resource(copy).updateStatus();
+        client.genericKubernetesResources(kindOf(current).context)
+                .inNamespace(Obj.namespace(current))
+                .resource(copy)
+                .updateStatus();
         return true;
     }
 
@@ -98,7 +115,10 @@ final class Sim {
         }
         if (!Obj.deleting(existing)) {
             try {
-                client.genericKubernetesResources(kind.context).inNamespace(namespace).withName(name).delete();
+                client.genericKubernetesResources(kind.context)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .delete();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw e;
@@ -112,7 +132,8 @@ final class Sim {
     private static Kind kindOf(GenericKubernetesResource resource) {
         Kind kind = Kind.of(resource.getApiVersion(), resource.getKind());
         if (kind == null) {
-            throw new IllegalArgumentException("not a simulated kind: " + resource.getApiVersion() + " " + resource.getKind());
+            throw new IllegalArgumentException(
+                    "not a simulated kind: " + resource.getApiVersion() + " " + resource.getKind());
         }
         return kind;
     }
@@ -125,13 +146,20 @@ final class Sim {
 
     /** CAPI's annotations.IsPaused: the Cluster's spec.paused or the paused annotation on the Cluster or the object. */
     static boolean paused(GenericKubernetesResource cluster, GenericKubernetesResource object) {
-        return (cluster != null && (Obj.isTrue(cluster, "spec", "paused") || Obj.hasAnnotation(cluster, PAUSED_ANNOTATION)))
+        return (cluster != null
+                        && (Obj.isTrue(cluster, "spec", "paused") || Obj.hasAnnotation(cluster, PAUSED_ANNOTATION)))
                 || (object != null && Obj.hasAnnotation(object, PAUSED_ANNOTATION));
     }
 
     /** v1beta2's Paused condition, which CAPI keeps up to date even while an object is paused. */
     static void pausedCondition(Map<String, Object> status, boolean paused, Instant now) {
-        Conditions.set(status, "Paused", paused, paused ? "Paused" : "NotPaused", paused ? "Reconciliation is paused" : "", now);
+        Conditions.set(
+                status,
+                "Paused",
+                paused,
+                paused ? "Paused" : "NotPaused",
+                paused ? "Reconciliation is paused" : "",
+                now);
     }
 
     /** Objects clusterctl move is deleting from this (source) cluster: never touch what they stand for outside. */
@@ -159,11 +187,18 @@ final class Sim {
     /** Enqueues every simulated object of one cluster (after something outside the management cluster changed). */
     void enqueueCluster(String namespace, String clusterName) {
         runtime.enqueue(new Runtime.Key(Kind.CLUSTER, namespace, clusterName));
-        for (Kind kind : List.of(Kind.KUBEADM_CONTROL_PLANE, Kind.MACHINE, Kind.VSPHERE_CLUSTER, Kind.VSPHERE_MACHINE,
-                Kind.VSPHERE_VM, Kind.KUBEADM_CONFIG)) {
+        for (Kind kind : List.of(
+                Kind.KUBEADM_CONTROL_PLANE,
+                Kind.MACHINE,
+                Kind.VSPHERE_CLUSTER,
+                Kind.VSPHERE_MACHINE,
+                Kind.VSPHERE_VM,
+                Kind.KUBEADM_CONFIG)) {
             for (GenericKubernetesResource resource : runtime.cached(kind)) {
-                if (namespace.equals(Obj.namespace(resource)) && (clusterName.equals(Obj.label(resource, CLUSTER_NAME_LABEL))
-                        || kind == Kind.KUBEADM_CONTROL_PLANE || kind == Kind.VSPHERE_CLUSTER)) {
+                if (namespace.equals(Obj.namespace(resource))
+                        && (clusterName.equals(Obj.label(resource, CLUSTER_NAME_LABEL))
+                                || kind == Kind.KUBEADM_CONTROL_PLANE
+                                || kind == Kind.VSPHERE_CLUSTER)) {
                     runtime.enqueue(new Runtime.Key(kind, namespace, Obj.name(resource)));
                 }
             }

@@ -4,15 +4,14 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.simulators.vsphere.VcenterAccess;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: the Cluster API providers of the appliance's management cluster, in process, acting on a real API
@@ -42,15 +41,30 @@ public final class SimulatedCapi implements AutoCloseable {
     private SimulatedCapi(Builder builder) {
         this.namespace = builder.namespace;
         this.runtime = new Runtime(builder.management, builder.namespace, builder.workers);
-        this.sim = new Sim(builder.management, runtime, builder.workloads, builder.vcenter, builder.delays,
-                builder.faults, builder.clock);
+        this.sim = new Sim(
+                builder.management,
+                runtime,
+                builder.workloads,
+                builder.vcenter,
+                builder.delays,
+                builder.faults,
+                builder.clock);
         this.garbageCollector = new GarbageCollector(sim);
     }
 
     /** Starts the simulated providers on every namespace of {@code management}. */
-    public static SimulatedCapi start(KubernetesClient management, WorkloadClusters workloads, VcenterAccess vcenter,
-            Delays delays, Faults faults) {
-        return builder(management).workloads(workloads).vcenter(vcenter).delays(delays).faults(faults).start();
+    public static SimulatedCapi start(
+            KubernetesClient management,
+            WorkloadClusters workloads,
+            VcenterAccess vcenter,
+            Delays delays,
+            Faults faults) {
+        return builder(management)
+                .workloads(workloads)
+                .vcenter(vcenter)
+                .delays(delays)
+                .faults(faults)
+                .start();
     }
 
     public static Builder builder(KubernetesClient management) {
@@ -99,7 +113,8 @@ public final class SimulatedCapi implements AutoCloseable {
             ref(keys, ns, Obj.map(cluster, "spec", "controlPlaneRef"));
             for (Kind kind : List.of(Kind.MACHINE, Kind.KUBEADM_CONFIG, Kind.VSPHERE_MACHINE, Kind.VSPHERE_VM)) {
                 for (GenericKubernetesResource resource : runtime.cached(kind)) {
-                    if (ns.equals(Obj.namespace(resource)) && Obj.name(cluster).equals(Obj.label(resource, Sim.CLUSTER_NAME_LABEL))) {
+                    if (ns.equals(Obj.namespace(resource))
+                            && Obj.name(cluster).equals(Obj.label(resource, Sim.CLUSTER_NAME_LABEL))) {
                         keys.add(new Runtime.Key(kind, ns, Obj.name(resource)));
                     }
                 }
@@ -139,7 +154,8 @@ public final class SimulatedCapi implements AutoCloseable {
         runtime.map(Kind.IP_ADDRESS, address -> {
             String claimName = Obj.text(address, "spec", "claimRef", "name");
             for (GenericKubernetesResource claim : runtime.cached(Kind.IP_ADDRESS_CLAIM)) {
-                if (Obj.namespace(address).equals(Obj.namespace(claim)) && Obj.name(claim).equals(claimName)) {
+                if (Obj.namespace(address).equals(Obj.namespace(claim))
+                        && Obj.name(claim).equals(claimName)) {
                     return owners(claim, Kind.VSPHERE_VM);
                 }
             }
@@ -148,7 +164,9 @@ public final class SimulatedCapi implements AutoCloseable {
         runtime.onDeleted(garbageCollector::ownerDeleted);
         sim.faults.onChange(runtime::enqueueAll);
         runtime.start();
-        LOG.info("Simulator: Cluster API providers started on {} (namespace {})", sim.client.getMasterUrl(),
+        LOG.info(
+                "Simulator: Cluster API providers started on {} (namespace {})",
+                sim.client.getMasterUrl(),
                 namespace == null ? "all" : namespace);
         return this;
     }

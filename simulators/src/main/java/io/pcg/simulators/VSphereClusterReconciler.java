@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.simulators.vsphere.VirtualMachines;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,11 +64,19 @@ final class VSphereClusterReconciler implements Runtime.Reconciler {
         VcenterAccess access = sim.vcenter;
         String identityKind = Obj.text(vsphereCluster, "spec", "identityRef", "kind");
         if ("Secret".equals(identityKind)) {
-            Secret secret = sim.client.secrets().inNamespace(key.namespace())
-                    .withName(Obj.text(vsphereCluster, "spec", "identityRef", "name")).get();
+            Secret secret = sim.client
+                    .secrets()
+                    .inNamespace(key.namespace())
+                    .withName(Obj.text(vsphereCluster, "spec", "identityRef", "name"))
+                    .get();
             if (secret == null) {
-                Conditions.set(status, "VCenterAvailable", Conditions.FALSE, "VCenterUnreachable",
-                        "identity Secret " + Obj.text(vsphereCluster, "spec", "identityRef", "name") + " not found", now);
+                Conditions.set(
+                        status,
+                        "VCenterAvailable",
+                        Conditions.FALSE,
+                        "VCenterUnreachable",
+                        "identity Secret " + Obj.text(vsphereCluster, "spec", "identityRef", "name") + " not found",
+                        now);
                 summarize(status, now);
                 sim.writeStatus(vsphereCluster, status);
                 return Duration.ofSeconds(2);
@@ -99,14 +106,19 @@ final class VSphereClusterReconciler implements Runtime.Reconciler {
     }
 
     private static void summarize(Map<String, Object> status, Instant now) {
-        Conditions.summarize(status, "Ready", List.of("VCenterAvailable"), List.of(), "Ready", "NotReady", "ReadyUnknown", now);
+        Conditions.summarize(
+                status, "Ready", List.of("VCenterAvailable"), List.of(), "Ready", "NotReady", "ReadyUnknown", now);
     }
 
     private void adoptIdentitySecret(GenericKubernetesResource vsphereCluster, Secret secret) {
         boolean changed = Obj.ensureOwnerRef(secret, Obj.ownerRef(vsphereCluster, false));
         changed |= Obj.addFinalizer(secret, SECRET_FINALIZER);
         if (changed) {
-            sim.client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).update();
+            sim.client
+                    .secrets()
+                    .inNamespace(secret.getMetadata().getNamespace())
+                    .resource(secret)
+                    .update();
         }
     }
 
@@ -114,16 +126,27 @@ final class VSphereClusterReconciler implements Runtime.Reconciler {
         if (!"Secret".equals(Obj.text(vsphereCluster, "spec", "identityRef", "kind"))) {
             return;
         }
-        Secret secret = sim.client.secrets().inNamespace(Obj.namespace(vsphereCluster))
-                .withName(Obj.text(vsphereCluster, "spec", "identityRef", "name")).get();
+        Secret secret = sim.client
+                .secrets()
+                .inNamespace(Obj.namespace(vsphereCluster))
+                .withName(Obj.text(vsphereCluster, "spec", "identityRef", "name"))
+                .get();
         if (secret == null) {
             return;
         }
         if (Obj.removeFinalizer(secret, SECRET_FINALIZER)) {
-            secret = sim.client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).update();
+            secret = sim.client
+                    .secrets()
+                    .inNamespace(secret.getMetadata().getNamespace())
+                    .resource(secret)
+                    .update();
         }
         if (secret.getMetadata().getDeletionTimestamp() == null) {
-            sim.client.secrets().inNamespace(secret.getMetadata().getNamespace()).withName(secret.getMetadata().getName()).delete();
+            sim.client
+                    .secrets()
+                    .inNamespace(secret.getMetadata().getNamespace())
+                    .withName(secret.getMetadata().getName())
+                    .delete();
         }
     }
 

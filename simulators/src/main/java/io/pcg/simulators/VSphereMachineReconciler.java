@@ -3,7 +3,6 @@ package io.pcg.simulators;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,8 +40,11 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
         Instant now = sim.now();
         Map<String, Object> status = Obj.statusCopy(vsphereMachine);
         OwnerReference owner = Obj.owner(vsphereMachine, Kind.MACHINE);
-        GenericKubernetesResource machine = owner == null ? null : sim.get(Kind.MACHINE, key.namespace(), owner.getName());
-        String clusterName = machine != null ? Obj.text(machine, "spec", "clusterName") : Obj.label(vsphereMachine, Sim.CLUSTER_NAME_LABEL);
+        GenericKubernetesResource machine =
+                owner == null ? null : sim.get(Kind.MACHINE, key.namespace(), owner.getName());
+        String clusterName = machine != null
+                ? Obj.text(machine, "spec", "clusterName")
+                : Obj.label(vsphereMachine, Sim.CLUSTER_NAME_LABEL);
         GenericKubernetesResource cluster = clusterName == null ? null : sim.cluster(key.namespace(), clusterName);
         if (Sim.paused(cluster, vsphereMachine)) {
             Sim.pausedCondition(status, true, now);
@@ -51,8 +53,15 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
         }
         String vmName = machine != null ? Obj.name(machine) : key.name();
         if (Obj.deleting(vsphereMachine)) {
-            if (!Sim.deletedForMove(vsphereMachine) && !sim.deleteAndCheckGone(Kind.VSPHERE_VM, key.namespace(), vmName)) {
-                Conditions.set(status, "VirtualMachineProvisioned", Conditions.FALSE, "Deleting", "VSphereVM " + vmName + " is being deleted", now);
+            if (!Sim.deletedForMove(vsphereMachine)
+                    && !sim.deleteAndCheckGone(Kind.VSPHERE_VM, key.namespace(), vmName)) {
+                Conditions.set(
+                        status,
+                        "VirtualMachineProvisioned",
+                        Conditions.FALSE,
+                        "Deleting",
+                        "VSphereVM " + vmName + " is being deleted",
+                        now);
                 sim.writeStatus(vsphereMachine, status);
                 return Duration.ofSeconds(2);
             }
@@ -77,7 +86,8 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
         } else if (Obj.isBlank(Obj.text(machine, "spec", "bootstrap", "dataSecretName"))) {
             reason = "WaitingForBootstrapData";
             waiting = "Waiting for bootstrap data to be available";
-        } else if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) == null && !Conditions.isTrue(cluster, "ControlPlaneInitialized")) {
+        } else if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) == null
+                && !Conditions.isTrue(cluster, "ControlPlaneInitialized")) {
             reason = "WaitingForControlPlaneInitialized";
             waiting = "Waiting for Cluster control plane to be initialized";
         }
@@ -91,7 +101,8 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
         vm = createOrPatchVm(vsphereMachine, machine, cluster, vm, vmName);
 
         String biosUuid = Obj.text(vm, "spec", "biosUUID");
-        if (!Obj.isBlank(biosUuid) && !Objects.equals(Obj.text(vsphereMachine, "spec", "providerID"), PROVIDER_ID_PREFIX + biosUuid)) {
+        if (!Obj.isBlank(biosUuid)
+                && !Objects.equals(Obj.text(vsphereMachine, "spec", "providerID"), PROVIDER_ID_PREFIX + biosUuid)) {
             Obj.spec(vsphereMachine).put("providerID", PROVIDER_ID_PREFIX + biosUuid);
             sim.update(vsphereMachine);
             return null;
@@ -112,10 +123,23 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
             Obj.child(status, "initialization").put("provisioned", true);
             Conditions.set(status, "VirtualMachineProvisioned", Conditions.TRUE, "Provisioned", "", now);
         } else if (Obj.isBlank(biosUuid) && Conditions.get(vm, "VirtualMachineProvisioned") == null) {
-            Conditions.set(status, "VirtualMachineProvisioned", Conditions.FALSE, "WaitingForBIOSUUID", "Waiting for the VM's BIOS UUID", now);
+            Conditions.set(
+                    status,
+                    "VirtualMachineProvisioned",
+                    Conditions.FALSE,
+                    "WaitingForBIOSUUID",
+                    "Waiting for the VM's BIOS UUID",
+                    now);
         } else {
-            Conditions.mirror(status, "VirtualMachineProvisioned", vm, "VirtualMachineProvisioned", Conditions.FALSE,
-                    "Provisioning", "Waiting for VSphereVM " + vmName + " to be provisioned", now);
+            Conditions.mirror(
+                    status,
+                    "VirtualMachineProvisioned",
+                    vm,
+                    "VirtualMachineProvisioned",
+                    Conditions.FALSE,
+                    "Provisioning",
+                    "Waiting for VSphereVM " + vmName + " to be provisioned",
+                    now);
         }
         summarize(status, now);
         sim.writeStatus(vsphereMachine, status);
@@ -123,12 +147,24 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
     }
 
     private static void summarize(Map<String, Object> status, Instant now) {
-        Conditions.summarize(status, "Ready", List.of("VirtualMachineProvisioned"), List.of(), "Ready", "NotReady", "ReadyUnknown", now);
+        Conditions.summarize(
+                status,
+                "Ready",
+                List.of("VirtualMachineProvisioned"),
+                List.of(),
+                "Ready",
+                "NotReady",
+                "ReadyUnknown",
+                now);
     }
 
     /** createOrPatchVSphereVM: the clone spec copied from the VSphereMachine, server and thumbprint from the cluster. */
-    private GenericKubernetesResource createOrPatchVm(GenericKubernetesResource vsphereMachine, GenericKubernetesResource machine,
-            GenericKubernetesResource cluster, GenericKubernetesResource existing, String vmName) {
+    private GenericKubernetesResource createOrPatchVm(
+            GenericKubernetesResource vsphereMachine,
+            GenericKubernetesResource machine,
+            GenericKubernetesResource cluster,
+            GenericKubernetesResource existing,
+            String vmName) {
         Map<String, Object> spec = Obj.deepCopy(Obj.map(vsphereMachine, "spec"));
         for (String notCloneSpec : List.of("providerID", "failureDomain", "naming")) {
             spec.remove(notCloneSpec);
@@ -140,7 +176,9 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
             vsphereCluster = sim.get(Kind.VSPHERE_CLUSTER, Obj.namespace(cluster), Obj.text(infraRef, "name"));
         }
         for (String field : List.of("server", "thumbprint")) {
-            if (Obj.isBlank(Obj.text(spec, field)) && vsphereCluster != null && !Obj.isBlank(Obj.text(vsphereCluster, "spec", field))) {
+            if (Obj.isBlank(Obj.text(spec, field))
+                    && vsphereCluster != null
+                    && !Obj.isBlank(Obj.text(vsphereCluster, "spec", field))) {
                 spec.put(field, Obj.text(vsphereCluster, "spec", field));
             }
         }
@@ -153,8 +191,12 @@ final class VSphereMachineReconciler implements Runtime.Reconciler {
             GenericKubernetesResource vm = new GenericKubernetesResource();
             vm.setApiVersion(Kind.VSPHERE_VM.apiVersion());
             vm.setKind(Kind.VSPHERE_VM.kind);
-            vm.setMetadata(new ObjectMetaBuilder().withName(vmName).withNamespace(Obj.namespace(vsphereMachine))
-                    .withLabels(labels).withOwnerReferences(Obj.ownerRef(vsphereMachine, false)).build());
+            vm.setMetadata(new ObjectMetaBuilder()
+                    .withName(vmName)
+                    .withNamespace(Obj.namespace(vsphereMachine))
+                    .withLabels(labels)
+                    .withOwnerReferences(Obj.ownerRef(vsphereMachine, false))
+                    .build());
             vm.setAdditionalProperty("spec", spec);
             return sim.create(vm);
         }

@@ -9,9 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pcg.simulators.vsphere.GuestMetadata;
 import io.pcg.simulators.vsphere.VirtualMachines;
 import io.pcg.simulators.vsphere.VirtualMachines.VmInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: CAPV's VSphereVM controller (controllers/vspherevm_controller.go, vspherevm_ipaddress_reconciler.go,
@@ -53,8 +52,7 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
     }
 
     /** An address a claim's IPAddress holds. */
-    private record Allocated(String address, int prefix, String gateway) {
-    }
+    private record Allocated(String address, int prefix, String gateway) {}
 
     @Override
     public Duration reconcile(Runtime.Key key) throws IOException {
@@ -114,11 +112,21 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             if (bound == total) {
                 Conditions.set(status, "IPAddressClaimsFulfilled", Conditions.TRUE, "Fulfilled", "", now);
             } else if (created > 0) {
-                Conditions.set(status, "IPAddressClaimsFulfilled", Conditions.FALSE, "IPAddressClaimsBeingCreated",
-                        created + "/" + total + " claims being created", now);
+                Conditions.set(
+                        status,
+                        "IPAddressClaimsFulfilled",
+                        Conditions.FALSE,
+                        "IPAddressClaimsBeingCreated",
+                        created + "/" + total + " claims being created",
+                        now);
             } else {
-                Conditions.set(status, "IPAddressClaimsFulfilled", Conditions.FALSE, "WaitingForIPAddress",
-                        (total - bound) + "/" + total + " claims being processed", now);
+                Conditions.set(
+                        status,
+                        "IPAddressClaimsFulfilled",
+                        Conditions.FALSE,
+                        "WaitingForIPAddress",
+                        (total - bound) + "/" + total + " claims being processed",
+                        now);
             }
         }
 
@@ -126,7 +134,9 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         String biosUuid = Obj.text(vm, "spec", "biosUUID");
         Optional<VmInfo> found;
         try {
-            found = Obj.isBlank(biosUuid) ? sim.vms.byName(datacenter, key.name()) : sim.vms.byBiosUuid(datacenter, biosUuid);
+            found = Obj.isBlank(biosUuid)
+                    ? sim.vms.byName(datacenter, key.name())
+                    : sim.vms.byBiosUuid(datacenter, biosUuid);
             Conditions.set(status, "VCenterAvailable", Conditions.TRUE, "Available", "", now);
         } catch (IOException e) {
             Conditions.set(status, "VCenterAvailable", Conditions.FALSE, "VCenterUnreachable", e.getMessage(), now);
@@ -134,8 +144,11 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             return RETRY;
         }
         if (found.isEmpty() && !Obj.isBlank(biosUuid)) {
-            notProvisioned(status, "NotFoundByBIOSUUID", "Unable to find VM by BIOS UUID " + biosUuid
-                    + ". The vm was removed from infra", now);
+            notProvisioned(
+                    status,
+                    "NotFoundByBIOSUUID",
+                    "Unable to find VM by BIOS UUID " + biosUuid + ". The vm was removed from infra",
+                    now);
             finish(vm, status, now);
             return null;
         }
@@ -154,7 +167,8 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             try {
                 if (!info.extraConfig().containsKey("guestinfo.metadata")) {
                     if (total > bound) {
-                        notProvisioned(status, "WaitingForIPAllocation", "Waiting for IP address claims to be fulfilled", now);
+                        notProvisioned(
+                                status, "WaitingForIPAllocation", "Waiting for IP address claims to be fulfilled", now);
                         finish(vm, status, now);
                         return null;
                     }
@@ -215,12 +229,21 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         return boot(vm, info, cluster, addresses);
     }
 
-    private Duration provision(GenericKubernetesResource vm, List<Map<String, Object>> devices,
-            Map<Integer, List<Allocated>> allocated, int total, int bound, Map<String, Object> status, Instant now) {
+    private Duration provision(
+            GenericKubernetesResource vm,
+            List<Map<String, Object>> devices,
+            Map<Integer, List<Allocated>> allocated,
+            int total,
+            int bound,
+            Map<String, Object> status,
+            Instant now) {
         String name = Obj.name(vm);
         for (Map<String, Object> device : devices) {
-            if (!Obj.isTrue(device, "dhcp4") && !Obj.isTrue(device, "dhcp6") && Obj.list(device, "ipAddrs").isEmpty()
-                    && Obj.list(device, "addressesFromPools").isEmpty() && !Obj.isTrue(device, "skipIPAllocation")) {
+            if (!Obj.isTrue(device, "dhcp4")
+                    && !Obj.isTrue(device, "dhcp6")
+                    && Obj.list(device, "ipAddrs").isEmpty()
+                    && Obj.list(device, "addressesFromPools").isEmpty()
+                    && !Obj.isTrue(device, "skipIPAllocation")) {
                 notProvisioned(status, "WaitingForStaticIPAllocation", "Waiting for static IP allocation", now);
                 return null;
             }
@@ -229,7 +252,11 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             notProvisioned(status, "WaitingForIPAllocation", "Waiting for IP address claims to be fulfilled", now);
             return null;
         }
-        Secret bootstrap = sim.client.secrets().inNamespace(Obj.namespace(vm)).withName(Obj.text(vm, "spec", "bootstrapRef", "name")).get();
+        Secret bootstrap = sim.client
+                .secrets()
+                .inNamespace(Obj.namespace(vm))
+                .withName(Obj.text(vm, "spec", "bootstrapRef", "name"))
+                .get();
         if (bootstrap == null) {
             notProvisioned(status, "WaitingForBootstrapData", "Waiting for bootstrap data Secret", now);
             return RETRY;
@@ -248,10 +275,16 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         devices.forEach(d -> networks.add(Obj.text(d, "networkName")));
         Object cpus = Obj.at(vm, "spec", "numCPUs");
         Object memory = Obj.at(vm, "spec", "memoryMiB");
-        VirtualMachines.CloneSpec spec = new VirtualMachines.CloneSpec(Obj.text(vm, "spec", "datacenter"),
-                Obj.text(vm, "spec", "template"), name, Obj.text(vm, "spec", "folder"), Obj.text(vm, "spec", "datastore"),
-                Obj.text(vm, "spec", "resourcePool"), networks,
-                cpus instanceof Number n ? n.intValue() : 0, memory instanceof Number n ? n.intValue() : 0);
+        VirtualMachines.CloneSpec spec = new VirtualMachines.CloneSpec(
+                Obj.text(vm, "spec", "datacenter"),
+                Obj.text(vm, "spec", "template"),
+                name,
+                Obj.text(vm, "spec", "folder"),
+                Obj.text(vm, "spec", "datastore"),
+                Obj.text(vm, "spec", "resourcePool"),
+                networks,
+                cpus instanceof Number n ? n.intValue() : 0,
+                memory instanceof Number n ? n.intValue() : 0);
         try {
             VmInfo clone = sim.vms.cloneVm(spec);
             LOG.info("Simulator: cloned VM {} ({}) from {}", name, clone.biosUuid(), spec.template());
@@ -270,8 +303,12 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
     }
 
     /** extraConfig (metadata, userdata) and the guest's static addresses, before the first power-on. */
-    private void configureGuest(GenericKubernetesResource vm, VmInfo info, List<Map<String, Object>> devices,
-            Map<Integer, List<Allocated>> allocated) throws IOException {
+    private void configureGuest(
+            GenericKubernetesResource vm,
+            VmInfo info,
+            List<Map<String, Object>> devices,
+            Map<Integer, List<Allocated>> allocated)
+            throws IOException {
         String name = Obj.name(vm);
         List<GuestMetadata.Device> guestDevices = new ArrayList<>();
         List<VirtualMachines.GuestIp> guestIps = new ArrayList<>();
@@ -295,10 +332,19 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             Obj.list(device, "nameservers").forEach(n -> nameservers.add(String.valueOf(n)));
             List<String> search = new ArrayList<>();
             Obj.list(device, "searchDomains").forEach(s -> search.add(String.valueOf(s)));
-            guestDevices.add(new GuestMetadata.Device(mac, Obj.text(device, "deviceName"), dhcp4, Obj.isTrue(device, "dhcp6"),
-                    cidrs, gateway4, gateway6, nameservers, search));
+            guestDevices.add(new GuestMetadata.Device(
+                    mac,
+                    Obj.text(device, "deviceName"),
+                    dhcp4,
+                    Obj.isTrue(device, "dhcp6"),
+                    cidrs,
+                    gateway4,
+                    gateway6,
+                    nameservers,
+                    search));
             // what the guest will report: the first IPv4 address, or a fake DHCP lease
-            String ipv4 = cidrs.stream().filter(c -> !c.contains(":")).findFirst().orElse(null);
+            String ipv4 =
+                    cidrs.stream().filter(c -> !c.contains(":")).findFirst().orElse(null);
             if (ipv4 != null) {
                 String[] parts = ipv4.split("/");
                 guestIps.add(new VirtualMachines.GuestIp(parts[0], netmask(Integer.parseInt(parts[1])), gateway4));
@@ -307,11 +353,17 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             }
         }
         String metadata = GuestMetadata.render(name, guestDevices);
-        Secret bootstrap = sim.client.secrets().inNamespace(Obj.namespace(vm)).withName(Obj.text(vm, "spec", "bootstrapRef", "name")).get();
+        Secret bootstrap = sim.client
+                .secrets()
+                .inNamespace(Obj.namespace(vm))
+                .withName(Obj.text(vm, "spec", "bootstrapRef", "name"))
+                .get();
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("guestinfo.metadata", GuestMetadata.base64(metadata));
         extra.put("guestinfo.metadata.encoding", "base64");
-        if (bootstrap != null && bootstrap.getData() != null && bootstrap.getData().get("value") != null) {
+        if (bootstrap != null
+                && bootstrap.getData() != null
+                && bootstrap.getData().get("value") != null) {
             extra.put("guestinfo.userdata", bootstrap.getData().get("value"));
             extra.put("guestinfo.userdata.encoding", "base64");
         }
@@ -322,14 +374,16 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         }
     }
 
-    private Duration boot(GenericKubernetesResource vm, VmInfo info, GenericKubernetesResource cluster, List<Object> addresses) {
+    private Duration boot(
+            GenericKubernetesResource vm, VmInfo info, GenericKubernetesResource cluster, List<Object> addresses) {
         String name = Obj.name(vm);
         if (sim.faults.isNeverReady(name)) {
             return null;
         }
         String namespace = Obj.namespace(vm);
         String clusterName = Obj.name(cluster);
-        KubernetesClient workload = sim.workloads.workloadFor(namespace, clusterName).client();
+        KubernetesClient workload =
+                sim.workloads.workloadFor(namespace, clusterName).client();
         if (Guest.registered(Guest.node(workload, name))) {
             return null;
         }
@@ -337,12 +391,20 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         if (!wait.isZero()) {
             return wait;
         }
-        Secret bootstrap = sim.client.secrets().inNamespace(namespace).withName(Obj.text(vm, "spec", "bootstrapRef", "name")).get();
-        String data = bootstrap == null || bootstrap.getData() == null || bootstrap.getData().get("value") == null ? ""
+        Secret bootstrap = sim.client
+                .secrets()
+                .inNamespace(namespace)
+                .withName(Obj.text(vm, "spec", "bootstrapRef", "name"))
+                .get();
+        String data = bootstrap == null
+                        || bootstrap.getData() == null
+                        || bootstrap.getData().get("value") == null
+                ? ""
                 : new String(Base64.getDecoder().decode(bootstrap.getData().get("value")), StandardCharsets.UTF_8);
         GenericKubernetesResource machine = null;
         OwnerReference owner = Obj.owner(vm, Kind.VSPHERE_MACHINE);
-        GenericKubernetesResource vsphereMachine = owner == null ? null : sim.get(Kind.VSPHERE_MACHINE, namespace, owner.getName());
+        GenericKubernetesResource vsphereMachine =
+                owner == null ? null : sim.get(Kind.VSPHERE_MACHINE, namespace, owner.getName());
         OwnerReference machineOwner = vsphereMachine == null ? null : Obj.owner(vsphereMachine, Kind.MACHINE);
         if (machineOwner != null) {
             machine = sim.get(Kind.MACHINE, namespace, machineOwner.getName());
@@ -355,9 +417,19 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         addresses.forEach(a -> ips.add(String.valueOf(a)));
         String endpoint = Obj.text(cluster, "spec", "controlPlaneEndpoint", "host") + ":"
                 + Obj.text(cluster, "spec", "controlPlaneEndpoint", "port");
-        Guest.boot(workload, new Guest.Boot(name, VSphereMachineReconciler.PROVIDER_ID_PREFIX + info.biosUuid(),
-                info.biosUuid(), version, Obj.label(vm, Sim.CONTROL_PLANE_LABEL) != null,
-                KubeadmConfigReconciler.isInit(data), ips, clusterName, endpoint), sim.now());
+        Guest.boot(
+                workload,
+                new Guest.Boot(
+                        name,
+                        VSphereMachineReconciler.PROVIDER_ID_PREFIX + info.biosUuid(),
+                        info.biosUuid(),
+                        version,
+                        Obj.label(vm, Sim.CONTROL_PLANE_LABEL) != null,
+                        KubeadmConfigReconciler.isInit(data),
+                        ips,
+                        clusterName,
+                        endpoint),
+                sim.now());
         LOG.info("Simulator: node {} joined workload cluster {}/{}", name, namespace, clusterName);
         sim.enqueueCluster(namespace, clusterName);
         return null;
@@ -381,7 +453,9 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             // collector runs on a test API server, so they are deleted here as well
             List<Map<String, Object>> devices = Obj.maps(vm, "spec", "network", "devices");
             for (int d = 0; d < devices.size(); d++) {
-                for (int p = 0; p < Obj.maps(devices.get(d), "addressesFromPools").size(); p++) {
+                for (int p = 0;
+                        p < Obj.maps(devices.get(d), "addressesFromPools").size();
+                        p++) {
                     releaseClaim(namespace, Obj.name(vm) + "-" + d + "-" + p);
                 }
             }
@@ -405,7 +479,11 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         }
         if (!Obj.deleting(claim)) {
             try {
-                sim.client.genericKubernetesResources(Kind.IP_ADDRESS_CLAIM.context).inNamespace(namespace).withName(claimName).delete();
+                sim.client
+                        .genericKubernetesResources(Kind.IP_ADDRESS_CLAIM.context)
+                        .inNamespace(namespace)
+                        .withName(claimName)
+                        .delete();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw e;
@@ -414,17 +492,28 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         }
     }
 
-    private void createClaim(GenericKubernetesResource vm, String name, Map<String, Object> poolRef, String clusterName) {
+    private void createClaim(
+            GenericKubernetesResource vm, String name, Map<String, Object> poolRef, String clusterName) {
         GenericKubernetesResource claim = new GenericKubernetesResource();
         claim.setApiVersion(Kind.IP_ADDRESS_CLAIM.apiVersion());
         claim.setKind(Kind.IP_ADDRESS_CLAIM.kind);
-        claim.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(Obj.namespace(vm))
+        claim.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(Obj.namespace(vm))
                 .addToLabels(Sim.CLUSTER_NAME_LABEL, clusterName)
                 .withFinalizers(CLAIM_FINALIZER)
-                .withOwnerReferences(Obj.ownerRef(vm, false)).build());
+                .withOwnerReferences(Obj.ownerRef(vm, false))
+                .build());
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("poolRef", Map.of("apiGroup", Obj.text(poolRef, "apiGroup"), "kind", Obj.text(poolRef, "kind"),
-                "name", Obj.text(poolRef, "name")));
+        spec.put(
+                "poolRef",
+                Map.of(
+                        "apiGroup",
+                        Obj.text(poolRef, "apiGroup"),
+                        "kind",
+                        Obj.text(poolRef, "kind"),
+                        "name",
+                        Obj.text(poolRef, "name")));
         spec.put("clusterName", clusterName);
         claim.setAdditionalProperty("spec", spec);
         try {
@@ -459,7 +548,9 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             return null;
         }
         Object prefix = Obj.at(address, "spec", "prefix");
-        return new Allocated(Obj.text(address, "spec", "address"), prefix instanceof Number n ? n.intValue() : 32,
+        return new Allocated(
+                Obj.text(address, "spec", "address"),
+                prefix instanceof Number n ? n.intValue() : 32,
                 Obj.text(address, "spec", "gateway"));
     }
 

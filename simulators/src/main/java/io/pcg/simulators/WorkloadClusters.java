@@ -16,8 +16,7 @@ public interface WorkloadClusters {
     KubeApiServer workloadFor(String namespace, String clusterName);
 
     /** The cluster was deleted: its server may go. Does nothing by default. */
-    default void release(String namespace, String clusterName) {
-    }
+    default void release(String namespace, String clusterName) {}
 
     /** One new API server per workload cluster, started on first use and stopped on {@link OnDemand#close()}. */
     static OnDemand onDemand() {
@@ -32,10 +31,10 @@ public interface WorkloadClusters {
     /** Starts one kube-apiserver + etcd ({@link KubeApiServer#start()}) per workload cluster. */
     final class OnDemand implements WorkloadClusters, AutoCloseable {
         private final java.util.Map<String, KubeApiServer> servers = new java.util.concurrent.ConcurrentHashMap<>();
-        private final java.util.concurrent.atomic.AtomicLong startingNanos = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong startingNanos =
+                new java.util.concurrent.atomic.AtomicLong();
 
-        OnDemand() {
-        }
+        OnDemand() {}
 
         @Override
         public KubeApiServer workloadFor(String namespace, String clusterName) {
@@ -44,8 +43,8 @@ public interface WorkloadClusters {
                 KubeApiServer server = KubeApiServer.start();
                 long took = System.nanoTime() - started;
                 startingNanos.addAndGet(took);
-                org.slf4j.LoggerFactory.getLogger(WorkloadClusters.class).info(
-                        "Simulator: API server of workload cluster {} started in {} ms", key, took / 1_000_000);
+                org.slf4j.LoggerFactory.getLogger(WorkloadClusters.class)
+                        .info("Simulator: API server of workload cluster {} started in {} ms", key, took / 1_000_000);
                 return server;
             });
         }

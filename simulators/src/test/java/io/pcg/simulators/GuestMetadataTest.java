@@ -1,18 +1,27 @@
 package io.pcg.simulators;
 
-import io.pcg.simulators.vsphere.GuestMetadata;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pcg.simulators.vsphere.GuestMetadata;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class GuestMetadataTest {
 
     @Test
     void rendersCapvMetadataWithStaticAddressesGatewayAndNameservers() {
-        String metadata = GuestMetadata.render("gw-abcde", List.of(new GuestMetadata.Device("00:50:56:aa:bb:cc", null,
-                false, false, List.of("10.10.0.11/24"), "10.10.0.1", null, List.of("10.10.0.2"), List.of("lab.local"))));
+        String metadata = GuestMetadata.render(
+                "gw-abcde",
+                List.of(new GuestMetadata.Device(
+                        "00:50:56:aa:bb:cc",
+                        null,
+                        false,
+                        false,
+                        List.of("10.10.0.11/24"),
+                        "10.10.0.1",
+                        null,
+                        List.of("10.10.0.2"),
+                        List.of("lab.local"))));
 
         assertThat(metadata).isEqualTo("""
                 instance-id: "gw-abcde"
@@ -46,10 +55,14 @@ class GuestMetadataTest {
 
     @Test
     void dhcpDeviceHasNoAddressesAndKeepsItsDeviceName() {
-        String metadata = GuestMetadata.render("gw-x", List.of(new GuestMetadata.Device("00:50:56:00:00:01", "ens192",
-                true, false, List.of(), null, null, List.of(), List.of())));
+        String metadata = GuestMetadata.render(
+                "gw-x",
+                List.of(new GuestMetadata.Device(
+                        "00:50:56:00:00:01", "ens192", true, false, List.of(), null, null, List.of(), List.of())));
 
-        assertThat(metadata).contains("set-name: \"ens192\"", "dhcp4: true").doesNotContain("addresses:", "gateway4", "nameservers");
+        assertThat(metadata)
+                .contains("set-name: \"ens192\"", "dhcp4: true")
+                .doesNotContain("addresses:", "gateway4", "nameservers");
         assertThat(GuestMetadata.addresses(metadata)).isEmpty();
     }
 }

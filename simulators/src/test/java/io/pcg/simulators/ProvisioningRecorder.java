@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ProvisioningRecorder implements AutoCloseable {
 
     /** A control-plane Machine appeared while {@code notReady} others were still provisioning. */
-    record Creation(String machine, List<String> notReady) {
-    }
+    record Creation(String machine, List<String> notReady) {}
 
     private final SharedIndexInformer<GenericKubernetesResource> informer;
     private final List<Creation> creations = new CopyOnWriteArrayList<>();
@@ -30,40 +28,44 @@ final class ProvisioningRecorder implements AutoCloseable {
     private final Map<String, Boolean> ready = new LinkedHashMap<>();
 
     ProvisioningRecorder(KubernetesClient client, String namespace) {
-        informer = client.genericKubernetesResources(Kind.MACHINE.context).inNamespace(namespace)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(GenericKubernetesResource machine) {
-                        if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) == null) {
-                            return;
-                        }
-                        List<String> notReady = new ArrayList<>();
-                        ready.forEach((name, isReady) -> {
-                            if (!isReady) {
-                                notReady.add(name);
+        informer = client.genericKubernetesResources(Kind.MACHINE.context)
+                .inNamespace(namespace)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(GenericKubernetesResource machine) {
+                                if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) == null) {
+                                    return;
+                                }
+                                List<String> notReady = new ArrayList<>();
+                                ready.forEach((name, isReady) -> {
+                                    if (!isReady) {
+                                        notReady.add(name);
+                                    }
+                                });
+                                creations.add(new Creation(Obj.name(machine), notReady));
+                                ready.put(Obj.name(machine), provisioned(machine));
                             }
-                        });
-                        creations.add(new Creation(Obj.name(machine), notReady));
-                        ready.put(Obj.name(machine), provisioned(machine));
-                    }
 
-                    @Override
-                    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource machine) {
-                        if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) != null) {
-                            ready.put(Obj.name(machine), provisioned(machine));
-                        }
-                    }
+                            @Override
+                            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource machine) {
+                                if (Obj.label(machine, Sim.CONTROL_PLANE_LABEL) != null) {
+                                    ready.put(Obj.name(machine), provisioned(machine));
+                                }
+                            }
 
-                    @Override
-                    public void onDelete(GenericKubernetesResource machine, boolean unknown) {
-                        ready.remove(Obj.name(machine));
-                    }
-                }, 0);
+                            @Override
+                            public void onDelete(GenericKubernetesResource machine, boolean unknown) {
+                                ready.remove(Obj.name(machine));
+                            }
+                        },
+                        0);
     }
 
     private static boolean provisioned(GenericKubernetesResource machine) {
         return Obj.at(machine, "status", "nodeRef") != null
-                && KubeadmControlPlaneReconciler.HEALTH_CONDITIONS.stream().allMatch(c -> Conditions.isTrue(machine, c));
+                && KubeadmControlPlaneReconciler.HEALTH_CONDITIONS.stream()
+                        .allMatch(c -> Conditions.isTrue(machine, c));
     }
 
     List<Creation> creations() {

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pcg.testkit.vsphere.Vcsim;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -27,21 +26,39 @@ final class TestCluster {
     static final String KUBERNETES_VERSION = "v1.34.4";
     static final String POOL = "node-pool";
     static final ResourceDefinitionContext POOLS = new ResourceDefinitionContext.Builder()
-            .withGroup("ipam.cluster.x-k8s.io").withVersion("v1alpha2").withKind("InClusterIPPool")
-            .withPlural("inclusterippools").withNamespaced(true).build();
+            .withGroup("ipam.cluster.x-k8s.io")
+            .withVersion("v1alpha2")
+            .withKind("InClusterIPPool")
+            .withPlural("inclusterippools")
+            .withNamespaced(true)
+            .build();
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private TestCluster() {
-    }
+    private TestCluster() {}
 
     /** The node template VM and the VM folder in vcsim (what the appliance's OVA import provides). */
     static void prepareVcsim(Vcsim vcsim) throws IOException {
         vcsim.govc("folder.create", "/DC0/vm/" + TEMPLATE_FOLDER);
         vcsim.govc("folder.create", "/DC0/vm/" + VM_FOLDER);
-        vcsim.govc("vm.create", "-on=false", "-ds", "LocalDS_0", "-pool", "/DC0/host/DC0_C0/Resources",
-                "-folder", "/DC0/vm/" + TEMPLATE_FOLDER, "-net", "VM Network", "-c", "2", "-m", "4096",
-                "-g", "ubuntu64Guest", TEMPLATE);
+        vcsim.govc(
+                "vm.create",
+                "-on=false",
+                "-ds",
+                "LocalDS_0",
+                "-pool",
+                "/DC0/host/DC0_C0/Resources",
+                "-folder",
+                "/DC0/vm/" + TEMPLATE_FOLDER,
+                "-net",
+                "VM Network",
+                "-c",
+                "2",
+                "-m",
+                "4096",
+                "-g",
+                "ubuntu64Guest",
+                TEMPLATE);
         vcsim.govc("vm.markastemplate", "/DC0/vm/" + TEMPLATE_FOLDER + "/" + TEMPLATE);
     }
 
@@ -51,11 +68,25 @@ final class TestCluster {
     }
 
     /** As above; {@code paused} writes the Cluster with {@code spec.paused: true}. */
-    static void write(KubernetesClient client, String namespace, String name, int replicas, Vcsim vcsim, String vip,
+    static void write(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            int replicas,
+            Vcsim vcsim,
+            String vip,
             boolean paused) {
-        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                .withNamespace(namespace).endMetadata()
-                .addToStringData("username", Vcsim.USERNAME).addToStringData("password", Vcsim.PASSWORD).build()).create();
+        client.secrets()
+                .inNamespace(namespace)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .addToStringData("username", Vcsim.USERNAME)
+                        .addToStringData("password", Vcsim.PASSWORD)
+                        .build())
+                .create();
         String yaml = """
                 apiVersion: ipam.cluster.x-k8s.io/v1alpha2
                 kind: InClusterIPPool
@@ -195,11 +226,14 @@ final class TestCluster {
                         name: %1$s
                   replicas: %2$d
                   version: %8$s
-                """.formatted(name, replicas, vip, POOL, vcsim.server(), VM_FOLDER, TEMPLATE, KUBERNETES_VERSION, paused);
+                """.formatted(
+                        name, replicas, vip, POOL, vcsim.server(), VM_FOLDER, TEMPLATE, KUBERNETES_VERSION, paused);
         try {
-            Iterator<Map<String, Object>> documents = YAML.readerForMapOf(Object.class).readValues(yaml);
+            Iterator<Map<String, Object>> documents =
+                    YAML.readerForMapOf(Object.class).readValues(yaml);
             while (documents.hasNext()) {
-                GenericKubernetesResource resource = YAML.convertValue(documents.next(), GenericKubernetesResource.class);
+                GenericKubernetesResource resource =
+                        YAML.convertValue(documents.next(), GenericKubernetesResource.class);
                 resource.getMetadata().setNamespace(namespace);
                 client.resource(resource).inNamespace(namespace).create();
             }

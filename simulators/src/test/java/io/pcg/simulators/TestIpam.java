@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,22 +34,24 @@ final class TestIpam implements AutoCloseable {
     TestIpam(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
-        this.informer = client.genericKubernetesResources(Kind.IP_ADDRESS_CLAIM.context).inNamespace(namespace)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(GenericKubernetesResource claim) {
-                        executor.execute(() -> answer(Obj.name(claim)));
-                    }
+        this.informer = client.genericKubernetesResources(Kind.IP_ADDRESS_CLAIM.context)
+                .inNamespace(namespace)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(GenericKubernetesResource claim) {
+                                executor.execute(() -> answer(Obj.name(claim)));
+                            }
 
-                    @Override
-                    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource claim) {
-                        executor.execute(() -> answer(Obj.name(claim)));
-                    }
+                            @Override
+                            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource claim) {
+                                executor.execute(() -> answer(Obj.name(claim)));
+                            }
 
-                    @Override
-                    public void onDelete(GenericKubernetesResource claim, boolean unknown) {
-                    }
-                }, 5_000);
+                            @Override
+                            public void onDelete(GenericKubernetesResource claim, boolean unknown) {}
+                        },
+                        5_000);
     }
 
     /** Claim name to the address it was given. */
@@ -61,23 +62,37 @@ final class TestIpam implements AutoCloseable {
     private void answer(String name) {
         try {
             GenericKubernetesResource claim = client.genericKubernetesResources(Kind.IP_ADDRESS_CLAIM.context)
-                    .inNamespace(namespace).withName(name).get();
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .get();
             if (claim == null || Obj.deleting(claim) || Obj.text(claim, "status", "addressRef", "name") != null) {
                 return;
             }
             List<GenericKubernetesResource> addresses = client.genericKubernetesResources(Kind.IP_ADDRESS.context)
-                    .inNamespace(namespace).list().getItems();
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems();
             GenericKubernetesResource address = addresses.stream()
-                    .filter(a -> name.equals(Obj.text(a, "spec", "claimRef", "name"))).findFirst().orElse(null);
+                    .filter(a -> name.equals(Obj.text(a, "spec", "claimRef", "name")))
+                    .findFirst()
+                    .orElse(null);
             if (address == null) {
                 String ip = "10.10.0." + next.getAndIncrement();
                 address = new GenericKubernetesResource();
                 address.setApiVersion(Kind.IP_ADDRESS.apiVersion());
                 address.setKind(Kind.IP_ADDRESS.kind);
-                address.setMetadata(new ObjectMetaBuilder().withName("ip-" + ip.replace('.', '-')).withNamespace(namespace)
-                        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(claim.getApiVersion())
-                                .withKind(claim.getKind()).withName(name).withUid(claim.getMetadata().getUid())
-                                .withController(true).withBlockOwnerDeletion(true).build()).build());
+                address.setMetadata(new ObjectMetaBuilder()
+                        .withName("ip-" + ip.replace('.', '-'))
+                        .withNamespace(namespace)
+                        .withOwnerReferences(new OwnerReferenceBuilder()
+                                .withApiVersion(claim.getApiVersion())
+                                .withKind(claim.getKind())
+                                .withName(name)
+                                .withUid(claim.getMetadata().getUid())
+                                .withController(true)
+                                .withBlockOwnerDeletion(true)
+                                .build())
+                        .build());
                 Map<String, Object> spec = new LinkedHashMap<>();
                 spec.put("address", ip);
                 spec.put("prefix", 24);
@@ -85,13 +100,19 @@ final class TestIpam implements AutoCloseable {
                 spec.put("claimRef", Map.of("name", name));
                 spec.put("poolRef", Obj.map(claim, "spec", "poolRef"));
                 address.setAdditionalProperty("spec", spec);
-                address = client.genericKubernetesResources(Kind.IP_ADDRESS.context).inNamespace(namespace).resource(address).create();
+                address = client.genericKubernetesResources(Kind.IP_ADDRESS.context)
+                        .inNamespace(namespace)
+                        .resource(address)
+                        .create();
             }
             Map<String, Object> status = new LinkedHashMap<>();
             status.put("addressRef", Map.of("name", Obj.name(address)));
             Conditions.set(status, "Ready", Conditions.TRUE, "Allocated", "", Instant.now());
             claim.setAdditionalProperty("status", status);
-            client.genericKubernetesResources(Kind.IP_ADDRESS_CLAIM.context).inNamespace(namespace).resource(claim).updateStatus();
+            client.genericKubernetesResources(Kind.IP_ADDRESS_CLAIM.context)
+                    .inNamespace(namespace)
+                    .resource(claim)
+                    .updateStatus();
             answered.put(name, Obj.text(address, "spec", "address"));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {

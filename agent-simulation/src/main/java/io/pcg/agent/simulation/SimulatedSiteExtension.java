@@ -1,5 +1,7 @@
 package io.pcg.agent.simulation;
 
+import static org.awaitility.Awaitility.await;
+
 import io.micronaut.context.ApplicationContext;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
@@ -12,10 +14,6 @@ import io.pcg.simulators.tools.SimulatedTools;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.vsphere.VcsimExtension;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +26,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fresh simulated site for each test, on the test class's vcsim (with the node template), and the gateway agents a
@@ -65,8 +64,12 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
             SiteAdmin.createNodeTemplate(vcsim.vcsim());
         }
         work = Files.createTempDirectory("pcg-site");
-        site = SimulatedSite.start(new SimulatedTools(VcenterAccess.of(vcsim.vcsim()), delays, Faults.none(),
-                Clusterctl.binDir().resolve("clusterctl")),
+        site = SimulatedSite.start(
+                new SimulatedTools(
+                        VcenterAccess.of(vcsim.vcsim()),
+                        delays,
+                        Faults.none(),
+                        Clusterctl.binDir().resolve("clusterctl")),
                 work.resolve("site"));
         tenantAgents = SimulatedTenantAgents.start(site.tools().workloads(), Duration.ofMillis(500));
     }
@@ -126,7 +129,8 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
         GatewayService.IssuedPin issued = console.createGateway(name);
         String gatewayId = issued.gateway().id();
         start(agent(console, name, issued.pin(), Map.of()));
-        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
+        await("the agent pairs and registers")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
         CommandRecord configured = SiteAdmin.run(console, gatewayId, "gateway.configure", configure);
         if (configured.status() != CommandState.SUCCEEDED) {

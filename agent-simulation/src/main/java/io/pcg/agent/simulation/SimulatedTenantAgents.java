@@ -6,14 +6,13 @@ import io.pcg.agent.tenant.TenantSelfManagement;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.simulators.WorkloadClusters;
 import io.pcg.testkit.kube.KubeApiServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: the agent the gateway deploys into each pivoted tenant cluster (seed 004), which no container runtime
@@ -64,9 +63,14 @@ public final class SimulatedTenantAgents implements AutoCloseable {
         for (var entry : workloads.started().entrySet()) {
             KubeApiServer server = entry.getValue();
             try {
-                for (ConfigMap desired : server.client().configMaps().inAnyNamespace()
-                        .withLabel(TenantSelfManagement.DESIRED_LABEL).list().getItems()) {
-                    TenantSelfManagement.reconcile(server.client(), desired.getMetadata().getNamespace());
+                for (ConfigMap desired : server.client()
+                        .configMaps()
+                        .inAnyNamespace()
+                        .withLabel(TenantSelfManagement.DESIRED_LABEL)
+                        .list()
+                        .getItems()) {
+                    TenantSelfManagement.reconcile(
+                            server.client(), desired.getMetadata().getNamespace());
                 }
             } catch (OperatorException e) {
                 LOG.warn("Simulator: tenant agent in {}: {} ({})", entry.getKey(), e.getMessage(), e.code());

@@ -1,5 +1,7 @@
 package io.pcg.agent.simulation;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.console.control.CommandRecord;
@@ -7,15 +9,12 @@ import io.pcg.console.control.CommandState;
 import io.pcg.console.gateway.ClusterStatusRecord;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.vsphere.Vcsim;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * What the admin does on the simulated site: prepares the node template in vCenter, and sends "Configure" and the
@@ -27,10 +26,10 @@ public final class SiteAdmin {
     public static final String NODE_TEMPLATE = "pcg-node-template";
     /** The static pool {@link #configureRequest} uses: 10.0.0.20–10.0.0.40. */
     public static final String FIRST_NODE_ADDRESS = "10.0.0.21";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SiteAdmin() {
-    }
+    private SiteAdmin() {}
 
     /** Imports the node template into vcsim's DC0 (once per vcsim). */
     public static void createNodeTemplate(Vcsim vcsim) throws IOException {
@@ -39,8 +38,22 @@ public final class SiteAdmin {
 
     /** Imports a node template named {@code name} into vcsim's DC0, e.g. a new node image for an upgrade. */
     public static void createNodeTemplate(Vcsim vcsim, String name) throws IOException {
-        vcsim.govc("vm.create", "-on=false", "-ds", "LocalDS_0", "-pool", "/DC0/host/DC0_C0/Resources",
-                "-net", "VM Network", "-c", "2", "-m", "4096", "-g", "ubuntu64Guest", name);
+        vcsim.govc(
+                "vm.create",
+                "-on=false",
+                "-ds",
+                "LocalDS_0",
+                "-pool",
+                "/DC0/host/DC0_C0/Resources",
+                "-net",
+                "VM Network",
+                "-c",
+                "2",
+                "-m",
+                "4096",
+                "-g",
+                "ubuntu64Guest",
+                name);
         vcsim.govc("vm.markastemplate", "/DC0/vm/" + name);
     }
 
@@ -71,11 +84,33 @@ public final class SiteAdmin {
     /** "Configure" with vcsim's DC0, {@code nodes} nodes and static addresses from {@code pool}. */
     public static Map<String, Object> configureRequest(Vcsim vcsim, int nodes, Map<String, Object> pool) {
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("vcenter", Map.of("server", vcsim.server(), "username", Vcsim.USERNAME, "password", Vcsim.PASSWORD,
-                "thumbprint", thumbprint(vcsim)));
-        request.put("placement", Map.of("datacenter", "DC0", "computeCluster", "DC0_C0", "datastore", "LocalDS_0", "network", "VM Network"));
+        request.put(
+                "vcenter",
+                Map.of(
+                        "server",
+                        vcsim.server(),
+                        "username",
+                        Vcsim.USERNAME,
+                        "password",
+                        Vcsim.PASSWORD,
+                        "thumbprint",
+                        thumbprint(vcsim)));
+        request.put(
+                "placement",
+                Map.of(
+                        "datacenter",
+                        "DC0",
+                        "computeCluster",
+                        "DC0_C0",
+                        "datastore",
+                        "LocalDS_0",
+                        "network",
+                        "VM Network"));
         request.put("nodeTemplate", NODE_TEMPLATE);
-        request.put("sshKeys", List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"));
+        request.put(
+                "sshKeys",
+                List.of(
+                        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"));
         request.put("ntpServers", List.of("pool.ntp.org"));
         request.put("ipAllocation", Map.of("type", "static", "pool", pool));
         request.put("nodeCount", nodes);
@@ -99,14 +134,21 @@ public final class SiteAdmin {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("payload of " + type + " is not JSON: " + e.getOriginalMessage(), e);
         }
-        return await(type + " finishes").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> console.commands().get(submitted.id()),
+        return await(type + " finishes")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> console.commands().get(submitted.id()),
                         record -> record.status() == CommandState.SUCCEEDED || record.status() == CommandState.FAILED);
     }
 
     /** Waits until the console shows the gateway cluster in {@code state} (e.g. "Running"). */
     public static ClusterStatusRecord awaitState(DevConsole console, String gatewayId, String state, Duration atMost) {
-        return await("the gateway cluster is " + state).atMost(atMost).pollInterval(Duration.ofMillis(20))
-                .until(() -> console.gateway(gatewayId).cluster(), cluster -> cluster != null && state.equals(cluster.state()));
+        return await("the gateway cluster is " + state)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> console.gateway(gatewayId).cluster(),
+                        cluster -> cluster != null && state.equals(cluster.state()));
     }
 }

@@ -7,7 +7,6 @@ import io.pcg.agent.vsphere.NtpConfiguredVcsim;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.simulators.site.SimulatedSite;
 import io.pcg.testkit.console.DevConsole;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,10 +30,12 @@ import java.util.Properties;
  * @param work      its folder: state, versions file, config, log
  * @param extra     more properties (e.g. a faster resync)
  */
-public record SiteAgent(String name, DevConsole console, String pin, SimulatedSite site, Path work, Map<String, Object> extra) {
+public record SiteAgent(
+        String name, DevConsole console, String pin, SimulatedSite site, Path work, Map<String, Object> extra) {
 
     /** The versions the image pins in /etc/pcg/versions.env: those of the CRDs and clusterctl the test kit uses. */
-    static final String VERSIONS = "KUBERNETES_VERSION=v1.34.4\nCAPI_VERSION=v1.13.5\nCAPV_VERSION=v1.16.1\nIPAM_IN_CLUSTER_VERSION=v1.0.3\n";
+    static final String VERSIONS =
+            "KUBERNETES_VERSION=v1.34.4\nCAPI_VERSION=v1.13.5\nCAPV_VERSION=v1.16.1\nIPAM_IN_CLUSTER_VERSION=v1.0.3\n";
 
     public SiteAgent {
         extra = Map.copyOf(extra);
@@ -68,7 +69,8 @@ public record SiteAgent(String name, DevConsole console, String pin, SimulatedSi
     public ApplicationContext start() throws IOException {
         Map<String, Object> properties = properties();
         properties.put("micronaut.server.port", -1);
-        return ApplicationContext.run(EmbeddedServer.class, properties, GatewayAgentApplication.ENVIRONMENT).getApplicationContext();
+        return ApplicationContext.run(EmbeddedServer.class, properties, GatewayAgentApplication.ENVIRONMENT)
+                .getApplicationContext();
     }
 
     /**
@@ -86,13 +88,19 @@ public record SiteAgent(String name, DevConsole console, String pin, SimulatedSi
         Path config = work.resolve("agent.properties");
         AtomicFiles.write(config, text.toString(), AtomicFiles.OWNER_ONLY);
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, GatewayAgentApplication.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                classpath,
+                GatewayAgentApplication.class.getName()));
         int run = 1;
         while (Files.exists(work.resolve("agent-" + run + ".log"))) {
             run++;
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(work.resolve("agent-" + run + ".log").toFile());
         builder.environment().put("MICRONAUT_CONFIG_FILES", config.toString());
         return builder.start();

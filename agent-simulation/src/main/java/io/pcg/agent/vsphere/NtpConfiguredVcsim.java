@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
-
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -47,15 +46,16 @@ public class NtpConfiguredVcsim {
         }
 
         @Override
-        public Map<Moref, Map<String, Boolean>> userPrivileges(Collection<Moref> entities, Collection<String> privilegeIds)
-                throws VsphereException {
+        public Map<Moref, Map<String, Boolean>> userPrivileges(
+                Collection<Moref> entities, Collection<String> privilegeIds) throws VsphereException {
             return vcsim.userPrivileges(entities, privilegeIds);
         }
 
         @Override
         public List<HostTimeSettings> hostTimeSettings(Collection<Moref> hosts) throws VsphereException {
             return vcsim.hostTimeSettings(hosts).stream()
-                    .map(host -> new HostTimeSettings(host.host(), host.name(), List.of("pool.ntp.org"), true)).toList();
+                    .map(host -> new HostTimeSettings(host.host(), host.name(), List.of("pool.ntp.org"), true))
+                    .toList();
         }
 
         @Override
@@ -64,7 +64,8 @@ public class NtpConfiguredVcsim {
         }
 
         @Override
-        public Moref importTemplate(Path ovfDescriptor, String name, TemplatePlacement placement) throws VsphereException {
+        public Moref importTemplate(Path ovfDescriptor, String name, TemplatePlacement placement)
+                throws VsphereException {
             return vcsim.importTemplate(ovfDescriptor, name, placement);
         }
 

@@ -1,5 +1,8 @@
 package io.pcg.agent.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -19,9 +22,6 @@ import io.pcg.simulators.Faults;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.vsphere.VcsimExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,9 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "Upgrade" from the console on the simulated site, after the pivot: a new Kubernetes version and node image roll
@@ -43,6 +42,7 @@ class GatewayClusterUpgradeIT {
 
     @RegisterExtension
     static final VcsimExtension VCSIM = new VcsimExtension();
+
     @RegisterExtension
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
 
@@ -62,88 +62,138 @@ class GatewayClusterUpgradeIT {
         String gatewayId = issued.gateway().id();
         SiteAgent agent = site.agent(console, name, issued.pin(), Map.of());
         ApplicationContext first = site.start(agent);
-        await("the agent registers").atMost(Duration.ofSeconds(60)).until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
-        assertThat(SiteAdmin.run(console, gatewayId, "gateway.configure", SiteAdmin.configureRequest(VCSIM.vcsim(), 1)).status())
+        await("the agent registers")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
+        assertThat(SiteAdmin.run(console, gatewayId, "gateway.configure", SiteAdmin.configureRequest(VCSIM.vcsim(), 1))
+                        .status())
                 .isEqualTo(CommandState.SUCCEEDED);
         SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
-        KubernetesClient gateway = site.tools().workloads().started().get("pcg-system/" + name).client();
-        Set<String> oldMachines = machines(gateway).stream().map(m -> m.getMetadata().getName()).collect(Collectors.toSet());
+        KubernetesClient gateway =
+                site.tools().workloads().started().get("pcg-system/" + name).client();
+        Set<String> oldMachines =
+                machines(gateway).stream().map(m -> m.getMetadata().getName()).collect(Collectors.toSet());
 
         // New nodes stay un-Ready until released, so the upgrade is certainly under way for the queue and the restart.
         Faults.Fault newNodesHeld = site.tools().faults().neverReady(machine -> !oldMachines.contains(machine));
         try (ProvisioningMachines watched = new ProvisioningMachines(gateway)) {
-            HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId + "/upgrade"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                            Map.of("kubernetesVersion", "v1.35.0", "nodeTemplate", NEW_TEMPLATE, "requestedBy", "admin@acme"))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> accepted = HTTP.send(
+                    HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId + "/upgrade"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
+                                    "kubernetesVersion",
+                                    "v1.35.0",
+                                    "nodeTemplate",
+                                    NEW_TEMPLATE,
+                                    "requestedBy",
+                                    "admin@acme"))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             String upgradeId = JSON.readTree(accepted.body()).path("commandId").asText();
-            await("the upgrade is accepted").atMost(Duration.ofMinutes(1))
+            await("the upgrade is accepted")
+                    .atMost(Duration.ofMinutes(1))
                     .until(() -> console.commands().get(upgradeId).status().isFinal());
             assertThat(console.commands().get(upgradeId).status()).isEqualTo(CommandState.SUCCEEDED);
             SiteAdmin.awaitState(console, gatewayId, "Upgrading", Duration.ofSeconds(30));
 
-            CommandRecord again = SiteAdmin.run(console, gatewayId, "gateway.upgrade", Map.of("kubernetesVersion", "v1.35.1"));
+            CommandRecord again =
+                    SiteAdmin.run(console, gatewayId, "gateway.upgrade", Map.of("kubernetesVersion", "v1.35.1"));
             assertThat(again.error().code()).isEqualTo(GatewayCommands.WRONG_STATE);
-            assertThat(again.error().message()).isEqualTo("the gateway cannot be upgraded while it is upgrading already");
+            assertThat(again.error().message())
+                    .isEqualTo("the gateway cannot be upgraded while it is upgrading already");
 
             // A valid request: the handler refuses any cluster.create while the gateway is not Running, so only one
             // that waits for the upgrade to end can succeed.
-            CommandRecord tenant = console.commands().submit(gatewayId, "cluster.create", JSON.writeValueAsString(tenantRequest()));
-            CommandRecord queued = await("the tenant request is queued").atMost(Duration.ofSeconds(30))
+            CommandRecord tenant =
+                    console.commands().submit(gatewayId, "cluster.create", JSON.writeValueAsString(tenantRequest()));
+            CommandRecord queued = await("the tenant request is queued")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> console.commands().get(tenant.id()), c -> c.status() == CommandState.QUEUED_BY_AGENT);
-            assertThat(queued.queuedReason()).isEqualTo("the gateway is upgrading; cluster.create requests run after that, in the order they arrived");
+            assertThat(queued.queuedReason())
+                    .isEqualTo(
+                            "the gateway is upgrading; cluster.create requests run after that, in the order they arrived");
 
             int registered = registrations(console, gatewayId);
             first.close();
             site.start(agent);
-            await("the restarted agent registers").atMost(Duration.ofSeconds(60))
+            await("the restarted agent registers")
+                    .atMost(Duration.ofSeconds(60))
                     .until(() -> registrations(console, gatewayId) > registered);
-            assertThat(console.commands().get(tenant.id()).status()).as("still waiting after the restart")
+            assertThat(console.commands().get(tenant.id()).status())
+                    .as("still waiting after the restart")
                     .isEqualTo(CommandState.QUEUED_BY_AGENT);
 
             newNodesHeld.clear();
-            ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
-            CommandRecord answered = await("the tenant request is answered").atMost(Duration.ofMinutes(1))
-                    .until(() -> console.commands().get(tenant.id()), c -> c.status().isFinal());
-            GatewayEvent completed = console.events(gatewayId).stream().filter(e -> e.reason().equals("UpgradeCompleted"))
-                    .findFirst().orElseThrow();
+            ClusterStatusRecord running =
+                    SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
+            CommandRecord answered = await("the tenant request is answered")
+                    .atMost(Duration.ofMinutes(1))
+                    .until(
+                            () -> console.commands().get(tenant.id()),
+                            c -> c.status().isFinal());
+            GatewayEvent completed = console.events(gatewayId).stream()
+                    .filter(e -> e.reason().equals("UpgradeCompleted"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(answered.finishedAt()).as("run after the upgrade").isAfterOrEqualTo(completed.time());
             assertThat(answered.status()).as(String.valueOf(answered.error())).isEqualTo(CommandState.SUCCEEDED);
-            assertThat(JSON.readTree(answered.resultJson()).path("name").asText()).isEqualTo("tenant-1");
+            assertThat(JSON.readTree(answered.resultJson()).path("name").asText())
+                    .isEqualTo("tenant-1");
 
-            assertThat(running.nodes()).hasSize(1).allSatisfy(node -> assertThat(node.ready()).isTrue());
-            assertThat(watched.mostAtOnce()).as("machines provisioning at the same time").isEqualTo(1);
-            assertThat(watched.mostMachines()).as("machines at the same time (one surge machine)").isEqualTo(2);
+            assertThat(running.nodes())
+                    .hasSize(1)
+                    .allSatisfy(node -> assertThat(node.ready()).isTrue());
+            assertThat(watched.mostAtOnce())
+                    .as("machines provisioning at the same time")
+                    .isEqualTo(1);
+            assertThat(watched.mostMachines())
+                    .as("machines at the same time (one surge machine)")
+                    .isEqualTo(2);
         }
         List<GenericKubernetesResource> machines = machines(gateway);
         assertThat(machines).hasSize(1).allSatisfy(machine -> {
             assertThat(oldMachines).doesNotContain(machine.getMetadata().getName());
             assertThat(Fields.text(machine, "spec", "version")).isEqualTo("v1.35.0");
         });
-        GenericKubernetesResource vsphereMachine = gateway.genericKubernetesResources(CapiKinds.VSPHERE_MACHINES).inNamespace("pcg-system")
-                .withName(Fields.text(machines.get(0), "spec", "infrastructureRef", "name")).get();
+        GenericKubernetesResource vsphereMachine = gateway.genericKubernetesResources(CapiKinds.VSPHERE_MACHINES)
+                .inNamespace("pcg-system")
+                .withName(Fields.text(machines.get(0), "spec", "infrastructureRef", "name"))
+                .get();
         assertThat(Fields.text(vsphereMachine, "spec", "template")).isEqualTo(NEW_TEMPLATE);
-        assertThat(VCSIM.vcsim().govc("find", "/DC0/vm", "-type", "m", "-name", name + "-*").lines().toList())
-                .as("the old node's VM is gone").hasSize(1);
+        assertThat(VCSIM.vcsim()
+                        .govc("find", "/DC0/vm", "-type", "m", "-name", name + "-*")
+                        .lines()
+                        .toList())
+                .as("the old node's VM is gone")
+                .hasSize(1);
 
-        List<String> steps = console.events(gatewayId).stream().map(GatewayEvent::reason)
-                .filter(reason -> reason.startsWith("Upgrade")).toList();
+        List<String> steps = console.events(gatewayId).stream()
+                .map(GatewayEvent::reason)
+                .filter(reason -> reason.startsWith("Upgrade"))
+                .toList();
         assertThat(steps).containsExactly("UpgradeStarted", "Upgraded", "UpgradeCompleted");
-        assertThat(console.events(gatewayId).stream().filter(e -> e.reason().equals("UpgradeStarted")).findFirst().orElseThrow().message())
+        assertThat(console.events(gatewayId).stream()
+                        .filter(e -> e.reason().equals("UpgradeStarted"))
+                        .findFirst()
+                        .orElseThrow()
+                        .message())
                 .isEqualTo("upgrading the gateway cluster, one node at a time: kubernetesVersion v1.34.4 → v1.35.0, "
                         + "nodeTemplate pcg-node-template → pcg-node-template-v1.35 (requested by admin@acme)");
 
-        JsonNode status = JSON.readTree(SiteAdmin.run(console, gatewayId, "gateway.status", Map.of()).resultJson());
+        JsonNode status = JSON.readTree(
+                SiteAdmin.run(console, gatewayId, "gateway.status", Map.of()).resultJson());
         JsonNode details = status.path("upgrades").path(0);
         assertThat(details.path("requestedBy").asText()).isEqualTo("admin@acme");
         assertThat(details.path("changes").path(0).path("from").asText()).isEqualTo("v1.34.4");
         assertThat(details.path("changes").path(0).path("to").asText()).isEqualTo("v1.35.0");
         assertThat(details.path("requestedAt").asText()).isNotBlank();
         assertThat(details.path("completedAt").asText()).isNotBlank();
-        assertThat(status.path("conditions").path("Upgraded").path("status").asText()).isEqualTo("True");
+        assertThat(status.path("conditions").path("Upgraded").path("status").asText())
+                .isEqualTo("True");
 
-        CommandRecord same = SiteAdmin.run(console, gatewayId, "gateway.upgrade", Map.of("kubernetesVersion", "v1.35.0"));
+        CommandRecord same =
+                SiteAdmin.run(console, gatewayId, "gateway.upgrade", Map.of("kubernetesVersion", "v1.35.0"));
         assertThat(same.error().code()).isEqualTo(GatewayCommands.UPGRADE_REFUSED);
         assertThat(same.error().message()).isEqualTo("the gateway cluster runs Kubernetes v1.35.0 already");
     }
@@ -155,20 +205,46 @@ class GatewayClusterUpgradeIT {
         request.put("controlPlaneCount", 1);
         request.put("allowWorkerCapability", true);
         request.put("workerPools", List.of());
-        request.put("placementDomains", List.of(Map.of("datacenter", "DC0", "computeCluster", "DC0_C0",
-                "datastore", "LocalDS_0", "network", "VM Network")));
+        request.put(
+                "placementDomains",
+                List.of(Map.of(
+                        "datacenter",
+                        "DC0",
+                        "computeCluster",
+                        "DC0_C0",
+                        "datastore",
+                        "LocalDS_0",
+                        "network",
+                        "VM Network")));
         request.put("nodeTemplate", SiteAdmin.NODE_TEMPLATE);
-        request.put("ipAllocation", Map.of("type", "dhcp", "nodeNetwork", "10.0.0.0/24",
-                "dhcpRange", "10.0.0.100-10.0.0.200", "controlPlaneVip", "10.0.0.250"));
-        request.put("sshKeys", List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"));
+        request.put(
+                "ipAllocation",
+                Map.of(
+                        "type",
+                        "dhcp",
+                        "nodeNetwork",
+                        "10.0.0.0/24",
+                        "dhcpRange",
+                        "10.0.0.100-10.0.0.200",
+                        "controlPlaneVip",
+                        "10.0.0.250"));
+        request.put(
+                "sshKeys",
+                List.of(
+                        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"));
         return request;
     }
 
     private static List<GenericKubernetesResource> machines(KubernetesClient gateway) {
-        return gateway.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system").list().getItems();
+        return gateway.genericKubernetesResources(CapiKinds.MACHINES)
+                .inNamespace("pcg-system")
+                .list()
+                .getItems();
     }
 
     private static int registrations(DevConsole console, String gatewayId) {
-        return (int) console.events(gatewayId).stream().filter(event -> event.reason().equals("Registered")).count();
+        return (int) console.events(gatewayId).stream()
+                .filter(event -> event.reason().equals("Registered"))
+                .count();
     }
 }

@@ -1,5 +1,8 @@
 package io.pcg.agent.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
@@ -18,9 +21,6 @@ import io.pcg.simulators.Delays;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.vsphere.VcsimExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +28,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "Delete" from the console's admin API on the simulated site: refused, with nothing changed, while a tenant cluster
@@ -41,6 +40,7 @@ class GatewayDeleteIT {
 
     @RegisterExtension
     static final VcsimExtension VCSIM = new VcsimExtension();
+
     @RegisterExtension
     static final DevConsoleExtension CONSOLE = DevConsoleExtension.shared();
 
@@ -58,16 +58,22 @@ class GatewayDeleteIT {
         String gatewayId = issued.gateway().id();
         SiteAgent appliance = site.agent(console, name, issued.pin(), Map.of());
         ApplicationContext agent = site.start(appliance);
-        await("the agent pairs and registers").atMost(Duration.ofSeconds(60))
+        await("the agent pairs and registers")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));
-        assertThat(SiteAdmin.run(console, gatewayId, "gateway.configure", SiteAdmin.configureRequest(VCSIM.vcsim(), 1)).status())
+        assertThat(SiteAdmin.run(console, gatewayId, "gateway.configure", SiteAdmin.configureRequest(VCSIM.vcsim(), 1))
+                        .status())
                 .isEqualTo(CommandState.SUCCEEDED);
         SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
 
         // A tenant cluster on a second account of the gateway: the delete is refused, naming it, and nothing changes.
         CloudAccountStore accounts = agent.getBean(CloudAccountStore.class);
         CloudAccount gatewayAccount = accounts.defaultAccount().orElseThrow();
-        accounts.add(new CloudAccount("lab", gatewayAccount.server(), gatewayAccount.username(), gatewayAccount.password(),
+        accounts.add(new CloudAccount(
+                "lab",
+                gatewayAccount.server(),
+                gatewayAccount.username(),
+                gatewayAccount.password(),
                 gatewayAccount.thumbprint()));
         accounts.bind("tenant-a", "lab");
 
@@ -76,12 +82,15 @@ class GatewayDeleteIT {
         assertThat(refused.error().code()).isEqualTo(GatewayCommands.DELETE_REFUSED);
         assertThat(refused.error().message()).contains("tenant-a").doesNotContain(name + ",");
         assertThat(refused.error().hint()).isNotBlank();
-        await("the console takes the delete back").atMost(Duration.ofSeconds(10))
+        await("the console takes the delete back")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> console.gateway(gatewayId).deleteCommandId() == null);
         assertThat(console.gateway(gatewayId).cluster().state()).isEqualTo("Running");
         assertThat(vms(name)).hasSize(1);
         assertThat(appliance.stateDir().resolve("identity")).exists();
-        assertThat(console.events(gatewayId)).extracting(GatewayEvent::reason).contains("DeleteRefused")
+        assertThat(console.events(gatewayId))
+                .extracting(GatewayEvent::reason)
+                .contains("DeleteRefused")
                 .doesNotContain("DeleteStarted", "ResetStarted");
 
         accounts.unbind("tenant-a");
@@ -89,29 +98,45 @@ class GatewayDeleteIT {
         assertThat(console.gateway(gatewayId).deleteCommandId()).isEqualTo(commandId);
         assertThat(awaitFinished(console, commandId).status()).isEqualTo(CommandState.SUCCEEDED);
 
-        await("the console forgets the gateway").atMost(SimulatedSiteExtension.PROVISIONING)
+        await("the console forgets the gateway")
+                .atMost(SimulatedSiteExtension.PROVISIONING)
                 .until(() -> !list(console).contains(gatewayId));
         assertThat(vms(name)).as("the gateway's VMs in vCenter").isEmpty();
         assertThat(site.tools().kindClusters()).isEmpty();
         assertThat(site.tools().workloads().started()).isEmpty();
         assertThat(appliance.stateDir().resolve("identity")).doesNotExist();
         assertThat(appliance.stateDir().resolve("identity.next")).doesNotExist();
-        assertThat(HTTP.send(HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-        List<String> reasons = console.events(gatewayId).stream().map(GatewayEvent::reason).toList();
+        assertThat(HTTP.send(
+                                HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId))
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(404);
+        List<String> reasons =
+                console.events(gatewayId).stream().map(GatewayEvent::reason).toList();
         assertThat(reasons).containsSubsequence("DeleteRequested", "DeleteStarted", "GatewayDeleted", "Deleted");
 
         AgentStatus status = agent.getBean(AgentStatus.class);
-        await("the agent says it was deleted").atMost(Duration.ofSeconds(30))
-                .until(() -> ConnectionProblem.DELETED.name().equals(status.snapshot().problem()));
+        await("the agent says it was deleted")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ConnectionProblem.DELETED
+                        .name()
+                        .equals(status.snapshot().problem()));
         assertThat(status.snapshot().phase()).isEqualTo(AgentStatus.Phase.NEEDS_OPERATOR);
         assertThat(status.snapshot().gatewayId()).isEmpty();
         assertThat(status.snapshot().hint()).contains("Pairing again");
-        await("the agent stays unpaired and does not reconnect").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        await("the agent stays unpaired and does not reconnect")
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> status.snapshot().phase() == AgentStatus.Phase.NEEDS_OPERATOR
-                        && ConnectionProblem.DELETED.name().equals(status.snapshot().problem()));
-        assertThat(agent.getBean(GatewayClusterController.class).record().state()).isEqualTo(GatewayState.PENDING);
-        assertThat(agent.getBean(GatewayClusterController.class).record().deleting()).isFalse();
+                        && ConnectionProblem.DELETED
+                                .name()
+                                .equals(status.snapshot().problem()));
+        assertThat(agent.getBean(GatewayClusterController.class).record().state())
+                .isEqualTo(GatewayState.PENDING);
+        assertThat(agent.getBean(GatewayClusterController.class).record().deleting())
+                .isFalse();
     }
 
     @Test
@@ -142,18 +167,30 @@ class GatewayDeleteIT {
     }
 
     private static List<String> list(DevConsole console) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways")).GET().build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode gateways = JSON.readTree(response.body());
-        return java.util.stream.StreamSupport.stream(gateways.spliterator(), false).map(node -> node.path("id").asText()).toList();
+        return java.util.stream.StreamSupport.stream(gateways.spliterator(), false)
+                .map(node -> node.path("id").asText())
+                .toList();
     }
 
     private static CommandRecord awaitFinished(DevConsole console, String commandId) {
-        return await("command " + commandId + " finishes").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> console.commands().get(commandId), command -> command.status().isFinal());
+        return await("command " + commandId + " finishes")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> console.commands().get(commandId),
+                        command -> command.status().isFinal());
     }
 
     private static List<String> vms(String name) throws Exception {
-        return VCSIM.vcsim().govc("find", "/DC0/vm", "-type", "m", "-name", name + "-*").lines().toList();
+        return VCSIM.vcsim()
+                .govc("find", "/DC0/vm", "-type", "m", "-name", name + "-*")
+                .lines()
+                .toList();
     }
 }

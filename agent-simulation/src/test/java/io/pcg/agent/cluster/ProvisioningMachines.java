@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pcg.agent.kube.Fields;
 import io.pcg.agent.kube.Informers;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,17 +21,19 @@ final class ProvisioningMachines implements AutoCloseable {
     private final SharedIndexInformer<GenericKubernetesResource> informer;
 
     ProvisioningMachines(KubernetesClient client) {
-        informer = client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace("pcg-system").inform(new Informers.ChangeHandler() {
-            @Override
-            protected void changed(GenericKubernetesResource machine) {
-                seen(machine);
-            }
+        informer = client.genericKubernetesResources(CapiKinds.MACHINES)
+                .inNamespace("pcg-system")
+                .inform(new Informers.ChangeHandler() {
+                    @Override
+                    protected void changed(GenericKubernetesResource machine) {
+                        seen(machine);
+                    }
 
-            @Override
-            public void onDelete(GenericKubernetesResource machine, boolean unknownFinalState) {
-                provisioning.remove(machine.getMetadata().getName());
-            }
-        });
+                    @Override
+                    public void onDelete(GenericKubernetesResource machine, boolean unknownFinalState) {
+                        provisioning.remove(machine.getMetadata().getName());
+                    }
+                });
     }
 
     private synchronized void seen(GenericKubernetesResource machine) {
@@ -40,7 +41,11 @@ final class ProvisioningMachines implements AutoCloseable {
                 .anyMatch(condition -> "Ready".equals(condition.get("type")) && "True".equals(condition.get("status")));
         provisioning.put(machine.getMetadata().getName(), !ready);
         mostMachines.accumulateAndGet(provisioning.size(), Math::max);
-        most.accumulateAndGet((int) provisioning.values().stream().filter(Boolean::booleanValue).count(), Math::max);
+        most.accumulateAndGet(
+                (int) provisioning.values().stream()
+                        .filter(Boolean::booleanValue)
+                        .count(),
+                Math::max);
     }
 
     /** The most machines provisioning at the same time. */

@@ -7,7 +7,6 @@ import io.micronaut.context.annotation.Value;
 import io.pcg.agent.AgentFactory;
 import io.pcg.common.proxy.ProxySettings;
 import jakarta.inject.Singleton;
-
 import java.util.Map;
 
 /**
@@ -22,7 +21,8 @@ public class SiteProxyForTests {
 
     @Singleton
     @Replaces(value = ProxySettings.class, factory = AgentFactory.class)
-    ProxySettings siteProxy(@Value("${" + PROPERTY + "}") String proxy, @Value("${pcg.test.site-no-proxy:}") String noProxy) {
+    ProxySettings siteProxy(
+            @Value("${" + PROPERTY + "}") String proxy, @Value("${pcg.test.site-no-proxy:}") String noProxy) {
         return ProxySettings.fromEnvironment(Map.of("HTTP_PROXY", proxy, "HTTPS_PROXY", proxy, "NO_PROXY", noProxy));
     }
 }

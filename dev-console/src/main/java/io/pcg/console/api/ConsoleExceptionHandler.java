@@ -14,8 +14,7 @@ import jakarta.inject.Singleton;
 @Produces
 @Singleton
 @Requires(env = DevConsoleApplication.ENVIRONMENT)
-public class ConsoleExceptionHandler
-        implements ExceptionHandler<ConsoleException, HttpResponse<ApiViews.ErrorView>> {
+public class ConsoleExceptionHandler implements ExceptionHandler<ConsoleException, HttpResponse<ApiViews.ErrorView>> {
 
     @Override
     public HttpResponse<ApiViews.ErrorView> handle(HttpRequest request, ConsoleException exception) {

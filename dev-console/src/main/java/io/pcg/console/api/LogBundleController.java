@@ -15,7 +15,6 @@ import io.pcg.console.gateway.GatewayStore;
 import io.pcg.console.logbundle.LogBundleRecord;
 import io.pcg.console.logbundle.LogBundleUploads;
 import io.pcg.console.logbundle.LogBundles;
-
 import java.util.List;
 
 /**
@@ -40,7 +39,9 @@ public class LogBundleController {
     }
 
     /** No body: what the bundle holds is set on the appliance. Follow the command; its result names the bundle. */
-    @Post(value = "/{id}/logs", consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
+    @Post(
+            value = "/{id}/logs",
+            consumes = {MediaType.APPLICATION_JSON, MediaType.ALL})
     public HttpResponse<ApiViews.CommandAccepted> collect(String id) {
         return GatewayController.accepted(commands.submit(id, LogBundleUploads.COMMAND, "{}"));
     }

@@ -9,7 +9,6 @@ import io.pcg.proto.v1.ClusterHealth;
 import io.pcg.proto.v1.HealthVerdict;
 import io.pcg.proto.v1.ResourceUsage;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Instant;
 
@@ -37,23 +36,39 @@ public class ClusterHealthService {
 
     static ClusterHealthRecord toRecord(ClusterHealth health, Instant receivedAt) {
         return new ClusterHealthRecord(
-                health.getVerdict() == HealthVerdict.HEALTH_VERDICT_HEALTHY ? ClusterHealthRecord.HEALTHY : ClusterHealthRecord.UNHEALTHY,
-                health.getReasonsList().stream().map(reason -> new ClusterHealthRecord.Reason(reason.getReason(),
-                        reason.getObject(), reason.getMessage())).toList(),
+                health.getVerdict() == HealthVerdict.HEALTH_VERDICT_HEALTHY
+                        ? ClusterHealthRecord.HEALTHY
+                        : ClusterHealthRecord.UNHEALTHY,
+                health.getReasonsList().stream()
+                        .map(reason -> new ClusterHealthRecord.Reason(
+                                reason.getReason(), reason.getObject(), reason.getMessage()))
+                        .toList(),
                 health.getUsageSource(),
                 usage(health.getUsage()),
-                health.getNodesList().stream().map(node -> new ClusterHealthRecord.NodeHealth(node.getName(),
-                        node.getConditionsList().stream().map(ClusterStatusService::condition).toList(),
-                        usage(node.getUsage()))).toList(),
-                health.getHistoryList().stream().map(sample -> new ClusterHealthRecord.Sample(instant(sample.getTime()),
-                        usage(sample.getUsage()))).toList(),
+                health.getNodesList().stream()
+                        .map(node -> new ClusterHealthRecord.NodeHealth(
+                                node.getName(),
+                                node.getConditionsList().stream()
+                                        .map(ClusterStatusService::condition)
+                                        .toList(),
+                                usage(node.getUsage())))
+                        .toList(),
+                health.getHistoryList().stream()
+                        .map(sample ->
+                                new ClusterHealthRecord.Sample(instant(sample.getTime()), usage(sample.getUsage())))
+                        .toList(),
                 health.hasObservedAt() ? instant(health.getObservedAt()) : null,
                 receivedAt);
     }
 
     private static ClusterHealthRecord.Usage usage(ResourceUsage usage) {
-        return new ClusterHealthRecord.Usage(usage.getCpuCores(), usage.getCpuUsageCores(), usage.getCpuRequestsCores(),
-                usage.getMemoryBytes(), usage.getMemoryUsageBytes(), usage.getMemoryRequestsBytes());
+        return new ClusterHealthRecord.Usage(
+                usage.getCpuCores(),
+                usage.getCpuUsageCores(),
+                usage.getCpuRequestsCores(),
+                usage.getMemoryBytes(),
+                usage.getMemoryUsageBytes(),
+                usage.getMemoryRequestsBytes());
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -10,12 +10,11 @@ import io.pcg.proto.v1.ClusterStatus;
 import io.pcg.proto.v1.Condition;
 import io.pcg.proto.v1.ConditionStatus;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway clusters' statuses as their agents report them: the latest one per gateway is kept with the gateway
@@ -54,22 +53,30 @@ public class ClusterStatusService {
         }
         String message = "Gateway cluster is " + received.state()
                 + (previous == null ? "" : " (was " + previous + ")")
-                + (received.managementCluster().isEmpty() ? "" : "; Cluster API objects on the " + received.managementCluster() + " cluster")
+                + (received.managementCluster().isEmpty()
+                        ? ""
+                        : "; Cluster API objects on the " + received.managementCluster() + " cluster")
                 + failing(received);
         LOG.info("Gateway {}: {}", gatewayId, message);
-        events.recordFromConsole(gatewayId, "Failed".equals(received.state()) ? "Error" : "Info", STATE_CHANGED, message);
+        events.recordFromConsole(
+                gatewayId, "Failed".equals(received.state()) ? "Error" : "Info", STATE_CHANGED, message);
     }
 
     /** What is wrong, in the words of the first condition that does not hold. */
     private static String failing(ClusterStatusRecord status) {
-        return status.conditions().stream().filter(condition -> "False".equals(condition.status())).findFirst()
-                .map(condition -> "; " + condition.type() + ": " + condition.message()).orElse("");
+        return status.conditions().stream()
+                .filter(condition -> "False".equals(condition.status()))
+                .findFirst()
+                .map(condition -> "; " + condition.type() + ": " + condition.message())
+                .orElse("");
     }
 
     private static ClusterStatusRecord toRecord(ClusterStatus status, Instant receivedAt) {
         return new ClusterStatusRecord(
                 state(status),
-                status.getConditionsList().stream().map(ClusterStatusService::condition).toList(),
+                status.getConditionsList().stream()
+                        .map(ClusterStatusService::condition)
+                        .toList(),
                 status.getNodesList().stream().map(ClusterStatusService::node).toList(),
                 status.getManagementCluster(),
                 status.hasObservedAt() ? instant(status.getObservedAt()) : null,
@@ -89,8 +96,11 @@ public class ClusterStatusService {
     }
 
     static ClusterStatusRecord.Condition condition(Condition condition) {
-        return new ClusterStatusRecord.Condition(condition.getType(), conditionStatus(condition.getStatus()),
-                condition.getReason(), condition.getMessage(),
+        return new ClusterStatusRecord.Condition(
+                condition.getType(),
+                conditionStatus(condition.getStatus()),
+                condition.getReason(),
+                condition.getMessage(),
                 condition.hasLastTransitionTime() ? instant(condition.getLastTransitionTime()) : null);
     }
 

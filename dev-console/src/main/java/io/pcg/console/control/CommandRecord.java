@@ -2,7 +2,6 @@ package io.pcg.console.control;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-
 import java.time.Instant;
 
 /**
@@ -21,13 +20,20 @@ import java.time.Instant;
  * @param queuedReason why the agent holds it, while {@link CommandState#QUEUED_BY_AGENT} (kept afterwards)
  */
 @Serdeable
-public record CommandRecord(String id, String gatewayId, String type, CommandState status, Instant submittedAt,
-                            @Nullable Instant sentAt, @Nullable Instant ackedAt, @Nullable Instant finishedAt,
-                            @Nullable Failure error, @Nullable String resultJson,
-                            @Nullable String queuedReason) {
+public record CommandRecord(
+        String id,
+        String gatewayId,
+        String type,
+        CommandState status,
+        Instant submittedAt,
+        @Nullable Instant sentAt,
+        @Nullable Instant ackedAt,
+        @Nullable Instant finishedAt,
+        @Nullable Failure error,
+        @Nullable String resultJson,
+        @Nullable String queuedReason) {
 
     /** Why a command failed, as the agent's handler put it. */
     @Serdeable
-    public record Failure(String code, String message, String hint) {
-    }
+    public record Failure(String code, String message, String hint) {}
 }

@@ -17,9 +17,6 @@ import io.pcg.proto.v1.CommandStatus;
 import io.pcg.proto.v1.ConsoleMessage;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -35,6 +32,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commands for gateways: a queue per gateway, delivery over the gateway's control stream, acks and results.
@@ -58,9 +57,11 @@ public class CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
     /** Finished commands kept per gateway for lookups; unfinished ones are always kept. */
     static final int KEPT_FINISHED_PER_GATEWAY = 10_000;
+
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Error code of a command that was still queued (never sent) when the console stopped. */
     public static final String CONSOLE_RESTARTED = "CONSOLE_RESTARTED";
+
     static final String FOLDER = "commands";
 
     private final GatewayStore store;
@@ -96,8 +97,10 @@ public class CommandService {
     public CommandRecord submit(String gatewayId, String type, String payloadJson) {
         store.get(gatewayId);
         if (type == null || !TYPE.matcher(type).matches()) {
-            throw new ConsoleException(ConsoleException.Kind.INVALID, "command type '" + type
-                    + "' is not valid: use letters, digits, '.', '_' and '-', such as vsphere.validate");
+            throw new ConsoleException(
+                    ConsoleException.Kind.INVALID,
+                    "command type '" + type
+                            + "' is not valid: use letters, digits, '.', '_' and '-', such as vsphere.validate");
         }
         String payload = payloadJson == null || payloadJson.isBlank() ? "{}" : payloadJson;
         requireJsonObject(payload);
@@ -199,8 +202,10 @@ public class CommandService {
     private Optional<Entry> ownedEntry(String gatewayId, String commandId) {
         Entry entry = byId.get(commandId);
         if (entry == null || !entry.gatewayId.equals(gatewayId)) {
-            LOG.debug("Gateway {} answered command {} which this console has no record of (evicted, or from before a lost data directory)",
-                    gatewayId, commandId);
+            LOG.debug(
+                    "Gateway {} answered command {} which this console has no record of (evicted, or from before a lost data directory)",
+                    gatewayId,
+                    commandId);
             return Optional.empty();
         }
         return Optional.of(entry);
@@ -253,8 +258,12 @@ public class CommandService {
 
     /** Replaces the gateway's log with the current record of each of its commands. */
     private void rewrite(GatewayQueue queue) {
-        logs.rewrite(queue.log, queue.gatewayId,
-                queue.commands.values().stream().map(entry -> encode(entry.snapshot())).toList());
+        logs.rewrite(
+                queue.log,
+                queue.gatewayId,
+                queue.commands.values().stream()
+                        .map(entry -> encode(entry.snapshot()))
+                        .toList());
     }
 
     private String encode(CommandRecord record) {
@@ -290,12 +299,22 @@ public class CommandService {
         for (CommandRecord record : latest.values()) {
             CommandRecord restored = record;
             if (record.status() == CommandState.QUEUED) {
-                restored = new CommandRecord(record.id(), record.gatewayId(), record.type(), CommandState.FAILED,
-                        record.submittedAt(), record.sentAt(), record.ackedAt(), now, new CommandRecord.Failure(
-                        CONSOLE_RESTARTED, "the console restarted before it sent this command to the gateway, and it"
-                                + " never stores command payloads (they may hold secrets), so it cannot send it now",
-                        "check the gateway's state and events, then submit the command again if it is still needed"),
-                        null, record.queuedReason());
+                restored = new CommandRecord(
+                        record.id(),
+                        record.gatewayId(),
+                        record.type(),
+                        CommandState.FAILED,
+                        record.submittedAt(),
+                        record.sentAt(),
+                        record.ackedAt(),
+                        now,
+                        new CommandRecord.Failure(
+                                CONSOLE_RESTARTED,
+                                "the console restarted before it sent this command to the gateway, and it"
+                                        + " never stores command payloads (they may hold secrets), so it cannot send it now",
+                                "check the gateway's state and events, then submit the command again if it is still needed"),
+                        null,
+                        record.queuedReason());
                 interrupted++;
             }
             Entry entry = new Entry(restored);
@@ -303,8 +322,11 @@ public class CommandService {
             byId.put(entry.id, entry);
         }
         if (interrupted > 0) {
-            LOG.warn("{} command(s) of gateway {} were still queued when the console stopped; they are marked FAILED ({})",
-                    interrupted, gatewayId, CONSOLE_RESTARTED);
+            LOG.warn(
+                    "{} command(s) of gateway {} were still queued when the console stopped; they are marked FAILED ({})",
+                    interrupted,
+                    gatewayId,
+                    CONSOLE_RESTARTED);
         }
         if (interrupted > 0 || latest.size() < lines.size()) {
             rewrite(queue);
@@ -315,8 +337,10 @@ public class CommandService {
     private Entry entry(String commandId) {
         Entry entry = byId.get(commandId);
         if (entry == null) {
-            throw new ConsoleException(ConsoleException.Kind.NOT_FOUND, "no command with id '" + commandId
-                    + "' (finished commands beyond the latest " + KEPT_FINISHED_PER_GATEWAY + " per gateway are forgotten)");
+            throw new ConsoleException(
+                    ConsoleException.Kind.NOT_FOUND,
+                    "no command with id '" + commandId + "' (finished commands beyond the latest "
+                            + KEPT_FINISHED_PER_GATEWAY + " per gateway are forgotten)");
         }
         return entry;
     }
@@ -327,6 +351,7 @@ public class CommandService {
         final LineLog log;
         /** Insertion order = submission order, which is also the resend order. */
         final LinkedHashMap<String, Entry> commands = new LinkedHashMap<>();
+
         GatewaySession session;
 
         GatewayQueue(String gatewayId, LineLog log) {
@@ -426,13 +451,18 @@ public class CommandService {
                 return false;
             }
             state = agentResult.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED
-                    ? CommandState.SUCCEEDED : CommandState.FAILED;
+                    ? CommandState.SUCCEEDED
+                    : CommandState.FAILED;
             resultJson = agentResult.getPayloadJson().isEmpty() ? null : agentResult.getPayloadJson();
             if (state == CommandState.FAILED) {
                 failure = agentResult.hasError()
-                        ? new CommandRecord.Failure(agentResult.getError().getCode(), agentResult.getError().getMessage(),
+                        ? new CommandRecord.Failure(
+                                agentResult.getError().getCode(),
+                                agentResult.getError().getMessage(),
                                 agentResult.getError().getHint())
-                        : new CommandRecord.Failure("UNSPECIFIED", "the agent reported a failure without details",
+                        : new CommandRecord.Failure(
+                                "UNSPECIFIED",
+                                "the agent reported a failure without details",
                                 "check the agent's log for this command id");
             }
             finishedAt = now;
@@ -444,21 +474,36 @@ public class CommandService {
         }
 
         synchronized CommandRecord snapshot() {
-            return new CommandRecord(id, gatewayId, type, state, submittedAt, sentAt, ackedAt, finishedAt,
-                    failure, resultJson, queuedReason);
+            return new CommandRecord(
+                    id,
+                    gatewayId,
+                    type,
+                    state,
+                    submittedAt,
+                    sentAt,
+                    ackedAt,
+                    finishedAt,
+                    failure,
+                    resultJson,
+                    queuedReason);
         }
 
         /** What {@link #result} hands out for a command finished before the restart. */
         private static CommandResult asResult(CommandRecord finished) {
-            CommandResult.Builder result = CommandResult.newBuilder().setCommandId(finished.id())
-                    .setStatus(finished.status() == CommandState.SUCCEEDED
-                            ? CommandStatus.COMMAND_STATUS_SUCCEEDED : CommandStatus.COMMAND_STATUS_FAILED);
+            CommandResult.Builder result = CommandResult.newBuilder()
+                    .setCommandId(finished.id())
+                    .setStatus(
+                            finished.status() == CommandState.SUCCEEDED
+                                    ? CommandStatus.COMMAND_STATUS_SUCCEEDED
+                                    : CommandStatus.COMMAND_STATUS_FAILED);
             if (finished.resultJson() != null) {
                 result.setPayloadJson(finished.resultJson());
             }
             if (finished.error() != null) {
-                result.setError(CommandError.newBuilder().setCode(finished.error().code())
-                        .setMessage(finished.error().message()).setHint(finished.error().hint()));
+                result.setError(CommandError.newBuilder()
+                        .setCode(finished.error().code())
+                        .setMessage(finished.error().message())
+                        .setHint(finished.error().hint()));
             }
             return result.build();
         }

@@ -17,10 +17,9 @@ import io.pcg.proto.v1.LogBundleReceipt;
 import io.pcg.proto.v1.RenewCertificateRequest;
 import io.pcg.proto.v1.RenewCertificateResponse;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Clock;
 
 /**
  * The Gateway service on the wire: the control stream, certificate renewal and log bundle uploads. The gateway id comes from the verified
@@ -43,10 +42,16 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
     private final LogBundleUploads logBundles;
     private final Clock clock;
 
-    public ControlStreamService(GatewaySessions sessions, CommandService commands, GatewayEvents events,
-                                ClusterStatusService clusters, ClusterHealthService health,
-                                CertificateRenewalService renewals, GatewayDeletions deletions,
-                                LogBundleUploads logBundles, Clock clock) {
+    public ControlStreamService(
+            GatewaySessions sessions,
+            CommandService commands,
+            GatewayEvents events,
+            ClusterStatusService clusters,
+            ClusterHealthService health,
+            CertificateRenewalService renewals,
+            GatewayDeletions deletions,
+            LogBundleUploads logBundles,
+            Clock clock) {
         this.sessions = sessions;
         this.commands = commands;
         this.events = events;
@@ -63,12 +68,15 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
         String gatewayId = ClientCertificateInterceptor.GATEWAY_ID.get();
         CertificateRenewalService.Renewed renewed;
         try {
-            renewed = renewals.renew(gatewayId, ClientCertificateInterceptor.CERTIFICATE_SERIAL.get(),
+            renewed = renewals.renew(
+                    gatewayId,
+                    ClientCertificateInterceptor.CERTIFICATE_SERIAL.get(),
                     request.getCsrDer().toByteArray());
         } catch (CsrRejectedException e) {
             LOG.warn("Gateway {}: certificate renewal refused: {}", gatewayId, e.getMessage());
-            response.onError(Status.INVALID_ARGUMENT.withDescription("cannot sign the certificate request: "
-                    + e.getMessage()).asRuntimeException());
+            response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("cannot sign the certificate request: " + e.getMessage())
+                    .asRuntimeException());
             return;
         }
         response.onNext(RenewCertificateResponse.newBuilder()
@@ -100,7 +108,8 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
                     return;
                 }
                 if (!session.isRegistered() && !message.hasRegister()) {
-                    String why = "the first message on the control stream must be Register, got " + message.getBodyCase();
+                    String why =
+                            "the first message on the control stream must be Register, got " + message.getBodyCase();
                     LOG.warn("Gateway {}: {}", gatewayId, why);
                     sessions.ended(session, why);
                     session.close(Status.INVALID_ARGUMENT.withDescription(why));
@@ -122,7 +131,8 @@ public class ControlStreamService extends GatewayGrpc.GatewayImplBase {
                     }
                     case CLUSTER_STATUS -> clusters.record(gatewayId, message.getClusterStatus());
                     case CLUSTER_HEALTH -> health.record(gatewayId, message.getClusterHealth());
-                    case BODY_NOT_SET -> LOG.debug("Gateway {} sent a message this console does not understand", gatewayId);
+                    case BODY_NOT_SET ->
+                        LOG.debug("Gateway {} sent a message this console does not understand", gatewayId);
                 }
             }
 

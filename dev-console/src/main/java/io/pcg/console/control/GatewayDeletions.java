@@ -9,10 +9,9 @@ import io.pcg.console.gateway.GatewayStore;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Optional;
 
 /**
  * The Delete action. An online gateway is sent {@value #DELETE}: its agent refuses while tenant clusters exist
@@ -42,7 +41,8 @@ public class GatewayDeletions {
     private final CommandService commands;
     private final GatewayEvents events;
 
-    public GatewayDeletions(GatewayStore store, GatewaySessions sessions, CommandService commands, GatewayEvents events) {
+    public GatewayDeletions(
+            GatewayStore store, GatewaySessions sessions, CommandService commands, GatewayEvents events) {
         this.store = store;
         this.sessions = sessions;
         this.commands = commands;
@@ -60,28 +60,41 @@ public class GatewayDeletions {
         boolean online = sessions.isConnected(gatewayId);
         if (force) {
             if (online) {
-                throw new ConsoleException(ConsoleException.Kind.CONFLICT, "gateway " + gatewayId + " is online: delete it"
-                        + " without force, so that its agent takes the gateway cluster down and unpairs");
+                throw new ConsoleException(
+                        ConsoleException.Kind.CONFLICT,
+                        "gateway " + gatewayId + " is online: delete it"
+                                + " without force, so that its agent takes the gateway cluster down and unpairs");
             }
-            sessions.forget(gatewayId, "forgotten by an admin while " + gateway.state().label()
-                    + "; its VMs in vSphere are left to delete by hand");
+            sessions.forget(
+                    gatewayId,
+                    "forgotten by an admin while " + gateway.state().label()
+                            + "; its VMs in vSphere are left to delete by hand");
             return Optional.empty();
         }
         if (gateway.deleteCommandId() != null) {
-            throw new ConsoleException(ConsoleException.Kind.CONFLICT, "gateway " + gatewayId + " is being deleted"
-                    + " already (command " + gateway.deleteCommandId() + "); if it went offline for good, forget it"
-                    + " with ?force=true and delete its VMs in vSphere");
+            throw new ConsoleException(
+                    ConsoleException.Kind.CONFLICT,
+                    "gateway " + gatewayId + " is being deleted"
+                            + " already (command " + gateway.deleteCommandId()
+                            + "); if it went offline for good, forget it"
+                            + " with ?force=true and delete its VMs in vSphere");
         }
         if (!online) {
-            throw new ConsoleException(ConsoleException.Kind.CONFLICT, "gateway " + gatewayId + " is "
-                    + gateway.state().label() + (neverConnected(gateway) ? " and never connected" : "")
-                    + ": only a connected agent can take its gateway cluster down. Bring it online, or forget it with"
-                    + " ?force=true and delete its VMs in vSphere by hand");
+            throw new ConsoleException(
+                    ConsoleException.Kind.CONFLICT,
+                    "gateway " + gatewayId + " is "
+                            + gateway.state().label() + (neverConnected(gateway) ? " and never connected" : "")
+                            + ": only a connected agent can take its gateway cluster down. Bring it online, or forget it with"
+                            + " ?force=true and delete its VMs in vSphere by hand");
         }
         CommandRecord command = commands.submit(gatewayId, DELETE, "{}");
         store.update(gatewayId, record -> record.withDeleteCommand(command.id()));
-        events.recordFromConsole(gatewayId, "Warning", "DeleteRequested", "An admin deleted the gateway; its agent"
-                + " takes the gateway cluster down and unpairs (command " + command.id() + ")");
+        events.recordFromConsole(
+                gatewayId,
+                "Warning",
+                "DeleteRequested",
+                "An admin deleted the gateway; its agent" + " takes the gateway cluster down and unpairs (command "
+                        + command.id() + ")");
         return Optional.of(command);
     }
 
@@ -90,11 +103,18 @@ public class GatewayDeletions {
         if (result.getStatus() != CommandStatus.COMMAND_STATUS_FAILED) {
             return;
         }
-        store.find(gatewayId).filter(gateway -> result.getCommandId().equals(gateway.deleteCommandId())).ifPresent(gateway -> {
-            store.update(gatewayId, record -> record.withDeleteCommand(null));
-            events.recordFromConsole(gatewayId, "Warning", "DeleteRefused", "The agent refused to delete the gateway: "
-                    + result.getError().getMessage() + " (" + result.getError().getCode() + ")");
-        });
+        store.find(gatewayId)
+                .filter(gateway -> result.getCommandId().equals(gateway.deleteCommandId()))
+                .ifPresent(gateway -> {
+                    store.update(gatewayId, record -> record.withDeleteCommand(null));
+                    events.recordFromConsole(
+                            gatewayId,
+                            "Warning",
+                            "DeleteRefused",
+                            "The agent refused to delete the gateway: "
+                                    + result.getError().getMessage() + " ("
+                                    + result.getError().getCode() + ")");
+                });
     }
 
     /** The agent reported {@value #DELETED}: the gateway cluster is gone and the appliance unpairs. */

@@ -2,7 +2,6 @@ package io.pcg.console.control;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-
 import java.time.Instant;
 
 /**
@@ -22,8 +21,17 @@ import java.time.Instant;
  * @param agentSequence the agent's number for it ({@code pcg.v1.Event.sequence}), if the agent sent one
  */
 @Serdeable
-public record GatewayEvent(long sequence, Instant time, Instant receivedAt, String source, String severity, String reason,
-                           String message, String object, @Nullable String commandId, @Nullable Long agentSequence) {
+public record GatewayEvent(
+        long sequence,
+        Instant time,
+        Instant receivedAt,
+        String source,
+        String severity,
+        String reason,
+        String message,
+        String object,
+        @Nullable String commandId,
+        @Nullable Long agentSequence) {
 
     public static final String FROM_AGENT = "agent";
     public static final String FROM_CONSOLE = "console";

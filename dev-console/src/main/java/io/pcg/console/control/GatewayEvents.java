@@ -12,9 +12,6 @@ import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.EventSeverity;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last {@value #KEPT_PER_GATEWAY} events of each gateway, numbered per gateway ({@link GatewayEvent#sequence()})
@@ -45,8 +44,7 @@ public class GatewayEvents {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayEvents.class);
 
     /** What makes an agent event the same one again. */
-    private record AgentKey(long agentSequence, Instant time) {
-    }
+    private record AgentKey(long agentSequence, Instant time) {}
 
     /** One gateway's events; guarded by itself. */
     private static final class History {
@@ -99,18 +97,31 @@ public class GatewayEvents {
     public void recordFromAgent(String gatewayId, Event event) {
         Instant now = clock.instant();
         Instant time = event.hasTime()
-                ? Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()) : now;
-        add(gatewayId, sequence -> new GatewayEvent(sequence, time, now, GatewayEvent.FROM_AGENT,
-                severity(event.getSeverity()), event.getReason(), event.getMessage(), event.getObject(),
-                event.getCommandId().isEmpty() ? null : event.getCommandId(),
-                event.getSequence() == 0 ? null : event.getSequence()));
+                ? Instant.ofEpochSecond(
+                        event.getTime().getSeconds(), event.getTime().getNanos())
+                : now;
+        add(
+                gatewayId,
+                sequence -> new GatewayEvent(
+                        sequence,
+                        time,
+                        now,
+                        GatewayEvent.FROM_AGENT,
+                        severity(event.getSeverity()),
+                        event.getReason(),
+                        event.getMessage(),
+                        event.getObject(),
+                        event.getCommandId().isEmpty() ? null : event.getCommandId(),
+                        event.getSequence() == 0 ? null : event.getSequence()));
     }
 
     /** Records something the console itself observed about a gateway. */
     public void recordFromConsole(String gatewayId, String severity, String reason, String message) {
         Instant now = clock.instant();
-        add(gatewayId, sequence -> new GatewayEvent(sequence, now, now, GatewayEvent.FROM_CONSOLE, severity, reason,
-                message, "", null, null));
+        add(
+                gatewayId,
+                sequence -> new GatewayEvent(
+                        sequence, now, now, GatewayEvent.FROM_CONSOLE, severity, reason, message, "", null, null));
     }
 
     /** All kept events, oldest first. */
@@ -129,7 +140,8 @@ public class GatewayEvents {
         }
         synchronized (history) {
             List<GatewayEvent> older = history.events.stream()
-                    .filter(event -> before == null || event.sequence() < before).toList();
+                    .filter(event -> before == null || event.sequence() < before)
+                    .toList();
             return List.copyOf(older.subList(Math.max(0, older.size() - limit), older.size()));
         }
     }
@@ -148,7 +160,10 @@ public class GatewayEvents {
             }
             logs.append(history.log, gatewayId, encode(event));
             if (history.log.lineCount() > 2 * KEPT_PER_GATEWAY) {
-                logs.rewrite(history.log, gatewayId, history.events.stream().map(this::encode).toList());
+                logs.rewrite(
+                        history.log,
+                        gatewayId,
+                        history.events.stream().map(this::encode).toList());
             }
         }
     }

@@ -6,19 +6,16 @@ import io.micronaut.context.annotation.Requires;
 import io.pcg.console.ConsoleConfig;
 import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.gateway.GatewayCapacity;
-import io.pcg.console.grpc.GatewayRefusals;
 import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayState;
 import io.pcg.console.gateway.GatewayStore;
+import io.pcg.console.grpc.GatewayRefusals;
 import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.Register;
 import io.pcg.proto.v1.Registered;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which gateway is connected on which control stream, and the Online/Offline state that follows from it. At most
@@ -50,8 +49,8 @@ public class GatewaySessions {
     private final Map<String, GatewaySession> current = new ConcurrentHashMap<>();
     private ScheduledExecutorService heartbeatChecker;
 
-    public GatewaySessions(GatewayStore store, CommandService commands, GatewayEvents events, Clock clock,
-                           ConsoleConfig config) {
+    public GatewaySessions(
+            GatewayStore store, CommandService commands, GatewayEvents events, Clock clock, ConsoleConfig config) {
         this.store = store;
         this.commands = commands;
         this.events = events;
@@ -61,13 +60,17 @@ public class GatewaySessions {
 
     @PostConstruct
     void startHeartbeatChecks() {
-        long periodMillis = Math.max(100, Math.min(LONGEST_CHECK_INTERVAL.toMillis(), config.offlineAfter().toMillis() / 3));
+        long periodMillis = Math.max(
+                100,
+                Math.min(
+                        LONGEST_CHECK_INTERVAL.toMillis(), config.offlineAfter().toMillis() / 3));
         heartbeatChecker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "console-heartbeat-check");
             thread.setDaemon(true);
             return thread;
         });
-        heartbeatChecker.scheduleWithFixedDelay(this::closeSilentSessions, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        heartbeatChecker.scheduleWithFixedDelay(
+                this::closeSilentSessions, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -90,11 +93,14 @@ public class GatewaySessions {
      * the first revocation's time.
      */
     public synchronized GatewayRecord revoke(String gatewayId) {
-        GatewayRecord record = store.update(gatewayId, gateway -> gateway.revokedAt() != null ? gateway
-                : gateway.revoked(clock.instant()));
+        GatewayRecord record = store.update(
+                gatewayId, gateway -> gateway.revokedAt() != null ? gateway : gateway.revoked(clock.instant()));
         LOG.warn("Gateway {} ({}) revoked", gatewayId, record.name());
-        events.recordFromConsole(gatewayId, "Warning", "Revoked", "An admin revoked the gateway; it must pair again"
-                + " with a new PIN");
+        events.recordFromConsole(
+                gatewayId,
+                "Warning",
+                "Revoked",
+                "An admin revoked the gateway; it must pair again" + " with a new PIN");
         closeStream(gatewayId, "the gateway was revoked", GatewayRefusals.revoked(gatewayId));
         return record;
     }
@@ -131,15 +137,24 @@ public class GatewaySessions {
         }
         String gatewayId = session.gatewayId();
         Instant now = clock.instant();
-        GatewayRecord record = store.update(gatewayId, gateway -> gateway.registered(register.getHostname(),
-                register.getVersion(), register.getIpAddressesList(), new GatewayCapacity(
-                        register.getCapacity().getCpus(), register.getCapacity().getMemoryBytes(),
-                        register.getCapacity().getDiskFreeBytes()), now));
+        GatewayRecord record = store.update(
+                gatewayId,
+                gateway -> gateway.registered(
+                        register.getHostname(),
+                        register.getVersion(),
+                        register.getIpAddressesList(),
+                        new GatewayCapacity(
+                                register.getCapacity().getCpus(),
+                                register.getCapacity().getMemoryBytes(),
+                                register.getCapacity().getDiskFreeBytes()),
+                        now));
         boolean firstOnStream = !session.isRegistered();
         session.markRegistered();
-        session.send(ConsoleMessage.newBuilder().setRegistered(Registered.newBuilder()
-                .setGatewayId(gatewayId)
-                .setHeartbeatIntervalSeconds(config.heartbeatIntervalSeconds())).build());
+        session.send(ConsoleMessage.newBuilder()
+                .setRegistered(Registered.newBuilder()
+                        .setGatewayId(gatewayId)
+                        .setHeartbeatIntervalSeconds(config.heartbeatIntervalSeconds()))
+                .build());
         if (!firstOnStream) {
             return;
         }
@@ -149,10 +164,19 @@ public class GatewaySessions {
             commands.detach(gatewayId, previous);
         }
         commands.attach(gatewayId, session);
-        LOG.info("Gateway {} ({}) registered: agent {} on {} {}", gatewayId, record.name(), register.getVersion(),
-                register.getHostname(), register.getIpAddressesList());
-        events.recordFromConsole(gatewayId, "Info", "Registered", "The agent " + register.getVersion() + " on "
-                + register.getHostname() + " " + register.getIpAddressesList() + " opened the control stream");
+        LOG.info(
+                "Gateway {} ({}) registered: agent {} on {} {}",
+                gatewayId,
+                record.name(),
+                register.getVersion(),
+                register.getHostname(),
+                register.getIpAddressesList());
+        events.recordFromConsole(
+                gatewayId,
+                "Info",
+                "Registered",
+                "The agent " + register.getVersion() + " on " + register.getHostname() + " "
+                        + register.getIpAddressesList() + " opened the control stream");
     }
 
     void heartbeat(GatewaySession session) {
@@ -172,8 +196,9 @@ public class GatewaySessions {
             return;
         }
         commands.detach(gatewayId, session);
-        store.update(gatewayId, gateway -> gateway.state() == GatewayState.ONLINE
-                ? gateway.withState(GatewayState.OFFLINE) : gateway);
+        store.update(
+                gatewayId,
+                gateway -> gateway.state() == GatewayState.ONLINE ? gateway.withState(GatewayState.OFFLINE) : gateway);
         LOG.info("Gateway {} is offline: {}", gatewayId, why);
         events.recordFromConsole(gatewayId, "Warning", "Disconnected", "Control stream ended: " + why);
     }
@@ -182,9 +207,12 @@ public class GatewaySessions {
         try {
             Instant deadline = clock.instant().minus(config.offlineAfter());
             for (GatewaySession session : List.copyOf(current.values())) {
-                Instant lastHeard = store.find(session.gatewayId()).map(GatewayRecord::lastHeartbeat).orElse(null);
+                Instant lastHeard = store.find(session.gatewayId())
+                        .map(GatewayRecord::lastHeartbeat)
+                        .orElse(null);
                 if (lastHeard == null || lastHeard.isBefore(deadline)) {
-                    String why = "no heartbeat for more than " + config.offlineAfter().toSeconds() + " s";
+                    String why = "no heartbeat for more than "
+                            + config.offlineAfter().toSeconds() + " s";
                     ended(session, why);
                     session.close(Status.UNAVAILABLE.withDescription(why + "; reconnect"));
                 }

@@ -2,7 +2,6 @@ package io.pcg.console.gateway;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +18,15 @@ import java.util.List;
  * @param receivedAt  when the console got it
  */
 @Serdeable
-public record ClusterHealthRecord(String verdict, List<Reason> reasons, String usageSource, Usage usage,
-                                  List<NodeHealth> nodes, List<Sample> history, @Nullable Instant observedAt,
-                                  Instant receivedAt) {
+public record ClusterHealthRecord(
+        String verdict,
+        List<Reason> reasons,
+        String usageSource,
+        Usage usage,
+        List<NodeHealth> nodes,
+        List<Sample> history,
+        @Nullable Instant observedAt,
+        Instant receivedAt) {
 
     public static final String HEALTHY = "Healthy";
     public static final String UNHEALTHY = "Unhealthy";
@@ -47,12 +52,19 @@ public record ClusterHealthRecord(String verdict, List<Reason> reasons, String u
     }
 
     @Serdeable
-    public record Usage(double cpuCores, double cpuUsageCores, double cpuRequestsCores, long memoryBytes,
-                        long memoryUsageBytes, long memoryRequestsBytes) {
-    }
+    public record Usage(
+            double cpuCores,
+            double cpuUsageCores,
+            double cpuRequestsCores,
+            long memoryBytes,
+            long memoryUsageBytes,
+            long memoryRequestsBytes) {}
 
     @Serdeable
-    public record NodeHealth(String name, List<ClusterStatusRecord.Condition> conditions, @Nullable Usage usage) {
+    public record NodeHealth(
+            String name,
+            List<ClusterStatusRecord.Condition> conditions,
+            @Nullable Usage usage) {
         public NodeHealth {
             name = text(name);
             conditions = conditions == null ? List.of() : List.copyOf(conditions);
@@ -60,8 +72,7 @@ public record ClusterHealthRecord(String verdict, List<Reason> reasons, String u
     }
 
     @Serdeable
-    public record Sample(Instant time, Usage usage) {
-    }
+    public record Sample(Instant time, Usage usage) {}
 
     /**
      * As shown while the gateway is Offline: the last report no longer holds, and missing heartbeats make the
@@ -69,9 +80,12 @@ public record ClusterHealthRecord(String verdict, List<Reason> reasons, String u
      */
     public ClusterHealthRecord offline(@Nullable Instant lastHeartbeat) {
         List<Reason> offline = new ArrayList<>();
-        offline.add(new Reason(HEARTBEAT_MISSING, "", "the console has had no heartbeat from the gateway"
-                + (lastHeartbeat == null ? "" : " since " + lastHeartbeat) + "; the rest is its last report:"
-                + " check the appliance (pcg status, pcg doctor)"));
+        offline.add(new Reason(
+                HEARTBEAT_MISSING,
+                "",
+                "the console has had no heartbeat from the gateway"
+                        + (lastHeartbeat == null ? "" : " since " + lastHeartbeat) + "; the rest is its last report:"
+                        + " check the appliance (pcg status, pcg doctor)"));
         offline.addAll(reasons);
         return new ClusterHealthRecord(UNHEALTHY, offline, usageSource, usage, nodes, history, observedAt, receivedAt);
     }

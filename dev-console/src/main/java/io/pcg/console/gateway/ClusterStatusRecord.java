@@ -2,7 +2,6 @@ package io.pcg.console.gateway;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -22,8 +21,13 @@ import java.util.List;
  * same record.
  */
 @Serdeable
-public record ClusterStatusRecord(String state, List<Condition> conditions, List<Node> nodes, String managementCluster,
-                                  @Nullable Instant observedAt, Instant receivedAt) {
+public record ClusterStatusRecord(
+        String state,
+        List<Condition> conditions,
+        List<Node> nodes,
+        String managementCluster,
+        @Nullable Instant observedAt,
+        Instant receivedAt) {
 
     public ClusterStatusRecord {
         state = text(state);
@@ -34,7 +38,12 @@ public record ClusterStatusRecord(String state, List<Condition> conditions, List
 
     /** One condition; {@code lastTransitionTime} is when its status last changed. */
     @Serdeable
-    public record Condition(String type, String status, String reason, String message, @Nullable Instant lastTransitionTime) {
+    public record Condition(
+            String type,
+            String status,
+            String reason,
+            String message,
+            @Nullable Instant lastTransitionTime) {
         public Condition {
             type = text(type);
             status = text(status);

@@ -2,7 +2,6 @@ package io.pcg.console.gateway;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -65,23 +64,84 @@ public record GatewayRecord(
     }
 
     static GatewayRecord created(String id, String name, String pinHash, Instant now, Instant pinExpiresAt) {
-        return new GatewayRecord(id, name, GatewayState.PENDING, false, now, pinHash, pinExpiresAt, false, 0,
-                null, null, null, null, null, null, null, null, List.of(), null, null, null, null);
+        return new GatewayRecord(
+                id,
+                name,
+                GatewayState.PENDING,
+                false,
+                now,
+                pinHash,
+                pinExpiresAt,
+                false,
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                null);
     }
 
     /** A fresh PIN also forgives earlier wrong guesses and lifts a lockout. */
     public GatewayRecord withNewPin(String newPinHash, Instant newPinExpiresAt) {
-        return new GatewayRecord(id, name, state, false, createdAt, newPinHash, newPinExpiresAt, false, 0,
-                pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                state,
+                false,
+                createdAt,
+                newPinHash,
+                newPinExpiresAt,
+                false,
+                0,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     /** Counts a wrong PIN; reaching {@code maxFailures} locks the record. */
     public GatewayRecord withFailedAttempt(int maxFailures) {
         int failures = failedAttempts + 1;
-        return new GatewayRecord(id, name, state, failures >= maxFailures, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failures, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                state,
+                failures >= maxFailures,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failures,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     /**
@@ -89,37 +149,138 @@ public record GatewayRecord(
      * refused from now on, and a revocation is lifted (the admin issued the PIN).
      */
     public GatewayRecord paired(String newCertificateSerial, Instant newCertificateExpiresAt, Instant now) {
-        return new GatewayRecord(id, name, GatewayState.PAIRED, false, createdAt, pinHash, pinExpiresAt, true,
-                failedAttempts, now, newCertificateSerial, null, newCertificateExpiresAt, null, lastHeartbeat, hostname,
-                version, ipAddresses, capacity, cluster, deleteCommandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                GatewayState.PAIRED,
+                false,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                true,
+                failedAttempts,
+                now,
+                newCertificateSerial,
+                null,
+                newCertificateExpiresAt,
+                null,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     /** A renewal issued a new certificate; the one it was requested with stays valid until it expires. */
-    public GatewayRecord renewed(String requestedWithSerial, String newCertificateSerial, Instant newCertificateExpiresAt) {
-        return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed, failedAttempts,
-                pairedAt, newCertificateSerial, requestedWithSerial, newCertificateExpiresAt, revokedAt, lastHeartbeat,
-                hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
+    public GatewayRecord renewed(
+            String requestedWithSerial, String newCertificateSerial, Instant newCertificateExpiresAt) {
+        return new GatewayRecord(
+                id,
+                name,
+                state,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                newCertificateSerial,
+                requestedWithSerial,
+                newCertificateExpiresAt,
+                revokedAt,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     /** Refuses the gateway's certificates from now on; only a new PIN and pairing bring it back. */
     public GatewayRecord revoked(Instant now) {
-        return new GatewayRecord(id, name, GatewayState.REVOKED, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, now,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                GatewayState.REVOKED,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                now,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     /** The agent was sent {@code gateway.delete} ({@code commandId}); null when the agent refused it. */
     public GatewayRecord withDeleteCommand(@Nullable String commandId) {
-        return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, commandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                state,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                commandId,
+                health);
     }
 
     /** The agent reported its cluster's health; the previous report is replaced. */
     public GatewayRecord withHealth(ClusterHealthRecord newHealth) {
-        return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, newHealth);
+        return new GatewayRecord(
+                id,
+                name,
+                state,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                newHealth);
     }
 
     /** Whether a certificate with this serial (hex) is one the gateway may use now (its validity checked apart). */
@@ -128,29 +289,113 @@ public record GatewayRecord(
     }
 
     /** The agent registered on a control stream with these facts. */
-    public GatewayRecord registered(String newHostname, String newVersion, List<String> newIpAddresses,
-                                    GatewayCapacity newCapacity, Instant now) {
-        return new GatewayRecord(id, name, GatewayState.ONLINE, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                now, newHostname, newVersion, newIpAddresses, newCapacity, cluster, deleteCommandId, health);
+    public GatewayRecord registered(
+            String newHostname,
+            String newVersion,
+            List<String> newIpAddresses,
+            GatewayCapacity newCapacity,
+            Instant now) {
+        return new GatewayRecord(
+                id,
+                name,
+                GatewayState.ONLINE,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                now,
+                newHostname,
+                newVersion,
+                newIpAddresses,
+                newCapacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     public GatewayRecord heartbeat(Instant now) {
-        return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                now, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                state,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                now,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     public GatewayRecord withState(GatewayState newState) {
-        return new GatewayRecord(id, name, newState, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, cluster, deleteCommandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                newState,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                cluster,
+                deleteCommandId,
+                health);
     }
 
     /** The agent reported its cluster's status; the previous one is replaced. */
     public GatewayRecord withCluster(ClusterStatusRecord newCluster) {
-        return new GatewayRecord(id, name, state, locked, createdAt, pinHash, pinExpiresAt, pinUsed,
-                failedAttempts, pairedAt, certificateSerial, previousCertificateSerial, certificateExpiresAt, revokedAt,
-                lastHeartbeat, hostname, version, ipAddresses, capacity, newCluster, deleteCommandId, health);
+        return new GatewayRecord(
+                id,
+                name,
+                state,
+                locked,
+                createdAt,
+                pinHash,
+                pinExpiresAt,
+                pinUsed,
+                failedAttempts,
+                pairedAt,
+                certificateSerial,
+                previousCertificateSerial,
+                certificateExpiresAt,
+                revokedAt,
+                lastHeartbeat,
+                hostname,
+                version,
+                ipAddresses,
+                capacity,
+                newCluster,
+                deleteCommandId,
+                health);
     }
 }

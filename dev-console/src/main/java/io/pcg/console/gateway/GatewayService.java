@@ -5,7 +5,6 @@ import io.pcg.console.ConsoleConfig;
 import io.pcg.console.ConsoleException;
 import io.pcg.console.DevConsoleApplication;
 import jakarta.inject.Singleton;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +20,7 @@ public class GatewayService {
 
     /** The agent sends its OVF Installer Name verbatim, so keep names to what fits in that property unquoted. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
     static final Duration MAX_PIN_TTL = Duration.ofDays(30);
 
     private final GatewayStore store;
@@ -46,8 +46,10 @@ public class GatewayService {
 
     public IssuedPin create(String name, Optional<Duration> pinTtl) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new ConsoleException(ConsoleException.Kind.INVALID, "gateway name '" + name + "' is not valid: use 1-63"
-                    + " letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. pcg-dc1)");
+            throw new ConsoleException(
+                    ConsoleException.Kind.INVALID,
+                    "gateway name '" + name + "' is not valid: use 1-63"
+                            + " letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. pcg-dc1)");
         }
         Duration ttl = validTtl(pinTtl);
         String pin = pins.generate();
@@ -61,15 +63,19 @@ public class GatewayService {
     public IssuedPin issueNewPin(String id, Optional<Duration> pinTtl) {
         Duration ttl = validTtl(pinTtl);
         String pin = pins.generate();
-        GatewayRecord record = store.update(id, current -> current.withNewPin(pins.hash(pin), clock.instant().plus(ttl)));
+        GatewayRecord record = store.update(
+                id,
+                current -> current.withNewPin(pins.hash(pin), clock.instant().plus(ttl)));
         return new IssuedPin(record, pin);
     }
 
     private Duration validTtl(Optional<Duration> requested) {
         Duration ttl = requested.orElse(config.pinTtl());
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_PIN_TTL) > 0) {
-            throw new ConsoleException(ConsoleException.Kind.INVALID, "PIN lifetime must be between 1 second and "
-                    + MAX_PIN_TTL.toDays() + " days, got " + ttl.toSeconds() + " seconds");
+            throw new ConsoleException(
+                    ConsoleException.Kind.INVALID,
+                    "PIN lifetime must be between 1 second and " + MAX_PIN_TTL.toDays() + " days, got "
+                            + ttl.toSeconds() + " seconds");
         }
         return ttl;
     }

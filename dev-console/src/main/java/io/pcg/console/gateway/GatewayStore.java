@@ -9,7 +9,6 @@ import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.store.DataFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,8 +34,7 @@ public class GatewayStore {
 
     /** What the file holds; versioned so a later console can migrate it. */
     @Serdeable
-    record StoredGateways(int version, List<GatewayRecord> gateways) {
-    }
+    record StoredGateways(int version, List<GatewayRecord> gateways) {}
 
     private final Path file;
     private final JsonMapper json;
@@ -62,7 +60,9 @@ public class GatewayStore {
     }
 
     public synchronized Optional<GatewayRecord> findByName(String name) {
-        return byId.values().stream().filter(record -> record.name().equals(name)).findFirst();
+        return byId.values().stream()
+                .filter(record -> record.name().equals(name))
+                .findFirst();
     }
 
     public synchronized List<GatewayRecord> all() {
@@ -72,8 +72,10 @@ public class GatewayStore {
     /** Adds a new record; names are unique because agents pair by name. */
     public synchronized GatewayRecord insert(GatewayRecord record) {
         if (findByName(record.name()).isPresent()) {
-            throw new ConsoleException(ConsoleException.Kind.CONFLICT, "a gateway named '" + record.name()
-                    + "' already exists; pick another name, or issue a new PIN for it with POST /api/gateways/{id}/pin");
+            throw new ConsoleException(
+                    ConsoleException.Kind.CONFLICT,
+                    "a gateway named '" + record.name()
+                            + "' already exists; pick another name, or issue a new PIN for it with POST /api/gateways/{id}/pin");
         }
         byId.put(record.id(), record);
         persist();
@@ -117,22 +119,26 @@ public class GatewayStore {
         try {
             stored = json.readValue(Files.readAllBytes(file), StoredGateways.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the gateway records in " + file + ": " + e.getMessage()
-                    + " (restore the file from a backup; the CA files beside it must stay)", e);
+            throw new UncheckedIOException(
+                    "cannot read the gateway records in " + file + ": " + e.getMessage()
+                            + " (restore the file from a backup; the CA files beside it must stay)",
+                    e);
         }
         if (stored.version() != FORMAT_VERSION) {
             throw new IllegalStateException(file + " has format version " + stored.version()
                     + " but this console reads version " + FORMAT_VERSION);
         }
         for (GatewayRecord record : stored.gateways()) {
-            GatewayRecord restored = record.state() == GatewayState.ONLINE ? record.withState(GatewayState.OFFLINE) : record;
+            GatewayRecord restored =
+                    record.state() == GatewayState.ONLINE ? record.withState(GatewayState.OFFLINE) : record;
             byId.put(restored.id(), restored);
         }
     }
 
     private void persist() {
         try {
-            DataFiles.write(file, json.writeValueAsBytes(new StoredGateways(FORMAT_VERSION, new ArrayList<>(byId.values()))));
+            DataFiles.write(
+                    file, json.writeValueAsBytes(new StoredGateways(FORMAT_VERSION, new ArrayList<>(byId.values()))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode gateway records", e);
         }

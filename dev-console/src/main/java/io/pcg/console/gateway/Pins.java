@@ -6,9 +6,6 @@ import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.store.DataFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +16,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issues PINs and checks them without ever storing one. A PIN is {@value #LENGTH} characters from A-Z and 0-9
@@ -91,7 +90,8 @@ public class Pins {
             if (Files.exists(file)) {
                 byte[] existing = HexFormat.of().parseHex(Files.readString(file).strip());
                 if (existing.length < KEY_BYTES) {
-                    throw new IllegalStateException(file + " is too short; delete it and issue new PINs for pending gateways");
+                    throw new IllegalStateException(
+                            file + " is too short; delete it and issue new PINs for pending gateways");
                 }
                 return existing;
             }

@@ -15,14 +15,13 @@ import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayStore;
 import io.pcg.console.pki.ConsoleCa;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Guards the Gateway service: the caller must present a client certificate that this console's CA issued, that
@@ -51,24 +50,29 @@ public class ClientCertificateInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                      ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Authenticated caller;
         try {
             caller = authenticate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
         } catch (Refused refused) {
-            LOG.warn("Refused control stream from {}: {}", call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+            LOG.warn(
+                    "Refused control stream from {}: {}",
+                    call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
                     refused.status.getStatus().getDescription());
-            call.close(refused.status.getStatus(), refused.status.getTrailers() == null ? new Metadata() : refused.status.getTrailers());
-            return new ServerCall.Listener<>() {
-            };
+            call.close(
+                    refused.status.getStatus(),
+                    refused.status.getTrailers() == null ? new Metadata() : refused.status.getTrailers());
+            return new ServerCall.Listener<>() {};
         }
-        return Contexts.interceptCall(Context.current().withValues(GATEWAY_ID, caller.gatewayId, CERTIFICATE_SERIAL, caller.serial),
-                call, headers, next);
+        return Contexts.interceptCall(
+                Context.current().withValues(GATEWAY_ID, caller.gatewayId, CERTIFICATE_SERIAL, caller.serial),
+                call,
+                headers,
+                next);
     }
 
-    private record Authenticated(String gatewayId, String serial) {
-    }
+    private record Authenticated(String gatewayId, String serial) {}
 
     private Authenticated authenticate(SSLSession tls) throws Refused {
         if (tls == null) {
@@ -83,9 +87,11 @@ public class ClientCertificateInterceptor implements ServerInterceptor {
         if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
             throw new Refused("no X.509 client certificate was presented; the gateway must pair with a PIN first");
         }
-        String gatewayId = ca.gatewayIdOf(certificate).orElseThrow(() -> new Refused("the client certificate "
-                + certificate.getSubjectX500Principal().getName() + " was not issued by this console, has expired or"
-                + " is not for client authentication; pair the gateway again with a new PIN"));
+        String gatewayId = ca.gatewayIdOf(certificate)
+                .orElseThrow(() -> new Refused("the client certificate "
+                        + certificate.getSubjectX500Principal().getName()
+                        + " was not issued by this console, has expired or"
+                        + " is not for client authentication; pair the gateway again with a new PIN"));
         Optional<GatewayRecord> gateway = store.find(gatewayId);
         if (gateway.isEmpty()) {
             throw new Refused("the client certificate is for gateway " + gatewayId

@@ -14,9 +14,6 @@ import io.pcg.console.control.GatewaySessions;
 import io.pcg.console.pairing.PairingGrpcService;
 import io.pcg.console.pki.ConsoleCa;
 import jakarta.annotation.PreDestroy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +22,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent-facing TLS gRPC server: Pairing (no client certificate needed) and Gateway (mTLS, see
@@ -45,9 +44,13 @@ public class ConsoleGrpcServer {
     private final Server server;
     private final GatewaySessions sessions;
 
-    public ConsoleGrpcServer(ConsoleConfig config, ConsoleCa ca, PairingGrpcService pairing,
-                             ControlStreamService control, ClientCertificateInterceptor clientCertificates,
-                             GatewaySessions sessions) {
+    public ConsoleGrpcServer(
+            ConsoleConfig config,
+            ConsoleCa ca,
+            PairingGrpcService pairing,
+            ControlStreamService control,
+            ClientCertificateInterceptor clientCertificates,
+            GatewaySessions sessions) {
         this.sessions = sessions;
         TlsServerCredentials.Builder credentials;
         try {
@@ -69,8 +72,10 @@ public class ConsoleGrpcServer {
         try {
             server.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for agents on " + address + ": " + e.getMessage()
-                    + " (set pcg.console.grpc-port to a free port, or 0 for any)", e);
+            throw new UncheckedIOException(
+                    "cannot listen for agents on " + address + ": " + e.getMessage()
+                            + " (set pcg.console.grpc-port to a free port, or 0 for any)",
+                    e);
         }
         LOG.info("Listening for agents on {}:{} (TLS; agents trust {})", config.grpcHost(), port(), ca.caFile());
     }

@@ -1,7 +1,6 @@
 package io.pcg.console.logbundle;
 
 import io.micronaut.serde.annotation.Serdeable;
-
 import java.time.Instant;
 
 /**
@@ -16,6 +15,11 @@ import java.time.Instant;
  * @param storedAt  when the last byte was checked and stored
  */
 @Serdeable
-public record LogBundleRecord(String id, String gatewayId, String commandId, String fileName, long sizeBytes,
-                              String sha256, Instant storedAt) {
-}
+public record LogBundleRecord(
+        String id,
+        String gatewayId,
+        String commandId,
+        String fileName,
+        long sizeBytes,
+        String sha256,
+        Instant storedAt) {}

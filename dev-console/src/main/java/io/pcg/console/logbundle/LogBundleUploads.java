@@ -12,12 +12,11 @@ import io.pcg.proto.v1.LogBundleChunk;
 import io.pcg.proto.v1.LogBundleHeader;
 import io.pcg.proto.v1.LogBundleReceipt;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The console's side of {@code Gateway.UploadLogBundle}: checks the header against the gateway's commands and the size
@@ -32,6 +31,7 @@ public class LogBundleUploads {
     public static final String COMMAND = "logs.collect";
     /** The protocol's bound on one chunk (gateway.proto). */
     public static final int MAX_CHUNK_BYTES = 1024 * 1024;
+
     public static final String STORED = "LogBundleStored";
     public static final String REFUSED = "LogBundleRefused";
 
@@ -67,20 +67,29 @@ public class LogBundleUploads {
             throw malformed("the header's size_bytes must be positive, got " + header.getSizeBytes());
         }
         if (header.getSizeBytes() > maxBundleSize) {
-            throw new LogBundleRefusedException(LogBundleRefusedException.Reason.TOO_LARGE, "the bundle is "
-                    + header.getSizeBytes() + " bytes, more than the " + maxBundleSize
-                    + " this console stores (pcg.console.max-log-bundle-size)");
+            throw new LogBundleRefusedException(
+                    LogBundleRefusedException.Reason.TOO_LARGE,
+                    "the bundle is "
+                            + header.getSizeBytes() + " bytes, more than the " + maxBundleSize
+                            + " this console stores (pcg.console.max-log-bundle-size)");
         }
-        Optional<CommandRecord> command = header.getCommandId().isEmpty() ? Optional.empty() : commands.find(header.getCommandId());
-        if (command.isEmpty() || !command.get().gatewayId().equals(gatewayId) || !command.get().type().equals(COMMAND)) {
-            throw new LogBundleRefusedException(LogBundleRefusedException.Reason.NOT_EXPECTED, "command '"
-                    + header.getCommandId() + "' is not a " + COMMAND + " command of gateway " + gatewayId);
+        Optional<CommandRecord> command =
+                header.getCommandId().isEmpty() ? Optional.empty() : commands.find(header.getCommandId());
+        if (command.isEmpty()
+                || !command.get().gatewayId().equals(gatewayId)
+                || !command.get().type().equals(COMMAND)) {
+            throw new LogBundleRefusedException(
+                    LogBundleRefusedException.Reason.NOT_EXPECTED,
+                    "command '" + header.getCommandId() + "' is not a " + COMMAND + " command of gateway " + gatewayId);
         }
         if (command.get().status().isFinal()) {
-            throw new LogBundleRefusedException(LogBundleRefusedException.Reason.NOT_EXPECTED, "command "
-                    + header.getCommandId() + " already finished (" + command.get().status() + ")");
+            throw new LogBundleRefusedException(
+                    LogBundleRefusedException.Reason.NOT_EXPECTED,
+                    "command " + header.getCommandId() + " already finished ("
+                            + command.get().status() + ")");
         }
-        return bundles.receive(gatewayId, header.getCommandId(), header.getFileName(), header.getSizeBytes(), header.getSha256());
+        return bundles.receive(
+                gatewayId, header.getCommandId(), header.getFileName(), header.getSizeBytes(), header.getSha256());
     }
 
     private static LogBundleRefusedException malformed(String message) {
@@ -147,12 +156,24 @@ public class LogBundleUploads {
                 }
                 LogBundleRecord stored = incoming.store();
                 ended = true;
-                LOG.info("Gateway {}: stored log bundle {} ({}, {} bytes) for command {}", gatewayId, stored.id(),
-                        stored.fileName(), stored.sizeBytes(), stored.commandId());
-                events.recordFromConsole(gatewayId, "Info", STORED, "Stored the log bundle " + stored.fileName() + " ("
-                        + stored.sizeBytes() + " bytes, SHA-256 " + stored.sha256() + ") as " + stored.id());
-                response.onNext(LogBundleReceipt.newBuilder().setBundleId(stored.id()).setSizeBytes(stored.sizeBytes())
-                        .setSha256(stored.sha256()).build());
+                LOG.info(
+                        "Gateway {}: stored log bundle {} ({}, {} bytes) for command {}",
+                        gatewayId,
+                        stored.id(),
+                        stored.fileName(),
+                        stored.sizeBytes(),
+                        stored.commandId());
+                events.recordFromConsole(
+                        gatewayId,
+                        "Info",
+                        STORED,
+                        "Stored the log bundle " + stored.fileName() + " (" + stored.sizeBytes() + " bytes, SHA-256 "
+                                + stored.sha256() + ") as " + stored.id());
+                response.onNext(LogBundleReceipt.newBuilder()
+                        .setBundleId(stored.id())
+                        .setSizeBytes(stored.sizeBytes())
+                        .setSha256(stored.sha256())
+                        .build());
                 response.onCompleted();
             } catch (LogBundleRefusedException refusal) {
                 refuse(refusal);
@@ -171,7 +192,10 @@ public class LogBundleUploads {
             if (incoming != null) {
                 incoming.discard();
             }
-            LOG.info("Gateway {}: a log bundle upload broke off ({}); nothing was stored", gatewayId, Status.fromThrowable(error).getCode());
+            LOG.info(
+                    "Gateway {}: a log bundle upload broke off ({}); nothing was stored",
+                    gatewayId,
+                    Status.fromThrowable(error).getCode());
         }
 
         private void refuse(LogBundleRefusedException refusal) {
@@ -190,7 +214,9 @@ public class LogBundleUploads {
                 incoming.discard();
             }
             LOG.error("Gateway {}: cannot store a log bundle: {}", gatewayId, e.getMessage());
-            response.onError(Status.INTERNAL.withDescription("the console cannot store the bundle").asRuntimeException());
+            response.onError(Status.INTERNAL
+                    .withDescription("the console cannot store the bundle")
+                    .asRuntimeException());
         }
     }
 }

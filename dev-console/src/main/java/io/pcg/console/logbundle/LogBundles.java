@@ -10,9 +10,6 @@ import io.pcg.console.gateway.GatewayStore;
 import io.pcg.console.store.DataFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -32,6 +29,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The support bundles agents uploaded: {@code <dataDir>/log-bundles/<gatewayId>/<bundleId>.tgz} (0600) with its record
@@ -79,9 +78,11 @@ public class LogBundles {
         try {
             Files.createDirectories(directory);
             Path part = directory.resolve(id + PART);
-            OutputStream out = Files.newOutputStream(Files.createFile(part,
-                    PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY)), StandardOpenOption.WRITE);
-            return new Incoming(new LogBundleRecord(id, gatewayId, commandId, fileName, sizeBytes, sha256, null), part, out);
+            OutputStream out = Files.newOutputStream(
+                    Files.createFile(part, PosixFilePermissions.asFileAttribute(AtomicFiles.OWNER_ONLY)),
+                    StandardOpenOption.WRITE);
+            return new Incoming(
+                    new LogBundleRecord(id, gatewayId, commandId, fileName, sizeBytes, sha256, null), part, out);
         } catch (IOException e) {
             throw failed("create a bundle in", directory, e);
         }
@@ -95,7 +96,8 @@ public class LogBundles {
         }
         List<LogBundleRecord> records = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(RECORD)).toList()) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(RECORD))
+                    .toList()) {
                 read(file).ifPresent(records::add);
             }
         } catch (IOException e) {
@@ -108,9 +110,12 @@ public class LogBundles {
     /** @throws ConsoleException NOT_FOUND when the gateway has no bundle with that id */
     public LogBundleRecord get(String gatewayId, String bundleId) {
         Optional<LogBundleRecord> record = BUNDLE_ID.matcher(bundleId).matches()
-                ? read(folder.resolve(gatewayId).resolve(bundleId + RECORD)) : Optional.empty();
-        return record.orElseThrow(() -> new ConsoleException(ConsoleException.Kind.NOT_FOUND, "gateway " + gatewayId
-                + " has no log bundle '" + bundleId + "'; GET /api/gateways/" + gatewayId + "/log-bundles lists them"));
+                ? read(folder.resolve(gatewayId).resolve(bundleId + RECORD))
+                : Optional.empty();
+        return record.orElseThrow(() -> new ConsoleException(
+                ConsoleException.Kind.NOT_FOUND,
+                "gateway " + gatewayId + " has no log bundle '" + bundleId + "'; GET /api/gateways/" + gatewayId
+                        + "/log-bundles lists them"));
     }
 
     /** Where the bundle's bytes are. */
@@ -131,7 +136,10 @@ public class LogBundles {
         try {
             return Optional.ofNullable(json.readValue(Files.readAllBytes(file), LogBundleRecord.class));
         } catch (IOException e) {
-            LOG.warn("skipping the unreadable log bundle record {} ({})", file, e.getClass().getSimpleName());
+            LOG.warn(
+                    "skipping the unreadable log bundle record {} ({})",
+                    file,
+                    e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
@@ -160,8 +168,10 @@ public class LogBundles {
     }
 
     private static UncheckedIOException failed(String action, Path path, IOException e) {
-        return new UncheckedIOException("cannot " + action + " " + path + ": " + e.getMessage()
-                + " (check that the console's data directory is writable and has space)", e);
+        return new UncheckedIOException(
+                "cannot " + action + " " + path + ": " + e.getMessage()
+                        + " (check that the console's data directory is writable and has space)",
+                e);
     }
 
     /** One bundle being received: bytes go to its part file and its digest as they come. Not thread-safe. */
@@ -189,8 +199,9 @@ public class LogBundles {
         public void write(byte[] data) throws LogBundleRefusedException {
             if (received + data.length > declared.sizeBytes()) {
                 discard();
-                throw new LogBundleRefusedException(LogBundleRefusedException.Reason.CORRUPTED, "the agent sent more than the "
-                        + declared.sizeBytes() + " bytes it declared");
+                throw new LogBundleRefusedException(
+                        LogBundleRefusedException.Reason.CORRUPTED,
+                        "the agent sent more than the " + declared.sizeBytes() + " bytes it declared");
             }
             try {
                 out.write(data);
@@ -218,19 +229,29 @@ public class LogBundles {
             String sha256 = HexFormat.of().formatHex(digest.digest());
             if (received != declared.sizeBytes()) {
                 discard();
-                throw new LogBundleRefusedException(LogBundleRefusedException.Reason.CORRUPTED, "the upload ended after "
-                        + received + " of the " + declared.sizeBytes() + " bytes declared");
+                throw new LogBundleRefusedException(
+                        LogBundleRefusedException.Reason.CORRUPTED,
+                        "the upload ended after " + received + " of the " + declared.sizeBytes() + " bytes declared");
             }
             if (!sha256.equals(declared.sha256())) {
                 discard();
-                throw new LogBundleRefusedException(LogBundleRefusedException.Reason.CORRUPTED, "the bytes received have"
-                        + " SHA-256 " + sha256 + ", not the " + declared.sha256() + " declared: the bundle was corrupted on the way");
+                throw new LogBundleRefusedException(
+                        LogBundleRefusedException.Reason.CORRUPTED,
+                        "the bytes received have" + " SHA-256 " + sha256 + ", not the " + declared.sha256()
+                                + " declared: the bundle was corrupted on the way");
             }
             ended = true;
-            LogBundleRecord stored = new LogBundleRecord(declared.id(), declared.gatewayId(), declared.commandId(),
-                    declared.fileName(), received, sha256, clock.instant());
+            LogBundleRecord stored = new LogBundleRecord(
+                    declared.id(),
+                    declared.gatewayId(),
+                    declared.commandId(),
+                    declared.fileName(),
+                    received,
+                    sha256,
+                    clock.instant());
             List<LogBundleRecord> earlier = list(declared.gatewayId()).stream()
-                    .filter(record -> record.commandId().equals(declared.commandId())).toList();
+                    .filter(record -> record.commandId().equals(declared.commandId()))
+                    .toList();
             try {
                 Files.move(part, file(stored), StandardCopyOption.ATOMIC_MOVE);
                 DataFiles.writePrivate(part.resolveSibling(stored.id() + RECORD), json.writeValueAsBytes(stored));
@@ -254,7 +275,9 @@ public class LogBundles {
                 out.close();
                 Files.deleteIfExists(part);
             } catch (IOException e) {
-                LOG.warn("cannot delete the partial log bundle {} ({}); it is deleted when the console starts", part,
+                LOG.warn(
+                        "cannot delete the partial log bundle {} ({}); it is deleted when the console starts",
+                        part,
                         e.getClass().getSimpleName());
             }
         }

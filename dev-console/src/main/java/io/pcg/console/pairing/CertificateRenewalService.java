@@ -8,10 +8,9 @@ import io.pcg.console.pki.ConsoleCa;
 import io.pcg.console.pki.CsrRejectedException;
 import io.pcg.console.pki.Pem;
 import jakarta.inject.Singleton;
+import java.security.cert.X509Certificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.security.cert.X509Certificate;
 
 /**
  * Signs a gateway's next client certificate, for a caller already authenticated by its current one (see
@@ -35,8 +34,7 @@ public class CertificateRenewalService {
     }
 
     /** What the agent receives: its new certificate and the CA bundle to trust from now on. */
-    public record Renewed(String clientCertificatePem, String caBundlePem) {
-    }
+    public record Renewed(String clientCertificatePem, String caBundlePem) {}
 
     /**
      * @param requestedWithSerial serial (hex) of the certificate the caller authenticated with
@@ -45,11 +43,22 @@ public class CertificateRenewalService {
     public Renewed renew(String gatewayId, String requestedWithSerial, byte[] csrDer) throws CsrRejectedException {
         X509Certificate certificate = ca.signClientCertificate(csrDer, gatewayId);
         String serial = ConsoleCa.serialOf(certificate);
-        store.update(gatewayId, current -> current.renewed(requestedWithSerial, serial, certificate.getNotAfter().toInstant()));
-        LOG.info("Gateway {} renewed its client certificate: serial {} valid until {} (serial {} stays valid until it expires)",
-                gatewayId, serial, certificate.getNotAfter().toInstant(), requestedWithSerial);
-        events.recordFromConsole(gatewayId, "Info", "CertificateRenewed", "The agent renewed its client certificate; the"
-                + " new one is valid until " + certificate.getNotAfter().toInstant());
+        store.update(
+                gatewayId,
+                current -> current.renewed(
+                        requestedWithSerial, serial, certificate.getNotAfter().toInstant()));
+        LOG.info(
+                "Gateway {} renewed its client certificate: serial {} valid until {} (serial {} stays valid until it expires)",
+                gatewayId,
+                serial,
+                certificate.getNotAfter().toInstant(),
+                requestedWithSerial);
+        events.recordFromConsole(
+                gatewayId,
+                "Info",
+                "CertificateRenewed",
+                "The agent renewed its client certificate; the" + " new one is valid until "
+                        + certificate.getNotAfter().toInstant());
         return new Renewed(Pem.certificate(certificate), ca.caPem());
     }
 }

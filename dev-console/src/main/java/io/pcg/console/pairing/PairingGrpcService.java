@@ -31,7 +31,10 @@ public class PairingGrpcService extends PairingGrpc.PairingImplBase {
     public void pair(PairRequest request, StreamObserver<PairResponse> response) {
         PairingService.Paired paired;
         try {
-            paired = pairing.pair(request.getGatewayName(), request.getPairingCode(), request.getCsrDer().toByteArray());
+            paired = pairing.pair(
+                    request.getGatewayName(),
+                    request.getPairingCode(),
+                    request.getCsrDer().toByteArray());
         } catch (PairingRejectedException e) {
             response.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
                     .setCode(statusFor(e.reason()).getCode().value())

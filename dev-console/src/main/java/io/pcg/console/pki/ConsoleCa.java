@@ -6,31 +6,6 @@ import io.pcg.console.DevConsoleApplication;
 import io.pcg.console.store.DataFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.bouncycastle.asn1.DERUTF8String;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
-import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +34,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * The console's own certificate authority (EC P-256). It signs the gRPC server certificate and the client
@@ -190,15 +189,24 @@ public class ConsoleCa {
             throw new CsrRejectedException("the CSR signature cannot be checked: " + e.getMessage(), e);
         }
         Instant now = clock.instant();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, newSerial(),
-                Date.from(now.minus(clientBackdate())), Date.from(now.plus(clientValidity)), commonName(gatewayId), publicKey);
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                caCertificate,
+                newSerial(),
+                Date.from(now.minus(clientBackdate())),
+                Date.from(now.plus(clientValidity)),
+                commonName(gatewayId),
+                publicKey);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(publicKey))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(publicKey))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             extensions.createAuthorityKeyIdentifier(caCertificate));
         } catch (CertIOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build client certificate", e);
@@ -248,11 +256,12 @@ public class ConsoleCa {
             }
         } else if (key instanceof RSAPublicKey rsa) {
             if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-                throw new CsrRejectedException("the CSR's RSA key has " + rsa.getModulus().bitLength()
-                        + " bits; use at least " + MIN_RSA_BITS);
+                throw new CsrRejectedException("the CSR's RSA key has "
+                        + rsa.getModulus().bitLength() + " bits; use at least " + MIN_RSA_BITS);
             }
         } else {
-            throw new CsrRejectedException("the CSR's key type " + key.getAlgorithm() + " is not supported; use EC or RSA");
+            throw new CsrRejectedException(
+                    "the CSR's key type " + key.getAlgorithm() + " is not supported; use EC or RSA");
         }
     }
 
@@ -264,7 +273,8 @@ public class ConsoleCa {
                 return false;
             }
             Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-            Set<String> present = names == null ? Set.of()
+            Set<String> present = names == null
+                    ? Set.of()
                     : names.stream().map(name -> String.valueOf(name.get(1))).collect(Collectors.toSet());
             return present.equals(new HashSet<>(hostnames));
         } catch (GeneralSecurityException e) {
@@ -275,12 +285,19 @@ public class ConsoleCa {
     private X509Certificate createCaCertificate(KeyPair pair) {
         Instant now = clock.instant();
         X500Name name = new X500Name("CN=PCG dev-console CA " + HexFormat.of().formatHex(randomBytes(4)) + ",O=PCG");
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, newSerial(),
-                Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                name,
+                newSerial(),
+                Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(CA_VALIDITY)),
+                name,
+                pair.getPublic());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier,
+                            false,
                             new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()));
         } catch (CertIOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build CA certificate", e);
@@ -295,17 +312,25 @@ public class ConsoleCa {
                         ? new GeneralName(GeneralName.iPAddress, host)
                         : new GeneralName(GeneralName.dNSName, host))
                 .toArray(GeneralName[]::new);
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, newSerial(),
-                Date.from(now.minus(BACKDATE)), Date.from(now.plus(SERVER_VALIDITY)),
-                commonName("pcg-dev-console"), publicKey);
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                caCertificate,
+                newSerial(),
+                Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(SERVER_VALIDITY)),
+                commonName("pcg-dev-console"),
+                publicKey);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(publicKey))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(publicKey))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             extensions.createAuthorityKeyIdentifier(caCertificate));
         } catch (CertIOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build server certificate", e);
@@ -327,7 +352,7 @@ public class ConsoleCa {
     }
 
     private static X500Name commonName(String cn) {
-        return new X500Name(new RDN[]{new RDN(BCStyle.CN, new DERUTF8String(cn))});
+        return new X500Name(new RDN[] {new RDN(BCStyle.CN, new DERUTF8String(cn))});
     }
 
     private BigInteger newSerial() {

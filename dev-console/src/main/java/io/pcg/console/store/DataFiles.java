@@ -1,7 +1,6 @@
 package io.pcg.console.store;
 
 import io.pcg.common.files.AtomicFiles;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -14,8 +13,7 @@ import java.util.Set;
  */
 public final class DataFiles {
 
-    private DataFiles() {
-    }
+    private DataFiles() {}
 
     /** Writes world-readable content (certificates, records). */
     public static void write(Path target, byte[] content) {
@@ -31,8 +29,10 @@ public final class DataFiles {
         try {
             AtomicFiles.write(target, content, mode);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage()
-                    + " (check that the console's data directory is writable)", e);
+            throw new UncheckedIOException(
+                    "cannot write " + target + ": " + e.getMessage()
+                            + " (check that the console's data directory is writable)",
+                    e);
         }
     }
 }

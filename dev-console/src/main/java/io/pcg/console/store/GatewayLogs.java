@@ -2,7 +2,6 @@ package io.pcg.console.store;
 
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.files.LineLog;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,7 +86,9 @@ public final class GatewayLogs {
     }
 
     private static UncheckedIOException failed(String action, Path path, IOException e) {
-        return new UncheckedIOException("cannot " + action + " " + path + ": " + e.getMessage()
-                + " (check that the console's data directory is writable and has space)", e);
+        return new UncheckedIOException(
+                "cannot " + action + " " + path + ": " + e.getMessage()
+                        + " (check that the console's data directory is writable and has space)",
+                e);
     }
 }

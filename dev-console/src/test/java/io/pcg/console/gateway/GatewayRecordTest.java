@@ -1,11 +1,10 @@
 package io.pcg.console.gateway;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Which client certificates a gateway record accepts through pairing, renewal and revocation. */
 class GatewayRecordTest {
@@ -13,7 +12,8 @@ class GatewayRecordTest {
     private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
     private static final Instant IN_A_YEAR = NOW.plus(Duration.ofDays(365));
 
-    private final GatewayRecord paired = GatewayRecord.created("gw-1", "pcg-a", "hash", NOW, NOW.plus(Duration.ofDays(1)))
+    private final GatewayRecord paired = GatewayRecord.created(
+                    "gw-1", "pcg-a", "hash", NOW, NOW.plus(Duration.ofDays(1)))
             .paired("aaa", IN_A_YEAR, NOW);
 
     @Test

@@ -1,18 +1,17 @@
 package io.pcg.console.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.micronaut.serde.ObjectMapper;
 import io.pcg.console.ConsoleException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayStoreTest {
 
@@ -30,17 +29,28 @@ class GatewayStoreTest {
         GatewayStore store = newStore();
         store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash-a", NOW, NOW.plus(1, ChronoUnit.DAYS)));
         store.insert(GatewayRecord.created("gw-2", "pcg-b", "hash-b", NOW, NOW.plus(1, ChronoUnit.DAYS)));
-        GatewayRecord online = store.update("gw-1", gateway -> gateway.paired("abc123", NOW.plus(365, ChronoUnit.DAYS), NOW)
-                .registered("appliance-1", "0.1.0", List.of("10.10.1.5", "fd00::5"), new GatewayCapacity(4, 8L << 30, 40L << 30), NOW));
+        GatewayRecord online = store.update(
+                "gw-1",
+                gateway -> gateway.paired("abc123", NOW.plus(365, ChronoUnit.DAYS), NOW)
+                        .registered(
+                                "appliance-1",
+                                "0.1.0",
+                                List.of("10.10.1.5", "fd00::5"),
+                                new GatewayCapacity(4, 8L << 30, 40L << 30),
+                                NOW));
         store.update("gw-2", gateway -> gateway.withFailedAttempt(5).withFailedAttempt(5));
 
         assertThat(Files.list(dataDir).map(path -> path.getFileName().toString()))
-                .as("no temp file left behind").containsExactly(GatewayStore.FILE);
+                .as("no temp file left behind")
+                .containsExactly(GatewayStore.FILE);
 
         GatewayStore restarted = newStore();
         assertThat(restarted.all()).extracting(GatewayRecord::id).containsExactly("gw-1", "gw-2");
         assertThat(restarted.get("gw-1")).isEqualTo(online.withState(GatewayState.OFFLINE));
-        assertThat(restarted.findByName("pcg-b")).get().extracting(GatewayRecord::failedAttempts).isEqualTo(2);
+        assertThat(restarted.findByName("pcg-b"))
+                .get()
+                .extracting(GatewayRecord::failedAttempts)
+                .isEqualTo(2);
         assertThat(Files.readString(dataDir.resolve(GatewayStore.FILE))).contains("\"version\":1");
     }
 
@@ -48,15 +58,20 @@ class GatewayStoreTest {
     void theClusterStatusIsKeptWithTheRecord() {
         GatewayStore store = newStore();
         store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash-a", NOW, NOW.plus(1, ChronoUnit.DAYS)));
-        ClusterStatusRecord running = new ClusterStatusRecord("Running",
+        ClusterStatusRecord running = new ClusterStatusRecord(
+                "Running",
                 List.of(new ClusterStatusRecord.Condition("ControlPlaneReady", "True", "", "3 of 3 ready", NOW)),
                 List.of(new ClusterStatusRecord.Node("pcg-gw-abcde", "10.10.1.21", "control-plane", true)),
-                "gateway", NOW, NOW.plusSeconds(1));
+                "gateway",
+                NOW,
+                NOW.plusSeconds(1));
         store.update("gw-1", gateway -> gateway.withCluster(running));
 
         GatewayRecord restarted = newStore().get("gw-1");
         assertThat(restarted.cluster()).isEqualTo(running);
-        assertThat(restarted.withState(GatewayState.ONLINE).cluster()).as("other changes keep it").isEqualTo(running);
+        assertThat(restarted.withState(GatewayState.ONLINE).cluster())
+                .as("other changes keep it")
+                .isEqualTo(running);
     }
 
     @Test
@@ -64,10 +79,13 @@ class GatewayStoreTest {
         GatewayStore store = newStore();
         store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash-a", NOW, NOW.plus(1, ChronoUnit.DAYS)));
         store.insert(GatewayRecord.created("gw-2", "pcg-b", "hash-b", NOW, NOW.plus(1, ChronoUnit.DAYS)));
-        store.update("gw-1", gateway -> gateway.withDeleteCommand("cmd-1").heartbeat(NOW).withState(GatewayState.ONLINE));
+        store.update(
+                "gw-1",
+                gateway -> gateway.withDeleteCommand("cmd-1").heartbeat(NOW).withState(GatewayState.ONLINE));
 
         assertThat(newStore().get("gw-1").deleteCommandId()).isEqualTo("cmd-1");
-        assertThat(newStore().get("gw-1").withDeleteCommand(null).deleteCommandId()).isNull();
+        assertThat(newStore().get("gw-1").withDeleteCommand(null).deleteCommandId())
+                .isNull();
 
         assertThat(store.remove("gw-1").name()).isEqualTo("pcg-a");
         assertThat(newStore().all()).extracting(GatewayRecord::id).containsExactly("gw-2");
@@ -80,9 +98,11 @@ class GatewayStoreTest {
         GatewayStore store = newStore();
         store.insert(GatewayRecord.created("gw-1", "pcg-a", "hash", NOW, NOW.plus(1, ChronoUnit.DAYS)));
         assertThatThrownBy(() -> store.insert(GatewayRecord.created("gw-2", "pcg-a", "hash", NOW, NOW)))
-                .isInstanceOf(ConsoleException.class).hasMessageContaining("already exists");
+                .isInstanceOf(ConsoleException.class)
+                .hasMessageContaining("already exists");
         assertThatThrownBy(() -> store.get("gw-9"))
-                .isInstanceOf(UnknownGatewayException.class).hasMessageContaining("gw-9");
+                .isInstanceOf(UnknownGatewayException.class)
+                .hasMessageContaining("gw-9");
     }
 
     @Test

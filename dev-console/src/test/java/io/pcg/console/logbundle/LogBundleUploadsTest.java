@@ -1,5 +1,7 @@
 package io.pcg.console.logbundle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -15,13 +17,6 @@ import io.pcg.console.gateway.Pins;
 import io.pcg.proto.v1.LogBundleChunk;
 import io.pcg.proto.v1.LogBundleHeader;
 import io.pcg.proto.v1.LogBundleReceipt;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,8 +30,12 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The console's side of UploadLogBundle with its real store on a temporary data directory: a whole bundle is stored
@@ -49,6 +48,7 @@ class LogBundleUploadsTest {
 
     @TempDir
     Path dataDir;
+
     private final MutableClock clock = MutableClock.atNow();
     private GatewayStore store;
     private CommandService commands;
@@ -60,10 +60,22 @@ class LogBundleUploadsTest {
 
     @BeforeEach
     void setUp() {
-        ConsoleConfig config = new ConsoleConfig(0, "127.0.0.1", dataDir, Duration.ofHours(24), 5, 0,
-                Duration.ofSeconds(45), List.of("localhost"), Duration.ofDays(365), MAX_SIZE);
+        ConsoleConfig config = new ConsoleConfig(
+                0,
+                "127.0.0.1",
+                dataDir,
+                Duration.ofHours(24),
+                5,
+                0,
+                Duration.ofSeconds(45),
+                List.of("localhost"),
+                Duration.ofDays(365),
+                MAX_SIZE);
         store = new GatewayStore(dataDir, ObjectMapper.getDefault());
-        gatewayId = new GatewayService(store, new Pins(dataDir), clock, config).create("pcg-logs", Optional.empty()).gateway().id();
+        gatewayId = new GatewayService(store, new Pins(dataDir), clock, config)
+                .create("pcg-logs", Optional.empty())
+                .gateway()
+                .id();
         commands = new CommandService(dataDir, store, ObjectMapper.getDefault(), clock);
         events = new GatewayEvents(dataDir, store, ObjectMapper.getDefault(), clock);
         bundles = new LogBundles(dataDir, store, ObjectMapper.getDefault(), clock);
@@ -82,7 +94,8 @@ class LogBundleUploadsTest {
         assertThat(stored.commandId()).isEqualTo(commandId);
         assertThat(stored.fileName()).isEqualTo("pcg-logs-host-20260101T000000Z.tgz");
         assertThat(Files.readAllBytes(bundles.file(stored))).isEqualTo(BUNDLE);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bundles.file(stored)))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bundles.file(stored))))
+                .isEqualTo("rw-------");
         assertThat(bundles.list(gatewayId)).containsExactly(stored);
         assertThat(reasons()).containsExactly(LogBundleUploads.STORED);
     }
@@ -91,17 +104,73 @@ class LogBundleUploadsTest {
         byte[] corrupted = BUNDLE.clone();
         corrupted[4321] ^= 0x01;
         return Stream.of(
-                Arguments.of("a flipped bit in a chunk", refusal(id -> header(id, BUNDLE), chunks(corrupted, 2048)), Status.Code.DATA_LOSS, "SHA-256"),
-                Arguments.of("cut short", refusal(id -> header(id, BUNDLE), chunks(Arrays.copyOf(BUNDLE, 4000), 2048)), Status.Code.DATA_LOSS, "after 4000 of the 5000 bytes"),
-                Arguments.of("more than declared", refusal(id -> header(id, BUNDLE), chunks(Arrays.copyOf(BUNDLE, 6000), 2048)), Status.Code.DATA_LOSS, "more than the 5000 bytes"),
-                Arguments.of("declared larger than the console stores", refusal(id -> header(id, new byte[(int) MAX_SIZE + 1]), List.of()), Status.Code.RESOURCE_EXHAUSTED, "pcg.console.max-log-bundle-size"),
-                Arguments.of("data before the header", refusal(id -> null, chunks(BUNDLE, 2048)), Status.Code.INVALID_ARGUMENT, "first message must be the header"),
-                Arguments.of("no header at all", refusal(id -> null, List.of()), Status.Code.INVALID_ARGUMENT, "ended before its header"),
-                Arguments.of("a chunk over 1 MiB", refusal(id -> header(id, BUNDLE), chunks(new byte[LogBundleUploads.MAX_CHUNK_BYTES + 1], LogBundleUploads.MAX_CHUNK_BYTES + 1)), Status.Code.INVALID_ARGUMENT, "chunks have 1 to"),
-                Arguments.of("an empty chunk", refusal(id -> header(id, BUNDLE), List.of(ByteString.EMPTY)), Status.Code.INVALID_ARGUMENT, "has 0 bytes"),
-                Arguments.of("a file name that could be a path", refusal(id -> header(id, BUNDLE).toBuilder().setFileName("../x.tgz").build(), chunks(BUNDLE, 2048)), Status.Code.INVALID_ARGUMENT, "file_name"),
-                Arguments.of("a malformed checksum", refusal(id -> header(id, BUNDLE).toBuilder().setSha256("ABC").build(), chunks(BUNDLE, 2048)), Status.Code.INVALID_ARGUMENT, "sha256"),
-                Arguments.of("an unknown command", refusal(id -> header("cmd-unknown", BUNDLE), chunks(BUNDLE, 2048)), Status.Code.FAILED_PRECONDITION, "not a logs.collect command"));
+                Arguments.of(
+                        "a flipped bit in a chunk",
+                        refusal(id -> header(id, BUNDLE), chunks(corrupted, 2048)),
+                        Status.Code.DATA_LOSS,
+                        "SHA-256"),
+                Arguments.of(
+                        "cut short",
+                        refusal(id -> header(id, BUNDLE), chunks(Arrays.copyOf(BUNDLE, 4000), 2048)),
+                        Status.Code.DATA_LOSS,
+                        "after 4000 of the 5000 bytes"),
+                Arguments.of(
+                        "more than declared",
+                        refusal(id -> header(id, BUNDLE), chunks(Arrays.copyOf(BUNDLE, 6000), 2048)),
+                        Status.Code.DATA_LOSS,
+                        "more than the 5000 bytes"),
+                Arguments.of(
+                        "declared larger than the console stores",
+                        refusal(id -> header(id, new byte[(int) MAX_SIZE + 1]), List.of()),
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        "pcg.console.max-log-bundle-size"),
+                Arguments.of(
+                        "data before the header",
+                        refusal(id -> null, chunks(BUNDLE, 2048)),
+                        Status.Code.INVALID_ARGUMENT,
+                        "first message must be the header"),
+                Arguments.of(
+                        "no header at all",
+                        refusal(id -> null, List.of()),
+                        Status.Code.INVALID_ARGUMENT,
+                        "ended before its header"),
+                Arguments.of(
+                        "a chunk over 1 MiB",
+                        refusal(
+                                id -> header(id, BUNDLE),
+                                chunks(
+                                        new byte[LogBundleUploads.MAX_CHUNK_BYTES + 1],
+                                        LogBundleUploads.MAX_CHUNK_BYTES + 1)),
+                        Status.Code.INVALID_ARGUMENT,
+                        "chunks have 1 to"),
+                Arguments.of(
+                        "an empty chunk",
+                        refusal(id -> header(id, BUNDLE), List.of(ByteString.EMPTY)),
+                        Status.Code.INVALID_ARGUMENT,
+                        "has 0 bytes"),
+                Arguments.of(
+                        "a file name that could be a path",
+                        refusal(
+                                id -> header(id, BUNDLE).toBuilder()
+                                        .setFileName("../x.tgz")
+                                        .build(),
+                                chunks(BUNDLE, 2048)),
+                        Status.Code.INVALID_ARGUMENT,
+                        "file_name"),
+                Arguments.of(
+                        "a malformed checksum",
+                        refusal(
+                                id -> header(id, BUNDLE).toBuilder()
+                                        .setSha256("ABC")
+                                        .build(),
+                                chunks(BUNDLE, 2048)),
+                        Status.Code.INVALID_ARGUMENT,
+                        "sha256"),
+                Arguments.of(
+                        "an unknown command",
+                        refusal(id -> header("cmd-unknown", BUNDLE), chunks(BUNDLE, 2048)),
+                        Status.Code.FAILED_PRECONDITION,
+                        "not a logs.collect command"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -113,7 +182,9 @@ class LogBundleUploadsTest {
         assertThat(response.error.getCode()).isEqualTo(code);
         assertThat(response.error.getDescription()).contains(message);
         assertThat(bundles.list(gatewayId)).isEmpty();
-        assertThat(filesUnder(dataDir.resolve(LogBundles.FOLDER))).as("no part, bundle or record left").isEmpty();
+        assertThat(filesUnder(dataDir.resolve(LogBundles.FOLDER)))
+                .as("no part, bundle or record left")
+                .isEmpty();
         assertThat(reasons()).containsExactly(LogBundleUploads.REFUSED);
     }
 
@@ -131,8 +202,11 @@ class LogBundleUploadsTest {
     void anUploadThatBreaksOffLeavesNothing() throws Exception {
         Response response = new Response();
         StreamObserver<LogBundleChunk> call = uploads.receive(gatewayId, response);
-        call.onNext(LogBundleChunk.newBuilder().setHeader(header(commandId, BUNDLE)).build());
-        call.onNext(LogBundleChunk.newBuilder().setData(ByteString.copyFrom(BUNDLE, 0, 2048)).build());
+        call.onNext(
+                LogBundleChunk.newBuilder().setHeader(header(commandId, BUNDLE)).build());
+        call.onNext(LogBundleChunk.newBuilder()
+                .setData(ByteString.copyFrom(BUNDLE, 0, 2048))
+                .build());
 
         call.onError(Status.CANCELLED.withDescription("the connection broke").asRuntimeException());
 
@@ -142,10 +216,12 @@ class LogBundleUploadsTest {
 
     @Test
     void aSecondUploadForTheSameCommandReplacesTheFirst() throws Exception {
-        String first = upload(header(commandId, BUNDLE), chunks(BUNDLE, 2048)).receipt.getBundleId();
+        String first =
+                upload(header(commandId, BUNDLE), chunks(BUNDLE, 2048)).receipt.getBundleId();
         clock.advance(Duration.ofSeconds(1));
 
-        String second = upload(header(commandId, BUNDLE), chunks(BUNDLE, 4096)).receipt.getBundleId();
+        String second =
+                upload(header(commandId, BUNDLE), chunks(BUNDLE, 4096)).receipt.getBundleId();
 
         assertThat(second).isNotEqualTo(first);
         assertThat(bundles.list(gatewayId)).extracting(LogBundleRecord::id).containsExactly(second);
@@ -154,16 +230,22 @@ class LogBundleUploadsTest {
 
     @Test
     void aRestartDeletesPartsLeftMidUploadAndKeepsStoredBundles() throws Exception {
-        String stored = upload(header(commandId, BUNDLE), chunks(BUNDLE, 2048)).receipt.getBundleId();
+        String stored =
+                upload(header(commandId, BUNDLE), chunks(BUNDLE, 2048)).receipt.getBundleId();
         StreamObserver<LogBundleChunk> unfinished = uploads.receive(gatewayId, new Response());
-        unfinished.onNext(LogBundleChunk.newBuilder().setHeader(header(commandId, BUNDLE)).build());
-        unfinished.onNext(LogBundleChunk.newBuilder().setData(ByteString.copyFrom(BUNDLE, 0, 100)).build());
-        assertThat(filesUnder(dataDir.resolve(LogBundles.FOLDER))).anyMatch(file -> file.toString().endsWith(".part"));
+        unfinished.onNext(
+                LogBundleChunk.newBuilder().setHeader(header(commandId, BUNDLE)).build());
+        unfinished.onNext(LogBundleChunk.newBuilder()
+                .setData(ByteString.copyFrom(BUNDLE, 0, 100))
+                .build());
+        assertThat(filesUnder(dataDir.resolve(LogBundles.FOLDER)))
+                .anyMatch(file -> file.toString().endsWith(".part"));
 
         LogBundles restarted = new LogBundles(dataDir, store, ObjectMapper.getDefault(), clock);
 
         assertThat(restarted.list(gatewayId)).extracting(LogBundleRecord::id).containsExactly(stored);
-        assertThat(filesUnder(dataDir.resolve(LogBundles.FOLDER))).noneMatch(file -> file.toString().endsWith(".part"));
+        assertThat(filesUnder(dataDir.resolve(LogBundles.FOLDER)))
+                .noneMatch(file -> file.toString().endsWith(".part"));
     }
 
     private Response upload(LogBundleHeader header, List<ByteString> data) {
@@ -172,7 +254,8 @@ class LogBundleUploadsTest {
         if (header != null) {
             call.onNext(LogBundleChunk.newBuilder().setHeader(header).build());
         }
-        data.forEach(chunk -> call.onNext(LogBundleChunk.newBuilder().setData(chunk).build()));
+        data.forEach(
+                chunk -> call.onNext(LogBundleChunk.newBuilder().setData(chunk).build()));
         call.onCompleted();
         return response;
     }
@@ -202,8 +285,12 @@ class LogBundleUploadsTest {
     }
 
     private static LogBundleHeader header(String commandId, byte[] bundle) {
-        return LogBundleHeader.newBuilder().setCommandId(commandId).setFileName("pcg-logs-host-20260101T000000Z.tgz")
-                .setSizeBytes(bundle.length).setSha256(sha256(bundle)).build();
+        return LogBundleHeader.newBuilder()
+                .setCommandId(commandId)
+                .setFileName("pcg-logs-host-20260101T000000Z.tgz")
+                .setSizeBytes(bundle.length)
+                .setSha256(sha256(bundle))
+                .build();
     }
 
     private static List<ByteString> chunks(byte[] bytes, int size) {

@@ -1,5 +1,8 @@
 package io.pcg.console.pairing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.micronaut.serde.ObjectMapper;
 import io.pcg.console.ConsoleConfig;
 import io.pcg.console.MutableClock;
@@ -13,10 +16,6 @@ import io.pcg.console.gateway.Pins;
 import io.pcg.console.pki.ConsoleCa;
 import io.pcg.console.pki.Pem;
 import io.pcg.proto.v1.PairingError;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +23,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PairingServiceTest {
 
@@ -41,14 +40,23 @@ class PairingServiceTest {
 
     @BeforeEach
     void setUp() {
-        ConsoleConfig config = new ConsoleConfig(0, "127.0.0.1", dataDir, Duration.ofHours(24), 5, 0,
-                Duration.ofSeconds(45), List.of("localhost"), Duration.ofDays(365),
+        ConsoleConfig config = new ConsoleConfig(
+                0,
+                "127.0.0.1",
+                dataDir,
+                Duration.ofHours(24),
+                5,
+                0,
+                Duration.ofSeconds(45),
+                List.of("localhost"),
+                Duration.ofDays(365),
                 ConsoleConfig.DEFAULT_MAX_LOG_BUNDLE_SIZE);
         store = new GatewayStore(dataDir, ObjectMapper.getDefault());
         Pins pins = new Pins(dataDir);
         ca = new ConsoleCa(dataDir, config.tlsHostnames(), clock);
         gateways = new GatewayService(store, pins, clock, config);
-        pairing = new PairingService(store, pins, ca, new GatewayEvents(dataDir, store, ObjectMapper.getDefault(), clock), clock, config);
+        pairing = new PairingService(
+                store, pins, ca, new GatewayEvents(dataDir, store, ObjectMapper.getDefault(), clock), clock, config);
     }
 
     @Test
@@ -66,7 +74,8 @@ class PairingServiceTest {
         assertThat(record.pinUsed()).isTrue();
         assertThat(record.certificateSerial()).isEqualTo(ConsoleCa.serialOf(certificate));
         assertThat(Files.readString(dataDir.resolve(GatewayStore.FILE), StandardCharsets.UTF_8))
-                .as("the PIN is never stored").doesNotContain(issued.pin());
+                .as("the PIN is never stored")
+                .doesNotContain(issued.pin());
 
         assertThat(rejection("pcg-dc1", issued.pin()).reason()).isEqualTo(PairingError.PAIRING_ERROR_PIN_USED);
     }
@@ -84,10 +93,13 @@ class PairingServiceTest {
         assertThat(wrong.attemptsLeft()).isEqualTo(4);
         assertThat(wrong.getMessage()).contains("4 attempts left").doesNotContain(issued.pin());
 
-        PairingRejectedException badCsr = catchThrowableOfType(PairingRejectedException.class,
+        PairingRejectedException badCsr = catchThrowableOfType(
+                PairingRejectedException.class,
                 () -> pairing.pair("pcg-dc1", issued.pin(), TestKeys.csrSignedByAnotherKey()));
         assertThat(badCsr.reason()).isEqualTo(PairingError.PAIRING_ERROR_BAD_CSR);
-        assertThat(store.get(issued.gateway().id()).pinUsed()).as("a bad CSR does not burn the PIN").isFalse();
+        assertThat(store.get(issued.gateway().id()).pinUsed())
+                .as("a bad CSR does not burn the PIN")
+                .isFalse();
 
         clock.advance(Duration.ofMinutes(10));
         PairingRejectedException expired = rejection("pcg-dc1", issued.pin());
@@ -106,19 +118,23 @@ class PairingServiceTest {
         assertThat(store.get(issued.gateway().id()).locked()).isTrue();
 
         PairingRejectedException locked = rejection("pcg-dc1", issued.pin());
-        assertThat(locked.reason()).as("even the right PIN is refused").isEqualTo(PairingError.PAIRING_ERROR_LOCKED_OUT);
+        assertThat(locked.reason())
+                .as("even the right PIN is refused")
+                .isEqualTo(PairingError.PAIRING_ERROR_LOCKED_OUT);
         assertThat(locked.getMessage()).contains("locked").contains("new PIN");
 
         GatewayService.IssuedPin renewed = gateways.issueNewPin(issued.gateway().id(), Optional.empty());
         assertThat(renewed.pin()).isNotEqualTo(issued.pin());
-        assertThat(rejection("pcg-dc1", issued.pin()).reason()).as("the old PIN is gone")
+        assertThat(rejection("pcg-dc1", issued.pin()).reason())
+                .as("the old PIN is gone")
                 .isEqualTo(PairingError.PAIRING_ERROR_PIN_INVALID);
-        assertThat(pairing.pair("pcg-dc1", renewed.pin(), TestKeys.csr(TestKeys.ecKeyPair())).gatewayId())
+        assertThat(pairing.pair("pcg-dc1", renewed.pin(), TestKeys.csr(TestKeys.ecKeyPair()))
+                        .gatewayId())
                 .isEqualTo(issued.gateway().id());
     }
 
     private PairingRejectedException rejection(String name, String pin) {
-        return catchThrowableOfType(PairingRejectedException.class,
-                () -> pairing.pair(name, pin, TestKeys.csr(TestKeys.ecKeyPair())));
+        return catchThrowableOfType(
+                PairingRejectedException.class, () -> pairing.pair(name, pin, TestKeys.csr(TestKeys.ecKeyPair())));
     }
 }

@@ -1,10 +1,10 @@
 package io.pcg.console.pki;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pcg.console.MutableClock;
 import io.pcg.console.TestKeys;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,9 +12,8 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConsoleCaTest {
 
@@ -30,11 +29,14 @@ class ConsoleCaTest {
         ConsoleCa first = new ConsoleCa(dataDir, HOSTS, clock);
         for (String file : List.of(ConsoleCa.CA_KEY_FILE, ConsoleCa.SERVER_KEY_FILE)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(file))))
-                    .as(file).isEqualTo("rw-------");
+                    .as(file)
+                    .isEqualTo("rw-------");
         }
         X509Certificate ca = first.caCertificate();
         assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
-        assertThat(Duration.between(ca.getNotBefore().toInstant(), ca.getNotAfter().toInstant()).toDays())
+        assertThat(Duration.between(
+                                ca.getNotBefore().toInstant(), ca.getNotAfter().toInstant())
+                        .toDays())
                 .isGreaterThanOrEqualTo(3650);
 
         ConsoleCa restarted = new ConsoleCa(dataDir, HOSTS, clock);
@@ -47,14 +49,16 @@ class ConsoleCaTest {
     void serverCertificateNamesTheConfiguredHostsAndIsReissuedWhenTheyChange() throws Exception {
         ConsoleCa first = new ConsoleCa(dataDir, HOSTS, clock);
         X509Certificate server = Pem.readCertificate(first.serverCertificatePem(), "server");
-        assertThat(server.getSubjectAlternativeNames()).extracting(name -> (Object) String.valueOf(name.get(1)))
+        assertThat(server.getSubjectAlternativeNames())
+                .extracting(name -> (Object) String.valueOf(name.get(1)))
                 .containsExactlyInAnyOrder("localhost", "127.0.0.1");
         server.verify(first.caCertificate().getPublicKey());
 
         ConsoleCa moved = new ConsoleCa(dataDir, List.of("console.example.net"), clock);
         assertThat(moved.caPem()).isEqualTo(first.caPem());
         assertThat(Pem.readCertificate(moved.serverCertificatePem(), "server").getSubjectAlternativeNames())
-                .extracting(name -> (Object) String.valueOf(name.get(1))).containsExactly("console.example.net");
+                .extracting(name -> (Object) String.valueOf(name.get(1)))
+                .containsExactly("console.example.net");
     }
 
     @Test
@@ -62,7 +66,8 @@ class ConsoleCaTest {
         new ConsoleCa(dataDir, HOSTS, clock);
         Files.delete(dataDir.resolve(ConsoleCa.CA_KEY_FILE));
         assertThatThrownBy(() -> new ConsoleCa(dataDir, HOSTS, clock))
-                .hasMessageContaining("found only one of").hasMessageContaining("restore the missing file");
+                .hasMessageContaining("found only one of")
+                .hasMessageContaining("restore the missing file");
     }
 
     @Test
@@ -75,7 +80,10 @@ class ConsoleCaTest {
             assertThat(client.getSubjectX500Principal().getName()).isEqualTo("CN=gw-0123");
             assertThat(client.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
             assertThat(client.getBasicConstraints()).isEqualTo(-1);
-            assertThat(Duration.between(client.getNotBefore().toInstant(), client.getNotAfter().toInstant()).toDays())
+            assertThat(Duration.between(
+                                    client.getNotBefore().toInstant(),
+                                    client.getNotAfter().toInstant())
+                            .toDays())
                     .isBetween(365L, 366L);
             assertThat(ca.gatewayIdOf(client)).contains("gw-0123");
         }
@@ -84,12 +92,15 @@ class ConsoleCaTest {
     @Test
     void rejectsBadCsrs() {
         ConsoleCa ca = new ConsoleCa(dataDir, HOSTS, clock);
-        assertThatThrownBy(() -> ca.signClientCertificate(new byte[]{1, 2, 3}, "gw-1"))
-                .isInstanceOf(CsrRejectedException.class).hasMessageContaining("not a DER-encoded PKCS#10");
+        assertThatThrownBy(() -> ca.signClientCertificate(new byte[] {1, 2, 3}, "gw-1"))
+                .isInstanceOf(CsrRejectedException.class)
+                .hasMessageContaining("not a DER-encoded PKCS#10");
         assertThatThrownBy(() -> ca.signClientCertificate(TestKeys.csrSignedByAnotherKey(), "gw-1"))
-                .isInstanceOf(CsrRejectedException.class).hasMessageContaining("signature does not match");
+                .isInstanceOf(CsrRejectedException.class)
+                .hasMessageContaining("signature does not match");
         assertThatThrownBy(() -> ca.signClientCertificate(TestKeys.csr(TestKeys.rsaKeyPair(1024)), "gw-1"))
-                .isInstanceOf(CsrRejectedException.class).hasMessageContaining("at least 2048");
+                .isInstanceOf(CsrRejectedException.class)
+                .hasMessageContaining("at least 2048");
     }
 
     @Test
@@ -100,7 +111,9 @@ class ConsoleCaTest {
         assertThat(ca.gatewayIdOf(foreign)).isEmpty();
 
         X509Certificate server = Pem.readCertificate(ca.serverCertificatePem(), "server");
-        assertThat(ca.gatewayIdOf(server)).as("a server certificate is no client identity").isEmpty();
+        assertThat(ca.gatewayIdOf(server))
+                .as("a server certificate is no client identity")
+                .isEmpty();
 
         X509Certificate own = ca.signClientCertificate(TestKeys.csr(TestKeys.ecKeyPair()), "gw-1");
         clock.advance(Duration.ofDays(400));

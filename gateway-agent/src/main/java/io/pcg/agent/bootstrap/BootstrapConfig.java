@@ -2,7 +2,6 @@ package io.pcg.agent.bootstrap;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,9 +22,11 @@ import java.time.Duration;
 public record BootstrapConfig(
         @Bindable(defaultValue = "/etc/pcg/versions.env") Path versionsFile,
         @Bindable(defaultValue = "/usr/local/bin/kind") Path kind,
-        @Bindable(defaultValue = "/usr/local/bin/clusterctl") Path clusterctl,
+
+        @Bindable(defaultValue = "/usr/local/bin/clusterctl")
+        Path clusterctl,
+
         @Bindable(defaultValue = "pcg-bootstrap") String clusterName,
         @Bindable(defaultValue = "/etc/pcg/clusterctl.yaml") Path clusterctlConfig,
         @Bindable(defaultValue = "10m") Duration kindTimeout,
-        @Bindable(defaultValue = "10m") Duration clusterctlTimeout) {
-}
+        @Bindable(defaultValue = "10m") Duration clusterctlTimeout) {}

@@ -7,7 +7,6 @@ import io.pcg.common.process.CommandRunner;
 import io.pcg.common.process.ProcessCommandRunner;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 
 /** The appliance's bootstrap: kind for the management cluster, the tools run as child processes. */
@@ -22,14 +21,17 @@ public class BootstrapFactory {
     @Singleton
     @Named(TOOLS)
     CommandRunner tools(BootstrapConfig config) {
-        Duration longest = config.kindTimeout().compareTo(config.clusterctlTimeout()) > 0 ? config.kindTimeout() : config.clusterctlTimeout();
+        Duration longest = config.kindTimeout().compareTo(config.clusterctlTimeout()) > 0
+                ? config.kindTimeout()
+                : config.clusterctlTimeout();
         // The tools' own timeouts come first; this only stops a tool that hangs past them.
         return new ProcessCommandRunner(longest.plusMinutes(1))
                 .withEnvironment(java.util.Map.of("CLUSTERCTL_DISABLE_VERSIONCHECK", "true"));
     }
 
     @Singleton
-    ManagementClusterBootstrap managementCluster(BootstrapConfig config, @Named(TOOLS) CommandRunner tools, AgentConfig agent) {
+    ManagementClusterBootstrap managementCluster(
+            BootstrapConfig config, @Named(TOOLS) CommandRunner tools, AgentConfig agent) {
         return new KindManagementCluster(config, tools, agent.stateDir().resolve(BOOTSTRAP_KUBECONFIG));
     }
 }

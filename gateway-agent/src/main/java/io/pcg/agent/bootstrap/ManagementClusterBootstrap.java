@@ -1,7 +1,6 @@
 package io.pcg.agent.bootstrap;
 
 import io.pcg.common.errors.OperatorException;
-
 import java.nio.file.Path;
 
 /**

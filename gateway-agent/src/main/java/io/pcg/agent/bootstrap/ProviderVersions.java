@@ -1,7 +1,6 @@
 package io.pcg.agent.bootstrap;
 
 import io.pcg.common.errors.OperatorException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,9 @@ public record ProviderVersions(String kubernetes, String capi, String capv, Stri
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            throw new OperatorException(FILE_INVALID, "cannot read the pinned versions in " + file + ": " + e.getMessage(),
+            throw new OperatorException(
+                    FILE_INVALID,
+                    "cannot read the pinned versions in " + file + ": " + e.getMessage(),
                     "The appliance image writes this file; set pcg.agent.bootstrap.versions-file if it lives elsewhere.");
         }
         return parse(file.toString(), lines);
@@ -39,17 +40,25 @@ public record ProviderVersions(String kubernetes, String capi, String capv, Stri
             if (trimmed.isEmpty() || trimmed.startsWith("#") || equals < 1) {
                 continue;
             }
-            values.put(trimmed.substring(0, equals).strip(), trimmed.substring(equals + 1).strip());
+            values.put(
+                    trimmed.substring(0, equals).strip(),
+                    trimmed.substring(equals + 1).strip());
         }
-        return new ProviderVersions(required(source, values, "KUBERNETES_VERSION"), required(source, values, "CAPI_VERSION"),
-                required(source, values, "CAPV_VERSION"), required(source, values, "IPAM_IN_CLUSTER_VERSION"));
+        return new ProviderVersions(
+                required(source, values, "KUBERNETES_VERSION"),
+                required(source, values, "CAPI_VERSION"),
+                required(source, values, "CAPV_VERSION"),
+                required(source, values, "IPAM_IN_CLUSTER_VERSION"));
     }
 
     private static String required(String source, Map<String, String> values, String key) throws OperatorException {
         String value = values.get(key);
         if (value == null || !VERSION.matcher(value).matches()) {
-            throw new OperatorException(FILE_INVALID, source + ": " + key + (value == null ? " is missing" : " is '" + value
-                    + "', not a version like v1.2.3"), "The image build writes " + key + "; rebuild the image or fix the file.");
+            throw new OperatorException(
+                    FILE_INVALID,
+                    source + ": " + key
+                            + (value == null ? " is missing" : " is '" + value + "', not a version like v1.2.3"),
+                    "The image build writes " + key + "; rebuild the image or fix the file.");
         }
         return value;
     }

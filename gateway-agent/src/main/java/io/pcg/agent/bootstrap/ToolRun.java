@@ -2,7 +2,6 @@ package io.pcg.agent.bootstrap;
 
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.process.CommandRunner;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -17,21 +16,22 @@ public final class ToolRun {
     /** URL credentials (a proxy's) that a tool might echo; they must not reach an error, a log or an event. */
     private static final Pattern URL_USERINFO = Pattern.compile("(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/\\s@]+@");
 
-    private ToolRun() {
-    }
+    private ToolRun() {}
 
     /**
      * @param code the operator-error code on failure
      * @param what what the run does, e.g. "creating the kind management cluster 'pcg-bootstrap'"
      * @param hint what the operator should check when it fails
      */
-    public static CommandRunner.Result run(CommandRunner runner, List<String> command, String code, String what, String hint)
+    public static CommandRunner.Result run(
+            CommandRunner runner, List<String> command, String code, String what, String hint)
             throws OperatorException {
         CommandRunner.Result result;
         try {
             result = runner.run(command);
         } catch (IOException e) {
-            throw new OperatorException(code, what + ": cannot run " + command.get(0) + " (" + e.getMessage() + ")", hint, e);
+            throw new OperatorException(
+                    code, what + ": cannot run " + command.get(0) + " (" + e.getMessage() + ")", hint, e);
         }
         if (!result.succeeded()) {
             throw new OperatorException(code, what + " failed (exit " + result.exitCode() + "): " + tail(result), hint);

@@ -1,7 +1,6 @@
 package io.pcg.agent.cloudaccount;
 
 import io.pcg.common.secrets.Secret;
-
 import java.util.regex.Pattern;
 
 /**

@@ -8,7 +8,6 @@ import io.pcg.agent.vsphere.VcenterValidation;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.secrets.Secret;
 import jakarta.inject.Singleton;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +25,19 @@ public final class CloudAccountCommands {
     /** The vCenter check that proves the account logs in. */
     private static final String CREDENTIALS_CHECK = "credentials";
 
-    private CloudAccountCommands() {
-    }
+    private CloudAccountCommands() {}
 
     /** Payload of {@code cloudaccount.create}, the console's "Add cloud account" dialog. */
-    public record CreateRequest(String name, String server, String username, Secret password, String thumbprint) {
-    }
+    public record CreateRequest(String name, String server, String username, Secret password, String thumbprint) {}
 
     /** Payload of {@code cloudaccount.validate}: the account, and optionally a placement to check it for. */
-    public record ValidateRequest(String name, Placement placement) {
-    }
+    public record ValidateRequest(String name, Placement placement) {}
 
     /** Payload naming one account. */
-    public record AccountName(String name) {
-    }
+    public record AccountName(String name) {}
 
     /** Payload of {@code cloudaccount.list}: none. */
-    public record NoArguments() {
-    }
+    public record NoArguments() {}
 
     /**
      * An account as the console shows it: everything but the password.
@@ -84,13 +78,16 @@ public final class CloudAccountCommands {
         }
 
         static OperatorException notFound(String name) {
-            return new OperatorException(CloudAccountStore.NOT_FOUND, "there is no cloud account named " + name,
+            return new OperatorException(
+                    CloudAccountStore.NOT_FOUND,
+                    "there is no cloud account named " + name,
                     "cloudaccount.list shows the accounts there are.");
         }
 
         static void required(String value, String field) throws CommandFailedException {
             if (value == null || value.isBlank()) {
-                throw new CommandFailedException(INVALID_REQUEST, field + " is required", "Add the field '" + field + "'.");
+                throw new CommandFailedException(
+                        INVALID_REQUEST, field + " is required", "Add the field '" + field + "'.");
             }
         }
     }
@@ -115,28 +112,39 @@ public final class CloudAccountCommands {
         protected void validate(CreateRequest request) throws CommandFailedException {
             required(request.name(), "name");
             if (CloudAccount.DEFAULT.equals(request.name())) {
-                throw new CommandFailedException(INVALID_REQUEST, "the name " + CloudAccount.DEFAULT + " is the gateway's own"
-                        + " account, stored by gateway.configure", "Pick another name, e.g. the vCenter's or the team's.");
+                throw new CommandFailedException(
+                        INVALID_REQUEST,
+                        "the name " + CloudAccount.DEFAULT + " is the gateway's own"
+                                + " account, stored by gateway.configure",
+                        "Pick another name, e.g. the vCenter's or the team's.");
             }
             try {
-                new CloudAccount(request.name(), request.server(), request.username(), request.password(), request.thumbprint());
+                new CloudAccount(
+                        request.name(), request.server(), request.username(), request.password(), request.thumbprint());
             } catch (IllegalArgumentException e) {
-                throw new CommandFailedException(INVALID_REQUEST, e.getMessage(),
+                throw new CommandFailedException(
+                        INVALID_REQUEST,
+                        e.getMessage(),
                         "Send name (a DNS label), server, username, password and the thumbprint you confirmed.");
             }
         }
 
         @Override
         Object apply(CreateRequest request) throws OperatorException, CommandFailedException {
-            CloudAccount account = new CloudAccount(request.name(), request.server(), request.username(), request.password(),
-                    request.thumbprint());
+            CloudAccount account = new CloudAccount(
+                    request.name(), request.server(), request.username(), request.password(), request.thumbprint());
             accounts.requireNameFree(account.name()); // before asking vCenter, so a taken name is refused at once
-            List<ValidationReport.Check> failed = loginFailures(validation.validate(account.server(), account.username(),
-                    account.password(), account.thumbprint(), null));
+            List<ValidationReport.Check> failed = loginFailures(validation.validate(
+                    account.server(), account.username(), account.password(), account.thumbprint(), null));
             if (!failed.isEmpty()) {
-                throw new CommandFailedException(CHECK_FAILED, "cloud account " + account.name() + " cannot log in to "
-                        + account.server() + ": " + failed.stream().map(ValidationReport.Check::message)
-                        .collect(Collectors.joining("; ")), failed.get(0).hint());
+                throw new CommandFailedException(
+                        CHECK_FAILED,
+                        "cloud account " + account.name() + " cannot log in to "
+                                + account.server() + ": "
+                                + failed.stream()
+                                        .map(ValidationReport.Check::message)
+                                        .collect(Collectors.joining("; ")),
+                        failed.get(0).hint());
             }
             accounts.add(account);
             return AccountView.of(account, List.of());
@@ -144,7 +152,8 @@ public final class CloudAccountCommands {
 
         private static List<ValidationReport.Check> loginFailures(ValidationReport report) {
             return report.checks(CREDENTIALS_CHECK).stream()
-                    .filter(check -> check.status() == ValidationReport.Status.FAIL).toList();
+                    .filter(check -> check.status() == ValidationReport.Status.FAIL)
+                    .toList();
         }
     }
 
@@ -172,7 +181,11 @@ public final class CloudAccountCommands {
         @Override
         Object apply(ValidateRequest request) throws OperatorException, CommandFailedException {
             CloudAccount account = existing(request.name());
-            return validation.validate(account.server(), account.username(), account.password(), account.thumbprint(),
+            return validation.validate(
+                    account.server(),
+                    account.username(),
+                    account.password(),
+                    account.thumbprint(),
                     request.placement());
         }
     }

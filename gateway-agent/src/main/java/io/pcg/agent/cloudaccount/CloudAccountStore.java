@@ -10,11 +10,6 @@ import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.secrets.Secret;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The gateway's cloud accounts (vCenter credentials), encrypted at rest so that a copied state directory, backup or
@@ -100,8 +99,10 @@ public class CloudAccountStore {
     private record Contents(SortedMap<String, CloudAccount> accounts, SortedMap<String, String> bindings) {
 
         List<String> users(String account) {
-            return bindings.entrySet().stream().filter(binding -> binding.getValue().equals(account))
-                    .map(Map.Entry::getKey).toList();
+            return bindings.entrySet().stream()
+                    .filter(binding -> binding.getValue().equals(account))
+                    .map(Map.Entry::getKey)
+                    .toList();
         }
     }
 
@@ -127,7 +128,9 @@ public class CloudAccountStore {
 
     private static void requireNameFree(Contents contents, String name) throws OperatorException {
         if (contents.accounts().containsKey(name)) {
-            throw new OperatorException(EXISTS, "a cloud account named " + name + " exists already",
+            throw new OperatorException(
+                    EXISTS,
+                    "a cloud account named " + name + " exists already",
                     "Pick another name, or delete the existing account first.");
         }
     }
@@ -157,7 +160,9 @@ public class CloudAccountStore {
         }
         List<String> users = contents.users(name);
         if (!users.isEmpty()) {
-            throw new OperatorException(IN_USE, "cloud account " + name + " is used by cluster(s) " + String.join(", ", users),
+            throw new OperatorException(
+                    IN_USE,
+                    "cloud account " + name + " is used by cluster(s) " + String.join(", ", users),
                     "Delete those clusters (reset the gateway for the gateway cluster), or give them another account,"
                             + " then delete the account.");
         }
@@ -170,8 +175,10 @@ public class CloudAccountStore {
     public synchronized void bind(String cluster, String account) throws OperatorException {
         Contents contents = load();
         if (!contents.accounts().containsKey(account)) {
-            throw new OperatorException(NOT_FOUND, "cluster " + cluster + " names cloud account " + account
-                    + ", which does not exist", "Create the account first, or name an existing one.");
+            throw new OperatorException(
+                    NOT_FOUND,
+                    "cluster " + cluster + " names cloud account " + account + ", which does not exist",
+                    "Create the account first, or name an existing one.");
         }
         if (!account.equals(contents.bindings().put(cluster, account))) {
             store(contents);
@@ -218,24 +225,34 @@ public class CloudAccountStore {
             throw unreadable(accountsFile + " is not a cloud accounts file (no \"format\": \"" + FORMAT + "\")");
         }
         if (envelope.path("version").asInt() != VERSION) {
-            throw unreadable(accountsFile + " has format version " + envelope.path("version").asText()
-                    + " but this agent reads version " + VERSION + " (was it written by a newer agent?)");
+            throw unreadable(accountsFile + " has format version "
+                    + envelope.path("version").asText() + " but this agent reads version " + VERSION
+                    + " (was it written by a newer agent?)");
         }
         byte[] key = existingKey();
         String keyId = envelope.path("keyId").asText();
         if (!keyId.equals(keyId(key))) {
-            throw new OperatorException(WRONG_KEY, accountsFile + " was encrypted with another key than " + keyFile
-                    + " (key id " + keyId + ", the key on disk has " + keyId(key) + ")", restoreKeyHint());
+            throw new OperatorException(
+                    WRONG_KEY,
+                    accountsFile + " was encrypted with another key than " + keyFile + " (key id " + keyId
+                            + ", the key on disk has " + keyId(key) + ")",
+                    restoreKeyHint());
         }
         byte[] plaintext;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
-                    new GCMParameterSpec(TAG_BITS, Base64.getDecoder().decode(envelope.path("nonce").asText())));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(key, "AES"),
+                    new GCMParameterSpec(
+                            TAG_BITS,
+                            Base64.getDecoder().decode(envelope.path("nonce").asText())));
             cipher.updateAAD(header(keyId));
-            plaintext = cipher.doFinal(Base64.getDecoder().decode(envelope.path("ciphertext").asText()));
+            plaintext = cipher.doFinal(
+                    Base64.getDecoder().decode(envelope.path("ciphertext").asText()));
         } catch (AEADBadTagException e) {
-            throw unreadable(accountsFile + " fails its integrity check: it was changed or damaged after the agent wrote it");
+            throw unreadable(
+                    accountsFile + " fails its integrity check: it was changed or damaged after the agent wrote it");
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw unreadable(accountsFile + " cannot be decrypted: its nonce or ciphertext is malformed");
         }
@@ -243,8 +260,11 @@ public class CloudAccountStore {
             JsonNode content = JSON.readTree(plaintext);
             SortedMap<String, CloudAccount> accounts = new TreeMap<>();
             for (JsonNode node : content.path("accounts")) {
-                CloudAccount account = new CloudAccount(node.path("name").asText(), node.path("server").asText(),
-                        node.path("username").asText(), Secret.of(node.path("password").asText()),
+                CloudAccount account = new CloudAccount(
+                        node.path("name").asText(),
+                        node.path("server").asText(),
+                        node.path("username").asText(),
+                        Secret.of(node.path("password").asText()),
                         node.path("thumbprint").asText());
                 accounts.put(account.name(), account);
             }
@@ -267,12 +287,17 @@ public class CloudAccountStore {
         ObjectNode content = JSON.createObjectNode();
         ArrayNode list = content.putArray("accounts");
         for (CloudAccount account : contents.accounts().values()) {
-            list.addObject().put("name", account.name()).put("server", account.server())
-                    .put("username", account.username()).put("password", account.password().reveal())
+            list.addObject()
+                    .put("name", account.name())
+                    .put("server", account.server())
+                    .put("username", account.username())
+                    .put("password", account.password().reveal())
                     .put("thumbprint", account.thumbprint());
         }
         ArrayNode bindings = content.putArray("bindings");
-        contents.bindings().forEach((cluster, account) -> bindings.addObject().put("cluster", cluster).put("account", account));
+        contents.bindings()
+                .forEach((cluster, account) ->
+                        bindings.addObject().put("cluster", cluster).put("account", account));
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         String keyId = keyId(key);
@@ -309,14 +334,16 @@ public class CloudAccountStore {
         try {
             key = Files.readAllBytes(keyFile);
         } catch (NoSuchFileException e) {
-            throw new OperatorException(KEY_MISSING, accountsFile + " exists but its key " + keyFile + " does not",
-                    restoreKeyHint());
+            throw new OperatorException(
+                    KEY_MISSING, accountsFile + " exists but its key " + keyFile + " does not", restoreKeyHint());
         } catch (IOException e) {
             throw ioFailed("read " + keyFile, e);
         }
         if (key.length != KEY_BYTES) {
-            throw new OperatorException(KEY_INVALID, keyFile + " holds " + key.length + " bytes, not a " + KEY_BYTES * 8
-                    + "-bit key", restoreKeyHint());
+            throw new OperatorException(
+                    KEY_INVALID,
+                    keyFile + " holds " + key.length + " bytes, not a " + KEY_BYTES * 8 + "-bit key",
+                    restoreKeyHint());
         }
         return key;
     }
@@ -355,18 +382,25 @@ public class CloudAccountStore {
     }
 
     private String restoreKeyHint() {
-        return "Nothing was changed. Restore " + keyFile + " from the same backup as " + accountsFile + "; if the key is"
+        return "Nothing was changed. Restore " + keyFile + " from the same backup as " + accountsFile
+                + "; if the key is"
                 + " lost, delete both and send gateway.configure again to store the vCenter account anew.";
     }
 
     private OperatorException unreadable(String message) {
-        return new OperatorException(UNREADABLE, message,
+        return new OperatorException(
+                UNREADABLE,
+                message,
                 "Nothing was changed. Restore " + accountsFile + " (and " + keyFile + ") from a backup of " + stateDir
-                        + ", or delete " + accountsFile + " and send gateway.configure again to store the vCenter account anew.");
+                        + ", or delete " + accountsFile
+                        + " and send gateway.configure again to store the vCenter account anew.");
     }
 
     private OperatorException ioFailed(String what, IOException e) {
-        return new OperatorException(IO_FAILED, "cannot " + what + ": " + e.getClass().getSimpleName() + " " + e.getMessage(),
-                "Check that " + stateDir + " exists, is writable by the agent and that its disk is not full.", e);
+        return new OperatorException(
+                IO_FAILED,
+                "cannot " + what + ": " + e.getClass().getSimpleName() + " " + e.getMessage(),
+                "Check that " + stateDir + " exists, is writable by the agent and that its disk is not full.",
+                e);
     }
 }

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,27 +28,40 @@ public final class AgentDeployment {
     static final String IDENTITY_SECRET = "pcg-agent-identity";
     /** Where the identity Secret is mounted: the agent's state folder holds identity/ with these files. */
     static final String STATE_DIR = "/var/lib/pcg";
-    private static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", NAME, "app.kubernetes.io/part-of", "pcg");
+
+    private static final Map<String, String> LABELS =
+            Map.of("app.kubernetes.io/name", NAME, "app.kubernetes.io/part-of", "pcg");
     /** Replicas of the gateway's agent, on different nodes of a 3-node gateway; leader election picks the one that acts. */
     static final int REPLICAS = 3;
 
-    private AgentDeployment() {
-    }
+    private AgentDeployment() {}
 
     /**
      * @param identityFiles the agent's identity folder (file name → content): key, certificate, CA bundle
      */
-    static List<HasMetadata> render(String namespace, String gatewayName, String consoleEndpoint, String image,
-                                    Map<String, byte[]> identityFiles) {
+    static List<HasMetadata> render(
+            String namespace,
+            String gatewayName,
+            String consoleEndpoint,
+            String image,
+            Map<String, byte[]> identityFiles) {
         Map<String, String> data = new TreeMap<>();
-        identityFiles.forEach((file, content) -> data.put(file, Base64.getEncoder().encodeToString(content)));
+        identityFiles.forEach(
+                (file, content) -> data.put(file, Base64.getEncoder().encodeToString(content)));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PCG_AGENT_NAME", gatewayName);
         env.put("PCG_AGENT_CONSOLE_ENDPOINT", consoleEndpoint);
         env.put("PCG_AGENT_STATE_DIR", STATE_DIR);
         List<HasMetadata> objects = new ArrayList<>(access(namespace));
-        objects.add(new SecretBuilder().withNewMetadata().withName(IDENTITY_SECRET).withNamespace(namespace).withLabels(LABELS)
-                .endMetadata().withType("Opaque").withData(data).build());
+        objects.add(new SecretBuilder()
+                .withNewMetadata()
+                .withName(IDENTITY_SECRET)
+                .withNamespace(namespace)
+                .withLabels(LABELS)
+                .endMetadata()
+                .withType("Opaque")
+                .withData(data)
+                .build());
         objects.add(deployment(namespace, image, env, true));
         return List.copyOf(objects);
     }
@@ -70,21 +82,52 @@ public final class AgentDeployment {
     /** Its service account and the rights it needs on the Cluster API, IPAM and core objects. */
     private static List<HasMetadata> access(String namespace) {
         return List.of(
-                new ServiceAccountBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(LABELS)
-                        .endMetadata().build(),
-                new ClusterRoleBuilder().withNewMetadata().withName(NAME).withLabels(LABELS).endMetadata()
+                new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName(NAME)
+                        .withNamespace(namespace)
+                        .withLabels(LABELS)
+                        .endMetadata()
+                        .build(),
+                new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName(NAME)
+                        .withLabels(LABELS)
+                        .endMetadata()
                         .withRules(
-                                rule(List.of("cluster.x-k8s.io", "controlplane.cluster.x-k8s.io", "bootstrap.cluster.x-k8s.io",
-                                        "infrastructure.cluster.x-k8s.io", "ipam.cluster.x-k8s.io"), List.of("*"),
+                                rule(
+                                        List.of(
+                                                "cluster.x-k8s.io",
+                                                "controlplane.cluster.x-k8s.io",
+                                                "bootstrap.cluster.x-k8s.io",
+                                                "infrastructure.cluster.x-k8s.io",
+                                                "ipam.cluster.x-k8s.io"),
+                                        List.of("*"),
                                         List.of("get", "list", "watch", "create", "update", "patch", "delete")),
-                                rule(List.of(""), List.of("secrets", "configmaps", "events", "namespaces"),
+                                rule(
+                                        List.of(""),
+                                        List.of("secrets", "configmaps", "events", "namespaces"),
                                         List.of("get", "list", "watch", "create", "update", "patch", "delete")),
-                                rule(List.of("coordination.k8s.io"), List.of("leases"),
+                                rule(
+                                        List.of("coordination.k8s.io"),
+                                        List.of("leases"),
                                         List.of("get", "list", "watch", "create", "update", "patch")))
                         .build(),
-                new ClusterRoleBindingBuilder().withNewMetadata().withName(NAME).withLabels(LABELS).endMetadata()
-                        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(NAME).endRoleRef()
-                        .addNewSubject().withKind("ServiceAccount").withName(NAME).withNamespace(namespace).endSubject()
+                new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName(NAME)
+                        .withLabels(LABELS)
+                        .endMetadata()
+                        .withNewRoleRef()
+                        .withApiGroup("rbac.authorization.k8s.io")
+                        .withKind("ClusterRole")
+                        .withName(NAME)
+                        .endRoleRef()
+                        .addNewSubject()
+                        .withKind("ServiceAccount")
+                        .withName(NAME)
+                        .withNamespace(namespace)
+                        .endSubject()
                         .build());
     }
 
@@ -94,34 +137,70 @@ public final class AgentDeployment {
      */
     private static Deployment deployment(String namespace, String image, Map<String, String> env, boolean identity) {
         ContainerBuilder container = new ContainerBuilder().withName("agent").withImage(image);
-        env.forEach((name, value) -> container.addNewEnv().withName(name).withValue(value).endEnv());
+        env.forEach((name, value) ->
+                container.addNewEnv().withName(name).withValue(value).endEnv());
         if (identity) {
-            container.addNewEnv().withName("PCG_AGENT_LEADER_ELECTION_ENABLED").withValue("true").endEnv();
+            container
+                    .addNewEnv()
+                    .withName("PCG_AGENT_LEADER_ELECTION_ENABLED")
+                    .withValue("true")
+                    .endEnv();
         }
         // The root file system is read-only: the state folder (event log, queued commands) is a volume of the pod's
         // own, kept across container restarts, with the identity mounted inside.
         container.addNewVolumeMount().withName("state").withMountPath(STATE_DIR).endVolumeMount();
         if (identity) {
-            container.addNewVolumeMount().withName("identity").withMountPath(STATE_DIR + "/identity").withReadOnly(true)
+            container
+                    .addNewVolumeMount()
+                    .withName("identity")
+                    .withMountPath(STATE_DIR + "/identity")
+                    .withReadOnly(true)
                     .endVolumeMount();
         }
-        container.withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
-                .withReadOnlyRootFilesystem(true).endSecurityContext();
+        container
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .endSecurityContext();
         PodSpecBuilder pod = new PodSpecBuilder().withServiceAccountName(NAME).addToContainers(container.build());
         pod.addNewVolume().withName("state").withNewEmptyDir().endEmptyDir().endVolume();
         if (identity) {
-            pod.addNewVolume().withName("identity").withNewSecret().withSecretName(IDENTITY_SECRET)
-                    .withDefaultMode(0400).endSecret().endVolume();
+            pod.addNewVolume()
+                    .withName("identity")
+                    .withNewSecret()
+                    .withSecretName(IDENTITY_SECRET)
+                    .withDefaultMode(0400)
+                    .endSecret()
+                    .endVolume();
         }
-        return new DeploymentBuilder().withNewMetadata().withName(NAME).withNamespace(namespace).withLabels(LABELS).endMetadata()
-                .withNewSpec().withReplicas(identity ? REPLICAS : 1)
-                .withNewSelector().withMatchLabels(LABELS).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(LABELS).endMetadata()
-                .withSpec(pod.build()).endTemplate().endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(NAME)
+                .withNamespace(namespace)
+                .withLabels(LABELS)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(identity ? REPLICAS : 1)
+                .withNewSelector()
+                .withMatchLabels(LABELS)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(LABELS)
+                .endMetadata()
+                .withSpec(pod.build())
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
-    private static io.fabric8.kubernetes.api.model.rbac.PolicyRule rule(List<String> groups, List<String> resources,
-                                                                         List<String> verbs) {
-        return new PolicyRuleBuilder().withApiGroups(groups).withResources(resources).withVerbs(verbs).build();
+    private static io.fabric8.kubernetes.api.model.rbac.PolicyRule rule(
+            List<String> groups, List<String> resources, List<String> verbs) {
+        return new PolicyRuleBuilder()
+                .withApiGroups(groups)
+                .withResources(resources)
+                .withVerbs(verbs)
+                .build();
     }
 }

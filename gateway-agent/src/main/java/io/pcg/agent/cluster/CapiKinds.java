@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-
 import java.util.Map;
 
 /** The Cluster API kinds the agent reads to follow provisioning (contract v1beta2). */
@@ -12,43 +11,57 @@ public final class CapiKinds {
 
     public static final ResourceDefinitionContext CLUSTERS = kind("cluster.x-k8s.io", "Cluster", "clusters");
     public static final ResourceDefinitionContext MACHINES = kind("cluster.x-k8s.io", "Machine", "machines");
-    public static final ResourceDefinitionContext MACHINE_HEALTH_CHECKS = kind("cluster.x-k8s.io", "MachineHealthCheck",
-            "machinehealthchecks");
-    public static final ResourceDefinitionContext CONTROL_PLANES = kind("controlplane.cluster.x-k8s.io", "KubeadmControlPlane",
-            "kubeadmcontrolplanes");
-    public static final ResourceDefinitionContext VSPHERE_CLUSTERS = kind("infrastructure.cluster.x-k8s.io", "VSphereCluster",
-            "vsphereclusters");
-    public static final ResourceDefinitionContext VSPHERE_MACHINE_TEMPLATES = kind("infrastructure.cluster.x-k8s.io",
-            "VSphereMachineTemplate", "vspheremachinetemplates");
-    public static final ResourceDefinitionContext VSPHERE_MACHINES = kind("infrastructure.cluster.x-k8s.io", "VSphereMachine",
-            "vspheremachines");
-    public static final ResourceDefinitionContext CLAIMS = kind("ipam.cluster.x-k8s.io", "IPAddressClaim", "ipaddressclaims");
+    public static final ResourceDefinitionContext MACHINE_HEALTH_CHECKS =
+            kind("cluster.x-k8s.io", "MachineHealthCheck", "machinehealthchecks");
+    public static final ResourceDefinitionContext CONTROL_PLANES =
+            kind("controlplane.cluster.x-k8s.io", "KubeadmControlPlane", "kubeadmcontrolplanes");
+    public static final ResourceDefinitionContext VSPHERE_CLUSTERS =
+            kind("infrastructure.cluster.x-k8s.io", "VSphereCluster", "vsphereclusters");
+    public static final ResourceDefinitionContext VSPHERE_MACHINE_TEMPLATES =
+            kind("infrastructure.cluster.x-k8s.io", "VSphereMachineTemplate", "vspheremachinetemplates");
+    public static final ResourceDefinitionContext VSPHERE_MACHINES =
+            kind("infrastructure.cluster.x-k8s.io", "VSphereMachine", "vspheremachines");
+    public static final ResourceDefinitionContext CLAIMS =
+            kind("ipam.cluster.x-k8s.io", "IPAddressClaim", "ipaddressclaims");
     public static final ResourceDefinitionContext KUBEADM_CONFIGS = new ResourceDefinitionContext.Builder()
-            .withGroup("bootstrap.cluster.x-k8s.io").withVersion("v1beta2").withKind("KubeadmConfig")
-            .withPlural("kubeadmconfigs").withNamespaced(true).build();
+            .withGroup("bootstrap.cluster.x-k8s.io")
+            .withVersion("v1beta2")
+            .withKind("KubeadmConfig")
+            .withPlural("kubeadmconfigs")
+            .withNamespaced(true)
+            .build();
     /** Label CAPI puts on every object of a cluster. */
     public static final String CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
 
-    private CapiKinds() {
-    }
+    private CapiKinds() {}
 
     /**
      * Sets the KubeadmControlPlane's {@code spec.replicas} and nothing else, under {@code fieldManager}, so the
      * objects clusterctl moved keep everything else.
      */
-    public static void scaleControlPlane(KubernetesClient client, String namespace, String name, int replicas,
-                                         String fieldManager) {
+    public static void scaleControlPlane(
+            KubernetesClient client, String namespace, String name, int replicas, String fieldManager) {
         GenericKubernetesResource scale = new GenericKubernetesResource();
         scale.setApiVersion(CONTROL_PLANES.getGroup() + "/" + CONTROL_PLANES.getVersion());
         scale.setKind(CONTROL_PLANES.getKind());
-        scale.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        scale.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         scale.setAdditionalProperty("spec", Map.of("replicas", replicas));
-        client.genericKubernetesResources(CONTROL_PLANES).inNamespace(namespace).resource(scale).fieldManager(fieldManager)
-                .forceConflicts().serverSideApply();
+        client.genericKubernetesResources(CONTROL_PLANES)
+                .inNamespace(namespace)
+                .resource(scale)
+                .fieldManager(fieldManager)
+                .forceConflicts()
+                .serverSideApply();
     }
 
     private static ResourceDefinitionContext kind(String group, String kind, String plural) {
-        return new ResourceDefinitionContext.Builder().withGroup(group).withVersion("v1beta2").withKind(kind)
-                .withPlural(plural).withNamespaced(true).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(group)
+                .withVersion("v1beta2")
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build();
     }
 }

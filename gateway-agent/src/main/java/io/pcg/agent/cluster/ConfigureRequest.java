@@ -3,7 +3,6 @@ package io.pcg.agent.cluster;
 import io.pcg.agent.ipam.PoolSpec;
 import io.pcg.agent.vsphere.Placement;
 import io.pcg.common.secrets.Secret;
-
 import java.util.List;
 
 /**
@@ -36,26 +35,33 @@ public record ConfigureRequest(
 
     /** The same request for another size (a resize). */
     ConfigureRequest withNodeCount(int nodes) {
-        return new ConfigureRequest(vcenter, placement, nodeTemplate, sshKeys, ntpServers, ipAllocation, nodes, kubernetesVersion);
+        return new ConfigureRequest(
+                vcenter, placement, nodeTemplate, sshKeys, ntpServers, ipAllocation, nodes, kubernetesVersion);
     }
 
     /** The same request after an upgrade of the Kubernetes version. */
     ConfigureRequest withKubernetesVersion(String version) {
-        return new ConfigureRequest(vcenter, placement, nodeTemplate, sshKeys, ntpServers, ipAllocation, nodeCount, version);
+        return new ConfigureRequest(
+                vcenter, placement, nodeTemplate, sshKeys, ntpServers, ipAllocation, nodeCount, version);
     }
 
     /** The same request after an upgrade of the node image. */
     ConfigureRequest withNodeTemplate(String template) {
-        return new ConfigureRequest(vcenter, placement, template, sshKeys, ntpServers, ipAllocation, nodeCount, kubernetesVersion);
+        return new ConfigureRequest(
+                vcenter, placement, template, sshKeys, ntpServers, ipAllocation, nodeCount, kubernetesVersion);
     }
 
     /** The vCenter account; {@code password} never prints. */
-    public record Vcenter(String server, String username, Secret password, String thumbprint) {
-    }
+    public record Vcenter(String server, String username, Secret password, String thumbprint) {}
 
     /** Placement as the dialog names it ("Compute Cluster"); resource pool and folder are optional. */
-    public record PlacementRequest(String datacenter, String computeCluster, String datastore, String network,
-                                   String resourcePool, String folder) {
+    public record PlacementRequest(
+            String datacenter,
+            String computeCluster,
+            String datastore,
+            String network,
+            String resourcePool,
+            String folder) {
 
         public Placement toPlacement() {
             return new Placement(datacenter, computeCluster, datastore, network, resourcePool, folder);
@@ -70,7 +76,8 @@ public record ConfigureRequest(
      * @param nodeNetwork     DHCP: the node network as CIDR
      * @param dhcpRange       DHCP: the DHCP server's range, to keep the VIP out of it
      */
-    public record IpAllocation(String type, PoolSpec pool, String controlPlaneVip, String nodeNetwork, String dhcpRange) {
+    public record IpAllocation(
+            String type, PoolSpec pool, String controlPlaneVip, String nodeNetwork, String dhcpRange) {
 
         public static final String STATIC = "static";
         public static final String DHCP = "dhcp";

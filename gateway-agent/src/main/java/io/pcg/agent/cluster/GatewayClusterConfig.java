@@ -2,7 +2,6 @@ package io.pcg.agent.cluster;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.time.Duration;
 
 /**
@@ -18,5 +17,6 @@ import java.time.Duration;
 @ConfigurationProperties("pcg.agent.cluster")
 public record GatewayClusterConfig(
         @Bindable(defaultValue = "10s") Duration resync,
-        @Bindable(defaultValue = "registry.pcg.io/pcg/gateway-agent") String agentRepository) {
-}
+
+        @Bindable(defaultValue = "registry.pcg.io/pcg/gateway-agent")
+        String agentRepository) {}

@@ -16,10 +16,9 @@ import io.pcg.agent.bootstrap.ManagementClusterBootstrap;
 import io.pcg.agent.bootstrap.ProviderVersions;
 import io.pcg.agent.cloudaccount.CloudAccount;
 import io.pcg.agent.cloudaccount.CloudAccountStore;
-import io.pcg.agent.command.CommandQueue;
-import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.cluster.manifest.GatewayClusterManifest;
 import io.pcg.agent.cluster.manifest.GatewayClusterSpec;
+import io.pcg.agent.command.CommandQueue;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.events.ClusterStatusReporter;
 import io.pcg.agent.events.EventPublisher;
@@ -31,17 +30,16 @@ import io.pcg.agent.ipam.IpamException;
 import io.pcg.agent.ipam.Pool;
 import io.pcg.agent.ipam.PoolService;
 import io.pcg.agent.ipam.PoolValidationException;
-import io.pcg.agent.ipam.PoolValidator;
 import io.pcg.agent.kube.Informers;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.kube.ManifestApplier;
+import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.link.GatewayLink;
 import io.pcg.agent.metrics.AgentMeters;
 import io.pcg.agent.tenant.TenantStore;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.net.Cidr;
-import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.work.SerialLoop;
@@ -52,11 +50,7 @@ import io.pcg.proto.v1.Condition;
 import io.pcg.proto.v1.ConditionStatus;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,6 +62,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the gateway cluster and keeps following it, from "Configure" to Running, and takes it down again on
@@ -92,12 +88,14 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     static final String UPGRADE_FIELD_MANAGER = "pcg-agent-upgrade";
     /** Reasons of the Upgraded condition. */
     private static final String ROLLING_OUT = "RollingOut";
+
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClusterController.class);
     private static final String TRUE = "True";
     private static final String FALSE = "False";
     private static final String UNKNOWN = "Unknown";
     /** Reasons of ControlPlaneReady while nodes are being added. */
     private static final String RESIZING = "Resizing";
+
     private static final String SCALING = "Scaling";
     /** How long a command waits for the step under way before it changes the record. */
     private static final java.time.Duration LOOP_WAIT = java.time.Duration.ofMinutes(2);
@@ -130,16 +128,29 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final SerialLoop loop = new SerialLoop("gateway-cluster", this::reconcile, "GATEWAY_BUSY", "the gateway");
     /** Watches on the management cluster the objects live on now; touched by the loop thread only. */
     private final List<SharedIndexInformer<GenericKubernetesResource>> watches = new ArrayList<>();
+
     private KubernetesClient watched;
 
-    public GatewayClusterController(AgentConfig agent, IpamConfig ipam, GatewayClusterConfig config,
-                                    BootstrapConfig bootstrapConfig, GatewayStore store, CloudAccountStore accounts,
-                                    TenantStore tenants,
-                                    ManagementCluster managementCluster, ManagementClusterBootstrap bootstrap,
-                                    ClusterApiProviders providers, PoolService pools, ControlPlaneVips vips,
-                                    EventPublisher events, ClusterStatusReporter status, ProxySettings siteProxy,
-                                    GatewayLink link, AgentMeters meters, CommandQueue commandQueue,
-                                    Leadership leadership) {
+    public GatewayClusterController(
+            AgentConfig agent,
+            IpamConfig ipam,
+            GatewayClusterConfig config,
+            BootstrapConfig bootstrapConfig,
+            GatewayStore store,
+            CloudAccountStore accounts,
+            TenantStore tenants,
+            ManagementCluster managementCluster,
+            ManagementClusterBootstrap bootstrap,
+            ClusterApiProviders providers,
+            PoolService pools,
+            ControlPlaneVips vips,
+            EventPublisher events,
+            ClusterStatusReporter status,
+            ProxySettings siteProxy,
+            GatewayLink link,
+            AgentMeters meters,
+            CommandQueue commandQueue,
+            Leadership leadership) {
         this.agent = agent;
         this.ipam = ipam;
         this.config = config;
@@ -189,19 +200,28 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     void accept(ConfigureRequest request) throws OperatorException {
         onLoop(() -> {
             ConfigureRequest.Vcenter vcenter = request.vcenter();
-            accounts.save(new CloudAccount(CloudAccount.DEFAULT, vcenter.server(), vcenter.username(), vcenter.password(),
+            accounts.save(new CloudAccount(
+                    CloudAccount.DEFAULT,
+                    vcenter.server(),
+                    vcenter.username(),
+                    vcenter.password(),
                     vcenter.thumbprint()));
             accounts.bind(agent.name(), CloudAccount.DEFAULT);
-            GatewayRecord record = new GatewayRecord(GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null,
-                    false, List.of())
-                    .with(Milestone.VCENTER_VALIDATED, TRUE, "Validated", "vCenter " + vcenter.server() + " passed every check");
+            GatewayRecord record = new GatewayRecord(
+                            GatewayState.PROVISIONING, Phase.CONFIGURED, request, Map.of(), null, false, List.of())
+                    .with(
+                            Milestone.VCENTER_VALIDATED,
+                            TRUE,
+                            "Validated",
+                            "vCenter " + vcenter.server() + " passed every check");
             for (Milestone next : Milestone.values()) {
                 if (next != Milestone.VCENTER_VALIDATED && next != Milestone.UPGRADED) {
                     record = record.with(next, UNKNOWN, "Pending", "not started");
                 }
             }
             store.save(record);
-            events.info("ProvisioningStarted", object(), "provisioning a " + request.nodeCount() + "-node gateway cluster");
+            events.info(
+                    "ProvisioningStarted", object(), "provisioning a " + request.nodeCount() + "-node gateway cluster");
             report(record, List.of());
         });
         trigger();
@@ -223,13 +243,20 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                     ? Optional.of("the gateway cluster is " + record.state() + ", not RUNNING")
                     : ResizeRequest.refusal(record.desired().nodeCount(), nodes);
             if (refusal.isPresent()) {
-                throw new OperatorException(GatewayCommands.RESIZE_REFUSED, refusal.get(), "Send nodeCount 3 to a running 1-node gateway.");
+                throw new OperatorException(
+                        GatewayCommands.RESIZE_REFUSED, refusal.get(), "Send nodeCount 3 to a running 1-node gateway.");
             }
             int from = record.desired().nodeCount();
-            record = record.withDesired(record.desired().withNodeCount(nodes)).withState(GatewayState.PROVISIONING)
-                    .with(Milestone.CONTROL_PLANE_READY, UNKNOWN, RESIZING, "resizing from " + from + " to " + nodes + " nodes");
+            record = record.withDesired(record.desired().withNodeCount(nodes))
+                    .withState(GatewayState.PROVISIONING)
+                    .with(
+                            Milestone.CONTROL_PLANE_READY,
+                            UNKNOWN,
+                            RESIZING,
+                            "resizing from " + from + " to " + nodes + " nodes");
             store.save(record);
-            events.info("ResizeStarted", object(), "resizing the gateway cluster from " + from + " to " + nodes + " nodes");
+            events.info(
+                    "ResizeStarted", object(), "resizing the gateway cluster from " + from + " to " + nodes + " nodes");
             report(record, List.of());
         });
         trigger();
@@ -241,13 +268,17 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             case PENDING -> "not configured";
             case PROVISIONING -> record.phase() == Phase.RUNNING ? "resizing" : "being provisioned";
             case UPGRADING -> "upgrading already";
-            case FAILED -> "failing a step (" + record.runningUpgrade().map(u -> "upgrade").orElse("provisioning") + ")";
+            case FAILED ->
+                "failing a step (" + record.runningUpgrade().map(u -> "upgrade").orElse("provisioning") + ")";
             case RESETTING -> record.deleting() ? "being deleted" : "being reset";
             case RUNNING -> "running";
         };
         ConfigureRequest desired = record.desired();
-        return new UpgradeRequest.Current(record.state(), activity,
-                desired == null ? "" : kubernetesVersion(desired), desired == null ? "" : desired.nodeTemplate(),
+        return new UpgradeRequest.Current(
+                record.state(),
+                activity,
+                desired == null ? "" : kubernetesVersion(desired),
+                desired == null ? "" : desired.nodeTemplate(),
                 record.lastUpgraded(UpgradeRequest.AGENT_VERSION).orElse(AgentVersion.current()));
     }
 
@@ -262,17 +293,27 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             UpgradeRequest.Current current = current(record);
             Optional<UpgradeRequest.Refusal> refusal = request.refusal(current);
             if (refusal.isPresent()) {
-                throw new OperatorException(refusal.get().code(), refusal.get().message(), refusal.get().hint());
+                throw new OperatorException(
+                        refusal.get().code(),
+                        refusal.get().message(),
+                        refusal.get().hint());
             }
             UpgradeDetails upgrade = request.upgrade(current, clock.instant());
             ConfigureRequest desired = record.desired()
-                    .withKubernetesVersion(upgrade.to(UpgradeRequest.KUBERNETES_VERSION).orElse(current.kubernetesVersion()))
-                    .withNodeTemplate(upgrade.to(UpgradeRequest.NODE_TEMPLATE).orElse(record.desired().nodeTemplate()));
-            record = record.withDesired(desired).withUpgrade(upgrade).withState(GatewayState.UPGRADING)
+                    .withKubernetesVersion(
+                            upgrade.to(UpgradeRequest.KUBERNETES_VERSION).orElse(current.kubernetesVersion()))
+                    .withNodeTemplate(upgrade.to(UpgradeRequest.NODE_TEMPLATE)
+                            .orElse(record.desired().nodeTemplate()));
+            record = record.withDesired(desired)
+                    .withUpgrade(upgrade)
+                    .withState(GatewayState.UPGRADING)
                     .with(Milestone.UPGRADED, UNKNOWN, ROLLING_OUT, "upgrading: " + upgrade.describe());
             store.save(record);
-            events.info("UpgradeStarted", object(), "upgrading the gateway cluster, one node at a time: "
-                    + upgrade.describe() + " (requested by " + upgrade.requestedBy() + ")");
+            events.info(
+                    "UpgradeStarted",
+                    object(),
+                    "upgrading the gateway cluster, one node at a time: " + upgrade.describe() + " (requested by "
+                            + upgrade.requestedBy() + ")");
             report(record, List.of());
         });
         trigger();
@@ -310,8 +351,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 throw GatewayCommands.deleteRefused(tenants);
             }
             store.save(store.load().withState(GatewayState.RESETTING).withDeleting());
-            events.warning("DeleteStarted", object(), "deleting the gateway: the gateway cluster and everything "
-                    + "provisioned for it, then the appliance unpairs from the console");
+            events.warning(
+                    "DeleteStarted",
+                    object(),
+                    "deleting the gateway: the gateway cluster and everything "
+                            + "provisioned for it, then the appliance unpairs from the console");
         });
         trigger();
     }
@@ -365,11 +409,19 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 Path bootstrapKubeconfig = bootstrapKubeconfig();
                 if (!record.phase().reached(Phase.BOOTSTRAPPED)) {
                     bootstrapKubeconfig = bootstrap.ensureCluster();
-                    record = mark(record, Milestone.MANAGEMENT_CLUSTER_READY, TRUE, "Created",
+                    record = mark(
+                            record,
+                            Milestone.MANAGEMENT_CLUSTER_READY,
+                            TRUE,
+                            "Created",
                             "the local management cluster runs");
                     current = Milestone.CLUSTER_API_INSTALLED;
                     providers.install(bootstrapKubeconfig);
-                    record = mark(record, Milestone.CLUSTER_API_INSTALLED, TRUE, "Installed",
+                    record = mark(
+                            record,
+                            Milestone.CLUSTER_API_INSTALLED,
+                            TRUE,
+                            "Installed",
                             "Cluster API and the vSphere provider run in the management cluster");
                     record = save(record.withPhase(Phase.BOOTSTRAPPED));
                 }
@@ -379,8 +431,13 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 if (!record.phase().reached(Phase.APPLIED)) {
                     Optional<GatewayClusterSpec> spec = spec(record.desired());
                     if (spec.isEmpty()) {
-                        record = mark(record, Milestone.NODE_ADDRESSES_ALLOCATED, UNKNOWN, "WaitingForVip",
-                                "waiting for the control-plane VIP from pool " + record.desired().ipAllocation().pool().name());
+                        record = mark(
+                                record,
+                                Milestone.NODE_ADDRESSES_ALLOCATED,
+                                UNKNOWN,
+                                "WaitingForVip",
+                                "waiting for the control-plane VIP from pool "
+                                        + record.desired().ipAllocation().pool().name());
                         report(record, nodes);
                         return;
                     }
@@ -424,9 +481,14 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             }
             if (progress.complete() && progress.desiredReplicas() == wanted) {
                 GatewayRecord.MilestoneStatus before = record.condition(Milestone.CONTROL_PLANE_READY);
-                boolean resized = record.phase() == Phase.RUNNING && before != null
+                boolean resized = record.phase() == Phase.RUNNING
+                        && before != null
                         && (RESIZING.equals(before.reason()) || SCALING.equals(before.reason()));
-                record = mark(record, Milestone.CONTROL_PLANE_READY, TRUE, "Ready",
+                record = mark(
+                        record,
+                        Milestone.CONTROL_PLANE_READY,
+                        TRUE,
+                        "Ready",
                         progress.readyReplicas() + " of " + wanted + " control-plane nodes ready");
                 if (resized) {
                     events.info("ResizeCompleted", object(), "the gateway cluster runs with " + wanted + " nodes");
@@ -435,9 +497,15 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 }
                 record = save(record.withPhase(Phase.RUNNING).withState(GatewayState.RUNNING));
             } else {
-                record = mark(record, Milestone.CONTROL_PLANE_READY, UNKNOWN, SCALING,
+                record = mark(
+                        record,
+                        Milestone.CONTROL_PLANE_READY,
+                        UNKNOWN,
+                        SCALING,
                         progress.readyReplicas() + " of " + wanted + " control-plane nodes ready"
-                                + progress.scaleUpBlocker().map(why -> "; waiting: " + why).orElse(""));
+                                + progress.scaleUpBlocker()
+                                        .map(why -> "; waiting: " + why)
+                                        .orElse(""));
             }
         } catch (OperatorException e) {
             record = fail(record, current, e.code(), e.getMessage());
@@ -460,23 +528,37 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             }
         }
         if (progress.claimProblem().isPresent()) {
-            return fail(next, Milestone.NODE_ADDRESSES_ALLOCATED, "AddressClaimUnanswered", progress.claimProblem().get());
+            return fail(
+                    next,
+                    Milestone.NODE_ADDRESSES_ALLOCATED,
+                    "AddressClaimUnanswered",
+                    progress.claimProblem().get());
         }
         if (progress.claims() > 0) {
-            next = mark(next, Milestone.NODE_ADDRESSES_ALLOCATED, TRUE, "Allocated",
+            next = mark(
+                    next,
+                    Milestone.NODE_ADDRESSES_ALLOCATED,
+                    TRUE,
+                    "Allocated",
                     progress.claimsBound() + " of " + progress.claims() + " node addresses allocated");
-        } else if (record.desired().ipAllocation() != null && !record.desired().ipAllocation().isStatic()) {
+        } else if (record.desired().ipAllocation() != null
+                && !record.desired().ipAllocation().isStatic()) {
             next = mark(next, Milestone.NODE_ADDRESSES_ALLOCATED, TRUE, "Dhcp", "nodes take their addresses from DHCP");
         }
         if (progress.infrastructureProvisioned()) {
             next = mark(next, Milestone.INFRASTRUCTURE_CREATED, TRUE, "Provisioned", "vSphere infrastructure is ready");
         }
         if (progress.controlPlaneInitialized() && !progress.nodes().isEmpty()) {
-            next = mark(next, Milestone.CONTROL_PLANE_NODE_ADDED, TRUE, "NodeReady",
+            next = mark(
+                    next,
+                    Milestone.CONTROL_PLANE_NODE_ADDED,
+                    TRUE,
+                    "NodeReady",
                     "control-plane node " + progress.nodes().get(0).name() + " runs");
         }
         if (next.state() == GatewayState.FAILED) {
-            next = save(next.withState(next.runningUpgrade().isPresent() ? GatewayState.UPGRADING : GatewayState.PROVISIONING));
+            next = save(next.withState(
+                    next.runningUpgrade().isPresent() ? GatewayState.UPGRADING : GatewayState.PROVISIONING));
             events.info("ProvisioningResumed", object(), "the failing step recovered");
         }
         return next;
@@ -493,29 +575,56 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
      */
     private Progress upgrade(GatewayRecord record, UpgradeDetails upgrade) throws OperatorException {
         if (upgrade.rollsNodes()) {
-            GatewayClusterSpec spec = spec(record.desired()).orElseThrow(() -> new OperatorException("GATEWAY_VIP_UNAVAILABLE",
-                    "the control-plane VIP is not reserved", "The agent retries; check the IP pool ('pcg status')."));
+            GatewayClusterSpec spec = spec(record.desired())
+                    .orElseThrow(() -> new OperatorException(
+                            "GATEWAY_VIP_UNAVAILABLE",
+                            "the control-plane VIP is not reserved",
+                            "The agent retries; check the IP pool ('pcg status')."));
             List<HasMetadata> objects = GatewayClusterManifest.render(spec);
-            HasMetadata template = objects.stream().filter(o -> "VSphereMachineTemplate".equals(o.getKind())).findFirst().orElseThrow();
+            HasMetadata template = objects.stream()
+                    .filter(o -> "VSphereMachineTemplate".equals(o.getKind()))
+                    .findFirst()
+                    .orElseThrow();
             GenericKubernetesResource rendered = (GenericKubernetesResource) objects.stream()
-                    .filter(o -> CapiKinds.CONTROL_PLANES.getKind().equals(o.getKind())).findFirst().orElseThrow();
+                    .filter(o -> CapiKinds.CONTROL_PLANES.getKind().equals(o.getKind()))
+                    .findFirst()
+                    .orElseThrow();
             new ManifestApplier(managementCluster).apply(List.of(template));
             @SuppressWarnings("unchecked")
-            Map<String, Object> renderedSpec = (Map<String, Object>) rendered.getAdditionalProperties().get("spec");
+            Map<String, Object> renderedSpec =
+                    (Map<String, Object>) rendered.getAdditionalProperties().get("spec");
             GenericKubernetesResource patch = new GenericKubernetesResource();
             patch.setApiVersion(rendered.getApiVersion());
             patch.setKind(rendered.getKind());
-            patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(agent.name())
-                    .withNamespace(ipam.namespace()).build());
-            patch.setAdditionalProperty("spec", Map.of("version", renderedSpec.get("version"),
-                    "machineTemplate", renderedSpec.get("machineTemplate")));
-            managementCluster.client().genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(ipam.namespace())
-                    .resource(patch).fieldManager(UPGRADE_FIELD_MANAGER).forceConflicts().serverSideApply();
+            patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                    .withName(agent.name())
+                    .withNamespace(ipam.namespace())
+                    .build());
+            patch.setAdditionalProperty(
+                    "spec",
+                    Map.of(
+                            "version",
+                            renderedSpec.get("version"),
+                            "machineTemplate",
+                            renderedSpec.get("machineTemplate")));
+            managementCluster
+                    .client()
+                    .genericKubernetesResources(CapiKinds.CONTROL_PLANES)
+                    .inNamespace(ipam.namespace())
+                    .resource(patch)
+                    .fieldManager(UPGRADE_FIELD_MANAGER)
+                    .forceConflicts()
+                    .serverSideApply();
         }
         Optional<String> agentVersion = upgrade.to(UpgradeRequest.AGENT_VERSION);
         if (agentVersion.isPresent()) {
-            new ManifestApplier(managementCluster).apply(AgentDeployment.render(ipam.namespace(), agent.name(),
-                    agent.consoleEndpoint(), config.agentRepository() + ":" + agentVersion.get(), identityFiles()));
+            new ManifestApplier(managementCluster)
+                    .apply(AgentDeployment.render(
+                            ipam.namespace(),
+                            agent.name(),
+                            agent.consoleEndpoint(),
+                            config.agentRepository() + ":" + agentVersion.get(),
+                            identityFiles()));
         }
         return observe();
     }
@@ -529,19 +638,29 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         int wanted = record.desired().nodeCount();
         if (!upgrade.rollsNodes() || progress.rolledOut()) {
             UpgradeDetails done = upgrade.completed(clock.instant());
-            GatewayRecord next = mark(record.withUpgrade(done), Milestone.UPGRADED, TRUE, "Upgraded", "upgraded: "
-                    + done.describe() + " (requested by " + done.requestedBy() + " at " + done.requestedAt() + ")");
+            GatewayRecord next = mark(
+                    record.withUpgrade(done),
+                    Milestone.UPGRADED,
+                    TRUE,
+                    "Upgraded",
+                    "upgraded: " + done.describe() + " (requested by " + done.requestedBy() + " at "
+                            + done.requestedAt() + ")");
             events.info("UpgradeCompleted", object(), "the gateway cluster is upgraded: " + done.describe());
             return save(next.withState(GatewayState.RUNNING));
         }
         // Until KCP has seen the new spec its counts are about the old one: no progress is claimed from them.
         String done = progress.upToDateReplicas() + " of " + wanted + " nodes upgraded";
         String message = progress.rolloutObserved()
-                ? done + progress.scaleUpBlocker().map(why -> "; waiting: " + why).orElse("")
+                ? done
+                        + progress.scaleUpBlocker()
+                                .map(why -> "; waiting: " + why)
+                                .orElse("")
                 : "waiting for Cluster API to take the new spec";
         GatewayRecord.MilestoneStatus before = record.condition(Milestone.UPGRADED);
         GatewayRecord next = mark(record, Milestone.UPGRADED, UNKNOWN, ROLLING_OUT, message);
-        if (progress.rolloutObserved() && progress.upToDateReplicas() > 0 && progress.upToDateReplicas() < wanted
+        if (progress.rolloutObserved()
+                && progress.upToDateReplicas() > 0
+                && progress.upToDateReplicas() < wanted
                 && (before == null || !before.message().startsWith(done))) {
             events.info("NodeUpgraded", object(), done);
         }
@@ -564,9 +683,18 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             providers.move(bootstrapKubeconfig, gatewayKubeconfig, ipam.namespace());
         }
         pointAt(gatewayKubeconfig);
-        new ManifestApplier(managementCluster).apply(AgentDeployment.render(ipam.namespace(), agent.name(),
-                agent.consoleEndpoint(), config.agentRepository() + ":" + AgentVersion.current(), identityFiles()));
-        record = mark(record, Milestone.CLUSTER_MANAGEMENT_MOVED, TRUE, "Moved",
+        new ManifestApplier(managementCluster)
+                .apply(AgentDeployment.render(
+                        ipam.namespace(),
+                        agent.name(),
+                        agent.consoleEndpoint(),
+                        config.agentRepository() + ":" + AgentVersion.current(),
+                        identityFiles()));
+        record = mark(
+                record,
+                Milestone.CLUSTER_MANAGEMENT_MOVED,
+                TRUE,
+                "Moved",
                 "the gateway cluster manages itself; the agent runs in it");
         record = save(record.withPhase(Phase.MOVED));
         bootstrap.deleteCluster();
@@ -579,19 +707,32 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
      * only that field under its own field manager, so the objects clusterctl moved keep everything else.
      */
     private void addControlPlaneNode(int replicas, int wanted) {
-        CapiKinds.scaleControlPlane(managementCluster.client(), ipam.namespace(), agent.name(), replicas, SCALE_FIELD_MANAGER);
+        CapiKinds.scaleControlPlane(
+                managementCluster.client(), ipam.namespace(), agent.name(), replicas, SCALE_FIELD_MANAGER);
         events.info("ControlPlaneScaling", object(), "adding control-plane node " + replicas + " of " + wanted);
     }
 
     private void ensureNamespace() {
-        managementCluster.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                .withNewMetadata().withName(ipam.namespace()).endMetadata().build())
-                .fieldManager(ManifestApplier.FIELD_MANAGER).serverSideApply();
+        managementCluster
+                .client()
+                .namespaces()
+                .resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(ipam.namespace())
+                        .endMetadata()
+                        .build())
+                .fieldManager(ManifestApplier.FIELD_MANAGER)
+                .serverSideApply();
     }
 
     private boolean clusterObjectExists() {
-        return managementCluster.client().genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(ipam.namespace())
-                .withName(agent.name()).get() != null;
+        return managementCluster
+                        .client()
+                        .genericKubernetesResources(CapiKinds.CLUSTERS)
+                        .inNamespace(ipam.namespace())
+                        .withName(agent.name())
+                        .get()
+                != null;
     }
 
     /**
@@ -607,7 +748,10 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 providers.install(bootstrapKubeconfig);
                 pointAt(gatewayKubeconfig());
                 if (clusterObjectExists()) {
-                    events.info("PivotBackStarted", object(), "moving the Cluster API objects back to delete the gateway cluster");
+                    events.info(
+                            "PivotBackStarted",
+                            object(),
+                            "moving the Cluster API objects back to delete the gateway cluster");
                     providers.move(gatewayKubeconfig(), bootstrapKubeconfig, ipam.namespace());
                 }
                 record = save(record.withPhase(Phase.BOOTSTRAPPED));
@@ -646,15 +790,21 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
      * agent stopped on the way unpairs on its next start.
      */
     private void unpair() throws OperatorException {
-        events.info("GatewayDeleted", object(), "the gateway cluster is deleted and the appliance unpairs from the "
-                + "console; delete the installer VM in vSphere, or pair it again with a new PIN");
+        events.info(
+                "GatewayDeleted",
+                object(),
+                "the gateway cluster is deleted and the appliance unpairs from the "
+                        + "console; delete the installer VM in vSphere, or pair it again with a new PIN");
         try {
             link.unpair(UNPAIR_WAIT).get(UNPAIR_WAIT.plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            throw new OperatorException("GATEWAY_UNPAIR_FAILED", "the gateway cluster is deleted but the appliance could"
-                    + " not unpair: " + cause.getMessage(), "The agent tries again; if it keeps failing, delete "
-                    + "/var/lib/pcg/identity by hand (docs/agent.md, \"Pairing again\").", cause);
+            throw new OperatorException(
+                    "GATEWAY_UNPAIR_FAILED",
+                    "the gateway cluster is deleted but the appliance could" + " not unpair: " + cause.getMessage(),
+                    "The agent tries again; if it keeps failing, delete "
+                            + "/var/lib/pcg/identity by hand (docs/agent.md, \"Pairing again\").",
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return; // the agent is stopping; the record still says deleting, so the next start unpairs
@@ -666,21 +816,35 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private boolean deleteClusterObjects() {
         KubernetesClient client = managementCluster.client();
         String namespace = ipam.namespace();
-        var cluster = client.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace).withName(agent.name());
+        var cluster = client.genericKubernetesResources(CapiKinds.CLUSTERS)
+                .inNamespace(namespace)
+                .withName(agent.name());
         if (cluster.get() != null) {
             cluster.delete();
         }
-        boolean machinesLeft = !client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace(namespace)
-                .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).list().getItems().isEmpty();
+        boolean machinesLeft = !client.genericKubernetesResources(CapiKinds.MACHINES)
+                .inNamespace(namespace)
+                .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name())
+                .list()
+                .getItems()
+                .isEmpty();
         if (cluster.get() != null || machinesLeft) {
             return false;
         }
-        for (var kind : List.of(CapiKinds.MACHINE_HEALTH_CHECKS, CapiKinds.CONTROL_PLANES, CapiKinds.VSPHERE_CLUSTERS,
+        for (var kind : List.of(
+                CapiKinds.MACHINE_HEALTH_CHECKS,
+                CapiKinds.CONTROL_PLANES,
+                CapiKinds.VSPHERE_CLUSTERS,
                 CapiKinds.VSPHERE_MACHINE_TEMPLATES)) {
-            client.genericKubernetesResources(kind).inNamespace(namespace)
-                    .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
+            client.genericKubernetesResources(kind)
+                    .inNamespace(namespace)
+                    .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name())
+                    .delete();
         }
-        client.secrets().inNamespace(namespace).withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name()).delete();
+        client.secrets()
+                .inNamespace(namespace)
+                .withLabel(CapiKinds.CLUSTER_NAME_LABEL, agent.name())
+                .delete();
         vips.release(agent.name());
         return true;
     }
@@ -690,8 +854,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
      * VIP reserved from it; empty while the VIP is not allocated yet.
      */
     private Optional<GatewayClusterSpec> spec(ConfigureRequest request) throws OperatorException {
-        CloudAccount account = accounts.defaultAccount().orElseThrow(() -> new OperatorException("GATEWAY_ACCOUNT_MISSING",
-                "the gateway's vCenter account is not stored", "Reset the gateway and configure it again."));
+        CloudAccount account = accounts.defaultAccount()
+                .orElseThrow(() -> new OperatorException(
+                        "GATEWAY_ACCOUNT_MISSING",
+                        "the gateway's vCenter account is not stored",
+                        "Reset the gateway and configure it again."));
         ConfigureRequest.IpAllocation allocation = request.ipAllocation();
         GatewayClusterSpec.Addressing addressing;
         Ip vip;
@@ -717,20 +884,34 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         return Optional.of(spec);
     }
 
-    GatewayClusterSpec spec(ConfigureRequest request, CloudAccount account, GatewayClusterSpec.Addressing addressing, Ip vip)
+    GatewayClusterSpec spec(
+            ConfigureRequest request, CloudAccount account, GatewayClusterSpec.Addressing addressing, Ip vip)
             throws OperatorException {
-        return new GatewayClusterSpec(agent.name(), ipam.namespace(), kubernetesVersion(request),
+        return new GatewayClusterSpec(
+                agent.name(),
+                ipam.namespace(),
+                kubernetesVersion(request),
                 request.nodeCount() == null ? 0 : request.nodeCount(),
-                new GatewayClusterSpec.Vcenter(account.server(), account.thumbprint(), account.username(), account.password()),
-                request.placement() == null ? null : request.placement().toPlacement(), request.nodeTemplate(), null,
-                addressing, vip, Cidr.parse(agent.podCidr()), Cidr.parse(agent.serviceCidr()), request.sshKeys(),
-                request.ntpServers(), siteProxy);
+                new GatewayClusterSpec.Vcenter(
+                        account.server(), account.thumbprint(), account.username(), account.password()),
+                request.placement() == null ? null : request.placement().toPlacement(),
+                request.nodeTemplate(),
+                null,
+                addressing,
+                vip,
+                Cidr.parse(agent.podCidr()),
+                Cidr.parse(agent.serviceCidr()),
+                request.sshKeys(),
+                request.ntpServers(),
+                siteProxy);
     }
 
     /** The requested Kubernetes version, or the one the appliance image pins. */
     private String kubernetesVersion(ConfigureRequest request) throws OperatorException {
-        return request.kubernetesVersion() != null && !request.kubernetesVersion().isBlank()
-                ? request.kubernetesVersion() : ProviderVersions.read(bootstrapConfig.versionsFile()).kubernetes();
+        return request.kubernetesVersion() != null
+                        && !request.kubernetesVersion().isBlank()
+                ? request.kubernetesVersion()
+                : ProviderVersions.read(bootstrapConfig.versionsFile()).kubernetes();
     }
 
     /**
@@ -738,7 +919,9 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
      * upgrading (tenant-cluster requests keep waiting for it).
      */
     private static String queuePhase(GatewayRecord record) {
-        return record.runningUpgrade().isPresent() ? GatewayState.UPGRADING.name() : record.state().name();
+        return record.runningUpgrade().isPresent()
+                ? GatewayState.UPGRADING.name()
+                : record.state().name();
     }
 
     private Pool ensurePool(ConfigureRequest.IpAllocation allocation) throws OperatorException {
@@ -765,13 +948,28 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         String namespace = ipam.namespace();
         String name = agent.name();
         return Progress.observe(
-                client.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace).withName(name).get(),
-                client.genericKubernetesResources(CapiKinds.VSPHERE_CLUSTERS).inNamespace(namespace).withName(name).get(),
-                client.genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(namespace).withName(name).get(),
-                client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace(namespace)
-                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name).list().getItems(),
-                client.genericKubernetesResources(CapiKinds.CLAIMS).inNamespace(namespace)
-                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name).list().getItems());
+                client.genericKubernetesResources(CapiKinds.CLUSTERS)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(CapiKinds.VSPHERE_CLUSTERS)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(CapiKinds.CONTROL_PLANES)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(CapiKinds.MACHINES)
+                        .inNamespace(namespace)
+                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name)
+                        .list()
+                        .getItems(),
+                client.genericKubernetesResources(CapiKinds.CLAIMS)
+                        .inNamespace(namespace)
+                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name)
+                        .list()
+                        .getItems());
     }
 
     /** Reconciles on every change of the objects provisioning depends on, on the cluster they live on now. */
@@ -792,9 +990,14 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 trigger();
             }
         };
-        for (var kind : List.of(CapiKinds.CLUSTERS, CapiKinds.CONTROL_PLANES, CapiKinds.MACHINES, CapiKinds.VSPHERE_MACHINES,
+        for (var kind : List.of(
+                CapiKinds.CLUSTERS,
+                CapiKinds.CONTROL_PLANES,
+                CapiKinds.MACHINES,
+                CapiKinds.VSPHERE_MACHINES,
                 CapiKinds.CLAIMS)) {
-            watches.add(Informers.startSynced(client, kind, ipam.namespace(), onChange, config.resync().multipliedBy(6)));
+            watches.add(Informers.startSynced(
+                    client, kind, ipam.namespace(), onChange, config.resync().multipliedBy(6)));
         }
         watched = client;
     }
@@ -812,27 +1015,41 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         try {
             managementCluster.repoint(kubeconfig);
         } catch (RuntimeException e) {
-            throw new OperatorException("GATEWAY_MANAGEMENT_CLUSTER_UNREACHABLE", e.getMessage(),
-                    "The agent retries; check that the cluster runs ('pcg status').", e);
+            throw new OperatorException(
+                    "GATEWAY_MANAGEMENT_CLUSTER_UNREACHABLE",
+                    e.getMessage(),
+                    "The agent retries; check that the cluster runs ('pcg status').",
+                    e);
         }
     }
 
     /** CAPI's {@code <cluster>-kubeconfig} Secret, written to the state folder for clusterctl and the agent. */
     private Path writeGatewayKubeconfig() throws OperatorException {
         Path file = gatewayKubeconfig();
-        var secret = managementCluster.client().secrets().inNamespace(ipam.namespace()).withName(agent.name() + "-kubeconfig").get();
+        var secret = managementCluster
+                .client()
+                .secrets()
+                .inNamespace(ipam.namespace())
+                .withName(agent.name() + "-kubeconfig")
+                .get();
         if (secret == null || secret.getData() == null || !secret.getData().containsKey("value")) {
             if (Files.exists(file)) {
                 return file; // moved already: the Secret lives in the gateway cluster now
             }
-            throw new OperatorException("PIVOT_KUBECONFIG_MISSING", "Cluster API has not written the gateway cluster's "
-                    + "kubeconfig (Secret " + agent.name() + "-kubeconfig)", "The agent waits and retries.");
+            throw new OperatorException(
+                    "PIVOT_KUBECONFIG_MISSING",
+                    "Cluster API has not written the gateway cluster's " + "kubeconfig (Secret " + agent.name()
+                            + "-kubeconfig)",
+                    "The agent waits and retries.");
         }
         try {
             AtomicFiles.write(file, Base64.getDecoder().decode(secret.getData().get("value")), AtomicFiles.OWNER_ONLY);
         } catch (IOException e) {
-            throw new OperatorException("PIVOT_KUBECONFIG_MISSING", "cannot write " + file + ": " + e.getMessage(),
-                    "Check that the disk has room; the agent retries.", e);
+            throw new OperatorException(
+                    "PIVOT_KUBECONFIG_MISSING",
+                    "cannot write " + file + ": " + e.getMessage(),
+                    "Check that the disk has room; the agent retries.",
+                    e);
         }
         return file;
     }
@@ -845,8 +1062,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 files.put(entry.getFileName().toString(), Files.readAllBytes(entry));
             }
         } catch (IOException e) {
-            throw new OperatorException("PIVOT_IDENTITY_UNREADABLE", "cannot read the agent's identity in " + directory
-                    + ": " + e.getMessage(), "The agent must be paired before the pivot; it retries.", e);
+            throw new OperatorException(
+                    "PIVOT_IDENTITY_UNREADABLE",
+                    "cannot read the agent's identity in " + directory + ": " + e.getMessage(),
+                    "The agent must be paired before the pivot; it retries.",
+                    e);
         }
         return files;
     }
@@ -860,10 +1080,13 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     /** Sets a milestone and tells the console when it changed. */
-    private GatewayRecord mark(GatewayRecord record, Milestone milestone, String conditionStatus, String reason, String message)
+    private GatewayRecord mark(
+            GatewayRecord record, Milestone milestone, String conditionStatus, String reason, String message)
             throws OperatorException {
         GatewayRecord.MilestoneStatus before = record.condition(milestone);
-        if (before != null && before.status().equals(conditionStatus) && before.message().equals(message)) {
+        if (before != null
+                && before.status().equals(conditionStatus)
+                && before.message().equals(message)) {
             return record;
         }
         GatewayRecord next = save(record.with(milestone, conditionStatus, reason, message));
@@ -873,7 +1096,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         return next;
     }
 
-    private GatewayRecord fail(GatewayRecord record, Milestone milestone, String reason, String message) throws OperatorException {
+    private GatewayRecord fail(GatewayRecord record, Milestone milestone, String reason, String message)
+            throws OperatorException {
         GatewayRecord.MilestoneStatus before = record.condition(milestone);
         GatewayRecord next = record.with(milestone, FALSE, reason, message).withState(GatewayState.FAILED);
         if (before == null || !FALSE.equals(before.status()) || !message.equals(before.message())) {
@@ -891,18 +1115,26 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private void report(GatewayRecord record, List<Progress.Node> nodes) {
         ClusterStatus.Builder builder = ClusterStatus.newBuilder()
                 .setState(ClusterState.valueOf("CLUSTER_STATE_" + record.state().name()))
-                .setManagementCluster(record.phase() == null || !record.phase().reached(Phase.BOOTSTRAPPED) ? ""
-                        : record.phase().reached(Phase.MOVED) ? "gateway" : "bootstrap");
+                .setManagementCluster(
+                        record.phase() == null || !record.phase().reached(Phase.BOOTSTRAPPED)
+                                ? ""
+                                : record.phase().reached(Phase.MOVED) ? "gateway" : "bootstrap");
         for (Milestone milestone : Milestone.values()) {
             GatewayRecord.MilestoneStatus condition = record.condition(milestone);
             if (condition != null) {
-                builder.addConditions(Condition.newBuilder().setType(milestone.type())
-                        .setStatus(ConditionStatus.valueOf("CONDITION_STATUS_" + condition.status().toUpperCase()))
-                        .setReason(condition.reason()).setMessage(condition.message()));
+                builder.addConditions(Condition.newBuilder()
+                        .setType(milestone.type())
+                        .setStatus(ConditionStatus.valueOf(
+                                "CONDITION_STATUS_" + condition.status().toUpperCase()))
+                        .setReason(condition.reason())
+                        .setMessage(condition.message()));
             }
         }
         for (Progress.Node node : nodes) {
-            builder.addNodes(ClusterNode.newBuilder().setName(node.name()).setIp(node.address()).setRole("control-plane")
+            builder.addNodes(ClusterNode.newBuilder()
+                    .setName(node.name())
+                    .setIp(node.address())
+                    .setRole("control-plane")
                     .setReady(node.ready()));
         }
         status.report(builder.build());

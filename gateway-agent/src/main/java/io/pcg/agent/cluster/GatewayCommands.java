@@ -11,8 +11,8 @@ import io.pcg.agent.ipam.CapacityAnswer;
 import io.pcg.agent.ipam.DhcpVip;
 import io.pcg.agent.ipam.IpamException;
 import io.pcg.agent.ipam.Pool;
-import io.pcg.agent.ipam.PoolValidationException;
 import io.pcg.agent.ipam.PoolService;
+import io.pcg.agent.ipam.PoolValidationException;
 import io.pcg.agent.ipam.PoolValidator;
 import io.pcg.agent.vsphere.ValidationReport;
 import io.pcg.agent.vsphere.VcenterValidation;
@@ -21,7 +21,6 @@ import io.pcg.common.net.Cidr;
 import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import jakarta.inject.Singleton;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,7 @@ public final class GatewayCommands {
     static final String DELETE_REFUSED = "GATEWAY_DELETE_REFUSED";
     static final String UPGRADE_REFUSED = "GATEWAY_UPGRADE_REFUSED";
 
-    private GatewayCommands() {
-    }
+    private GatewayCommands() {}
 
     /** The stored gateway record, as a command sees it. */
     static GatewayRecord record(BeanProvider<GatewayClusterController> controller) throws CommandFailedException {
@@ -58,8 +56,10 @@ public final class GatewayCommands {
 
     /** The product guide's validation: a gateway with running tenant clusters is not deleted. */
     static OperatorException deleteRefused(List<String> tenantClusters) {
-        return new OperatorException(DELETE_REFUSED, "the gateway still manages " + tenantClusters.size()
-                + " tenant cluster(s): " + String.join(", ", tenantClusters),
+        return new OperatorException(
+                DELETE_REFUSED,
+                "the gateway still manages " + tenantClusters.size() + " tenant cluster(s): "
+                        + String.join(", ", tenantClusters),
                 "Delete those clusters first, then delete the gateway again.");
     }
 
@@ -90,29 +90,55 @@ public final class GatewayCommands {
         protected void validate(ConfigureRequest request) throws CommandFailedException {
             GatewayState state = record(controller).state();
             if (state != GatewayState.PENDING) {
-                throw new CommandFailedException(WRONG_STATE, "the gateway is " + state + ", not PENDING: it is configured already",
+                throw new CommandFailedException(
+                        WRONG_STATE,
+                        "the gateway is " + state + ", not PENDING: it is configured already",
                         "Reset the gateway from the console first, then configure it again.");
             }
             if (request.vcenter() == null || request.placement() == null || request.ipAllocation() == null) {
-                throw new CommandFailedException(INVALID_REQUEST, "gateway.configure needs vcenter, placement and ipAllocation",
+                throw new CommandFailedException(
+                        INVALID_REQUEST,
+                        "gateway.configure needs vcenter, placement and ipAllocation",
                         "Send the Configure dialog's fields as documented in docs/dev-console.md.");
             }
             try {
-                controller.get().spec(request, new CloudAccount(CloudAccount.DEFAULT, request.vcenter().server(),
-                        request.vcenter().username(), request.vcenter().password(), request.vcenter().thumbprint()),
-                        addressing(request.ipAllocation()), vipForChecks(request.ipAllocation())).validate();
+                controller
+                        .get()
+                        .spec(
+                                request,
+                                new CloudAccount(
+                                        CloudAccount.DEFAULT,
+                                        request.vcenter().server(),
+                                        request.vcenter().username(),
+                                        request.vcenter().password(),
+                                        request.vcenter().thumbprint()),
+                                addressing(request.ipAllocation()),
+                                vipForChecks(request.ipAllocation()))
+                        .validate();
             } catch (OperatorException e) {
                 throw CommandFailedException.of(e);
             }
-            ValidationReport report = validation.validate(request.vcenter().server(), request.vcenter().username(),
-                    request.vcenter().password(), request.vcenter().thumbprint(), request.placement().toPlacement());
+            ValidationReport report = validation.validate(
+                    request.vcenter().server(),
+                    request.vcenter().username(),
+                    request.vcenter().password(),
+                    request.vcenter().thumbprint(),
+                    request.placement().toPlacement());
             List<ValidationReport.Check> failed = report.checks().stream()
-                    .filter(check -> check.status() == ValidationReport.Status.FAIL).toList();
+                    .filter(check -> check.status() == ValidationReport.Status.FAIL)
+                    .toList();
             if (!failed.isEmpty()) {
-                throw new CommandFailedException(VCENTER_CHECK_FAILED, "vCenter " + report.vcenter() + " failed "
-                        + failed.size() + " check(s): " + failed.stream().map(c -> c.id() + ": " + c.message())
-                        .collect(Collectors.joining("; ")),
-                        failed.stream().map(ValidationReport.Check::hint).filter(h -> !h.isBlank()).distinct()
+                throw new CommandFailedException(
+                        VCENTER_CHECK_FAILED,
+                        "vCenter " + report.vcenter() + " failed "
+                                + failed.size() + " check(s): "
+                                + failed.stream()
+                                        .map(c -> c.id() + ": " + c.message())
+                                        .collect(Collectors.joining("; ")),
+                        failed.stream()
+                                .map(ValidationReport.Check::hint)
+                                .filter(h -> !h.isBlank())
+                                .distinct()
                                 .collect(Collectors.joining(" ")));
             }
         }
@@ -127,31 +153,40 @@ public final class GatewayCommands {
             return Map.of("state", GatewayState.PROVISIONING.name());
         }
 
-
         private static GatewayClusterSpec.Addressing addressing(ConfigureRequest.IpAllocation allocation)
                 throws CommandFailedException {
             try {
                 return switch (allocation.type() == null ? "" : allocation.type()) {
                     case ConfigureRequest.IpAllocation.STATIC -> new GatewayClusterSpec.StaticIps(pool(allocation));
-                    case ConfigureRequest.IpAllocation.DHCP -> new GatewayClusterSpec.Dhcp(Cidr.parse(allocation.nodeNetwork()));
-                    default -> throw new CommandFailedException(INVALID_REQUEST, "ipAllocation.type is '" + allocation.type()
-                            + "'", "Use \"static\" (with a pool) or \"dhcp\" (with nodeNetwork, dhcpRange and controlPlaneVip).");
+                    case ConfigureRequest.IpAllocation.DHCP ->
+                        new GatewayClusterSpec.Dhcp(Cidr.parse(allocation.nodeNetwork()));
+                    default ->
+                        throw new CommandFailedException(
+                                INVALID_REQUEST,
+                                "ipAllocation.type is '" + allocation.type() + "'",
+                                "Use \"static\" (with a pool) or \"dhcp\" (with nodeNetwork, dhcpRange and controlPlaneVip).");
                 };
             } catch (InvalidAddressException e) {
-                throw new CommandFailedException(INVALID_REQUEST, "ipAllocation.nodeNetwork: " + e.getMessage(),
+                throw new CommandFailedException(
+                        INVALID_REQUEST,
+                        "ipAllocation.nodeNetwork: " + e.getMessage(),
                         "Give the node network as CIDR, e.g. 10.10.0.0/24.");
             }
         }
 
         private static Pool pool(ConfigureRequest.IpAllocation allocation) throws CommandFailedException {
             if (allocation.pool() == null) {
-                throw new CommandFailedException(INVALID_REQUEST, "static IP allocation needs ipAllocation.pool",
+                throw new CommandFailedException(
+                        INVALID_REQUEST,
+                        "static IP allocation needs ipAllocation.pool",
                         "Describe the IP pool for the gateway's nodes (range or subnet, gateway, name servers).");
             }
             try {
                 return PoolValidator.validate(allocation.pool(), List.of());
             } catch (PoolValidationException e) {
-                throw new CommandFailedException("IPAM_POOL_INVALID", "ipAllocation.pool: " + e.getMessage(),
+                throw new CommandFailedException(
+                        "IPAM_POOL_INVALID",
+                        "ipAllocation.pool: " + e.getMessage(),
                         "Fix the pool's fields and send the configuration again.");
             }
         }
@@ -165,12 +200,15 @@ public final class GatewayCommands {
                 if (ConfigureRequest.IpAllocation.DHCP.equals(allocation.type())) {
                     return DhcpVip.validate(allocation.controlPlaneVip(), allocation.dhcpRange());
                 }
-                if (allocation.controlPlaneVip() != null && !allocation.controlPlaneVip().isBlank()) {
+                if (allocation.controlPlaneVip() != null
+                        && !allocation.controlPlaneVip().isBlank()) {
                     return Ip.parse(allocation.controlPlaneVip());
                 }
                 return pool(allocation).range().first();
             } catch (InvalidAddressException e) {
-                throw new CommandFailedException(INVALID_REQUEST, "ipAllocation: " + e.getMessage(),
+                throw new CommandFailedException(
+                        INVALID_REQUEST,
+                        "ipAllocation: " + e.getMessage(),
                         "Pick a free address on the node network for the control-plane VIP.");
             }
         }
@@ -203,23 +241,31 @@ public final class GatewayCommands {
         protected void validate(ResizeRequest request) throws CommandFailedException {
             GatewayRecord record = record(controller);
             if (record.state() != GatewayState.RUNNING) {
-                throw new CommandFailedException(WRONG_STATE, "the gateway cluster is " + record.state() + ", not RUNNING",
+                throw new CommandFailedException(
+                        WRONG_STATE,
+                        "the gateway cluster is " + record.state() + ", not RUNNING",
                         "Resize once the gateway cluster runs: configure it first, or wait for the step under way.");
             }
             int current = record.desired().nodeCount();
             Optional<String> refusal = ResizeRequest.refusal(current, request.nodeCount());
             if (refusal.isPresent()) {
-                throw new CommandFailedException(RESIZE_REFUSED, refusal.get(), "Send nodeCount 3 to a 1-node gateway.");
+                throw new CommandFailedException(
+                        RESIZE_REFUSED, refusal.get(), "Send nodeCount 3 to a 1-node gateway.");
             }
             if (record.desired().ipAllocation().isStatic()) {
                 String pool = record.desired().ipAllocation().pool().name();
                 int added = request.nodeCount() - current;
                 try {
-                    CapacityAnswer answer = pools.get().capacity(pool, controller.get().clusterName(), added);
+                    CapacityAnswer answer =
+                            pools.get().capacity(pool, controller.get().clusterName(), added);
                     if (!answer.sufficient()) {
-                        throw new CommandFailedException(RESIZE_POOL_SHORT, "resizing to " + request.nodeCount() + " nodes needs "
-                                + added + " more address(es) from IP pool " + pool + ", which has " + answer.free()
-                                + " free: " + Math.max(0, added - answer.free()) + " short (" + answer.reason() + ")",
+                        throw new CommandFailedException(
+                                RESIZE_POOL_SHORT,
+                                "resizing to " + request.nodeCount() + " nodes needs "
+                                        + added + " more address(es) from IP pool " + pool + ", which has "
+                                        + answer.free()
+                                        + " free: " + Math.max(0, added - answer.free()) + " short (" + answer.reason()
+                                        + ")",
                                 "Add addresses to the pool with ipam.pool.update, then resize again.");
                     }
                 } catch (IpamException e) {
@@ -237,7 +283,6 @@ public final class GatewayCommands {
             }
             return Map.of("state", GatewayState.PROVISIONING.name(), "nodeCount", request.nodeCount());
         }
-
     }
 
     /**
@@ -265,9 +310,13 @@ public final class GatewayCommands {
         @Override
         protected void validate(UpgradeRequest request) throws CommandFailedException {
             try {
-                Optional<UpgradeRequest.Refusal> refusal = request.refusal(controller.get().current(record(controller)));
+                Optional<UpgradeRequest.Refusal> refusal =
+                        request.refusal(controller.get().current(record(controller)));
                 if (refusal.isPresent()) {
-                    throw new CommandFailedException(refusal.get().code(), refusal.get().message(), refusal.get().hint());
+                    throw new CommandFailedException(
+                            refusal.get().code(),
+                            refusal.get().message(),
+                            refusal.get().hint());
                 }
             } catch (OperatorException e) {
                 throw CommandFailedException.of(e);
@@ -291,8 +340,7 @@ public final class GatewayCommands {
     public static final class Reset extends TypedCommandHandler<Reset.Request> {
 
         /** No fields. */
-        record Request() {
-        }
+        record Request() {}
 
         private final BeanProvider<GatewayClusterController> controller;
 
@@ -330,8 +378,7 @@ public final class GatewayCommands {
     public static final class Delete extends TypedCommandHandler<Delete.Request> {
 
         /** No fields. */
-        record Request() {
-        }
+        record Request() {}
 
         private final BeanProvider<GatewayClusterController> controller;
 
@@ -374,8 +421,7 @@ public final class GatewayCommands {
     public static final class Status extends TypedCommandHandler<Status.Request> {
 
         /** No fields. */
-        record Request() {
-        }
+        record Request() {}
 
         private final BeanProvider<GatewayClusterController> controller;
 

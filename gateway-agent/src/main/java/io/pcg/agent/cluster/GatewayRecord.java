@@ -20,8 +20,14 @@ import java.util.Optional;
  * @param upgrades   the upgrade details: the last {@value UpgradeDetails#KEPT} upgrades, newest last; the newest one runs
  *                   while its {@code completedAt} is null
  */
-record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, Map<String, MilestoneStatus> conditions,
-                     NodeRemediation lastRemediation, boolean deleting, List<UpgradeDetails> upgrades) {
+record GatewayRecord(
+        GatewayState state,
+        Phase phase,
+        ConfigureRequest desired,
+        Map<String, MilestoneStatus> conditions,
+        NodeRemediation lastRemediation,
+        boolean deleting,
+        List<UpgradeDetails> upgrades) {
 
     GatewayRecord {
         conditions = conditions == null ? Map.of() : Map.copyOf(conditions);
@@ -33,8 +39,7 @@ record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, 
     }
 
     /** A milestone's condition: {@code status} is True, False or Unknown. */
-    record MilestoneStatus(String status, String reason, String message) {
-    }
+    record MilestoneStatus(String status, String reason, String message) {}
 
     GatewayRecord withState(GatewayState newState) {
         return new GatewayRecord(newState, phase, desired, conditions, lastRemediation, deleting, upgrades);
@@ -73,13 +78,20 @@ record GatewayRecord(GatewayState state, Phase phase, ConfigureRequest desired, 
         } else {
             changed.add(upgrade);
         }
-        return new GatewayRecord(state, phase, desired, conditions, lastRemediation, deleting,
+        return new GatewayRecord(
+                state,
+                phase,
+                desired,
+                conditions,
+                lastRemediation,
+                deleting,
                 changed.subList(Math.max(0, changed.size() - UpgradeDetails.KEPT), changed.size()));
     }
 
     /** The upgrade under way, if any. */
     Optional<UpgradeDetails> runningUpgrade() {
-        return upgrades.isEmpty() || upgrades.get(upgrades.size() - 1).completedAt() != null ? Optional.empty()
+        return upgrades.isEmpty() || upgrades.get(upgrades.size() - 1).completedAt() != null
+                ? Optional.empty()
                 : Optional.of(upgrades.get(upgrades.size() - 1));
     }
 

@@ -14,7 +14,6 @@ import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.secrets.Secret;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,8 @@ public class GatewayStore {
             .registerModule(new SimpleModule()
                     .addSerializer(Secret.class, new JsonSerializer<>() {
                         @Override
-                        public void serialize(Secret value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+                        public void serialize(Secret value, JsonGenerator generator, SerializerProvider provider)
+                                throws IOException {
                             generator.writeNull();
                         }
                     })
@@ -70,18 +70,25 @@ public class GatewayStore {
         try {
             return JSON.readValue(file.toFile(), GatewayRecord.class);
         } catch (IOException e) {
-            throw new OperatorException(UNREADABLE, "cannot read the gateway's provisioning state " + file + ": "
-                    + e.getMessage(), "Reset the gateway from the console to start again; 'pcg logs' keeps the file.", e);
+            throw new OperatorException(
+                    UNREADABLE,
+                    "cannot read the gateway's provisioning state " + file + ": " + e.getMessage(),
+                    "Reset the gateway from the console to start again; 'pcg logs' keeps the file.",
+                    e);
         }
     }
 
     synchronized void save(GatewayRecord record) throws OperatorException {
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), AtomicFiles.OWNER_ONLY);
+            AtomicFiles.write(
+                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), AtomicFiles.OWNER_ONLY);
         } catch (IOException e) {
-            throw new OperatorException(UNREADABLE, "cannot write the gateway's provisioning state " + file + ": "
-                    + e.getMessage(), "Check that the disk has room; the agent retries.", e);
+            throw new OperatorException(
+                    UNREADABLE,
+                    "cannot write the gateway's provisioning state " + file + ": " + e.getMessage(),
+                    "Check that the disk has room; the agent retries.",
+                    e);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.pcg.agent.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.pcg.agent.kube.Fields;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
@@ -29,8 +28,8 @@ record NodeRemediation(String machine, String reason, String message, String sin
     static final String OWNER_REMEDIATED = "OwnerRemediated";
 
     /** Oldest first; machines that failed at the same second by name. */
-    static final Comparator<NodeRemediation> ORDER = Comparator.comparing(NodeRemediation::failedAt)
-            .thenComparing(NodeRemediation::machine);
+    static final Comparator<NodeRemediation> ORDER =
+            Comparator.comparing(NodeRemediation::failedAt).thenComparing(NodeRemediation::machine);
 
     /** The remediation under way for {@code machine}, if any. */
     static Optional<NodeRemediation> of(GenericKubernetesResource machine) {
@@ -38,8 +37,11 @@ record NodeRemediation(String machine, String reason, String message, String sin
         if (check == null || !"False".equals(check.get("status")) || condition(machine, OWNER_REMEDIATED) == null) {
             return Optional.empty();
         }
-        return Optional.of(new NodeRemediation(machine.getMetadata().getName(), text(check, "reason"),
-                text(check, "message").replaceAll("\\s+", " ").strip(), text(check, "lastTransitionTime")));
+        return Optional.of(new NodeRemediation(
+                machine.getMetadata().getName(),
+                text(check, "reason"),
+                text(check, "message").replaceAll("\\s+", " ").strip(),
+                text(check, "lastTransitionTime")));
     }
 
     /** Comes after {@code earlier} in {@link #ORDER}: a remediation not reported yet if {@code earlier} was the last. */
@@ -63,7 +65,9 @@ record NodeRemediation(String machine, String reason, String message, String sin
 
     private static Map<String, Object> condition(GenericKubernetesResource machine, String type) {
         return Fields.list(machine, "status", "conditions").stream()
-                .filter(c -> Objects.equals(type, c.get("type"))).findFirst().orElse(null);
+                .filter(c -> Objects.equals(type, c.get("type")))
+                .findFirst()
+                .orElse(null);
     }
 
     private static String text(Map<String, Object> condition, String key) {

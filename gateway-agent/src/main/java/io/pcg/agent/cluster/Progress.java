@@ -2,7 +2,6 @@ package io.pcg.agent.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.pcg.agent.kube.Fields;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,18 +31,31 @@ import java.util.Optional;
  * @param rolloutObserved           KCP has seen the KubeadmControlPlane's latest spec ({@code status.observedGeneration}),
  *                                  so its counts are about that spec and not an older one
  */
-public record Progress(boolean infrastructureProvisioned, Optional<String> claimProblem, int claimsBound, int claims,
-                boolean controlPlaneInitialized, List<Node> nodes, int machines, int desiredReplicas, int readyReplicas,
-                int etcdHealthyMembers, Optional<String> scaleUpBlocker, List<NodeRemediation> remediations,
-                int upToDateReplicas, boolean rolloutObserved) {
+public record Progress(
+        boolean infrastructureProvisioned,
+        Optional<String> claimProblem,
+        int claimsBound,
+        int claims,
+        boolean controlPlaneInitialized,
+        List<Node> nodes,
+        int machines,
+        int desiredReplicas,
+        int readyReplicas,
+        int etcdHealthyMembers,
+        Optional<String> scaleUpBlocker,
+        List<NodeRemediation> remediations,
+        int upToDateReplicas,
+        boolean rolloutObserved) {
 
     /** A machine with a node. */
-    public record Node(String name, String address, boolean ready) {
-    }
+    public record Node(String name, String address, boolean ready) {}
 
-    public static Progress observe(GenericKubernetesResource cluster, GenericKubernetesResource vsphereCluster,
-                            GenericKubernetesResource controlPlane, List<GenericKubernetesResource> machines,
-                            List<GenericKubernetesResource> claims) {
+    public static Progress observe(
+            GenericKubernetesResource cluster,
+            GenericKubernetesResource vsphereCluster,
+            GenericKubernetesResource controlPlane,
+            List<GenericKubernetesResource> machines,
+            List<GenericKubernetesResource> claims) {
         boolean infrastructure = vsphereCluster != null
                 && Boolean.TRUE.equals(Fields.value(vsphereCluster, "status", "initialization", "provisioned"));
         int bound = 0;
@@ -87,9 +99,21 @@ public record Progress(boolean infrastructureProvisioned, Optional<String> claim
         Object replicas = controlPlane == null ? null : Fields.value(controlPlane, "spec", "replicas");
         Object upToDate = controlPlane == null ? null : Fields.value(controlPlane, "status", "upToDateReplicas");
         Object observed = controlPlane == null ? null : Fields.value(controlPlane, "status", "observedGeneration");
-        Long generation = controlPlane == null ? null : controlPlane.getMetadata().getGeneration();
-        return new Progress(infrastructure, problem, bound, claims.size(), initialized, List.copyOf(nodes), machines.size(),
-                replicas instanceof Number n ? n.intValue() : 0, ready, etcdHealthy, blocker, List.copyOf(remediations),
+        Long generation =
+                controlPlane == null ? null : controlPlane.getMetadata().getGeneration();
+        return new Progress(
+                infrastructure,
+                problem,
+                bound,
+                claims.size(),
+                initialized,
+                List.copyOf(nodes),
+                machines.size(),
+                replicas instanceof Number n ? n.intValue() : 0,
+                ready,
+                etcdHealthy,
+                blocker,
+                List.copyOf(remediations),
                 upToDate instanceof Number n ? n.intValue() : 0,
                 generation != null && observed instanceof Number n && n.longValue() >= generation);
     }
@@ -103,7 +127,8 @@ public record Progress(boolean infrastructureProvisioned, Optional<String> claim
             return Optional.of("machine " + name + " is not ready" + because(machine, "Ready"));
         }
         if (!isTrue(machine, "EtcdMemberHealthy")) {
-            return Optional.of("the etcd member on machine " + name + " is not healthy" + because(machine, "EtcdMemberHealthy"));
+            return Optional.of(
+                    "the etcd member on machine " + name + " is not healthy" + because(machine, "EtcdMemberHealthy"));
         }
         return Optional.empty();
     }
@@ -119,12 +144,17 @@ public record Progress(boolean infrastructureProvisioned, Optional<String> claim
      * refuses a machine without a node, and moving mid-provisioning is where upstream users got hurt).
      */
     public boolean readyToMove() {
-        return controlPlaneInitialized && machines > 0 && nodes.size() == machines && nodes.stream().allMatch(Node::ready);
+        return controlPlaneInitialized
+                && machines > 0
+                && nodes.size() == machines
+                && nodes.stream().allMatch(Node::ready);
     }
 
     /** Every control-plane node asked for is ready. */
     public boolean complete() {
-        return desiredReplicas > 0 && readyReplicas == desiredReplicas && nodes.size() == desiredReplicas
+        return desiredReplicas > 0
+                && readyReplicas == desiredReplicas
+                && nodes.size() == desiredReplicas
                 && nodes.stream().allMatch(Node::ready);
     }
 
@@ -152,12 +182,16 @@ public record Progress(boolean infrastructureProvisioned, Optional<String> claim
     @SuppressWarnings("unchecked")
     private static Map<String, Object> condition(GenericKubernetesResource resource, String type) {
         return Fields.list(resource, "status", "conditions").stream()
-                .filter(c -> Objects.equals(type, c.get("type"))).findFirst().orElse(null);
+                .filter(c -> Objects.equals(type, c.get("type")))
+                .findFirst()
+                .orElse(null);
     }
 
     private static String firstAddress(GenericKubernetesResource machine) {
         return Fields.list(machine, "status", "addresses").stream()
                 .filter(a -> "ExternalIP".equals(a.get("type")) || "InternalIP".equals(a.get("type")))
-                .map(a -> String.valueOf(a.get("address"))).findFirst().orElse("");
+                .map(a -> String.valueOf(a.get("address")))
+                .findFirst()
+                .orElse("");
     }
 }

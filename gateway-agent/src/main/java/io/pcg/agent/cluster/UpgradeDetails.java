@@ -24,16 +24,19 @@ record UpgradeDetails(List<Change> changes, String requestedBy, Instant requeste
     }
 
     /** @param item {@code kubernetesVersion}, {@code nodeTemplate} or {@code agentVersion} */
-    record Change(String item, String from, String to) {
-    }
+    record Change(String item, String from, String to) {}
 
     Optional<String> to(String item) {
-        return changes.stream().filter(change -> change.item().equals(item)).map(Change::to).findFirst();
+        return changes.stream()
+                .filter(change -> change.item().equals(item))
+                .map(Change::to)
+                .findFirst();
     }
 
     /** Changes the nodes: a new Kubernetes version or node image rolls every node; a new agent only its Deployment. */
     boolean rollsNodes() {
-        return to(UpgradeRequest.KUBERNETES_VERSION).isPresent() || to(UpgradeRequest.NODE_TEMPLATE).isPresent();
+        return to(UpgradeRequest.KUBERNETES_VERSION).isPresent()
+                || to(UpgradeRequest.NODE_TEMPLATE).isPresent();
     }
 
     UpgradeDetails completed(Instant now) {
@@ -42,7 +45,8 @@ record UpgradeDetails(List<Change> changes, String requestedBy, Instant requeste
 
     /** E.g. "kubernetesVersion v1.34.4 → v1.35.0, agentVersion 0.1.0 → 0.2.0". */
     String describe() {
-        return changes.stream().map(change -> change.item() + " " + change.from() + " → " + change.to())
+        return changes.stream()
+                .map(change -> change.item() + " " + change.from() + " → " + change.to())
                 .collect(Collectors.joining(", "));
     }
 }

@@ -28,12 +28,11 @@ record UpgradeRequest(String kubernetesVersion, String nodeTemplate, String agen
     private static final Pattern AGENT = Pattern.compile("v?(\\d+)\\.(\\d+)\\.(\\d+)(-[0-9A-Za-z.-]+)?");
 
     /** What runs now, and whether the gateway can take an upgrade. */
-    record Current(GatewayState state, String activity, String kubernetesVersion, String nodeTemplate, String agentVersion) {
-    }
+    record Current(
+            GatewayState state, String activity, String kubernetesVersion, String nodeTemplate, String agentVersion) {}
 
     /** Why an upgrade is refused: a code for the console, what is wrong, how to fix it. */
-    record Refusal(String code, String message, String hint) {
-    }
+    record Refusal(String code, String message, String hint) {}
 
     /**
      * Why this upgrade cannot start on a gateway in {@code current}; empty when it can. Nothing is changed before
@@ -41,33 +40,41 @@ record UpgradeRequest(String kubernetesVersion, String nodeTemplate, String agen
      */
     Optional<Refusal> refusal(Current current) {
         if (current.state() != GatewayState.RUNNING) {
-            return Optional.of(new Refusal(GatewayCommands.WRONG_STATE, "the gateway cannot be upgraded while it is "
-                    + current.activity(), "Upgrade once the gateway cluster is Running again."));
+            return Optional.of(new Refusal(
+                    GatewayCommands.WRONG_STATE,
+                    "the gateway cannot be upgraded while it is " + current.activity(),
+                    "Upgrade once the gateway cluster is Running again."));
         }
         if (blank(kubernetesVersion) && blank(nodeTemplate) && blank(agentVersion)) {
-            return invalid("gateway.upgrade names nothing to upgrade",
+            return invalid(
+                    "gateway.upgrade names nothing to upgrade",
                     "Give kubernetesVersion, nodeTemplate or agentVersion (or several).");
         }
         if (!blank(kubernetesVersion)) {
             Matcher to = KUBERNETES.matcher(kubernetesVersion.strip());
             if (!to.matches()) {
-                return invalid("kubernetesVersion '" + kubernetesVersion + "' is not a Kubernetes version",
+                return invalid(
+                        "kubernetesVersion '" + kubernetesVersion + "' is not a Kubernetes version",
                         "Write it as vMAJOR.MINOR.PATCH, e.g. v1.35.0.");
             }
             Matcher from = KUBERNETES.matcher(current.kubernetesVersion());
             if (from.matches()) {
                 int order = compare(to, from);
                 if (order == 0) {
-                    return refused("the gateway cluster runs Kubernetes " + current.kubernetesVersion() + " already",
+                    return refused(
+                            "the gateway cluster runs Kubernetes " + current.kubernetesVersion() + " already",
                             "Leave kubernetesVersion out, or give a newer version.");
                 }
                 if (order < 0) {
-                    return refused("Kubernetes cannot be downgraded from " + current.kubernetesVersion() + " to "
-                            + kubernetesVersion.strip(), "Give a version newer than " + current.kubernetesVersion() + ".");
+                    return refused(
+                            "Kubernetes cannot be downgraded from " + current.kubernetesVersion() + " to "
+                                    + kubernetesVersion.strip(),
+                            "Give a version newer than " + current.kubernetesVersion() + ".");
                 }
                 int minors = Integer.parseInt(to.group(2)) - Integer.parseInt(from.group(2));
                 if (!to.group(1).equals(from.group(1)) || minors > 1) {
-                    return refused("Kubernetes upgrades one minor version at a time: " + current.kubernetesVersion()
+                    return refused(
+                            "Kubernetes upgrades one minor version at a time: " + current.kubernetesVersion()
                                     + " cannot go to " + kubernetesVersion.strip() + " directly",
                             "Upgrade to v" + from.group(1) + "." + (Integer.parseInt(from.group(2)) + 1)
                                     + ".x first, then on.");
@@ -78,17 +85,21 @@ record UpgradeRequest(String kubernetesVersion, String nodeTemplate, String agen
             return invalid("nodeTemplate is blank", "Name the VM template in vSphere, or leave nodeTemplate out.");
         }
         if (!blank(nodeTemplate) && nodeTemplate.strip().equals(current.nodeTemplate())) {
-            return refused("the nodes are cloned from " + current.nodeTemplate() + " already",
+            return refused(
+                    "the nodes are cloned from " + current.nodeTemplate() + " already",
                     "Leave nodeTemplate out, or name the new VM template.");
         }
         if (!blank(agentVersion)) {
             Matcher to = AGENT.matcher(agentVersion.strip());
             if (!to.matches()) {
-                return invalid("agentVersion '" + agentVersion + "' is not a version", "Write it as MAJOR.MINOR.PATCH, e.g. 0.2.0.");
+                return invalid(
+                        "agentVersion '" + agentVersion + "' is not a version",
+                        "Write it as MAJOR.MINOR.PATCH, e.g. 0.2.0.");
             }
             Matcher from = AGENT.matcher(current.agentVersion());
             if (agentVersion.strip().equals(current.agentVersion())) {
-                return refused("the gateway runs agent " + current.agentVersion() + " already",
+                return refused(
+                        "the gateway runs agent " + current.agentVersion() + " already",
                         "Leave agentVersion out, or give a newer version.");
             }
             if (from.matches()) {
@@ -96,8 +107,10 @@ record UpgradeRequest(String kubernetesVersion, String nodeTemplate, String agen
                 // Same numbers: a release replaces its own pre-release (0.2.0 after 0.2.0-SNAPSHOT), not the reverse.
                 boolean downgrade = order < 0 || (order == 0 && to.group(4) != null);
                 if (downgrade) {
-                    return refused("the agent cannot be downgraded from " + current.agentVersion() + " to "
-                            + agentVersion.strip(), "Give a version newer than " + current.agentVersion() + ".");
+                    return refused(
+                            "the agent cannot be downgraded from " + current.agentVersion() + " to "
+                                    + agentVersion.strip(),
+                            "Give a version newer than " + current.agentVersion() + ".");
                 }
             }
         }
@@ -108,7 +121,8 @@ record UpgradeRequest(String kubernetesVersion, String nodeTemplate, String agen
     UpgradeDetails upgrade(Current current, Instant now) {
         List<UpgradeDetails.Change> changes = new ArrayList<>();
         if (!blank(kubernetesVersion)) {
-            changes.add(new UpgradeDetails.Change(KUBERNETES_VERSION, current.kubernetesVersion(), kubernetesVersion.strip()));
+            changes.add(new UpgradeDetails.Change(
+                    KUBERNETES_VERSION, current.kubernetesVersion(), kubernetesVersion.strip()));
         }
         if (!blank(nodeTemplate)) {
             changes.add(new UpgradeDetails.Change(NODE_TEMPLATE, current.nodeTemplate(), nodeTemplate.strip()));

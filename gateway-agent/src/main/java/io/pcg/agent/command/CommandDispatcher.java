@@ -7,9 +7,6 @@ import io.pcg.proto.v1.CommandAck;
 import io.pcg.proto.v1.CommandError;
 import io.pcg.proto.v1.CommandResult;
 import io.pcg.proto.v1.CommandStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
@@ -26,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs console commands on the {@link CommandHandler} registered for their type, at most once per command id: blocking
@@ -47,6 +46,7 @@ public final class CommandDispatcher implements AutoCloseable {
      * so a flood is refused with {@value #BUSY} at once instead of waiting minutes behind a long queue.
      */
     public static final int DEFAULT_QUEUE = 256;
+
     public static final int DEFAULT_REMEMBERED = 4096;
     /** Error code of a command refused because the agent already holds as many as it may run and queue. */
     public static final String BUSY = "AGENT_BUSY";
@@ -61,9 +61,10 @@ public final class CommandDispatcher implements AutoCloseable {
     private final int rememberedResults;
     /** Blocking commands running or waiting for a thread, at most {@link #capacity}; and the most there ever were. */
     private final int capacity;
+
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger peakHeld = new AtomicInteger();
-    private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> { });
+    private final AtomicReference<Consumer<AgentMessage>> outbox = new AtomicReference<>(message -> {});
     private final AgentMeters meters;
     private final CommandQueue queue;
     /** Runs released queued commands, one at a time, so that they finish in arrival order. */
@@ -73,7 +74,8 @@ public final class CommandDispatcher implements AutoCloseable {
         return thread;
     });
 
-    public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
+    public CommandDispatcher(
+            Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults) {
         this(handlers, threads, queueCapacity, rememberedResults, CommandQueue.none(), AgentMeters.unregistered());
     }
 
@@ -81,24 +83,31 @@ public final class CommandDispatcher implements AutoCloseable {
      * @param queue  holds the commands the gateway's phase does not run yet
      * @param meters counts and times every command by type and outcome
      */
-    public CommandDispatcher(Collection<? extends CommandHandler> handlers, int threads, int queueCapacity, int rememberedResults,
-                             CommandQueue queue, AgentMeters meters) {
+    public CommandDispatcher(
+            Collection<? extends CommandHandler> handlers,
+            int threads,
+            int queueCapacity,
+            int rememberedResults,
+            CommandQueue queue,
+            AgentMeters meters) {
         this.meters = meters;
         TreeMap<String, CommandHandler> byType = new TreeMap<>();
         for (CommandHandler handler : handlers) {
             CommandHandler previous = byType.put(handler.type(), handler);
             if (previous != null) {
                 throw new IllegalStateException("two command handlers for type '" + handler.type() + "': "
-                        + previous.getClass().getName() + " and " + handler.getClass().getName());
+                        + previous.getClass().getName() + " and "
+                        + handler.getClass().getName());
             }
         }
         this.handlers = Collections.unmodifiableSortedMap(byType);
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity + threads), runnable -> {
-            Thread thread = new Thread(runnable, "pcg-command-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity + threads), runnable -> {
+                    Thread thread = new Thread(runnable, "pcg-command-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
         this.rememberedResults = rememberedResults;
         this.capacity = threads + queueCapacity;
@@ -120,7 +129,7 @@ public final class CommandDispatcher implements AutoCloseable {
 
     /** Stops sending to a stream that ended; results produced meanwhile are kept for the resent command. */
     public void detach(Consumer<AgentMessage> stream) {
-        outbox.compareAndSet(stream, message -> { });
+        outbox.compareAndSet(stream, message -> {});
     }
 
     /**
@@ -144,10 +153,19 @@ public final class CommandDispatcher implements AutoCloseable {
                     holdReason = queue.holdIfNeeded(command);
                 } catch (IOException e) {
                     // The exception may quote the payload (a JSON parser's), so only its type is reported.
-                    LOG.error("command {} ({}) could not be queued: {}", id, command.getType(), e.getClass().getName());
-                    known = failed(id, "COMMAND_QUEUE_FAILED", "the agent must queue '" + command.getType()
-                            + "' until the gateway can run it, but could not store it (" + e.getClass().getSimpleName()
-                            + ")", "Check that the payload is a JSON object and that the agent's disk has room, then resend it.");
+                    LOG.error(
+                            "command {} ({}) could not be queued: {}",
+                            id,
+                            command.getType(),
+                            e.getClass().getName());
+                    known = failed(
+                            id,
+                            "COMMAND_QUEUE_FAILED",
+                            "the agent must queue '" + command.getType()
+                                    + "' until the gateway can run it, but could not store it ("
+                                    + e.getClass().getSimpleName()
+                                    + ")",
+                            "Check that the payload is a JSON object and that the agent's disk has room, then resend it.");
                 }
                 if (holdReason.isEmpty() && known == null) {
                     results.put(id, CommandResult.getDefaultInstance());
@@ -155,24 +173,38 @@ public final class CommandDispatcher implements AutoCloseable {
             }
         }
         if (holdReason.isPresent()) {
-            send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id).setQueued(true)
-                    .setQueuedReason(holdReason.get())).build());
+            send(AgentMessage.newBuilder()
+                    .setAck(CommandAck.newBuilder()
+                            .setCommandId(id)
+                            .setQueued(true)
+                            .setQueuedReason(holdReason.get()))
+                    .build());
             done.run();
             return;
         }
         if (known != null) {
-            send(known == CommandResult.getDefaultInstance()
-                    ? AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build()
-                    : AgentMessage.newBuilder().setResult(known).build());
+            send(
+                    known == CommandResult.getDefaultInstance()
+                            ? AgentMessage.newBuilder()
+                                    .setAck(CommandAck.newBuilder().setCommandId(id))
+                                    .build()
+                            : AgentMessage.newBuilder().setResult(known).build());
             done.run();
             return;
         }
         if (command.getResultOnly()) {
             // The console lost the payload in a restart and only asks what became of the command: never run it.
-            send(AgentMessage.newBuilder().setResult(failed(id, NOT_RECEIVED, "the gateway has no record of command "
-                    + id + ": it never arrived, or the agent restarted or ran more than " + rememberedResults
-                    + " commands since, so its outcome is unknown here",
-                    "Check the gateway's state and events, then submit the command again if it is still needed.")).build());
+            send(AgentMessage.newBuilder()
+                    .setResult(
+                            failed(
+                                    id,
+                                    NOT_RECEIVED,
+                                    "the gateway has no record of command "
+                                            + id + ": it never arrived, or the agent restarted or ran more than "
+                                            + rememberedResults
+                                            + " commands since, so its outcome is unknown here",
+                                    "Check the gateway's state and events, then submit the command again if it is still needed."))
+                    .build());
             done.run();
             return;
         }
@@ -186,7 +218,9 @@ public final class CommandDispatcher implements AutoCloseable {
             refuseBusy(command, done);
             return;
         }
-        send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(id)).build());
+        send(AgentMessage.newBuilder()
+                .setAck(CommandAck.newBuilder().setCommandId(id))
+                .build());
         try {
             executor.execute(() -> {
                 try {
@@ -224,10 +258,15 @@ public final class CommandDispatcher implements AutoCloseable {
         synchronized (results) {
             results.remove(id);
         }
-        send(AgentMessage.newBuilder().setResult(failed(id, BUSY, "the agent is already running or queueing "
-                + capacity + " commands, as many as it takes at once, so it did not run this one",
-                "Send the command again once earlier commands have finished; if the agent stays busy, check its events"
-                        + " and logs for a command that does not finish.")).build());
+        send(AgentMessage.newBuilder()
+                .setResult(failed(
+                        id,
+                        BUSY,
+                        "the agent is already running or queueing " + capacity
+                                + " commands, as many as it takes at once, so it did not run this one",
+                        "Send the command again once earlier commands have finished; if the agent stays busy, check its events"
+                                + " and logs for a command that does not finish."))
+                .build());
         done.run();
     }
 
@@ -256,14 +295,19 @@ public final class CommandDispatcher implements AutoCloseable {
                         }
                     }
                     if (!ran) {
-                        send(AgentMessage.newBuilder().setAck(CommandAck.newBuilder().setCommandId(queued.id())).build());
+                        send(AgentMessage.newBuilder()
+                                .setAck(CommandAck.newBuilder().setCommandId(queued.id()))
+                                .build());
                         complete(run(queued.command(), handlers.get(queued.type())));
                     }
                     try {
                         queue.done(queued.id());
                     } catch (IOException e) {
-                        LOG.error("queued command {} ran but could not be struck from the queue; it runs again after a"
-                                + " restart: {}", queued.id(), e.toString());
+                        LOG.error(
+                                "queued command {} ran but could not be struck from the queue; it runs again after a"
+                                        + " restart: {}",
+                                queued.id(),
+                                e.toString());
                         return;
                     }
                 }
@@ -276,8 +320,13 @@ public final class CommandDispatcher implements AutoCloseable {
     private CommandResult run(Command command, CommandHandler handler) {
         long start = System.nanoTime();
         CommandResult result = runHandler(command, handler);
-        meters.command(handler == null ? AgentMeters.UNKNOWN : command.getType(), handler == null ? AgentMeters.UNKNOWN_TYPE
-                : result.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED ? AgentMeters.SUCCEEDED : AgentMeters.FAILED,
+        meters.command(
+                handler == null ? AgentMeters.UNKNOWN : command.getType(),
+                handler == null
+                        ? AgentMeters.UNKNOWN_TYPE
+                        : result.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED
+                                ? AgentMeters.SUCCEEDED
+                                : AgentMeters.FAILED,
                 System.nanoTime() - start);
         return result;
     }
@@ -286,29 +335,49 @@ public final class CommandDispatcher implements AutoCloseable {
         String id = command.getId();
         if (handler == null) {
             LOG.warn("command {} has unknown type '{}'; known types: {}", id, command.getType(), handlers.keySet());
-            return failed(id, "UNKNOWN_COMMAND_TYPE", "this agent has no handler for command type '" + command.getType()
-                            + "'; it knows: " + String.join(", ", handlers.keySet()),
+            return failed(
+                    id,
+                    "UNKNOWN_COMMAND_TYPE",
+                    "this agent has no handler for command type '" + command.getType() + "'; it knows: "
+                            + String.join(", ", handlers.keySet()),
                     "Check the command type, or update the gateway if the console is newer than the agent.");
         }
         String payload = command.getPayloadJson().isBlank() ? "{}" : command.getPayloadJson();
         try {
             String result = handler.handle(new AgentCommand(id, command.getType(), payload));
-            return CommandResult.newBuilder().setCommandId(id).setStatus(CommandStatus.COMMAND_STATUS_SUCCEEDED)
-                    .setPayloadJson(result == null ? "{}" : result).build();
+            return CommandResult.newBuilder()
+                    .setCommandId(id)
+                    .setStatus(CommandStatus.COMMAND_STATUS_SUCCEEDED)
+                    .setPayloadJson(result == null ? "{}" : result)
+                    .build();
         } catch (CommandFailedException e) {
             LOG.warn("command {} ({}) failed: {} {}", id, command.getType(), e.code(), e.getMessage());
             return failed(id, e.code(), e.getMessage(), e.hint() == null ? "" : e.hint());
         } catch (RuntimeException e) {
             // The exception text may quote the payload (JSON parsers do), so only its type is reported.
-            LOG.error("command {} ({}) failed unexpectedly with {}", id, command.getType(), e.getClass().getName());
-            return failed(id, "AGENT_INTERNAL_ERROR", "the '" + command.getType() + "' handler failed unexpectedly ("
-                    + e.getClass().getSimpleName() + ")", "Collect the agent logs and open a support ticket.");
+            LOG.error(
+                    "command {} ({}) failed unexpectedly with {}",
+                    id,
+                    command.getType(),
+                    e.getClass().getName());
+            return failed(
+                    id,
+                    "AGENT_INTERNAL_ERROR",
+                    "the '" + command.getType() + "' handler failed unexpectedly ("
+                            + e.getClass().getSimpleName() + ")",
+                    "Collect the agent logs and open a support ticket.");
         }
     }
 
     private static CommandResult failed(String id, String code, String message, String hint) {
-        return CommandResult.newBuilder().setCommandId(id).setStatus(CommandStatus.COMMAND_STATUS_FAILED)
-                .setError(CommandError.newBuilder().setCode(code).setMessage(message).setHint(hint)).build();
+        return CommandResult.newBuilder()
+                .setCommandId(id)
+                .setStatus(CommandStatus.COMMAND_STATUS_FAILED)
+                .setError(CommandError.newBuilder()
+                        .setCode(code)
+                        .setMessage(message)
+                        .setHint(hint))
+                .build();
     }
 
     private void complete(CommandResult result) {

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.files.LineLog;
 import io.pcg.proto.v1.Command;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commands that wait for the gateway to leave a phase ({@link QueuePolicy}), e.g. tenant-cluster requests during a
@@ -42,7 +41,11 @@ public final class CommandQueue implements AutoCloseable {
     public record Queued(String id, String type, String payloadJson, Instant queuedAt, String reason) {
 
         Command command() {
-            return Command.newBuilder().setId(id).setType(type).setPayloadJson(payloadJson).build();
+            return Command.newBuilder()
+                    .setId(id)
+                    .setType(type)
+                    .setPayloadJson(payloadJson)
+                    .build();
         }
 
         @Override
@@ -83,8 +86,14 @@ public final class CommandQueue implements AutoCloseable {
             if (entry.path("done").asBoolean()) {
                 restored.remove(id);
             } else {
-                restored.put(id, new Queued(id, entry.path("type").asText(), JSON.writeValueAsString(entry.path("payload")),
-                        Instant.parse(entry.path("queuedAt").asText()), entry.path("reason").asText()));
+                restored.put(
+                        id,
+                        new Queued(
+                                id,
+                                entry.path("type").asText(),
+                                JSON.writeValueAsString(entry.path("payload")),
+                                Instant.parse(entry.path("queuedAt").asText()),
+                                entry.path("reason").asText()));
             }
         }
         CommandQueue queue = new CommandQueue(policy, clock, log, List.copyOf(restored.values()));
@@ -154,8 +163,10 @@ public final class CommandQueue implements AutoCloseable {
 
     /** The oldest waiting command, if the current phase lets it run. */
     public synchronized Optional<Queued> next() {
-        return waiting.values().stream().findFirst()
-                .filter(head -> phase != null && policy.reason(phase, head.type()).isEmpty());
+        return waiting.values().stream()
+                .findFirst()
+                .filter(head ->
+                        phase != null && policy.reason(phase, head.type()).isEmpty());
     }
 
     /** Forgets a command that has run; its result is the dispatcher's to keep. */
@@ -185,8 +196,11 @@ public final class CommandQueue implements AutoCloseable {
     }
 
     private static String line(Queued queued) throws IOException {
-        ObjectNode entry = JSON.createObjectNode().put("id", queued.id()).put("type", queued.type())
-                .put("queuedAt", queued.queuedAt().toString()).put("reason", queued.reason());
+        ObjectNode entry = JSON.createObjectNode()
+                .put("id", queued.id())
+                .put("type", queued.type())
+                .put("queuedAt", queued.queuedAt().toString())
+                .put("reason", queued.reason());
         entry.set("payload", JSON.readTree(queued.payloadJson()));
         return JSON.writeValueAsString(entry);
     }

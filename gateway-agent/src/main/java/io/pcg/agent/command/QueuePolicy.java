@@ -17,8 +17,8 @@ public record QueuePolicy(Map<String, List<String>> holds) {
      * The product guide: tenant-cluster requests are queued while the gateway is being upgraded. Only the ones that
      * change a cluster: {@code cluster.list} is a view and answers at once.
      */
-    public static final QueuePolicy DEFAULT = new QueuePolicy(Map.of("UPGRADING",
-            List.of("cluster.create", "cluster.scale", "cluster.delete", "cluster.forceDelete")));
+    public static final QueuePolicy DEFAULT = new QueuePolicy(
+            Map.of("UPGRADING", List.of("cluster.create", "cluster.scale", "cluster.delete", "cluster.forceDelete")));
 
     public QueuePolicy {
         holds = Map.copyOf(holds);
@@ -40,12 +40,15 @@ public record QueuePolicy(Map<String, List<String>> holds) {
             return Optional.empty();
         }
         if (phase == null) {
-            return Optional.of("the agent is starting and has not read the gateway's state yet; " + type
-                    + " runs once it has");
+            return Optional.of(
+                    "the agent is starting and has not read the gateway's state yet; " + type + " runs once it has");
         }
-        return holds.getOrDefault(phase, List.of()).stream().filter(held -> matches(held, type)).findFirst()
+        return holds.getOrDefault(phase, List.of()).stream()
+                .filter(held -> matches(held, type))
+                .findFirst()
                 .map(held -> "the gateway is " + phase.toLowerCase(java.util.Locale.ROOT) + "; "
-                        + (held.endsWith(".") ? held + "*" : held) + " requests run after that, in the order they arrived");
+                        + (held.endsWith(".") ? held + "*" : held)
+                        + " requests run after that, in the order they arrived");
     }
 
     private static boolean matches(String held, String type) {

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.pcg.common.errors.ErrorText;
 import io.pcg.common.secrets.Secret;
-
 import java.io.IOException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -60,8 +59,7 @@ public abstract class TypedCommandHandler<P> implements CommandHandler {
     }
 
     /** Checks what the record's types cannot: required fields, ranges. Nothing by default. */
-    protected void validate(P payload) throws CommandFailedException {
-    }
+    protected void validate(P payload) throws CommandFailedException {}
 
     /**
      * Runs the command.
@@ -103,13 +101,22 @@ public abstract class TypedCommandHandler<P> implements CommandHandler {
             return reader.readValue(tree);
         } catch (UnrecognizedPropertyException e) {
             // A name that is no identifier may be anything pasted by mistake, a password included: not quoted then.
-            String name = e.getPropertyName() != null && FIELD_NAME.matcher(e.getPropertyName()).matches()
-                    ? "unknown field " + ErrorText.quote(e.getPropertyName()) : "a field whose name is not a field name";
+            String name = e.getPropertyName() != null
+                            && FIELD_NAME.matcher(e.getPropertyName()).matches()
+                    ? "unknown field " + ErrorText.quote(e.getPropertyName())
+                    : "a field whose name is not a field name";
             throw invalidRequest(name, "known fields: " + e.getKnownPropertyIds());
         } catch (JsonMappingException e) {
-            String field = e.getPath().stream().map(reference -> reference.getFieldName() != null
-                    ? reference.getFieldName() : "[" + reference.getIndex() + "]").collect(Collectors.joining("."));
-            throw invalidRequest(field.isEmpty() ? "the payload does not fit the command" : "field " + ErrorText.quote(field) + " has the wrong type", hint);
+            String field = e.getPath().stream()
+                    .map(reference -> reference.getFieldName() != null
+                            ? reference.getFieldName()
+                            : "[" + reference.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            throw invalidRequest(
+                    field.isEmpty()
+                            ? "the payload does not fit the command"
+                            : "field " + ErrorText.quote(field) + " has the wrong type",
+                    hint);
         } catch (IOException e) {
             throw invalidRequest("the payload cannot be read", hint);
         }

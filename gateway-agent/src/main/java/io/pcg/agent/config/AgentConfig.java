@@ -5,7 +5,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.common.console.ConsoleEndpoint;
-
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -40,18 +39,28 @@ import java.time.Duration;
  */
 @ConfigurationProperties(AgentConfigKeys.PREFIX)
 public record AgentConfig(
-        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_NAME) String name,
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_NAME)
+        String name,
+
         @Bindable(defaultValue = ConsoleEndpoint.DEFAULT) String consoleEndpoint,
         @Bindable(defaultValue = "") String pairingCode,
-        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_STATE_DIR) Path stateDir,
+
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_STATE_DIR)
+        Path stateDir,
+
         @Bindable(defaultValue = "15s") Duration heartbeatInterval,
         @Bindable(defaultValue = "10s") Duration connectTimeout,
         @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
         @Bindable(defaultValue = "20s") Duration keepaliveTime,
         @Bindable(defaultValue = "10s") Duration keepaliveTimeout,
         @Bindable(defaultValue = "15s") Duration registerTimeout,
-        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_POD_CIDR) String podCidr,
-        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_SERVICE_CIDR) String serviceCidr,
+
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_POD_CIDR)
+        String podCidr,
+
+        @Bindable(defaultValue = AgentConfigKeys.DEFAULT_SERVICE_CIDR)
+        String serviceCidr,
+
         @Nullable Path consoleCaFile,
         @Nullable Path statusBannerFile,
         @Nullable Path configFile) {
@@ -63,8 +72,10 @@ public record AgentConfig(
                 + ", pairingCode=" + (pairingCode == null || pairingCode.isEmpty() ? "" : "<redacted>")
                 + ", stateDir=" + stateDir + ", heartbeatInterval=" + heartbeatInterval
                 + ", connectTimeout=" + connectTimeout + ", reconnectMaxDelay=" + reconnectMaxDelay
-                + ", keepaliveTime=" + keepaliveTime + ", keepaliveTimeout=" + keepaliveTimeout + ", registerTimeout=" + registerTimeout
-                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile + ", statusBannerFile=" + statusBannerFile
+                + ", keepaliveTime=" + keepaliveTime + ", keepaliveTimeout=" + keepaliveTimeout + ", registerTimeout="
+                + registerTimeout
+                + ", podCidr=" + podCidr + ", serviceCidr=" + serviceCidr + ", consoleCaFile=" + consoleCaFile
+                + ", statusBannerFile=" + statusBannerFile
                 + ", configFile=" + configFile + "]";
     }
 }

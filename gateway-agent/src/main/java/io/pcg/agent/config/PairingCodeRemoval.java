@@ -4,13 +4,6 @@ import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.common.agentconfig.AgentConfigText;
 import io.pcg.common.agentconfig.DottedSettings;
 import io.pcg.common.files.AtomicFiles;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Takes the PIN out of the agent's configuration file once an identity is stored. From then on the identity is what
@@ -30,10 +29,10 @@ public final class PairingCodeRemoval {
     private static final Logger LOG = LoggerFactory.getLogger(PairingCodeRemoval.class);
     /** Micronaut reads the files this names (comma-separated); pcg-agent.service sets it to /etc/pcg/agent.yml. */
     static final String CONFIG_FILES_VARIABLE = "MICRONAUT_CONFIG_FILES";
+
     private static final String SETTING = AgentConfigKeys.PREFIX + "." + AgentConfigKeys.PAIRING_CODE;
 
-    private PairingCodeRemoval() {
-    }
+    private PairingCodeRemoval() {}
 
     /**
      * The file the PIN came from: {@code pcg.agent.config-file} if set, else the one file {@code MICRONAUT_CONFIG_FILES}
@@ -81,8 +80,13 @@ public final class PairingCodeRemoval {
 
     /** Never the PIN, only the file, the reason and the fix. */
     private static void warn(Path file, String reason) {
-        LOG.warn("the pairing code is no longer needed but is still in {}: {}; remove the {} line by hand (as root:"
-                + " sudo sed -i '/pairing-code:/d' {}), the agent does not need it any more", file, reason, SETTING, file);
+        LOG.warn(
+                "the pairing code is no longer needed but is still in {}: {}; remove the {} line by hand (as root:"
+                        + " sudo sed -i '/pairing-code:/d' {}), the agent does not need it any more",
+                file,
+                reason,
+                SETTING,
+                file);
     }
 
     /** Every setting of the YAML file by its dotted name, or null if it is not a YAML mapping. */

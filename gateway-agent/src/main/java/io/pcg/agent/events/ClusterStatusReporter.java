@@ -8,11 +8,10 @@ import io.pcg.proto.v1.ClusterState;
 import io.pcg.proto.v1.ClusterStatus;
 import io.pcg.proto.v1.Condition;
 import io.pcg.proto.v1.ConditionStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the console's view of the gateway cluster current: the whole {@link ClusterStatus} goes up the control
@@ -31,6 +30,7 @@ public final class ClusterStatusReporter implements Upstream.Subscriber {
     private final Clock clock;
     /** Guarded by this. */
     private ClusterStatus latest;
+
     private final LatestSender sender = new LatestSender();
 
     public ClusterStatusReporter(Clock clock) {
@@ -50,9 +50,12 @@ public final class ClusterStatusReporter implements Upstream.Subscriber {
             return;
         }
         if (latest == null || latest.getState() != stamped.getState()) {
-            LOG.info("gateway cluster is {}; its Cluster API objects are on {}",
+            LOG.info(
+                    "gateway cluster is {}; its Cluster API objects are on {}",
                     stamped.getState().name().substring("CLUSTER_STATE_".length()),
-                    stamped.getManagementCluster().isEmpty() ? "no cluster yet" : "the " + stamped.getManagementCluster() + " cluster");
+                    stamped.getManagementCluster().isEmpty()
+                            ? "no cluster yet"
+                            : "the " + stamped.getManagementCluster() + " cluster");
         }
         latest = stamped;
         sender.send(wrap(stamped));
@@ -92,12 +95,16 @@ public final class ClusterStatusReporter implements Upstream.Subscriber {
     }
 
     private Optional<Condition> previous(Condition condition) {
-        return latest == null ? Optional.empty() : latest.getConditionsList().stream()
-                .filter(before -> before.getType().equals(condition.getType())).findFirst();
+        return latest == null
+                ? Optional.empty()
+                : latest.getConditionsList().stream()
+                        .filter(before -> before.getType().equals(condition.getType()))
+                        .findFirst();
     }
 
     private static void requireSpecified(ClusterStatus status) {
-        if (status.getState() == ClusterState.CLUSTER_STATE_UNSPECIFIED || status.getState() == ClusterState.UNRECOGNIZED) {
+        if (status.getState() == ClusterState.CLUSTER_STATE_UNSPECIFIED
+                || status.getState() == ClusterState.UNRECOGNIZED) {
             throw new IllegalArgumentException("a cluster status needs a state");
         }
         for (Condition condition : status.getConditionsList()) {
@@ -106,7 +113,8 @@ public final class ClusterStatusReporter implements Upstream.Subscriber {
             }
             if (condition.getStatus() == ConditionStatus.CONDITION_STATUS_UNSPECIFIED
                     || condition.getStatus() == ConditionStatus.UNRECOGNIZED) {
-                throw new IllegalArgumentException("condition " + condition.getType() + " needs a status: TRUE, FALSE or UNKNOWN");
+                throw new IllegalArgumentException(
+                        "condition " + condition.getType() + " needs a status: TRUE, FALSE or UNKNOWN");
             }
         }
     }

@@ -4,9 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.files.LineLog;
 import io.pcg.proto.v1.Event;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +11,8 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's events on disk ({@code <state-dir>/events.log}, 0600), so that a restart keeps both the history and
@@ -27,8 +26,7 @@ import java.util.TreeMap;
 final class EventLog implements AutoCloseable {
 
     /** What a restart finds: the history and, of it, what still waits for the console; both oldest first. */
-    record Contents(List<Event> history, List<Event> waiting) {
-    }
+    record Contents(List<Event> history, List<Event> waiting) {}
 
     static final String FILE = "events.log";
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
@@ -59,8 +57,11 @@ final class EventLog implements AutoCloseable {
         try {
             log = LineLog.open(file, AtomicFiles.OWNER_ONLY, lines);
         } catch (IOException e) {
-            LOG.warn("cannot open the event log {}: {}; events are kept in memory only until the agent restarts"
-                    + " (check that the state directory is writable and has space)", file, e.getMessage());
+            LOG.warn(
+                    "cannot open the event log {}: {}; events are kept in memory only until the agent restarts"
+                            + " (check that the state directory is writable and has space)",
+                    file,
+                    e.getMessage());
         }
         TreeMap<Long, Event> events = new TreeMap<>();
         TreeMap<Long, Event> unsent = new TreeMap<>();
@@ -141,8 +142,12 @@ final class EventLog implements AutoCloseable {
 
     private void failed(String action, IOException e) {
         if (!failing) {
-            LOG.warn("cannot {} the event log {}: {}; events are kept in memory only until it works again"
-                    + " (check that the state directory is writable and has space)", action, file, e.getMessage());
+            LOG.warn(
+                    "cannot {} the event log {}: {}; events are kept in memory only until it works again"
+                            + " (check that the state directory is writable and has space)",
+                    action,
+                    file,
+                    e.getMessage());
         }
         failing = true;
     }

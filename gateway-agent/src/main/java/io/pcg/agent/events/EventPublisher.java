@@ -5,17 +5,16 @@ import io.pcg.agent.link.Upstream;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.EventSeverity;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends {@link Event}s (the console's events tab) up the control stream, from any thread. While the console cannot
@@ -50,10 +49,12 @@ public final class EventPublisher implements Upstream.Subscriber, AutoCloseable 
     private final Deque<Event> waiting = new ArrayDeque<>();
     /** Guarded by this; null while no stream is registered, and then {@link #waiting} holds what comes. */
     private Upstream upstream;
+
     private int dropped;
     private Timestamp lastDroppedTime;
     /** Guarded by this. */
     private final Deque<Event> history = new ArrayDeque<>();
+
     private long sequence;
     private final EventLog log;
 
@@ -66,7 +67,9 @@ public final class EventPublisher implements Upstream.Subscriber, AutoCloseable 
         this.log = EventLog.open(logFile, HISTORY + capacity, restoredHistory, restoredWaiting);
         restoredHistory.forEach(this::remember);
         restoredWaiting.forEach(this::keep);
-        sequence = restoredHistory.isEmpty() ? 0 : restoredHistory.get(restoredHistory.size() - 1).getSequence();
+        sequence = restoredHistory.isEmpty()
+                ? 0
+                : restoredHistory.get(restoredHistory.size() - 1).getSequence();
         if (!restoredWaiting.isEmpty()) {
             LOG.info("{} event(s) from before the restart wait for the console", waiting.size());
         }
@@ -98,7 +101,9 @@ public final class EventPublisher implements Upstream.Subscriber, AutoCloseable 
      * @throws IllegalArgumentException for an unspecified severity or a reason that is not short CamelCase
      */
     public void publish(EventSeverity severity, String reason, String object, String message, String commandId) {
-        if (severity == null || severity == EventSeverity.EVENT_SEVERITY_UNSPECIFIED || severity == EventSeverity.UNRECOGNIZED) {
+        if (severity == null
+                || severity == EventSeverity.EVENT_SEVERITY_UNSPECIFIED
+                || severity == EventSeverity.UNRECOGNIZED) {
             throw new IllegalArgumentException("an event needs a severity: INFO, WARNING or ERROR");
         }
         if (reason == null || !REASON.matcher(reason).matches()) {
@@ -111,7 +116,12 @@ public final class EventPublisher implements Upstream.Subscriber, AutoCloseable 
                 .setObject(SafeText.of(object))
                 .setMessage(SafeText.of(message))
                 .setCommandId(commandId == null ? "" : commandId);
-        LOG.debug("event {} {} {}: {}", severity, unnumbered.getReason(), unnumbered.getObject(), unnumbered.getMessage());
+        LOG.debug(
+                "event {} {} {}: {}",
+                severity,
+                unnumbered.getReason(),
+                unnumbered.getObject(),
+                unnumbered.getMessage());
         synchronized (this) {
             Event event = unnumbered.setSequence(++sequence).build();
             remember(event);
@@ -183,8 +193,10 @@ public final class EventPublisher implements Upstream.Subscriber, AutoCloseable 
         if (waiting.size() == capacity) {
             Event oldest = waiting.removeFirst();
             if (dropped == 0) {
-                LOG.warn("{} events are waiting for the console, the most this agent keeps (pcg.agent.events.buffer-size);"
-                        + " dropping the oldest until the console is reachable again", capacity);
+                LOG.warn(
+                        "{} events are waiting for the console, the most this agent keeps (pcg.agent.events.buffer-size);"
+                                + " dropping the oldest until the console is reachable again",
+                        capacity);
             }
             dropped++;
             lastDroppedTime = oldest.getTime();
@@ -208,6 +220,9 @@ public final class EventPublisher implements Upstream.Subscriber, AutoCloseable 
     }
 
     public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

@@ -11,7 +11,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  *                   {@value SafeText#MAX_LENGTH} characters, so even at worst the default holds a few MB
  */
 @ConfigurationProperties("pcg.agent.events")
-public record EventsConfig(@Bindable(defaultValue = "" + DEFAULT_BUFFER_SIZE) int bufferSize) {
+public record EventsConfig(
+        @Bindable(defaultValue = "" + DEFAULT_BUFFER_SIZE) int bufferSize) {
 
     public static final int DEFAULT_BUFFER_SIZE = 1000;
 

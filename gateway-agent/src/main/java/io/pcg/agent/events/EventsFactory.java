@@ -7,7 +7,6 @@ import io.pcg.agent.GatewayAgentApplication;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.link.GatewayLink;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /**
@@ -21,7 +20,8 @@ public class EventsFactory {
     @Singleton
     @Bean(preDestroy = "close")
     EventPublisher eventPublisher(EventsConfig config, AgentConfig agent, GatewayLink link) {
-        EventPublisher publisher = new EventPublisher(config, Clock.systemUTC(), agent.stateDir().resolve(EventLog.FILE));
+        EventPublisher publisher =
+                new EventPublisher(config, Clock.systemUTC(), agent.stateDir().resolve(EventLog.FILE));
         link.subscribe(publisher);
         return publisher;
     }

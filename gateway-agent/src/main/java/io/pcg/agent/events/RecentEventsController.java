@@ -6,7 +6,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pcg.agent.GatewayAgentApplication;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -23,17 +22,21 @@ public class RecentEventsController {
 
     /** @param severity INFO, WARNING or ERROR */
     @Serdeable
-    public record RecentEvent(long sequence, Instant time, String severity, String reason, String object, String message,
-                              String commandId) {
-    }
+    public record RecentEvent(
+            long sequence,
+            Instant time,
+            String severity,
+            String reason,
+            String object,
+            String message,
+            String commandId) {}
 
     /**
      * @param latest the newest sequence number handed out; numbering goes on across agent restarts (the state
      *               directory keeps it), so a lower one than a poller saw means the agent's event log was lost
      */
     @Serdeable
-    public record RecentEvents(long latest, List<RecentEvent> events) {
-    }
+    public record RecentEvents(long latest, List<RecentEvent> events) {}
 
     private final EventPublisher publisher;
 
@@ -43,11 +46,19 @@ public class RecentEventsController {
 
     @Get
     public RecentEvents events(@QueryValue(defaultValue = "0") long after) {
-        return new RecentEvents(publisher.latestSequence(), publisher.recentAfter(after).stream()
-                .map(event -> new RecentEvent(event.getSequence(),
-                        Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()),
-                        event.getSeverity().name().substring(SEVERITY_PREFIX.length()), event.getReason(),
-                        event.getObject(), event.getMessage(), event.getCommandId()))
-                .toList());
+        return new RecentEvents(
+                publisher.latestSequence(),
+                publisher.recentAfter(after).stream()
+                        .map(event -> new RecentEvent(
+                                event.getSequence(),
+                                Instant.ofEpochSecond(
+                                        event.getTime().getSeconds(),
+                                        event.getTime().getNanos()),
+                                event.getSeverity().name().substring(SEVERITY_PREFIX.length()),
+                                event.getReason(),
+                                event.getObject(),
+                                event.getMessage(),
+                                event.getCommandId()))
+                        .toList());
     }
 }

@@ -2,7 +2,6 @@ package io.pcg.agent.events;
 
 import io.pcg.common.proxy.ProxyUrl;
 import io.pcg.common.secrets.Secret;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,20 +18,21 @@ public final class SafeText {
     /** Longest text kept; a longer one is cut and ends with an ellipsis. */
     static final int MAX_LENGTH = 1024;
 
-    private static final String SECRET_KEYS = "password|passwd|passphrase|secret|token|pin|pairing[-_]?code|api[-_]?key|private[-_]?key";
+    private static final String SECRET_KEYS =
+            "password|passwd|passphrase|secret|token|pin|pairing[-_]?code|api[-_]?key|private[-_]?key";
     private static final Pattern PEM_PRIVATE_KEY = Pattern.compile(
             "-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
     private static final Pattern URL = Pattern.compile("\\b[A-Za-z][A-Za-z0-9+.-]*://\\S+");
     /** {@code "password": "..."} in JSON: a string value runs to its closing quote (it may contain spaces). */
-    private static final Pattern JSON_SECRET = Pattern.compile(
-            "(?i)(\"(?:" + SECRET_KEYS + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,}\\]]+)");
+    private static final Pattern JSON_SECRET =
+            Pattern.compile("(?i)(\"(?:" + SECRET_KEYS + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,}\\]]+)");
     /** {@code password=...}, {@code token: '...'} in plain text: a quoted value, or up to the next space or separator. */
-    private static final Pattern PLAIN_SECRET = Pattern.compile(
-            "(?i)\\b(" + SECRET_KEYS + ")(\\s*[:=]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;&\"'}]+)");
+    private static final Pattern PLAIN_SECRET =
+            Pattern.compile("(?i)\\b(" + SECRET_KEYS + ")(\\s*[:=]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;&\"'}]+)");
+
     private static final Pattern HTTP_CREDENTIALS = Pattern.compile("(?i)\\b(Basic|Bearer)\\s+[A-Za-z0-9+/=._~-]{6,}");
 
-    private SafeText() {
-    }
+    private SafeText() {}
 
     /** The text with anything that looks like a secret replaced by {@value Secret#REDACTED}; null becomes empty. */
     public static String of(String text) {

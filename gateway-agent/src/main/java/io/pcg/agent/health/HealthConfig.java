@@ -2,7 +2,6 @@ package io.pcg.agent.health;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.time.Duration;
 
 /**
@@ -22,15 +21,22 @@ import java.time.Duration;
 public record HealthConfig(
         @Bindable(defaultValue = DEFAULT_INTERVAL) Duration interval,
         @Bindable(defaultValue = DEFAULT_HEARTBEAT_TIMEOUT) Duration heartbeatTimeout,
-        @Bindable(defaultValue = "" + DEFAULT_THRESHOLD_PERCENT) double cpuThreshold,
+
+        @Bindable(defaultValue = "" + DEFAULT_THRESHOLD_PERCENT)
+        double cpuThreshold,
+
         @Bindable(defaultValue = DEFAULT_PERIOD) Duration cpuPeriod,
-        @Bindable(defaultValue = "" + DEFAULT_THRESHOLD_PERCENT) double memoryThreshold,
+
+        @Bindable(defaultValue = "" + DEFAULT_THRESHOLD_PERCENT)
+        double memoryThreshold,
+
         @Bindable(defaultValue = DEFAULT_PERIOD) Duration memoryPeriod,
         @Bindable(defaultValue = "" + DEFAULT_HISTORY_SIZE) int historySize) {
 
     public static final String DEFAULT_INTERVAL = "30s";
     /** Four heartbeats at the default 15 s: one lost heartbeat is no outage. */
     public static final String DEFAULT_HEARTBEAT_TIMEOUT = "60s";
+
     public static final int DEFAULT_THRESHOLD_PERCENT = 90;
     public static final String DEFAULT_PERIOD = "5m";
     /** An hour of samples at the default interval. */
@@ -57,19 +63,27 @@ public record HealthConfig(
 
     /** The defaults, for code that runs outside Micronaut (tests, benchmarks). */
     public static HealthConfig defaults() {
-        return new HealthConfig(Duration.ofSeconds(30), Duration.ofSeconds(60), DEFAULT_THRESHOLD_PERCENT,
-                Duration.ofMinutes(5), DEFAULT_THRESHOLD_PERCENT, Duration.ofMinutes(5), DEFAULT_HISTORY_SIZE);
+        return new HealthConfig(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                DEFAULT_THRESHOLD_PERCENT,
+                Duration.ofMinutes(5),
+                DEFAULT_THRESHOLD_PERCENT,
+                Duration.ofMinutes(5),
+                DEFAULT_HISTORY_SIZE);
     }
 
     private static void positive(String key, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException("pcg.agent.health." + key + " must be a positive duration such as 30s, got " + value);
+            throw new IllegalArgumentException(
+                    "pcg.agent.health." + key + " must be a positive duration such as 30s, got " + value);
         }
     }
 
     private static void percent(String key, double value) {
         if (!(value > 0 && value <= 100)) {
-            throw new IllegalArgumentException("pcg.agent.health." + key + " must be a percentage above 0 and at most 100, got " + value);
+            throw new IllegalArgumentException(
+                    "pcg.agent.health." + key + " must be a percentage above 0 and at most 100, got " + value);
         }
     }
 }

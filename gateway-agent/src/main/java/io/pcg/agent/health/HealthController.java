@@ -24,7 +24,10 @@ public class HealthController {
     @Get("/agent")
     public HttpResponse<AgentStatus.Snapshot> agent() {
         AgentStatus.Snapshot snapshot = status.snapshot();
-        return HttpResponse.status(snapshot.phase() == AgentStatus.Phase.CONNECTED ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+        return HttpResponse.status(
+                        snapshot.phase() == AgentStatus.Phase.CONNECTED
+                                ? HttpStatus.OK
+                                : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(snapshot);
     }
 }

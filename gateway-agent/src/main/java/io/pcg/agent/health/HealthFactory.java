@@ -10,7 +10,6 @@ import io.pcg.agent.events.EventPublisher;
 import io.pcg.agent.health.kube.KubeUsageSource;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.link.GatewayLink;
-
 import java.time.Clock;
 
 /** Starts the health monitor with the agent and connects it to the console link. Only in the "agent" environment. */
@@ -20,10 +19,15 @@ public class HealthFactory {
 
     @Context
     @Bean(preDestroy = "close")
-    HealthMonitor healthMonitor(HealthConfig config, ManagementCluster cluster, AgentStatus status,
-                                EventPublisher events, AgentConfig agent, GatewayLink link) {
-        HealthMonitor monitor = new HealthMonitor(config, cluster, new KubeUsageSource(), status, events, agent.name(),
-                Clock.systemUTC());
+    HealthMonitor healthMonitor(
+            HealthConfig config,
+            ManagementCluster cluster,
+            AgentStatus status,
+            EventPublisher events,
+            AgentConfig agent,
+            GatewayLink link) {
+        HealthMonitor monitor = new HealthMonitor(
+                config, cluster, new KubeUsageSource(), status, events, agent.name(), Clock.systemUTC());
         link.subscribe(monitor.subscriber());
         monitor.start();
         return monitor;

@@ -17,9 +17,6 @@ import io.pcg.proto.v1.HealthVerdict;
 import io.pcg.proto.v1.NodeHealth;
 import io.pcg.proto.v1.ResourceUsage;
 import io.pcg.proto.v1.UsageSample;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches the health of the cluster the agent manages (the bootstrap cluster before the pivot, the gateway cluster
@@ -62,11 +61,18 @@ public final class HealthMonitor implements AutoCloseable {
     });
     /** Guarded by this. */
     private ClusterHealth latest;
+
     private final LatestSender sender = new LatestSender();
 
     /** @param clusterName the gateway's name, for the events' object ({@code gateway/<name>}) */
-    public HealthMonitor(HealthConfig config, ManagementCluster cluster, UsageSource usage, AgentStatus agent,
-                         EventPublisher events, String clusterName, Clock clock) {
+    public HealthMonitor(
+            HealthConfig config,
+            ManagementCluster cluster,
+            UsageSource usage,
+            AgentStatus agent,
+            EventPublisher events,
+            String clusterName,
+            Clock clock) {
         this.config = config;
         this.cluster = cluster;
         this.usage = usage;
@@ -109,23 +115,33 @@ public final class HealthMonitor implements AutoCloseable {
             source = used.source();
             for (Node node : read) {
                 String name = node.getMetadata().getName();
-                nodes.add(NodeHealth.newBuilder().setName(name).addAllConditions(NodeConditions.of(node))
-                        .setUsage(used.byNode().getOrDefault(name, ResourceUsage.getDefaultInstance())).build());
+                nodes.add(NodeHealth.newBuilder()
+                        .setName(name)
+                        .addAllConditions(NodeConditions.of(node))
+                        .setUsage(used.byNode().getOrDefault(name, ResourceUsage.getDefaultInstance()))
+                        .build());
             }
-            history.add(UsageSample.newBuilder().setTime(EventPublisher.timestamp(now))
-                    .setUsage(UsageMath.total(nodes.stream().map(NodeHealth::getUsage).toList())).build());
+            history.add(UsageSample.newBuilder()
+                    .setTime(EventPublisher.timestamp(now))
+                    .setUsage(UsageMath.total(
+                            nodes.stream().map(NodeHealth::getUsage).toList()))
+                    .build());
         } catch (KubernetesClientException e) {
             problem = SafeText.of(String.valueOf(e.getMessage()));
             nodes.clear();
         }
         List<UsageSample> samples = history.samples();
-        HealthEvaluator.Verdict verdict = HealthEvaluator.evaluate(new HealthEvaluator.Input(now,
-                agent.snapshot().lastHeartbeatAt(), watchingSince, problem, nodes, samples), config);
+        HealthEvaluator.Verdict verdict = HealthEvaluator.evaluate(
+                new HealthEvaluator.Input(
+                        now, agent.snapshot().lastHeartbeatAt(), watchingSince, problem, nodes, samples),
+                config);
         ClusterHealth health = ClusterHealth.newBuilder()
                 .setVerdict(verdict.verdict())
                 .addAllReasons(verdict.reasons())
-                .setUsage(samples.isEmpty() || problem != null ? ResourceUsage.getDefaultInstance()
-                        : samples.get(samples.size() - 1).getUsage())
+                .setUsage(
+                        samples.isEmpty() || problem != null
+                                ? ResourceUsage.getDefaultInstance()
+                                : samples.get(samples.size() - 1).getUsage())
                 .addAllNodes(nodes)
                 .addAllHistory(samples)
                 .setUsageSource(source)
@@ -146,22 +162,28 @@ public final class HealthMonitor implements AutoCloseable {
         Map<String, String> reasons = keyed(now);
         if (now.getVerdict() == HealthVerdict.HEALTH_VERDICT_UNHEALTHY) {
             if (before == null || !keyed(before).keySet().equals(reasons.keySet())) {
-                String message = "the cluster is unhealthy: " + reasons.entrySet().stream()
-                        .map(reason -> reason.getKey() + ": " + reason.getValue()).collect(Collectors.joining("; "));
+                String message = "the cluster is unhealthy: "
+                        + reasons.entrySet().stream()
+                                .map(reason -> reason.getKey() + ": " + reason.getValue())
+                                .collect(Collectors.joining("; "));
                 LOG.warn("{}", message);
                 events.warning(UNHEALTHY, object, message);
             }
         } else if (before != null && before.getVerdict() == HealthVerdict.HEALTH_VERDICT_UNHEALTHY) {
-            String message = "the cluster is healthy again (was: " + String.join(", ", keyed(before).keySet()) + ")";
+            String message = "the cluster is healthy again (was: "
+                    + String.join(", ", keyed(before).keySet()) + ")";
             LOG.info("{}", message);
             events.info(HEALTHY, object, message);
         }
     }
 
     private static Map<String, String> keyed(ClusterHealth health) {
-        return health.getReasonsList().stream().collect(Collectors.toMap(
-                reason -> reason.getReason() + (reason.getObject().isEmpty() ? "" : " " + reason.getObject()),
-                HealthReason::getMessage, (a, b) -> a, LinkedHashMap::new));
+        return health.getReasonsList().stream()
+                .collect(Collectors.toMap(
+                        reason -> reason.getReason() + (reason.getObject().isEmpty() ? "" : " " + reason.getObject()),
+                        HealthReason::getMessage,
+                        (a, b) -> a,
+                        LinkedHashMap::new));
     }
 
     private void checkQuietly() {

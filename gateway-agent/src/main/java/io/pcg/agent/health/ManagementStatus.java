@@ -1,7 +1,6 @@
 package io.pcg.agent.health;
 
 import io.micronaut.serde.annotation.Serdeable;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -21,8 +20,13 @@ import java.util.List;
  *                          with a management cluster
  */
 @Serdeable
-public record ManagementStatus(AgentStatus.Snapshot agent, String proxy, Gateway gateway,
-                               ManagementCluster managementCluster, Vcenter vcenter, Health health) {
+public record ManagementStatus(
+        AgentStatus.Snapshot agent,
+        String proxy,
+        Gateway gateway,
+        ManagementCluster managementCluster,
+        Vcenter vcenter,
+        Health health) {
 
     /**
      * @param verdict     Healthy or Unhealthy
@@ -32,46 +36,49 @@ public record ManagementStatus(AgentStatus.Snapshot agent, String proxy, Gateway
      * @param history     the cluster's recent usage, oldest first
      */
     @Serdeable
-    public record Health(String verdict, List<Reason> reasons, String usageSource, Usage usage, List<NodeHealth> nodes,
-                         List<Sample> history, Instant observedAt) {
-    }
+    public record Health(
+            String verdict,
+            List<Reason> reasons,
+            String usageSource,
+            Usage usage,
+            List<NodeHealth> nodes,
+            List<Sample> history,
+            Instant observedAt) {}
 
     /** @param object {@code node/<name>}, or empty for the whole cluster */
     @Serdeable
-    public record Reason(String reason, String object, String message) {
-    }
+    public record Reason(String reason, String object, String message) {}
 
     /** CPU in cores, memory in bytes; capacity is the allocatable. */
     @Serdeable
-    public record Usage(double cpuCores, double cpuUsageCores, double cpuRequestsCores, long memoryBytes,
-                        long memoryUsageBytes, long memoryRequestsBytes) {
-    }
+    public record Usage(
+            double cpuCores,
+            double cpuUsageCores,
+            double cpuRequestsCores,
+            long memoryBytes,
+            long memoryUsageBytes,
+            long memoryRequestsBytes) {}
 
     @Serdeable
-    public record NodeHealth(String name, List<Condition> conditions, Usage usage) {
-    }
+    public record NodeHealth(String name, List<Condition> conditions, Usage usage) {}
 
     @Serdeable
-    public record Sample(Instant time, Usage usage) {
-    }
+    public record Sample(Instant time, Usage usage) {}
 
     /**
      * @param state             PENDING, PROVISIONING, RUNNING, FAILED or RESETTING
      * @param managementCluster where the Cluster API objects live: "bootstrap", "gateway" or empty
      */
     @Serdeable
-    public record Gateway(String state, String managementCluster, Instant observedAt, List<Condition> conditions,
-                          List<Node> nodes) {
-    }
+    public record Gateway(
+            String state, String managementCluster, Instant observedAt, List<Condition> conditions, List<Node> nodes) {}
 
     /** @param status True, False or Unknown */
     @Serdeable
-    public record Condition(String type, String status, String reason, String message, Instant lastTransitionTime) {
-    }
+    public record Condition(String type, String status, String reason, String message, Instant lastTransitionTime) {}
 
     @Serdeable
-    public record Node(String name, String ip, String role, boolean ready) {
-    }
+    public record Node(String name, String ip, String role, boolean ready) {}
 
     /**
      * @param known     false before "Configure": the agent has no management cluster yet
@@ -79,8 +86,7 @@ public record ManagementStatus(AgentStatus.Snapshot agent, String proxy, Gateway
      * @param detail    its version when it answered, why not otherwise
      */
     @Serdeable
-    public record ManagementCluster(boolean known, boolean reachable, String detail) {
-    }
+    public record ManagementCluster(boolean known, boolean reachable, String detail) {}
 
     /**
      * @param server     host[:port] as configured
@@ -88,6 +94,5 @@ public record ManagementStatus(AgentStatus.Snapshot agent, String proxy, Gateway
      * @param problem    why the stored account could not be read, else empty
      */
     @Serdeable
-    public record Vcenter(String server, String thumbprint, String problem) {
-    }
+    public record Vcenter(String server, String thumbprint, String problem) {}
 }

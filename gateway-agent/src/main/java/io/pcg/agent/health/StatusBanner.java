@@ -5,9 +5,6 @@ import io.pcg.common.files.AtomicFiles;
 import io.pcg.proto.v1.ClusterState;
 import io.pcg.proto.v1.ClusterStatus;
 import io.pcg.proto.v1.ConditionStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -16,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the agent's state in a file that agetty shows in the VM console's login banner ({@code /etc/issue.d/}), so an
@@ -28,7 +27,8 @@ public final class StatusBanner implements AutoCloseable {
 
     static final long REFRESH_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(StatusBanner.class);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final AgentStatus status;
     private final ClusterStatusReporter cluster;
@@ -74,28 +74,40 @@ public final class StatusBanner implements AutoCloseable {
             case RETRYING -> "not connected, retrying: " + state.problem() + " - " + state.message();
             case NEEDS_OPERATOR -> "STOPPED: " + state.problem() + " - " + state.message();
         };
-        StringBuilder text = new StringBuilder("  Gateway agent: ").append(escape(line)).append('\n');
+        StringBuilder text =
+                new StringBuilder("  Gateway agent: ").append(escape(line)).append('\n');
         if (!state.hint().isEmpty() && state.phase() != AgentStatus.Phase.CONNECTED) {
             text.append("  What to do   : ").append(escape(state.hint())).append('\n');
         }
-        gatewayCluster.filter(cluster -> cluster.getState() != ClusterState.CLUSTER_STATE_PENDING)
-                .ifPresent(cluster -> text.append("  Gateway cluster: ").append(escape(describe(cluster))).append('\n'));
+        gatewayCluster
+                .filter(cluster -> cluster.getState() != ClusterState.CLUSTER_STATE_PENDING)
+                .ifPresent(cluster -> text.append("  Gateway cluster: ")
+                        .append(escape(describe(cluster)))
+                        .append('\n'));
         if (gatewayCluster.filter(StatusBanner::managesItself).isPresent()) {
-            text.append("  What to do   : nothing more runs here. Power off this installer VM (vSphere: Power > Shut Down Guest OS).\n");
+            text.append(
+                    "  What to do   : nothing more runs here. Power off this installer VM (vSphere: Power > Shut Down Guest OS).\n");
         }
         return text.append('\n').toString();
     }
 
     /** Running with its Cluster API objects in itself: the installer VM's part is over. */
     private static boolean managesItself(ClusterStatus cluster) {
-        return cluster.getState() == ClusterState.CLUSTER_STATE_RUNNING && "gateway".equals(cluster.getManagementCluster());
+        return cluster.getState() == ClusterState.CLUSTER_STATE_RUNNING
+                && "gateway".equals(cluster.getManagementCluster());
     }
 
     private static String describe(ClusterStatus cluster) {
-        String state = cluster.getState().name().substring("CLUSTER_STATE_".length()).toLowerCase(java.util.Locale.ROOT);
-        String nodes = cluster.getNodesCount() == 0 ? "" : ", " + cluster.getNodesCount() + (cluster.getNodesCount() == 1 ? " node" : " nodes");
-        String failing = cluster.getConditionsList().stream().filter(condition -> condition.getStatus() == ConditionStatus.CONDITION_STATUS_FALSE)
-                .findFirst().map(condition -> " - " + condition.getType() + ": " + condition.getMessage()).orElse("");
+        String state =
+                cluster.getState().name().substring("CLUSTER_STATE_".length()).toLowerCase(java.util.Locale.ROOT);
+        String nodes = cluster.getNodesCount() == 0
+                ? ""
+                : ", " + cluster.getNodesCount() + (cluster.getNodesCount() == 1 ? " node" : " nodes");
+        String failing = cluster.getConditionsList().stream()
+                .filter(condition -> condition.getStatus() == ConditionStatus.CONDITION_STATUS_FALSE)
+                .findFirst()
+                .map(condition -> " - " + condition.getType() + ": " + condition.getMessage())
+                .orElse("");
         return state + nodes + failing;
     }
 

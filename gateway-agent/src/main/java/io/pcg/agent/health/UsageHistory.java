@@ -1,7 +1,6 @@
 package io.pcg.agent.health;
 
 import io.pcg.proto.v1.UsageSample;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,6 @@ package io.pcg.agent.health;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.proto.v1.ResourceUsage;
-
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +21,7 @@ public interface UsageSource {
      * @param source {@link #METRICS} or {@link #REQUESTS}
      * @param byNode each node's usage, by node name; nodes missing here count as unknown (zero)
      */
-    record Usage(String source, Map<String, ResourceUsage> byNode) {
-    }
+    record Usage(String source, Map<String, ResourceUsage> byNode) {}
 
     /** The usage of {@code nodes}, read through {@code client}; throws what the client throws. */
     Usage read(KubernetesClient client, List<Node> nodes);

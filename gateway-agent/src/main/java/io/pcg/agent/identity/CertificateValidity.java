@@ -21,6 +21,7 @@ public record CertificateValidity(String serial, Instant notBefore, Instant notA
 
     /** Renewal retries after a failure wait this long at most, so a console outage delays renewal by no more. */
     static final Duration LONGEST_RETRY = Duration.ofHours(1);
+
     private static final Duration SHORTEST_RETRY = Duration.ofSeconds(1);
 
     /**
@@ -30,16 +31,22 @@ public record CertificateValidity(String serial, Instant notBefore, Instant notA
         try {
             X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
-            return new CertificateValidity(certificate.getSerialNumber().toString(16), certificate.getNotBefore().toInstant(),
+            return new CertificateValidity(
+                    certificate.getSerialNumber().toString(16),
+                    certificate.getNotBefore().toInstant(),
                     certificate.getNotAfter().toInstant());
         } catch (CertificateException | ClassCastException e) {
-            throw new IllegalArgumentException("the stored client certificate cannot be read (" + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalArgumentException(
+                    "the stored client certificate cannot be read ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 
     /** The moment two thirds of the validity have passed. */
     public Instant renewAt() {
-        return notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
+        return notBefore.plus(
+                Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
     }
 
     /** How long until renewal is due; zero once it is. */

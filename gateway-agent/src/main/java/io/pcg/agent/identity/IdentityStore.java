@@ -3,7 +3,6 @@ package io.pcg.agent.identity;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.files.FileTrees;
 import io.pcg.common.secrets.Secret;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +55,8 @@ public final class IdentityStore {
 
     /** Whether an identity is stored, complete or about to be moved into place; never reads the key. */
     public boolean exists() {
-        return Files.isRegularFile(directory.resolve(GATEWAY_ID_FILE)) || Files.isRegularFile(next.resolve(GATEWAY_ID_FILE));
+        return Files.isRegularFile(directory.resolve(GATEWAY_ID_FILE))
+                || Files.isRegularFile(next.resolve(GATEWAY_ID_FILE));
     }
 
     public Optional<AgentIdentity> load() {
@@ -74,8 +74,11 @@ public final class IdentityStore {
                     Files.readString(directory.resolve(CERTIFICATE_FILE), StandardCharsets.UTF_8),
                     Files.readString(directory.resolve(CA_FILE), StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new UncheckedIOException("identity in " + directory + " is incomplete or unreadable (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + "); delete the folder and pair again with a new PIN", e);
+            throw new UncheckedIOException(
+                    "identity in " + directory + " is incomplete or unreadable ("
+                            + e.getClass().getSimpleName() + ": " + e.getMessage()
+                            + "); delete the folder and pair again with a new PIN",
+                    e);
         }
     }
 
@@ -83,7 +86,11 @@ public final class IdentityStore {
     public void save(AgentIdentity identity) {
         try {
             FileTrees.delete(next);
-            Files.createDirectories(next, posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY)} : new FileAttribute<?>[0]);
+            Files.createDirectories(
+                    next,
+                    posix()
+                            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY)}
+                            : new FileAttribute<?>[0]);
             AtomicFiles.write(next.resolve(KEY_FILE), identity.privateKeyPem().reveal(), AtomicFiles.OWNER_ONLY);
             AtomicFiles.write(next.resolve(CERTIFICATE_FILE), identity.certificatePem(), AtomicFiles.WORLD_READABLE);
             AtomicFiles.write(next.resolve(CA_FILE), identity.caBundlePem(), AtomicFiles.WORLD_READABLE);
@@ -94,8 +101,10 @@ public final class IdentityStore {
             }
             finishReplacing();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the identity to " + directory + ": " + e.getMessage()
-                    + "; check that the state directory exists and is writable by the agent's user", e);
+            throw new UncheckedIOException(
+                    "cannot write the identity to " + directory + ": " + e.getMessage()
+                            + "; check that the state directory exists and is writable by the agent's user",
+                    e);
         }
     }
 
@@ -115,8 +124,10 @@ public final class IdentityStore {
             FileTrees.delete(deleted);
             FileTrees.delete(previous);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the identity in " + directory + ": " + e.getMessage()
-                    + "; delete the folder by hand (rm -rf " + directory + " " + next + ")", e);
+            throw new UncheckedIOException(
+                    "cannot delete the identity in " + directory + ": " + e.getMessage()
+                            + "; delete the folder by hand (rm -rf " + directory + " " + next + ")",
+                    e);
         }
     }
 

@@ -1,15 +1,6 @@
 package io.pcg.agent.identity;
 
 import io.pcg.common.secrets.Secret;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -18,6 +9,14 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.spec.ECGenParameterSpec;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * The appliance's key pair (EC P-256, generated here with Bouncy Castle) and the PKCS#10 request the console signs.
@@ -44,12 +43,18 @@ public final class KeyMaterial {
             generator.initialize(new ECGenParameterSpec(CURVE));
             KeyPair keyPair = generator.generateKeyPair();
             byte[] csr = new JcaPKCS10CertificationRequestBuilder(
-                    new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, gatewayName).build(), keyPair.getPublic())
-                    .build(new JcaContentSignerBuilder(SIGNATURE).setProvider(bouncyCastle).build(keyPair.getPrivate()))
+                            new X500NameBuilder(BCStyle.INSTANCE)
+                                    .addRDN(BCStyle.CN, gatewayName)
+                                    .build(),
+                            keyPair.getPublic())
+                    .build(new JcaContentSignerBuilder(SIGNATURE)
+                            .setProvider(bouncyCastle)
+                            .build(keyPair.getPrivate()))
                     .getEncoded();
             return new KeyMaterial(keyPair, csr);
         } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IllegalStateException("cannot generate an EC P-256 key pair: " + e.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot generate an EC P-256 key pair: " + e.getClass().getSimpleName(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,17 +3,16 @@ package io.pcg.agent.identity;
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import io.pcg.common.secrets.Secret;
 import io.pcg.agent.link.ConnectionProblem;
 import io.pcg.agent.link.FailureClassifier;
 import io.pcg.agent.link.Problem;
 import io.pcg.agent.link.ProblemException;
 import io.pcg.agent.link.StatusDetails;
+import io.pcg.common.secrets.Secret;
 import io.pcg.proto.v1.PairRequest;
 import io.pcg.proto.v1.PairResponse;
 import io.pcg.proto.v1.PairingFailure;
 import io.pcg.proto.v1.PairingGrpc;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -52,27 +51,35 @@ public final class PairingClient {
                             .setAgentVersion(agentVersion)
                             .build());
         } catch (StatusRuntimeException e) {
-            throw new ProblemException(StatusDetails.find(e, PairingFailure.class).map(PairingClient::problemFor)
+            throw new ProblemException(StatusDetails.find(e, PairingFailure.class)
+                    .map(PairingClient::problemFor)
                     .orElseGet(() -> FailureClassifier.classify(e, target, proxy, false)));
         }
-        return new AgentIdentity(response.getGatewayId(), keys.privateKeyPem(),
-                response.getClientCertificatePem(), response.getCaBundlePem());
+        return new AgentIdentity(
+                response.getGatewayId(),
+                keys.privateKeyPem(),
+                response.getClientCertificatePem(),
+                response.getCaBundlePem());
     }
 
     /** One operator-facing problem per refusal reason; the console's own sentence is kept as the detail. */
     static Problem problemFor(PairingFailure failure) {
         String consoleSays = failure.getMessage().isBlank() ? "" : "console says: " + failure.getMessage();
         return switch (failure.getReason()) {
-            case PAIRING_ERROR_PIN_INVALID -> new Problem(ConnectionProblem.PIN_INVALID,
-                    failure.getAttemptsLeft() + " attempt(s) left before the gateway record is locked"
-                            + (consoleSays.isEmpty() ? "" : "; " + consoleSays));
+            case PAIRING_ERROR_PIN_INVALID ->
+                new Problem(
+                        ConnectionProblem.PIN_INVALID,
+                        failure.getAttemptsLeft() + " attempt(s) left before the gateway record is locked"
+                                + (consoleSays.isEmpty() ? "" : "; " + consoleSays));
             case PAIRING_ERROR_PIN_EXPIRED -> new Problem(ConnectionProblem.PIN_EXPIRED, consoleSays);
             case PAIRING_ERROR_PIN_USED -> new Problem(ConnectionProblem.PIN_USED, consoleSays);
             case PAIRING_ERROR_LOCKED_OUT -> new Problem(ConnectionProblem.LOCKED_OUT, consoleSays);
             case PAIRING_ERROR_UNKNOWN_GATEWAY -> new Problem(ConnectionProblem.UNKNOWN_GATEWAY, consoleSays);
             case PAIRING_ERROR_BAD_CSR -> new Problem(ConnectionProblem.CSR_REJECTED, consoleSays);
-            case PAIRING_ERROR_UNSPECIFIED, UNRECOGNIZED -> new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE,
-                    "pairing refused for an unknown reason" + (consoleSays.isEmpty() ? "" : "; " + consoleSays));
+            case PAIRING_ERROR_UNSPECIFIED, UNRECOGNIZED ->
+                new Problem(
+                        ConnectionProblem.CONSOLE_UNAVAILABLE,
+                        "pairing refused for an unknown reason" + (consoleSays.isEmpty() ? "" : "; " + consoleSays));
         };
     }
 }

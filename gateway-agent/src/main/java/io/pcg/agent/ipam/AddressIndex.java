@@ -1,7 +1,6 @@
 package io.pcg.agent.ipam;
 
 import io.pcg.common.net.Ip;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AddressIndex {
 
     /** One IPAddress object as far as allocation cares. */
-    record Holding(String namespace, String objectName, String uid, String pool, Ip address, String claim,
-                   String cluster, String releasedAt) {
+    record Holding(
+            String namespace,
+            String objectName,
+            String uid,
+            String pool,
+            Ip address,
+            String claim,
+            String cluster,
+            String releasedAt) {
 
         boolean released() {
             return releasedAt != null;
@@ -88,8 +94,10 @@ final class AddressIndex {
     /** The address currently answering a claim (released ones excluded). */
     Optional<Holding> activeForClaim(String namespace, String claim) {
         String objectName = objectByClaim.get(key(namespace, claim));
-        return objectName == null ? Optional.empty() : Optional.ofNullable(byObject.get(key(namespace, objectName)))
-                .filter(holding -> !holding.released() && claim.equals(holding.claim()));
+        return objectName == null
+                ? Optional.empty()
+                : Optional.ofNullable(byObject.get(key(namespace, objectName)))
+                        .filter(holding -> !holding.released() && claim.equals(holding.claim()));
     }
 
     /**

@@ -1,12 +1,11 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.kube.Fields;
-import io.pcg.common.net.InvalidAddressException;
-import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-
+import io.pcg.agent.kube.Fields;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,8 +14,7 @@ final class AddressManifest {
 
     private static final int MAX_LABEL_VALUE = 63;
 
-    private AddressManifest() {
-    }
+    private AddressManifest() {}
 
     static GenericKubernetesResource render(Pool pool, Ip address, GenericKubernetesResource claim, String cluster) {
         String namespace = claim.getMetadata().getNamespace();

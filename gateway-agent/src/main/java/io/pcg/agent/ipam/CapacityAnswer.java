@@ -6,5 +6,5 @@ package io.pcg.agent.ipam;
  * @param free    addresses the pool can still hand out (minus claims already waiting for it)
  * @param reason  why not, when {@code sufficient} is false; null otherwise
  */
-public record CapacityAnswer(String pool, String cluster, long requested, long free, boolean sufficient, String reason) {
-}
+public record CapacityAnswer(
+        String pool, String cluster, long requested, long free, boolean sufficient, String reason) {}

@@ -1,9 +1,8 @@
 package io.pcg.agent.ipam;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.pcg.agent.kube.Fields;
 import io.pcg.common.net.Ip;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,8 +29,11 @@ record ClaimCondition(boolean ready, String reason, String message, String addre
     static final String REQUESTED_ADDRESS_UNAVAILABLE = "RequestedAddressUnavailable";
 
     static ClaimCondition allocated(String addressName, Ip address, Pool pool) {
-        return new ClaimCondition(true, ALLOCATED, "address " + address + "/" + pool.prefix() + " allocated from pool "
-                + pool.name(), addressName);
+        return new ClaimCondition(
+                true,
+                ALLOCATED,
+                "address " + address + "/" + pool.prefix() + " allocated from pool " + pool.name(),
+                addressName);
     }
 
     static ClaimCondition failed(String reason, String message) {
@@ -51,7 +53,9 @@ record ClaimCondition(boolean ready, String reason, String message, String addre
     /** The claim's whole new status: other fields and conditions kept, Ready and addressRef set. */
     Map<String, Object> status(GenericKubernetesResource claim, Instant now) {
         Map<String, Object> current = current(claim);
-        String transition = current != null && statusText().equals(current.get("status")) && current.get("lastTransitionTime") != null
+        String transition = current != null
+                        && statusText().equals(current.get("status"))
+                        && current.get("lastTransitionTime") != null
                 ? current.get("lastTransitionTime").toString()
                 : now.truncatedTo(ChronoUnit.SECONDS).toString();
         Map<String, Object> condition = new LinkedHashMap<>();

@@ -1,27 +1,25 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.kube.Fields;
-import io.pcg.agent.kube.JsonPatch;
-import io.pcg.common.net.InvalidAddressException;
-import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.pcg.agent.kube.Fields;
+import io.pcg.agent.kube.JsonPatch;
+import io.pcg.common.net.InvalidAddressException;
+import io.pcg.common.net.Ip;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves one IPAddressClaim, in a fixed order: read the claim, stop if it is gone, not ours or paused, release
@@ -72,11 +70,17 @@ final class ClaimReconciler {
     private final ClaimEvents events;
     private final Clock clock;
 
-    ClaimReconciler(KubernetesClient client, IpamConfig config, AddressIndex index,
-                    BiFunction<String, String, GenericKubernetesResource> cachedClaim,
-                    BiFunction<String, String, GenericKubernetesResource> cachedPool,
-                    BiPredicate<String, String> clusterPaused, FreedListener freedListener,
-                    ReleaseScheduler releaseScheduler, Consumer<String> allocated, Clock clock) {
+    ClaimReconciler(
+            KubernetesClient client,
+            IpamConfig config,
+            AddressIndex index,
+            BiFunction<String, String, GenericKubernetesResource> cachedClaim,
+            BiFunction<String, String, GenericKubernetesResource> cachedPool,
+            BiPredicate<String, String> clusterPaused,
+            FreedListener freedListener,
+            ReleaseScheduler releaseScheduler,
+            Consumer<String> allocated,
+            Clock clock) {
         this.client = client;
         this.config = config;
         this.index = index;
@@ -115,9 +119,15 @@ final class ClaimReconciler {
                 // to another provider, whose claims must not get our status.
                 return Outcome.waitFor(poolName);
             }
-            return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_NOT_FOUND, "IP pool '" + poolName
-                    + "' does not exist in namespace " + namespace + "; create it (ipam.pool.create) or fix the claim's"
-                    + " poolRef"), Outcome.waitFor(poolName));
+            return fail(
+                    claim,
+                    ClaimCondition.failed(
+                            ClaimCondition.POOL_NOT_FOUND,
+                            "IP pool '" + poolName
+                                    + "' does not exist in namespace " + namespace
+                                    + "; create it (ipam.pool.create) or fix the claim's"
+                                    + " poolRef"),
+                    Outcome.waitFor(poolName));
         }
         if (!PoolManifest.isManaged(poolObject)) {
             // Another IPAM provider serves pools the gateway did not create.
@@ -127,12 +137,17 @@ final class ClaimReconciler {
         try {
             pool = PoolManifest.parse(poolObject);
         } catch (PoolValidationException e) {
-            return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_INVALID, e.getMessage()), Outcome.waitFor(poolName));
+            return fail(
+                    claim,
+                    ClaimCondition.failed(ClaimCondition.POOL_INVALID, e.getMessage()),
+                    Outcome.waitFor(poolName));
         }
 
         Optional<AddressIndex.Holding> held = index.activeForClaim(namespace, name);
         if (held.isPresent() && pool.name().equals(held.get().pool())) {
-            return showStatus(claim, ClaimCondition.allocated(held.get().objectName(), held.get().address(), pool));
+            return showStatus(
+                    claim,
+                    ClaimCondition.allocated(held.get().objectName(), held.get().address(), pool));
         }
         if (!hasFinalizer(claim)) {
             claim = addFinalizer(claim);
@@ -157,13 +172,22 @@ final class ClaimReconciler {
             try {
                 requested = Ip.parse(requestedText);
             } catch (InvalidAddressException e) {
-                return fail(claim, ClaimCondition.failed(ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE,
-                        "requested address: " + e.getMessage()), Outcome.DONE);
+                return fail(
+                        claim,
+                        ClaimCondition.failed(
+                                ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE, "requested address: " + e.getMessage()),
+                        Outcome.DONE);
             }
             if (!pool.isAllocatable(requested)) {
-                return fail(claim, ClaimCondition.failed(ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE, "requested address "
-                        + requested + " is not one pool " + pool.name() + " hands out (" + pool.addressesText()
-                        + ", without network, broadcast, gateway and excluded addresses)"), Outcome.DONE);
+                return fail(
+                        claim,
+                        ClaimCondition.failed(
+                                ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE,
+                                "requested address "
+                                        + requested + " is not one pool " + pool.name() + " hands out ("
+                                        + pool.addressesText()
+                                        + ", without network, broadcast, gateway and excluded addresses)"),
+                        Outcome.DONE);
             }
         }
         while (true) {
@@ -177,29 +201,40 @@ final class ClaimReconciler {
                 candidate = index.reserveNext(namespace, pool);
                 if (candidate.isEmpty()) {
                     long used = index.holdings(namespace, pool.name()).size();
-                    return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_EXHAUSTED, "IP pool " + pool.name()
-                            + " has no free address (" + used + " of " + pool.capacity() + " in use); the claim is served"
-                            + " as soon as an address is released or the pool is enlarged"), Outcome.waitFor(pool.name()));
+                    return fail(
+                            claim,
+                            ClaimCondition.failed(
+                                    ClaimCondition.POOL_EXHAUSTED,
+                                    "IP pool " + pool.name()
+                                            + " has no free address (" + used + " of " + pool.capacity()
+                                            + " in use); the claim is served"
+                                            + " as soon as an address is released or the pool is enlarged"),
+                            Outcome.waitFor(pool.name()));
                 }
             }
             Ip address = candidate.get();
             GenericKubernetesResource created;
             try {
-                created = addresses(namespace).resource(AddressManifest.render(pool, address, claim, cluster)).create();
+                created = addresses(namespace)
+                        .resource(AddressManifest.render(pool, address, claim, cluster))
+                        .create();
             } catch (KubernetesClientException e) {
                 index.unreserve(namespace, address);
                 if (e.getCode() != 409) {
                     throw e;
                 }
                 // Someone this process has not heard of yet holds it: learn who, try the next one.
-                GenericKubernetesResource holder = addresses(namespace).withName(IpamApi.addressObjectName(address)).get();
+                GenericKubernetesResource holder = addresses(namespace)
+                        .withName(IpamApi.addressObjectName(address))
+                        .get();
                 if (holder != null) {
                     AddressIndex.Holding holding = AddressManifest.holding(holder);
                     if (holding != null) {
                         index.put(holding);
                     }
                     if (claim.getMetadata().getName().equals(Fields.text(holder, "spec", "claimRef", "name"))
-                            && holding != null && !holding.released()) {
+                            && holding != null
+                            && !holding.released()) {
                         return Outcome.RETRY;
                     }
                 }
@@ -222,20 +257,33 @@ final class ClaimReconciler {
 
     private Outcome requestedAddressTaken(GenericKubernetesResource claim, Pool pool, Ip requested) {
         String namespace = claim.getMetadata().getNamespace();
-        GenericKubernetesResource holder = addresses(namespace).withName(IpamApi.addressObjectName(requested)).get();
-        String holderClaim = holder == null ? "another claim being served right now" : "claim "
-                + Fields.text(holder, "spec", "claimRef", "name");
-        return fail(claim, ClaimCondition.failed(ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE, "requested address "
-                + requested + " of pool " + pool.name() + " is held by " + holderClaim
-                + "; pick another address or release it"), Outcome.waitFor(pool.name()));
+        GenericKubernetesResource holder = addresses(namespace)
+                .withName(IpamApi.addressObjectName(requested))
+                .get();
+        String holderClaim = holder == null
+                ? "another claim being served right now"
+                : "claim " + Fields.text(holder, "spec", "claimRef", "name");
+        return fail(
+                claim,
+                ClaimCondition.failed(
+                        ClaimCondition.REQUESTED_ADDRESS_UNAVAILABLE,
+                        "requested address "
+                                + requested + " of pool " + pool.name() + " is held by " + holderClaim
+                                + "; pick another address or release it"),
+                Outcome.waitFor(pool.name()));
     }
 
     /** Null when the claim may use the pool; otherwise the outcome to return. */
     private Outcome reserveRestrictedPool(GenericKubernetesResource claim, Pool pool, String cluster) {
         String namespace = claim.getMetadata().getNamespace();
         if (cluster == null) {
-            return fail(claim, ClaimCondition.failed(ClaimCondition.CLUSTER_NAME_MISSING, "IP pool " + pool.name()
-                    + " is restricted to a single cluster, so the claim must name its cluster (spec.clusterName)"), Outcome.DONE);
+            return fail(
+                    claim,
+                    ClaimCondition.failed(
+                            ClaimCondition.CLUSTER_NAME_MISSING,
+                            "IP pool " + pool.name()
+                                    + " is restricted to a single cluster, so the claim must name its cluster (spec.clusterName)"),
+                    Outcome.DONE);
         }
         GenericKubernetesResource fresh = pools(namespace).withName(pool.name()).get();
         if (fresh == null) {
@@ -244,8 +292,13 @@ final class ClaimReconciler {
         String holder = PoolManifest.reservedFor(fresh);
         if (holder == null) {
             try {
-                pools(namespace).resource(fresh).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(fresh)
-                        .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster).toJson());
+                pools(namespace)
+                        .resource(fresh)
+                        .patch(
+                                JsonPatch.CONTEXT,
+                                JsonPatch.basedOn(fresh)
+                                        .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster)
+                                        .toJson());
                 LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
@@ -256,9 +309,15 @@ final class ClaimReconciler {
             return null;
         }
         if (!holder.equals(cluster)) {
-            return fail(claim, ClaimCondition.failed(ClaimCondition.POOL_RESERVED, "IP pool " + pool.name()
-                    + " is restricted to a single cluster and is held by cluster " + holder + "; give cluster " + cluster
-                    + " another pool"), Outcome.waitFor(pool.name()));
+            return fail(
+                    claim,
+                    ClaimCondition.failed(
+                            ClaimCondition.POOL_RESERVED,
+                            "IP pool " + pool.name()
+                                    + " is restricted to a single cluster and is held by cluster " + holder
+                                    + "; give cluster " + cluster
+                                    + " another pool"),
+                    Outcome.waitFor(pool.name()));
         }
         return null;
     }
@@ -274,9 +333,14 @@ final class ClaimReconciler {
      */
     private boolean confirmReservation(String namespace, Pool pool, String cluster, AddressIndex.Holding holding) {
         try {
-            pools(namespace).withName(pool.name()).patch(JsonPatch.CONTEXT, JsonPatch.unconditional()
-                    .requireAnnotation(IpamApi.RESERVED_FOR_ANNOTATION, cluster)
-                    .setExistingAnnotation(IpamApi.RESERVATION_CONFIRMED_ANNOTATION, holding.uid()).toJson());
+            pools(namespace)
+                    .withName(pool.name())
+                    .patch(
+                            JsonPatch.CONTEXT,
+                            JsonPatch.unconditional()
+                                    .requireAnnotation(IpamApi.RESERVED_FOR_ANNOTATION, cluster)
+                                    .setExistingAnnotation(IpamApi.RESERVATION_CONFIRMED_ANNOTATION, holding.uid())
+                                    .toJson());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 422 || e.getCode() == 404) {
@@ -300,7 +364,8 @@ final class ClaimReconciler {
         }
         String pool = Fields.text(claim, "spec", "poolRef", "name");
         for (String objectName : objectNames) {
-            GenericKubernetesResource address = addresses(namespace).withName(objectName).get();
+            GenericKubernetesResource address =
+                    addresses(namespace).withName(objectName).get();
             AddressIndex.Holding holding = address == null ? null : AddressManifest.holding(address);
             if (holding == null || !name.equals(holding.claim()) || holding.released()) {
                 continue;
@@ -309,10 +374,22 @@ final class ClaimReconciler {
                 deleteAddress(holding);
             } else {
                 String releasedAt = Instant.now(clock).toString();
-                addresses(namespace).resource(address).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(address)
-                        .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt).toJson());
-                AddressIndex.Holding released = new AddressIndex.Holding(holding.namespace(), holding.objectName(),
-                        holding.uid(), holding.pool(), holding.address(), holding.claim(), holding.cluster(), releasedAt);
+                addresses(namespace)
+                        .resource(address)
+                        .patch(
+                                JsonPatch.CONTEXT,
+                                JsonPatch.basedOn(address)
+                                        .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt)
+                                        .toJson());
+                AddressIndex.Holding released = new AddressIndex.Holding(
+                        holding.namespace(),
+                        holding.objectName(),
+                        holding.uid(),
+                        holding.pool(),
+                        holding.address(),
+                        holding.claim(),
+                        holding.cluster(),
+                        releasedAt);
                 index.put(released);
                 releaseScheduler.scheduleExpiry(released);
             }
@@ -324,7 +401,11 @@ final class ClaimReconciler {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.remove(IpamApi.FINALIZER);
         try {
-            claims(namespace).resource(claim).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+            claims(namespace)
+                    .resource(claim)
+                    .patch(
+                            JsonPatch.CONTEXT,
+                            JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Outcome.RETRY;
@@ -348,15 +429,26 @@ final class ClaimReconciler {
         }
         boolean stillHolds = addresses(namespace).withLabel(IpamApi.POOL_LABEL, poolName).list().getItems().stream()
                 .map(AddressManifest::holding)
-                .anyMatch(holding -> holding != null && !holding.released() && cluster.equals(holding.cluster())
+                .anyMatch(holding -> holding != null
+                        && !holding.released()
+                        && cluster.equals(holding.cluster())
                         && !releasingClaim.equals(holding.claim()));
         if (stillHolds) {
             return true;
         }
         try {
-            pools(namespace).resource(fresh).patch(JsonPatch.CONTEXT,
-                    JsonPatch.basedOn(fresh).removeAnnotation(IpamApi.RESERVED_FOR_ANNOTATION).toJson());
-            LOG.info("IP pool {}/{} is no longer reserved: cluster {} released its last address", namespace, poolName, cluster);
+            pools(namespace)
+                    .resource(fresh)
+                    .patch(
+                            JsonPatch.CONTEXT,
+                            JsonPatch.basedOn(fresh)
+                                    .removeAnnotation(IpamApi.RESERVED_FOR_ANNOTATION)
+                                    .toJson());
+            LOG.info(
+                    "IP pool {}/{} is no longer reserved: cluster {} released its last address",
+                    namespace,
+                    poolName,
+                    cluster);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return false;
@@ -391,15 +483,24 @@ final class ClaimReconciler {
         if (!condition.shownOn(claim)) {
             writeStatus(claim, condition);
             events.warning(claim, condition.reason(), condition.message());
-            LOG.warn("IP address claim {}/{}: {}", claim.getMetadata().getNamespace(), claim.getMetadata().getName(),
+            LOG.warn(
+                    "IP address claim {}/{}: {}",
+                    claim.getMetadata().getNamespace(),
+                    claim.getMetadata().getName(),
                     condition.message());
         }
         return outcome;
     }
 
     private void writeStatus(GenericKubernetesResource claim, ClaimCondition condition) {
-        claims(claim.getMetadata().getNamespace()).resource(claim).subresource("status")
-                .patch(JsonPatch.CONTEXT, JsonPatch.unconditional().set("/status", condition.status(claim, Instant.now(clock))).toJson());
+        claims(claim.getMetadata().getNamespace())
+                .resource(claim)
+                .subresource("status")
+                .patch(
+                        JsonPatch.CONTEXT,
+                        JsonPatch.unconditional()
+                                .set("/status", condition.status(claim, Instant.now(clock)))
+                                .toJson());
     }
 
     /** The claim with the finalizer, or null when it changed since it was read. */
@@ -407,7 +508,11 @@ final class ClaimReconciler {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.add(IpamApi.FINALIZER);
         try {
-            return claims(claim.getMetadata().getNamespace()).resource(claim).patch(JsonPatch.CONTEXT, JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+            return claims(claim.getMetadata().getNamespace())
+                    .resource(claim)
+                    .patch(
+                            JsonPatch.CONTEXT,
+                            JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 404) {
                 return null;
@@ -436,18 +541,27 @@ final class ClaimReconciler {
                 || (cluster != null && clusterPaused.test(namespace, cluster));
     }
 
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> claims(String namespace) {
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    GenericKubernetesResource,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                    Resource<GenericKubernetesResource>>
+            claims(String namespace) {
         return client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace);
     }
 
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> addresses(String namespace) {
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    GenericKubernetesResource,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                    Resource<GenericKubernetesResource>>
+            addresses(String namespace) {
         return client.genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(namespace);
     }
 
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> pools(String namespace) {
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    GenericKubernetesResource,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                    Resource<GenericKubernetesResource>>
+            pools(String namespace) {
         return client.genericKubernetesResources(IpamApi.POOLS).inNamespace(namespace);
     }
 }

@@ -1,11 +1,10 @@
 package io.pcg.agent.ipam;
 
+import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
 import io.pcg.common.net.IpFamily;
-import io.pcg.agent.kube.ManagementCluster;
 import jakarta.inject.Singleton;
-
 import java.util.Optional;
 
 /**
@@ -18,14 +17,14 @@ public class ControlPlaneVips {
 
     /** Label on VIP claims, so they are told apart from node claims. */
     public static final String ROLE_LABEL = "ipam.pcg.io/role";
+
     public static final String ROLE = "control-plane-vip";
 
     /**
      * @param claimName the claim holding the VIP, null when an explicit VIP lies outside the pool
      * @param address   the VIP, null until the allocator has served the claim
      */
-    public record Vip(String cluster, String claimName, String address) {
-    }
+    public record Vip(String cluster, String claimName, String address) {}
 
     private final ManagementCluster managementCluster;
     private final IpamConfig config;
@@ -49,23 +48,31 @@ public class ControlPlaneVips {
             try {
                 requested = Ip.parse(explicitVip);
             } catch (InvalidAddressException e) {
-                throw new IpamException(IpamException.INVALID, "control-plane VIP: " + e.getMessage(), "type the VIP again");
+                throw new IpamException(
+                        IpamException.INVALID, "control-plane VIP: " + e.getMessage(), "type the VIP again");
             }
-            if (!pool.network().contains(requested) || pool.reservedAddresses().contains(requested)
+            if (!pool.network().contains(requested)
+                    || pool.reservedAddresses().contains(requested)
                     || requested.equals(pool.network().network())
-                    || (requested.family() == IpFamily.V4 && requested.equals(pool.network().last()))
+                    || (requested.family() == IpFamily.V4
+                            && requested.equals(pool.network().last()))
                     || requested.equals(pool.gateway())) {
-                throw new IpamException(IpamException.INVALID, "control-plane VIP " + requested + " is not usable with"
-                        + " pool " + poolName + ": it must be a host address on the node network " + pool.network()
-                        + ", not its gateway, network, broadcast or an excluded address", "pick another VIP");
+                throw new IpamException(
+                        IpamException.INVALID,
+                        "control-plane VIP " + requested + " is not usable with"
+                                + " pool " + poolName + ": it must be a host address on the node network "
+                                + pool.network()
+                                + ", not its gateway, network, broadcast or an excluded address",
+                        "pick another VIP");
             }
             if (!pool.range().contains(requested)) {
                 return new Vip(cluster, null, requested.toString());
             }
         }
-        ReservationClaims.ensure(managementCluster.client(), config.namespace(), claimName(cluster), cluster, ROLE, poolName,
-                requested);
-        return new Vip(cluster, claimName(cluster), address(cluster).map(Ip::toString).orElse(null));
+        ReservationClaims.ensure(
+                managementCluster.client(), config.namespace(), claimName(cluster), cluster, ROLE, poolName, requested);
+        return new Vip(
+                cluster, claimName(cluster), address(cluster).map(Ip::toString).orElse(null));
     }
 
     /** The VIP once allocated. */
@@ -75,6 +82,11 @@ public class ControlPlaneVips {
 
     /** Gives the VIP back when the cluster is deleted (the claim's finalizer releases the address). */
     public void release(String cluster) {
-        managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).withName(claimName(cluster)).delete();
+        managementCluster
+                .client()
+                .genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(config.namespace())
+                .withName(claimName(cluster))
+                .delete();
     }
 }

@@ -11,8 +11,7 @@ import io.pcg.common.net.IpRange;
  */
 public final class DhcpVip {
 
-    private DhcpVip() {
-    }
+    private DhcpVip() {}
 
     /**
      * @param vip       the control-plane VIP the admin typed

@@ -1,7 +1,7 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.pcg.common.net.Ip;
 
 /** Kinds, versions, labels and annotations of the CAPI IPAM contract as this agent speaks it. */
 public final class IpamApi {
@@ -11,9 +11,11 @@ public final class IpamApi {
     public static final String POOL_KIND = "InClusterIPPool";
 
     public static final ResourceDefinitionContext POOLS = context(GROUP, "v1alpha2", "inclusterippools", POOL_KIND);
-    public static final ResourceDefinitionContext CLAIMS = context(GROUP, "v1beta2", "ipaddressclaims", "IPAddressClaim");
+    public static final ResourceDefinitionContext CLAIMS =
+            context(GROUP, "v1beta2", "ipaddressclaims", "IPAddressClaim");
     public static final ResourceDefinitionContext ADDRESSES = context(GROUP, "v1beta2", "ipaddresses", "IPAddress");
-    public static final ResourceDefinitionContext CLUSTERS = context("cluster.x-k8s.io", "v1beta2", "clusters", "Cluster");
+    public static final ResourceDefinitionContext CLUSTERS =
+            context("cluster.x-k8s.io", "v1beta2", "clusters", "Cluster");
 
     /** Marks the pools this agent created and serves; pools without it belong to someone else. */
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
@@ -23,6 +25,7 @@ public final class IpamApi {
      * on the gateway cluster finds every address with its claim and keeps serving them.
      */
     public static final String MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
+
     public static final String MANAGED_BY = "pcg-gateway-agent";
 
     public static final String CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
@@ -35,6 +38,7 @@ public final class IpamApi {
     public static final String CLAIM_LABEL = PREFIX + "claim";
     /** On pools: seed fields the InClusterIPPool schema has no field for. */
     public static final String NETWORK_TYPE_ANNOTATION = PREFIX + "network-type";
+
     public static final String NAME_SERVERS_ANNOTATION = PREFIX + "name-servers";
     public static final String RESTRICTED_ANNOTATION = PREFIX + "restrict-to-single-cluster";
     /** On restricted pools: the cluster that holds the pool. */
@@ -51,12 +55,15 @@ public final class IpamApi {
     /** On claims: the finalizer that guarantees release. */
     public static final String FINALIZER = PREFIX + "release-address";
 
-    private IpamApi() {
-    }
+    private IpamApi() {}
 
     private static ResourceDefinitionContext context(String group, String version, String plural, String kind) {
         return new ResourceDefinitionContext.Builder()
-                .withGroup(group).withVersion(version).withPlural(plural).withKind(kind).withNamespaced(true)
+                .withGroup(group)
+                .withVersion(version)
+                .withPlural(plural)
+                .withKind(kind)
+                .withNamespaced(true)
                 .build();
     }
 

@@ -28,12 +28,16 @@ abstract class IpamCommandHandler<P> extends TypedCommandHandler<P> {
         try {
             return apply(payload);
         } catch (PoolValidationException e) {
-            throw new CommandFailedException(POOL_INVALID, e.getMessage(), "correct the fields named above and send the pool again");
+            throw new CommandFailedException(
+                    POOL_INVALID, e.getMessage(), "correct the fields named above and send the pool again");
         } catch (IpamException e) {
             throw new CommandFailedException(e.code(), e.getMessage(), e.hint());
         } catch (KubernetesClientException e) {
-            throw new CommandFailedException(API_UNAVAILABLE, "the management cluster did not accept the request: "
-                    + e.getMessage(), "check that the management cluster is running and reachable, then retry", e);
+            throw new CommandFailedException(
+                    API_UNAVAILABLE,
+                    "the management cluster did not accept the request: " + e.getMessage(),
+                    "check that the management cluster is running and reachable, then retry",
+                    e);
         }
     }
 

@@ -9,14 +9,11 @@ import io.pcg.agent.kube.Fields;
 import io.pcg.agent.kube.Informers;
 import io.pcg.agent.kube.Informers.ChangeHandler;
 import io.pcg.agent.kube.ManagementCluster;
-import io.pcg.common.work.WorkQueue;
 import io.pcg.agent.metrics.AgentMeters;
+import io.pcg.common.work.WorkQueue;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +31,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent as IPAM provider for its {@code InClusterIPPool}s: watches IPAddressClaims, pools, IPAddresses and
@@ -61,6 +60,7 @@ public class IpamController implements AutoCloseable {
     private volatile KubernetesClient client;
     /** Rebuilt from the cluster's IPAddresses on every start: after a re-point, the old cluster's view is stale. */
     private volatile AddressIndex index;
+
     private volatile WorkQueue<String> queue;
     private ExecutorService workers;
     private ScheduledExecutorService expiries;
@@ -118,15 +118,23 @@ public class IpamController implements AutoCloseable {
         expiryScheduled.clear();
         queue = new WorkQueue<>("ipam", RETRY_FIRST_DELAY, RETRY_MAX_DELAY);
         expiries = Executors.newSingleThreadScheduledExecutor(daemon("ipam-expiry"));
-        reconciler = new ClaimReconciler(client, config, index,
+        reconciler = new ClaimReconciler(
+                client,
+                config,
+                index,
                 (ns, name) -> claimInformer.getStore().getByKey(ns + "/" + name),
                 (ns, name) -> poolInformer.getStore().getByKey(ns + "/" + name),
-                this::clusterPaused, this::wakeWaiters, this::scheduleExpiry, meters::allocated, clock);
+                this::clusterPaused,
+                this::wakeWaiters,
+                this::scheduleExpiry,
+                meters::allocated,
+                clock);
 
         poolInformer = inform(IpamApi.POOLS, namespace, new ChangeHandler() {
             @Override
             protected void changed(GenericKubernetesResource pool) {
-                wakeWaiters(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
+                wakeWaiters(
+                        pool.getMetadata().getNamespace(), pool.getMetadata().getName());
             }
         });
         inform(IpamApi.ADDRESSES, namespace, new ChangeHandler() {
@@ -143,7 +151,9 @@ public class IpamController implements AutoCloseable {
 
             @Override
             public void onDelete(GenericKubernetesResource address, boolean unknownFinalState) {
-                index.remove(address.getMetadata().getNamespace(), address.getMetadata().getName(),
+                index.remove(
+                                address.getMetadata().getNamespace(),
+                                address.getMetadata().getName(),
                                 address.getMetadata().getUid())
                         .ifPresent(holding -> wakeWaiters(holding.namespace(), holding.pool()));
             }
@@ -172,7 +182,10 @@ public class IpamController implements AutoCloseable {
 
             @Override
             public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource claim) {
-                LOG.debug("claim {} changed (rv {} -> {})", key(claim), before.getMetadata().getResourceVersion(),
+                LOG.debug(
+                        "claim {} changed (rv {} -> {})",
+                        key(claim),
+                        before.getMetadata().getResourceVersion(),
                         claim.getMetadata().getResourceVersion());
                 if (needsAttention(before, claim)) {
                     enqueue(key(claim));
@@ -202,7 +215,8 @@ public class IpamController implements AutoCloseable {
             workers.execute(() -> work(workQueue));
         }
         index.released().forEach(this::scheduleExpiry);
-        LOG.info("IPAM provider serving InClusterIPPool claims in namespace {} with {} workers", namespace, workerCount);
+        LOG.info(
+                "IPAM provider serving InClusterIPPool claims in namespace {} with {} workers", namespace, workerCount);
     }
 
     /** Stops serving; allocation state stays in the cluster for the next start. */
@@ -233,10 +247,10 @@ public class IpamController implements AutoCloseable {
         queue = null;
     }
 
-    private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind, String namespace,
-            ChangeHandler handler) {
-        SharedIndexInformer<GenericKubernetesResource> informer = Informers.startSynced(client, kind, namespace, handler,
-                SYNC_TIMEOUT);
+    private SharedIndexInformer<GenericKubernetesResource> inform(
+            ResourceDefinitionContext kind, String namespace, ChangeHandler handler) {
+        SharedIndexInformer<GenericKubernetesResource> informer =
+                Informers.startSynced(client, kind, namespace, handler, SYNC_TIMEOUT);
         informers.add(informer);
         return informer;
     }
@@ -257,14 +271,18 @@ public class IpamController implements AutoCloseable {
             boolean ok = false;
             try {
                 int slash = key.indexOf('/');
-                ClaimReconciler.Outcome outcome = reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
+                ClaimReconciler.Outcome outcome =
+                        reconciler.reconcile(key.substring(0, slash), key.substring(slash + 1));
                 switch (outcome.next()) {
                     case DONE -> workQueue.forget(key);
                     case RETRY -> workQueue.retry(key);
                     case WAIT_FOR_POOL -> {
                         workQueue.forget(key);
-                        waitingByPool.computeIfAbsent(key.substring(0, slash) + "/" + outcome.pool(),
-                                ignored -> ConcurrentHashMap.newKeySet()).add(key);
+                        waitingByPool
+                                .computeIfAbsent(
+                                        key.substring(0, slash) + "/" + outcome.pool(),
+                                        ignored -> ConcurrentHashMap.newKeySet())
+                                .add(key);
                         // An address freed while we looked would have found nobody waiting yet.
                         if (freedGeneration.get() != generationBefore) {
                             workQueue.add(key);
@@ -328,21 +346,27 @@ public class IpamController implements AutoCloseable {
         } catch (DateTimeParseException e) {
             delay = 0;
         }
-        expiries.schedule(() -> {
-            expiryScheduled.remove(key);
-            GenericKubernetesResource current = client.genericKubernetesResources(IpamApi.ADDRESSES)
-                    .inNamespace(holding.namespace()).withName(holding.objectName()).get();
-            AddressIndex.Holding latest = current == null ? null : AddressManifest.holding(current);
-            if (latest != null && latest.released() && Objects.equals(latest.uid(), holding.uid())) {
-                reconciler.deleteAddress(latest);
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        expiries.schedule(
+                () -> {
+                    expiryScheduled.remove(key);
+                    GenericKubernetesResource current = client.genericKubernetesResources(IpamApi.ADDRESSES)
+                            .inNamespace(holding.namespace())
+                            .withName(holding.objectName())
+                            .get();
+                    AddressIndex.Holding latest = current == null ? null : AddressManifest.holding(current);
+                    if (latest != null && latest.released() && Objects.equals(latest.uid(), holding.uid())) {
+                        reconciler.deleteAddress(latest);
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
     }
 
     private boolean clusterPaused(String namespace, String name) {
         GenericKubernetesResource cluster = clusterInformer.getStore().getByKey(namespace + "/" + name);
-        return cluster != null && (Boolean.TRUE.equals(Fields.value(cluster, "spec", "paused"))
-                || Fields.annotation(cluster, IpamApi.PAUSED_ANNOTATION) != null);
+        return cluster != null
+                && (Boolean.TRUE.equals(Fields.value(cluster, "spec", "paused"))
+                        || Fields.annotation(cluster, IpamApi.PAUSED_ANNOTATION) != null);
     }
 
     /**
@@ -351,16 +375,23 @@ public class IpamController implements AutoCloseable {
      */
     private static boolean needsAttention(GenericKubernetesResource before, GenericKubernetesResource claim) {
         return claim.getMetadata().getDeletionTimestamp() != null
-                || !Objects.equals(before.getMetadata().getGeneration(), claim.getMetadata().getGeneration())
-                || !Objects.equals(before.getMetadata().getAnnotations(), claim.getMetadata().getAnnotations())
-                || !Objects.equals(before.getMetadata().getLabels(), claim.getMetadata().getLabels())
+                || !Objects.equals(
+                        before.getMetadata().getGeneration(),
+                        claim.getMetadata().getGeneration())
+                || !Objects.equals(
+                        before.getMetadata().getAnnotations(),
+                        claim.getMetadata().getAnnotations())
+                || !Objects.equals(
+                        before.getMetadata().getLabels(), claim.getMetadata().getLabels())
                 || (Fields.text(claim, "status", "addressRef", "name") == null
-                        && !Objects.equals(before.getAdditionalProperties().get("status"),
+                        && !Objects.equals(
+                                before.getAdditionalProperties().get("status"),
                                 claim.getAdditionalProperties().get("status")));
     }
 
     private static String key(GenericKubernetesResource resource) {
-        return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+        return resource.getMetadata().getNamespace() + "/"
+                + resource.getMetadata().getName();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

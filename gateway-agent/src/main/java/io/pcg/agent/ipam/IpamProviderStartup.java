@@ -1,18 +1,17 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.kube.ManagementCluster;
-import io.pcg.agent.leader.Leadership;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
+import io.pcg.agent.kube.ManagementCluster;
+import io.pcg.agent.leader.Leadership;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the agent the IPAM provider as soon as it knows its management cluster: at start-up when
@@ -68,8 +67,11 @@ public class IpamProviderStartup implements ApplicationEventListener<StartupEven
             controller.start();
             LOG.info("IPAM provider started: serving IPAddressClaims for InClusterIPPools");
         } catch (RuntimeException e) {
-            LOG.warn("IPAM provider not started yet: {}. Retrying in {} s; check that the management cluster is up "
-                    + "and pcg.agent.kube.kubeconfig points at it", e.getMessage(), RETRY_DELAY.toSeconds());
+            LOG.warn(
+                    "IPAM provider not started yet: {}. Retrying in {} s; check that the management cluster is up "
+                            + "and pcg.agent.kube.kubeconfig points at it",
+                    e.getMessage(),
+                    RETRY_DELAY.toSeconds());
             starter.schedule(this::startOrRetry, RETRY_DELAY.toSeconds(), TimeUnit.SECONDS);
         }
     }

@@ -20,6 +20,7 @@ public enum NetworkType {
                 return type;
             }
         }
-        throw new InvalidAddressException("network type '" + text + "' is unknown; use 'range' (start and end) or 'subnet' (CIDR)");
+        throw new InvalidAddressException(
+                "network type '" + text + "' is unknown; use 'range' (start and end) or 'subnet' (CIDR)");
     }
 }

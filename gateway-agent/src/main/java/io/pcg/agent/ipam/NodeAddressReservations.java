@@ -3,7 +3,6 @@ package io.pcg.agent.ipam;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.common.net.Ip;
 import jakarta.inject.Singleton;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +41,19 @@ public class NodeAddressReservations {
      */
     public Optional<Map<String, Ip>> reserve(String cluster, String pool, List<String> nodes) {
         for (String node : nodes) {
-            ReservationClaims.ensure(managementCluster.client(), config.namespace(), claimName(cluster, node), cluster, ROLE,
-                    pool, null);
+            ReservationClaims.ensure(
+                    managementCluster.client(),
+                    config.namespace(),
+                    claimName(cluster, node),
+                    cluster,
+                    ROLE,
+                    pool,
+                    null);
         }
         Map<String, Ip> addresses = new LinkedHashMap<>();
         for (String node : nodes) {
-            Optional<Ip> address = ReservationClaims.address(managementCluster.client(), config.namespace(), claimName(cluster, node));
+            Optional<Ip> address =
+                    ReservationClaims.address(managementCluster.client(), config.namespace(), claimName(cluster, node));
             if (address.isEmpty()) {
                 return Optional.empty();
             }
@@ -58,7 +64,12 @@ public class NodeAddressReservations {
 
     /** Gives every node address of {@code cluster} back (the claims' finalizer releases them). */
     public void release(String cluster) {
-        managementCluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace())
-                .withLabel(IpamApi.CLUSTER_NAME_LABEL, cluster).withLabel(ControlPlaneVips.ROLE_LABEL, ROLE).delete();
+        managementCluster
+                .client()
+                .genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(config.namespace())
+                .withLabel(IpamApi.CLUSTER_NAME_LABEL, cluster)
+                .withLabel(ControlPlaneVips.ROLE_LABEL, ROLE)
+                .delete();
     }
 }

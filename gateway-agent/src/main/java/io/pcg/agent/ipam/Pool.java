@@ -85,8 +85,8 @@ public record Pool(
         return found.map(value -> new Ip(family(), value));
     }
 
-    private static Optional<BigInteger> scan(BigInteger from, BigInteger to, java.util.Set<BigInteger> skip,
-                                             Predicate<BigInteger> taken) {
+    private static Optional<BigInteger> scan(
+            BigInteger from, BigInteger to, java.util.Set<BigInteger> skip, Predicate<BigInteger> taken) {
         for (BigInteger candidate = from; candidate.compareTo(to) <= 0; candidate = candidate.add(BigInteger.ONE)) {
             if (!skip.contains(candidate) && !taken.test(candidate)) {
                 return Optional.of(candidate);
@@ -111,7 +111,9 @@ public record Pool(
     /** Back to the operator's form (for update round trips and listings). */
     public PoolSpec toSpec() {
         boolean subnet = networkType == NetworkType.SUBNET;
-        return new PoolSpec(name, networkType.text(),
+        return new PoolSpec(
+                name,
+                networkType.text(),
                 subnet ? null : range.first().toString(),
                 subnet ? null : range.last().toString(),
                 subnet ? addressesText() : null,

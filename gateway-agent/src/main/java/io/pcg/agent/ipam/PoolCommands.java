@@ -2,15 +2,13 @@ package io.pcg.agent.ipam;
 
 import io.pcg.agent.command.CommandFailedException;
 import jakarta.inject.Singleton;
-
 import java.util.List;
 import java.util.Map;
 
 /** The {@code ipam.pool.*} console commands, each a handler bean over {@link PoolService}. */
 public final class PoolCommands {
 
-    private PoolCommands() {
-    }
+    private PoolCommands() {}
 
     /** Payload naming one pool. */
     public record PoolName(String name) {
@@ -20,8 +18,7 @@ public final class PoolCommands {
     }
 
     /** Payload of {@code ipam.pool.list}: none. */
-    public record NoArguments() {
-    }
+    public record NoArguments() {}
 
     /** Payload of {@code ipam.pool.capacity}: can {@code pool} give {@code count} more addresses to {@code cluster}? */
     public record CapacityRequest(String pool, String cluster, Long count) {
@@ -141,7 +138,9 @@ public final class PoolCommands {
             required(request.pool(), "pool");
             required(request.cluster(), "cluster");
             if (request.count() == null || request.count() < 1) {
-                throw new CommandFailedException(INVALID_PAYLOAD, "count must be a positive number of addresses",
+                throw new CommandFailedException(
+                        INVALID_PAYLOAD,
+                        "count must be a positive number of addresses",
                         "for a new cluster ask for its nodes + 1 spare + 1 if the VIP comes from the pool");
             }
         }

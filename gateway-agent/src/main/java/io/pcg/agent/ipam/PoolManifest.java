@@ -1,10 +1,9 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.common.net.Ip;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-
+import io.pcg.common.net.Ip;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,14 +17,16 @@ import java.util.Map;
  */
 public final class PoolManifest {
 
-    private PoolManifest() {
-    }
+    private PoolManifest() {}
 
     public static GenericKubernetesResource render(Pool pool, String namespace, String reservedForCluster) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(IpamApi.NETWORK_TYPE_ANNOTATION, pool.networkType().text());
         if (!pool.nameServers().isEmpty()) {
-            annotations.put(IpamApi.NAME_SERVERS_ANNOTATION, String.join(",", pool.nameServers().stream().map(Ip::toString).toList()));
+            annotations.put(
+                    IpamApi.NAME_SERVERS_ANNOTATION,
+                    String.join(
+                            ",", pool.nameServers().stream().map(Ip::toString).toList()));
         }
         annotations.put(IpamApi.RESTRICTED_ANNOTATION, Boolean.toString(pool.restrictToSingleCluster()));
         if (pool.restrictToSingleCluster() && reservedForCluster != null) {
@@ -36,7 +37,9 @@ public final class PoolManifest {
         spec.put("prefix", pool.prefix());
         spec.put("gateway", pool.gateway().toString());
         if (!pool.excludedAddresses().isEmpty()) {
-            spec.put("excludedAddresses", pool.excludedAddresses().stream().map(Ip::toString).toList());
+            spec.put(
+                    "excludedAddresses",
+                    pool.excludedAddresses().stream().map(Ip::toString).toList());
         }
         GenericKubernetesResource resource = new GenericKubernetesResource();
         resource.setApiVersion(IpamApi.apiVersion(IpamApi.POOLS));
@@ -74,10 +77,13 @@ public final class PoolManifest {
         Map<?, ?> spec = specValue instanceof Map<?, ?> map ? map : Map.of();
         List<String> addresses = strings(spec.get("addresses"));
         if (addresses.size() != 1) {
-            throw new PoolValidationException(metadata.getName(), List.of("spec.addresses must hold exactly one range"
-                    + " or subnet for a pool managed by the gateway, found " + addresses));
+            throw new PoolValidationException(
+                    metadata.getName(),
+                    List.of("spec.addresses must hold exactly one range"
+                            + " or subnet for a pool managed by the gateway, found " + addresses));
         }
-        String type = annotations.getOrDefault(IpamApi.NETWORK_TYPE_ANNOTATION,
+        String type = annotations.getOrDefault(
+                IpamApi.NETWORK_TYPE_ANNOTATION,
                 addresses.get(0).contains("/") ? NetworkType.SUBNET.text() : NetworkType.RANGE.text());
         String start = null;
         String end = null;
@@ -91,10 +97,19 @@ public final class PoolManifest {
         }
         Object prefix = spec.get("prefix");
         String nameServers = annotations.getOrDefault(IpamApi.NAME_SERVERS_ANNOTATION, "");
-        PoolSpec poolSpec = new PoolSpec(metadata.getName(), type, start, end, subnet,
+        PoolSpec poolSpec = new PoolSpec(
+                metadata.getName(),
+                type,
+                start,
+                end,
+                subnet,
                 prefix instanceof Number number ? number.intValue() : null,
                 spec.get("gateway") == null ? null : spec.get("gateway").toString(),
-                nameServers.isBlank() ? List.of() : Arrays.stream(nameServers.split(",")).map(String::trim).toList(),
+                nameServers.isBlank()
+                        ? List.of()
+                        : Arrays.stream(nameServers.split(","))
+                                .map(String::trim)
+                                .toList(),
                 Boolean.parseBoolean(annotations.get(IpamApi.RESTRICTED_ANNOTATION)),
                 strings(spec.get("excludedAddresses")));
         return PoolValidator.validate(poolSpec, List.of());

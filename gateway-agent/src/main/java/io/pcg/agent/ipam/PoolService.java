@@ -1,14 +1,13 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.kube.Fields;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.pcg.agent.kube.ManagementCluster;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.pcg.agent.kube.Fields;
+import io.pcg.agent.kube.ManagementCluster;
 import jakarta.inject.Singleton;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +42,13 @@ public class PoolService {
         try {
             Pool pool = PoolValidator.validate(spec, otherPools(spec.name()));
             try {
-                pools().resource(PoolManifest.render(pool, config.namespace(), null)).create();
+                pools().resource(PoolManifest.render(pool, config.namespace(), null))
+                        .create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
-                    throw new IpamException(IpamException.ALREADY_EXISTS, "IP pool " + pool.name() + " already exists",
+                    throw new IpamException(
+                            IpamException.ALREADY_EXISTS,
+                            "IP pool " + pool.name() + " already exists",
                             "choose another name, or use ipam.pool.update to change it");
                 }
                 throw e;
@@ -98,8 +100,10 @@ public class PoolService {
         if (pool.restrictToSingleCluster() && reservedFor == null) {
             List<String> holders = holders(holdings(pool.name()));
             if (holders.size() > 1) {
-                throw new IpamException(IpamException.IN_USE, "IP pool " + pool.name() + " cannot be restricted to a"
-                        + " single cluster: clusters " + String.join(", ", holders) + " use it",
+                throw new IpamException(
+                        IpamException.IN_USE,
+                        "IP pool " + pool.name() + " cannot be restricted to a" + " single cluster: clusters "
+                                + String.join(", ", holders) + " use it",
                         "release the addresses of all but one cluster first");
             }
             reservedFor = holders.isEmpty() ? null : holders.get(0);
@@ -155,18 +159,34 @@ public class PoolService {
         GenericKubernetesResource resource = existing(poolName);
         Pool pool = parseOrNull(resource);
         if (pool == null) {
-            return new CapacityAnswer(poolName, cluster, count, 0, false, "IP pool " + poolName
-                    + " is not a valid pool any more; fix it with ipam.pool.update");
+            return new CapacityAnswer(
+                    poolName,
+                    cluster,
+                    count,
+                    0,
+                    false,
+                    "IP pool " + poolName + " is not a valid pool any more; fix it with ipam.pool.update");
         }
         PoolUsage usage = usage(pool, PoolManifest.reservedFor(resource), holdings(poolName), waitingClaims(poolName));
         String holder = usage.reservedFor();
         if (pool.restrictToSingleCluster() && holder != null && !holder.equals(cluster)) {
-            return new CapacityAnswer(poolName, cluster, count, usage.free(), false, "IP pool " + poolName
-                    + " is restricted to a single cluster and is held by cluster " + holder);
+            return new CapacityAnswer(
+                    poolName,
+                    cluster,
+                    count,
+                    usage.free(),
+                    false,
+                    "IP pool " + poolName + " is restricted to a single cluster and is held by cluster " + holder);
         }
         if (usage.free() < count) {
-            return new CapacityAnswer(poolName, cluster, count, usage.free(), false, "IP pool " + poolName + " has "
-                    + usage.free() + " free address(es) but " + count + " are needed; enlarge the pool or pick another");
+            return new CapacityAnswer(
+                    poolName,
+                    cluster,
+                    count,
+                    usage.free(),
+                    false,
+                    "IP pool " + poolName + " has " + usage.free() + " free address(es) but " + count
+                            + " are needed; enlarge the pool or pick another");
         }
         return new CapacityAnswer(poolName, cluster, count, usage.free(), true, null);
     }
@@ -175,7 +195,9 @@ public class PoolService {
     public Pool get(String name) throws IpamException {
         Pool pool = parseOrNull(existing(name));
         if (pool == null) {
-            throw new IpamException(IpamException.INVALID, "IP pool " + name + " is not a valid pool any more",
+            throw new IpamException(
+                    IpamException.INVALID,
+                    "IP pool " + name + " is not a valid pool any more",
                     "fix it with ipam.pool.update");
         }
         return pool;
@@ -190,7 +212,8 @@ public class PoolService {
     private void restore(Pool previous, Pool attempted, GenericKubernetesResource written) throws IpamException {
         GenericKubernetesResource base = written;
         for (int attempt = 0; attempt < RESTORE_ATTEMPTS; attempt++) {
-            GenericKubernetesResource restored = PoolManifest.render(previous, config.namespace(), PoolManifest.reservedFor(base));
+            GenericKubernetesResource restored =
+                    PoolManifest.render(previous, config.namespace(), PoolManifest.reservedFor(base));
             restored.getMetadata().setResourceVersion(base.getMetadata().getResourceVersion());
             try {
                 pools().resource(restored).update();
@@ -205,9 +228,12 @@ public class PoolService {
                 break;
             }
         }
-        throw new IpamException(IpamException.CONFLICT, "IP pool " + previous.name() + " changed while this update was"
-                + " being undone (an address was handed out under the old definition); the pool was left as the other"
-                + " change made it", "list the pools, check pool " + previous.name() + " and update it again");
+        throw new IpamException(
+                IpamException.CONFLICT,
+                "IP pool " + previous.name() + " changed while this update was"
+                        + " being undone (an address was handed out under the old definition); the pool was left as the other"
+                        + " change made it",
+                "list the pools, check pool " + previous.name() + " and update it again");
     }
 
     private GenericKubernetesResource replace(GenericKubernetesResource updated) throws StaleRead {
@@ -215,8 +241,10 @@ public class PoolService {
             return pools().resource(updated).update();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                throw new StaleRead(new IpamException(IpamException.CONFLICT, "IP pool " + updated.getMetadata().getName()
-                        + " changed while it was being updated", "list the pools and try again"));
+                throw new StaleRead(new IpamException(
+                        IpamException.CONFLICT,
+                        "IP pool " + updated.getMetadata().getName() + " changed while it was being updated",
+                        "list the pools and try again"));
             }
             throw e;
         }
@@ -231,10 +259,14 @@ public class PoolService {
             }
         }
         if (!outside.isEmpty()) {
-            throw new IpamException(IpamException.IN_USE, "IP pool " + pool.name() + " cannot shrink below its"
-                    + " allocations: " + String.join(", ", outside) + " would fall outside " + pool.addressesText()
-                    + " or become reserved", "keep those addresses in the pool, or release them (scale down or delete"
-                    + " their clusters) first");
+            throw new IpamException(
+                    IpamException.IN_USE,
+                    "IP pool " + pool.name() + " cannot shrink below its"
+                            + " allocations: " + String.join(", ", outside) + " would fall outside "
+                            + pool.addressesText()
+                            + " or become reserved",
+                    "keep those addresses in the pool, or release them (scale down or delete"
+                            + " their clusters) first");
         }
     }
 
@@ -242,14 +274,19 @@ public class PoolService {
         Map<String, List<String>> byCluster = byCluster(holdings);
         if (!byCluster.isEmpty()) {
             List<String> parts = new ArrayList<>();
-            byCluster.forEach((cluster, addresses) -> parts.add("cluster " + cluster + " holds " + String.join(", ", addresses)));
-            throw new IpamException(IpamException.IN_USE, "IP pool " + name + " is in use: " + String.join("; ", parts),
+            byCluster.forEach(
+                    (cluster, addresses) -> parts.add("cluster " + cluster + " holds " + String.join(", ", addresses)));
+            throw new IpamException(
+                    IpamException.IN_USE,
+                    "IP pool " + name + " is in use: " + String.join("; ", parts),
                     "delete or move those clusters first; the pool can be deleted once no address is allocated");
         }
         long waiting = waitingClaims(name);
         if (waiting > 0) {
-            throw new IpamException(IpamException.IN_USE, "IP pool " + name + " is in use: " + waiting
-                    + " claim(s) are waiting for an address from it", "delete the clusters whose nodes wait for it first");
+            throw new IpamException(
+                    IpamException.IN_USE,
+                    "IP pool " + name + " is in use: " + waiting + " claim(s) are waiting for an address from it",
+                    "delete the clusters whose nodes wait for it first");
         }
     }
 
@@ -265,9 +302,18 @@ public class PoolService {
                 }
             }
         }
-        long total = pool.capacity().min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
-        return new PoolUsage(pool.toSpec(), pool.addressesText(), total, used, Math.max(0, total - used - waiting),
-                reservedFor, byCluster(holdings), releasing);
+        long total = pool.capacity()
+                .min(java.math.BigInteger.valueOf(Long.MAX_VALUE))
+                .longValue();
+        return new PoolUsage(
+                pool.toSpec(),
+                pool.addressesText(),
+                total,
+                used,
+                Math.max(0, total - used - waiting),
+                reservedFor,
+                byCluster(holdings),
+                releasing);
     }
 
     private static Map<String, List<String>> byCluster(List<GenericKubernetesResource> holdings) {
@@ -275,7 +321,9 @@ public class PoolService {
         for (GenericKubernetesResource address : holdings) {
             AddressIndex.Holding holding = AddressManifest.holding(address);
             if (holding != null && !holding.released()) {
-                byCluster.computeIfAbsent(clusterOf(holding), ignored -> new ArrayList<>()).add(holding.address().toString());
+                byCluster
+                        .computeIfAbsent(clusterOf(holding), ignored -> new ArrayList<>())
+                        .add(holding.address().toString());
             }
         }
         byCluster.values().forEach(addresses -> addresses.sort(null));
@@ -292,7 +340,13 @@ public class PoolService {
 
     /** Claims of this pool that have no address yet (their demand comes first). */
     private long waitingClaims(String poolName) {
-        return cluster.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(config.namespace()).list().getItems().stream()
+        return cluster
+                .client()
+                .genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(config.namespace())
+                .list()
+                .getItems()
+                .stream()
                 .filter(ClaimReconciler::referencesOurPoolKind)
                 .filter(claim -> poolName.equals(Fields.text(claim, "spec", "poolRef", "name")))
                 .filter(claim -> claim.getMetadata().getDeletionTimestamp() == null)
@@ -312,18 +366,27 @@ public class PoolService {
     }
 
     private List<GenericKubernetesResource> managedPools() {
-        return pools().withLabel(IpamApi.MANAGED_BY_LABEL, IpamApi.MANAGED_BY).list().getItems();
+        return pools().withLabel(IpamApi.MANAGED_BY_LABEL, IpamApi.MANAGED_BY)
+                .list()
+                .getItems();
     }
 
     private List<GenericKubernetesResource> holdings(String poolName) {
-        return cluster.client().genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(config.namespace())
-                .withLabel(IpamApi.POOL_LABEL, poolName).list().getItems();
+        return cluster.client()
+                .genericKubernetesResources(IpamApi.ADDRESSES)
+                .inNamespace(config.namespace())
+                .withLabel(IpamApi.POOL_LABEL, poolName)
+                .list()
+                .getItems();
     }
 
     private GenericKubernetesResource existing(String name) throws IpamException {
-        GenericKubernetesResource resource = name == null || name.isBlank() ? null : pools().withName(name).get();
+        GenericKubernetesResource resource =
+                name == null || name.isBlank() ? null : pools().withName(name).get();
         if (resource == null || !PoolManifest.isManaged(resource)) {
-            throw new IpamException(IpamException.NOT_FOUND, "IP pool '" + name + "' does not exist",
+            throw new IpamException(
+                    IpamException.NOT_FOUND,
+                    "IP pool '" + name + "' does not exist",
                     "list the pools with ipam.pool.list");
         }
         return resource;
@@ -337,7 +400,9 @@ public class PoolService {
         }
     }
 
-    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> pools() {
+    private NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            pools() {
         return cluster.client().genericKubernetesResources(IpamApi.POOLS).inNamespace(config.namespace());
     }
 }

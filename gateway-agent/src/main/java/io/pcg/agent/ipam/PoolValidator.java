@@ -18,8 +18,7 @@ public final class PoolValidator {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
-    private PoolValidator() {
-    }
+    private PoolValidator() {}
 
     /**
      * @param otherPools the gateway's other pools (a pool with the same name is ignored, so updates validate too)
@@ -28,7 +27,9 @@ public final class PoolValidator {
         List<String> problems = new ArrayList<>();
         String name = spec.name() == null ? "" : spec.name().trim();
         if (!DNS_LABEL.matcher(name).matches()) {
-            problems.add("name '" + name + "' is not usable: use 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit");
+            problems.add(
+                    "name '" + name
+                            + "' is not usable: use 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit");
         }
 
         NetworkType type = networkType(spec, problems);
@@ -44,7 +45,8 @@ public final class PoolValidator {
                 if (!start.sameFamily(end)) {
                     problems.add("start " + start + " and end " + end + " must both be IPv4 or both be IPv6");
                 } else if (start.compareTo(end) > 0) {
-                    problems.add("start " + start + " comes after end " + end + "; the start must be the lower address");
+                    problems.add(
+                            "start " + start + " comes after end " + end + "; the start must be the lower address");
                 } else {
                     range = new IpRange(start, end);
                 }
@@ -73,11 +75,12 @@ public final class PoolValidator {
         if (range != null && prefix != null) {
             int bits = range.family().bits();
             if (prefix < 1 || prefix > bits) {
-                problems.add("prefix /" + prefix + " is out of range for " + range.family().label() + "; use 1 to " + bits);
+                problems.add("prefix /" + prefix + " is out of range for "
+                        + range.family().label() + "; use 1 to " + bits);
                 prefix = null;
             } else if (subnetPrefix != null && prefix > subnetPrefix) {
-                problems.add("prefix /" + prefix + " is narrower than the pool subnet " + spec.subnet().trim()
-                        + "; the subnet must fit inside the node network");
+                problems.add("prefix /" + prefix + " is narrower than the pool subnet "
+                        + spec.subnet().trim() + "; the subnet must fit inside the node network");
                 prefix = null;
             }
         }
@@ -106,7 +109,8 @@ public final class PoolValidator {
         if (range != null) {
             for (Ip address : excluded) {
                 if (!address.sameFamily(range.first())) {
-                    problems.add("excluded address " + address + " is not " + range.family().label() + " like the pool");
+                    problems.add("excluded address " + address + " is not "
+                            + range.family().label() + " like the pool");
                 }
             }
         }

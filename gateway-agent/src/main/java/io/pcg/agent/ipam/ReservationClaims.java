@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pcg.agent.kube.Fields;
 import io.pcg.common.net.Ip;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +17,17 @@ import java.util.Optional;
  */
 final class ReservationClaims {
 
-    private ReservationClaims() {
-    }
+    private ReservationClaims() {}
 
     /** Creates the claim unless it exists. */
-    static void ensure(KubernetesClient client, String namespace, String name, String cluster, String role, String pool,
-                       Ip requested) {
+    static void ensure(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String cluster,
+            String role,
+            String pool,
+            Ip requested) {
         Map<String, String> annotations = new LinkedHashMap<>();
         if (requested != null) {
             annotations.put(IpamApi.REQUESTED_ADDRESS_ANNOTATION, requested.toString());
@@ -34,14 +38,22 @@ final class ReservationClaims {
         claim.setMetadata(new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(namespace)
-                .withLabels(Map.of(ControlPlaneVips.ROLE_LABEL, role, IpamApi.CLUSTER_NAME_LABEL, cluster, IpamApi.MOVE_LABEL, ""))
+                .withLabels(Map.of(
+                        ControlPlaneVips.ROLE_LABEL, role, IpamApi.CLUSTER_NAME_LABEL, cluster, IpamApi.MOVE_LABEL, ""))
                 .withAnnotations(annotations)
                 .build());
-        claim.setAdditionalProperty("spec", Map.of(
-                "clusterName", cluster,
-                "poolRef", Map.of("apiGroup", IpamApi.GROUP, "kind", IpamApi.POOL_KIND, "name", pool)));
+        claim.setAdditionalProperty(
+                "spec",
+                Map.of(
+                        "clusterName",
+                        cluster,
+                        "poolRef",
+                        Map.of("apiGroup", IpamApi.GROUP, "kind", IpamApi.POOL_KIND, "name", pool)));
         try {
-            client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace).resource(claim).create();
+            client.genericKubernetesResources(IpamApi.CLAIMS)
+                    .inNamespace(namespace)
+                    .resource(claim)
+                    .create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -51,14 +63,18 @@ final class ReservationClaims {
 
     /** The claim's address once the allocator served it. */
     static Optional<Ip> address(KubernetesClient client, String namespace, String name) {
-        GenericKubernetesResource claim = client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace)
-                .withName(name).get();
+        GenericKubernetesResource claim = client.genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         String addressName = claim == null ? null : Fields.text(claim, "status", "addressRef", "name");
         if (addressName == null) {
             return Optional.empty();
         }
-        GenericKubernetesResource address = client.genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(namespace)
-                .withName(addressName).get();
+        GenericKubernetesResource address = client.genericKubernetesResources(IpamApi.ADDRESSES)
+                .inNamespace(namespace)
+                .withName(addressName)
+                .get();
         return address == null ? Optional.empty() : Optional.of(Ip.parse(Fields.text(address, "spec", "address")));
     }
 }

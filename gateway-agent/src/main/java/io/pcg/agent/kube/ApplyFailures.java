@@ -3,7 +3,6 @@ package io.pcg.agent.kube;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.util.List;
 
 /** Which failures of a server-side apply a moment may cure, so that {@link ManifestApplier} tries again. */
@@ -17,14 +16,17 @@ final class ApplyFailures {
      */
     static final String TYPED_PATCH_ERROR = "failed to create typed patch object";
 
-    private ApplyFailures() {
-    }
+    private ApplyFailures() {}
 
     static boolean isTransient(KubernetesClientException e) {
         Status status = e.getStatus();
-        List<String> causes = status == null || status.getDetails() == null || status.getDetails().getCauses() == null
+        List<String> causes = status == null
+                        || status.getDetails() == null
+                        || status.getDetails().getCauses() == null
                 ? List.of()
-                : status.getDetails().getCauses().stream().map(StatusCause::getReason).toList();
+                : status.getDetails().getCauses().stream()
+                        .map(StatusCause::getReason)
+                        .toList();
         return isTransient(e.getCode(), e.getMessage(), causes);
     }
 

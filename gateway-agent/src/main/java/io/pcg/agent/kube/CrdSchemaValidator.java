@@ -10,7 +10,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,9 +26,8 @@ public final class CrdSchemaValidator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-            .formatAssertionsEnabled(true)
-            .build();
+    private static final SchemaValidatorsConfig CONFIG =
+            SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
 
     private final Map<String, JsonSchema> schemasByApiVersionAndKind;
 
@@ -70,7 +68,10 @@ public final class CrdSchemaValidator {
         if (schema == null) {
             return List.of("no CustomResourceDefinition schema is loaded for " + kind + " " + apiVersion);
         }
-        return schema.validate(node).stream().map(ValidationMessage::getMessage).sorted().toList();
+        return schema.validate(node).stream()
+                .map(ValidationMessage::getMessage)
+                .sorted()
+                .toList();
     }
 
     /** @throws IllegalArgumentException listing every problem, when the manifest does not match its schema */
@@ -78,8 +79,9 @@ public final class CrdSchemaValidator {
         List<String> problems = validate(manifest);
         if (!problems.isEmpty()) {
             JsonNode node = manifest instanceof JsonNode json ? json : JSON.valueToTree(manifest);
-            throw new IllegalArgumentException(node.path("kind").asText() + " '" + node.path("metadata").path("name").asText()
-                    + "' does not match its CRD schema: " + String.join("; ", problems));
+            throw new IllegalArgumentException(node.path("kind").asText() + " '"
+                    + node.path("metadata").path("name").asText() + "' does not match its CRD schema: "
+                    + String.join("; ", problems));
         }
     }
 
@@ -90,7 +92,8 @@ public final class CrdSchemaValidator {
     /** Rewrites a structural schema for a draft-4 validator, closing every object that lists its properties. */
     static JsonNode strict(JsonNode schema) {
         if (schema instanceof ObjectNode object) {
-            boolean preservesUnknown = object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+            boolean preservesUnknown =
+                    object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
             boolean nullable = object.path("nullable").asBoolean(false);
             List<String> vendorKeys = new ArrayList<>();
             object.fieldNames().forEachRemaining(name -> {
@@ -105,7 +108,10 @@ public final class CrdSchemaValidator {
                 object.remove("format");
             }
             if (nullable && object.has("type")) {
-                ArrayNode types = JsonNodeFactory.instance.arrayNode().add(object.get("type")).add("null");
+                ArrayNode types = JsonNodeFactory.instance
+                        .arrayNode()
+                        .add(object.get("type"))
+                        .add("null");
                 object.set("type", types);
             }
             object.properties().forEach(entry -> {

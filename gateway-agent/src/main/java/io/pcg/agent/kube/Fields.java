@@ -1,15 +1,13 @@
 package io.pcg.agent.kube;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-
 import java.util.List;
 import java.util.Map;
 
 /** Reads nested fields of untyped Kubernetes objects without a cascade of casts. */
 public final class Fields {
 
-    private Fields() {
-    }
+    private Fields() {}
 
     public static Object value(GenericKubernetesResource resource, String... path) {
         Object current = resource.getAdditionalProperties();

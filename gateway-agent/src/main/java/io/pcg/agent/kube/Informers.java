@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +13,7 @@ import java.util.concurrent.TimeoutException;
 /** Watches with a local cache (informers) that controllers start and wait for before they act on the cache. */
 public final class Informers {
 
-    private Informers() {
-    }
+    private Informers() {}
 
     /**
      * Starts an informer on one kind in one namespace and waits until its first list is in the cache, so the
@@ -24,11 +22,14 @@ public final class Informers {
      * @throws IllegalStateException naming the kind and namespace when the list does not finish within
      *                               {@code timeout}; the informer is closed then
      */
-    public static SharedIndexInformer<GenericKubernetesResource> startSynced(KubernetesClient client,
-            ResourceDefinitionContext kind, String namespace, ResourceEventHandler<GenericKubernetesResource> handler,
+    public static SharedIndexInformer<GenericKubernetesResource> startSynced(
+            KubernetesClient client,
+            ResourceDefinitionContext kind,
+            String namespace,
+            ResourceEventHandler<GenericKubernetesResource> handler,
             Duration timeout) {
-        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(kind)
-                .inNamespace(namespace).runnableInformer(0);
+        SharedIndexInformer<GenericKubernetesResource> informer =
+                client.genericKubernetesResources(kind).inNamespace(namespace).runnableInformer(0);
         informer.addEventHandler(handler);
         try {
             informer.start().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -39,8 +40,10 @@ public final class Informers {
             throw new IllegalStateException("interrupted while listing " + kind.getPlural(), e);
         } catch (ExecutionException | TimeoutException e) {
             informer.close();
-            throw new IllegalStateException("cannot list and watch " + kind.getPlural() + " in namespace " + namespace
-                    + " on the management cluster", e);
+            throw new IllegalStateException(
+                    "cannot list and watch " + kind.getPlural() + " in namespace " + namespace
+                            + " on the management cluster",
+                    e);
         }
     }
 
@@ -48,8 +51,7 @@ public final class Informers {
     public abstract static class ChangeHandler implements ResourceEventHandler<GenericKubernetesResource> {
 
         /** The object was added or changed (also on every resync). */
-        protected void changed(GenericKubernetesResource resource) {
-        }
+        protected void changed(GenericKubernetesResource resource) {}
 
         @Override
         public void onAdd(GenericKubernetesResource resource) {
@@ -62,7 +64,6 @@ public final class Informers {
         }
 
         @Override
-        public void onDelete(GenericKubernetesResource resource, boolean unknownFinalState) {
-        }
+        public void onDelete(GenericKubernetesResource resource, boolean unknownFinalState) {}
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +24,8 @@ public final class JsonPatch {
 
     /** Fails with 409 unless the object still has the resourceVersion it was read at. */
     public static JsonPatch basedOn(GenericKubernetesResource read) {
-        return new JsonPatch().op("replace", "/metadata/resourceVersion", read.getMetadata().getResourceVersion());
+        return new JsonPatch()
+                .op("replace", "/metadata/resourceVersion", read.getMetadata().getResourceVersion());
     }
 
     public static JsonPatch unconditional() {
@@ -34,7 +34,8 @@ public final class JsonPatch {
 
     /** Adds or replaces one annotation, creating the annotations map when the object has none. */
     public JsonPatch setAnnotation(GenericKubernetesResource read, String name, String value) {
-        if (read.getMetadata().getAnnotations() == null || read.getMetadata().getAnnotations().isEmpty()) {
+        if (read.getMetadata().getAnnotations() == null
+                || read.getMetadata().getAnnotations().isEmpty()) {
             return op("add", "/metadata/annotations", Map.of(name, value));
         }
         return op("add", annotationPath(name), value);

@@ -3,7 +3,6 @@ package io.pcg.agent.kube;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,7 +22,10 @@ import java.time.Duration;
 public record KubeConfig(
         @Nullable Path kubeconfig,
         @Bindable(defaultValue = DEFAULT_REQUEST_TIMEOUT) Duration requestTimeout,
-        @Bindable(defaultValue = DEFAULT_MAX_CONCURRENT_REQUESTS) int maxConcurrentRequests,
+
+        @Bindable(defaultValue = DEFAULT_MAX_CONCURRENT_REQUESTS)
+        int maxConcurrentRequests,
+
         @Bindable(defaultValue = DEFAULT_APPLY_RETRY_FOR) Duration applyRetryFor) {
 
     public static final String DEFAULT_REQUEST_TIMEOUT = "30s";
@@ -33,8 +35,11 @@ public record KubeConfig(
 
     /** The settings of a management cluster reached through {@code kubeconfig}, defaults otherwise. */
     public static KubeConfig of(Path kubeconfig) {
-        return new KubeConfig(kubeconfig, duration(DEFAULT_REQUEST_TIMEOUT),
-                Integer.parseInt(DEFAULT_MAX_CONCURRENT_REQUESTS), defaultApplyRetryFor());
+        return new KubeConfig(
+                kubeconfig,
+                duration(DEFAULT_REQUEST_TIMEOUT),
+                Integer.parseInt(DEFAULT_MAX_CONCURRENT_REQUESTS),
+                defaultApplyRetryFor());
     }
 
     public static Duration defaultApplyRetryFor() {

@@ -8,9 +8,6 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's connection to its management cluster: first the local bootstrap cluster, after the pivot the gateway
@@ -37,13 +36,11 @@ public final class ManagementCluster implements AutoCloseable {
     private final List<Consumer<KubernetesClient>> repointListeners = new CopyOnWriteArrayList<>();
     private volatile Target current;
 
-    private record Target(Path kubeconfig, KubernetesClient client) {
-    }
+    private record Target(Path kubeconfig, KubernetesClient client) {}
 
     @Inject
     public ManagementCluster(KubeConfig settings) {
-        this(settings, http -> {
-        });
+        this(settings, http -> {});
     }
 
     /**
@@ -95,8 +92,10 @@ public final class ManagementCluster implements AutoCloseable {
             next.getKubernetesVersion();
         } catch (KubernetesClientException e) {
             next.close();
-            throw new IllegalStateException("the management cluster in " + kubeconfig + " does not answer ("
-                    + e.getMessage() + "); the agent stays on " + describe(current.kubeconfig()), e);
+            throw new IllegalStateException(
+                    "the management cluster in " + kubeconfig + " does not answer (" + e.getMessage()
+                            + "); the agent stays on " + describe(current.kubeconfig()),
+                    e);
         }
         Target previous = current;
         current = new Target(kubeconfig, next);
@@ -123,8 +122,10 @@ public final class ManagementCluster implements AutoCloseable {
             try {
                 config = Config.fromKubeconfig(Files.readString(kubeconfig));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig
-                        + " (set pcg.agent.kube.kubeconfig to the management cluster's kubeconfig)", e);
+                throw new UncheckedIOException(
+                        "cannot read kubeconfig " + kubeconfig
+                                + " (set pcg.agent.kube.kubeconfig to the management cluster's kubeconfig)",
+                        e);
             }
         } else {
             config = Config.autoConfigure(null);
@@ -135,7 +136,10 @@ public final class ManagementCluster implements AutoCloseable {
         config.setRequestRetryBackoffLimit(RETRIES);
         config.setMaxConcurrentRequests(Math.max(config.getMaxConcurrentRequests(), settings.maxConcurrentRequests()));
         config.setMaxConcurrentRequestsPerHost(settings.maxConcurrentRequests());
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(http).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientBuilderConsumer(http)
+                .build();
     }
 
     private static String describe(Path kubeconfig) {

@@ -7,13 +7,12 @@ import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.pcg.agent.link.Backoff;
 import io.pcg.common.errors.OperatorException;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes rendered objects to the management cluster with server-side apply, as field manager
@@ -43,11 +42,15 @@ public final class ManifestApplier {
 
     /** {@link #apply(KubernetesClient, List, Duration)} on the current management cluster. */
     public List<HasMetadata> apply(List<? extends HasMetadata> objects) throws OperatorException {
-        return apply(managementCluster.client(), objects, managementCluster.settings().applyRetryFor());
+        return apply(
+                managementCluster.client(),
+                objects,
+                managementCluster.settings().applyRetryFor());
     }
 
     /** {@link #apply(KubernetesClient, List, Duration)} with the default retry time. */
-    public static List<HasMetadata> apply(KubernetesClient client, List<? extends HasMetadata> objects) throws OperatorException {
+    public static List<HasMetadata> apply(KubernetesClient client, List<? extends HasMetadata> objects)
+            throws OperatorException {
         return apply(client, objects, KubeConfig.defaultApplyRetryFor());
     }
 
@@ -60,8 +63,8 @@ public final class ManifestApplier {
      * @throws OperatorException {@value #REFUSED}, naming the object and the server's reason; {@value #UNAVAILABLE}
      *                           when the server still failed after {@code retryFor}
      */
-    public static List<HasMetadata> apply(KubernetesClient client, List<? extends HasMetadata> objects, Duration retryFor)
-            throws OperatorException {
+    public static List<HasMetadata> apply(
+            KubernetesClient client, List<? extends HasMetadata> objects, Duration retryFor) throws OperatorException {
         List<HasMetadata> applied = new ArrayList<>();
         for (HasMetadata object : objects) {
             applied.add(applyOne(client, object, retryFor, applied.size(), objects.size()));
@@ -69,7 +72,8 @@ public final class ManifestApplier {
         return List.copyOf(applied);
     }
 
-    private static HasMetadata applyOne(KubernetesClient client, HasMetadata object, Duration retryFor, int before, int total)
+    private static HasMetadata applyOne(
+            KubernetesClient client, HasMetadata object, Duration retryFor, int before, int total)
             throws OperatorException {
         long deadline = System.nanoTime() + retryFor.toNanos();
         for (int attempt = 0; ; attempt++) {
@@ -79,20 +83,33 @@ public final class ManifestApplier {
                         .fieldManager(FIELD_MANAGER)
                         .serverSideApply();
             } catch (KubernetesClientException e) {
-                String what = object.getKind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName()
-                        + " (" + before + " of " + total + " objects applied before it)";
+                String what = object.getKind() + " " + object.getMetadata().getNamespace() + "/"
+                        + object.getMetadata().getName() + " (" + before + " of " + total
+                        + " objects applied before it)";
                 if (!ApplyFailures.isTransient(e)) {
-                    throw new OperatorException(REFUSED, "the management cluster refused " + what + ": " + e.getMessage(),
-                            "Fix the cause named above and apply again; objects already applied are left as they are.", e);
+                    throw new OperatorException(
+                            REFUSED,
+                            "the management cluster refused " + what + ": " + e.getMessage(),
+                            "Fix the cause named above and apply again; objects already applied are left as they are.",
+                            e);
                 }
-                Duration delay = BACKOFF.delay(attempt, ThreadLocalRandom.current().nextDouble());
+                Duration delay =
+                        BACKOFF.delay(attempt, ThreadLocalRandom.current().nextDouble());
                 if (System.nanoTime() + delay.toNanos() - deadline > 0) {
-                    throw new OperatorException(UNAVAILABLE, "the management cluster still failed to apply " + what
-                            + " after " + (attempt + 1) + " attempts over " + retryFor.toSeconds() + " s: " + e.getMessage(),
+                    throw new OperatorException(
+                            UNAVAILABLE,
+                            "the management cluster still failed to apply " + what + " after " + (attempt + 1)
+                                    + " attempts over " + retryFor.toSeconds() + " s: " + e.getMessage(),
                             "Check that the management cluster's API server runs and is reachable; the apply is retried"
-                                    + " on the next reconcile, and objects already applied are left as they are.", e);
+                                    + " on the next reconcile, and objects already applied are left as they are.",
+                            e);
                 }
-                LOG.warn("applying {} failed ({}: {}); retry {} in {} ms", what, e.getCode(), e.getMessage(), attempt + 1,
+                LOG.warn(
+                        "applying {} failed ({}: {}); retry {} in {} ms",
+                        what,
+                        e.getCode(),
+                        e.getMessage(),
+                        attempt + 1,
                         delay.toMillis());
                 sleep(delay, what, e);
             }
@@ -104,8 +121,11 @@ public final class ManifestApplier {
             Thread.sleep(delay.toMillis());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw new OperatorException(UNAVAILABLE, "interrupted while waiting to apply " + what + " again: "
-                    + cause.getMessage(), "The agent is stopping; the apply is retried when it runs again.", cause);
+            throw new OperatorException(
+                    UNAVAILABLE,
+                    "interrupted while waiting to apply " + what + " again: " + cause.getMessage(),
+                    "The agent is stopping; the apply is retried when it runs again.",
+                    cause);
         }
     }
 }

@@ -7,9 +7,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which of the agent's replicas acts: the one that holds the Lease (fabric8's {@code LeaderElector}). Only it
@@ -44,6 +43,7 @@ public final class Leadership implements AutoCloseable {
     private volatile CompletableFuture<?> campaign;
     /** {@link System#nanoTime} of the last successful write of the lease by this replica. */
     private volatile long lastRenewal;
+
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "pcg-leader-watchdog");
         thread.setDaemon(true);
@@ -97,34 +97,53 @@ public final class Leadership implements AutoCloseable {
             onLeading.run();
             return;
         }
-        LOG.info("replica {} campaigns for lease {}/{} (duration {}, renew deadline {}, retry {})", identity, namespace,
-                settings.lease(), settings.leaseDuration(), settings.renewDeadline(), settings.retryPeriod());
-        campaign = new LeaderElectorBuilder(client, executor).withConfig(new LeaderElectionConfigBuilder()
+        LOG.info(
+                "replica {} campaigns for lease {}/{} (duration {}, renew deadline {}, retry {})",
+                identity,
+                namespace,
+                settings.lease(),
+                settings.leaseDuration(),
+                settings.renewDeadline(),
+                settings.retryPeriod());
+        campaign = new LeaderElectorBuilder(client, executor)
+                .withConfig(new LeaderElectionConfigBuilder()
                         .withName(settings.lease())
                         .withLock(new RenewalRecordingLock(new LeaseLock(namespace, settings.lease(), identity)))
                         .withLeaseDuration(settings.leaseDuration())
                         .withRenewDeadline(settings.renewDeadline())
                         .withRetryPeriod(settings.retryPeriod())
                         .withReleaseOnCancel(true)
-                        .withLeaderCallbacks(new LeaderCallbacks(() -> {
-                            lastRenewal = System.nanoTime();
-                            leading.set(true);
-                            LOG.info("replica {} leads: it reconciles and links to the console", identity);
-                            whenActing.forEach(Runnable::run);
-                            onLeading.run();
-                        }, () -> stopActing("lost lease", onLost), leader -> LOG.info("lease {}/{} is held by {}", namespace, settings.lease(), leader)))
+                        .withLeaderCallbacks(new LeaderCallbacks(
+                                () -> {
+                                    lastRenewal = System.nanoTime();
+                                    leading.set(true);
+                                    LOG.info("replica {} leads: it reconciles and links to the console", identity);
+                                    whenActing.forEach(Runnable::run);
+                                    onLeading.run();
+                                },
+                                () -> stopActing("lost lease", onLost),
+                                leader -> LOG.info("lease {}/{} is held by {}", namespace, settings.lease(), leader)))
                         .build())
-                .build().start();
+                .build()
+                .start();
         // The elector can also end without calling back, e.g. when its client fails in a way it does not retry: a
         // replica that no longer renews must not go on acting while another takes the lease over.
-        campaign.whenComplete((ignored, failure) -> stopActing("the elector ended"
-                + (failure == null ? "" : " (" + failure.getClass().getSimpleName() + ")") + " holding lease", onLost));
+        campaign.whenComplete((ignored, failure) -> stopActing(
+                "the elector ended"
+                        + (failure == null ? "" : " (" + failure.getClass().getSimpleName() + ")") + " holding lease",
+                onLost));
         long period = settings.retryPeriod().toNanos();
-        watchdog.scheduleWithFixedDelay(() -> {
-            if (leading.get() && System.nanoTime() - lastRenewal > settings.renewDeadline().toNanos()) {
-                stopActing("could not renew within " + settings.renewDeadline() + " lease", onLost);
-            }
-        }, period, period, TimeUnit.NANOSECONDS);
+        watchdog.scheduleWithFixedDelay(
+                () -> {
+                    if (leading.get()
+                            && System.nanoTime() - lastRenewal
+                                    > settings.renewDeadline().toNanos()) {
+                        stopActing("could not renew within " + settings.renewDeadline() + " lease", onLost);
+                    }
+                },
+                period,
+                period,
+                TimeUnit.NANOSECONDS);
     }
 
     private void stopActing(String why, Runnable onLost) {

@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.pcg.agent.ipam.IpamConfig;
 import jakarta.inject.Singleton;
-
 import java.util.UUID;
 
 /** The agent's {@link Leadership}; with election off (the default) it always acts and campaigns for nothing. */

@@ -2,7 +2,6 @@ package io.pcg.agent.link;
 
 import io.pcg.proto.v1.Capacity;
 import io.pcg.proto.v1.Register;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -20,8 +19,7 @@ final class AgentFacts {
 
     private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
-    private AgentFacts() {
-    }
+    private AgentFacts() {}
 
     static Register register(String name, String version, Path stateDir) {
         return Register.newBuilder()

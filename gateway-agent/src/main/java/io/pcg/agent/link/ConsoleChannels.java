@@ -6,11 +6,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.pcg.agent.identity.AgentIdentity;
 import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.common.proxy.ProxySettings;
-import io.pcg.agent.identity.AgentIdentity;
-
-import javax.net.ssl.SSLException;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Builds the outbound gRPC channels to the console: server-authenticated TLS for pairing, mTLS with the stored
@@ -41,8 +40,14 @@ public final class ConsoleChannels {
      * @param keepaliveTime    silence after which the control stream's channel pings the console
      * @param keepaliveTimeout how long that ping may go unanswered before the connection counts as dead
      */
-    public ConsoleChannels(ConsoleEndpoint endpoint, ProxySettings proxySettings, Optional<Path> consoleCaFile,
-                           Duration connectTimeout, Duration keepaliveTime, Duration keepaliveTimeout, String userAgent) {
+    public ConsoleChannels(
+            ConsoleEndpoint endpoint,
+            ProxySettings proxySettings,
+            Optional<Path> consoleCaFile,
+            Duration connectTimeout,
+            Duration keepaliveTime,
+            Duration keepaliveTimeout,
+            String userAgent) {
         this.endpoint = endpoint;
         this.proxySettings = proxySettings;
         this.consoleCaFile = consoleCaFile;
@@ -58,7 +63,10 @@ public final class ConsoleChannels {
 
     /** The proxy used for the console, redacted, or empty when connecting directly. */
     public String proxyInUse() {
-        return proxySettings.proxyFor("https", endpoint.host()).map(Object::toString).orElse("");
+        return proxySettings
+                .proxyFor("https", endpoint.host())
+                .map(Object::toString)
+                .orElse("");
     }
 
     /** A channel that authenticates the console only: the agent has no certificate yet. */
@@ -67,7 +75,8 @@ public final class ConsoleChannels {
         if (consoleCaFile.isPresent()) {
             File caFile = consoleCaFile.get().toFile();
             if (!Files.isReadable(consoleCaFile.get())) {
-                throw new ProblemException(new Problem(ConnectionProblem.CONFIG_INVALID,
+                throw new ProblemException(new Problem(
+                        ConnectionProblem.CONFIG_INVALID,
                         "pcg.agent.console-ca-file " + caFile + " does not exist or is not readable"));
             }
             tls.trustManager(caFile);
@@ -83,11 +92,14 @@ public final class ConsoleChannels {
         SslContextBuilder tls = GrpcSslContexts.forClient()
                 .trustManager(new ByteArrayInputStream(identity.caBundlePem().getBytes(StandardCharsets.US_ASCII)));
         try {
-            tls.keyManager(new ByteArrayInputStream(identity.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+            tls.keyManager(
+                    new ByteArrayInputStream(identity.certificatePem().getBytes(StandardCharsets.US_ASCII)),
                     new ByteArrayInputStream(identity.privateKeyPem().reveal().getBytes(StandardCharsets.US_ASCII)));
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(new Problem(ConnectionProblem.CONFIG_INVALID,
-                    "the stored identity's key or certificate cannot be loaded; delete the identity folder and pair again with a new PIN"));
+            throw new ProblemException(
+                    new Problem(
+                            ConnectionProblem.CONFIG_INVALID,
+                            "the stored identity's key or certificate cannot be loaded; delete the identity folder and pair again with a new PIN"));
         }
         return builder(tls)
                 .keepAliveTime(keepaliveTime.toMillis(), TimeUnit.MILLISECONDS)
@@ -100,8 +112,10 @@ public final class ConsoleChannels {
         try {
             context = tls.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new ProblemException(new Problem(ConnectionProblem.CONFIG_INVALID,
-                    "the TLS trust settings cannot be loaded (" + e.getClass().getSimpleName() + "); check pcg.agent.console-ca-file is a PEM CA bundle"));
+            throw new ProblemException(new Problem(
+                    ConnectionProblem.CONFIG_INVALID,
+                    "the TLS trust settings cannot be loaded (" + e.getClass().getSimpleName()
+                            + "); check pcg.agent.console-ca-file is a PEM CA bundle"));
         }
         return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
                 .sslContext(context)

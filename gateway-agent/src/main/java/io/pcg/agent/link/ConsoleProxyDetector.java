@@ -5,7 +5,6 @@ import io.grpc.ProxiedSocketAddress;
 import io.grpc.ProxyDetector;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.proxy.ProxyUrl;
-
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;

@@ -1,18 +1,17 @@
 package io.pcg.agent.link;
 
-import io.pcg.agent.command.CommandDispatcher;
 import com.google.protobuf.Timestamp;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.GatewayGrpc;
 import io.pcg.proto.v1.Heartbeat;
 import io.pcg.proto.v1.Register;
 import io.pcg.proto.v1.Registered;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +33,8 @@ import java.util.function.Consumer;
  * console pushes back instead of filling memory. Inbound, the agent grants the console a window of commands and
  * hands slots back as commands finish (see {@link #GRANT_BATCH}).
  */
-final class ControlStream implements ClientResponseObserver<AgentMessage, ConsoleMessage>, Consumer<AgentMessage>, Upstream {
+final class ControlStream
+        implements ClientResponseObserver<AgentMessage, ConsoleMessage>, Consumer<AgentMessage>, Upstream {
 
     /** Commands the console may have outstanding on this stream before it must wait. */
     static final int COMMAND_WINDOW = 1024;
@@ -70,6 +70,7 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     private final Queue<AgentMessage> outbound = new ConcurrentLinkedQueue<>();
     /** The size of {@link #outbound} (a ConcurrentLinkedQueue counts by walking it), and the most it ever was. */
     private final AtomicInteger backlog = new AtomicInteger();
+
     private final AtomicInteger peakBacklog = new AtomicInteger();
     private final Object sendLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,10 +83,17 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     private volatile boolean registered;
     /** Guarded by {@link #sendLock}: {@link #finish} was asked for, and then whether the agent's side is closed. */
     private boolean finishing;
+
     private boolean halfClosed;
 
-    ControlStream(Register register, Duration registerTimeout, Duration heartbeatInterval, CommandDispatcher dispatcher,
-                  ScheduledExecutorService scheduler, Listener listener, Clock clock) {
+    ControlStream(
+            Register register,
+            Duration registerTimeout,
+            Duration heartbeatInterval,
+            CommandDispatcher dispatcher,
+            ScheduledExecutorService scheduler,
+            Listener listener,
+            Clock clock) {
         this.register = register;
         this.registerTimeout = registerTimeout;
         this.heartbeatInterval = heartbeatInterval;
@@ -96,7 +104,8 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
     }
 
     void start(Channel channel) {
-        registerDeadline = scheduler.schedule(this::registerTimedOut, registerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        registerDeadline =
+                scheduler.schedule(this::registerTimedOut, registerTimeout.toMillis(), TimeUnit.MILLISECONDS);
         GatewayGrpc.newStub(channel).connect(this);
         accept(AgentMessage.newBuilder().setRegister(register).build());
     }
@@ -170,17 +179,23 @@ final class ControlStream implements ClientResponseObserver<AgentMessage, Consol
         registerDeadline.cancel(false);
         dispatcher.attach(this);
         Duration interval = registered.getHeartbeatIntervalSeconds() > 0
-                ? Duration.ofSeconds(registered.getHeartbeatIntervalSeconds()) : heartbeatInterval;
-        heartbeats = scheduler.scheduleAtFixedRate(this::sendHeartbeat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+                ? Duration.ofSeconds(registered.getHeartbeatIntervalSeconds())
+                : heartbeatInterval;
+        heartbeats = scheduler.scheduleAtFixedRate(
+                this::sendHeartbeat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         listener.registered(registered);
         requests.request(COMMAND_WINDOW);
     }
 
     private void sendHeartbeat() {
         Instant now = clock.instant();
-        accept(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-                .setSequence(heartbeatSequence.incrementAndGet())
-                .setSentAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))).build());
+        accept(AgentMessage.newBuilder()
+                .setHeartbeat(Heartbeat.newBuilder()
+                        .setSequence(heartbeatSequence.incrementAndGet())
+                        .setSentAt(Timestamp.newBuilder()
+                                .setSeconds(now.getEpochSecond())
+                                .setNanos(now.getNano())))
+                .build());
         listener.heartbeatSent(now);
     }
 

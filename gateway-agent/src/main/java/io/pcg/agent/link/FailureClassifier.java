@@ -6,8 +6,6 @@ import io.grpc.netty.shaded.io.netty.handler.proxy.ProxyConnectException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.NotSslRecordException;
 import io.pcg.proto.v1.GatewayRefusal;
 import io.pcg.proto.v1.GatewayRefusalReason;
-
-import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -18,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * Turns a failed gRPC call into the {@link ConnectionProblem} an operator can act on, by walking the cause chain:
@@ -30,8 +29,7 @@ public final class FailureClassifier {
     /** 407 is the standard answer; some proxies (tinyproxy) answer a CONNECT with bad credentials with 401. */
     private static final Set<Integer> PROXY_AUTHENTICATION_FAILED = Set.of(401, 407);
 
-    private FailureClassifier() {
-    }
+    private FailureClassifier() {}
 
     /**
      * @param failure     what the call failed with
@@ -42,8 +40,11 @@ public final class FailureClassifier {
     public static Problem classify(Throwable failure, String target, String proxy, boolean clientCert) {
         if (clientCert) {
             Optional<GatewayRefusal> refusal = StatusDetails.find(failure, GatewayRefusal.class);
-            if (refusal.isPresent() && refusal.get().getReason() == GatewayRefusalReason.GATEWAY_REFUSAL_REASON_REVOKED) {
-                return new Problem(ConnectionProblem.REVOKED, "console says: " + refusal.get().getMessage());
+            if (refusal.isPresent()
+                    && refusal.get().getReason() == GatewayRefusalReason.GATEWAY_REFUSAL_REASON_REVOKED) {
+                return new Problem(
+                        ConnectionProblem.REVOKED,
+                        "console says: " + refusal.get().getMessage());
             }
         }
         boolean viaProxy = !proxy.isEmpty();
@@ -53,26 +54,44 @@ public final class FailureClassifier {
                 if (status.find()) {
                     int code = Integer.parseInt(status.group(1));
                     String answer = "proxy " + proxy + " answered " + code + status.group(2) + " to CONNECT " + target;
-                    return new Problem(PROXY_AUTHENTICATION_FAILED.contains(code) ? ConnectionProblem.PROXY_AUTH_FAILED : ConnectionProblem.PROXY_REFUSED, answer);
+                    return new Problem(
+                            PROXY_AUTHENTICATION_FAILED.contains(code)
+                                    ? ConnectionProblem.PROXY_AUTH_FAILED
+                                    : ConnectionProblem.PROXY_REFUSED,
+                            answer);
                 }
-                return new Problem(ConnectionProblem.PROXY_REFUSED, "proxy " + proxy + " did not open a tunnel to " + target);
+                return new Problem(
+                        ConnectionProblem.PROXY_REFUSED, "proxy " + proxy + " did not open a tunnel to " + target);
             }
             if (cause instanceof ProxyConnectException) {
-                return new Problem(ConnectionProblem.PROXY_REFUSED, "proxy " + proxy + " did not open a tunnel to " + target
-                        + " (" + cause.getMessage() + ")");
+                return new Problem(
+                        ConnectionProblem.PROXY_REFUSED,
+                        "proxy " + proxy + " did not open a tunnel to " + target + " (" + cause.getMessage() + ")");
             }
             if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
-                return new Problem(ConnectionProblem.DNS_FAILURE, "cannot resolve " + (cause.getMessage() == null ? target : cause.getMessage()));
+                return new Problem(
+                        ConnectionProblem.DNS_FAILURE,
+                        "cannot resolve " + (cause.getMessage() == null ? target : cause.getMessage()));
             }
-            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException || cause instanceof SocketTimeoutException) {
+            if (cause instanceof ConnectException
+                    || cause instanceof NoRouteToHostException
+                    || cause instanceof SocketTimeoutException) {
                 return viaProxy
-                        ? new Problem(ConnectionProblem.PROXY_UNREACHABLE, "cannot connect to proxy " + proxy + " (" + cause.getMessage() + ")")
-                        : new Problem(ConnectionProblem.TCP_CONNECT_FAILED, "cannot connect to " + target + " (" + cause.getMessage() + ")");
+                        ? new Problem(
+                                ConnectionProblem.PROXY_UNREACHABLE,
+                                "cannot connect to proxy " + proxy + " (" + cause.getMessage() + ")")
+                        : new Problem(
+                                ConnectionProblem.TCP_CONNECT_FAILED,
+                                "cannot connect to " + target + " (" + cause.getMessage() + ")");
             }
-            if (cause instanceof SSLException || cause instanceof NotSslRecordException || cause instanceof CertificateException) {
+            if (cause instanceof SSLException
+                    || cause instanceof NotSslRecordException
+                    || cause instanceof CertificateException) {
                 String message = String.valueOf(cause.getMessage());
                 if (clientCert && message.contains("Received fatal alert")) {
-                    return new Problem(ConnectionProblem.CERTIFICATE_REJECTED, target + " refused the TLS client certificate (" + message + ")");
+                    return new Problem(
+                            ConnectionProblem.CERTIFICATE_REJECTED,
+                            target + " refused the TLS client certificate (" + message + ")");
                 }
                 return new Problem(ConnectionProblem.TLS_FAILED, "with " + target + ": " + tlsReason(cause));
             }
@@ -80,14 +99,25 @@ public final class FailureClassifier {
         Status status = Status.fromThrowable(failure);
         String description = status.getDescription() == null ? "" : ": " + status.getDescription();
         return switch (status.getCode()) {
-            case UNAUTHENTICATED, PERMISSION_DENIED -> clientCert
-                    ? new Problem(ConnectionProblem.CERTIFICATE_REJECTED, target + " answered " + status.getCode() + description)
-                    : new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + " answered " + status.getCode() + description);
-            case DEADLINE_EXCEEDED -> new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + " did not answer in time" + description);
-            case UNAVAILABLE -> description.contains("negotiation") || description.contains("TLS")
-                    ? new Problem(ConnectionProblem.TLS_FAILED, "with " + target + description + " (is it a TLS endpoint?)")
-                    : new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + description);
-            default -> new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + " answered " + status.getCode() + description);
+            case UNAUTHENTICATED, PERMISSION_DENIED ->
+                clientCert
+                        ? new Problem(
+                                ConnectionProblem.CERTIFICATE_REJECTED,
+                                target + " answered " + status.getCode() + description)
+                        : new Problem(
+                                ConnectionProblem.CONSOLE_UNAVAILABLE,
+                                target + " answered " + status.getCode() + description);
+            case DEADLINE_EXCEEDED ->
+                new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + " did not answer in time" + description);
+            case UNAVAILABLE ->
+                description.contains("negotiation") || description.contains("TLS")
+                        ? new Problem(
+                                ConnectionProblem.TLS_FAILED,
+                                "with " + target + description + " (is it a TLS endpoint?)")
+                        : new Problem(ConnectionProblem.CONSOLE_UNAVAILABLE, target + description);
+            default ->
+                new Problem(
+                        ConnectionProblem.CONSOLE_UNAVAILABLE, target + " answered " + status.getCode() + description);
         };
     }
 
@@ -106,7 +136,9 @@ public final class FailureClassifier {
             if (message.contains("No subject alternative") || message.contains("No name matching")) {
                 return "the console's certificate does not match the host name (" + message + ")";
             }
-            if (message.contains("PKIX") || message.contains("certification path") || cause instanceof CertificateException) {
+            if (message.contains("PKIX")
+                    || message.contains("certification path")
+                    || cause instanceof CertificateException) {
                 return "the console's certificate is not trusted (" + message + ")";
             }
         }

@@ -1,25 +1,22 @@
 package io.pcg.agent.link;
 
-import io.pcg.agent.command.CommandDispatcher;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.config.PairingCodeRemoval;
-import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.agent.health.AgentStatus;
-import io.pcg.agent.logs.LogSafety;
-import io.pcg.agent.identity.PairingClient;
-import io.pcg.common.console.PairingCode;
-import io.pcg.common.proxy.ProxySettings;
-import io.pcg.common.secrets.Secret;
 import io.pcg.agent.identity.AgentIdentity;
 import io.pcg.agent.identity.CertificateRenewalClient;
 import io.pcg.agent.identity.CertificateValidity;
 import io.pcg.agent.identity.IdentityStore;
+import io.pcg.agent.identity.PairingClient;
+import io.pcg.agent.logs.LogSafety;
+import io.pcg.common.console.ConsoleEndpoint;
+import io.pcg.common.console.PairingCode;
+import io.pcg.common.proxy.ProxySettings;
+import io.pcg.common.secrets.Secret;
 import io.pcg.proto.v1.Registered;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,6 +36,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's link to the console, start to end: validate the settings, pair with the PIN unless an identity is
@@ -63,6 +62,7 @@ public final class GatewayLink implements AutoCloseable {
     private final Path configFile;
     /** Only touched on the link's thread. */
     private boolean pairingCodeForgotten;
+
     private final CommandDispatcher dispatcher;
     private final AgentStatus status;
     private final Clock clock;
@@ -79,10 +79,12 @@ public final class GatewayLink implements AutoCloseable {
     private ManagedChannel channel;
     /** The identity the current channel presents. */
     private AgentIdentity identity;
+
     private ScheduledFuture<?> renewal;
     private ControlStream stream;
     /** The stream once the console answered Register, until it ends; {@link #subscribers} are sending through it. */
     private ControlStream upstream;
+
     private final List<Upstream.Subscriber> subscribers = new ArrayList<>();
     /** The current stream's registration, for {@link #registeredChannel}; swapped on the link's thread only. */
     private volatile Registration registration = new Registration();
@@ -90,13 +92,19 @@ public final class GatewayLink implements AutoCloseable {
     private CompletableFuture<Void> unpairing;
     /** The identity is deleted: the link never pairs or connects again in this process. */
     private boolean unpaired;
+
     private volatile boolean closed;
 
     /**
      * @param environment the process environment, for HTTPS_PROXY/HTTP_PROXY/NO_PROXY
      */
-    public GatewayLink(AgentConfig config, Map<String, String> environment, String version, CommandDispatcher dispatcher,
-                       AgentStatus status, Clock clock) {
+    public GatewayLink(
+            AgentConfig config,
+            Map<String, String> environment,
+            String version,
+            CommandDispatcher dispatcher,
+            AgentStatus status,
+            Clock clock) {
         LogSafety.install();
         this.config = config;
         this.environment = environment;
@@ -154,7 +162,8 @@ public final class GatewayLink implements AutoCloseable {
 
         CompletableFuture<Channel> channelOtherThan(Channel stale) {
             return channel.thenCompose(registered -> registered != stale || stale == null
-                    ? CompletableFuture.completedFuture(registered) : next.thenCompose(later -> later.channelOtherThan(stale)));
+                    ? CompletableFuture.completedFuture(registered)
+                    : next.thenCompose(later -> later.channelOtherThan(stale)));
         }
     }
 
@@ -163,7 +172,10 @@ public final class GatewayLink implements AutoCloseable {
         try {
             call.accept(subscriber);
         } catch (RuntimeException e) {
-            LOG.error("{} failed on a control stream change", subscriber.getClass().getSimpleName(), e);
+            LOG.error(
+                    "{} failed on a control stream change",
+                    subscriber.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -185,14 +197,26 @@ public final class GatewayLink implements AutoCloseable {
         try {
             Files.createDirectories(config.stateDir());
         } catch (IOException e) {
-            stop(new Problem(ConnectionProblem.CONFIG_INVALID, "state directory " + config.stateDir() + " cannot be created: " + e.getMessage()));
+            stop(new Problem(
+                    ConnectionProblem.CONFIG_INVALID,
+                    "state directory " + config.stateDir() + " cannot be created: " + e.getMessage()));
             return;
         }
-        channels = new ConsoleChannels(endpoint, proxy, Optional.ofNullable(config.consoleCaFile()), config.connectTimeout(),
-                config.keepaliveTime(), config.keepaliveTimeout(), "pcg-agent/" + version);
+        channels = new ConsoleChannels(
+                endpoint,
+                proxy,
+                Optional.ofNullable(config.consoleCaFile()),
+                config.connectTimeout(),
+                config.keepaliveTime(),
+                config.keepaliveTimeout(),
+                "pcg-agent/" + version);
         target = endpoint.authority();
         String via = channels.proxyInUse();
-        LOG.info("gateway '{}' links to console {}{}", config.name(), endpoint, via.isEmpty() ? " directly" : " through proxy " + via);
+        LOG.info(
+                "gateway '{}' links to console {}{}",
+                config.name(),
+                endpoint,
+                via.isEmpty() ? " directly" : " through proxy " + via);
         step();
     }
 
@@ -219,8 +243,10 @@ public final class GatewayLink implements AutoCloseable {
                 }
                 boolean retry = unpairing != null;
                 unpairing = done;
-                LOG.info("the gateway was deleted in the console: unpairing once the console has read what was sent"
-                        + " (at most {} s)", wait.toSeconds());
+                LOG.info(
+                        "the gateway was deleted in the console: unpairing once the console has read what was sent"
+                                + " (at most {} s)",
+                        wait.toSeconds());
                 if (upstream != null) {
                     upstream.finish();
                 } else if (retry || !store.exists()) {
@@ -232,7 +258,8 @@ public final class GatewayLink implements AutoCloseable {
                 scheduler.schedule(this::forgetIdentity, wait.toMillis(), TimeUnit.MILLISECONDS);
             });
         } catch (RejectedExecutionException e) {
-            done.completeExceptionally(new IllegalStateException("the agent is shutting down; the unpairing is done on the next start"));
+            done.completeExceptionally(
+                    new IllegalStateException("the agent is shutting down; the unpairing is done on the next start"));
         }
         return done;
     }
@@ -254,7 +281,8 @@ public final class GatewayLink implements AutoCloseable {
             unpairing.completeExceptionally(e);
             return;
         }
-        Problem deleted = new Problem(ConnectionProblem.DELETED, "the identity in " + store.directory() + " is deleted");
+        Problem deleted =
+                new Problem(ConnectionProblem.DELETED, "the identity in " + store.directory() + " is deleted");
         status.unpaired(deleted);
         LOG.warn("{}", deleted);
         unpairing.complete(null);
@@ -284,8 +312,9 @@ public final class GatewayLink implements AutoCloseable {
         try {
             pin = PairingCode.parse(config.pairingCode());
         } catch (IllegalArgumentException e) {
-            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage() + " (no identity is stored in " + store.directory()
-                    + ", so the agent must pair)"));
+            stop(new Problem(
+                    ConnectionProblem.CONFIG_INVALID,
+                    e.getMessage() + " (no identity is stored in " + store.directory() + ", so the agent must pair)"));
             return;
         }
         status.phase(AgentStatus.Phase.PAIRING);
@@ -296,7 +325,11 @@ public final class GatewayLink implements AutoCloseable {
             AgentIdentity identity = new PairingClient(pairingChannel, PAIRING_DEADLINE, target, channels.proxyInUse())
                     .pair(config.name(), pin, version);
             store.save(identity);
-            LOG.info("paired: gateway '{}' is {} in the console; identity stored in {}", config.name(), identity.gatewayId(), store.directory());
+            LOG.info(
+                    "paired: gateway '{}' is {} in the console; identity stored in {}",
+                    config.name(),
+                    identity.gatewayId(),
+                    store.directory());
             forgetPairingCode();
             attempt = 0;
             connect(identity);
@@ -325,14 +358,18 @@ public final class GatewayLink implements AutoCloseable {
         try {
             validity = CertificateValidity.of(identity.certificatePem());
         } catch (IllegalArgumentException e) {
-            stop(new Problem(ConnectionProblem.CONFIG_INVALID, e.getMessage() + " in " + store.directory()
-                    + "; delete the identity folder and pair again with a new PIN"));
+            stop(new Problem(
+                    ConnectionProblem.CONFIG_INVALID,
+                    e.getMessage() + " in " + store.directory()
+                            + "; delete the identity folder and pair again with a new PIN"));
             return;
         }
         status.paired(identity.gatewayId(), validity.notAfter());
         if (validity.expiredAt(clock.instant())) {
-            stop(new Problem(ConnectionProblem.CERTIFICATE_EXPIRED, "certificate serial " + validity.serial()
-                    + " in " + store.directory() + " expired at " + validity.notAfter()));
+            stop(new Problem(
+                    ConnectionProblem.CERTIFICATE_EXPIRED,
+                    "certificate serial " + validity.serial() + " in " + store.directory() + " expired at "
+                            + validity.notAfter()));
             return;
         }
         status.phase(AgentStatus.Phase.CONNECTING);
@@ -344,8 +381,14 @@ public final class GatewayLink implements AutoCloseable {
         }
         this.identity = identity;
         StreamListener listener = new StreamListener();
-        stream = new ControlStream(AgentFacts.register(config.name(), version, config.stateDir()), config.registerTimeout(),
-                config.heartbeatInterval(), dispatcher, scheduler, listener, clock);
+        stream = new ControlStream(
+                AgentFacts.register(config.name(), version, config.stateDir()),
+                config.registerTimeout(),
+                config.heartbeatInterval(),
+                dispatcher,
+                scheduler,
+                listener,
+                clock);
         listener.own = stream;
         stream.start(channel);
     }
@@ -364,8 +407,11 @@ public final class GatewayLink implements AutoCloseable {
         }
         AgentIdentity current = identity;
         CertificateValidity validity = CertificateValidity.of(current.certificatePem());
-        LOG.info("renewing the client certificate of gateway {} (serial {}, valid until {})", current.gatewayId(),
-                validity.serial(), validity.notAfter());
+        LOG.info(
+                "renewing the client certificate of gateway {} (serial {}, valid until {})",
+                current.gatewayId(),
+                validity.serial(),
+                validity.notAfter());
         CertificateRenewalClient.renew(channel, current, RENEWAL_DEADLINE)
                 .whenCompleteAsync((renewed, failure) -> renewed(current, renewed, failure), scheduler);
     }
@@ -384,10 +430,15 @@ public final class GatewayLink implements AutoCloseable {
         }
         if (failure != null) {
             Duration retry = old.retryDelay(clock.instant());
-            String why = failure instanceof UncheckedIOException ? failure.getMessage()
-                    : FailureClassifier.classify(failure, target, channels.proxyInUse(), true).toString();
-            LOG.warn("certificate renewal failed: {} Retrying in {} s; the current certificate stays valid until {}.",
-                    why, retry.toSeconds(), old.notAfter());
+            String why = failure instanceof UncheckedIOException
+                    ? failure.getMessage()
+                    : FailureClassifier.classify(failure, target, channels.proxyInUse(), true)
+                            .toString();
+            LOG.warn(
+                    "certificate renewal failed: {} Retrying in {} s; the current certificate stays valid until {}.",
+                    why,
+                    retry.toSeconds(),
+                    old.notAfter());
             if (previous == identity && upstream != null) {
                 scheduleRenewal(retry);
             }
@@ -397,12 +448,18 @@ public final class GatewayLink implements AutoCloseable {
         if (previous != identity || upstream == null) {
             // The stream the renewal came from is gone: the next connection loads the stored identity (one already
             // connecting with the old certificate is still accepted, and renews again once registered).
-            LOG.info("renewed the client certificate: serial {} valid until {} replaces serial {}; used from the next connection",
-                    next.serial(), next.notAfter(), old.serial());
+            LOG.info(
+                    "renewed the client certificate: serial {} valid until {} replaces serial {}; used from the next connection",
+                    next.serial(),
+                    next.notAfter(),
+                    old.serial());
             return;
         }
-        LOG.info("renewed the client certificate: serial {} valid until {} replaces serial {}; reconnecting with it",
-                next.serial(), next.notAfter(), old.serial());
+        LOG.info(
+                "renewed the client certificate: serial {} valid until {} replaces serial {}; reconnecting with it",
+                next.serial(),
+                next.notAfter(),
+                old.serial());
         stream.cancel("switching to the renewed client certificate");
         streamEnded();
         attempt = 0;
@@ -439,7 +496,10 @@ public final class GatewayLink implements AutoCloseable {
                 }
                 attempt = 0;
                 status.connected(registered.getGatewayId());
-                LOG.info("registered with console {} as gateway {}; control stream up", channels.endpoint(), registered.getGatewayId());
+                LOG.info(
+                        "registered with console {} as gateway {}; control stream up",
+                        channels.endpoint(),
+                        registered.getGatewayId());
                 upstream = stream;
                 registration.channel.complete(channel);
                 subscribers.forEach(subscriber -> tell(subscriber, s -> s.connected(upstream)));
@@ -447,7 +507,8 @@ public final class GatewayLink implements AutoCloseable {
                     upstream.finish(); // the subscribers have queued what waited for the console: send it and end
                     return;
                 }
-                scheduleRenewal(CertificateValidity.of(identity.certificatePem()).untilRenewal(clock.instant()));
+                scheduleRenewal(
+                        CertificateValidity.of(identity.certificatePem()).untilRenewal(clock.instant()));
             });
         }
 
@@ -467,8 +528,10 @@ public final class GatewayLink implements AutoCloseable {
                     return;
                 }
                 streamEnded();
-                failed(failure == null ? FailureClassifier.closedByConsole(target)
-                        : FailureClassifier.classify(failure, target, channels.proxyInUse(), true));
+                failed(
+                        failure == null
+                                ? FailureClassifier.closedByConsole(target)
+                                : FailureClassifier.classify(failure, target, channels.proxyInUse(), true));
             });
         }
     }

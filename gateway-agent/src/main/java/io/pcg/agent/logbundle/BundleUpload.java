@@ -4,8 +4,7 @@ package io.pcg.agent.logbundle;
 public interface BundleUpload {
 
     /** What the console stored. */
-    record Receipt(String bundleId, long sizeBytes, String sha256) {
-    }
+    record Receipt(String bundleId, long sizeBytes, String sha256) {}
 
     /**
      * Sends the whole bundle and waits for the console's receipt.

@@ -3,7 +3,6 @@ package io.pcg.agent.logbundle;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +31,7 @@ public record LogBundleConfig(
     public static final String DEFAULT_SCRIPT = "/opt/pcg/scripts/collect-logs.sh";
     /** The script reads journals and runs kubectl with its own 120 s per command; ten minutes covers a slow appliance. */
     public static final String DEFAULT_TIMEOUT = "10m";
+
     public static final String DEFAULT_UPLOAD_TIMEOUT = "5m";
     /** Small enough to keep the upload's memory low, large enough that per-message overhead does not matter. */
     public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
@@ -41,19 +41,23 @@ public record LogBundleConfig(
     public static final long DEFAULT_MAX_SIZE = 256L * 1024 * 1024;
 
     public LogBundleConfig {
-        arguments = arguments == null ? List.of() : arguments.stream().filter(argument -> !argument.isEmpty()).toList();
+        arguments = arguments == null
+                ? List.of()
+                : arguments.stream().filter(argument -> !argument.isEmpty()).toList();
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("pcg.agent.log-bundle.timeout must be positive, got " + timeout);
         }
         if (uploadTimeout.isNegative() || uploadTimeout.isZero()) {
-            throw new IllegalArgumentException("pcg.agent.log-bundle.upload-timeout must be positive, got " + uploadTimeout);
+            throw new IllegalArgumentException(
+                    "pcg.agent.log-bundle.upload-timeout must be positive, got " + uploadTimeout);
         }
         if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
             throw new IllegalArgumentException("pcg.agent.log-bundle.chunk-size must be between 1 and " + MAX_CHUNK_SIZE
                     + " bytes, got " + chunkSize);
         }
         if (maxSize < 1024 * 1024) {
-            throw new IllegalArgumentException("pcg.agent.log-bundle.max-size must be at least 1 MiB (1048576), got " + maxSize);
+            throw new IllegalArgumentException(
+                    "pcg.agent.log-bundle.max-size must be at least 1 MiB (1048576), got " + maxSize);
         }
     }
 

@@ -4,7 +4,6 @@ import io.pcg.agent.events.SafeText;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.process.CommandRunner;
 import io.pcg.common.process.ProcessCommandRunner;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -43,8 +42,10 @@ public final class LogCollector {
     public LogBundle collect(Path outDir) throws OperatorException {
         Path script = config.script();
         if (!Files.isRegularFile(script) || !Files.isExecutable(script)) {
-            throw new OperatorException(SCRIPT_MISSING, "the log collection script " + script
-                    + (Files.exists(script) ? " is not an executable file" : " does not exist"),
+            throw new OperatorException(
+                    SCRIPT_MISSING,
+                    "the log collection script " + script
+                            + (Files.exists(script) ? " is not an executable file" : " does not exist"),
                     "Set pcg.agent.log-bundle.script to collect-logs.sh (the image installs it at "
                             + LogBundleConfig.DEFAULT_SCRIPT + " with its lib/ folder), then send logs.collect again.");
         }
@@ -55,19 +56,26 @@ public final class LogCollector {
         try {
             result = runner.run(command);
         } catch (IOException e) {
-            throw new OperatorException(COLLECTION_FAILED, "the log collection script " + script + " could not be started ("
-                    + e.getClass().getSimpleName() + ")", "Check that bash and perl are installed on the appliance and that "
-                    + script + " starts with a valid #! line.");
+            throw new OperatorException(
+                    COLLECTION_FAILED,
+                    "the log collection script " + script + " could not be started ("
+                            + e.getClass().getSimpleName() + ")",
+                    "Check that bash and perl are installed on the appliance and that " + script
+                            + " starts with a valid #! line.");
         }
         if (result.exitCode() == ProcessCommandRunner.TIMED_OUT) {
-            throw new OperatorException(COLLECTION_TIMED_OUT, "the log collection script did not finish within "
-                    + config.timeout().toSeconds() + " s and was stopped",
+            throw new OperatorException(
+                    COLLECTION_TIMED_OUT,
+                    "the log collection script did not finish within "
+                            + config.timeout().toSeconds() + " s and was stopped",
                     "Raise pcg.agent.log-bundle.timeout, or collect less (e.g. '--max-lines 2000' in"
                             + " pcg.agent.log-bundle.arguments), then send logs.collect again.");
         }
         if (!result.succeeded()) {
-            throw new OperatorException(COLLECTION_FAILED, "the log collection script failed with exit code "
-                    + result.exitCode() + ": " + SafeText.of(lastLine(result.stderr(), "it printed no reason")),
+            throw new OperatorException(
+                    COLLECTION_FAILED,
+                    "the log collection script failed with exit code " + result.exitCode() + ": "
+                            + SafeText.of(lastLine(result.stderr(), "it printed no reason")),
                     "Fix what the message names and send logs.collect again; on the appliance 'sudo pcg logs' runs the"
                             + " same script and shows all of its output.");
         }
@@ -80,8 +88,10 @@ public final class LogCollector {
         Path folder = outDir.toAbsolutePath().normalize();
         Path bundle = printed.isEmpty() ? null : folder.resolve(printed).normalize();
         if (bundle == null || !folder.equals(bundle.getParent()) || !Files.isRegularFile(bundle)) {
-            throw new OperatorException(COLLECTION_FAILED, "the log collection script succeeded but its last line of output"
-                    + " does not name a bundle it wrote to " + outDir,
+            throw new OperatorException(
+                    COLLECTION_FAILED,
+                    "the log collection script succeeded but its last line of output"
+                            + " does not name a bundle it wrote to " + outDir,
                     "Check that pcg.agent.log-bundle.script is collect-logs.sh, which prints the bundle's path last.");
         }
         return bundle;
@@ -91,15 +101,20 @@ public final class LogCollector {
         try {
             long size = Files.size(bundle);
             if (size > config.maxSize()) {
-                throw new OperatorException(BUNDLE_TOO_LARGE, "the bundle is " + size + " bytes, more than the "
-                        + config.maxSize() + " the agent uploads (pcg.agent.log-bundle.max-size)",
+                throw new OperatorException(
+                        BUNDLE_TOO_LARGE,
+                        "the bundle is " + size + " bytes, more than the " + config.maxSize()
+                                + " the agent uploads (pcg.agent.log-bundle.max-size)",
                         "Collect less (e.g. '--max-lines 2000' in pcg.agent.log-bundle.arguments) or raise"
                                 + " pcg.agent.log-bundle.max-size, then send logs.collect again.");
             }
             return new LogBundle(bundle, size, sha256(bundle));
         } catch (IOException e) {
-            throw new OperatorException(COLLECTION_FAILED, "the bundle " + bundle.getFileName() + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")", "Check the free space and permissions of the agent's state directory.");
+            throw new OperatorException(
+                    COLLECTION_FAILED,
+                    "the bundle " + bundle.getFileName() + " cannot be read ("
+                            + e.getClass().getSimpleName() + ")",
+                    "Check the free space and permissions of the agent's state directory.");
         }
     }
 
@@ -120,7 +135,8 @@ public final class LogCollector {
     }
 
     private static String lastLine(String text, String otherwise) {
-        List<String> lines = text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        List<String> lines =
+                text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
         return lines.isEmpty() ? otherwise : lines.get(lines.size() - 1);
     }
 }

@@ -15,9 +15,6 @@ import io.pcg.common.files.FileTrees;
 import io.pcg.common.process.ProcessCommandRunner;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code logs.collect} (payload {@code {}}): runs collect-logs.sh into a folder of its own under
@@ -57,7 +56,10 @@ public final class LogsCollectHandler implements CommandHandler {
 
     @Inject
     public LogsCollectHandler(LogBundleConfig config, AgentConfig agent, BundleUpload upload) {
-        this(new LogCollector(config, new ProcessCommandRunner(config.timeout())), upload, agent.stateDir().resolve(FOLDER));
+        this(
+                new LogCollector(config, new ProcessCommandRunner(config.timeout())),
+                upload,
+                agent.stateDir().resolve(FOLDER));
     }
 
     LogsCollectHandler(LogCollector collector, BundleUpload upload, Path folder) {
@@ -77,15 +79,26 @@ public final class LogsCollectHandler implements CommandHandler {
         Path outDir = newFolder();
         try {
             LogBundle bundle = collector.collect(outDir);
-            LOG.info("command {}: collected {} ({} bytes, SHA-256 {}); uploading it to the console", command.id(),
-                    bundle.fileName(), bundle.sizeBytes(), bundle.sha256());
+            LOG.info(
+                    "command {}: collected {} ({} bytes, SHA-256 {}); uploading it to the console",
+                    command.id(),
+                    bundle.fileName(),
+                    bundle.sizeBytes(),
+                    bundle.sha256());
             BundleUpload.Receipt receipt = send(command.id(), bundle);
             if (receipt.sizeBytes() != bundle.sizeBytes() || !receipt.sha256().equals(bundle.sha256())) {
-                throw new CommandFailedException(UPLOAD_FAILED, "the console stored " + receipt.sizeBytes()
-                        + " bytes with SHA-256 " + receipt.sha256() + " for a bundle of " + bundle.sizeBytes()
-                        + " bytes with SHA-256 " + bundle.sha256(), "Send logs.collect again.");
+                throw new CommandFailedException(
+                        UPLOAD_FAILED,
+                        "the console stored " + receipt.sizeBytes()
+                                + " bytes with SHA-256 " + receipt.sha256() + " for a bundle of " + bundle.sizeBytes()
+                                + " bytes with SHA-256 " + bundle.sha256(),
+                        "Send logs.collect again.");
             }
-            LOG.info("command {}: the console stored {} as bundle {}", command.id(), bundle.fileName(), receipt.bundleId());
+            LOG.info(
+                    "command {}: the console stored {} as bundle {}",
+                    command.id(),
+                    bundle.fileName(),
+                    receipt.bundleId());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("bundleId", receipt.bundleId());
             result.put("fileName", bundle.fileName());
@@ -110,7 +123,10 @@ public final class LogsCollectHandler implements CommandHandler {
             if (first.kind() != BundleUpload.UploadException.Kind.LINK_LOST) {
                 throw refusedOrFailed(first);
             }
-            LOG.warn("command {}: the upload of {} broke off ({}); sending it once more", commandId, bundle.fileName(),
+            LOG.warn(
+                    "command {}: the upload of {} broke off ({}); sending it once more",
+                    commandId,
+                    bundle.fileName(),
                     SafeText.of(first.getMessage()));
             try {
                 return upload.send(commandId, bundle);
@@ -122,11 +138,16 @@ public final class LogsCollectHandler implements CommandHandler {
 
     private static CommandFailedException refusedOrFailed(BundleUpload.UploadException e) {
         return e.kind() == BundleUpload.UploadException.Kind.REFUSED
-                ? new CommandFailedException(UPLOAD_REFUSED, "the console refused the bundle: " + SafeText.of(e.getMessage()),
+                ? new CommandFailedException(
+                        UPLOAD_REFUSED,
+                        "the console refused the bundle: " + SafeText.of(e.getMessage()),
                         "If the bundle is too large, collect less (e.g. '--max-lines 2000' in pcg.agent.log-bundle.arguments);"
                                 + " otherwise send logs.collect again.")
-                : new CommandFailedException(UPLOAD_FAILED, "the bundle could not be uploaded: " + SafeText.of(e.getMessage())
-                        + "; the console stored nothing", "Check the gateway's connection to the console, then send logs.collect again.");
+                : new CommandFailedException(
+                        UPLOAD_FAILED,
+                        "the bundle could not be uploaded: " + SafeText.of(e.getMessage())
+                                + "; the console stored nothing",
+                        "Check the gateway's connection to the console, then send logs.collect again.");
     }
 
     private static void requireEmpty(String payloadJson) throws CommandFailedException {
@@ -137,7 +158,9 @@ public final class LogsCollectHandler implements CommandHandler {
             payload = null;
         }
         if (payload == null || !payload.isObject() || !payload.isEmpty()) {
-            throw new CommandFailedException(INVALID_REQUEST, TYPE + " takes an empty JSON object as its payload",
+            throw new CommandFailedException(
+                    INVALID_REQUEST,
+                    TYPE + " takes an empty JSON object as its payload",
                     "Send {} as the payload; what is collected is set on the appliance (pcg.agent.log-bundle.*).");
         }
     }
@@ -153,8 +176,10 @@ public final class LogsCollectHandler implements CommandHandler {
             running.add(outDir);
             return outDir;
         } catch (IOException | UncheckedIOException e) {
-            throw new CommandFailedException(LogCollector.COLLECTION_FAILED, "cannot create a folder for the bundle in "
-                    + folder + " (" + e.getClass().getSimpleName() + ")",
+            throw new CommandFailedException(
+                    LogCollector.COLLECTION_FAILED,
+                    "cannot create a folder for the bundle in " + folder + " ("
+                            + e.getClass().getSimpleName() + ")",
                     "Check the free space and permissions of the agent's state directory (pcg.agent.state-dir).");
         }
     }
@@ -163,7 +188,10 @@ public final class LogsCollectHandler implements CommandHandler {
         try {
             FileTrees.delete(root);
         } catch (IOException e) {
-            LOG.warn("cannot delete {} ({}); the next logs.collect tries again", root, e.getClass().getSimpleName());
+            LOG.warn(
+                    "cannot delete {} ({}); the next logs.collect tries again",
+                    root,
+                    e.getClass().getSimpleName());
         }
     }
 }

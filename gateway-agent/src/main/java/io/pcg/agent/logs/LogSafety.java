@@ -5,11 +5,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.bridge.SLF4JBridgeHandler;
-
-import java.util.List;
 
 /**
  * Makes the agent's log complete and safe whatever the configured levels: gRPC's java.util.logging output is routed
@@ -19,10 +18,10 @@ import java.util.List;
 public final class LogSafety {
 
     /** gRPC's Netty transport logs frames under its handler classes (shaded or not), client and server side. */
-    private static final List<String> FRAME_LOGGER_SUFFIXES = List.of("io.grpc.netty.NettyClientHandler", "io.grpc.netty.NettyServerHandler");
+    private static final List<String> FRAME_LOGGER_SUFFIXES =
+            List.of("io.grpc.netty.NettyClientHandler", "io.grpc.netty.NettyServerHandler");
 
-    private LogSafety() {
-    }
+    private LogSafety() {}
 
     public static synchronized void install() {
         if (!SLF4JBridgeHandler.isInstalled()) {
@@ -41,7 +40,8 @@ public final class LogSafety {
     /** Denies DEBUG and TRACE events of the gRPC Netty frame loggers. */
     static final class FrameDumpFilter extends TurboFilter {
         @Override
-        public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+        public FilterReply decide(
+                Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
             if (level != null && !level.isGreaterOrEqual(Level.INFO) && isFrameLogger(logger.getName())) {
                 return FilterReply.DENY;
             }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Singleton;
-
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +16,7 @@ public final class AgentMeters {
 
     /** Command outcomes: the handler's answer, or why no handler ran. */
     public static final String SUCCEEDED = "succeeded";
+
     public static final String FAILED = "failed";
     public static final String UNKNOWN_TYPE = "unknown_type";
     public static final String BUSY = "busy";
@@ -36,9 +36,12 @@ public final class AgentMeters {
 
     /** One command ran (or was refused) in {@code nanos}. */
     public void command(String type, String outcome, long nanos) {
-        Timer.builder("pcg.commands").description("Console commands by type and outcome")
-                .tag("type", type).tag("outcome", outcome)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Timer.builder("pcg.commands")
+                .description("Console commands by type and outcome")
+                .tag("type", type)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -48,14 +51,20 @@ public final class AgentMeters {
      * @param ok   false when the pass failed and will be retried
      */
     public void reconciled(String loop, long startNanos, boolean ok) {
-        Timer.builder("pcg.reconcile").description("Reconcile passes by loop and outcome")
-                .tag("loop", loop).tag("outcome", ok ? "ok" : "error")
-                .register(registry).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        Timer.builder("pcg.reconcile")
+                .description("Reconcile passes by loop and outcome")
+                .tag("loop", loop)
+                .tag("outcome", ok ? "ok" : "error")
+                .register(registry)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The IPAM provider gave a claim a new address from {@code pool}. */
     public void allocated(String pool) {
-        Counter.builder("pcg.ipam.allocations").description("Addresses allocated to claims, by pool")
-                .tag("pool", pool).register(registry).increment();
+        Counter.builder("pcg.ipam.allocations")
+                .description("Addresses allocated to claims, by pool")
+                .tag("pool", pool)
+                .register(registry)
+                .increment();
     }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.link.Upstream;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,19 +21,33 @@ public final class LinkMeters implements Upstream.Subscriber {
 
     public LinkMeters(MeterRegistry registry, AgentStatus status, Clock clock) {
         Gauge.builder("pcg.link.connected", status, s -> s.snapshot().phase() == AgentStatus.Phase.CONNECTED ? 1 : 0)
-                .description("1 while the control stream to the console is registered").register(registry);
+                .description("1 while the control stream to the console is registered")
+                .register(registry);
         for (AgentStatus.Phase phase : AgentStatus.Phase.values()) {
             Gauge.builder("pcg.link.phase", status, s -> s.snapshot().phase() == phase ? 1 : 0)
-                    .description("1 for the agent's current phase").tag("phase", phase.name()).register(registry);
+                    .description("1 for the agent's current phase")
+                    .tag("phase", phase.name())
+                    .register(registry);
         }
-        Gauge.builder("pcg.link.heartbeat.age", status, s -> secondsSince(s.snapshot().lastHeartbeatAt(), clock))
-                .description("Seconds since the last heartbeat sent; NaN before the first").baseUnit("seconds").register(registry);
-        Gauge.builder("pcg.certificate.expiry", status, s -> secondsUntil(s.snapshot().certificateExpiresAt(), clock))
-                .description("Seconds until the client certificate expires (negative once expired); NaN before pairing")
-                .baseUnit("seconds").register(registry);
-        registrations = Counter.builder("pcg.link.registrations").description("Control streams registered with the console")
+        Gauge.builder(
+                        "pcg.link.heartbeat.age",
+                        status,
+                        s -> secondsSince(s.snapshot().lastHeartbeatAt(), clock))
+                .description("Seconds since the last heartbeat sent; NaN before the first")
+                .baseUnit("seconds")
                 .register(registry);
-        reconnects = Counter.builder("pcg.link.reconnects").description("Registrations after the first: the link was lost and came back")
+        Gauge.builder(
+                        "pcg.certificate.expiry",
+                        status,
+                        s -> secondsUntil(s.snapshot().certificateExpiresAt(), clock))
+                .description("Seconds until the client certificate expires (negative once expired); NaN before pairing")
+                .baseUnit("seconds")
+                .register(registry);
+        registrations = Counter.builder("pcg.link.registrations")
+                .description("Control streams registered with the console")
+                .register(registry);
+        reconnects = Counter.builder("pcg.link.reconnects")
+                .description("Registrations after the first: the link was lost and came back")
                 .register(registry);
     }
 

@@ -10,7 +10,6 @@ import io.pcg.agent.ipam.PoolService;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.link.GatewayLink;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /** The link's and the pools' meters, in the "agent" environment only (where the link exists). */

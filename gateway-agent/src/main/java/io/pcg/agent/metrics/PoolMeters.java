@@ -7,11 +7,10 @@ import io.micrometer.core.instrument.Tags;
 import io.pcg.agent.ipam.PoolService;
 import io.pcg.agent.ipam.PoolUsage;
 import io.pcg.agent.kube.ManagementCluster;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The IP pools' used and free addresses, read from the management cluster when Prometheus scrapes: pools come and
@@ -29,7 +28,8 @@ public final class PoolMeters {
         this.cluster = cluster;
         this.pools = pools;
         this.addresses = MultiGauge.builder("pcg.ipam.pool.addresses")
-                .description("Addresses of each IP pool, by state (used, free)").register(registry);
+                .description("Addresses of each IP pool, by state (used, free)")
+                .register(registry);
     }
 
     /** Reads the pools again; called before each scrape. */

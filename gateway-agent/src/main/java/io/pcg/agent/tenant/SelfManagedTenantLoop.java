@@ -10,12 +10,11 @@ import io.micronaut.context.event.StartupEvent;
 import io.pcg.common.errors.OperatorException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent as the gateway deploys it into a pivoted tenant cluster ({@code AgentDeployment.renderTenant} sets

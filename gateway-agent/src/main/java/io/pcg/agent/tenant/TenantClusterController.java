@@ -1,6 +1,5 @@
 package io.pcg.agent.tenant;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -41,9 +40,6 @@ import io.pcg.common.work.SerialLoop;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +53,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds, follows and deletes the tenant clusters of this gateway in seed 004's order: the cluster's objects with one
@@ -76,6 +74,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
 
     /** Each tenant cluster's objects live in their own namespace, because {@code clusterctl move} moves a namespace. */
     static final String NAMESPACE_PREFIX = "pcg-tenant-";
+
     static final String ADDRESSES_RESERVED = "NodeAddressesAllocated";
     static final String INFRASTRUCTURE_CREATED = "InfrastructureCreated";
     static final String CONTROL_PLANE_NODE_ADDED = "ControlPlaneNodeAdded";
@@ -104,29 +103,60 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     private final ProxySettings siteProxy;
     private final Clock clock;
     private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
-    private final SerialLoop loop = new SerialLoop("tenant-clusters", this::reconcileAll, "TENANT_BUSY",
-            "the tenant clusters' loop");
+    private final SerialLoop loop =
+            new SerialLoop("tenant-clusters", this::reconcileAll, "TENANT_BUSY", "the tenant clusters' loop");
 
     /** A client for a tenant cluster's own API server, and the kubeconfig it was built from. */
-    private record Remote(String kubeconfig, KubernetesClient client) {
-    }
+    private record Remote(String kubeconfig, KubernetesClient client) {}
 
     @Inject
-    public TenantClusterController(AgentConfig agent, TenantConfig config, GatewayClusterConfig gatewayConfig,
-                                   BootstrapConfig bootstrapConfig, TenantStore store, CloudAccountStore accounts,
-                                   ManagementCluster managementCluster, ClusterApiProviders providers, PoolService pools,
-                                   ControlPlaneVips vips, NodeAddressReservations nodeAddresses, EventPublisher events,
-                                   ProxySettings siteProxy) {
-        this(agent, config, gatewayConfig, bootstrapConfig, store, accounts, managementCluster, providers, pools, vips,
-                nodeAddresses, events, siteProxy, Clock.systemUTC());
+    public TenantClusterController(
+            AgentConfig agent,
+            TenantConfig config,
+            GatewayClusterConfig gatewayConfig,
+            BootstrapConfig bootstrapConfig,
+            TenantStore store,
+            CloudAccountStore accounts,
+            ManagementCluster managementCluster,
+            ClusterApiProviders providers,
+            PoolService pools,
+            ControlPlaneVips vips,
+            NodeAddressReservations nodeAddresses,
+            EventPublisher events,
+            ProxySettings siteProxy) {
+        this(
+                agent,
+                config,
+                gatewayConfig,
+                bootstrapConfig,
+                store,
+                accounts,
+                managementCluster,
+                providers,
+                pools,
+                vips,
+                nodeAddresses,
+                events,
+                siteProxy,
+                Clock.systemUTC());
     }
 
     /** @param clock when a delete started, for force delete's 15 minutes */
-    TenantClusterController(AgentConfig agent, TenantConfig config, GatewayClusterConfig gatewayConfig,
-                            BootstrapConfig bootstrapConfig, TenantStore store, CloudAccountStore accounts,
-                            ManagementCluster managementCluster, ClusterApiProviders providers, PoolService pools,
-                            ControlPlaneVips vips, NodeAddressReservations nodeAddresses, EventPublisher events,
-                            ProxySettings siteProxy, Clock clock) {
+    TenantClusterController(
+            AgentConfig agent,
+            TenantConfig config,
+            GatewayClusterConfig gatewayConfig,
+            BootstrapConfig bootstrapConfig,
+            TenantStore store,
+            CloudAccountStore accounts,
+            ManagementCluster managementCluster,
+            ClusterApiProviders providers,
+            PoolService pools,
+            ControlPlaneVips vips,
+            NodeAddressReservations nodeAddresses,
+            EventPublisher events,
+            ProxySettings siteProxy,
+            Clock clock) {
         this.agent = agent;
         this.config = config;
         this.gatewayConfig = gatewayConfig;
@@ -161,19 +191,29 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     void accept(TenantClusterRequest request) throws OperatorException {
         onLoop(() -> {
             if (store.get(request.name()).isPresent()) {
-                throw new OperatorException(TenantCommands.EXISTS, "a cluster named " + request.name() + " exists already",
+                throw new OperatorException(
+                        TenantCommands.EXISTS,
+                        "a cluster named " + request.name() + " exists already",
                         "Pick another name, or delete that cluster first.");
             }
             String account = request.cloudAccount() == null ? CloudAccount.DEFAULT : request.cloudAccount();
             accounts.bind(request.name(), account);
             TenantRecord record = TenantRecord.accepted(request, account);
-            for (String type : List.of(ADDRESSES_RESERVED, INFRASTRUCTURE_CREATED, CONTROL_PLANE_NODE_ADDED, AGENT_INSTALLED,
-                    MANAGEMENT_MOVED, NODES_READY)) {
+            for (String type : List.of(
+                    ADDRESSES_RESERVED,
+                    INFRASTRUCTURE_CREATED,
+                    CONTROL_PLANE_NODE_ADDED,
+                    AGENT_INSTALLED,
+                    MANAGEMENT_MOVED,
+                    NODES_READY)) {
                 record = record.with(type, UNKNOWN, "Pending", "not started");
             }
             store.save(record);
-            events.info("ClusterCreateStarted", object(request.name()), "creating tenant cluster " + request.name() + " with "
-                    + request.controlPlaneNodes() + " control-plane and " + request.workerNodes() + " worker node(s)");
+            events.info(
+                    "ClusterCreateStarted",
+                    object(request.name()),
+                    "creating tenant cluster " + request.name() + " with " + request.controlPlaneNodes()
+                            + " control-plane and " + request.workerNodes() + " worker node(s)");
         });
         trigger();
     }
@@ -185,26 +225,32 @@ public class TenantClusterController implements ApplicationEventListener<Startup
      */
     void check(TenantClusterRequest request) throws OperatorException {
         TenantClusterRequest.IpAllocation allocation = request.ipAllocation();
-        TenantRecord probe = TenantRecord.accepted(request, request.cloudAccount() == null ? CloudAccount.DEFAULT
-                : request.cloudAccount());
+        TenantRecord probe = TenantRecord.accepted(
+                request, request.cloudAccount() == null ? CloudAccount.DEFAULT : request.cloudAccount());
         try {
             if (allocation.isStatic()) {
                 String first = pools.get(allocation.pool()).range().first().toString();
-                String vip = allocation.controlPlaneVip() == null || allocation.controlPlaneVip().isBlank()
-                        ? first : allocation.controlPlaneVip();
+                String vip = allocation.controlPlaneVip() == null
+                                || allocation.controlPlaneVip().isBlank()
+                        ? first
+                        : allocation.controlPlaneVip();
                 Map<String, String> standIns = new LinkedHashMap<>();
                 TenantManifests.nodeKeys(request).forEach(node -> standIns.put(node, first));
                 probe = probe.withAddresses(standIns, vip);
             } else {
                 Cidr.parse(allocation.nodeNetwork());
-                probe = probe.withAddresses(Map.of(), DhcpVip.validate(allocation.controlPlaneVip(), allocation.dhcpRange())
-                        .toString());
+                probe = probe.withAddresses(
+                        Map.of(),
+                        DhcpVip.validate(allocation.controlPlaneVip(), allocation.dhcpRange())
+                                .toString());
             }
             Ip.parse(probe.vip());
         } catch (IpamException e) {
             throw new OperatorException(e.code(), e.getMessage(), e.hint());
         } catch (InvalidAddressException e) {
-            throw new OperatorException(TenantCommands.REFUSED, "ipAllocation: " + e.getMessage(),
+            throw new OperatorException(
+                    TenantCommands.REFUSED,
+                    "ipAllocation: " + e.getMessage(),
                     "Correct the addresses and send the request again; nothing was created.");
         }
         TenantManifests.initial(request, inputs(probe));
@@ -219,16 +265,29 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             TenantRecord record = existing(name);
             Optional<String> refusal = scaleRefusal(record, counts);
             if (refusal.isPresent()) {
-                throw new OperatorException(TenantCommands.SCALE_REFUSED, refusal.get(),
+                throw new OperatorException(
+                        TenantCommands.SCALE_REFUSED,
+                        refusal.get(),
                         "Send the pools' new counts once the cluster runs, each at least its current count.");
             }
-            TenantClusterRequest request = record.request().withWorkerPools(record.request().workerPools().stream()
-                    .map(pool -> counts.containsKey(pool.name()) ? pool.withCount(counts.get(pool.name())) : pool).toList());
-            store.save(record.withRequest(request).withState(TenantState.SCALING)
-                    .with(NODES_READY, UNKNOWN, "Scaling", "scaling to " + request.controlPlaneNodes() + " control-plane and "
-                            + request.workerNodes() + " worker node(s)"));
-            events.info("ClusterScaleStarted", object(name), "tenant cluster " + name + " grows to "
-                    + request.workerNodes() + " worker node(s); the cluster adds them itself");
+            TenantClusterRequest request = record.request()
+                    .withWorkerPools(record.request().workerPools().stream()
+                            .map(pool ->
+                                    counts.containsKey(pool.name()) ? pool.withCount(counts.get(pool.name())) : pool)
+                            .toList());
+            store.save(record.withRequest(request)
+                    .withState(TenantState.SCALING)
+                    .with(
+                            NODES_READY,
+                            UNKNOWN,
+                            "Scaling",
+                            "scaling to " + request.controlPlaneNodes() + " control-plane and " + request.workerNodes()
+                                    + " worker node(s)"));
+            events.info(
+                    "ClusterScaleStarted",
+                    object(name),
+                    "tenant cluster " + name + " grows to " + request.workerNodes()
+                            + " worker node(s); the cluster adds them itself");
         });
         trigger();
     }
@@ -269,8 +328,11 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             }
             since[0] = clock.instant();
             store.save(record.deleting(since[0]).with(DELETED, UNKNOWN, "Deleting", "deleting"));
-            events.warning("ClusterDeleteStarted", object(name), "deleting tenant cluster " + name
-                    + (record.phase().reached(TenantPhase.MOVED) ? ": moving its objects back first" : ""));
+            events.warning(
+                    "ClusterDeleteStarted",
+                    object(name),
+                    "deleting tenant cluster " + name
+                            + (record.phase().reached(TenantPhase.MOVED) ? ": moving its objects back first" : ""));
         });
         trigger();
         return since[0];
@@ -285,27 +347,34 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             TenantRecord record = existing(name);
             Optional<String> refusal = forceDeleteRefusal(record, clock.instant(), config.forceDeleteAfter());
             if (refusal.isPresent()) {
-                throw new OperatorException(TenantCommands.FORCE_DELETE_REFUSED, refusal.get(),
+                throw new OperatorException(
+                        TenantCommands.FORCE_DELETE_REFUSED,
+                        refusal.get(),
                         "Send cluster.delete first, and force delete only if it stays stuck.");
             }
             letGo(record);
             forget(record);
-            events.warning("ClusterForceDeleted", object(name), "tenant cluster " + name + " was force deleted after "
-                    + Duration.between(record.deletingSince(), clock.instant()).toMinutes() + " minutes in Deleting;"
-                    + " delete any VM named " + name + "-* left in vSphere");
+            events.warning(
+                    "ClusterForceDeleted",
+                    object(name),
+                    "tenant cluster " + name + " was force deleted after "
+                            + Duration.between(record.deletingSince(), clock.instant())
+                                    .toMinutes() + " minutes in Deleting;"
+                            + " delete any VM named " + name + "-* left in vSphere");
         });
     }
 
     /** Why a force delete is not allowed now, if it is not. Pure. */
     static Optional<String> forceDeleteRefusal(TenantRecord record, Instant now, Duration after) {
         if (record.state() != TenantState.DELETING || record.deletingSince() == null) {
-            return Optional.of("cluster " + record.name() + " is " + record.state() + ", not Deleting: force delete is only"
-                    + " for a delete that is stuck");
+            return Optional.of("cluster " + record.name() + " is " + record.state()
+                    + ", not Deleting: force delete is only" + " for a delete that is stuck");
         }
         Duration stuck = Duration.between(record.deletingSince(), now);
         if (stuck.compareTo(after) < 0) {
             return Optional.of("cluster " + record.name() + " has been Deleting for " + stuck.toSeconds() + " s; force"
-                    + " delete is allowed after " + after.toMinutes() + " minutes (in " + after.minus(stuck).toSeconds() + " s)");
+                    + " delete is allowed after " + after.toMinutes() + " minutes (in "
+                    + after.minus(stuck).toSeconds() + " s)");
         }
         return Optional.empty();
     }
@@ -316,8 +385,11 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     }
 
     private TenantRecord existing(String name) throws OperatorException {
-        return store.get(name).orElseThrow(() -> new OperatorException(TenantCommands.NOT_FOUND, "no tenant cluster named "
-                + name + " on this gateway", "List the clusters with cluster.list."));
+        return store.get(name)
+                .orElseThrow(() -> new OperatorException(
+                        TenantCommands.NOT_FOUND,
+                        "no tenant cluster named " + name + " on this gateway",
+                        "List the clusters with cluster.list."));
     }
 
     /** The loop thread is the store's only writer: commands change it between two reconciles. */
@@ -387,20 +459,36 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         if (!record.phase().reached(TenantPhase.ADDRESSES_RESERVED)) {
             Optional<TenantRecord> reserved = reserveAddresses(record);
             if (reserved.isEmpty()) {
-                return; // the allocator has not answered every claim yet; its change triggers nothing here, the resync does
+                return; // the allocator has not answered every claim yet; its change triggers nothing here, the resync
+                // does
             }
-            record = mark(reserved.get().withPhase(TenantPhase.ADDRESSES_RESERVED), ADDRESSES_RESERVED, "Allocated",
+            record = mark(
+                    reserved.get().withPhase(TenantPhase.ADDRESSES_RESERVED),
+                    ADDRESSES_RESERVED,
+                    "Allocated",
                     record.request().ipAllocation().isStatic()
-                            ? reserved.get().addresses().size() + " node addresses and VIP " + reserved.get().vip() + " held"
-                            : "nodes take their addresses from DHCP; VIP " + reserved.get().vip());
+                            ? reserved.get().addresses().size() + " node addresses and VIP "
+                                    + reserved.get().vip() + " held"
+                            : "nodes take their addresses from DHCP; VIP "
+                                    + reserved.get().vip());
         }
         KubernetesClient management = managementCluster.client();
         if (!record.phase().reached(TenantPhase.APPLIED)) {
-            management.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-                    .fieldManager(ManifestApplier.FIELD_MANAGER).serverSideApply();
+            management
+                    .namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .endMetadata()
+                            .build())
+                    .fieldManager(ManifestApplier.FIELD_MANAGER)
+                    .serverSideApply();
             List<HasMetadata> objects = TenantManifests.initial(record.request(), inputs(record));
             ManifestApplier.apply(management, objects);
-            record = mark(record.withPhase(TenantPhase.APPLIED), INFRASTRUCTURE_CREATED, "Applied",
+            record = mark(
+                    record.withPhase(TenantPhase.APPLIED),
+                    INFRASTRUCTURE_CREATED,
+                    "Applied",
                     objects.size() + " Cluster API objects applied with 1 control-plane node");
         }
         if (!record.phase().reached(TenantPhase.AGENT_INSTALLED)) {
@@ -410,15 +498,27 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                 save(record);
                 return;
             }
-            record = mark(record, CONTROL_PLANE_NODE_ADDED, "NodeReady", "control-plane node "
-                    + progress.nodes().get(0).name() + " runs");
+            record = mark(
+                    record,
+                    CONTROL_PLANE_NODE_ADDED,
+                    "NodeReady",
+                    "control-plane node " + progress.nodes().get(0).name() + " runs");
             Path kubeconfig = writeKubeconfig(management, name);
             providers.install(kubeconfig);
             KubernetesClient tenant = remote(name, kubeconfig);
-            tenant.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-                    .fieldManager(ManifestApplier.FIELD_MANAGER).serverSideApply();
+            tenant.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .endMetadata()
+                            .build())
+                    .fieldManager(ManifestApplier.FIELD_MANAGER)
+                    .serverSideApply();
             installAgent(tenant, record);
-            record = mark(record.withPhase(TenantPhase.AGENT_INSTALLED), AGENT_INSTALLED, "Installed",
+            record = mark(
+                    record.withPhase(TenantPhase.AGENT_INSTALLED),
+                    AGENT_INSTALLED,
+                    "Installed",
                     "Cluster API and the agent run in the tenant cluster");
         }
         Path kubeconfig = kubeconfigFile(name);
@@ -428,7 +528,10 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                 events.info("PivotStarted", object(name), "moving the Cluster API objects into tenant cluster " + name);
                 providers.move(managementKubeconfig(), kubeconfig, namespace);
             }
-            record = mark(record.withPhase(TenantPhase.MOVED), MANAGEMENT_MOVED, "Moved",
+            record = mark(
+                    record.withPhase(TenantPhase.MOVED),
+                    MANAGEMENT_MOVED,
+                    "Moved",
                     "the tenant cluster manages itself; it grows to the requested size by itself");
         }
         if (record.request().ipAllocation().isStatic()
@@ -451,7 +554,9 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         TenantRecord record = start;
         Progress progress;
         try {
-            tenant.resource(spec(record)).fieldManager(ManifestApplier.FIELD_MANAGER).serverSideApply();
+            tenant.resource(spec(record))
+                    .fieldManager(ManifestApplier.FIELD_MANAGER)
+                    .serverSideApply();
             progress = observe(tenant, record.name());
         } catch (KubernetesClientException e) {
             mark(record, NODES_READY, UNKNOWN, "Unreachable", "the tenant cluster does not answer: " + e.getMessage());
@@ -462,14 +567,25 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         record = record.withNodes(nodes(progress));
         if (progress.machines() == wanted && ready == wanted) {
             boolean first = record.state() != TenantState.RUNNING;
-            record = mark(record.withState(TenantState.RUNNING), NODES_READY, TRUE, "Ready", ready + " of " + wanted + " nodes ready");
+            record = mark(
+                    record.withState(TenantState.RUNNING),
+                    NODES_READY,
+                    TRUE,
+                    "Ready",
+                    ready + " of " + wanted + " nodes ready");
             if (first) {
-                events.info("ClusterRunning", object(record.name()), "tenant cluster " + record.name() + " runs with "
-                        + wanted + " nodes and manages itself");
+                events.info(
+                        "ClusterRunning",
+                        object(record.name()),
+                        "tenant cluster " + record.name() + " runs with " + wanted + " nodes and manages itself");
             }
         } else {
-            record = mark(record.withState(TenantState.SCALING), NODES_READY, UNKNOWN, "Scaling", ready + " of " + wanted
-                    + " nodes ready");
+            record = mark(
+                    record.withState(TenantState.SCALING),
+                    NODES_READY,
+                    UNKNOWN,
+                    "Scaling",
+                    ready + " of " + wanted + " nodes ready");
         }
         save(record);
     }
@@ -483,10 +599,15 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             Path kubeconfig = kubeconfigFile(name);
             KubernetesClient tenant = remote(name, kubeconfig);
             // Its agent stops growing it first, so nothing is created on the tenant side while the objects move.
-            tenant.configMaps().inNamespace(namespace).withName(TenantSelfManagement.DESIRED).delete();
+            tenant.configMaps()
+                    .inNamespace(namespace)
+                    .withName(TenantSelfManagement.DESIRED)
+                    .delete();
             if (clusterExists(tenant, name)) {
-                events.info("PivotBackStarted", object(name), "moving the Cluster API objects of " + name
-                        + " back to the gateway to delete the cluster");
+                events.info(
+                        "PivotBackStarted",
+                        object(name),
+                        "moving the Cluster API objects of " + name + " back to the gateway to delete the cluster");
                 providers.move(kubeconfig, managementKubeconfig(), namespace);
             }
             record = save(record.withPhase(TenantPhase.APPLIED));
@@ -494,11 +615,19 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         }
         {
             // Also before APPLIED: an apply cut short may have left some objects.
-            var cluster = management.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace).withName(name);
+            var cluster = management
+                    .genericKubernetesResources(CapiKinds.CLUSTERS)
+                    .inNamespace(namespace)
+                    .withName(name);
             if (cluster.get() != null) {
                 cluster.delete();
             }
-            int machines = management.genericKubernetesResources(CapiKinds.MACHINES).inNamespace(namespace).list().getItems().size();
+            int machines = management
+                    .genericKubernetesResources(CapiKinds.MACHINES)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()
+                    .size();
             if (cluster.get() != null || machines > 0) {
                 mark(record, DELETED, UNKNOWN, "Deleting", machines + " machine(s) still being deleted");
                 return;
@@ -506,20 +635,34 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             letGo(record);
         }
         forget(record);
-        events.info("ClusterDeleted", object(name), "tenant cluster " + name + " is deleted: its VMs are gone and its"
-                + " addresses released");
+        events.info(
+                "ClusterDeleted",
+                object(name),
+                "tenant cluster " + name + " is deleted: its VMs are gone and its" + " addresses released");
     }
 
     /** Deletes what is left of the cluster's objects in the management cluster and gives its addresses back. */
     private void letGo(TenantRecord record) {
         String namespace = namespace(record.name());
         KubernetesClient management = managementCluster.client();
-        for (var kind : List.of(CapiKinds.MACHINE_HEALTH_CHECKS, CapiKinds.CONTROL_PLANES, CapiKinds.VSPHERE_CLUSTERS,
-                CapiKinds.VSPHERE_MACHINE_TEMPLATES, CapiKinds.KUBEADM_CONFIGS, CapiKinds.VSPHERE_MACHINES)) {
-            management.genericKubernetesResources(kind).inNamespace(namespace)
-                    .withLabel(CapiKinds.CLUSTER_NAME_LABEL, record.name()).delete();
+        for (var kind : List.of(
+                CapiKinds.MACHINE_HEALTH_CHECKS,
+                CapiKinds.CONTROL_PLANES,
+                CapiKinds.VSPHERE_CLUSTERS,
+                CapiKinds.VSPHERE_MACHINE_TEMPLATES,
+                CapiKinds.KUBEADM_CONFIGS,
+                CapiKinds.VSPHERE_MACHINES)) {
+            management
+                    .genericKubernetesResources(kind)
+                    .inNamespace(namespace)
+                    .withLabel(CapiKinds.CLUSTER_NAME_LABEL, record.name())
+                    .delete();
         }
-        management.secrets().inNamespace(namespace).withLabel(CapiKinds.CLUSTER_NAME_LABEL, record.name()).delete();
+        management
+                .secrets()
+                .inNamespace(namespace)
+                .withLabel(CapiKinds.CLUSTER_NAME_LABEL, record.name())
+                .delete();
         releaseAddresses(record);
     }
 
@@ -536,7 +679,11 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         try {
             Files.deleteIfExists(kubeconfigFile(record.name()));
         } catch (IOException e) {
-            LOG.warn("tenant cluster {}: cannot delete {}: {}", record.name(), kubeconfigFile(record.name()), e.getMessage());
+            LOG.warn(
+                    "tenant cluster {}: cannot delete {}: {}",
+                    record.name(),
+                    kubeconfigFile(record.name()),
+                    e.getMessage());
         }
         accounts.unbind(record.name());
         store.remove(record.name());
@@ -558,8 +705,12 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             List<String> nodes = TenantManifests.nodeKeys(record.request());
             Optional<Map<String, Ip>> addresses = nodeAddresses.reserve(record.name(), allocation.pool(), nodes);
             if (vip.address() == null || addresses.isEmpty()) {
-                mark(record, ADDRESSES_RESERVED, UNKNOWN, "Waiting", "waiting for " + (nodes.size() + 1)
-                        + " addresses from pool " + allocation.pool());
+                mark(
+                        record,
+                        ADDRESSES_RESERVED,
+                        UNKNOWN,
+                        "Waiting",
+                        "waiting for " + (nodes.size() + 1) + " addresses from pool " + allocation.pool());
                 return Optional.empty();
             }
             Map<String, String> byNode = new LinkedHashMap<>();
@@ -568,70 +719,109 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         } catch (IpamException e) {
             throw new OperatorException(e.code(), e.getMessage(), e.hint());
         } catch (InvalidAddressException e) {
-            throw new OperatorException(TenantCommands.INVALID_REQUEST, "ipAllocation: " + e.getMessage(),
+            throw new OperatorException(
+                    TenantCommands.INVALID_REQUEST,
+                    "ipAllocation: " + e.getMessage(),
                     "Delete the cluster and create it again with a VIP outside the DHCP range.");
         }
     }
 
     private TenantManifests.Inputs inputs(TenantRecord record) throws OperatorException {
         TenantClusterRequest request = record.request();
-        CloudAccount account = accounts.get(record.account()).orElseThrow(() -> new OperatorException(
-                CloudAccountStore.NOT_FOUND, "cloud account " + record.account() + " of cluster " + record.name()
-                + " does not exist", "Add the account again; the agent retries."));
+        CloudAccount account = accounts.get(record.account())
+                .orElseThrow(() -> new OperatorException(
+                        CloudAccountStore.NOT_FOUND,
+                        "cloud account " + record.account() + " of cluster " + record.name() + " does not exist",
+                        "Add the account again; the agent retries."));
         GatewayClusterSpec.Addressing addressing;
         Map<String, Ip> addresses = new LinkedHashMap<>();
         record.addresses().forEach((node, address) -> addresses.put(node, Ip.parse(address)));
         try {
             addressing = request.ipAllocation().isStatic()
-                    ? new GatewayClusterSpec.ReservedIps(pools.get(request.ipAllocation().pool()),
-                    List.of(addresses.get(TenantManifests.firstControlPlaneKey())))
-                    : new GatewayClusterSpec.Dhcp(Cidr.parse(request.ipAllocation().nodeNetwork()));
+                    ? new GatewayClusterSpec.ReservedIps(
+                            pools.get(request.ipAllocation().pool()),
+                            List.of(addresses.get(TenantManifests.firstControlPlaneKey())))
+                    : new GatewayClusterSpec.Dhcp(
+                            Cidr.parse(request.ipAllocation().nodeNetwork()));
         } catch (IpamException e) {
             throw new OperatorException(e.code(), e.getMessage(), e.hint());
         }
-        String version = request.kubernetesVersion() != null ? request.kubernetesVersion()
+        String version = request.kubernetesVersion() != null
+                ? request.kubernetesVersion()
                 : ProviderVersions.read(bootstrapConfig.versionsFile()).kubernetes();
-        return new TenantManifests.Inputs(namespace(record.name()), version, account, addressing, addresses, Ip.parse(record.vip()),
-                Cidr.parse(agent.podCidr()), Cidr.parse(agent.serviceCidr()), siteProxy);
+        return new TenantManifests.Inputs(
+                namespace(record.name()),
+                version,
+                account,
+                addressing,
+                addresses,
+                Ip.parse(record.vip()),
+                Cidr.parse(agent.podCidr()),
+                Cidr.parse(agent.serviceCidr()),
+                siteProxy);
     }
 
     /** Seed 004 step 4: Cluster API is in already; the agent and the spec it grows the cluster to. */
     private void installAgent(KubernetesClient tenant, TenantRecord record) throws OperatorException {
-        List<HasMetadata> objects = new ArrayList<>(AgentDeployment.renderTenant(namespace(record.name()),
-                gatewayConfig.agentRepository() + ":" + AgentVersion.current()));
+        List<HasMetadata> objects = new ArrayList<>(AgentDeployment.renderTenant(
+                namespace(record.name()), gatewayConfig.agentRepository() + ":" + AgentVersion.current()));
         objects.add(spec(record));
         ManifestApplier.apply(tenant, objects);
     }
 
     /** The spec the tenant cluster's agent grows the cluster to: control-plane size and the worker machines. */
     private HasMetadata spec(TenantRecord record) throws OperatorException {
-        return TenantSelfManagement.desired(namespace(record.name()), record.name(), record.request().controlPlaneNodes(),
+        return TenantSelfManagement.desired(
+                namespace(record.name()),
+                record.name(),
+                record.request().controlPlaneNodes(),
                 TenantManifests.workers(record.request(), inputs(record)));
     }
 
     private static Progress observe(KubernetesClient client, String name) {
         String namespace = namespace(name);
         return Progress.observe(
-                client.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace).withName(name).get(),
-                client.genericKubernetesResources(CapiKinds.VSPHERE_CLUSTERS).inNamespace(namespace).withName(name).get(),
-                client.genericKubernetesResources(CapiKinds.CONTROL_PLANES).inNamespace(namespace).withName(name).get(),
-                client.genericKubernetesResources(CapiKinds.MACHINES).inNamespace(namespace)
-                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name).list().getItems(),
+                client.genericKubernetesResources(CapiKinds.CLUSTERS)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(CapiKinds.VSPHERE_CLUSTERS)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(CapiKinds.CONTROL_PLANES)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(CapiKinds.MACHINES)
+                        .inNamespace(namespace)
+                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name)
+                        .list()
+                        .getItems(),
                 List.of());
     }
 
     private static List<TenantRecord.NodeView> nodes(Progress progress) {
-        return progress.nodes().stream().map(node -> new TenantRecord.NodeView(node.name(), node.address(), node.ready()))
+        return progress.nodes().stream()
+                .map(node -> new TenantRecord.NodeView(node.name(), node.address(), node.ready()))
                 .toList();
     }
 
     private static boolean clusterExists(KubernetesClient client, String name) {
-        return client.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace(name)).withName(name).get() != null;
+        return client.genericKubernetesResources(CapiKinds.CLUSTERS)
+                        .inNamespace(namespace(name))
+                        .withName(name)
+                        .get()
+                != null;
     }
 
     private Path managementKubeconfig() throws OperatorException {
-        return managementCluster.kubeconfig().orElseThrow(() -> new OperatorException("TENANT_NO_MANAGEMENT_CLUSTER",
-                "the agent has no management cluster", "Configure the gateway and wait until it is Running."));
+        return managementCluster
+                .kubeconfig()
+                .orElseThrow(() -> new OperatorException(
+                        "TENANT_NO_MANAGEMENT_CLUSTER",
+                        "the agent has no management cluster",
+                        "Configure the gateway and wait until it is Running."));
     }
 
     private Path kubeconfigFile(String name) {
@@ -641,17 +831,27 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     /** CAPI's {@code <cluster>-kubeconfig} Secret, written to the state folder for clusterctl and the agent. */
     private Path writeKubeconfig(KubernetesClient management, String name) throws OperatorException {
         Path file = kubeconfigFile(name);
-        var secret = management.secrets().inNamespace(namespace(name)).withName(name + "-kubeconfig").get();
+        var secret = management
+                .secrets()
+                .inNamespace(namespace(name))
+                .withName(name + "-kubeconfig")
+                .get();
         if (secret == null || secret.getData() == null || !secret.getData().containsKey("value")) {
-            throw new OperatorException("PIVOT_KUBECONFIG_MISSING", "Cluster API has not written tenant cluster " + name
-                    + "'s kubeconfig (Secret " + name + "-kubeconfig)", "The agent waits and retries.");
+            throw new OperatorException(
+                    "PIVOT_KUBECONFIG_MISSING",
+                    "Cluster API has not written tenant cluster " + name + "'s kubeconfig (Secret " + name
+                            + "-kubeconfig)",
+                    "The agent waits and retries.");
         }
         try {
             Files.createDirectories(file.getParent());
             AtomicFiles.write(file, Base64.getDecoder().decode(secret.getData().get("value")), AtomicFiles.OWNER_ONLY);
         } catch (IOException e) {
-            throw new OperatorException("PIVOT_KUBECONFIG_MISSING", "cannot write " + file + ": " + e.getMessage(),
-                    "Check that the disk has room; the agent retries.", e);
+            throw new OperatorException(
+                    "PIVOT_KUBECONFIG_MISSING",
+                    "cannot write " + file + ": " + e.getMessage(),
+                    "Check that the disk has room; the agent retries.",
+                    e);
         }
         return file;
     }
@@ -661,8 +861,11 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         try {
             text = Files.readString(kubeconfig);
         } catch (IOException e) {
-            throw new OperatorException("TENANT_KUBECONFIG_MISSING", "cannot read tenant cluster " + name + "'s kubeconfig "
-                    + kubeconfig + ": " + e.getMessage(), "Restore the state folder from a backup; the agent retries.", e);
+            throw new OperatorException(
+                    "TENANT_KUBECONFIG_MISSING",
+                    "cannot read tenant cluster " + name + "'s kubeconfig " + kubeconfig + ": " + e.getMessage(),
+                    "Restore the state folder from a backup; the agent retries.",
+                    e);
         }
         Remote remote = remotes.compute(name, (key, existing) -> {
             if (existing != null && existing.kubeconfig().equals(text)) {
@@ -674,7 +877,8 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             Config clientConfig = Config.fromKubeconfig(text);
             clientConfig.setRequestTimeout(10_000);
             clientConfig.setConnectionTimeout(5_000);
-            return new Remote(text, new KubernetesClientBuilder().withConfig(clientConfig).build());
+            return new Remote(
+                    text, new KubernetesClientBuilder().withConfig(clientConfig).build());
         });
         return remote.client();
     }
@@ -690,7 +894,8 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         return next;
     }
 
-    private TenantRecord mark(TenantRecord record, String type, String reason, String message) throws OperatorException {
+    private TenantRecord mark(TenantRecord record, String type, String reason, String message)
+            throws OperatorException {
         return mark(record, type, TRUE, reason, message);
     }
 

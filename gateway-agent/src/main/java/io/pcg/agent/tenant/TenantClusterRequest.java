@@ -1,7 +1,6 @@
 package io.pcg.agent.tenant;
 
 import io.pcg.agent.cluster.ConfigureRequest.PlacementRequest;
-
 import java.util.List;
 
 /**
@@ -45,8 +44,19 @@ public record TenantClusterRequest(
 
     /** The same request with other worker pools (a scale). */
     TenantClusterRequest withWorkerPools(List<WorkerPool> pools) {
-        return new TenantClusterRequest(name, kubernetesVersion, controlPlaneCount, allowWorkerCapability, pools,
-                placementDomains, nodeTemplate, controlPlaneSize, ipAllocation, sshKeys, ntpServers, cloudAccount);
+        return new TenantClusterRequest(
+                name,
+                kubernetesVersion,
+                controlPlaneCount,
+                allowWorkerCapability,
+                pools,
+                placementDomains,
+                nodeTemplate,
+                controlPlaneSize,
+                ipAllocation,
+                sshKeys,
+                ntpServers,
+                cloudAccount);
     }
 
     /** Worker nodes of one size. */
@@ -58,8 +68,7 @@ public record TenantClusterRequest(
     }
 
     /** A node's size; absent fields take the product minimum. */
-    public record NodeSize(Integer cpus, Integer memoryMiB, Integer diskGiB) {
-    }
+    public record NodeSize(Integer cpus, Integer memoryMiB, Integer diskGiB) {}
 
     /**
      * @param type            {@code static} or {@code dhcp}
@@ -83,7 +92,9 @@ public record TenantClusterRequest(
     }
 
     int workerNodes() {
-        return workerPools.stream().mapToInt(pool -> pool.count() == null ? 0 : pool.count()).sum();
+        return workerPools.stream()
+                .mapToInt(pool -> pool.count() == null ? 0 : pool.count())
+                .sum();
     }
 
     boolean workloadsOnControlPlane() {

@@ -15,7 +15,6 @@ import io.pcg.agent.ipam.IpamException;
 import io.pcg.agent.ipam.PoolService;
 import io.pcg.common.errors.OperatorException;
 import jakarta.inject.Singleton;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +37,10 @@ public final class TenantCommands {
     static final String FORCE_DELETE_REFUSED = "CLUSTER_FORCE_DELETE_REFUSED";
     static final String SCALE_REFUSED = "CLUSTER_SCALE_REFUSED";
 
-    private TenantCommands() {
-    }
+    private TenantCommands() {}
 
     /** The name of the cluster a delete names. */
-    record ClusterName(String name) {
-    }
+    record ClusterName(String name) {}
 
     /**
      * Refuses with every problem at once ({@link TenantRefusals}) and, with static IPs, when the pool cannot hold the
@@ -60,8 +57,13 @@ public final class TenantCommands {
         private final BeanProvider<PoolService> pools;
         private final AgentConfig agent;
 
-        public Create(BeanProvider<TenantClusterController> controller, BeanProvider<GatewayClusterController> gateway,
-                      TenantStore store, CloudAccountStore accounts, BeanProvider<PoolService> pools, AgentConfig agent) {
+        public Create(
+                BeanProvider<TenantClusterController> controller,
+                BeanProvider<GatewayClusterController> gateway,
+                TenantStore store,
+                CloudAccountStore accounts,
+                BeanProvider<PoolService> pools,
+                AgentConfig agent) {
             super(TenantClusterRequest.class, INVALID_REQUEST, UnknownFields.REJECT);
             this.controller = controller;
             this.gateway = gateway;
@@ -81,25 +83,35 @@ public final class TenantCommands {
             try {
                 Set<String> poolNames = new TreeSet<>();
                 if (request.ipAllocation() != null && request.ipAllocation().isStatic()) {
-                    pools.get().list().forEach(usage -> poolNames.add(usage.pool().name()));
+                    pools.get()
+                            .list()
+                            .forEach(usage -> poolNames.add(usage.pool().name()));
                 }
-                TenantRefusals.Context context = new TenantRefusals.Context(agent.name(),
-                        gateway.get().state() == GatewayState.RUNNING, new TreeSet<>(store.names()),
+                TenantRefusals.Context context = new TenantRefusals.Context(
+                        agent.name(),
+                        gateway.get().state() == GatewayState.RUNNING,
+                        new TreeSet<>(store.names()),
                         accounts.list().stream().map(CloudAccount::name).collect(Collectors.toCollection(TreeSet::new)),
                         poolNames);
                 List<String> problems = TenantRefusals.of(request, context);
                 if (!problems.isEmpty()) {
-                    throw new CommandFailedException(REFUSED, "cluster.create is refused: " + String.join("; ", problems),
+                    throw new CommandFailedException(
+                            REFUSED,
+                            "cluster.create is refused: " + String.join("; ", problems),
                             "Correct the fields named above and send the request again; nothing was created.");
                 }
                 controller.get().check(request);
                 if (request.ipAllocation().isStatic()) {
                     int needed = request.controlPlaneNodes() + request.workerNodes() + 1;
-                    CapacityAnswer answer = pools.get().capacity(request.ipAllocation().pool(), request.name(), needed);
+                    CapacityAnswer answer =
+                            pools.get().capacity(request.ipAllocation().pool(), request.name(), needed);
                     if (!answer.sufficient()) {
-                        throw new CommandFailedException(POOL_SHORT, "cluster " + request.name() + " needs " + needed
-                                + " addresses (one per node and the VIP) from pool " + request.ipAllocation().pool()
-                                + ", which has " + answer.free() + " free for it (" + answer.reason() + ")",
+                        throw new CommandFailedException(
+                                POOL_SHORT,
+                                "cluster " + request.name() + " needs " + needed
+                                        + " addresses (one per node and the VIP) from pool "
+                                        + request.ipAllocation().pool()
+                                        + ", which has " + answer.free() + " free for it (" + answer.reason() + ")",
                                 "Add addresses to the pool with ipam.pool.update, or pick another pool, then create again.");
                     }
                 }
@@ -124,8 +136,7 @@ public final class TenantCommands {
     /** The {@code cluster.scale} payload: the worker pools to grow, with their new counts. */
     record ScaleRequest(String name, List<PoolCount> workerPools) {
 
-        record PoolCount(String name, Integer count) {
-        }
+        record PoolCount(String name, Integer count) {}
 
         Map<String, Integer> counts() {
             Map<String, Integer> counts = new LinkedHashMap<>();
@@ -149,7 +160,8 @@ public final class TenantCommands {
         private final TenantStore store;
         private final BeanProvider<PoolService> pools;
 
-        public Scale(BeanProvider<TenantClusterController> controller, TenantStore store, BeanProvider<PoolService> pools) {
+        public Scale(
+                BeanProvider<TenantClusterController> controller, TenantStore store, BeanProvider<PoolService> pools) {
             super(ScaleRequest.class, INVALID_REQUEST, UnknownFields.REJECT);
             this.controller = controller;
             this.store = store;
@@ -164,23 +176,32 @@ public final class TenantCommands {
         @Override
         protected void validate(ScaleRequest request) throws CommandFailedException {
             try {
-                TenantRecord record = store.get(String.valueOf(request.name())).orElseThrow(() -> new CommandFailedException(
-                        NOT_FOUND, "no tenant cluster named " + request.name() + " on this gateway",
-                        "List the clusters with cluster.list."));
+                TenantRecord record = store.get(String.valueOf(request.name()))
+                        .orElseThrow(() -> new CommandFailedException(
+                                NOT_FOUND,
+                                "no tenant cluster named " + request.name() + " on this gateway",
+                                "List the clusters with cluster.list."));
                 java.util.Optional<String> refusal = TenantClusterController.scaleRefusal(record, request.counts());
                 if (refusal.isPresent()) {
-                    throw new CommandFailedException(SCALE_REFUSED, refusal.get(),
+                    throw new CommandFailedException(
+                            SCALE_REFUSED,
+                            refusal.get(),
                             "Send the pools' new counts once the cluster runs, each at least its current count.");
                 }
                 TenantClusterRequest.IpAllocation allocation = record.request().ipAllocation();
                 if (allocation.isStatic()) {
-                    int added = record.request().workerPools().stream().filter(pool -> request.counts().containsKey(pool.name()))
-                            .mapToInt(pool -> request.counts().get(pool.name()) - pool.count()).sum();
+                    int added = record.request().workerPools().stream()
+                            .filter(pool -> request.counts().containsKey(pool.name()))
+                            .mapToInt(pool -> request.counts().get(pool.name()) - pool.count())
+                            .sum();
                     CapacityAnswer answer = pools.get().capacity(allocation.pool(), record.name(), added);
                     if (!answer.sufficient()) {
-                        throw new CommandFailedException(POOL_SHORT, "growing cluster " + record.name() + " needs " + added
-                                + " more address(es) from pool " + allocation.pool() + ", which has " + answer.free()
-                                + " free for it (" + answer.reason() + ")",
+                        throw new CommandFailedException(
+                                POOL_SHORT,
+                                "growing cluster " + record.name() + " needs " + added
+                                        + " more address(es) from pool " + allocation.pool() + ", which has "
+                                        + answer.free()
+                                        + " free for it (" + answer.reason() + ")",
                                 "Add addresses to the pool with ipam.pool.update, then scale again.");
                     }
                 }
@@ -222,8 +243,13 @@ public final class TenantCommands {
         @Override
         protected Object run(ClusterName request) throws CommandFailedException {
             try {
-                return Map.of("name", String.valueOf(request.name()), "state", TenantState.DELETING.name(),
-                        "deletingSince", controller.get().requestDelete(request.name()).toString());
+                return Map.of(
+                        "name",
+                        String.valueOf(request.name()),
+                        "state",
+                        TenantState.DELETING.name(),
+                        "deletingSince",
+                        controller.get().requestDelete(request.name()).toString());
             } catch (OperatorException e) {
                 throw CommandFailedException.of(e);
             }
@@ -264,8 +290,7 @@ public final class TenantCommands {
     public static final class ListClusters extends TypedCommandHandler<ListClusters.Request> {
 
         /** No fields. */
-        record Request() {
-        }
+        record Request() {}
 
         private final TenantStore store;
 

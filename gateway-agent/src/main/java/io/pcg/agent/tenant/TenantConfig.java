@@ -2,7 +2,6 @@ package io.pcg.agent.tenant;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.time.Duration;
 
 /**
@@ -15,5 +14,4 @@ import java.time.Duration;
 @ConfigurationProperties("pcg.agent.tenant")
 public record TenantConfig(
         @Bindable(defaultValue = "10s") Duration resync,
-        @Bindable(defaultValue = "15m") Duration forceDeleteAfter) {
-}
+        @Bindable(defaultValue = "15m") Duration forceDeleteAfter) {}

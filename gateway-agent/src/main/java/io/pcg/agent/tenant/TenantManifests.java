@@ -11,7 +11,6 @@ import io.pcg.common.errors.OperatorException;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ final class TenantManifests {
 
     /** The product's login user on tenant nodes. */
     static final String NODE_USER = "spectro";
+
     private static final String CONTROL_PLANE_KEY = "cp-";
 
     /**
@@ -34,9 +34,16 @@ final class TenantManifests {
      * @param addressing    with static IPs {@link GatewayClusterSpec.ReservedIps} holding the control plane's address
      * @param nodeAddresses with static IPs every node's address by {@link #nodeKeys key}; empty with DHCP
      */
-    record Inputs(String namespace, String kubernetesVersion, CloudAccount account, GatewayClusterSpec.Addressing addressing,
-                  Map<String, Ip> nodeAddresses, Ip vip, Cidr podCidr, Cidr serviceCidr, ProxySettings proxy) {
-    }
+    record Inputs(
+            String namespace,
+            String kubernetesVersion,
+            CloudAccount account,
+            GatewayClusterSpec.Addressing addressing,
+            Map<String, Ip> nodeAddresses,
+            Ip vip,
+            Cidr podCidr,
+            Cidr serviceCidr,
+            ProxySettings proxy) {}
 
     /**
      * Each node's key, which names its address reservation: {@code cp-<n>} for the control plane, {@code <pool>-<n>}
@@ -60,19 +67,38 @@ final class TenantManifests {
         return CONTROL_PLANE_KEY + 1;
     }
 
-    private TenantManifests() {
-    }
+    private TenantManifests() {}
 
     /** The render input; the control plane goes to the first placement domain. */
     static GatewayClusterSpec spec(TenantClusterRequest request, Inputs inputs) {
-        GatewayClusterSpec.NodeSize size = size(request.controlPlaneSize() == null ? null : request.controlPlaneSize().cpus(),
-                request.controlPlaneSize() == null ? null : request.controlPlaneSize().memoryMiB(),
-                request.controlPlaneSize() == null ? null : request.controlPlaneSize().diskGiB());
+        GatewayClusterSpec.NodeSize size = size(
+                request.controlPlaneSize() == null
+                        ? null
+                        : request.controlPlaneSize().cpus(),
+                request.controlPlaneSize() == null
+                        ? null
+                        : request.controlPlaneSize().memoryMiB(),
+                request.controlPlaneSize() == null
+                        ? null
+                        : request.controlPlaneSize().diskGiB());
         CloudAccount account = inputs.account();
-        return new GatewayClusterSpec(request.name(), inputs.namespace(), inputs.kubernetesVersion(), 1,
-                new GatewayClusterSpec.Vcenter(account.server(), account.thumbprint(), account.username(), account.password()),
-                request.placementDomains().get(0).toPlacement(), request.nodeTemplate(), size, inputs.addressing(),
-                inputs.vip(), inputs.podCidr(), inputs.serviceCidr(), request.sshKeys(), request.ntpServers(), inputs.proxy());
+        return new GatewayClusterSpec(
+                request.name(),
+                inputs.namespace(),
+                inputs.kubernetesVersion(),
+                1,
+                new GatewayClusterSpec.Vcenter(
+                        account.server(), account.thumbprint(), account.username(), account.password()),
+                request.placementDomains().get(0).toPlacement(),
+                request.nodeTemplate(),
+                size,
+                inputs.addressing(),
+                inputs.vip(),
+                inputs.podCidr(),
+                inputs.serviceCidr(),
+                request.sshKeys(),
+                request.ntpServers(),
+                inputs.proxy());
     }
 
     /** Seed 004 step 2: the cluster with a KubeadmControlPlane of one replica and no workers. */
@@ -85,15 +111,21 @@ final class TenantManifests {
      * all workers, and with static IPs each worker's reserved address ({@code addresses} by {@link #nodeKeys key}).
      */
     static List<WorkerMachines.Worker> workerList(TenantClusterRequest request, Map<String, Ip> addresses) {
-        List<Placement> domains = request.placementDomains().stream().map(PlacementRequest::toPlacement).toList();
+        List<Placement> domains = request.placementDomains().stream()
+                .map(PlacementRequest::toPlacement)
+                .toList();
         List<WorkerMachines.Worker> workers = new ArrayList<>();
         int index = 0;
         for (TenantClusterRequest.WorkerPool pool : request.workerPools()) {
             GatewayClusterSpec.NodeSize size = size(pool.cpus(), pool.memoryMiB(), pool.diskGiB());
             for (int n = 1; n <= pool.count(); n++) {
                 String key = pool.name() + "-" + n;
-                workers.add(new WorkerMachines.Worker(request.name() + "-" + key, pool.name(),
-                        domains.get(index % domains.size()), size, addresses.get(key)));
+                workers.add(new WorkerMachines.Worker(
+                        request.name() + "-" + key,
+                        pool.name(),
+                        domains.get(index % domains.size()),
+                        size,
+                        addresses.get(key)));
                 index++;
             }
         }
@@ -107,7 +139,9 @@ final class TenantManifests {
 
     private static GatewayClusterSpec.NodeSize size(Integer cpus, Integer memoryMiB, Integer diskGiB) {
         GatewayClusterSpec.NodeSize minimum = GatewayClusterSpec.NodeSize.MINIMUM;
-        return new GatewayClusterSpec.NodeSize(cpus == null ? minimum.cpus() : cpus,
-                memoryMiB == null ? minimum.memoryMiB() : memoryMiB, diskGiB == null ? minimum.diskGiB() : diskGiB);
+        return new GatewayClusterSpec.NodeSize(
+                cpus == null ? minimum.cpus() : cpus,
+                memoryMiB == null ? minimum.memoryMiB() : memoryMiB,
+                diskGiB == null ? minimum.diskGiB() : diskGiB);
     }
 }

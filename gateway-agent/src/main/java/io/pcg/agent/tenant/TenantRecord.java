@@ -18,9 +18,17 @@ import java.util.Map;
  * @param nodes         its nodes as last seen
  * @param deletingSince when {@code cluster.delete} was accepted; force delete is allowed 15 minutes after
  */
-public record TenantRecord(String name, TenantClusterRequest request, String account, TenantState state, TenantPhase phase,
-                           Map<String, String> addresses, String vip, Map<String, ConditionView> conditions, List<NodeView> nodes,
-                           Instant deletingSince) {
+public record TenantRecord(
+        String name,
+        TenantClusterRequest request,
+        String account,
+        TenantState state,
+        TenantPhase phase,
+        Map<String, String> addresses,
+        String vip,
+        Map<String, ConditionView> conditions,
+        List<NodeView> nodes,
+        Instant deletingSince) {
 
     public TenantRecord {
         addresses = addresses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
@@ -29,16 +37,23 @@ public record TenantRecord(String name, TenantClusterRequest request, String acc
     }
 
     /** A milestone: {@code status} True, False or Unknown. */
-    public record ConditionView(String status, String reason, String message) {
-    }
+    public record ConditionView(String status, String reason, String message) {}
 
     /** A node of the cluster. */
-    public record NodeView(String name, String address, boolean ready) {
-    }
+    public record NodeView(String name, String address, boolean ready) {}
 
     static TenantRecord accepted(TenantClusterRequest request, String account) {
-        return new TenantRecord(request.name(), request, account, TenantState.PROVISIONING, TenantPhase.ACCEPTED, Map.of(),
-                null, Map.of(), List.of(), null);
+        return new TenantRecord(
+                request.name(),
+                request,
+                account,
+                TenantState.PROVISIONING,
+                TenantPhase.ACCEPTED,
+                Map.of(),
+                null,
+                Map.of(),
+                List.of(),
+                null);
     }
 
     TenantRecord withRequest(TenantClusterRequest value) {
@@ -54,7 +69,8 @@ public record TenantRecord(String name, TenantClusterRequest request, String acc
     }
 
     TenantRecord withAddresses(Map<String, String> value, String vipValue) {
-        return new TenantRecord(name, request, account, state, phase, value, vipValue, conditions, nodes, deletingSince);
+        return new TenantRecord(
+                name, request, account, state, phase, value, vipValue, conditions, nodes, deletingSince);
     }
 
     TenantRecord withNodes(List<NodeView> value) {
@@ -62,7 +78,8 @@ public record TenantRecord(String name, TenantClusterRequest request, String acc
     }
 
     TenantRecord deleting(Instant since) {
-        return new TenantRecord(name, request, account, TenantState.DELETING, phase, addresses, vip, conditions, nodes, since);
+        return new TenantRecord(
+                name, request, account, TenantState.DELETING, phase, addresses, vip, conditions, nodes, since);
     }
 
     TenantRecord with(String type, String status, String reason, String message) {

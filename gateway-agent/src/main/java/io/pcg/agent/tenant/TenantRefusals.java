@@ -2,7 +2,6 @@ package io.pcg.agent.tenant;
 
 import io.pcg.agent.cluster.ConfigureRequest.PlacementRequest;
 import io.pcg.agent.cluster.manifest.GatewayClusterSpec;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +16,7 @@ final class TenantRefusals {
 
     /** The tenant's objects live in namespace {@code pcg-tenant-<name>}, at most 63 characters. */
     static final int MAX_NAME_LENGTH = 63 - TenantClusterController.NAMESPACE_PREFIX.length();
+
     static final Set<Integer> CONTROL_PLANE_COUNTS = Set.of(1, 3, 5);
 
     private static final Pattern NAME = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
@@ -32,12 +32,14 @@ final class TenantRefusals {
      * @param accounts         the cloud accounts by name
      * @param pools            the IP pools of this gateway by name
      */
-    record Context(String gatewayCluster, boolean gatewayRunning, Set<String> existing, Set<String> accounts,
-                   Set<String> pools) {
-    }
+    record Context(
+            String gatewayCluster,
+            boolean gatewayRunning,
+            Set<String> existing,
+            Set<String> accounts,
+            Set<String> pools) {}
 
-    private TenantRefusals() {
-    }
+    private TenantRefusals() {}
 
     static List<String> of(TenantClusterRequest request, Context context) {
         List<String> problems = new ArrayList<>();
@@ -46,7 +48,8 @@ final class TenantRefusals {
                     + " gateway and wait until it is Running");
         }
         name(request.name(), context, problems);
-        if (request.kubernetesVersion() != null && !KUBERNETES_VERSION.matcher(request.kubernetesVersion()).matches()) {
+        if (request.kubernetesVersion() != null
+                && !KUBERNETES_VERSION.matcher(request.kubernetesVersion()).matches()) {
             problems.add("kubernetesVersion is not a Kubernetes version: write it as v1.MINOR.PATCH, e.g. v1.34.4,"
                     + " or leave it out for the appliance's version");
         }
@@ -59,15 +62,25 @@ final class TenantRefusals {
         if (request.nodeTemplate() == null || request.nodeTemplate().isBlank()) {
             problems.add("nodeTemplate is empty: give the VM template the nodes are cloned from");
         }
-        size("controlPlaneSize", request.controlPlaneSize() == null ? null : request.controlPlaneSize().cpus(),
-                request.controlPlaneSize() == null ? null : request.controlPlaneSize().memoryMiB(),
-                request.controlPlaneSize() == null ? null : request.controlPlaneSize().diskGiB(), problems);
+        size(
+                "controlPlaneSize",
+                request.controlPlaneSize() == null
+                        ? null
+                        : request.controlPlaneSize().cpus(),
+                request.controlPlaneSize() == null
+                        ? null
+                        : request.controlPlaneSize().memoryMiB(),
+                request.controlPlaneSize() == null
+                        ? null
+                        : request.controlPlaneSize().diskGiB(),
+                problems);
         addresses(request, context, problems);
         keys(request.sshKeys(), problems);
         if (request.cloudAccount() != null && !context.accounts().contains(request.cloudAccount())) {
             problems.add("cloudAccount " + request.cloudAccount() + " does not exist: name one of "
                     + String.join(", ", context.accounts()) + ", or add the account first");
-        } else if (request.cloudAccount() == null && !context.accounts().contains(io.pcg.agent.cloudaccount.CloudAccount.DEFAULT)) {
+        } else if (request.cloudAccount() == null
+                && !context.accounts().contains(io.pcg.agent.cloudaccount.CloudAccount.DEFAULT)) {
             problems.add("no cloudAccount given and the gateway has no default account: name an account");
         }
         return List.copyOf(problems);
@@ -82,7 +95,8 @@ final class TenantRefusals {
         } else if (name.equals(context.gatewayCluster())) {
             problems.add("name " + name + " is the gateway cluster's: pick another name");
         } else if (context.existing().contains(name)) {
-            problems.add("a cluster named " + name + " exists already on this gateway: pick another name, or delete it first");
+            problems.add("a cluster named " + name
+                    + " exists already on this gateway: pick another name, or delete it first");
         }
     }
 
@@ -96,7 +110,8 @@ final class TenantRefusals {
                 continue;
             }
             if (pool.name() == null || !POOL_NAME.matcher(pool.name()).matches()) {
-                problems.add(field + ".name is not valid: use at most 20 lower-case letters, digits and '-', e.g. workers");
+                problems.add(
+                        field + ".name is not valid: use at most 20 lower-case letters, digits and '-', e.g. workers");
             } else if (!names.add(pool.name())) {
                 problems.add(field + ".name " + pool.name() + " is used by another pool: give each pool its own name");
             }
@@ -117,21 +132,27 @@ final class TenantRefusals {
             problems.add(field + ".cpus " + cpus + " is below the minimum of " + minimum.cpus() + " vCPUs per node");
         }
         if (memoryMiB != null && memoryMiB < minimum.memoryMiB()) {
-            problems.add(field + ".memoryMiB " + memoryMiB + " is below the minimum of " + minimum.memoryMiB() + " MiB per node");
+            problems.add(field + ".memoryMiB " + memoryMiB + " is below the minimum of " + minimum.memoryMiB()
+                    + " MiB per node");
         }
         if (diskGiB != null && diskGiB < minimum.diskGiB()) {
-            problems.add(field + ".diskGiB " + diskGiB + " is below the minimum of " + minimum.diskGiB() + " GiB per node");
+            problems.add(
+                    field + ".diskGiB " + diskGiB + " is below the minimum of " + minimum.diskGiB() + " GiB per node");
         }
     }
 
     private static void placement(List<PlacementRequest> domains, List<String> problems) {
         if (domains.isEmpty()) {
-            problems.add("placementDomains is empty: give at least one (datacenter, computeCluster, datastore, network)");
+            problems.add(
+                    "placementDomains is empty: give at least one (datacenter, computeCluster, datastore, network)");
         }
         for (int i = 0; i < domains.size(); i++) {
             PlacementRequest domain = domains.get(i);
             String field = "placementDomains[" + i + "]";
-            if (domain == null || blank(domain.datacenter()) || blank(domain.computeCluster()) || blank(domain.datastore())
+            if (domain == null
+                    || blank(domain.datacenter())
+                    || blank(domain.computeCluster())
+                    || blank(domain.datastore())
                     || blank(domain.network())) {
                 problems.add(field + " needs datacenter, computeCluster, datastore and network");
             }
@@ -153,11 +174,13 @@ final class TenantRefusals {
             }
             if (request.controlPlaneNodes() > 1) {
                 // Each node keeps a fixed address after the pivot, and a KubeadmControlPlane has one machine template.
-                problems.add("static IPs take a single control-plane node: use controlPlaneCount 1, or DHCP for 3 or 5");
+                problems.add(
+                        "static IPs take a single control-plane node: use controlPlaneCount 1, or DHCP for 3 or 5");
             }
         } else if (TenantClusterRequest.IpAllocation.DHCP.equals(allocation.type())) {
             if (blank(allocation.nodeNetwork())) {
-                problems.add("ipAllocation.nodeNetwork is empty: give the CIDR the DHCP server serves, e.g. 10.10.0.0/24");
+                problems.add(
+                        "ipAllocation.nodeNetwork is empty: give the CIDR the DHCP server serves, e.g. 10.10.0.0/24");
             }
             if (blank(allocation.controlPlaneVip())) {
                 problems.add("ipAllocation.controlPlaneVip is empty: DHCP clusters need a free address outside the DHCP"

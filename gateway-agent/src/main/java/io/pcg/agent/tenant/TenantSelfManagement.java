@@ -13,7 +13,6 @@ import io.pcg.agent.cluster.GatewayClusterController;
 import io.pcg.agent.kube.Fields;
 import io.pcg.agent.kube.ManifestApplier;
 import io.pcg.common.errors.OperatorException;
-
 import java.util.List;
 import java.util.Map;
 
@@ -30,12 +29,12 @@ public final class TenantSelfManagement {
     public static final String DESIRED = "pcg-tenant-desired";
     /** Label on {@value #DESIRED}, by which a tenant agent finds it. */
     public static final String DESIRED_LABEL = "pcg.io/tenant-desired";
+
     static final String CLUSTER_KEY = "cluster";
     static final String REPLICAS_KEY = "controlPlaneReplicas";
     static final String WORKERS_KEY = "workers.json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<GenericKubernetesResource>> OBJECTS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<GenericKubernetesResource>> OBJECTS = new TypeReference<>() {};
 
     /** What a pass did. */
     public enum Outcome {
@@ -47,16 +46,24 @@ public final class TenantSelfManagement {
         APPLIED
     }
 
-    private TenantSelfManagement() {
-    }
+    private TenantSelfManagement() {}
 
     /** The spec the gateway leaves in the tenant cluster: no secret, only the size and the worker objects. */
     static ConfigMap desired(String namespace, String cluster, int controlPlaneReplicas, List<HasMetadata> workers) {
         try {
-            return new ConfigMapBuilder().withNewMetadata().withName(DESIRED).withNamespace(namespace)
-                    .withLabels(Map.of(DESIRED_LABEL, cluster, CapiKinds.CLUSTER_NAME_LABEL, cluster)).endMetadata()
-                    .withData(Map.of(CLUSTER_KEY, cluster, REPLICAS_KEY, Integer.toString(controlPlaneReplicas),
-                            WORKERS_KEY, JSON.writeValueAsString(workers)))
+            return new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName(DESIRED)
+                    .withNamespace(namespace)
+                    .withLabels(Map.of(DESIRED_LABEL, cluster, CapiKinds.CLUSTER_NAME_LABEL, cluster))
+                    .endMetadata()
+                    .withData(Map.of(
+                            CLUSTER_KEY,
+                            cluster,
+                            REPLICAS_KEY,
+                            Integer.toString(controlPlaneReplicas),
+                            WORKERS_KEY,
+                            JSON.writeValueAsString(workers)))
                     .build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("rendered objects are always JSON", e);
@@ -65,13 +72,16 @@ public final class TenantSelfManagement {
 
     /** One pass over the spec in {@code namespace} of the tenant cluster behind {@code own}. */
     public static Outcome reconcile(KubernetesClient own, String namespace) throws OperatorException {
-        ConfigMap desired = own.configMaps().inNamespace(namespace).withName(DESIRED).get();
+        ConfigMap desired =
+                own.configMaps().inNamespace(namespace).withName(DESIRED).get();
         if (desired == null || desired.getData() == null) {
             return Outcome.NOT_MANAGED_HERE;
         }
         String cluster = desired.getData().get(CLUSTER_KEY);
-        GenericKubernetesResource object = own.genericKubernetesResources(CapiKinds.CLUSTERS).inNamespace(namespace)
-                .withName(cluster).get();
+        GenericKubernetesResource object = own.genericKubernetesResources(CapiKinds.CLUSTERS)
+                .inNamespace(namespace)
+                .withName(cluster)
+                .get();
         if (object == null || object.getMetadata().getDeletionTimestamp() != null) {
             return Outcome.NOT_MANAGED_HERE;
         }
@@ -79,14 +89,20 @@ public final class TenantSelfManagement {
                 || Fields.annotation(object, "cluster.x-k8s.io/paused") != null) {
             return Outcome.PAUSED;
         }
-        CapiKinds.scaleControlPlane(own, namespace, cluster, Integer.parseInt(desired.getData().get(REPLICAS_KEY)),
+        CapiKinds.scaleControlPlane(
+                own,
+                namespace,
+                cluster,
+                Integer.parseInt(desired.getData().get(REPLICAS_KEY)),
                 GatewayClusterController.SCALE_FIELD_MANAGER);
         List<GenericKubernetesResource> workers;
         try {
             workers = JSON.readValue(desired.getData().get(WORKERS_KEY), OBJECTS);
         } catch (JsonProcessingException e) {
-            throw new OperatorException("TENANT_SPEC_UNREADABLE", "ConfigMap " + namespace + "/" + DESIRED + " does not hold"
-                    + " the worker objects the gateway writes: " + e.getOriginalMessage(),
+            throw new OperatorException(
+                    "TENANT_SPEC_UNREADABLE",
+                    "ConfigMap " + namespace + "/" + DESIRED + " does not hold"
+                            + " the worker objects the gateway writes: " + e.getOriginalMessage(),
                     "Delete the ConfigMap; the gateway writes it again when it next reaches the cluster.");
         }
         ManifestApplier.apply(own, workers);

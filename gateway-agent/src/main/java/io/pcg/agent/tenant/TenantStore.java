@@ -10,7 +10,6 @@ import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +27,11 @@ public class TenantStore {
 
     static final String FILE = "tenant-clusters.json";
     static final String UNREADABLE = "TENANT_STATE_UNREADABLE";
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final TypeReference<TreeMap<String, TenantRecord>> RECORDS = new TypeReference<>() {
-    };
+    private static final TypeReference<TreeMap<String, TenantRecord>> RECORDS = new TypeReference<>() {};
 
     private final Path file;
 
@@ -81,18 +80,25 @@ public class TenantStore {
         try {
             return JSON.readValue(file.toFile(), RECORDS);
         } catch (IOException e) {
-            throw new OperatorException(UNREADABLE, "cannot read the tenant clusters' state " + file + ": " + e.getMessage(),
-                    "Restore the file from a backup of the state folder; 'pcg logs' keeps it.", e);
+            throw new OperatorException(
+                    UNREADABLE,
+                    "cannot read the tenant clusters' state " + file + ": " + e.getMessage(),
+                    "Restore the file from a backup of the state folder; 'pcg logs' keeps it.",
+                    e);
         }
     }
 
     private void store(SortedMap<String, TenantRecord> records) throws OperatorException {
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(records), AtomicFiles.OWNER_ONLY);
+            AtomicFiles.write(
+                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(records), AtomicFiles.OWNER_ONLY);
         } catch (IOException e) {
-            throw new OperatorException(UNREADABLE, "cannot write the tenant clusters' state " + file + ": " + e.getMessage(),
-                    "Check that the disk has room; the agent retries.", e);
+            throw new OperatorException(
+                    UNREADABLE,
+                    "cannot write the tenant clusters' state " + file + ": " + e.getMessage(),
+                    "Check that the disk has room; the agent retries.",
+                    e);
         }
     }
 }

@@ -1,12 +1,7 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.common.secrets.Secret;
 import io.pcg.agent.vsphere.VsphereException.Reason;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import io.pcg.common.secrets.Secret;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,6 +10,10 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Fetches a server's certificate without trusting it, so an admin can compare its thumbprint with the one vCenter
@@ -22,19 +21,17 @@ import java.time.Instant;
  */
 public final class CertificateProbe {
 
-    private CertificateProbe() {
-    }
+    private CertificateProbe() {}
 
     /** The presented certificate: thumbprints plus what helps an admin recognise it. */
-    public record ServerCertificate(Thumbprints thumbprints, String subject, String issuer, Instant notAfter) {
-    }
+    public record ServerCertificate(Thumbprints thumbprints, String subject, String issuer, Instant notAfter) {}
 
     public static ServerCertificate fetch(String host, int port, Duration timeout) throws VsphereException {
         VsphereLogin target = new VsphereLogin(host, port, "-", Secret.empty(), null);
         Recorder recorder = new Recorder();
         try {
             SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, new TrustManager[]{recorder}, null);
+            tls.init(null, new TrustManager[] {recorder}, null);
             try (Socket raw = new Socket()) {
                 raw.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
                 raw.setSoTimeout((int) timeout.toMillis());
@@ -44,9 +41,13 @@ public final class CertificateProbe {
             }
         } catch (SocketTimeoutException e) {
             if (recorder.leaf == null) {
-                throw new VsphereException(Reason.TIMEOUT, "vCenter " + target.authority()
-                        + " accepted the connection but did not complete a TLS handshake within " + timeout.toSeconds()
-                        + "s", "Check that the address and port point at the vCenter Server's HTTPS port (443).");
+                throw new VsphereException(
+                        Reason.TIMEOUT,
+                        "vCenter " + target.authority()
+                                + " accepted the connection but did not complete a TLS handshake within "
+                                + timeout.toSeconds()
+                                + "s",
+                        "Check that the address and port point at the vCenter Server's HTTPS port (443).");
             }
         } catch (IOException e) {
             if (recorder.leaf == null) {
@@ -56,8 +57,11 @@ public final class CertificateProbe {
             throw new IllegalStateException("cannot set up TLS", e);
         }
         X509Certificate leaf = recorder.leaf;
-        return new ServerCertificate(Thumbprints.of(leaf), leaf.getSubjectX500Principal().getName(),
-                leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant());
+        return new ServerCertificate(
+                Thumbprints.of(leaf),
+                leaf.getSubjectX500Principal().getName(),
+                leaf.getIssuerX500Principal().getName(),
+                leaf.getNotAfter().toInstant());
     }
 
     private static final class Recorder implements X509TrustManager {

@@ -1,20 +1,19 @@
 package io.pcg.agent.vsphere;
 
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import java.io.StringReader;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The little we need from an OVF descriptor before handing it to vCenter. */
 final class OvfDescriptor {
 
     private static final String OVF_NS = "http://schemas.dmtf.org/ovf/envelope/1";
 
-    private OvfDescriptor() {
-    }
+    private OvfDescriptor() {}
 
     /**
      * Names in the descriptor's NetworkSection, each of which must be mapped to a vSphere network.
@@ -36,8 +35,8 @@ final class OvfDescriptor {
                 }
                 if (!sawEnvelope) {
                     if (!"Envelope".equals(reader.getLocalName()) || !OVF_NS.equals(reader.getNamespaceURI())) {
-                        throw new IllegalArgumentException("the root element is <" + reader.getLocalName()
-                                + ">, not an OVF 1.x Envelope");
+                        throw new IllegalArgumentException(
+                                "the root element is <" + reader.getLocalName() + ">, not an OVF 1.x Envelope");
                     }
                     sawEnvelope = true;
                 } else if ("Network".equals(reader.getLocalName()) && OVF_NS.equals(reader.getNamespaceURI())) {

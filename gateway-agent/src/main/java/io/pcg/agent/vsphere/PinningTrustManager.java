@@ -1,13 +1,13 @@
 package io.pcg.agent.vsphere;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trusts a vCenter either by a pinned thumbprint (the usual case: vCenters mostly run on VMCA-signed certificates the
@@ -32,7 +32,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         if (pinAccepts(chain)) {
             return;
         }
@@ -40,7 +41,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         if (pinAccepts(chain)) {
             return;
         }
@@ -72,12 +74,14 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         throw new CertificateException("client certificates are not accepted");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         throw new CertificateException("client certificates are not accepted");
     }
 
@@ -111,7 +115,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         private final transient Thumbprints actual;
 
         ThumbprintMismatchException(Thumbprints actual) {
-            super("the server certificate does not match the pinned thumbprint (it is SHA-256 " + actual.sha256() + ")");
+            super("the server certificate does not match the pinned thumbprint (it is SHA-256 " + actual.sha256()
+                    + ")");
             this.actual = actual;
         }
 

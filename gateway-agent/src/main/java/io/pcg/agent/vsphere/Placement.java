@@ -5,8 +5,8 @@ package io.pcg.agent.vsphere;
  * paths such as {@code cluster-1/Resources/pcg} work too). {@code resourcePool} and {@code folder} may be empty:
  * they then default to the cluster's root pool and the datacenter's VM folder.
  */
-public record Placement(String datacenter, String cluster, String datastore, String network, String resourcePool,
-                        String folder) {
+public record Placement(
+        String datacenter, String cluster, String datastore, String network, String resourcePool, String folder) {
 
     public Placement {
         datacenter = blankToNull(datacenter);

@@ -30,8 +30,8 @@ public record PrivilegeRequirements(List<Requirement> requirements) {
      * @param privilegeId    the vSphere id, e.g. {@code VirtualMachine.Interact.PowerOn}
      * @param objects        where it is checked
      */
-    public record Requirement(String role, String seedObject, String seedPrivilege, String privilegeId,
-                              Set<PlacementObject> objects) {
+    public record Requirement(
+            String role, String seedObject, String seedPrivilege, String privilegeId, Set<PlacementObject> objects) {
 
         /** How the guide and the vSphere client name it: {@code Virtual machines > Interaction > Power on}. */
         public String label() {
@@ -63,16 +63,20 @@ public record PrivilegeRequirements(List<Requirement> requirements) {
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;
             }
-            String[] cells = Arrays.stream(text.split("\\|", -1)).map(String::strip).toArray(String[]::new);
+            String[] cells =
+                    Arrays.stream(text.split("\\|", -1)).map(String::strip).toArray(String[]::new);
             if (cells.length != 5 || Arrays.stream(cells).anyMatch(String::isEmpty)) {
-                throw new IllegalArgumentException("line " + number + ": expected 'role | seed object | seed privilege | "
-                        + "privilege id | objects' with no empty cell, got: " + text);
+                throw new IllegalArgumentException(
+                        "line " + number + ": expected 'role | seed object | seed privilege | "
+                                + "privilege id | objects' with no empty cell, got: " + text);
             }
             if (!cells[0].equals("root-level") && !cells[0].equals("spectro")) {
-                throw new IllegalArgumentException("line " + number + ": role must be root-level or spectro, got " + cells[0]);
+                throw new IllegalArgumentException(
+                        "line " + number + ": role must be root-level or spectro, got " + cells[0]);
             }
             if (!cells[3].matches("[A-Za-z]+(\\.[A-Za-z0-9]+)+")) {
-                throw new IllegalArgumentException("line " + number + ": '" + cells[3] + "' is not a vSphere privilege id");
+                throw new IllegalArgumentException(
+                        "line " + number + ": '" + cells[3] + "' is not a vSphere privilege id");
             }
             Set<PlacementObject> objects = EnumSet.noneOf(PlacementObject.class);
             for (String id : cells[4].split(",")) {

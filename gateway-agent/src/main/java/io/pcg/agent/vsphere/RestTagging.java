@@ -3,7 +3,6 @@ package io.pcg.agent.vsphere;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.agent.vsphere.VsphereClient.TagRef;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -40,14 +39,18 @@ final class RestTagging implements AutoCloseable {
         this.readTimeout = readTimeout;
     }
 
-    synchronized Map<Moref, List<TagRef>> attachedTags(Collection<Moref> objects) throws IOException, InterruptedException {
+    synchronized Map<Moref, List<TagRef>> attachedTags(Collection<Moref> objects)
+            throws IOException, InterruptedException {
         ensureSession();
         Map<String, JsonNode> tags = new HashMap<>();
         Map<String, String> categories = new HashMap<>();
         Map<Moref, List<TagRef>> result = new LinkedHashMap<>();
         for (Moref object : objects) {
-            String body = JSON.createObjectNode().set("object_id",
-                    JSON.createObjectNode().put("id", object.value()).put("type", object.type())).toString();
+            String body = JSON.createObjectNode()
+                    .set(
+                            "object_id",
+                            JSON.createObjectNode().put("id", object.value()).put("type", object.type()))
+                    .toString();
             JsonNode ids = call("POST", "/com/vmware/cis/tagging/tag-association?~action=list-attached-tags", body);
             List<TagRef> attached = new ArrayList<>();
             for (JsonNode id : ids) {
@@ -60,7 +63,8 @@ final class RestTagging implements AutoCloseable {
                 String category = categories.get(categoryId);
                 if (category == null) {
                     category = call("GET", "/com/vmware/cis/tagging/category/id:" + encode(categoryId), null)
-                            .path("name").asText();
+                            .path("name")
+                            .asText();
                     categories.put(categoryId, category);
                 }
                 attached.add(new TagRef(category, tag.path("name").asText()));
@@ -74,13 +78,15 @@ final class RestTagging implements AutoCloseable {
         if (sessionId != null) {
             return;
         }
-        String basic = Base64.getEncoder().encodeToString(
-                (login.username() + ":" + login.password().reveal()).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(login.restUri("/com/vmware/cis/session"))
-                .timeout(readTimeout)
-                .header("Authorization", "Basic " + basic)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        String basic = Base64.getEncoder()
+                .encodeToString((login.username() + ":" + login.password().reveal()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(login.restUri("/com/vmware/cis/session"))
+                        .timeout(readTimeout)
+                        .header("Authorization", "Basic " + basic)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             throw new IOException("the vSphere REST API rejected the login (HTTP " + response.statusCode() + ")");
         }
@@ -129,8 +135,12 @@ final class RestTagging implements AutoCloseable {
             return;
         }
         try {
-            http.send(HttpRequest.newBuilder(login.restUri("/com/vmware/cis/session"))
-                    .timeout(readTimeout).header(SESSION_HEADER, sessionId).DELETE().build(),
+            http.send(
+                    HttpRequest.newBuilder(login.restUri("/com/vmware/cis/session"))
+                            .timeout(readTimeout)
+                            .header(SESSION_HEADER, sessionId)
+                            .DELETE()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             // the session expires on its own

@@ -36,7 +36,9 @@ public record Thumbprints(String sha1, String sha256) {
         if (pin == null || pin.isBlank()) {
             throw new IllegalArgumentException("the certificate thumbprint is empty");
         }
-        String bare = pin.trim().toUpperCase(Locale.ROOT).replaceFirst("^SHA-?(1|256)[:=]", "")
+        String bare = pin.trim()
+                .toUpperCase(Locale.ROOT)
+                .replaceFirst("^SHA-?(1|256)[:=]", "")
                 .replaceAll("[:\\-\\s]", "");
         if (!bare.matches("[0-9A-F]+") || bare.length() != 40 && bare.length() != 64) {
             throw new IllegalArgumentException("'" + pin + "' is not a certificate thumbprint: expected a SHA-256 "

@@ -10,7 +10,11 @@ import java.util.List;
  */
 public record ValidationReport(String vcenter, Status status, List<Check> checks) {
 
-    public enum Status { PASS, WARN, FAIL }
+    public enum Status {
+        PASS,
+        WARN,
+        FAIL
+    }
 
     /**
      * @param id      stable check id, e.g. {@code privileges.datastore} or {@code ntp}
@@ -34,7 +38,10 @@ public record ValidationReport(String vcenter, Status status, List<Check> checks
     }
 
     public static ValidationReport of(String vcenter, List<Check> checks) {
-        Status worst = checks.stream().map(Check::status).max(Comparator.naturalOrder()).orElse(Status.PASS);
+        Status worst = checks.stream()
+                .map(Check::status)
+                .max(Comparator.naturalOrder())
+                .orElse(Status.PASS);
         return new ValidationReport(vcenter, worst, List.copyOf(checks));
     }
 

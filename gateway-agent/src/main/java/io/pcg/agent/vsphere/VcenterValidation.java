@@ -33,9 +33,11 @@ public class VcenterValidation {
      *
      * @param placement what to check; null is checked as nothing chosen
      */
-    public ValidationReport validate(String server, String username, Secret password, String thumbprint, Placement placement)
+    public ValidationReport validate(
+            String server, String username, Secret password, String thumbprint, Placement placement)
             throws CommandFailedException {
-        VsphereLogin login = VsphereCommands.login(new VsphereCommands.Credentials(server, username, password, thumbprint));
+        VsphereLogin login =
+                VsphereCommands.login(new VsphereCommands.Credentials(server, username, password, thumbprint));
         VsphereClient client;
         try {
             client = sessions.session(login);

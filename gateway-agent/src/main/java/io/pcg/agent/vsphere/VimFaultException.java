@@ -1,7 +1,6 @@
 package io.pcg.agent.vsphere;
 
 import com.vmware.vim25.MethodFault;
-
 import java.rmi.RemoteException;
 
 /**

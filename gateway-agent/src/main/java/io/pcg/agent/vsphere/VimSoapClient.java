@@ -3,9 +3,6 @@ package io.pcg.agent.vsphere;
 import com.vmware.vim25.ws.Argument;
 import com.vmware.vim25.ws.Client;
 import com.vmware.vim25.ws.XmlGen;
-
-import javax.net.ssl.TrustManager;
-import javax.xml.stream.XMLStreamException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
@@ -17,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.rmi.RemoteException;
 import java.time.Duration;
+import javax.net.ssl.TrustManager;
+import javax.xml.stream.XMLStreamException;
 
 /**
  * yavijava's transport, replaced: requests are marshalled by yavijava's {@link XmlGen}, sent with
@@ -31,6 +30,7 @@ final class VimSoapClient implements Client {
     static final String SOAP_API_VERSION = "6.0";
     /** XmlGen writes the method element as {@code "<" + method + this}, so the closing bracket belongs here. */
     private static final String VIM_NAMESPACE_ATTRIBUTE = " xmlns=\"urn:vim25\">";
+
     private static final String SESSION_COOKIE = "vmware_soap_session";
 
     private final HttpClient http;
@@ -41,7 +41,8 @@ final class VimSoapClient implements Client {
     private volatile String cookie;
     private String soapAction = "urn:vim25/" + SOAP_API_VERSION;
 
-    VimSoapClient(URI sdkUrl, HttpClient http, PinningTrustManager trust, Duration connectTimeout, Duration readTimeout) {
+    VimSoapClient(
+            URI sdkUrl, HttpClient http, PinningTrustManager trust, Duration connectTimeout, Duration readTimeout) {
         this.http = http;
         this.trust = trust;
         this.connectTimeout = connectTimeout;
@@ -59,16 +60,21 @@ final class VimSoapClient implements Client {
         try (InputStream body = response.body()) {
             VimXmlReader.Response parsed = VimXmlReader.readResponse(body, returnType);
             if (parsed.fault() != null) {
-                throw new VimFaultException(parsed.fault().faultString(), parsed.fault().detail());
+                throw new VimFaultException(
+                        parsed.fault().faultString(), parsed.fault().detail());
             }
             if (response.statusCode() != 200) {
-                throw new NotVimResponseException("HTTP " + response.statusCode() + " without a SOAP fault for " + methodName);
+                throw new NotVimResponseException(
+                        "HTTP " + response.statusCode() + " without a SOAP fault for " + methodName);
             }
             return parsed.value();
         } catch (XMLStreamException e) {
-            throw new NotVimResponseException("the answer to " + methodName + " is not vSphere SOAP (HTTP "
-                    + response.statusCode() + ", " + response.headers().firstValue("content-type").orElse("no content type")
-                    + ")", e);
+            throw new NotVimResponseException(
+                    "the answer to " + methodName + " is not vSphere SOAP (HTTP "
+                            + response.statusCode() + ", "
+                            + response.headers().firstValue("content-type").orElse("no content type")
+                            + ")",
+                    e);
         } catch (IOException e) {
             throw new RemoteException("reading the answer to " + methodName + " failed", e);
         }
@@ -98,8 +104,8 @@ final class VimSoapClient implements Client {
         String contentType = response.headers().firstValue("content-type").orElse("");
         if (!contentType.contains("xml")) {
             discard(response);
-            throw new NotVimResponseException("the server answered " + methodName + " with HTTP " + response.statusCode()
-                    + " and content type '" + contentType + "', not vSphere SOAP");
+            throw new NotVimResponseException("the server answered " + methodName + " with HTTP "
+                    + response.statusCode() + " and content type '" + contentType + "', not vSphere SOAP");
         }
         return response;
     }
@@ -140,7 +146,8 @@ final class VimSoapClient implements Client {
     public Object unMarshall(String returnType, InputStream in) throws Exception {
         VimXmlReader.Response parsed = VimXmlReader.readResponse(in, returnType);
         if (parsed.fault() != null) {
-            throw new VimFaultException(parsed.fault().faultString(), parsed.fault().detail());
+            throw new VimFaultException(
+                    parsed.fault().faultString(), parsed.fault().detail());
         }
         return parsed.value();
     }

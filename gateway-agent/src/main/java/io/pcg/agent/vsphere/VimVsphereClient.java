@@ -38,9 +38,6 @@ import io.pcg.agent.vsphere.VsphereInventory.Host;
 import io.pcg.agent.vsphere.VsphereInventory.Network;
 import io.pcg.agent.vsphere.VsphereInventory.ResourcePool;
 import io.pcg.agent.vsphere.VsphereInventory.Template;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,6 +58,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The vSphere adapter: yavijava's typed stubs and model over {@link VimSoapClient}, plus {@link RestTagging}.
@@ -69,11 +68,28 @@ import java.util.function.Function;
 final class VimVsphereClient implements VsphereClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(VimVsphereClient.class);
-    private static final String[] INVENTORY_TYPES = {"Datacenter", "Folder", "ComputeResource", "HostSystem",
-            "Datastore", "Network", "ResourcePool", "VirtualMachine"};
-    static final String[] VM_PROPERTIES = {"name", "runtime.powerState", "runtime.host", "resourcePool",
-            "guest.ipAddress", "config.hardware.numCPU", "config.hardware.memoryMB", "config.template", "parent",
-            "datastore"};
+    private static final String[] INVENTORY_TYPES = {
+        "Datacenter",
+        "Folder",
+        "ComputeResource",
+        "HostSystem",
+        "Datastore",
+        "Network",
+        "ResourcePool",
+        "VirtualMachine"
+    };
+    static final String[] VM_PROPERTIES = {
+        "name",
+        "runtime.powerState",
+        "runtime.host",
+        "resourcePool",
+        "guest.ipAddress",
+        "config.hardware.numCPU",
+        "config.hardware.memoryMB",
+        "config.template",
+        "parent",
+        "datastore"
+    };
 
     private final VsphereLogin login;
     private final VsphereConfig config;
@@ -84,8 +100,15 @@ final class VimVsphereClient implements VsphereClient {
     private final ServerIdentity identity;
     private final RestTagging tagging;
 
-    VimVsphereClient(VsphereLogin login, VsphereConfig config, HttpClient http, VimSoapClient soap, VimPortType port,
-                     ServiceContent content, UserSession session, Thumbprints thumbprints) {
+    VimVsphereClient(
+            VsphereLogin login,
+            VsphereConfig config,
+            HttpClient http,
+            VimSoapClient soap,
+            VimPortType port,
+            ServiceContent content,
+            UserSession session,
+            Thumbprints thumbprints) {
         this.login = login;
         this.config = config;
         this.http = http;
@@ -93,9 +116,18 @@ final class VimVsphereClient implements VsphereClient {
         this.port = port;
         this.content = content;
         var about = content.getAbout();
-        this.identity = new ServerIdentity(login.host(), login.port(), about.getFullName(), about.getApiType(),
-                about.getApiVersion(), about.getVersion(), about.getBuild(), about.getInstanceUuid(), thumbprints,
-                session.getUserName(), ref(content.getRootFolder()));
+        this.identity = new ServerIdentity(
+                login.host(),
+                login.port(),
+                about.getFullName(),
+                about.getApiType(),
+                about.getApiVersion(),
+                about.getVersion(),
+                about.getBuild(),
+                about.getInstanceUuid(),
+                thumbprints,
+                session.getUserName(),
+                ref(content.getRootFolder()));
         this.tagging = new RestTagging(http, login, config.readTimeout());
     }
 
@@ -109,16 +141,18 @@ final class VimVsphereClient implements VsphereClient {
     @Override
     public VsphereInventory inventory() throws VsphereException {
         Map<String, String[]> properties = new LinkedHashMap<>();
-        properties.put("Datacenter", new String[]{"name", "parent"});
-        properties.put("Folder", new String[]{"name", "parent", "childType"});
-        properties.put("ComputeResource", new String[]{"name", "parent", "host", "resourcePool"});
-        properties.put("HostSystem", new String[]{"name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode",
-                "datastore"});
-        properties.put("Datastore", new String[]{"name", "parent", "summary.type", "summary.capacity",
-                "summary.freeSpace", "summary.accessible", "host"});
-        properties.put("Network", new String[]{"name", "parent"});
-        properties.put("ResourcePool", new String[]{"name", "parent", "owner"});
-        properties.put("VirtualMachine", new String[]{"name", "parent", "config.template"});
+        properties.put("Datacenter", new String[] {"name", "parent"});
+        properties.put("Folder", new String[] {"name", "parent", "childType"});
+        properties.put("ComputeResource", new String[] {"name", "parent", "host", "resourcePool"});
+        properties.put(
+                "HostSystem",
+                new String[] {"name", "parent", "runtime.connectionState", "runtime.inMaintenanceMode", "datastore"});
+        properties.put("Datastore", new String[] {
+            "name", "parent", "summary.type", "summary.capacity", "summary.freeSpace", "summary.accessible", "host"
+        });
+        properties.put("Network", new String[] {"name", "parent"});
+        properties.put("ResourcePool", new String[] {"name", "parent", "owner"});
+        properties.put("VirtualMachine", new String[] {"name", "parent", "config.template"});
         List<ObjectContent> objects = collectFromRoot(INVENTORY_TYPES, properties, "reading the inventory");
         return InventoryAssembler.assemble(objects);
     }
@@ -126,14 +160,22 @@ final class VimVsphereClient implements VsphereClient {
     @Override
     public List<VmSummary> virtualMachines() throws VsphereException {
         Map<String, String[]> properties = Map.of("VirtualMachine", VM_PROPERTIES);
-        List<ObjectContent> objects = collectFromRoot(new String[]{"VirtualMachine"}, properties, "listing VMs");
+        List<ObjectContent> objects = collectFromRoot(new String[] {"VirtualMachine"}, properties, "listing VMs");
         List<VmSummary> vms = new ArrayList<>(objects.size());
         for (ObjectContent object : objects) {
             Map<String, Object> p = props(object);
-            vms.add(new VmSummary(ref(object.getObj()), (String) p.get("name"), text(p.get("runtime.powerState")),
-                    ref(p.get("runtime.host")), ref(p.get("resourcePool")), (String) p.get("guest.ipAddress"),
-                    intValue(p.get("config.hardware.numCPU")), intValue(p.get("config.hardware.memoryMB")),
-                    Boolean.TRUE.equals(p.get("config.template")), ref(p.get("parent")), refs(p.get("datastore"))));
+            vms.add(new VmSummary(
+                    ref(object.getObj()),
+                    (String) p.get("name"),
+                    text(p.get("runtime.powerState")),
+                    ref(p.get("runtime.host")),
+                    ref(p.get("resourcePool")),
+                    (String) p.get("guest.ipAddress"),
+                    intValue(p.get("config.hardware.numCPU")),
+                    intValue(p.get("config.hardware.memoryMB")),
+                    Boolean.TRUE.equals(p.get("config.template")),
+                    ref(p.get("parent")),
+                    refs(p.get("datastore"))));
         }
         return vms;
     }
@@ -155,7 +197,7 @@ final class VimVsphereClient implements VsphereClient {
             ObjectSpec start = new ObjectSpec();
             start.setObj(view);
             start.setSkip(true);
-            start.setSelectSet(new SelectionSpec[]{viewContents});
+            start.setSelectSet(new SelectionSpec[] {viewContents});
             List<PropertySpec> specs = new ArrayList<>();
             properties.forEach((type, paths) -> {
                 PropertySpec spec = new PropertySpec();
@@ -164,7 +206,7 @@ final class VimVsphereClient implements VsphereClient {
                 specs.add(spec);
             });
             PropertyFilterSpec filter = new PropertyFilterSpec();
-            filter.setObjectSet(new ObjectSpec[]{start});
+            filter.setObjectSet(new ObjectSpec[] {start});
             filter.setPropSet(specs.toArray(PropertySpec[]::new));
             return retrieveAll(filter);
         } catch (RemoteException | RuntimeException e) {
@@ -179,7 +221,7 @@ final class VimVsphereClient implements VsphereClient {
         options.setMaxObjects(config.pageSize());
         ManagedObjectReference collector = content.getPropertyCollector();
         List<ObjectContent> all = new ArrayList<>();
-        RetrieveResult page = port.retrievePropertiesEx(collector, new PropertyFilterSpec[]{filter}, options);
+        RetrieveResult page = port.retrievePropertiesEx(collector, new PropertyFilterSpec[] {filter}, options);
         int pages = 0;
         while (page != null) {
             pages++;
@@ -210,12 +252,18 @@ final class VimVsphereClient implements VsphereClient {
     public Map<Moref, Map<String, Boolean>> userPrivileges(Collection<Moref> entities, Collection<String> privilegeIds)
             throws VsphereException {
         try {
-            Object answer = soap.invoke("HasUserPrivilegeOnEntities", new Argument[]{
-                    new Argument("_this", "ManagedObjectReference", content.getAuthorizationManager()),
-                    new Argument("entities", "ManagedObjectReference[]",
-                            entities.stream().map(VimVsphereClient::mor).toArray(ManagedObjectReference[]::new)),
-                    new Argument("userName", "String", identity.userName()),
-                    new Argument("privId", "String[]", privilegeIds.toArray(String[]::new))}, "EntityPrivilege[]");
+            Object answer = soap.invoke(
+                    "HasUserPrivilegeOnEntities",
+                    new Argument[] {
+                        new Argument("_this", "ManagedObjectReference", content.getAuthorizationManager()),
+                        new Argument(
+                                "entities",
+                                "ManagedObjectReference[]",
+                                entities.stream().map(VimVsphereClient::mor).toArray(ManagedObjectReference[]::new)),
+                        new Argument("userName", "String", identity.userName()),
+                        new Argument("privId", "String[]", privilegeIds.toArray(String[]::new))
+                    },
+                    "EntityPrivilege[]");
             Map<Moref, Map<String, Boolean>> result = new LinkedHashMap<>();
             for (EntityPrivilege entity : (EntityPrivilege[]) answer) {
                 Map<String, Boolean> granted = new LinkedHashMap<>();
@@ -239,23 +287,28 @@ final class VimVsphereClient implements VsphereClient {
         }
         PropertySpec spec = new PropertySpec();
         spec.setType("HostSystem");
-        spec.setPathSet(new String[]{"name", "config.dateTimeInfo", "config.service"});
+        spec.setPathSet(new String[] {"name", "config.dateTimeInfo", "config.service"});
         PropertyFilterSpec filter = new PropertyFilterSpec();
-        filter.setPropSet(new PropertySpec[]{spec});
-        filter.setObjectSet(hosts.stream().map(host -> {
-            ObjectSpec objectSpec = new ObjectSpec();
-            objectSpec.setObj(mor(host));
-            objectSpec.setSkip(false);
-            return objectSpec;
-        }).toArray(ObjectSpec[]::new));
+        filter.setPropSet(new PropertySpec[] {spec});
+        filter.setObjectSet(hosts.stream()
+                .map(host -> {
+                    ObjectSpec objectSpec = new ObjectSpec();
+                    objectSpec.setObj(mor(host));
+                    objectSpec.setSkip(false);
+                    return objectSpec;
+                })
+                .toArray(ObjectSpec[]::new));
         try {
             List<HostTimeSettings> settings = new ArrayList<>();
             for (ObjectContent object : retrieveAll(filter)) {
                 Map<String, Object> p = props(object);
                 List<String> servers = List.of();
-                if (p.get("config.dateTimeInfo") instanceof HostDateTimeInfo info && info.getNtpConfig() != null
+                if (p.get("config.dateTimeInfo") instanceof HostDateTimeInfo info
+                        && info.getNtpConfig() != null
                         && info.getNtpConfig().getServer() != null) {
-                    servers = Arrays.stream(info.getNtpConfig().getServer()).filter(s -> !s.isBlank()).toList();
+                    servers = Arrays.stream(info.getNtpConfig().getServer())
+                            .filter(s -> !s.isBlank())
+                            .toList();
                 }
                 Boolean ntpdRunning = null;
                 if (p.get("config.service") instanceof HostServiceInfo services && services.getService() != null) {
@@ -293,8 +346,10 @@ final class VimVsphereClient implements VsphereClient {
         try {
             descriptor = Files.readString(ovfDescriptor);
         } catch (IOException e) {
-            throw new VsphereException(Reason.INVALID_REQUEST, "cannot read the OVF descriptor " + ovfDescriptor
-                    + ": " + e.getMessage(), "Check that the node template OVF and its disk files are on the appliance.");
+            throw new VsphereException(
+                    Reason.INVALID_REQUEST,
+                    "cannot read the OVF descriptor " + ovfDescriptor + ": " + e.getMessage(),
+                    "Check that the node template OVF and its disk files are on the appliance.");
         }
         OvfCreateImportSpecResult spec;
         try {
@@ -303,23 +358,33 @@ final class VimVsphereClient implements VsphereClient {
             params.setLocale("");
             params.setDeploymentOption("");
             params.setDiskProvisioning("thin");
-            params.setNetworkMapping(OvfDescriptor.networkNames(descriptor).stream().map(network -> {
-                OvfNetworkMapping mapping = new OvfNetworkMapping();
-                mapping.setName(network);
-                mapping.setNetwork(mor(placement.network()));
-                return mapping;
-            }).toArray(OvfNetworkMapping[]::new));
-            spec = port.createImportSpec(content.getOvfManager(), descriptor, mor(placement.resourcePool()),
-                    mor(placement.datastore()), params);
+            params.setNetworkMapping(OvfDescriptor.networkNames(descriptor).stream()
+                    .map(network -> {
+                        OvfNetworkMapping mapping = new OvfNetworkMapping();
+                        mapping.setName(network);
+                        mapping.setNetwork(mor(placement.network()));
+                        return mapping;
+                    })
+                    .toArray(OvfNetworkMapping[]::new));
+            spec = port.createImportSpec(
+                    content.getOvfManager(),
+                    descriptor,
+                    mor(placement.resourcePool()),
+                    mor(placement.datastore()),
+                    params);
         } catch (IllegalArgumentException e) {
-            throw new VsphereException(Reason.INVALID_REQUEST, "the OVF descriptor " + ovfDescriptor
-                    + " is not valid: " + e.getMessage(), "Use the node template OVA/OVF as published.");
+            throw new VsphereException(
+                    Reason.INVALID_REQUEST,
+                    "the OVF descriptor " + ovfDescriptor + " is not valid: " + e.getMessage(),
+                    "Use the node template OVA/OVF as published.");
         } catch (RemoteException | RuntimeException e) {
             throw failure("preparing the OVF import (CreateImportSpec)", e);
         }
         if (spec.getError() != null && spec.getError().length > 0) {
-            throw new VsphereException(Reason.FAULT, "vCenter refused the OVF " + ovfDescriptor.getFileName() + ": "
-                    + describe(spec.getError()), "Check the datastore, network and resource pool chosen for the template.");
+            throw new VsphereException(
+                    Reason.FAULT,
+                    "vCenter refused the OVF " + ovfDescriptor.getFileName() + ": " + describe(spec.getError()),
+                    "Check the datastore, network and resource pool chosen for the template.");
         }
         ManagedObjectReference lease;
         try {
@@ -354,12 +419,17 @@ final class VimVsphereClient implements VsphereClient {
             }
             if (state == HttpNfcLeaseState.error) {
                 LocalizedMethodFault error = (LocalizedMethodFault) p.get("error");
-                throw new VsphereException(Reason.FAULT, "the import lease failed: " + describe(error),
+                throw new VsphereException(
+                        Reason.FAULT,
+                        "the import lease failed: " + describe(error),
                         "See the vCenter task list for the import task.");
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new VsphereException(Reason.TIMEOUT, "the import lease did not become ready within "
-                        + config.leaseTimeout().toSeconds() + "s", "vCenter may be busy; retry later.");
+                throw new VsphereException(
+                        Reason.TIMEOUT,
+                        "the import lease did not become ready within "
+                                + config.leaseTimeout().toSeconds() + "s",
+                        "vCenter may be busy; retry later.");
             }
             sleep(Duration.ofMillis(250));
         }
@@ -370,18 +440,25 @@ final class VimVsphereClient implements VsphereClient {
         if (items == null) {
             return;
         }
-        long total = Arrays.stream(items).mapToLong(item -> fileSize(directory.resolve(item.getPath()))).sum();
+        long total = Arrays.stream(items)
+                .mapToLong(item -> fileSize(directory.resolve(item.getPath())))
+                .sum();
         long sent = 0;
         for (OvfFileItem item : items) {
-            HttpNfcLeaseDeviceUrl target = Arrays.stream(info.getDeviceUrl() == null ? new HttpNfcLeaseDeviceUrl[0] : info.getDeviceUrl())
+            HttpNfcLeaseDeviceUrl target = Arrays.stream(
+                            info.getDeviceUrl() == null ? new HttpNfcLeaseDeviceUrl[0] : info.getDeviceUrl())
                     .filter(url -> item.getDeviceId().equals(url.getImportKey()))
                     .findFirst()
-                    .orElseThrow(() -> new VsphereException(Reason.FAULT, "the import lease has no upload URL for "
-                            + item.getPath(), "Retry the import; if it persists, check the vCenter NFC service."));
+                    .orElseThrow(() -> new VsphereException(
+                            Reason.FAULT,
+                            "the import lease has no upload URL for " + item.getPath(),
+                            "Retry the import; if it persists, check the vCenter NFC service."));
             Path file = directory.resolve(item.getPath()).normalize();
             if (!file.startsWith(directory)) {
-                throw new VsphereException(Reason.INVALID_REQUEST, "the OVF references a file outside its folder: "
-                        + item.getPath(), "Use the node template OVA/OVF as published.");
+                throw new VsphereException(
+                        Reason.INVALID_REQUEST,
+                        "the OVF references a file outside its folder: " + item.getPath(),
+                        "Use the node template OVA/OVF as published.");
             }
             putFile(uploadUri(target.getUrl()), file, item.isCreate(), target.getSslThumbprint());
             sent += fileSize(file);
@@ -395,7 +472,8 @@ final class VimVsphereClient implements VsphereClient {
     }
 
     private void putFile(URI uri, Path file, boolean create, String hostThumbprint) throws VsphereException {
-        HttpClient client = hostThumbprint == null || hostThumbprint.isBlank() ? http
+        HttpClient client = hostThumbprint == null || hostThumbprint.isBlank()
+                ? http
                 : VsphereConnector.httpClient(new PinningTrustManager(hostThumbprint), config.connectTimeout());
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/x-vnd.vmware-streamVmdk")
@@ -408,8 +486,10 @@ final class VimVsphereClient implements VsphereClient {
             request = create ? request.PUT(body) : request.POST(body);
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new VsphereException(Reason.FAULT, "uploading " + file.getFileName() + " failed with HTTP "
-                        + response.statusCode(), "Check that this appliance can reach the ESXi hosts on port 443.");
+                throw new VsphereException(
+                        Reason.FAULT,
+                        "uploading " + file.getFileName() + " failed with HTTP " + response.statusCode(),
+                        "Check that this appliance can reach the ESXi hosts on port 443.");
             }
         } catch (IOException e) {
             throw failure("uploading " + file.getFileName(), e);
@@ -465,15 +545,15 @@ final class VimVsphereClient implements VsphereClient {
         objectSpec.setObj(object);
         objectSpec.setSkip(false);
         PropertyFilterSpec filter = new PropertyFilterSpec();
-        filter.setPropSet(new PropertySpec[]{spec});
-        filter.setObjectSet(new ObjectSpec[]{objectSpec});
+        filter.setPropSet(new PropertySpec[] {spec});
+        filter.setObjectSet(new ObjectSpec[] {objectSpec});
         List<ObjectContent> objects = retrieveAll(filter);
         return objects.isEmpty() ? Map.of() : props(objects.get(0));
     }
 
     private VsphereException failure(String operation, Throwable e) {
-        return VsphereErrors.classify(operation, e, login, config.connectTimeout(), config.readTimeout(),
-                identity.thumbprints());
+        return VsphereErrors.classify(
+                operation, e, login, config.connectTimeout(), config.readTimeout(), identity.thumbprints());
     }
 
     // ---------------------------------------------------------------- conversions
@@ -503,7 +583,8 @@ final class VimVsphereClient implements VsphereClient {
     }
 
     static List<Moref> refs(Object value) {
-        ManagedObjectReference[] mors = value instanceof ManagedObjectReference[] array ? array
+        ManagedObjectReference[] mors = value instanceof ManagedObjectReference[] array
+                ? array
                 : value instanceof ArrayOfManagedObjectReference wrapper ? wrapper.getManagedObjectReference() : null;
         if (mors == null) {
             return List.of();
@@ -529,8 +610,12 @@ final class VimVsphereClient implements VsphereClient {
             if (fault == null) {
                 continue;
             }
-            texts.add(fault.getLocalizedMessage() != null ? fault.getLocalizedMessage()
-                    : fault.getFault() == null ? "unknown error" : fault.getFault().getClass().getSimpleName());
+            texts.add(
+                    fault.getLocalizedMessage() != null
+                            ? fault.getLocalizedMessage()
+                            : fault.getFault() == null
+                                    ? "unknown error"
+                                    : fault.getFault().getClass().getSimpleName());
         }
         return texts.isEmpty() ? "no details" : String.join("; ", texts);
     }
@@ -547,8 +632,7 @@ final class VimVsphereClient implements VsphereClient {
     /** Builds the inventory tree from one flat PropertyCollector answer. */
     static final class InventoryAssembler {
 
-        private record Node(Moref ref, String name, Moref parent, Map<String, Object> props) {
-        }
+        private record Node(Moref ref, String name, Moref parent, Map<String, Object> props) {}
 
         private final Map<Moref, Node> nodes = new HashMap<>();
         private final Map<Moref, String> paths = new HashMap<>();
@@ -572,28 +656,70 @@ final class VimVsphereClient implements VsphereClient {
                 }
             }
             List<Datacenter> datacenters = new ArrayList<>();
-            for (Node dc : sorted(nodes.values().stream().filter(n -> is(n, "Datacenter")).toList())) {
+            for (Node dc : sorted(
+                    nodes.values().stream().filter(n -> is(n, "Datacenter")).toList())) {
                 List<Node> members = sorted(byDatacenter.getOrDefault(dc.ref(), List.of()));
-                datacenters.add(new Datacenter(dc.ref(), dc.name(), path(dc.ref()),
-                        collect(members, n -> is(n, "ClusterComputeResource", "ComputeResource"), n -> new ComputeCluster(
-                                n.ref(), n.name(), path(n.ref()), is(n, "ClusterComputeResource"),
-                                refs(n.props().get("host")), ref(n.props().get("resourcePool")))),
-                        collect(members, n -> is(n, "HostSystem"), n -> new Host(n.ref(), n.name(), path(n.ref()),
-                                n.parent(), text(n.props().get("runtime.connectionState")),
-                                Boolean.TRUE.equals(n.props().get("runtime.inMaintenanceMode")),
-                                refs(n.props().get("datastore")))),
-                        collect(members, n -> is(n, "Datastore"), n -> new Datastore(n.ref(), n.name(), path(n.ref()),
-                                (String) n.props().get("summary.type"), longValue(n.props().get("summary.capacity")),
-                                longValue(n.props().get("summary.freeSpace")),
-                                !Boolean.FALSE.equals(n.props().get("summary.accessible")),
-                                unavailableHosts(n.props().get("host")))),
-                        collect(members, n -> is(n, "Network", "DistributedVirtualPortgroup", "OpaqueNetwork"),
-                                n -> new Network(n.ref(), n.name(), path(n.ref()), n.ref().type())),
-                        collect(members, n -> is(n, "ResourcePool", "VirtualApp"), n -> new ResourcePool(n.ref(),
-                                n.name(), path(n.ref()), ref(n.props().get("owner")))),
-                        collect(members, n -> is(n, "Folder") && holdsVms(n), n -> new Folder(n.ref(), n.name(),
-                                path(n.ref()))),
-                        collect(members, n -> is(n, "VirtualMachine") && Boolean.TRUE.equals(n.props().get("config.template")),
+                datacenters.add(new Datacenter(
+                        dc.ref(),
+                        dc.name(),
+                        path(dc.ref()),
+                        collect(
+                                members,
+                                n -> is(n, "ClusterComputeResource", "ComputeResource"),
+                                n -> new ComputeCluster(
+                                        n.ref(),
+                                        n.name(),
+                                        path(n.ref()),
+                                        is(n, "ClusterComputeResource"),
+                                        refs(n.props().get("host")),
+                                        ref(n.props().get("resourcePool")))),
+                        collect(
+                                members,
+                                n -> is(n, "HostSystem"),
+                                n -> new Host(
+                                        n.ref(),
+                                        n.name(),
+                                        path(n.ref()),
+                                        n.parent(),
+                                        text(n.props().get("runtime.connectionState")),
+                                        Boolean.TRUE.equals(n.props().get("runtime.inMaintenanceMode")),
+                                        refs(n.props().get("datastore")))),
+                        collect(
+                                members,
+                                n -> is(n, "Datastore"),
+                                n -> new Datastore(
+                                        n.ref(),
+                                        n.name(),
+                                        path(n.ref()),
+                                        (String) n.props().get("summary.type"),
+                                        longValue(n.props().get("summary.capacity")),
+                                        longValue(n.props().get("summary.freeSpace")),
+                                        !Boolean.FALSE.equals(n.props().get("summary.accessible")),
+                                        unavailableHosts(n.props().get("host")))),
+                        collect(
+                                members,
+                                n -> is(n, "Network", "DistributedVirtualPortgroup", "OpaqueNetwork"),
+                                n -> new Network(
+                                        n.ref(),
+                                        n.name(),
+                                        path(n.ref()),
+                                        n.ref().type())),
+                        collect(
+                                members,
+                                n -> is(n, "ResourcePool", "VirtualApp"),
+                                n -> new ResourcePool(
+                                        n.ref(),
+                                        n.name(),
+                                        path(n.ref()),
+                                        ref(n.props().get("owner")))),
+                        collect(
+                                members,
+                                n -> is(n, "Folder") && holdsVms(n),
+                                n -> new Folder(n.ref(), n.name(), path(n.ref()))),
+                        collect(
+                                members,
+                                n -> is(n, "VirtualMachine")
+                                        && Boolean.TRUE.equals(n.props().get("config.template")),
                                 n -> new Template(n.ref(), n.name(), path(n.ref())))));
             }
             return new VsphereInventory(datacenters);
@@ -609,7 +735,9 @@ final class VimVsphereClient implements VsphereClient {
             if (value instanceof DatastoreHostMount[] mounts) {
                 for (DatastoreHostMount mount : mounts) {
                     var info = mount.getMountInfo();
-                    if (info != null && (Boolean.FALSE.equals(info.getMounted()) || Boolean.FALSE.equals(info.getAccessible()))) {
+                    if (info != null
+                            && (Boolean.FALSE.equals(info.getMounted())
+                                    || Boolean.FALSE.equals(info.getAccessible()))) {
                         hosts.add(ref(mount.getKey()));
                     }
                 }
@@ -617,14 +745,16 @@ final class VimVsphereClient implements VsphereClient {
             return hosts;
         }
 
-        private static <T> List<T> collect(List<Node> members, java.util.function.Predicate<Node> filter,
-                                           Function<Node, T> mapper) {
+        private static <T> List<T> collect(
+                List<Node> members, java.util.function.Predicate<Node> filter, Function<Node, T> mapper) {
             return members.stream().filter(filter).map(mapper).toList();
         }
 
         private static List<Node> sorted(List<Node> list) {
-            return list.stream().sorted(Comparator.comparing((Node n) -> String.valueOf(n.name()))
-                    .thenComparing(n -> n.ref().value())).toList();
+            return list.stream()
+                    .sorted(Comparator.comparing((Node n) -> String.valueOf(n.name()))
+                            .thenComparing(n -> n.ref().value()))
+                    .toList();
         }
 
         private static boolean is(Node node, String... types) {
@@ -658,8 +788,8 @@ final class VimVsphereClient implements VsphereClient {
                 return "";
             }
             // The root folder is not in the container view, so objects right below it start the path.
-            String path = (node.parent() == null || !nodes.containsKey(node.parent()) ? "" : path(node.parent()))
-                    + "/" + node.name();
+            String path = (node.parent() == null || !nodes.containsKey(node.parent()) ? "" : path(node.parent())) + "/"
+                    + node.name();
             paths.put(ref, path);
             return path;
         }

@@ -2,23 +2,22 @@ package io.pcg.agent.vsphere;
 
 import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.MethodFault;
-
-import javax.xml.XMLConstants;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.InputStream;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.Base64;
+import java.util.Calendar;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.xml.XMLConstants;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * Reads vSphere SOAP responses into yavijava's {@code com.vmware.vim25} model with one streaming pass.
@@ -43,8 +42,7 @@ public final class VimXmlReader {
     private static final Map<Class<?>, Map<String, Object>> ENUMS = new ConcurrentHashMap<>();
     private static final Class<?> NOT_IN_MODEL = Void.class;
 
-    private VimXmlReader() {
-    }
+    private VimXmlReader() {}
 
     private static XMLInputFactory newFactory() {
         XMLInputFactory factory = XMLInputFactory.newFactory();
@@ -57,15 +55,13 @@ public final class VimXmlReader {
     }
 
     /** What the body of a SOAP response holds: a value, or a fault. */
-    public record Response(Object value, Fault fault) {
-    }
+    public record Response(Object value, Fault fault) {}
 
     /**
      * A SOAP fault: the server's fault string and the typed vSphere fault from its detail ({@code null} when the
      * detail names a fault the model does not know).
      */
-    public record Fault(String faultCode, String faultString, MethodFault detail) {
-    }
+    public record Fault(String faultCode, String faultString, MethodFault detail) {}
 
     /**
      * Reads a whole response envelope.
@@ -165,7 +161,8 @@ public final class VimXmlReader {
             Class<?> named = typeByName(localPart(xsiType));
             if (named != NOT_IN_MODEL && (boxed(declared).isAssignableFrom(boxed(named)) || declared == Object.class)) {
                 type = named;
-            } else if (declared == Object.class || Modifier.isAbstract(declared.getModifiers())
+            } else if (declared == Object.class
+                    || Modifier.isAbstract(declared.getModifiers())
                     || declared.isInterface()) {
                 skipElement(r);
                 return SKIPPED;
@@ -193,7 +190,8 @@ public final class VimXmlReader {
             String text = r.getElementText();
             return parseSimple(type, text);
         }
-        if (type == Object.class || Modifier.isAbstract(type.getModifiers()) && !Throwable.class.isAssignableFrom(type)) {
+        if (type == Object.class
+                || Modifier.isAbstract(type.getModifiers()) && !Throwable.class.isAssignableFrom(type)) {
             skipElement(r);
             return SKIPPED;
         }
@@ -258,8 +256,13 @@ public final class VimXmlReader {
     }
 
     private static boolean isSimple(Class<?> type) {
-        return type == String.class || type.isPrimitive() || Number.class.isAssignableFrom(type)
-                || type == Boolean.class || type == Calendar.class || type.isEnum() || type == byte[].class;
+        return type == String.class
+                || type.isPrimitive()
+                || Number.class.isAssignableFrom(type)
+                || type == Boolean.class
+                || type == Calendar.class
+                || type.isEnum()
+                || type == byte[].class;
     }
 
     private static Object parseSimple(Class<?> type, String text) {
@@ -401,8 +404,7 @@ public final class VimXmlReader {
             case "base64Binary" -> {
                 return byte[].class;
             }
-            default -> {
-            }
+            default -> {}
         }
         if (name.startsWith("ArrayOf")) {
             Class<?> component = typeByName(name.substring("ArrayOf".length()));
@@ -427,7 +429,8 @@ public final class VimXmlReader {
                     if (Modifier.isStatic(modifiers) || !Modifier.isPublic(modifiers)) {
                         continue;
                     }
-                    String wireName = field.getName().startsWith("_") ? field.getName().substring(1) : field.getName();
+                    String wireName =
+                            field.getName().startsWith("_") ? field.getName().substring(1) : field.getName();
                     slots.putIfAbsent(wireName, new FieldSlot(field));
                 }
             }

@@ -47,22 +47,36 @@ public interface VsphereClient extends AutoCloseable {
     void close();
 
     /** {@code rootFolder} is where vCenter-wide (root-level) privileges are checked. */
-    record ServerIdentity(String server, int port, String fullName, String apiType, String apiVersion, String version,
-                          String build, String instanceUuid, Thumbprints thumbprints, String userName,
-                          Moref rootFolder) {
-    }
+    record ServerIdentity(
+            String server,
+            int port,
+            String fullName,
+            String apiType,
+            String apiVersion,
+            String version,
+            String build,
+            String instanceUuid,
+            Thumbprints thumbprints,
+            String userName,
+            Moref rootFolder) {}
 
-    record VmSummary(Moref ref, String name, String powerState, Moref host, Moref resourcePool, String guestIp,
-                     int cpus, int memoryMb, boolean template, Moref folder, List<Moref> datastores) {
-    }
+    record VmSummary(
+            Moref ref,
+            String name,
+            String powerState,
+            Moref host,
+            Moref resourcePool,
+            String guestIp,
+            int cpus,
+            int memoryMb,
+            boolean template,
+            Moref folder,
+            List<Moref> datastores) {}
 
     /** {@code ntpServers} empty means none configured; {@code ntpdRunning} null means unknown. */
-    record HostTimeSettings(Moref host, String name, List<String> ntpServers, Boolean ntpdRunning) {
-    }
+    record HostTimeSettings(Moref host, String name, List<String> ntpServers, Boolean ntpdRunning) {}
 
-    record TagRef(String category, String name) {
-    }
+    record TagRef(String category, String name) {}
 
-    record TemplatePlacement(Moref resourcePool, Moref folder, Moref datastore, Moref network) {
-    }
+    record TemplatePlacement(Moref resourcePool, Moref folder, Moref datastore, Moref network) {}
 }

@@ -2,7 +2,6 @@ package io.pcg.agent.vsphere;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-
 import java.time.Duration;
 
 /**
@@ -26,7 +25,8 @@ public record VsphereConfig(
     public static final String DEFAULT_LEASE_TIMEOUT = "5m";
 
     public static VsphereConfig defaults() {
-        return new VsphereConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_PAGE_SIZE, Duration.ofMinutes(5));
+        return new VsphereConfig(
+                Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_PAGE_SIZE, Duration.ofMinutes(5));
     }
 
     public VsphereConfig withTimeouts(Duration connect, Duration read) {

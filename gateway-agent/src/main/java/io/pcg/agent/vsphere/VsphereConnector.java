@@ -5,35 +5,36 @@ import com.vmware.vim25.ServiceContent;
 import com.vmware.vim25.UserSession;
 import com.vmware.vim25.VimPortType;
 import io.pcg.agent.vsphere.VsphereException.Reason;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import java.net.MalformedURLException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.rmi.RemoteException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Logs in to vCenter and returns a {@link VimVsphereClient}; each failure gets its own {@link Reason}. */
 public final class VsphereConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(VsphereConnector.class);
 
-    private VsphereConnector() {
-    }
+    private VsphereConnector() {}
 
     public static VsphereClient connect(VsphereLogin login, VsphereConfig config) throws VsphereException {
         PinningTrustManager trust = new PinningTrustManager(login.thumbprint());
         HttpClient http = httpClient(trust, config.connectTimeout());
-        VimSoapClient soap = new VimSoapClient(login.sdkUri(), http, trust, config.connectTimeout(), config.readTimeout());
+        VimSoapClient soap =
+                new VimSoapClient(login.sdkUri(), http, trust, config.connectTimeout(), config.readTimeout());
         VimPortType port;
         try {
             port = new VimPortType(soap);
         } catch (MalformedURLException e) {
-            throw new VsphereException(Reason.INVALID_REQUEST, "bad vCenter address " + login.authority(),
+            throw new VsphereException(
+                    Reason.INVALID_REQUEST,
+                    "bad vCenter address " + login.authority(),
                     "Give the vCenter host name or IP, optionally with :port.");
         }
         String operation = "connecting";
@@ -46,15 +47,23 @@ public final class VsphereConnector {
                 throw new NotVimResponseException("the service content has no session manager");
             }
             operation = "logging in";
-            UserSession session = port.login(content.getSessionManager(), login.username(), login.password().reveal(), null);
+            UserSession session = port.login(
+                    content.getSessionManager(),
+                    login.username(),
+                    login.password().reveal(),
+                    null);
             Thumbprints thumbprints = trust.presented() == null ? null : Thumbprints.of(trust.presented());
-            LOG.info("logged in to {} ({} {}) as {}", login.authority(), content.getAbout().getFullName(),
-                    content.getAbout().getApiType(), session.getUserName());
+            LOG.info(
+                    "logged in to {} ({} {}) as {}",
+                    login.authority(),
+                    content.getAbout().getFullName(),
+                    content.getAbout().getApiType(),
+                    session.getUserName());
             return new VimVsphereClient(login, config, http, soap, port, content, session, thumbprints);
         } catch (RemoteException | RuntimeException e) {
             Thumbprints presented = trust.presented() == null ? null : Thumbprints.of(trust.presented());
-            VsphereException failure = VsphereErrors.classify(operation, e, login, config.connectTimeout(),
-                    config.readTimeout(), presented);
+            VsphereException failure = VsphereErrors.classify(
+                    operation, e, login, config.connectTimeout(), config.readTimeout(), presented);
             if (failure.reason() == Reason.UNREACHABLE && e.getCause() instanceof HttpConnectTimeoutException) {
                 failure = diagnoseStalledConnect(login, config, failure);
             }
@@ -67,8 +76,8 @@ public final class VsphereConnector {
      * java.net.http reports a TLS handshake that never finishes as a connect timeout. Probing once more with a
      * plain TLS socket tells "nothing answers" from "something answers but is not an HTTPS server".
      */
-    private static VsphereException diagnoseStalledConnect(VsphereLogin login, VsphereConfig config,
-                                                           VsphereException original) {
+    private static VsphereException diagnoseStalledConnect(
+            VsphereLogin login, VsphereConfig config, VsphereException original) {
         try {
             CertificateProbe.fetch(login.host(), login.port(), config.connectTimeout());
             return original;
@@ -80,7 +89,7 @@ public final class VsphereConnector {
     static HttpClient httpClient(TrustManager trust, Duration connectTimeout) {
         try {
             SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, new TrustManager[]{trust}, null);
+            tls.init(null, new TrustManager[] {trust}, null);
             return HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(connectTimeout)

@@ -15,36 +15,49 @@ public record VsphereInventory(List<Datacenter> datacenters) {
                 .findFirst();
     }
 
-    public record Datacenter(Moref ref, String name, String path, List<ComputeCluster> clusters, List<Host> hosts,
-                             List<Datastore> datastores, List<Network> networks, List<ResourcePool> resourcePools,
-                             List<Folder> vmFolders, List<Template> templates) {
-    }
+    public record Datacenter(
+            Moref ref,
+            String name,
+            String path,
+            List<ComputeCluster> clusters,
+            List<Host> hosts,
+            List<Datastore> datastores,
+            List<Network> networks,
+            List<ResourcePool> resourcePools,
+            List<Folder> vmFolders,
+            List<Template> templates) {}
 
     /** A compute resource; {@code cluster} is false for a standalone host's compute resource. */
-    public record ComputeCluster(Moref ref, String name, String path, boolean cluster, List<Moref> hosts,
-                                 Moref rootResourcePool) {
-    }
+    public record ComputeCluster(
+            Moref ref, String name, String path, boolean cluster, List<Moref> hosts, Moref rootResourcePool) {}
 
     /** {@code datastores}: the datastores this host has mounted. */
-    public record Host(Moref ref, String name, String path, Moref computeResource, String connectionState,
-                       boolean inMaintenanceMode, List<Moref> datastores) {
-    }
+    public record Host(
+            Moref ref,
+            String name,
+            String path,
+            Moref computeResource,
+            String connectionState,
+            boolean inMaintenanceMode,
+            List<Moref> datastores) {}
 
     /** {@code unavailableOn}: hosts that list the datastore but have it unmounted or inaccessible. */
-    public record Datastore(Moref ref, String name, String path, String type, long capacityBytes, long freeBytes,
-                            boolean accessible, List<Moref> unavailableOn) {
-    }
+    public record Datastore(
+            Moref ref,
+            String name,
+            String path,
+            String type,
+            long capacityBytes,
+            long freeBytes,
+            boolean accessible,
+            List<Moref> unavailableOn) {}
 
     /** {@code kind}: Network (standard port group), DistributedVirtualPortgroup or OpaqueNetwork. */
-    public record Network(Moref ref, String name, String path, String kind) {
-    }
+    public record Network(Moref ref, String name, String path, String kind) {}
 
-    public record ResourcePool(Moref ref, String name, String path, Moref owner) {
-    }
+    public record ResourcePool(Moref ref, String name, String path, Moref owner) {}
 
-    public record Folder(Moref ref, String name, String path) {
-    }
+    public record Folder(Moref ref, String name, String path) {}
 
-    public record Template(Moref ref, String name, String path) {
-    }
+    public record Template(Moref ref, String name, String path) {}
 }

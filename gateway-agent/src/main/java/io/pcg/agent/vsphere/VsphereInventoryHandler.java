@@ -23,8 +23,7 @@ public class VsphereInventoryHandler extends TypedCommandHandler<VsphereCommands
         return "vsphere.inventory";
     }
 
-    record Result(VsphereClient.ServerIdentity server, VsphereInventory inventory) {
-    }
+    record Result(VsphereClient.ServerIdentity server, VsphereInventory inventory) {}
 
     @Override
     protected Result run(VsphereCommands.Credentials credentials) throws CommandFailedException {

@@ -1,7 +1,6 @@
 package io.pcg.agent.vsphere;
 
 import io.pcg.common.secrets.Secret;
-
 import java.net.URI;
 import java.util.Locale;
 
@@ -15,7 +14,8 @@ public record VsphereLogin(String host, int port, String username, Secret passwo
 
     public VsphereLogin {
         if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("the vCenter server is empty: give its host name or IP, e.g. vcenter.example.com");
+            throw new IllegalArgumentException(
+                    "the vCenter server is empty: give its host name or IP, e.g. vcenter.example.com");
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("vCenter port " + port + " is out of range 1-65535");
@@ -36,7 +36,8 @@ public record VsphereLogin(String host, int port, String username, Secret passwo
      */
     public static VsphereLogin of(String server, String username, Secret password, String thumbprint) {
         if (server == null || server.isBlank()) {
-            throw new IllegalArgumentException("the vCenter server is empty: give its host name or IP, e.g. vcenter.example.com");
+            throw new IllegalArgumentException(
+                    "the vCenter server is empty: give its host name or IP, e.g. vcenter.example.com");
         }
         String text = server.trim();
         if (!text.contains("://")) {
@@ -49,10 +50,14 @@ public record VsphereLogin(String host, int port, String username, Secret passwo
             throw new IllegalArgumentException("'" + server + "' is not a host name, IP or https URL", e);
         }
         if (uri.getHost() == null || !"https".equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("'" + server + "' is not a host name, IP or https URL (e.g. vcenter.example.com)");
+            throw new IllegalArgumentException(
+                    "'" + server + "' is not a host name, IP or https URL (e.g. vcenter.example.com)");
         }
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        return new VsphereLogin(host, uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort(), username, password, thumbprint);
+        String host = uri.getHost().startsWith("[")
+                ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        return new VsphereLogin(
+                host, uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort(), username, password, thumbprint);
     }
 
     /** {@code host:port} with IPv6 literals bracketed, for URLs and messages. */

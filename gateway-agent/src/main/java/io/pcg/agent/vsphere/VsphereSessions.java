@@ -4,13 +4,12 @@ import io.pcg.common.secrets.Secret;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One vCenter session per (server, user), reused while it is alive: vCenter limits concurrent sessions, and a login
@@ -28,8 +27,7 @@ public class VsphereSessions implements AutoCloseable {
         VsphereClient open(VsphereLogin login, VsphereConfig config) throws VsphereException;
     }
 
-    private record Entry(VsphereClient client, Secret password, String thumbprint) {
-    }
+    private record Entry(VsphereClient client, Secret password, String thumbprint) {}
 
     private final VsphereConfig config;
     private final Opener opener;
@@ -51,15 +49,19 @@ public class VsphereSessions implements AutoCloseable {
 
     /** The live session for this login, logging in when there is none (or it expired). Do not close it. */
     public synchronized VsphereClient session(VsphereLogin login) throws VsphereException {
-        String key = login.authority().toLowerCase(Locale.ROOT) + "|" + login.username().toLowerCase(Locale.ROOT);
+        String key = login.authority().toLowerCase(Locale.ROOT) + "|"
+                + login.username().toLowerCase(Locale.ROOT);
         Entry entry = sessions.get(key);
         if (entry != null) {
-            boolean sameSecrets = entry.password().equals(login.password())
-                    && Objects.equals(entry.thumbprint(), login.thumbprint());
+            boolean sameSecrets =
+                    entry.password().equals(login.password()) && Objects.equals(entry.thumbprint(), login.thumbprint());
             if (sameSecrets && entry.client().isAlive()) {
                 return entry.client();
             }
-            LOG.info("replacing the vCenter session for {} on {} ({})", login.username(), login.authority(),
+            LOG.info(
+                    "replacing the vCenter session for {} on {} ({})",
+                    login.username(),
+                    login.authority(),
                     sameSecrets ? "it expired" : "credentials or pinned thumbprint changed");
             sessions.remove(key);
             entry.client().close();

@@ -3,7 +3,6 @@ package io.pcg.agent.vsphere;
 import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.command.TypedCommandHandler;
 import jakarta.inject.Singleton;
-
 import java.time.Instant;
 
 /**
@@ -26,11 +25,9 @@ public class VsphereThumbprintHandler extends TypedCommandHandler<VsphereThumbpr
     }
 
     /** The vCenter whose certificate to show. */
-    record Target(String server) {
-    }
+    record Target(String server) {}
 
-    record Result(String server, String sha1, String sha256, String subject, String issuer, Instant notAfter) {
-    }
+    record Result(String server, String sha1, String sha256, String subject, String issuer, Instant notAfter) {}
 
     @Override
     protected Result run(Target payload) throws CommandFailedException {
@@ -38,13 +35,19 @@ public class VsphereThumbprintHandler extends TypedCommandHandler<VsphereThumbpr
         try {
             target = VsphereLogin.of(payload.server(), "-", null, null);
         } catch (IllegalArgumentException e) {
-            throw new CommandFailedException(VsphereCommands.INVALID_REQUEST, e.getMessage(), "Give the vCenter host name or IP.");
+            throw new CommandFailedException(
+                    VsphereCommands.INVALID_REQUEST, e.getMessage(), "Give the vCenter host name or IP.");
         }
         try {
-            CertificateProbe.ServerCertificate certificate = CertificateProbe.fetch(target.host(), target.port(),
-                    config.connectTimeout());
-            return new Result(target.authority(), certificate.thumbprints().sha1(), certificate.thumbprints().sha256(),
-                    certificate.subject(), certificate.issuer(), certificate.notAfter());
+            CertificateProbe.ServerCertificate certificate =
+                    CertificateProbe.fetch(target.host(), target.port(), config.connectTimeout());
+            return new Result(
+                    target.authority(),
+                    certificate.thumbprints().sha1(),
+                    certificate.thumbprints().sha256(),
+                    certificate.subject(),
+                    certificate.issuer(),
+                    certificate.notAfter());
         } catch (VsphereException e) {
             throw VsphereCommands.failed(e);
         }

@@ -27,12 +27,11 @@ public class VsphereValidateHandler extends TypedCommandHandler<VsphereValidateH
     }
 
     /** The credentials and the placement to check; a missing placement is checked as nothing chosen. */
-    record Request(String server, String username, Secret password, String thumbprint, Placement placement) {
-    }
+    record Request(String server, String username, Secret password, String thumbprint, Placement placement) {}
 
     @Override
     protected ValidationReport run(Request request) throws CommandFailedException {
-        return validation.validate(request.server(), request.username(), request.password(), request.thumbprint(),
-                request.placement());
+        return validation.validate(
+                request.server(), request.username(), request.password(), request.thumbprint(), request.placement());
     }
 }

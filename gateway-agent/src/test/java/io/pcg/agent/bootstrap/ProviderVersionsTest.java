@@ -1,14 +1,13 @@
 package io.pcg.agent.bootstrap;
 
-import io.pcg.common.errors.OperatorException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pcg.common.errors.OperatorException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ProviderVersionsTest {
 
@@ -28,12 +27,16 @@ class ProviderVersionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "CAPI_VERSION=v1.13.5      | CAPI_VERSION=         | CAPI_VERSION is '', not a version like v1.2.3",
-            "CAPV_VERSION=v1.16.1      | CAPV_VERSION=latest   | CAPV_VERSION is 'latest', not a version like v1.2.3",
-            "KUBERNETES_VERSION=v1.34.4 | #                    | KUBERNETES_VERSION is missing"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "CAPI_VERSION=v1.13.5      | CAPI_VERSION=         | CAPI_VERSION is '', not a version like v1.2.3",
+                "CAPV_VERSION=v1.16.1      | CAPV_VERSION=latest   | CAPV_VERSION is 'latest', not a version like v1.2.3",
+                "KUBERNETES_VERSION=v1.34.4 | #                    | KUBERNETES_VERSION is missing"
+            })
     void aBadOrMissingVersionIsNamed(String line, String replacement, String message) {
-        List<String> broken = IMAGE_FILE.stream().map(l -> l.equals(line) ? replacement : l).toList();
+        List<String> broken =
+                IMAGE_FILE.stream().map(l -> l.equals(line) ? replacement : l).toList();
         assertThatThrownBy(() -> ProviderVersions.parse("versions.env", broken))
                 .isInstanceOfSatisfying(OperatorException.class, e -> {
                     assertThat(e.code()).isEqualTo("BOOTSTRAP_VERSIONS_INVALID");

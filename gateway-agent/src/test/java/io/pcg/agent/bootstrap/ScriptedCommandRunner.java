@@ -1,7 +1,6 @@
 package io.pcg.agent.bootstrap;
 
 import io.pcg.common.process.CommandRunner;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -1,26 +1,25 @@
 package io.pcg.agent.cloudaccount;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.secrets.Secret;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CloudAccountStoreTest {
 
     private static final String PASSWORD = "Vc-Passw0rd-7731";
     private static final String USERNAME = "pcg-svc@vsphere.local";
-    private static final CloudAccount VCENTER = new CloudAccount(CloudAccount.DEFAULT, "vc1.example.net", USERNAME,
-            Secret.of(PASSWORD), "AB:CD:EF");
+    private static final CloudAccount VCENTER =
+            new CloudAccount(CloudAccount.DEFAULT, "vc1.example.net", USERNAME, Secret.of(PASSWORD), "AB:CD:EF");
 
     @TempDir
     Path stateDir;
@@ -41,7 +40,9 @@ class CloudAccountStoreTest {
     void accountsSurviveARestartAndCanBeListedAndDeleted() throws Exception {
         assertThat(store().list()).isEmpty();
         assertThat(store().defaultAccount()).isEmpty();
-        assertThat(Files.exists(keyFile())).as("no key before there is something to encrypt").isFalse();
+        assertThat(Files.exists(keyFile()))
+                .as("no key before there is something to encrypt")
+                .isFalse();
 
         CloudAccount lab = new CloudAccount("lab", "10.0.0.5:8443", "root", Secret.of("other-secret"), "");
         store().save(VCENTER);
@@ -53,7 +54,8 @@ class CloudAccountStoreTest {
         assertThat(restarted.get("lab").orElseThrow().password().reveal()).isEqualTo("other-secret");
         assertThat(restarted.list()).containsExactly(VCENTER, lab);
 
-        CloudAccount rotated = new CloudAccount(CloudAccount.DEFAULT, "vc1.example.net", USERNAME, Secret.of("rotated"), "AB:CD:EF");
+        CloudAccount rotated =
+                new CloudAccount(CloudAccount.DEFAULT, "vc1.example.net", USERNAME, Secret.of("rotated"), "AB:CD:EF");
         restarted.save(rotated);
         assertThat(store().defaultAccount()).contains(rotated);
         assertThat(store().delete("lab")).isTrue();
@@ -71,7 +73,8 @@ class CloudAccountStoreTest {
         store().bind("tenant-a", "lab");
 
         CloudAccountStore restarted = store();
-        assertThat(restarted.clusters()).as("every cluster using an account, sorted")
+        assertThat(restarted.clusters())
+                .as("every cluster using an account, sorted")
                 .containsExactly("pcg-gateway", "tenant-a", "tenant-b");
         assertThat(restarted.users("lab")).containsExactly("tenant-a", "tenant-b");
         assertThat(restarted.users(CloudAccount.DEFAULT)).containsExactly("pcg-gateway");
@@ -93,10 +96,12 @@ class CloudAccountStoreTest {
         store().add(VCENTER);
         CloudAccount other = new CloudAccount(CloudAccount.DEFAULT, "vc2.example.net", "x", Secret.of("y"), "");
 
-        assertThat(catchThrowableOfType(() -> store().add(other), OperatorException.class).code())
+        assertThat(catchThrowableOfType(() -> store().add(other), OperatorException.class)
+                        .code())
                 .isEqualTo(CloudAccountStore.EXISTS);
         assertThat(store().defaultAccount()).contains(VCENTER);
-        assertThat(catchThrowableOfType(() -> store().bind("tenant-a", "nope"), OperatorException.class).code())
+        assertThat(catchThrowableOfType(() -> store().bind("tenant-a", "nope"), OperatorException.class)
+                        .code())
                 .isEqualTo(CloudAccountStore.NOT_FOUND);
     }
 
@@ -107,9 +112,12 @@ class CloudAccountStoreTest {
         store().save(VCENTER);
         byte[] second = Files.readAllBytes(accountsFile());
 
-        for (byte[] content : new byte[][]{first, second}) {
+        for (byte[] content : new byte[][] {first, second}) {
             String text = new String(content, StandardCharsets.ISO_8859_1);
-            assertThat(text).doesNotContain(PASSWORD).doesNotContain(USERNAME).doesNotContain("vc1.example.net")
+            assertThat(text)
+                    .doesNotContain(PASSWORD)
+                    .doesNotContain(USERNAME)
+                    .doesNotContain("vc1.example.net")
                     .doesNotContain(Base64.getEncoder().encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8)));
             assertThat(new String(content, StandardCharsets.UTF_16)).doesNotContain(PASSWORD);
         }
@@ -121,12 +129,17 @@ class CloudAccountStoreTest {
     void keyAndAccountsAreReadableByTheOwnerOnly() throws Exception {
         store().save(VCENTER);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile()))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(accountsFile()))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile().getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile())))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(accountsFile())))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(keyFile().getParent())))
+                .isEqualTo("rwx------");
         assertThat(Files.size(keyFile())).isEqualTo(CloudAccountStore.KEY_BYTES);
         assertThat(Files.list(stateDir).map(path -> path.getFileName().toString()))
-                .as("no temp file left behind").containsExactlyInAnyOrder(CloudAccountStore.ACCOUNTS_FILE, "keys");
+                .as("no temp file left behind")
+                .containsExactlyInAnyOrder(CloudAccountStore.ACCOUNTS_FILE, "keys");
     }
 
     @Test
@@ -137,7 +150,8 @@ class CloudAccountStoreTest {
         String ciphertext = text.replaceAll("(?s).*\"ciphertext\":\"([^\"]+)\".*", "$1");
         byte[] flipped = Base64.getDecoder().decode(ciphertext);
         flipped[3] ^= 0x01;
-        byte[] tampered = text.replace(ciphertext, Base64.getEncoder().encodeToString(flipped)).getBytes(StandardCharsets.UTF_8);
+        byte[] tampered = text.replace(ciphertext, Base64.getEncoder().encodeToString(flipped))
+                .getBytes(StandardCharsets.UTF_8);
         Files.write(accountsFile(), tampered);
 
         OperatorException refused = refusal(() -> store().defaultAccount());
@@ -173,7 +187,9 @@ class CloudAccountStoreTest {
         Files.delete(keyFile());
         OperatorException noKey = refusal(() -> store().save(VCENTER));
         assertThat(noKey.code()).isEqualTo(CloudAccountStore.KEY_MISSING);
-        assertThat(Files.exists(keyFile())).as("no new key that would strand the accounts").isFalse();
+        assertThat(Files.exists(keyFile()))
+                .as("no new key that would strand the accounts")
+                .isFalse();
         assertThat(Files.readAllBytes(accountsFile())).isEqualTo(stored);
 
         Files.write(keyFile(), key);
@@ -186,18 +202,24 @@ class CloudAccountStoreTest {
         store().save(VCENTER);
         Files.write(keyFile(), new byte[CloudAccountStore.KEY_BYTES]);
         OperatorException refused = refusal(() -> store().defaultAccount());
-        assertThat(refused.getMessage() + refused.hint()).doesNotContain(PASSWORD).doesNotContain(USERNAME);
+        assertThat(refused.getMessage() + refused.hint())
+                .doesNotContain(PASSWORD)
+                .doesNotContain(USERNAME);
     }
 
     @Test
     void anAccountNeedsItsFields() {
         assertThatThrownBy(() -> new CloudAccount("Not A Label", "vc", "u", Secret.of("p"), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name");
         assertThatThrownBy(() -> new CloudAccount("lab", " ", "u", Secret.of("p"), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("server");
         assertThatThrownBy(() -> new CloudAccount("lab", "vc", "u", Secret.empty(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password");
-        assertThat(new CloudAccount("lab", "vc", "u", Secret.of("p"), null).thumbprint()).isEmpty();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("password");
+        assertThat(new CloudAccount("lab", "vc", "u", Secret.of("p"), null).thumbprint())
+                .isEmpty();
     }
 
     private static byte[] nonce(byte[] file) {

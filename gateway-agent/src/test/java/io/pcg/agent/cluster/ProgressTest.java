@@ -1,35 +1,47 @@
 package io.pcg.agent.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ProgressTest {
 
     @Test
     void addsTheNextControlPlaneNodeOnlyWhenEveryNodeIsReadyWithAHealthyEtcdMember() {
         GenericKubernetesResource kcp = controlPlane(1);
-        assertThat(progress(kcp, machine("a", true, true)).readyToAddControlPlaneNode()).isTrue();
-        assertThat(progress(kcp, machine("a", true, false)).readyToAddControlPlaneNode()).as("etcd member not healthy").isFalse();
-        assertThat(progress(kcp, machine("a", true, false)).scaleUpBlocker()).hasValue("the etcd member on machine a is not healthy");
-        assertThat(progress(kcp, machine("a", false, true)).readyToAddControlPlaneNode()).as("node not ready").isFalse();
+        assertThat(progress(kcp, machine("a", true, true)).readyToAddControlPlaneNode())
+                .isTrue();
+        assertThat(progress(kcp, machine("a", true, false)).readyToAddControlPlaneNode())
+                .as("etcd member not healthy")
+                .isFalse();
+        assertThat(progress(kcp, machine("a", true, false)).scaleUpBlocker())
+                .hasValue("the etcd member on machine a is not healthy");
+        assertThat(progress(kcp, machine("a", false, true)).readyToAddControlPlaneNode())
+                .as("node not ready")
+                .isFalse();
 
         GenericKubernetesResource two = controlPlane(2);
-        assertThat(progress(two, machine("a", true, true)).readyToAddControlPlaneNode()).as("the second is not there yet").isFalse();
-        assertThat(progress(two, machine("a", true, true), machine("b", false, false)).readyToAddControlPlaneNode())
-                .as("the second is provisioning").isFalse();
-        assertThat(progress(two, machine("a", true, true), machine("b", true, true)).readyToAddControlPlaneNode()).isTrue();
+        assertThat(progress(two, machine("a", true, true)).readyToAddControlPlaneNode())
+                .as("the second is not there yet")
+                .isFalse();
+        assertThat(progress(two, machine("a", true, true), machine("b", false, false))
+                        .readyToAddControlPlaneNode())
+                .as("the second is provisioning")
+                .isFalse();
+        assertThat(progress(two, machine("a", true, true), machine("b", true, true))
+                        .readyToAddControlPlaneNode())
+                .isTrue();
     }
 
     private static Progress progress(GenericKubernetesResource kcp, GenericKubernetesResource... machines) {
-        GenericKubernetesResource cluster = resource("c", Map.of("initialization", Map.of("controlPlaneInitialized", true)));
+        GenericKubernetesResource cluster =
+                resource("c", Map.of("initialization", Map.of("controlPlaneInitialized", true)));
         return Progress.observe(cluster, null, kcp, List.of(machines), List.of());
     }
 

@@ -1,13 +1,12 @@
 package io.pcg.agent.command;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.pcg.common.errors.ErrorText;
 import io.pcg.common.secrets.Secret;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bad console command payloads through {@link TypedCommandHandler}'s reading, which every JSON command shares: any
@@ -32,12 +31,16 @@ class CommandPayloadFuzzTest {
     /** The password in the corpus' truncated configure payload. */
     private static final String CORPUS_PASSWORD = "Vc-S3cret";
 
-    record Vcenter(String server, String username, Secret password) {
-    }
+    record Vcenter(String server, String username, Secret password) {}
 
-    record Payload(String name, Integer prefix, Boolean restrictToSingleCluster, List<String> nameServers,
-                   Vcenter vcenter, Map<String, String> labels, Integer nodeCount) {
-    }
+    record Payload(
+            String name,
+            Integer prefix,
+            Boolean restrictToSingleCluster,
+            List<String> nameServers,
+            Vcenter vcenter,
+            Map<String, String> labels,
+            Integer nodeCount) {}
 
     /** Every kind of field a real payload has; answers with nothing. */
     private static final class Sink extends TypedCommandHandler<Payload> {
@@ -82,8 +85,12 @@ class CommandPayloadFuzzTest {
             new Sink().handle(new AgentCommand("c1", "test.sink", payload));
         } catch (CommandFailedException refused) {
             assertThat(refused.code()).isEqualTo("TEST_INVALID_REQUEST");
-            assertThat(ErrorText.problem(refused.getMessage())).as("message: %s", refused.getMessage()).isEmpty();
-            assertThat(ErrorText.problem(refused.hint())).as("hint: %s", refused.hint()).isEmpty();
+            assertThat(ErrorText.problem(refused.getMessage()))
+                    .as("message: %s", refused.getMessage())
+                    .isEmpty();
+            assertThat(ErrorText.problem(refused.hint()))
+                    .as("hint: %s", refused.hint())
+                    .isEmpty();
             assertThat(refused.getMessage() + refused.hint()).doesNotContain(CORPUS_PASSWORD);
         }
     }

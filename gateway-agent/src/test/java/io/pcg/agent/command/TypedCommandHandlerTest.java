@@ -1,22 +1,20 @@
 package io.pcg.agent.command;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.pcg.common.secrets.Secret;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Instant;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class TypedCommandHandlerTest {
 
     private static final String PASSWORD = "Pa55-w0rd!";
 
-    record Login(String user, Secret password, Integer retries) {
-    }
+    record Login(String user, Secret password, Integer retries) {}
 
     /** Answers with what it read, so the test sees the typed payload; refuses a user named "nobody" in validate. */
     private static final class Echo extends TypedCommandHandler<Login> {
@@ -39,33 +37,41 @@ class TypedCommandHandlerTest {
 
         @Override
         protected Object run(Login payload) {
-            return Map.of("user", String.valueOf(payload.user()), "passwordLength", payload.password().reveal().length(),
-                    "at", Instant.parse("2030-01-02T03:04:05Z"));
+            return Map.of(
+                    "user",
+                    String.valueOf(payload.user()),
+                    "passwordLength",
+                    payload.password().reveal().length(),
+                    "at",
+                    Instant.parse("2030-01-02T03:04:05Z"));
         }
     }
 
-    private static String handle(TypedCommandHandler.UnknownFields unknownFields, String payload) throws CommandFailedException {
+    private static String handle(TypedCommandHandler.UnknownFields unknownFields, String payload)
+            throws CommandFailedException {
         return new Echo(unknownFields).handle(new AgentCommand("c1", "test.echo", payload));
     }
 
     @Test
     void readsTheRecordRunsAndWritesTheResultWithIsoDates() throws Exception {
-        String result = handle(TypedCommandHandler.UnknownFields.REJECT, "{\"user\":\"ops\",\"password\":\"" + PASSWORD + "\"}");
+        String result = handle(
+                TypedCommandHandler.UnknownFields.REJECT, "{\"user\":\"ops\",\"password\":\"" + PASSWORD + "\"}");
 
         assertThat(result).contains("\"user\":\"ops\"", "\"passwordLength\":10", "\"at\":\"2030-01-02T03:04:05Z\"");
     }
 
     @Test
     void aBlankPayloadIsAnEmptyObject() throws Exception {
-        assertThat(handle(TypedCommandHandler.UnknownFields.REJECT, " ")).contains("\"user\":\"null\"", "\"passwordLength\":0");
+        assertThat(handle(TypedCommandHandler.UnknownFields.REJECT, " "))
+                .contains("\"user\":\"null\"", "\"passwordLength\":0");
     }
 
     @Test
     void unknownFieldsAreRejectedOrIgnoredAsTheFamilyChooses() throws Exception {
         String payload = "{\"user\":\"ops\",\"usr\":\"typo\"}";
 
-        CommandFailedException rejected = catchThrowableOfType(CommandFailedException.class,
-                () -> handle(TypedCommandHandler.UnknownFields.REJECT, payload));
+        CommandFailedException rejected = catchThrowableOfType(
+                CommandFailedException.class, () -> handle(TypedCommandHandler.UnknownFields.REJECT, payload));
         assertThat(rejected.code()).isEqualTo("TEST_INVALID_REQUEST");
         assertThat(rejected.getMessage()).isEqualTo("test.echo: unknown field 'usr'");
         assertThat(rejected.hint()).contains("user", "password", "retries");
@@ -73,11 +79,15 @@ class TypedCommandHandlerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"user\":\"ops\",\"password\":\"" + PASSWORD + "\"", "[\"" + PASSWORD + "\"]",
-            "{\"password\":\"" + PASSWORD + "\",\"retries\":\"" + PASSWORD + "\"}"})
+    @ValueSource(
+            strings = {
+                "{\"user\":\"ops\",\"password\":\"" + PASSWORD + "\"",
+                "[\"" + PASSWORD + "\"]",
+                "{\"password\":\"" + PASSWORD + "\",\"retries\":\"" + PASSWORD + "\"}"
+            })
     void aPayloadItCannotReadFailsWithTheFamilysCodeAndNeverQuotesIt(String payload) {
-        CommandFailedException e = catchThrowableOfType(CommandFailedException.class,
-                () -> handle(TypedCommandHandler.UnknownFields.REJECT, payload));
+        CommandFailedException e = catchThrowableOfType(
+                CommandFailedException.class, () -> handle(TypedCommandHandler.UnknownFields.REJECT, payload));
 
         assertThat(e.code()).isEqualTo("TEST_INVALID_REQUEST");
         assertThat(e.getMessage()).startsWith("test.echo: ");
@@ -86,7 +96,8 @@ class TypedCommandHandlerTest {
 
     @Test
     void validateRunsBeforeTheCommand() {
-        CommandFailedException e = catchThrowableOfType(CommandFailedException.class,
+        CommandFailedException e = catchThrowableOfType(
+                CommandFailedException.class,
                 () -> handle(TypedCommandHandler.UnknownFields.REJECT, "{\"user\":\"nobody\"}"));
 
         assertThat(e.getMessage()).isEqualTo("user must be somebody");

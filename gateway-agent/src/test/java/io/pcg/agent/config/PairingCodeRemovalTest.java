@@ -1,15 +1,14 @@
 package io.pcg.agent.config;
 
-import io.pcg.testkit.logging.LogCapture;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pcg.testkit.logging.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PairingCodeRemovalTest {
 
@@ -20,13 +19,17 @@ class PairingCodeRemovalTest {
 
     @Test
     void keepsTheModeTheCommentsAndEveryOtherSetting() throws Exception {
-        Path file = write("# keep me\npcg:\n  agent:\n    name: \"gw\"\n    pairing-code: \"" + PIN + "\"\n    state-dir: \"/var/lib/pcg\"\n",
+        Path file = write(
+                "# keep me\npcg:\n  agent:\n    name: \"gw\"\n    pairing-code: \"" + PIN
+                        + "\"\n    state-dir: \"/var/lib/pcg\"\n",
                 "rw-r-----");
 
         PairingCodeRemoval.removeFrom(file);
 
-        assertThat(Files.readString(file)).isEqualTo("# keep me\npcg:\n  agent:\n    name: \"gw\"\n    state-dir: \"/var/lib/pcg\"\n");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        assertThat(Files.readString(file))
+                .isEqualTo("# keep me\npcg:\n  agent:\n    name: \"gw\"\n    state-dir: \"/var/lib/pcg\"\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r-----");
     }
 
     @Test
@@ -37,7 +40,8 @@ class PairingCodeRemovalTest {
         try (LogCapture logs = LogCapture.capture()) {
             PairingCodeRemoval.removeFrom(file);
 
-            assertThat(logs.lines()).anyMatch(line -> line.contains("still in " + file) && line.contains("sudo sed -i"))
+            assertThat(logs.lines())
+                    .anyMatch(line -> line.contains("still in " + file) && line.contains("sudo sed -i"))
                     .noneMatch(line -> line.contains(PIN));
         }
         assertThat(Files.readString(file)).isEqualTo(folded);
@@ -58,9 +62,11 @@ class PairingCodeRemovalTest {
     void theFileIsTheSettingThenTheOneMicronautReadsThenTheAppliancesOne() {
         AgentConfig unset = config(null);
 
-        assertThat(PairingCodeRemoval.configFile(config(Path.of("/x/agent.yml")), Map.of("MICRONAUT_CONFIG_FILES", "/y.yml")))
+        assertThat(PairingCodeRemoval.configFile(
+                        config(Path.of("/x/agent.yml")), Map.of("MICRONAUT_CONFIG_FILES", "/y.yml")))
                 .isEqualTo(Path.of("/x/agent.yml"));
-        assertThat(PairingCodeRemoval.configFile(unset, Map.of("MICRONAUT_CONFIG_FILES", "/y.yml"))).isEqualTo(Path.of("/y.yml"));
+        assertThat(PairingCodeRemoval.configFile(unset, Map.of("MICRONAUT_CONFIG_FILES", "/y.yml")))
+                .isEqualTo(Path.of("/y.yml"));
         assertThat(PairingCodeRemoval.configFile(unset, Map.of("MICRONAUT_CONFIG_FILES", "/a.yml,/b.yml")))
                 .isEqualTo(Path.of("/etc/pcg/agent.yml"));
         assertThat(PairingCodeRemoval.configFile(unset, Map.of())).isEqualTo(Path.of("/etc/pcg/agent.yml"));
@@ -74,7 +80,21 @@ class PairingCodeRemovalTest {
     }
 
     private static AgentConfig config(Path configFile) {
-        return new AgentConfig("gw", "https://console.example.com", "", Path.of("/var/lib/pcg"), null, null, null, null,
-                null, null, "192.168.0.0/16", "10.96.0.0/12", null, null, configFile);
+        return new AgentConfig(
+                "gw",
+                "https://console.example.com",
+                "",
+                Path.of("/var/lib/pcg"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "192.168.0.0/16",
+                "10.96.0.0/12",
+                null,
+                null,
+                configFile);
     }
 }

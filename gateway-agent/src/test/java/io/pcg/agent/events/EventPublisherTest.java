@@ -1,11 +1,11 @@
 package io.pcg.agent.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pcg.common.secrets.Secret;
 import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.EventSeverity;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,9 +14,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EventPublisherTest {
 
@@ -57,9 +56,12 @@ class EventPublisherTest {
 
         events.info("NodeReady", "node/pcg-gw-1", "Node pcg-gw-1 is ready");
         events.warning("DiskLow", "", "Less than 1 GiB left");
-        events.publish(EventSeverity.EVENT_SEVERITY_ERROR, "ConfigureFailed", "gateway/pcg-1", "vCenter refused", "cmd-7");
+        events.publish(
+                EventSeverity.EVENT_SEVERITY_ERROR, "ConfigureFailed", "gateway/pcg-1", "vCenter refused", "cmd-7");
 
-        assertThat(stream.events()).extracting(Event::getReason).containsExactly("NodeReady", "DiskLow", "ConfigureFailed");
+        assertThat(stream.events())
+                .extracting(Event::getReason)
+                .containsExactly("NodeReady", "DiskLow", "ConfigureFailed");
         Event first = stream.events().get(0);
         assertThat(first.getSeverity()).isEqualTo(EventSeverity.EVENT_SEVERITY_INFO);
         assertThat(first.getObject()).isEqualTo("node/pcg-gw-1");
@@ -80,12 +82,15 @@ class EventPublisherTest {
             events.info("Step" + i, "", "sent");
         }
 
-        assertThat(events.recentAfter(0)).hasSize(EventPublisher.HISTORY)
-                .first().satisfies(first -> {
+        assertThat(events.recentAfter(0))
+                .hasSize(EventPublisher.HISTORY)
+                .first()
+                .satisfies(first -> {
                     assertThat(first.getSequence()).as("the oldest made room").isEqualTo(2);
                     assertThat(first.getReason()).isEqualTo("Step1");
                 });
-        assertThat(events.recentAfter(EventPublisher.HISTORY)).extracting(Event::getReason)
+        assertThat(events.recentAfter(EventPublisher.HISTORY))
+                .extracting(Event::getReason)
                 .containsExactly("Step" + EventPublisher.HISTORY);
         assertThat(events.recentAfter(EventPublisher.HISTORY + 1)).isEmpty();
         assertThat(events.latestSequence()).isEqualTo(EventPublisher.HISTORY + 1);
@@ -122,8 +127,11 @@ class EventPublisherTest {
         assertThat(stream.reasons()).containsExactly(EventPublisher.EVENTS_DROPPED, "Step3", "Step4", "Step5");
         Event dropped = stream.events().get(0);
         assertThat(dropped.getSeverity()).isEqualTo(EventSeverity.EVENT_SEVERITY_WARNING);
-        assertThat(dropped.getMessage()).startsWith("2 older event(s) were dropped").contains("pcg.agent.events.buffer-size");
-        assertThat(dropped.getTime()).as("dated like the last dropped event, so times stay in order")
+        assertThat(dropped.getMessage())
+                .startsWith("2 older event(s) were dropped")
+                .contains("pcg.agent.events.buffer-size");
+        assertThat(dropped.getTime())
+                .as("dated like the last dropped event, so times stay in order")
                 .isEqualTo(EventPublisher.timestamp(START.plusSeconds(1)));
 
         events.disconnected();
@@ -146,14 +154,21 @@ class EventPublisherTest {
 
         EventPublisher after = publisher(10);
         assertThat(after.recentAfter(0)).extracting(Event::getReason).containsExactly("Sent", "Waiting1", "Waiting2");
-        assertThat(after.recentAfter(0).get(1)).as("every field survives")
-                .isEqualTo(Event.newBuilder().setSequence(2).setTime(EventPublisher.timestamp(START.plusSeconds(1)))
-                        .setSeverity(EventSeverity.EVENT_SEVERITY_WARNING).setReason("Waiting1").setObject("node/pcg-1-a")
-                        .setMessage("published while the console was down").build());
+        assertThat(after.recentAfter(0).get(1))
+                .as("every field survives")
+                .isEqualTo(Event.newBuilder()
+                        .setSequence(2)
+                        .setTime(EventPublisher.timestamp(START.plusSeconds(1)))
+                        .setSeverity(EventSeverity.EVENT_SEVERITY_WARNING)
+                        .setReason("Waiting1")
+                        .setObject("node/pcg-1-a")
+                        .setMessage("published while the console was down")
+                        .build());
         after.info("AfterRestart", "", "numbered on from before");
         FakeUpstream next = new FakeUpstream();
         after.connected(next);
-        assertThat(next.reasons()).as("only what waited, oldest first, then the newer one")
+        assertThat(next.reasons())
+                .as("only what waited, oldest first, then the newer one")
                 .containsExactly("Waiting1", "Waiting2", "AfterRestart");
         assertThat(next.events()).extracting(Event::getSequence).containsExactly(2L, 3L, 4L);
         after.close();
@@ -173,16 +188,21 @@ class EventPublisherTest {
         }
         events.close();
         Path log = stateDir.resolve(EventLog.FILE);
-        assertThat(Files.readAllLines(log)).as("rewritten at twice what it keeps")
+        assertThat(Files.readAllLines(log))
+                .as("rewritten at twice what it keeps")
                 .hasSizeLessThanOrEqualTo(2 * (EventPublisher.HISTORY + 2));
         Files.writeString(log, "W CgsI", StandardOpenOption.APPEND);
 
         EventPublisher restarted = publisher(2);
-        assertThat(restarted.recentAfter(0)).hasSize(EventPublisher.HISTORY).last()
-                .extracting(Event::getReason).isEqualTo("Step" + 3 * (EventPublisher.HISTORY + 2));
+        assertThat(restarted.recentAfter(0))
+                .hasSize(EventPublisher.HISTORY)
+                .last()
+                .extracting(Event::getReason)
+                .isEqualTo("Step" + 3 * (EventPublisher.HISTORY + 2));
         FakeUpstream stream = new FakeUpstream();
         restarted.connected(stream);
-        assertThat(stream.reasons()).as("the buffer of 2 kept the newest and counted the rest")
+        assertThat(stream.reasons())
+                .as("the buffer of 2 kept the newest and counted the rest")
                 .containsExactly(EventPublisher.EVENTS_DROPPED, "Step3005", "Step3006");
         restarted.close();
     }
@@ -225,8 +245,10 @@ class EventPublisherTest {
         events.warning("ProxyFailed", "", "proxy http://pcguser:Sup3r-S3cret!@proxy.example.com:3128 refused CONNECT");
         events.error("ConfigureFailed", "", "bad payload {\"vcenter\":{\"password\":\"Sup3r-S3cret!\"}}");
 
-        assertThat(stream.events()).extracting(Event::getMessage)
-                .containsExactly("login as admin with <redacted> failed",
+        assertThat(stream.events())
+                .extracting(Event::getMessage)
+                .containsExactly(
+                        "login as admin with <redacted> failed",
                         "proxy http://pcguser:<redacted>@proxy.example.com:3128 refused CONNECT",
                         "bad payload {\"vcenter\":{\"password\":\"<redacted>\"}}")
                 .noneMatch(message -> message.contains("Sup3r-S3cret!"));
@@ -235,10 +257,12 @@ class EventPublisherTest {
     @Test
     void reasonAndSeverityMustBeUsable() {
         EventPublisher events = publisher(10);
-        assertThatThrownBy(() -> events.info("not camel case", "", "x")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> events.info("not camel case", "", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CamelCase");
         assertThatThrownBy(() -> events.info(null, "", "x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> events.publish(EventSeverity.EVENT_SEVERITY_UNSPECIFIED, "Reason", "", "x", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("severity");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("severity");
     }
 }

@@ -3,7 +3,6 @@ package io.pcg.agent.events;
 import io.pcg.agent.link.Upstream;
 import io.pcg.proto.v1.AgentMessage;
 import io.pcg.proto.v1.Event;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +33,10 @@ final class FakeUpstream implements Upstream {
     }
 
     synchronized List<Event> events() {
-        return sent.stream().filter(AgentMessage::hasEvent).map(AgentMessage::getEvent).toList();
+        return sent.stream()
+                .filter(AgentMessage::hasEvent)
+                .map(AgentMessage::getEvent)
+                .toList();
     }
 
     synchronized List<String> reasons() {

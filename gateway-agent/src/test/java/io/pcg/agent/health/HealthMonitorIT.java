@@ -1,5 +1,8 @@
 package io.pcg.agent.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
@@ -18,18 +21,14 @@ import io.pcg.proto.v1.ResourceUsage;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.KubeApiServerExtension;
 import io.pcg.testkit.time.MutableClock;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The monitor against a real API server's Node, with usage fed by the test (the {@link UsageSource} seam) and a clock
@@ -42,8 +41,8 @@ class HealthMonitorIT {
     private static final String NODE = "health-monitor-node-0";
     private static final Duration INTERVAL = Duration.ofSeconds(30);
     /** CPU and memory over 90 % for 2 minutes; 10 samples of 30 s cover it. */
-    private static final HealthConfig CONFIG = new HealthConfig(INTERVAL, Duration.ofSeconds(60), 90,
-            Duration.ofMinutes(2), 90, Duration.ofMinutes(2), 10);
+    private static final HealthConfig CONFIG = new HealthConfig(
+            INTERVAL, Duration.ofSeconds(60), 90, Duration.ofMinutes(2), 90, Duration.ofMinutes(2), 10);
 
     @TempDir
     Path tmp;
@@ -54,12 +53,12 @@ class HealthMonitorIT {
         createReadyNode(client);
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
         AtomicReference<ResourceUsage> fed = new AtomicReference<>(usage(0.5));
-        UsageSource usage = (c, nodes) -> new UsageSource.Usage(UsageSource.METRICS,
-                Map.of(nodes.get(0).getMetadata().getName(), fed.get()));
+        UsageSource usage = (c, nodes) -> new UsageSource.Usage(
+                UsageSource.METRICS, Map.of(nodes.get(0).getMetadata().getName(), fed.get()));
         AgentStatus agent = new AgentStatus("https://console.example.com", clock);
         try (ManagementCluster cluster = new ManagementCluster(KubeConfig.of(kube.kubeconfig()));
-             EventPublisher events = new EventPublisher(new EventsConfig(100), clock, tmp.resolve("events.log"));
-             HealthMonitor monitor = new HealthMonitor(CONFIG, cluster, usage, agent, events, "gw-1", clock)) {
+                EventPublisher events = new EventPublisher(new EventsConfig(100), clock, tmp.resolve("events.log"));
+                HealthMonitor monitor = new HealthMonitor(CONFIG, cluster, usage, agent, events, "gw-1", clock)) {
             checkAt(monitor, agent, clock);
             assertThat(monitor.latest().orElseThrow().getVerdict()).isEqualTo(HealthVerdict.HEALTH_VERDICT_HEALTHY);
             assertThat(monitor.latest().orElseThrow().getUsageSource()).isEqualTo("metrics");
@@ -67,18 +66,23 @@ class HealthMonitorIT {
             fed.set(usage(0.95));
             for (int check = 1; check <= 4; check++) {
                 checkAt(monitor, agent, clock);
-                assertThat(monitor.latest().orElseThrow().getVerdict()).as("over for " + 30 * (check - 1) + " s")
+                assertThat(monitor.latest().orElseThrow().getVerdict())
+                        .as("over for " + 30 * (check - 1) + " s")
                         .isEqualTo(HealthVerdict.HEALTH_VERDICT_HEALTHY);
             }
             checkAt(monitor, agent, clock);
             ClusterHealth high = monitor.latest().orElseThrow();
-            assertThat(high.getReasonsList()).extracting(HealthReason::getReason).containsExactly(HealthEvaluator.CPU_USAGE_HIGH);
+            assertThat(high.getReasonsList())
+                    .extracting(HealthReason::getReason)
+                    .containsExactly(HealthEvaluator.CPU_USAGE_HIGH);
             assertThat(high.getUsage().getCpuUsageCores()).isEqualTo(3.8);
             assertThat(high.getNodes(0).getName()).isEqualTo(NODE);
             for (int check = 0; check < 10; check++) {
                 checkAt(monitor, agent, clock);
             }
-            assertThat(monitor.latest().orElseThrow().getHistoryCount()).as("the ring keeps history-size samples").isEqualTo(10);
+            assertThat(monitor.latest().orElseThrow().getHistoryCount())
+                    .as("the ring keeps history-size samples")
+                    .isEqualTo(10);
 
             fed.set(usage(0.5));
             checkAt(monitor, agent, clock);
@@ -89,13 +93,16 @@ class HealthMonitorIT {
             monitor.check();
             clock.advance(Duration.ofSeconds(60));
             monitor.check();
-            assertThat(monitor.latest().orElseThrow().getReasonsList()).extracting(HealthReason::getReason)
+            assertThat(monitor.latest().orElseThrow().getReasonsList())
+                    .extracting(HealthReason::getReason)
                     .containsExactly(HealthEvaluator.HEARTBEAT_MISSING);
 
-            assertThat(events.recentAfter(0)).extracting(Event::getReason, Event::getObject).containsExactly(
-                    tuple(HealthMonitor.UNHEALTHY, "gateway/gw-1"),
-                    tuple(HealthMonitor.HEALTHY, "gateway/gw-1"),
-                    tuple(HealthMonitor.UNHEALTHY, "gateway/gw-1"));
+            assertThat(events.recentAfter(0))
+                    .extracting(Event::getReason, Event::getObject)
+                    .containsExactly(
+                            tuple(HealthMonitor.UNHEALTHY, "gateway/gw-1"),
+                            tuple(HealthMonitor.HEALTHY, "gateway/gw-1"),
+                            tuple(HealthMonitor.UNHEALTHY, "gateway/gw-1"));
             assertThat(events.recentAfter(0).get(0).getMessage())
                     .startsWith("the cluster is unhealthy: CpuUsageHigh: CPU usage has stayed above 90%");
         } finally {
@@ -111,15 +118,29 @@ class HealthMonitorIT {
     }
 
     private static ResourceUsage usage(double cpuShare) {
-        return ResourceUsage.newBuilder().setCpuCores(4).setCpuUsageCores(4 * cpuShare).setMemoryBytes(8L << 30)
-                .setMemoryUsageBytes(1L << 30).build();
+        return ResourceUsage.newBuilder()
+                .setCpuCores(4)
+                .setCpuUsageCores(4 * cpuShare)
+                .setMemoryBytes(8L << 30)
+                .setMemoryUsageBytes(1L << 30)
+                .build();
     }
 
     private static void createReadyNode(KubernetesClient client) {
-        Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build()).create();
+        Node node = client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(NODE)
+                        .endMetadata()
+                        .build())
+                .create();
         node.setStatus(new NodeStatusBuilder()
-                .withConditions(new NodeConditionBuilder().withType("Ready").withStatus("True").withReason("KubeletReady")
-                        .withLastTransitionTime(Instant.now().toString()).build())
+                .withConditions(new NodeConditionBuilder()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .withReason("KubeletReady")
+                        .withLastTransitionTime(Instant.now().toString())
+                        .build())
                 .withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi")))
                 .build());
         client.nodes().resource(node).updateStatus();

@@ -1,11 +1,11 @@
 package io.pcg.agent.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.Timestamp;
 import io.pcg.proto.v1.UsageSample;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UsageHistoryTest {
 
@@ -39,6 +39,8 @@ class UsageHistoryTest {
     }
 
     private static UsageSample at(long second) {
-        return UsageSample.newBuilder().setTime(Timestamp.newBuilder().setSeconds(second)).build();
+        return UsageSample.newBuilder()
+                .setTime(Timestamp.newBuilder().setSeconds(second))
+                .build();
     }
 }

@@ -1,21 +1,20 @@
 package io.pcg.agent.identity;
 
-import io.pcg.common.secrets.Secret;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pcg.common.secrets.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdentityStoreTest {
 
-    private static final AgentIdentity IDENTITY = new AgentIdentity("gw-1",
-            Secret.of("-----BEGIN PRIVATE KEY-----\nKEYBODY\n-----END PRIVATE KEY-----\n"), "CERT", "CA");
+    private static final AgentIdentity IDENTITY = new AgentIdentity(
+            "gw-1", Secret.of("-----BEGIN PRIVATE KEY-----\nKEYBODY\n-----END PRIVATE KEY-----\n"), "CERT", "CA");
 
     @TempDir
     Path stateDir;
@@ -36,10 +35,13 @@ class IdentityStoreTest {
         assertThat(loaded.certificatePem()).isEqualTo("CERT");
         assertThat(loaded.caBundlePem()).isEqualTo("CA");
         Path directory = stateDir.resolve("identity");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("key.pem")))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("key.pem"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)))
+                .isEqualTo("rwx------");
         try (Stream<Path> files = Files.list(directory)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("key.pem", "cert.pem", "ca.pem", "gateway-id");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("key.pem", "cert.pem", "ca.pem", "gateway-id");
         }
         assertThat(loaded.toString()).doesNotContain("KEYBODY");
     }
@@ -71,7 +73,8 @@ class IdentityStoreTest {
         assertThat(loaded.certificatePem()).isEqualTo("CERT2");
         assertThat(loaded.privateKeyPem().reveal()).isEqualTo("KEY2");
         assertThat(stateDir.resolve("identity.next")).doesNotExist();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("identity/key.pem")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir.resolve("identity/key.pem"))))
+                .isEqualTo("rw-------");
     }
 
     @Test
@@ -79,7 +82,8 @@ class IdentityStoreTest {
         IdentityStore store = new IdentityStore(stateDir);
         store.save(IDENTITY);
         // A renewal interrupted before its renames: load() would otherwise move it into place again.
-        new IdentityStore(stateDir.resolve("elsewhere")).save(new AgentIdentity("gw-1", Secret.of("KEY2"), "CERT2", "CA2"));
+        new IdentityStore(stateDir.resolve("elsewhere"))
+                .save(new AgentIdentity("gw-1", Secret.of("KEY2"), "CERT2", "CA2"));
         Files.move(stateDir.resolve("elsewhere/identity"), stateDir.resolve("identity.next"));
 
         store.delete();
@@ -111,7 +115,9 @@ class IdentityStoreTest {
         store.save(IDENTITY);
         Files.delete(stateDir.resolve("identity/cert.pem"));
 
-        assertThatThrownBy(store::load).hasMessageContaining("incomplete").hasMessageContaining("pair again")
+        assertThatThrownBy(store::load)
+                .hasMessageContaining("incomplete")
+                .hasMessageContaining("pair again")
                 .hasMessageNotContaining("KEYBODY");
     }
 }

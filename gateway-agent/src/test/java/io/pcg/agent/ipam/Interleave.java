@@ -3,7 +3,6 @@ package io.pcg.agent.ipam;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -18,8 +17,7 @@ final class Interleave implements Interceptor {
     }
 
     private volatile Predicate<HttpRequest> observed = request -> false;
-    private volatile Runnable onObserved = () -> {
-    };
+    private volatile Runnable onObserved = () -> {};
     private volatile Predicate<HttpRequest> trigger = request -> false;
     private volatile Action action;
     private final AtomicBoolean happened = new AtomicBoolean();

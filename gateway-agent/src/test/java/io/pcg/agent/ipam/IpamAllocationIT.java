@@ -1,30 +1,29 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.kube.Fields;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.pcg.agent.kube.CrdSchemaValidator;
 import io.pcg.agent.command.AgentCommand;
 import io.pcg.agent.command.CommandFailedException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import io.pcg.agent.kube.CrdSchemaValidator;
+import io.pcg.agent.kube.Fields;
 import io.pcg.testkit.kube.KubeApiServer;
-import io.pcg.testkit.time.MutableClock;
 import io.pcg.testkit.kube.KubeApiServerExtension;
 import io.pcg.testkit.kube.TestNamespace;
 import io.pcg.testkit.kube.UpstreamCrds;
-
+import io.pcg.testkit.time.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(KubeApiServerExtension.class)
 class IpamAllocationIT {
@@ -56,18 +55,30 @@ class IpamAllocationIT {
 
         assertThat(ipam.awaitAddress("c1-node-0")).isEqualTo("10.0.0.2");
         GenericKubernetesResource address = ipam.addresses().get(0);
-        assertThat(Fields.value(address, "spec")).isEqualTo(Map.of(
-                "address", "10.0.0.2", "prefix", 24, "gateway", "10.0.0.1",
-                "claimRef", Map.of("name", "c1-node-0"),
-                "poolRef", Map.of("apiGroup", "ipam.cluster.x-k8s.io", "kind", "InClusterIPPool", "name", "nodes")));
+        assertThat(Fields.value(address, "spec"))
+                .isEqualTo(Map.of(
+                        "address",
+                        "10.0.0.2",
+                        "prefix",
+                        24,
+                        "gateway",
+                        "10.0.0.1",
+                        "claimRef",
+                        Map.of("name", "c1-node-0"),
+                        "poolRef",
+                        Map.of("apiGroup", "ipam.cluster.x-k8s.io", "kind", "InClusterIPPool", "name", "nodes")));
         assertThat(ipam.claim("c1-node-0").getMetadata().getFinalizers()).contains(IpamApi.FINALIZER);
         assertThat(ipam.reason("c1-node-0")).isEqualTo("Allocated");
 
         var schemas = CrdSchemaValidator.fromDefinitions(UpstreamCrds.definitions());
         assertThat(schemas.validate(address)).isEmpty();
         assertThat(schemas.validate(ipam.claim("c1-node-0"))).isEmpty();
-        assertThat(schemas.validate(ipam.client().genericKubernetesResources(IpamApi.POOLS)
-                .inNamespace(ipam.namespace()).withName("nodes").get())).isEmpty();
+        assertThat(schemas.validate(ipam.client()
+                        .genericKubernetesResources(IpamApi.POOLS)
+                        .inNamespace(ipam.namespace())
+                        .withName("nodes")
+                        .get()))
+                .isEmpty();
     }
 
     @Test
@@ -123,7 +134,9 @@ class IpamAllocationIT {
 
     @Test
     void restrictedPoolRefusesASecondClusterNamingTheHolder() throws Exception {
-        ipam.pools().create(new PoolSpec("solo", "range", "10.0.0.2", "10.0.0.9", null, 24, "10.0.0.1", List.of(), true, List.of()));
+        ipam.pools()
+                .create(new PoolSpec(
+                        "solo", "range", "10.0.0.2", "10.0.0.9", null, 24, "10.0.0.1", List.of(), true, List.of()));
         ipam.createClaim("first-0", "solo", "first");
         ipam.awaitAddress("first-0");
         ipam.createClaim("second-0", "solo", "second");
@@ -137,8 +150,12 @@ class IpamAllocationIT {
         // Once the holder is gone, the pool serves the next cluster without anyone touching the waiting claim.
         ipam.deleteClaim("first-0");
         assertThat(ipam.awaitAddress("second-0")).isNotNull();
-        assertThat(PoolManifest.reservedFor(ipam.client().genericKubernetesResources(IpamApi.POOLS)
-                .inNamespace(ipam.namespace()).withName("solo").get())).isEqualTo("second");
+        assertThat(PoolManifest.reservedFor(ipam.client()
+                        .genericKubernetesResources(IpamApi.POOLS)
+                        .inNamespace(ipam.namespace())
+                        .withName("solo")
+                        .get()))
+                .isEqualTo("second");
     }
 
     /**
@@ -149,8 +166,8 @@ class IpamAllocationIT {
     void releaseHonoursTheReuseGracePeriod() throws Exception {
         ipam.stopController();
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        IpamFixture graceful = new IpamFixture(server, IpamConfig.defaults(ipam.namespace())
-                .withReuseGracePeriod(Duration.ofHours(1)), clock);
+        IpamFixture graceful = new IpamFixture(
+                server, IpamConfig.defaults(ipam.namespace()).withReuseGracePeriod(Duration.ofHours(1)), clock);
         try {
             graceful.startController();
             graceful.pools().create(range("g", "10.0.0.2", "10.0.0.2"));
@@ -176,7 +193,10 @@ class IpamAllocationIT {
         ipam.createClaim("marker", "p", "c1");
         ipam.awaitAddress("marker");
         assertThat(ipam.claim("paused").getAdditionalProperties().get("status")).isNull();
-        ipam.client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(ipam.namespace()).withName("paused")
+        ipam.client()
+                .genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(ipam.namespace())
+                .withName("paused")
                 .edit(claim -> {
                     claim.getMetadata().getAnnotations().remove(IpamApi.PAUSED_ANNOTATION);
                     return claim;
@@ -194,9 +214,15 @@ class IpamAllocationIT {
         ipam.awaitAddress("lost");
 
         GenericKubernetesResource foreign = PoolManifest.render(
-                PoolValidator.validate(range("foreign", "10.0.0.100", "10.0.0.110"), List.of()), ipam.namespace(), null);
+                PoolValidator.validate(range("foreign", "10.0.0.100", "10.0.0.110"), List.of()),
+                ipam.namespace(),
+                null);
         foreign.getMetadata().getLabels().clear();
-        ipam.client().genericKubernetesResources(IpamApi.POOLS).inNamespace(ipam.namespace()).resource(foreign).create();
+        ipam.client()
+                .genericKubernetesResources(IpamApi.POOLS)
+                .inNamespace(ipam.namespace())
+                .resource(foreign)
+                .create();
         ipam.createClaim("theirs", "foreign", "c1");
         ipam.createClaim("ours", "nope", "c1");
         ipam.awaitAddress("ours");
@@ -207,15 +233,20 @@ class IpamAllocationIT {
     @Test
     void controlPlaneVipFromThePoolOrExplicit() throws Exception {
         ipam.pools().create(range("cp", "10.0.0.10", "10.0.0.20"));
-        ControlPlaneVips vips = new ControlPlaneVips(ipam.cluster(), IpamConfig.defaults(ipam.namespace()), ipam.pools());
+        ControlPlaneVips vips =
+                new ControlPlaneVips(ipam.cluster(), IpamConfig.defaults(ipam.namespace()), ipam.pools());
 
         vips.reserve("pooled", "cp", null);
-        await("pooled VIP allocated").atMost(IpamFixture.WAIT).until(() -> vips.address("pooled").isPresent());
+        await("pooled VIP allocated")
+                .atMost(IpamFixture.WAIT)
+                .until(() -> vips.address("pooled").isPresent());
         assertThat(vips.address("pooled").get().toString()).isEqualTo("10.0.0.10");
 
         ControlPlaneVips.Vip inside = vips.reserve("explicit", "cp", "10.0.0.15");
         assertThat(inside.claimName()).isEqualTo("explicit-control-plane-vip");
-        await("explicit VIP allocated").atMost(IpamFixture.WAIT).until(() -> vips.address("explicit").isPresent());
+        await("explicit VIP allocated")
+                .atMost(IpamFixture.WAIT)
+                .until(() -> vips.address("explicit").isPresent());
         assertThat(vips.address("explicit").get().toString()).isEqualTo("10.0.0.15");
 
         // Nodes never get either VIP.
@@ -227,12 +258,14 @@ class IpamAllocationIT {
         }
 
         assertThat(vips.reserve("outside", "cp", "10.0.0.200").address()).isEqualTo("10.0.0.200");
-        assertThatThrownBy(() -> vips.reserve("bad", "cp", "10.0.1.5")).hasMessageContaining("node network 10.0.0.0/24");
+        assertThatThrownBy(() -> vips.reserve("bad", "cp", "10.0.1.5"))
+                .hasMessageContaining("node network 10.0.0.0/24");
         assertThatThrownBy(() -> vips.reserve("bad", "cp", "10.0.0.1")).hasMessageContaining("not its gateway");
 
         vips.reserve("taken", "cp", "10.0.0.15");
         ipam.awaitReason(ControlPlaneVips.claimName("taken"), "RequestedAddressUnavailable");
-        assertThat(ipam.message(ControlPlaneVips.claimName("taken"))).contains("held by claim explicit-control-plane-vip");
+        assertThat(ipam.message(ControlPlaneVips.claimName("taken")))
+                .contains("held by claim explicit-control-plane-vip");
     }
 
     @Test
@@ -253,23 +286,29 @@ class IpamAllocationIT {
             ipam.awaitAddress(claim);
         }
 
-        JsonNode listed = JSON.readTree(list.handle(command(list.type(), "{}"))).path("pools").get(0);
+        JsonNode listed = JSON.readTree(list.handle(command(list.type(), "{}")))
+                .path("pools")
+                .get(0);
         assertThat(listed.path("used").asLong()).isEqualTo(3);
         assertThat(listed.path("free").asLong()).isEqualTo(10);
         assertThat(listed.path("clusters").path("c1")).hasSize(2);
         assertThat(listed.path("clusters").path("c2").get(0).asText()).isEqualTo("10.0.0.4");
         assertThat(listed.path("pool").path("nameServers").get(0).asText()).isEqualTo("8.8.8.8");
 
-        JsonNode enough = JSON.readTree(capacity.handle(command(capacity.type(), "{\"pool\":\"lab\",\"cluster\":\"c3\",\"count\":10}")));
+        JsonNode enough = JSON.readTree(
+                capacity.handle(command(capacity.type(), "{\"pool\":\"lab\",\"cluster\":\"c3\",\"count\":10}")));
         assertThat(enough.path("sufficient").asBoolean()).isTrue();
-        JsonNode tooMany = JSON.readTree(capacity.handle(command(capacity.type(), "{\"pool\":\"lab\",\"cluster\":\"c3\",\"count\":11}")));
+        JsonNode tooMany = JSON.readTree(
+                capacity.handle(command(capacity.type(), "{\"pool\":\"lab\",\"cluster\":\"c3\",\"count\":11}")));
         assertThat(tooMany.path("sufficient").asBoolean()).isFalse();
         assertThat(tooMany.path("reason").asText()).contains("has 10 free address(es) but 11 are needed");
 
         assertThatThrownBy(() -> delete.handle(command(delete.type(), "{\"name\":\"lab\"}")))
                 .isInstanceOfSatisfying(CommandFailedException.class, e -> {
                     assertThat(e.code()).isEqualTo(IpamException.IN_USE);
-                    assertThat(e.getMessage()).contains("cluster c1 holds 10.0.0.2, 10.0.0.3").contains("cluster c2 holds 10.0.0.4");
+                    assertThat(e.getMessage())
+                            .contains("cluster c1 holds 10.0.0.2, 10.0.0.3")
+                            .contains("cluster c2 holds 10.0.0.4");
                 });
         assertThatThrownBy(() -> update.handle(command(update.type(), """
                 {"name":"lab","networkType":"range","start":"10.0.0.2","end":"10.0.0.3","prefix":28,"gateway":"10.0.0.1"}""")))
@@ -278,7 +317,9 @@ class IpamAllocationIT {
                     assertThat(e.getMessage()).contains("cannot shrink below its allocations: 10.0.0.4 (cluster c2)");
                 });
         assertThatThrownBy(() -> create.handle(command(create.type(), "{\"name\":\"x\",\"gatway\":\"10.0.0.1\"}")))
-                .isInstanceOfSatisfying(CommandFailedException.class, e -> assertThat(e.getMessage()).contains("unknown field 'gatway'"));
+                .isInstanceOfSatisfying(
+                        CommandFailedException.class,
+                        e -> assertThat(e.getMessage()).contains("unknown field 'gatway'"));
         assertThatThrownBy(() -> create.handle(command(create.type(), """
                 {"name":"overlap","start":"10.0.0.5","end":"10.0.0.9","prefix":24,"gateway":"10.0.0.1"}""")))
                 .isInstanceOfSatisfying(CommandFailedException.class, e -> {
@@ -294,13 +335,16 @@ class IpamAllocationIT {
             ipam.deleteClaim(claim);
             ipam.awaitGone(claim);
         }
-        assertThat(JSON.readTree(delete.handle(command(delete.type(), "{\"name\":\"lab\"}"))).path("deleted").asText()).isEqualTo("lab");
+        assertThat(JSON.readTree(delete.handle(command(delete.type(), "{\"name\":\"lab\"}")))
+                        .path("deleted")
+                        .asText())
+                .isEqualTo("lab");
         assertThatThrownBy(() -> delete.handle(command(delete.type(), "{\"name\":\"lab\"}")))
-                .isInstanceOfSatisfying(CommandFailedException.class, e -> assertThat(e.code()).isEqualTo(IpamException.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        CommandFailedException.class, e -> assertThat(e.code()).isEqualTo(IpamException.NOT_FOUND));
     }
 
     private static AgentCommand command(String type, String payload) {
         return new AgentCommand("id-" + type, type, payload);
     }
-
 }

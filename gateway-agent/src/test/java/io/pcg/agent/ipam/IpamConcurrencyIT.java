@@ -1,15 +1,13 @@
 package io.pcg.agent.ipam;
 
-import io.pcg.agent.kube.Fields;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import io.pcg.agent.kube.Fields;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.KubeApiServerExtension;
 import io.pcg.testkit.kube.TestNamespace;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +21,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * 32 claimers drain one pool while the allocator is restarted under them: every address goes out exactly once,
@@ -52,8 +51,18 @@ class IpamConcurrencyIT {
 
     @Test
     void everyAddressGoesOutOnceThroughARestartAndWaitingClaimsAreServedOnRelease() throws Exception {
-        ipam.pools().create(new PoolSpec("shared", "range", "10.0.0.10", "10.0.0.49", null, 24, "10.0.0.1",
-                List.of(), false, List.of()));
+        ipam.pools()
+                .create(new PoolSpec(
+                        "shared",
+                        "range",
+                        "10.0.0.10",
+                        "10.0.0.49",
+                        null,
+                        24,
+                        "10.0.0.1",
+                        List.of(),
+                        false,
+                        List.of()));
 
         Map<String, String> allocated = new ConcurrentHashMap<>();
         Set<String> exhausted = ConcurrentHashMap.newKeySet();
@@ -67,10 +76,12 @@ class IpamConcurrencyIT {
                 for (int k = 0; ; k++) {
                     String claim = "claimer-" + claimer + "-" + k;
                     ipam.createClaim(claim, "shared", "cluster-" + (claimer % 4));
-                    await(claim + " is served or reports exhaustion").atMost(IpamFixture.WAIT).until(() -> {
-                        String reason = ipam.reason(claim);
-                        return "Allocated".equals(reason) || "PoolExhausted".equals(reason);
-                    });
+                    await(claim + " is served or reports exhaustion")
+                            .atMost(IpamFixture.WAIT)
+                            .until(() -> {
+                                String reason = ipam.reason(claim);
+                                return "Allocated".equals(reason) || "PoolExhausted".equals(reason);
+                            });
                     if ("PoolExhausted".equals(ipam.reason(claim))) {
                         exhausted.add(claim);
                         return null;
@@ -100,9 +111,15 @@ class IpamConcurrencyIT {
         List<String> released = allocated.keySet().stream().sorted().limit(10).toList();
         released.forEach(ipam::deleteClaim);
         released.forEach(ipam::awaitGone);
-        await("ten waiting claims are served").atMost(IpamFixture.WAIT).until(() -> exhausted.stream()
-                .filter(claim -> "Allocated".equals(ipam.reason(claim))).count() == 10);
-        assertThat(exhausted.stream().filter(claim -> "PoolExhausted".equals(ipam.reason(claim))).count())
+        await("ten waiting claims are served")
+                .atMost(IpamFixture.WAIT)
+                .until(() -> exhausted.stream()
+                                .filter(claim -> "Allocated".equals(ipam.reason(claim)))
+                                .count()
+                        == 10);
+        assertThat(exhausted.stream()
+                        .filter(claim -> "PoolExhausted".equals(ipam.reason(claim)))
+                        .count())
                 .isEqualTo(CLAIMERS - 10);
         assertNoLeakNoDuplicate(CAPACITY);
         assertThat(ipam.pools().list().get(0).free()).isZero();
@@ -118,8 +135,11 @@ class IpamConcurrencyIT {
         Map<String, String> claimToAddressObject = new HashMap<>();
         for (GenericKubernetesResource address : addresses) {
             String claim = Fields.text(address, "spec", "claimRef", "name");
-            assertThat(claimToAddressObject.put(claim, address.getMetadata().getName())).as("claim " + claim + " holds two addresses").isNull();
-            assertThat(Fields.text(ipam.claim(claim), "status", "addressRef", "name")).isEqualTo(address.getMetadata().getName());
+            assertThat(claimToAddressObject.put(claim, address.getMetadata().getName()))
+                    .as("claim " + claim + " holds two addresses")
+                    .isNull();
+            assertThat(Fields.text(ipam.claim(claim), "status", "addressRef", "name"))
+                    .isEqualTo(address.getMetadata().getName());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.pcg.agent.ipam;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.agent.kube.Fields;
@@ -8,14 +10,11 @@ import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.testkit.capi.IpAddressClaims;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.TestNamespace;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The IPAM provider serving one test namespace of the test kit's real API server, plus claim helpers. Claims are
@@ -99,11 +98,17 @@ final class IpamFixture implements AutoCloseable {
     }
 
     void deleteClaim(String name) {
-        client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace()).withName(name).delete();
+        client().genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(namespace())
+                .withName(name)
+                .delete();
     }
 
     GenericKubernetesResource claim(String name) {
-        return client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace()).withName(name).get();
+        return client().genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(namespace())
+                .withName(name)
+                .get();
     }
 
     /** The claim's Ready condition, or null. */
@@ -113,7 +118,9 @@ final class IpamFixture implements AutoCloseable {
             return null;
         }
         return Fields.list(claim, "status", "conditions").stream()
-                .filter(condition -> ClaimCondition.TYPE.equals(condition.get("type"))).findFirst().orElse(null);
+                .filter(condition -> ClaimCondition.TYPE.equals(condition.get("type")))
+                .findFirst()
+                .orElse(null);
     }
 
     String reason(String name) {
@@ -130,7 +137,8 @@ final class IpamFixture implements AutoCloseable {
     String awaitAddress(String claim) {
         await("claim " + claim + " has an address").atMost(WAIT).until(() -> {
             Map<String, Object> ready = ready(claim);
-            return ready != null && "True".equals(ready.get("status"))
+            return ready != null
+                    && "True".equals(ready.get("status"))
                     && Fields.text(claim(claim), "status", "addressRef", "name") != null;
         });
         return address(claim);
@@ -146,20 +154,27 @@ final class IpamFixture implements AutoCloseable {
 
     /** Waits for a Warning event with {@code reason} on the claim (events are written after the claim's status). */
     void awaitEvent(String claim, String reason) {
-        await("event " + reason + " on claim " + claim).atMost(WAIT).until(() -> client().v1().events()
-                .inNamespace(namespace()).list().getItems().stream()
-                .anyMatch(event -> reason.equals(event.getReason()) && claim.equals(event.getInvolvedObject().getName())));
+        await("event " + reason + " on claim " + claim)
+                .atMost(WAIT)
+                .until(() -> client().v1().events().inNamespace(namespace()).list().getItems().stream()
+                        .anyMatch(event -> reason.equals(event.getReason())
+                                && claim.equals(event.getInvolvedObject().getName())));
     }
 
     String address(String claim) {
         String addressName = Fields.text(claim(claim), "status", "addressRef", "name");
         GenericKubernetesResource address = addresses().stream()
-                .filter(item -> item.getMetadata().getName().equals(addressName)).findFirst().orElseThrow();
+                .filter(item -> item.getMetadata().getName().equals(addressName))
+                .findFirst()
+                .orElseThrow();
         return Fields.text(address, "spec", "address");
     }
 
     List<GenericKubernetesResource> addresses() {
-        return client().genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(namespace()).list().getItems();
+        return client().genericKubernetesResources(IpamApi.ADDRESSES)
+                .inNamespace(namespace())
+                .list()
+                .getItems();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.pcg.agent.ipam;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.agent.kube.Fields;
@@ -11,18 +14,14 @@ import io.pcg.testkit.capi.IpAddressClaims;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.KubeApiServerExtension;
 import io.pcg.testkit.kube.TestNamespace;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Races that timing alone would almost never show, made certain on a real API server: a request of the agent is held
@@ -46,8 +45,8 @@ class IpamInterleavingIT {
         this.server = server;
         this.config = IpamConfig.defaults(namespace.name());
         this.plain = IpamFixture.connect(server);
-        this.intercepted = new ManagementCluster(KubeConfig.of(server.kubeconfig()),
-                http -> http.addOrReplaceInterceptor("interleave", interleave));
+        this.intercepted = new ManagementCluster(
+                KubeConfig.of(server.kubeconfig()), http -> http.addOrReplaceInterceptor("interleave", interleave));
     }
 
     @AfterEach
@@ -74,22 +73,34 @@ class IpamInterleavingIT {
         assertThat(reservedFor()).isEqualTo("a");
 
         createClaim("a-2", "a");
-        client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace()).withName("a-1").delete();
-        interleave.once(request -> "PATCH".equals(request.method()) && request.uri().getPath().endsWith("/" + POOL)
+        client().genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(namespace())
+                .withName("a-1")
+                .delete();
+        interleave.once(
+                request -> "PATCH".equals(request.method())
+                        && request.uri().getPath().endsWith("/" + POOL)
                         && request.bodyString().contains("\"remove\""),
                 () -> assertThat(untilSettled(allocating, "a-2")).isEqualTo(ClaimReconciler.Next.DONE));
 
         assertThat(untilSettled(releasing, "a-1")).isEqualTo(ClaimReconciler.Next.DONE);
 
-        assertThat(interleave.happened()).as("the release tried to lift the reservation").isTrue();
+        assertThat(interleave.happened())
+                .as("the release tried to lift the reservation")
+                .isTrue();
         assertThat(addressOf("a-2")).as("a-2 holds an address").isNotNull();
-        assertThat(reservedFor()).as("pool reserved while cluster a holds an address").isEqualTo("a");
+        assertThat(reservedFor())
+                .as("pool reserved while cluster a holds an address")
+                .isEqualTo("a");
         createClaim("b-1", "b");
         assertThat(untilSettled(allocating, "b-1")).isEqualTo(ClaimReconciler.Next.WAIT_FOR_POOL);
         assertThat(addressOf("b-1")).isNull();
 
         // Once a's last address goes, the pool is b's to take.
-        client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace()).withName("a-2").delete();
+        client().genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(namespace())
+                .withName("a-2")
+                .delete();
         assertThat(untilSettled(allocating, "a-2")).isEqualTo(ClaimReconciler.Next.DONE);
         assertThat(reservedFor()).isNull();
         assertThat(untilSettled(allocating, "b-1")).isEqualTo(ClaimReconciler.Next.DONE);
@@ -106,31 +117,49 @@ class IpamInterleavingIT {
     void aShrinkUndoneAfterAConcurrentReservationKeepsIt() throws Exception {
         PoolService pools = new PoolService(intercepted, config);
         pools.create(restrictedPool());
-        PoolSpec shrunk = new PoolSpec(POOL, "range", "10.0.0.10", "10.0.0.15", null, 24, "10.0.0.1", List.of(), true,
-                List.of());
+        PoolSpec shrunk =
+                new PoolSpec(POOL, "range", "10.0.0.10", "10.0.0.15", null, 24, "10.0.0.1", List.of(), true, List.of());
         AtomicBoolean replaced = new AtomicBoolean();
-        interleave.observe(request -> "PUT".equals(request.method()) && request.uri().getPath().endsWith("/" + POOL),
+        interleave.observe(
+                request -> "PUT".equals(request.method())
+                        && request.uri().getPath().endsWith("/" + POOL),
                 () -> replaced.set(true));
-        interleave.once(request -> replaced.get() && "GET".equals(request.method())
+        interleave.once(
+                request -> replaced.get()
+                        && "GET".equals(request.method())
                         && request.uri().getPath().endsWith("/ipaddresses"),
                 () -> {
                     // A claim of cluster a served under the old definition: its address, then its reservation.
                     GenericKubernetesResource claim = createClaim("a-1", "a");
                     Pool previous = PoolManifest.parse(pool());
-                    client().genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(namespace())
-                            .resource(AddressManifest.render(previous, Ip.parse("10.0.0.19"), claim, "a")).create();
+                    client().genericKubernetesResources(IpamApi.ADDRESSES)
+                            .inNamespace(namespace())
+                            .resource(AddressManifest.render(previous, Ip.parse("10.0.0.19"), claim, "a"))
+                            .create();
                     GenericKubernetesResource pool = pool();
-                    client().genericKubernetesResources(IpamApi.POOLS).inNamespace(namespace()).resource(pool)
-                            .patch(JsonPatch.CONTEXT, JsonPatch.basedOn(pool)
-                                    .setAnnotation(pool, IpamApi.RESERVED_FOR_ANNOTATION, "a").toJson());
+                    client().genericKubernetesResources(IpamApi.POOLS)
+                            .inNamespace(namespace())
+                            .resource(pool)
+                            .patch(
+                                    JsonPatch.CONTEXT,
+                                    JsonPatch.basedOn(pool)
+                                            .setAnnotation(pool, IpamApi.RESERVED_FOR_ANNOTATION, "a")
+                                            .toJson());
                 });
 
-        assertThatThrownBy(() -> pools.update(shrunk)).isInstanceOfSatisfying(IpamException.class,
-                e -> assertThat(e.code()).isEqualTo(IpamException.IN_USE));
+        assertThatThrownBy(() -> pools.update(shrunk))
+                .isInstanceOfSatisfying(
+                        IpamException.class, e -> assertThat(e.code()).isEqualTo(IpamException.IN_USE));
 
-        assertThat(interleave.happened()).as("the address and the reservation came between the shrink and its check").isTrue();
-        assertThat(Fields.list(pool(), "spec", "addresses")).as("old definition back").isEqualTo(List.of("10.0.0.10-10.0.0.20"));
-        assertThat(reservedFor()).as("the concurrent reservation survives the undo").isEqualTo("a");
+        assertThat(interleave.happened())
+                .as("the address and the reservation came between the shrink and its check")
+                .isTrue();
+        assertThat(Fields.list(pool(), "spec", "addresses"))
+                .as("old definition back")
+                .isEqualTo(List.of("10.0.0.10-10.0.0.20"));
+        assertThat(reservedFor())
+                .as("the concurrent reservation survives the undo")
+                .isEqualTo("a");
     }
 
     private static PoolSpec restrictedPool() {
@@ -138,13 +167,23 @@ class IpamInterleavingIT {
     }
 
     private ClaimReconciler reconciler(KubernetesClient client, AddressIndex index) {
-        return new ClaimReconciler(client, config, index,
-                (ns, name) -> client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(ns).withName(name).get(),
-                (ns, name) -> client.genericKubernetesResources(IpamApi.POOLS).inNamespace(ns).withName(name).get(),
-                (ns, cluster) -> false, (ns, pool) -> {
-                }, holding -> {
-                }, pool -> {
-                }, Clock.systemUTC());
+        return new ClaimReconciler(
+                client,
+                config,
+                index,
+                (ns, name) -> client.genericKubernetesResources(IpamApi.CLAIMS)
+                        .inNamespace(ns)
+                        .withName(name)
+                        .get(),
+                (ns, name) -> client.genericKubernetesResources(IpamApi.POOLS)
+                        .inNamespace(ns)
+                        .withName(name)
+                        .get(),
+                (ns, cluster) -> false,
+                (ns, pool) -> {},
+                holding -> {},
+                pool -> {},
+                Clock.systemUTC());
     }
 
     /** Reconciles as the controller's queue would, straight away again after each lost race. */
@@ -161,13 +200,18 @@ class IpamInterleavingIT {
     }
 
     private String addressOf(String claim) {
-        GenericKubernetesResource object = client().genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace())
-                .withName(claim).get();
+        GenericKubernetesResource object = client().genericKubernetesResources(IpamApi.CLAIMS)
+                .inNamespace(namespace())
+                .withName(claim)
+                .get();
         return object == null ? null : Fields.text(object, "status", "addressRef", "name");
     }
 
     private GenericKubernetesResource pool() {
-        return client().genericKubernetesResources(IpamApi.POOLS).inNamespace(namespace()).withName(POOL).get();
+        return client().genericKubernetesResources(IpamApi.POOLS)
+                .inNamespace(namespace())
+                .withName(POOL)
+                .get();
     }
 
     private String reservedFor() {

@@ -1,14 +1,13 @@
 package io.pcg.agent.kube;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ApplyFailuresTest {
 
@@ -23,7 +22,11 @@ class ApplyFailuresTest {
                 arguments(504, "", List.of(), true),
                 arguments(409, "Operation cannot be fulfilled: the object has been modified", List.of(), true),
                 arguments(409, "Apply failed with 1 conflict", List.of(ApplyFailures.FIELD_MANAGER_CONFLICT), false),
-                arguments(500, "failed to create typed patch object (ns/x): .spec.y: field not declared in schema", List.of(), false),
+                arguments(
+                        500,
+                        "failed to create typed patch object (ns/x): .spec.y: field not declared in schema",
+                        List.of(),
+                        false),
                 arguments(400, "bad request", List.of(), false),
                 arguments(403, "forbidden", List.of(), false),
                 arguments(404, "the server could not find the requested resource", List.of(), false),

@@ -1,14 +1,13 @@
 package io.pcg.agent.kube;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.testkit.kube.UpstreamCrds;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class CrdSchemaValidatorTest {
 
@@ -29,36 +28,53 @@ class CrdSchemaValidatorTest {
     }
 
     private static JsonNode widget(String spec) throws Exception {
-        return JSON.readTree("{\"apiVersion\":\"example.io/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\",\"anything\":1},\"spec\":" + spec + "}");
+        return JSON.readTree(
+                "{\"apiVersion\":\"example.io/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\",\"anything\":1},\"spec\":"
+                        + spec + "}");
     }
 
     @Test
     void acceptsAValidObjectIncludingPreservedAndMapFields() throws Exception {
-        assertThat(validator().validate(widget("{\"size\":3,\"note\":null,\"extra\":{\"free\":1},\"labels\":{\"a\":\"b\"}}"))).isEmpty();
+        assertThat(validator()
+                        .validate(widget("{\"size\":3,\"note\":null,\"extra\":{\"free\":1},\"labels\":{\"a\":\"b\"}}")))
+                .isEmpty();
     }
 
     @Test
     void unknownFieldMissingRequiredAndWrongTypeAreErrors() throws Exception {
-        assertThat(validator().validate(widget("{\"sise\":3}"))).hasSize(2)
+        assertThat(validator().validate(widget("{\"sise\":3}")))
+                .hasSize(2)
                 .anySatisfy(problem -> assertThat(problem).contains("sise"))
                 .anySatisfy(problem -> assertThat(problem).contains("size"));
-        assertThat(validator().validate(widget("{\"size\":\"3\"}"))).singleElement().asString().contains("size");
-        assertThat(validator().validate(widget("{\"size\":11}"))).singleElement().asString().contains("10");
+        assertThat(validator().validate(widget("{\"size\":\"3\"}")))
+                .singleElement()
+                .asString()
+                .contains("size");
+        assertThat(validator().validate(widget("{\"size\":11}")))
+                .singleElement()
+                .asString()
+                .contains("10");
     }
 
     @Test
     void unknownKindIsAnError() throws Exception {
         assertThat(validator().validate(JSON.readTree("{\"apiVersion\":\"example.io/v2\",\"kind\":\"Widget\"}")))
-                .singleElement().asString().contains("no CustomResourceDefinition schema is loaded for Widget example.io/v2");
-        assertThatThrownBy(() -> validator().requireValid(widget("{}"))).hasMessageContaining("Widget 'w' does not match");
+                .singleElement()
+                .asString()
+                .contains("no CustomResourceDefinition schema is loaded for Widget example.io/v2");
+        assertThatThrownBy(() -> validator().requireValid(widget("{}")))
+                .hasMessageContaining("Widget 'w' does not match");
     }
 
     @Test
     void loadsEveryUpstreamCrd() {
         CrdSchemaValidator upstream = CrdSchemaValidator.fromDefinitions(UpstreamCrds.definitions());
-        assertThat(upstream.knows("ipam.cluster.x-k8s.io/v1alpha2", "InClusterIPPool")).isTrue();
-        assertThat(upstream.knows("ipam.cluster.x-k8s.io/v1beta2", "IPAddressClaim")).isTrue();
-        assertThat(upstream.knows("infrastructure.cluster.x-k8s.io/v1beta1", "VSphereMachineTemplate")).isTrue();
+        assertThat(upstream.knows("ipam.cluster.x-k8s.io/v1alpha2", "InClusterIPPool"))
+                .isTrue();
+        assertThat(upstream.knows("ipam.cluster.x-k8s.io/v1beta2", "IPAddressClaim"))
+                .isTrue();
+        assertThat(upstream.knows("infrastructure.cluster.x-k8s.io/v1beta1", "VSphereMachineTemplate"))
+                .isTrue();
         assertThat(upstream.knows("cluster.x-k8s.io/v1beta2", "Cluster")).isTrue();
     }
 }

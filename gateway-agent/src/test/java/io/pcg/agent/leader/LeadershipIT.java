@@ -1,29 +1,28 @@
 package io.pcg.agent.leader;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.pcg.agent.kube.KubeConfig;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.KubeApiServerExtension;
 import io.pcg.testkit.kube.TestNamespace;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Three replicas campaigning for one Lease on a real API server. */
 @ExtendWith(KubeApiServerExtension.class)
 class LeadershipIT {
 
-    private static final LeaderElectionSettings FAST = new LeaderElectionSettings(true, "pcg-agent", Duration.ofSeconds(3),
-            Duration.ofSeconds(2), Duration.ofMillis(250));
+    private static final LeaderElectionSettings FAST = new LeaderElectionSettings(
+            true, "pcg-agent", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250));
 
     private final List<Replica> replicas = new ArrayList<>();
 
@@ -37,16 +36,24 @@ class LeadershipIT {
         for (int i = 0; i < 3; i++) {
             replicas.add(new Replica(server, namespace.name(), "agent-" + i, FAST));
         }
-        Replica leader = await("one replica leads").atMost(Duration.ofSeconds(20)).until(this::actingOne, r -> r != null);
+        Replica leader =
+                await("one replica leads").atMost(Duration.ofSeconds(20)).until(this::actingOne, r -> r != null);
         assertThat(leader.started.get()).isEqualTo(1);
-        assertThat(leader.acted.get()).as("leader-only work starts with the lead").isEqualTo(1);
-        assertThat(replicas.stream().mapToInt(r -> r.acted.get()).sum()).as("and only there").isEqualTo(1);
+        assertThat(leader.acted.get())
+                .as("leader-only work starts with the lead")
+                .isEqualTo(1);
+        assertThat(replicas.stream().mapToInt(r -> r.acted.get()).sum())
+                .as("and only there")
+                .isEqualTo(1);
 
         // As a SIGKILL: its connection goes, the lease is not released, so the others wait for it to expire.
         leader.cluster.close();
-        await("the dead leader stops acting once it cannot renew").atMost(Duration.ofSeconds(10)).until(() -> !leader.leadership.acting());
+        await("the dead leader stops acting once it cannot renew")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> !leader.leadership.acting());
         assertThat(leader.lost.get()).isEqualTo(1);
-        Replica next = await("another replica takes over").atMost(Duration.ofSeconds(20))
+        Replica next = await("another replica takes over")
+                .atMost(Duration.ofSeconds(20))
                 .until(this::actingOne, r -> r != null && r != leader);
         assertThat(next.started.get()).isEqualTo(1);
         assertThat(replicas.stream().filter(r -> r.leadership.acting()).count()).isEqualTo(1);
@@ -70,27 +77,36 @@ class LeadershipIT {
     }
 
     @Test
-    void aReplicaThatStopsGivesTheLeaseUpSoAFollowerTakesOverBeforeItExpires(KubeApiServer server, TestNamespace namespace) {
-        LeaderElectionSettings longLease = new LeaderElectionSettings(true, "pcg-agent", Duration.ofSeconds(60),
-                Duration.ofSeconds(40), Duration.ofMillis(250));
+    void aReplicaThatStopsGivesTheLeaseUpSoAFollowerTakesOverBeforeItExpires(
+            KubeApiServer server, TestNamespace namespace) {
+        LeaderElectionSettings longLease = new LeaderElectionSettings(
+                true, "pcg-agent", Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(250));
         replicas.add(new Replica(server, namespace.name(), "agent-0", longLease));
-        await("the first leads").atMost(Duration.ofSeconds(20)).until(() -> replicas.get(0).leadership.acting());
+        await("the first leads")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> replicas.get(0).leadership.acting());
         replicas.add(new Replica(server, namespace.name(), "agent-1", longLease));
 
         replicas.get(0).close();
-        await("the follower leads well before the 60 s lease expires").atMost(Duration.ofSeconds(15))
+        await("the follower leads well before the 60 s lease expires")
+                .atMost(Duration.ofSeconds(15))
                 .until(() -> replicas.get(1).leadership.acting());
         assertThat(replicas.get(0).lost.get()).as("giving up is not losing").isZero();
     }
 
     private Replica actingOne() {
-        List<Replica> acting = replicas.stream().filter(r -> r.leadership.acting()).toList();
+        List<Replica> acting =
+                replicas.stream().filter(r -> r.leadership.acting()).toList();
         assertThat(acting).as("replicas acting at once").hasSizeLessThanOrEqualTo(1);
         return acting.isEmpty() ? null : acting.get(0);
     }
 
     private static Lease lease(KubeApiServer server, TestNamespace namespace) {
-        return server.client().resources(Lease.class).inNamespace(namespace.name()).withName("pcg-agent").get();
+        return server.client()
+                .resources(Lease.class)
+                .inNamespace(namespace.name())
+                .withName("pcg-agent")
+                .get();
     }
 
     /** One agent replica: its own connection and elector, counting how often it started leading and lost the lease. */

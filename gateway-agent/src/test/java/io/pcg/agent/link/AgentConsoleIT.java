@@ -1,5 +1,7 @@
 package io.pcg.agent.link;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,11 +20,6 @@ import io.pcg.proto.v1.GatewayGrpc;
 import io.pcg.proto.v1.Register;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,8 +27,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The agent against the real dev-console: pairing outcomes, mTLS reconnects, console restarts. */
 class AgentConsoleIT {
@@ -53,7 +52,8 @@ class AgentConsoleIT {
     }
 
     private AgentRun agent(String name, String pin, String stateDir) {
-        return AgentRun.start(AgentRun.config(name, console.endpoint(), pin, tmp.resolve(stateDir), console.caFile()), Map.of());
+        return AgentRun.start(
+                AgentRun.config(name, console.endpoint(), pin, tmp.resolve(stateDir), console.caFile()), Map.of());
     }
 
     @Test
@@ -64,14 +64,17 @@ class AgentConsoleIT {
 
             assertThat(status.gatewayId()).isEqualTo(issued.gateway().id());
             Path key = tmp.resolve("agent/identity/key.pem");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                    .isEqualTo("rw-------");
             assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
             var record = console.gateway(issued.gateway().id());
             assertThat(record.state()).isEqualTo(GatewayState.ONLINE);
             assertThat(record.ipAddresses()).isNotEmpty().noneMatch(ip -> ip.startsWith("127."));
             assertThat(record.capacity().cpus()).isPositive();
 
-            String commandId = console.commands().submit(issued.gateway().id(), PingCommandHandler.TYPE, "{\"hello\":\"pcg\"}").id();
+            String commandId = console.commands()
+                    .submit(issued.gateway().id(), PingCommandHandler.TYPE, "{\"hello\":\"pcg\"}")
+                    .id();
             CommandResult result = console.commands().result(commandId).get(30, TimeUnit.SECONDS);
             assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
             assertThat(result.getPayloadJson()).isEqualTo("{\"hello\":\"pcg\"}");
@@ -131,7 +134,8 @@ class AgentConsoleIT {
         GatewayService.IssuedPin issued = console.createGateway("pcg-dc1");
         for (int attempt = 1; attempt <= 5; attempt++) {
             try (AgentRun agent = agent("pcg-dc1", WRONG_PIN, "agent")) {
-                assertThat(agent.awaitProblem().problem()).isIn(ConnectionProblem.PIN_INVALID.name(), ConnectionProblem.LOCKED_OUT.name());
+                assertThat(agent.awaitProblem().problem())
+                        .isIn(ConnectionProblem.PIN_INVALID.name(), ConnectionProblem.LOCKED_OUT.name());
             }
         }
         try (AgentRun agent = agent("pcg-dc1", issued.pin(), "agent")) {
@@ -151,14 +155,17 @@ class AgentConsoleIT {
             agent.awaitConnected();
         }
         try (AgentRun restarted = agent("pcg-dc1", "", "agent")) {
-            assertThat(restarted.awaitConnected().gatewayId()).isEqualTo(issued.gateway().id());
+            assertThat(restarted.awaitConnected().gatewayId())
+                    .isEqualTo(issued.gateway().id());
         }
     }
 
     @Test
     void aClientWithoutACertificateCannotOpenTheControlStream() throws Exception {
         ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", console.grpcPort())
-                .sslContext(GrpcSslContexts.forClient().trustManager(console.caFile().toFile()).build())
+                .sslContext(GrpcSslContexts.forClient()
+                        .trustManager(console.caFile().toFile())
+                        .build())
                 .build();
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
@@ -178,7 +185,9 @@ class AgentConsoleIT {
                     failure.completeExceptionally(new AssertionError("console completed the stream"));
                 }
             });
-            upstream.onNext(AgentMessage.newBuilder().setRegister(Register.newBuilder().setName("intruder")).build());
+            upstream.onNext(AgentMessage.newBuilder()
+                    .setRegister(Register.newBuilder().setName("intruder"))
+                    .build());
 
             Throwable refused = failure.get(30, TimeUnit.SECONDS);
             assertThat(refused).isInstanceOf(StatusRuntimeException.class);
@@ -196,14 +205,20 @@ class AgentConsoleIT {
 
             console.close();
             AgentStatus.Snapshot lost = agent.await(s -> s.phase() == AgentStatus.Phase.RETRYING);
-            assertThat(lost.problem()).isIn(ConnectionProblem.CONSOLE_UNAVAILABLE.name(), ConnectionProblem.TCP_CONNECT_FAILED.name());
+            assertThat(lost.problem())
+                    .isIn(ConnectionProblem.CONSOLE_UNAVAILABLE.name(), ConnectionProblem.TCP_CONNECT_FAILED.name());
             console = consoles.restart();
 
             AgentStatus.Snapshot again = agent.awaitConnected();
             assertThat(again.lastRegisteredAt()).isAfter(first.lastRegisteredAt());
             assertThat(console.gateway(issued.gateway().id()).state()).isEqualTo(GatewayState.ONLINE);
-            String commandId = console.commands().submit(issued.gateway().id(), PingCommandHandler.TYPE, "{}").id();
-            assertThat(console.commands().result(commandId).get(30, TimeUnit.SECONDS).getStatus())
+            String commandId = console.commands()
+                    .submit(issued.gateway().id(), PingCommandHandler.TYPE, "{}")
+                    .id();
+            assertThat(console.commands()
+                            .result(commandId)
+                            .get(30, TimeUnit.SECONDS)
+                            .getStatus())
                     .isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
         }
     }

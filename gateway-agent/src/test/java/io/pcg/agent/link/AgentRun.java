@@ -1,14 +1,11 @@
 package io.pcg.agent.link;
 
-import io.pcg.agent.config.AgentConfig;
-import io.pcg.common.agentconfig.AgentConfigKeys;
-import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.command.CommandHandler;
 import io.pcg.agent.command.PingCommandHandler;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-
+import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.health.AgentStatus;
+import io.pcg.common.agentconfig.AgentConfigKeys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The agent's link to the console, wired as the application wires it but with the environment (proxy variables)
@@ -25,6 +24,7 @@ public final class AgentRun implements AutoCloseable {
 
     /** gRPC's shortest keepalive interval; with the short timeout a black-holed connection is found within ~12 s. */
     static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+
     static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(2);
 
     private final AgentStatus status;
@@ -43,10 +43,24 @@ public final class AgentRun implements AutoCloseable {
     }
 
     /** @param configFile where the PIN is taken out of once the identity is stored */
-    public static AgentConfig config(String name, String endpoint, String pin, Path stateDir, Path consoleCaFile, Path configFile) {
-        return new AgentConfig(name, endpoint, pin, stateDir, Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(2),
-                KEEPALIVE_TIME, KEEPALIVE_TIMEOUT, Duration.ofSeconds(5),
-                AgentConfigKeys.DEFAULT_POD_CIDR, AgentConfigKeys.DEFAULT_SERVICE_CIDR, consoleCaFile, null, configFile);
+    public static AgentConfig config(
+            String name, String endpoint, String pin, Path stateDir, Path consoleCaFile, Path configFile) {
+        return new AgentConfig(
+                name,
+                endpoint,
+                pin,
+                stateDir,
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2),
+                KEEPALIVE_TIME,
+                KEEPALIVE_TIMEOUT,
+                Duration.ofSeconds(5),
+                AgentConfigKeys.DEFAULT_POD_CIDR,
+                AgentConfigKeys.DEFAULT_SERVICE_CIDR,
+                consoleCaFile,
+                null,
+                configFile);
     }
 
     public static AgentRun start(AgentConfig config, Map<String, String> environment) {
@@ -63,7 +77,8 @@ public final class AgentRun implements AutoCloseable {
         return start(config, environment, Clock.systemUTC(), handlers);
     }
 
-    private static AgentRun start(AgentConfig config, Map<String, String> environment, Clock clock, List<CommandHandler> handlers) {
+    private static AgentRun start(
+            AgentConfig config, Map<String, String> environment, Clock clock, List<CommandHandler> handlers) {
         AgentStatus status = new AgentStatus(config.consoleEndpoint(), clock);
         List<CommandHandler> all = new ArrayList<>(handlers);
         all.add(new PingCommandHandler());
@@ -80,8 +95,10 @@ public final class AgentRun implements AutoCloseable {
     /** Waits (up to 30 s, a bound for slow CI, not a performance assertion) until the status matches. */
     public AgentStatus.Snapshot await(Predicate<AgentStatus.Snapshot> condition) {
         try {
-            return Awaitility.await("agent status").atMost(Duration.ofSeconds(30))
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+            return Awaitility.await("agent status")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20))
                     .until(status::snapshot, condition);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("agent status never matched; last: " + status.snapshot(), e);

@@ -3,7 +3,6 @@ package io.pcg.agent.link;
 import io.pcg.agent.command.AgentCommand;
 import io.pcg.agent.command.CommandFailedException;
 import io.pcg.agent.command.CommandHandler;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,5 +1,8 @@
 package io.pcg.agent.link;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pcg.agent.command.PingCommandHandler;
 import io.pcg.agent.health.AgentStatus;
 import io.pcg.agent.identity.CertificateValidity;
@@ -10,11 +13,6 @@ import io.pcg.proto.v1.CommandStatus;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.logging.LogCapture;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +26,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client certificate's life against the real dev-console: renewal on its own, expiry, revocation. */
 class CertificateLifecycleIT {
@@ -39,7 +38,8 @@ class CertificateLifecycleIT {
     private static final Duration CERT_LIFETIME = Duration.ofSeconds(30);
 
     @RegisterExtension
-    final DevConsoleExtension consoles = DevConsoleExtension.perTest(Map.of("pcg.console.client-cert-lifetime", CERT_LIFETIME.toSeconds() + "s"));
+    final DevConsoleExtension consoles =
+            DevConsoleExtension.perTest(Map.of("pcg.console.client-cert-lifetime", CERT_LIFETIME.toSeconds() + "s"));
 
     @TempDir
     Path tmp;
@@ -52,7 +52,10 @@ class CertificateLifecycleIT {
     }
 
     private AgentRun agent(String pin, Clock clock) {
-        return AgentRun.start(AgentRun.config("pcg-dc1", console.endpoint(), pin, tmp.resolve("agent"), console.caFile()), Map.of(), clock);
+        return AgentRun.start(
+                AgentRun.config("pcg-dc1", console.endpoint(), pin, tmp.resolve("agent"), console.caFile()),
+                Map.of(),
+                clock);
     }
 
     private CertificateValidity storedCertificate() throws Exception {
@@ -64,7 +67,7 @@ class CertificateLifecycleIT {
         GatewayService.IssuedPin issued = console.createGateway("pcg-dc1");
         String gatewayId = issued.gateway().id();
         try (LogCapture logs = LogCapture.capture();
-             AgentRun agent = agent(issued.pin(), Clock.systemUTC())) {
+                AgentRun agent = agent(issued.pin(), Clock.systemUTC())) {
             AgentStatus.Snapshot connected = agent.awaitConnected();
             CertificateValidity first = storedCertificate();
             String firstKey = Files.readString(tmp.resolve("agent/identity/key.pem"));
@@ -72,9 +75,11 @@ class CertificateLifecycleIT {
             assertThat(console.gateway(gatewayId).certificateExpiresAt()).isEqualTo(first.notAfter());
             Set<AgentStatus.Phase> phasesSeen = ConcurrentHashMap.newKeySet();
 
-            CertificateValidity renewed = await("the agent renews its certificate").atMost(CERT_LIFETIME.multipliedBy(2))
+            CertificateValidity renewed = await("the agent renews its certificate")
+                    .atMost(CERT_LIFETIME.multipliedBy(2))
                     .pollInterval(Duration.ofMillis(20))
-                    .conditionEvaluationListener(condition -> phasesSeen.add(agent.status().phase()))
+                    .conditionEvaluationListener(
+                            condition -> phasesSeen.add(agent.status().phase()))
                     .until(this::storedCertificate, stored -> !stored.serial().equals(first.serial()));
 
             assertThat(renewed.notAfter()).isAfter(first.notAfter());
@@ -88,16 +93,23 @@ class CertificateLifecycleIT {
             assertThat(record.previousCertificateSerial()).isEqualTo(first.serial());
             assertThat(record.certificateExpiresAt()).isEqualTo(renewed.notAfter());
             assertThat(record.state()).isEqualTo(GatewayState.ONLINE);
-            String commandId = console.commands().submit(gatewayId, PingCommandHandler.TYPE, "{\"after\":\"renewal\"}").id();
-            assertThat(console.commands().result(commandId).get(30, TimeUnit.SECONDS).getStatus())
+            String commandId = console.commands()
+                    .submit(gatewayId, PingCommandHandler.TYPE, "{\"after\":\"renewal\"}")
+                    .id();
+            assertThat(console.commands()
+                            .result(commandId)
+                            .get(30, TimeUnit.SECONDS)
+                            .getStatus())
                     .isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
 
             Path key = tmp.resolve("agent/identity/key.pem");
             String newKey = Files.readString(key);
             assertThat(newKey).isNotEqualTo(firstKey);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                    .isEqualTo("rw-------");
             assertThat(Files.exists(tmp.resolve("agent/identity.next"))).isFalse();
-            assertThat(logs.all()).isNotEmpty()
+            assertThat(logs.all())
+                    .isNotEmpty()
                     .doesNotContain(issued.pin())
                     .doesNotContain(secretLines(newKey))
                     .doesNotContain(secretLines(firstKey));
@@ -117,9 +129,14 @@ class CertificateLifecycleIT {
 
             assertThat(status.phase()).isEqualTo(AgentStatus.Phase.NEEDS_OPERATOR);
             assertThat(status.problem()).isEqualTo(ConnectionProblem.CERTIFICATE_EXPIRED.name());
-            assertThat(status.message()).contains("expired at " + storedCertificate().notAfter());
-            assertThat(status.hint()).contains("new PIN").contains("delete /var/lib/pcg/identity").contains("NTP");
-            assertThat(status.certificateExpiresAt()).isEqualTo(storedCertificate().notAfter());
+            assertThat(status.message())
+                    .contains("expired at " + storedCertificate().notAfter());
+            assertThat(status.hint())
+                    .contains("new PIN")
+                    .contains("delete /var/lib/pcg/identity")
+                    .contains("NTP");
+            assertThat(status.certificateExpiresAt())
+                    .isEqualTo(storedCertificate().notAfter());
         }
     }
 
@@ -130,9 +147,13 @@ class CertificateLifecycleIT {
         try (AgentRun agent = agent(issued.pin(), Clock.systemUTC())) {
             agent.awaitConnected();
 
-            HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(console.adminApi() + "/api/gateways/" + gatewayId + "/revoke"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> revoked = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(console.adminApi() + "/api/gateways/" + gatewayId + "/revoke"))
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(revoked.statusCode()).isEqualTo(200);
             assertThat(revoked.body()).contains("\"state\":\"Revoked\"").contains("\"revokedAt\"");
 
@@ -141,8 +162,13 @@ class CertificateLifecycleIT {
             assertThat(stopped.message()).contains("revoked");
             assertThat(stopped.hint()).contains("new PIN");
             // No reconnect storm: the agent stays stopped.
-            await("the agent stays stopped").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                    .until(agent::status, s -> s.phase() == AgentStatus.Phase.NEEDS_OPERATOR && s.lastRegisteredAt().equals(stopped.lastRegisteredAt()));
+            await("the agent stays stopped")
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(
+                            agent::status,
+                            s -> s.phase() == AgentStatus.Phase.NEEDS_OPERATOR
+                                    && s.lastRegisteredAt().equals(stopped.lastRegisteredAt()));
             assertThat(console.gateway(gatewayId).state()).isEqualTo(GatewayState.REVOKED);
         }
         // A restarted agent is refused at once with the same reason.
@@ -151,7 +177,9 @@ class CertificateLifecycleIT {
             assertThat(status.problem()).isEqualTo(ConnectionProblem.REVOKED.name());
             assertThat(status.phase()).isEqualTo(AgentStatus.Phase.NEEDS_OPERATOR);
         }
-        assertThat(console.events(gatewayId)).extracting(event -> event.reason()).contains("Revoked");
+        assertThat(console.events(gatewayId))
+                .extracting(event -> event.reason())
+                .contains("Revoked");
     }
 
     /**

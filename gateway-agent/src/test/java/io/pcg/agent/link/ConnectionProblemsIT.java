@@ -1,5 +1,8 @@
 package io.pcg.agent.link;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.pcg.agent.health.AgentStatus;
@@ -8,19 +11,15 @@ import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.net.LocalPorts;
 import io.pcg.testkit.proxy.Tinyproxy;
 import io.pcg.testkit.proxy.TinyproxyExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each failure an operator can meet on the way to the console, produced for real and reported as its own problem. */
 class ConnectionProblemsIT {
@@ -45,8 +44,10 @@ class ConnectionProblemsIT {
         console = CONSOLE.console();
     }
 
-    private static AgentStatus.Snapshot problemOf(String endpoint, Path caFile, Map<String, String> environment) throws Exception {
-        try (AgentRun agent = AgentRun.start(AgentRun.config("pcg-dc1", endpoint, PIN, tmp.resolve("agent-" + System.nanoTime()), caFile),
+    private static AgentStatus.Snapshot problemOf(String endpoint, Path caFile, Map<String, String> environment)
+            throws Exception {
+        try (AgentRun agent = AgentRun.start(
+                AgentRun.config("pcg-dc1", endpoint, PIN, tmp.resolve("agent-" + System.nanoTime()), caFile),
                 environment)) {
             return agent.awaitProblem();
         }
@@ -56,14 +57,19 @@ class ConnectionProblemsIT {
     void anEndpointWithATrailingSlashIsRejectedBeforeAnyConnection() throws Exception {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress("127.0.0.1", 0));
-            AgentStatus.Snapshot status = problemOf("https://127.0.0.1:" + listener.getLocalPort() + "/", null, Map.of());
+            AgentStatus.Snapshot status =
+                    problemOf("https://127.0.0.1:" + listener.getLocalPort() + "/", null, Map.of());
 
             assertThat(status.problem()).isEqualTo(ConnectionProblem.ENDPOINT_INVALID.name());
             assertThat(status.phase()).isEqualTo(AgentStatus.Phase.NEEDS_OPERATOR);
-            assertThat(status.message()).contains("trailing slash").contains("https://127.0.0.1:" + listener.getLocalPort());
+            assertThat(status.message())
+                    .contains("trailing slash")
+                    .contains("https://127.0.0.1:" + listener.getLocalPort());
             assertThat(status.hint()).contains("no trailing slash");
             listener.setSoTimeout(300);
-            assertThatThrownBy(listener::accept).as("the agent must not have connected").isInstanceOf(SocketTimeoutException.class);
+            assertThatThrownBy(listener::accept)
+                    .as("the agent must not have connected")
+                    .isInstanceOf(SocketTimeoutException.class);
         }
     }
 
@@ -94,9 +100,13 @@ class ConnectionProblemsIT {
 
     @Test
     void aServerWithoutTlsIsATlsFailure() throws Exception {
-        Server plaintext = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new FakeGatewayService()).build().start();
+        Server plaintext = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new FakeGatewayService())
+                .build()
+                .start();
         try {
-            AgentStatus.Snapshot status = problemOf("https://localhost:" + plaintext.getPort(), console.caFile(), Map.of());
+            AgentStatus.Snapshot status =
+                    problemOf("https://localhost:" + plaintext.getPort(), console.caFile(), Map.of());
 
             assertThat(status.problem()).isEqualTo(ConnectionProblem.TLS_FAILED.name());
         } finally {
@@ -115,7 +125,8 @@ class ConnectionProblemsIT {
     @Test
     void aWrongProxyPasswordIsAProxyAuthenticationFailure() throws Exception {
         Tinyproxy proxy = proxies.start(PROXY_USER, PROXY_PASSWORD, console.grpcPort());
-        AgentStatus.Snapshot status = problemOf(console.endpoint(), console.caFile(), Map.of("HTTPS_PROXY", proxy.url("wrong-password")));
+        AgentStatus.Snapshot status =
+                problemOf(console.endpoint(), console.caFile(), Map.of("HTTPS_PROXY", proxy.url("wrong-password")));
 
         assertThat(status.problem()).isEqualTo(ConnectionProblem.PROXY_AUTH_FAILED.name());
         assertThat(status.message()).containsPattern("answered 40[17]").doesNotContain("wrong-password");
@@ -125,7 +136,8 @@ class ConnectionProblemsIT {
     @Test
     void aProxyThatRefusesTheTunnelIsReportedAsRefused() throws Exception {
         Tinyproxy proxy = proxies.start(PROXY_USER, PROXY_PASSWORD, 1);
-        AgentStatus.Snapshot status = problemOf(console.endpoint(), console.caFile(), Map.of("HTTPS_PROXY", proxy.url(PROXY_PASSWORD)));
+        AgentStatus.Snapshot status =
+                problemOf(console.endpoint(), console.caFile(), Map.of("HTTPS_PROXY", proxy.url(PROXY_PASSWORD)));
 
         assertThat(status.problem()).isEqualTo(ConnectionProblem.PROXY_REFUSED.name());
         assertThat(status.message()).contains("403");
@@ -133,8 +145,8 @@ class ConnectionProblemsIT {
 
     @Test
     void aProxyThatIsNotThereIsUnreachable() throws Exception {
-        AgentStatus.Snapshot status = problemOf(console.endpoint(), console.caFile(),
-                Map.of("HTTPS_PROXY", "http://127.0.0.1:" + LocalPorts.free()));
+        AgentStatus.Snapshot status = problemOf(
+                console.endpoint(), console.caFile(), Map.of("HTTPS_PROXY", "http://127.0.0.1:" + LocalPorts.free()));
 
         assertThat(status.problem()).isEqualTo(ConnectionProblem.PROXY_UNREACHABLE.name());
     }
@@ -142,15 +154,22 @@ class ConnectionProblemsIT {
     @Test
     void noProxyExemptsTheConsole() throws Exception {
         var issued = console.createGateway("pcg-direct");
-        try (AgentRun agent = AgentRun.start(AgentRun.config("pcg-direct", console.endpoint(), issued.pin(), tmp.resolve("direct"), console.caFile()),
-                Map.of("HTTPS_PROXY", "http://127.0.0.1:" + LocalPorts.free(), "NO_PROXY", "vcenter.example.com,localhost"))) {
+        try (AgentRun agent = AgentRun.start(
+                AgentRun.config(
+                        "pcg-direct", console.endpoint(), issued.pin(), tmp.resolve("direct"), console.caFile()),
+                Map.of(
+                        "HTTPS_PROXY",
+                        "http://127.0.0.1:" + LocalPorts.free(),
+                        "NO_PROXY",
+                        "vcenter.example.com,localhost"))) {
             agent.awaitConnected();
         }
     }
 
     @Test
     void anInvalidProxySettingIsAConfigurationProblemWithoutThePassword() throws Exception {
-        AgentStatus.Snapshot status = problemOf(console.endpoint(), console.caFile(), Map.of("HTTPS_PROXY", "socks5://u:Secr3tPw@proxy:1080"));
+        AgentStatus.Snapshot status = problemOf(
+                console.endpoint(), console.caFile(), Map.of("HTTPS_PROXY", "socks5://u:Secr3tPw@proxy:1080"));
 
         assertThat(status.problem()).isEqualTo(ConnectionProblem.CONFIG_INVALID.name());
         assertThat(status.message()).contains("HTTPS_PROXY").doesNotContain("Secr3tPw");

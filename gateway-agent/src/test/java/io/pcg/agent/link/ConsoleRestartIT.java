@@ -1,5 +1,8 @@
 package io.pcg.agent.link;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pcg.agent.command.CommandDispatcher;
 import io.pcg.agent.config.AgentConfig;
 import io.pcg.agent.health.AgentStatus;
@@ -8,19 +11,15 @@ import io.pcg.console.control.CommandState;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.testkit.console.DevConsole;
 import io.pcg.testkit.console.DevConsoleExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console restarts while the agent runs a command. The restarted console no longer has the payload (it never
@@ -55,9 +54,14 @@ class ConsoleRestartIT {
         BlockingHandler blocking = new BlockingHandler();
         try (AgentRun agent = AgentRun.start(config(name, console, issued.pin()), Map.of(), List.of(blocking))) {
             agent.awaitConnected();
-            String commandId = console.commands().submit(gatewayId, BlockingHandler.TYPE, "{\"note\": \"payload\"}").id();
-            assertThat(blocking.started.await(30, TimeUnit.SECONDS)).as("the handler started").isTrue();
-            await("the agent acked it").atMost(WAIT)
+            String commandId = console.commands()
+                    .submit(gatewayId, BlockingHandler.TYPE, "{\"note\": \"payload\"}")
+                    .id();
+            assertThat(blocking.started.await(30, TimeUnit.SECONDS))
+                    .as("the handler started")
+                    .isTrue();
+            await("the agent acked it")
+                    .atMost(WAIT)
                     .until(() -> console.commands().get(commandId).status() == CommandState.ACKED);
 
             console.close();
@@ -67,21 +71,31 @@ class ConsoleRestartIT {
             }
             Instant beforeRestart = Instant.now();
             DevConsole restarted = consoles.restart();
-            assertThat(restarted.commands().get(commandId).status()).as("still waiting for the agent").isEqualTo(CommandState.ACKED);
-            agent.await(s -> s.phase() == AgentStatus.Phase.CONNECTED && s.lastRegisteredAt().isAfter(beforeRestart));
+            assertThat(restarted.commands().get(commandId).status())
+                    .as("still waiting for the agent")
+                    .isEqualTo(CommandState.ACKED);
+            agent.await(s -> s.phase() == AgentStatus.Phase.CONNECTED
+                    && s.lastRegisteredAt().isAfter(beforeRestart));
             blocking.release.countDown();
 
-            CommandRecord record = await("the command finished").atMost(WAIT)
-                    .until(() -> restarted.commands().get(commandId), r -> r.status().isFinal());
+            CommandRecord record = await("the command finished")
+                    .atMost(WAIT)
+                    .until(
+                            () -> restarted.commands().get(commandId),
+                            r -> r.status().isFinal());
             assertThat(record.status()).as(String.valueOf(record.error())).isEqualTo(CommandState.SUCCEEDED);
-            assertThat(record.resultJson()).as("the agent's own result of its only run").isEqualTo("{\"run\":1}");
+            assertThat(record.resultJson())
+                    .as("the agent's own result of its only run")
+                    .isEqualTo("{\"run\":1}");
             assertThat(blocking.runs.get()).as("the handler ran once").isEqualTo(1);
             assertThat(restarted.commands().list(gatewayId)).singleElement();
         } finally {
             blocking.release.countDown();
         }
         DevConsole again = consoles.restart();
-        assertThat(again.commands().list(gatewayId)).as("the outcome is kept, not reopened").singleElement()
+        assertThat(again.commands().list(gatewayId))
+                .as("the outcome is kept, not reopened")
+                .singleElement()
                 .satisfies(record -> assertThat(record.status()).isEqualTo(CommandState.SUCCEEDED));
     }
 
@@ -95,8 +109,12 @@ class ConsoleRestartIT {
         String commandId;
         try (AgentRun agent = AgentRun.start(config, Map.of(), List.of(first))) {
             agent.awaitConnected();
-            commandId = console.commands().submit(gatewayId, BlockingHandler.TYPE, "{}").id();
-            assertThat(first.started.await(30, TimeUnit.SECONDS)).as("the handler started").isTrue();
+            commandId = console.commands()
+                    .submit(gatewayId, BlockingHandler.TYPE, "{}")
+                    .id();
+            assertThat(first.started.await(30, TimeUnit.SECONDS))
+                    .as("the handler started")
+                    .isTrue();
             console.close();
         } finally {
             first.release.countDown();
@@ -106,8 +124,11 @@ class ConsoleRestartIT {
         try (AgentRun agent = AgentRun.start(config, Map.of(), List.of(second))) {
             DevConsole restarted = consoles.restart();
             agent.awaitConnected();
-            CommandRecord record = await("the command finished").atMost(WAIT)
-                    .until(() -> restarted.commands().get(commandId), r -> r.status().isFinal());
+            CommandRecord record = await("the command finished")
+                    .atMost(WAIT)
+                    .until(
+                            () -> restarted.commands().get(commandId),
+                            r -> r.status().isFinal());
             assertThat(record.status()).isEqualTo(CommandState.FAILED);
             assertThat(record.error().code()).isEqualTo(CommandDispatcher.NOT_RECEIVED);
             assertThat(record.error().hint()).contains("submit the command again");

@@ -1,5 +1,9 @@
 package io.pcg.agent.link;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -18,13 +22,6 @@ import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.Event;
 import io.pcg.proto.v1.Register;
 import io.pcg.proto.v1.Registered;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +36,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ControlStreamTest {
 
@@ -62,7 +61,8 @@ class ControlStreamTest {
     @BeforeEach
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(console).build().start();
+        server =
+                InProcessServerBuilder.forName(name).addService(console).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
         CommandHandler counting = new CommandHandler() {
             @Override
@@ -83,7 +83,8 @@ class ControlStreamTest {
 
             @Override
             public String handle(AgentCommand command) throws CommandFailedException {
-                throw new CommandFailedException("VCENTER_LOGIN_FAILED", "vCenter refused the login", "Check the user name and password.");
+                throw new CommandFailedException(
+                        "VCENTER_LOGIN_FAILED", "vCenter refused the login", "Check the user name and password.");
             }
         };
         CommandHandler crashing = new CommandHandler() {
@@ -97,23 +98,29 @@ class ControlStreamTest {
                 throw new IllegalStateException("cannot parse " + command.payloadJson());
             }
         };
-        dispatcher = new CommandDispatcher(List.of(new PingCommandHandler(), counting, failing, crashing, blocking), 4, 100, 100);
-        stream = new ControlStream(Register.newBuilder().setName("pcg-test").build(), Duration.ofHours(1), Duration.ofHours(1), dispatcher,
-                scheduler, new ControlStream.Listener() {
+        dispatcher = new CommandDispatcher(
+                List.of(new PingCommandHandler(), counting, failing, crashing, blocking), 4, 100, 100);
+        stream = new ControlStream(
+                Register.newBuilder().setName("pcg-test").build(),
+                Duration.ofHours(1),
+                Duration.ofHours(1),
+                dispatcher,
+                scheduler,
+                new ControlStream.Listener() {
                     @Override
                     public void registered(Registered message) {
                         registered.complete(message);
                     }
 
                     @Override
-                    public void heartbeatSent(Instant at) {
-                    }
+                    public void heartbeatSent(Instant at) {}
 
                     @Override
                     public void closed(Throwable failure) {
                         closed.complete(failure);
                     }
-                }, Clock.systemUTC());
+                },
+                Clock.systemUTC());
         stream.start(channel);
         assertThat(console.next().getRegister().getName()).isEqualTo("pcg-test");
         console.registered("gw-1", 0);
@@ -143,8 +150,10 @@ class ControlStreamTest {
     void aBlockingHandlerIsAckedBeforeItsResult() throws Exception {
         console.command("c1", "test.count", "{}");
 
-        assertThat(console.next(AgentMessage.BodyCase.ACK).getAck().getCommandId()).isEqualTo("c1");
-        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getCommandId()).isEqualTo("c1");
+        assertThat(console.next(AgentMessage.BodyCase.ACK).getAck().getCommandId())
+                .isEqualTo("c1");
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getCommandId())
+                .isEqualTo("c1");
     }
 
     @Test
@@ -167,12 +176,18 @@ class ControlStreamTest {
         console.next(AgentMessage.BodyCase.ACK);
         CommandResult first = console.next(AgentMessage.BodyCase.RESULT).getResult();
 
-        console.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder().setId("c1").setType("test.count")
-                .setResultOnly(true)).build());
-        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult()).as("known: the stored result").isEqualTo(first);
+        console.send(ConsoleMessage.newBuilder()
+                .setCommand(
+                        Command.newBuilder().setId("c1").setType("test.count").setResultOnly(true))
+                .build());
+        assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult())
+                .as("known: the stored result")
+                .isEqualTo(first);
 
-        console.send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder().setId("c2").setType("test.count")
-                .setResultOnly(true)).build());
+        console.send(ConsoleMessage.newBuilder()
+                .setCommand(
+                        Command.newBuilder().setId("c2").setType("test.count").setResultOnly(true))
+                .build());
         CommandResult unknown = console.next(AgentMessage.BodyCase.RESULT).getResult();
         assertThat(unknown.getCommandId()).isEqualTo("c2");
         assertThat(unknown.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
@@ -182,7 +197,8 @@ class ControlStreamTest {
         console.command("c2", "test.count", "{}");
         console.next(AgentMessage.BodyCase.ACK);
         assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getPayloadJson())
-                .as("the result-only ask did not use up the id").isEqualTo("{\"runs\":2}");
+                .as("the result-only ask did not use up the id")
+                .isEqualTo("{\"runs\":2}");
         assertThat(slowRuns).hasValue(2);
     }
 
@@ -193,7 +209,9 @@ class ControlStreamTest {
 
         assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
         assertThat(result.getError().getCode()).isEqualTo("UNKNOWN_COMMAND_TYPE");
-        assertThat(result.getError().getMessage()).contains("'vsphere.nope'").contains("agent.ping, test.blocking, test.count, test.crash, test.fail");
+        assertThat(result.getError().getMessage())
+                .contains("'vsphere.nope'")
+                .contains("agent.ping, test.blocking, test.count, test.crash, test.fail");
         assertThat(result.getError().getHint()).isNotBlank();
     }
 
@@ -232,7 +250,8 @@ class ControlStreamTest {
             collect(console.next(), acked, results);
         }
         assertThat(acked).as("held while the handlers block").hasSize(capacity);
-        assertThat(results.values()).as("everything else is refused at once, never held")
+        assertThat(results.values())
+                .as("everything else is refused at once, never held")
                 .allSatisfy(result -> {
                     assertThat(result.getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_FAILED);
                     assertThat(result.getError().getCode()).isEqualTo(CommandDispatcher.BUSY);
@@ -245,22 +264,34 @@ class ControlStreamTest {
         while (results.size() < count) {
             collect(console.next(), acked, results);
         }
-        assertThat(acked).allSatisfy(id -> assertThat(results.get(id).getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED));
-        assertThat(dispatcher.peakHeld()).as("never more held than the capacity").isEqualTo(capacity);
+        assertThat(acked)
+                .allSatisfy(id ->
+                        assertThat(results.get(id).getStatus()).isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED));
+        assertThat(dispatcher.peakHeld())
+                .as("never more held than the capacity")
+                .isEqualTo(capacity);
 
-        String refused = results.keySet().stream().filter(id -> !acked.contains(id)).findFirst().orElseThrow();
+        String refused = results.keySet().stream()
+                .filter(id -> !acked.contains(id))
+                .findFirst()
+                .orElseThrow();
         console.command(refused, BlockingHandler.TYPE, "{}");
         console.next(AgentMessage.BodyCase.ACK);
         assertThat(console.next(AgentMessage.BodyCase.RESULT).getResult().getStatus())
-                .as("a refusal is not remembered: the same command sent again runs").isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
+                .as("a refusal is not remembered: the same command sent again runs")
+                .isEqualTo(CommandStatus.COMMAND_STATUS_SUCCEEDED);
     }
 
     /** Records an ack or a result, failing on a second one for the same id. */
     private static void collect(AgentMessage message, Set<String> acked, Map<String, CommandResult> results) {
         if (message.hasAck()) {
-            assertThat(acked.add(message.getAck().getCommandId())).as("one ack per command").isTrue();
+            assertThat(acked.add(message.getAck().getCommandId()))
+                    .as("one ack per command")
+                    .isTrue();
         } else if (message.hasResult()) {
-            assertThat(results.put(message.getResult().getCommandId(), message.getResult())).as("one result per command").isNull();
+            assertThat(results.put(message.getResult().getCommandId(), message.getResult()))
+                    .as("one result per command")
+                    .isNull();
         }
     }
 
@@ -271,7 +302,8 @@ class ControlStreamTest {
         for (int i = 0; i < count; i++) {
             console.command("p" + i, "agent.ping", "{}");
         }
-        await("answers pile up unread").atMost(Duration.ofSeconds(30))
+        await("answers pile up unread")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> stream.peakBacklog() >= ControlStream.OUTBOUND_LIMIT);
 
         console.resumeReading();
@@ -280,8 +312,10 @@ class ControlStreamTest {
         while (results.size() < count) {
             collect(console.next(), acked, results);
         }
-        assertThat(stream.peakBacklog()).as("unread answers stay within the limit and one window")
-                .isLessThanOrEqualTo(ControlStream.OUTBOUND_LIMIT + ControlStream.COMMAND_WINDOW + ControlStream.GRANT_BATCH);
+        assertThat(stream.peakBacklog())
+                .as("unread answers stay within the limit and one window")
+                .isLessThanOrEqualTo(
+                        ControlStream.OUTBOUND_LIMIT + ControlStream.COMMAND_WINDOW + ControlStream.GRANT_BATCH);
     }
 
     static Stream<Arguments> grants() {
@@ -299,7 +333,8 @@ class ControlStreamTest {
 
     @ParameterizedTest(name = "{0} finished, {1} running, {2} unread → grant: {3}")
     @MethodSource("grants")
-    void slotsGoBackInBatchesOrWhenIdleAndOnlyWhileTheConsoleReads(int ungranted, int unfinished, int backlog, boolean due) {
+    void slotsGoBackInBatchesOrWhenIdleAndOnlyWhileTheConsoleReads(
+            int ungranted, int unfinished, int backlog, boolean due) {
         assertThat(ControlStream.grantDue(ungranted, unfinished, backlog)).isEqualTo(due);
     }
 
@@ -314,11 +349,16 @@ class ControlStreamTest {
         while (results.size() < count) {
             collect(console.next(), acked, results);
         }
-        assertThat(acked).as("only blocking commands are acked").allMatch(id -> Integer.parseInt(id.substring(1)) % 10 == 0);
+        assertThat(acked)
+                .as("only blocking commands are acked")
+                .allMatch(id -> Integer.parseInt(id.substring(1)) % 10 == 0);
         // The window (1024) is larger than the blocking capacity (104), so some blocking ones may be refused busy.
-        results.forEach((id, result) -> assertThat(result.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED
-                ? acked.contains(id) || !id.endsWith("0")
-                : result.getError().getCode().equals(CommandDispatcher.BUSY) && !acked.contains(id)).as(id).isTrue());
+        results.forEach((id, result) -> assertThat(
+                        result.getStatus() == CommandStatus.COMMAND_STATUS_SUCCEEDED
+                                ? acked.contains(id) || !id.endsWith("0")
+                                : result.getError().getCode().equals(CommandDispatcher.BUSY) && !acked.contains(id))
+                .as(id)
+                .isTrue());
     }
 
     @Test
@@ -329,38 +369,48 @@ class ControlStreamTest {
 
     @Test
     void finishingSendsWhatIsQueuedThenClosesTheAgentsSideAndHearsTheConsoleEndTheStream() throws Exception {
-        AgentMessage last = AgentMessage.newBuilder().setEvent(Event.newBuilder().setReason("GatewayDeleted")).build();
+        AgentMessage last = AgentMessage.newBuilder()
+                .setEvent(Event.newBuilder().setReason("GatewayDeleted"))
+                .build();
         assertThat(stream.send(last)).isTrue();
 
         stream.finish();
 
-        assertThat(console.next(AgentMessage.BodyCase.EVENT).getEvent().getReason()).isEqualTo("GatewayDeleted");
-        assertThat(closed.get(10, TimeUnit.SECONDS)).as("the console answered the half-close").isNull();
+        assertThat(console.next(AgentMessage.BodyCase.EVENT).getEvent().getReason())
+                .isEqualTo("GatewayDeleted");
+        assertThat(closed.get(10, TimeUnit.SECONDS))
+                .as("the console answered the half-close")
+                .isNull();
         assertThat(stream.send(last)).as("nothing is taken after the end").isFalse();
     }
 
     @Test
     void theConsoleAskingForAHeartbeatIntervalIsHonoured() throws Exception {
-        // A second stream whose Registered asks for 1 s: a heartbeat must arrive although the agent's own interval is 1 h.
+        // A second stream whose Registered asks for 1 s: a heartbeat must arrive although the agent's own interval is 1
+        // h.
         FakeGatewayService second = new FakeGatewayService();
         String name = InProcessServerBuilder.generateName();
-        Server otherServer = InProcessServerBuilder.forName(name).addService(second).build().start();
+        Server otherServer =
+                InProcessServerBuilder.forName(name).addService(second).build().start();
         ManagedChannel otherChannel = InProcessChannelBuilder.forName(name).build();
         try {
-            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofHours(1), Duration.ofHours(1), dispatcher, scheduler,
+            ControlStream stream = new ControlStream(
+                    Register.getDefaultInstance(),
+                    Duration.ofHours(1),
+                    Duration.ofHours(1),
+                    dispatcher,
+                    scheduler,
                     new ControlStream.Listener() {
                         @Override
-                        public void registered(Registered message) {
-                        }
+                        public void registered(Registered message) {}
 
                         @Override
-                        public void heartbeatSent(Instant at) {
-                        }
+                        public void heartbeatSent(Instant at) {}
 
                         @Override
-                        public void closed(Throwable failure) {
-                        }
-                    }, Clock.systemUTC());
+                        public void closed(Throwable failure) {}
+                    },
+                    Clock.systemUTC());
             stream.start(otherChannel);
             second.next(AgentMessage.BodyCase.REGISTER);
             second.registered("gw-2", 1);
@@ -377,26 +427,32 @@ class ControlStreamTest {
     void aConsoleThatNeverAnswersRegisterFailsTheStreamInsteadOfHoldingItForever() throws Exception {
         FakeGatewayService silent = new FakeGatewayService();
         String name = InProcessServerBuilder.generateName();
-        Server otherServer = InProcessServerBuilder.forName(name).addService(silent).build().start();
+        Server otherServer =
+                InProcessServerBuilder.forName(name).addService(silent).build().start();
         ManagedChannel otherChannel = InProcessChannelBuilder.forName(name).build();
         CompletableFuture<Throwable> failed = new CompletableFuture<>();
         try {
-            ControlStream stream = new ControlStream(Register.getDefaultInstance(), Duration.ofMillis(200), Duration.ofHours(1), dispatcher,
-                    scheduler, new ControlStream.Listener() {
+            ControlStream stream = new ControlStream(
+                    Register.getDefaultInstance(),
+                    Duration.ofMillis(200),
+                    Duration.ofHours(1),
+                    dispatcher,
+                    scheduler,
+                    new ControlStream.Listener() {
                         @Override
                         public void registered(Registered message) {
                             failed.completeExceptionally(new AssertionError("registered without a Registered"));
                         }
 
                         @Override
-                        public void heartbeatSent(Instant at) {
-                        }
+                        public void heartbeatSent(Instant at) {}
 
                         @Override
                         public void closed(Throwable failure) {
                             failed.complete(failure);
                         }
-                    }, Clock.systemUTC());
+                    },
+                    Clock.systemUTC());
             stream.start(otherChannel);
             silent.next(AgentMessage.BodyCase.REGISTER);
 
@@ -404,7 +460,9 @@ class ControlStreamTest {
             assertThat(Status.fromThrowable(failure).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
             Problem problem = FailureClassifier.classify(failure, "console.example.com:443", "", true);
             assertThat(problem.kind()).isEqualTo(ConnectionProblem.CONSOLE_UNAVAILABLE);
-            assertThat(problem.message()).contains("did not answer in time").contains("no answer to Register within 200 ms");
+            assertThat(problem.message())
+                    .contains("did not answer in time")
+                    .contains("no answer to Register within 200 ms");
         } finally {
             otherChannel.shutdownNow();
             otherServer.shutdownNow();

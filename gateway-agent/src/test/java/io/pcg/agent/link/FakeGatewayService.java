@@ -7,7 +7,6 @@ import io.pcg.proto.v1.Command;
 import io.pcg.proto.v1.ConsoleMessage;
 import io.pcg.proto.v1.GatewayGrpc;
 import io.pcg.proto.v1.Registered;
-
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +36,7 @@ public final class FakeGatewayService extends GatewayGrpc.GatewayImplBase {
             }
 
             @Override
-            public void onError(Throwable t) {
-            }
+            public void onError(Throwable t) {}
 
             @Override
             public void onCompleted() {
@@ -48,12 +46,16 @@ public final class FakeGatewayService extends GatewayGrpc.GatewayImplBase {
     }
 
     public void registered(String gatewayId, int heartbeatSeconds) {
-        send(ConsoleMessage.newBuilder().setRegistered(Registered.newBuilder().setGatewayId(gatewayId)
-                .setHeartbeatIntervalSeconds(heartbeatSeconds)).build());
+        send(ConsoleMessage.newBuilder()
+                .setRegistered(
+                        Registered.newBuilder().setGatewayId(gatewayId).setHeartbeatIntervalSeconds(heartbeatSeconds))
+                .build());
     }
 
     public void command(String id, String type, String payload) {
-        send(ConsoleMessage.newBuilder().setCommand(Command.newBuilder().setId(id).setType(type).setPayloadJson(payload)).build());
+        send(ConsoleMessage.newBuilder()
+                .setCommand(Command.newBuilder().setId(id).setType(type).setPayloadJson(payload))
+                .build());
     }
 
     public synchronized void send(ConsoleMessage message) {

@@ -1,13 +1,13 @@
 package io.pcg.agent.logbundle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.agent.command.AgentCommand;
 import io.pcg.agent.command.CommandFailedException;
 import io.pcg.common.process.ProcessCommandRunner;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,9 +17,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * logs.collect with real scripts standing in for collect-logs.sh and a fake console upload: what the command answers
@@ -31,6 +30,7 @@ class LogsCollectHandlerTest {
 
     @TempDir
     Path dir;
+
     private final FakeUpload upload = new FakeUpload();
 
     @Test
@@ -61,14 +61,17 @@ class LogsCollectHandlerTest {
     @Test
     void passesTheConfiguredArgumentsThenItsOwn() throws Exception {
         Path seen = dir.resolve("arguments");
-        LogsCollectHandler handler = handler(script("""
+        LogsCollectHandler handler = handler(
+                script("""
                 echo "$arguments" > %s
                 printf 'x' > "$out/b.tgz"; echo "$out/b.tgz"
-                """.formatted(seen)), config(List.of("--max-lines", "2000"), Duration.ofSeconds(30), 5L * 1024 * 1024));
+                """.formatted(seen)),
+                config(List.of("--max-lines", "2000"), Duration.ofSeconds(30), 5L * 1024 * 1024));
 
         handler.handle(command("{}"));
 
-        assertThat(Files.readString(seen)).matches("--max-lines 2000 --out \\S+/log-bundles/collect-\\d+ --max-total-mb 5\\n");
+        assertThat(Files.readString(seen))
+                .matches("--max-lines 2000 --out \\S+/log-bundles/collect-\\d+ --max-total-mb 5\\n");
     }
 
     @Test
@@ -87,8 +90,12 @@ class LogsCollectHandlerTest {
                 exit 1
                 """), Duration.ofSeconds(30));
 
-        CommandFailedException failure = assertFails(handler, "{}", LogCollector.COLLECTION_FAILED,
-                "exit code 1: collect-logs: ERROR cannot write the bundle to /full", "sudo pcg logs");
+        CommandFailedException failure = assertFails(
+                handler,
+                "{}",
+                LogCollector.COLLECTION_FAILED,
+                "exit code 1: collect-logs: ERROR cannot write the bundle to /full",
+                "sudo pcg logs");
         assertThat(failure.getMessage()).doesNotContain("Hunter2-Log");
         assertThat(bundlesLeft()).isEmpty();
     }
@@ -97,14 +104,24 @@ class LogsCollectHandlerTest {
     void aScriptThatRunsTooLongIsStopped() throws Exception {
         LogsCollectHandler handler = handler(script("exec sleep 30\n"), Duration.ofMillis(300));
 
-        assertFails(handler, "{}", LogCollector.COLLECTION_TIMED_OUT, "did not finish within", "pcg.agent.log-bundle.timeout");
+        assertFails(
+                handler,
+                "{}",
+                LogCollector.COLLECTION_TIMED_OUT,
+                "did not finish within",
+                "pcg.agent.log-bundle.timeout");
     }
 
     @Test
     void aScriptThatPrintsNoBundleFails() throws Exception {
         LogsCollectHandler handler = handler(script("echo /etc/passwd\n"), Duration.ofSeconds(30));
 
-        assertFails(handler, "{}", LogCollector.COLLECTION_FAILED, "does not name a bundle", "prints the bundle's path last");
+        assertFails(
+                handler,
+                "{}",
+                LogCollector.COLLECTION_FAILED,
+                "does not name a bundle",
+                "prints the bundle's path last");
         assertThat(upload.sent).isEmpty();
     }
 
@@ -129,7 +146,8 @@ class LogsCollectHandlerTest {
 
     @Test
     void aTransferThatBrokeOffIsSentOnceMore() throws Exception {
-        upload.failures.add(new BundleUpload.UploadException("UNAVAILABLE: connection reset", BundleUpload.UploadException.Kind.LINK_LOST));
+        upload.failures.add(new BundleUpload.UploadException(
+                "UNAVAILABLE: connection reset", BundleUpload.UploadException.Kind.LINK_LOST));
         LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
 
         handler.handle(command("{}"));
@@ -140,11 +158,17 @@ class LogsCollectHandlerTest {
 
     @Test
     void aTransferThatBreaksOffTwiceFailsTheCommand() throws Exception {
-        upload.failures.add(new BundleUpload.UploadException("UNAVAILABLE: connection reset", BundleUpload.UploadException.Kind.LINK_LOST));
-        upload.failures.add(new BundleUpload.UploadException("CANCELLED: stream closed", BundleUpload.UploadException.Kind.LINK_LOST));
+        upload.failures.add(new BundleUpload.UploadException(
+                "UNAVAILABLE: connection reset", BundleUpload.UploadException.Kind.LINK_LOST));
+        upload.failures.add(new BundleUpload.UploadException(
+                "CANCELLED: stream closed", BundleUpload.UploadException.Kind.LINK_LOST));
         LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
 
-        assertFails(handler, "{}", LogsCollectHandler.UPLOAD_FAILED, "CANCELLED: stream closed; the console stored nothing",
+        assertFails(
+                handler,
+                "{}",
+                LogsCollectHandler.UPLOAD_FAILED,
+                "CANCELLED: stream closed; the console stored nothing",
                 "connection to the console");
         assertThat(upload.sent).hasSize(2);
         assertThat(bundlesLeft()).isEmpty();
@@ -152,20 +176,27 @@ class LogsCollectHandlerTest {
 
     @Test
     void aRefusalIsNotSentAgain() throws Exception {
-        upload.failures.add(new BundleUpload.UploadException("DATA_LOSS: the bytes received have SHA-256 ...", BundleUpload.UploadException.Kind.REFUSED));
+        upload.failures.add(new BundleUpload.UploadException(
+                "DATA_LOSS: the bytes received have SHA-256 ...", BundleUpload.UploadException.Kind.REFUSED));
         LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
 
-        assertFails(handler, "{}", LogsCollectHandler.UPLOAD_REFUSED, "the console refused the bundle: DATA_LOSS", "send logs.collect again");
+        assertFails(
+                handler,
+                "{}",
+                LogsCollectHandler.UPLOAD_REFUSED,
+                "the console refused the bundle: DATA_LOSS",
+                "send logs.collect again");
         assertThat(upload.sent).hasSize(1);
     }
 
     @Test
     void anUploadThatCouldNotStartIsNotSentAgain() throws Exception {
-        upload.failures.add(new BundleUpload.UploadException("the agent has not been connected to the console for 300 s",
-                BundleUpload.UploadException.Kind.FAILED));
+        upload.failures.add(new BundleUpload.UploadException(
+                "the agent has not been connected to the console for 300 s", BundleUpload.UploadException.Kind.FAILED));
         LogsCollectHandler handler = handler(bundleScript(), Duration.ofSeconds(30));
 
-        assertFails(handler, "{}", LogsCollectHandler.UPLOAD_FAILED, "has not been connected", "connection to the console");
+        assertFails(
+                handler, "{}", LogsCollectHandler.UPLOAD_FAILED, "has not been connected", "connection to the console");
         assertThat(upload.sent).hasSize(1);
     }
 
@@ -192,15 +223,16 @@ class LogsCollectHandlerTest {
         return script("printf 'bundle' > \"$out/pcg-logs-h-1.tgz\"; echo \"$out/pcg-logs-h-1.tgz\"\n");
     }
 
-    private static CommandFailedException assertFails(LogsCollectHandler handler, String payload, String code,
-                                                      String message, String hint) {
+    private static CommandFailedException assertFails(
+            LogsCollectHandler handler, String payload, String code, String message, String hint) {
         CommandFailedException[] thrown = new CommandFailedException[1];
-        assertThatThrownBy(() -> handler.handle(command(payload))).isInstanceOfSatisfying(CommandFailedException.class, e -> {
-            assertThat(e.code()).isEqualTo(code);
-            assertThat(e.getMessage()).contains(message);
-            assertThat(e.hint()).contains(hint);
-            thrown[0] = e;
-        });
+        assertThatThrownBy(() -> handler.handle(command(payload)))
+                .isInstanceOfSatisfying(CommandFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.getMessage()).contains(message);
+                    assertThat(e.hint()).contains(hint);
+                    thrown[0] = e;
+                });
         return thrown[0];
     }
 
@@ -209,15 +241,27 @@ class LogsCollectHandlerTest {
     }
 
     private LogsCollectHandler handler(Path script, LogBundleConfig settings) {
-        LogBundleConfig config = new LogBundleConfig(script, settings.arguments(), settings.timeout(),
-                settings.uploadTimeout(), settings.chunkSize(), settings.maxSize());
-        return new LogsCollectHandler(new LogCollector(config, new ProcessCommandRunner(config.timeout())), upload,
+        LogBundleConfig config = new LogBundleConfig(
+                script,
+                settings.arguments(),
+                settings.timeout(),
+                settings.uploadTimeout(),
+                settings.chunkSize(),
+                settings.maxSize());
+        return new LogsCollectHandler(
+                new LogCollector(config, new ProcessCommandRunner(config.timeout())),
+                upload,
                 dir.resolve("state").resolve(LogsCollectHandler.FOLDER));
     }
 
     private static LogBundleConfig config(List<String> arguments, Duration timeout, long maxSize) {
-        return new LogBundleConfig(Path.of(LogBundleConfig.DEFAULT_SCRIPT), arguments, timeout, Duration.ofSeconds(30),
-                LogBundleConfig.DEFAULT_CHUNK_SIZE, maxSize);
+        return new LogBundleConfig(
+                Path.of(LogBundleConfig.DEFAULT_SCRIPT),
+                arguments,
+                timeout,
+                Duration.ofSeconds(30),
+                LogBundleConfig.DEFAULT_CHUNK_SIZE,
+                maxSize);
     }
 
     /** A stand-in for collect-logs.sh: {@code $out} is its --out folder, {@code $arguments} all it was given. */
@@ -253,8 +297,7 @@ class LogsCollectHandlerTest {
     /** The console's side as the handler sees it: records what was sent, fails as told, then answers with a receipt. */
     private static final class FakeUpload implements BundleUpload {
 
-        record Sent(String commandId, String fileName, long sizeBytes, String sha256, String content) {
-        }
+        record Sent(String commandId, String fileName, long sizeBytes, String sha256, String content) {}
 
         final List<Sent> sent = new ArrayList<>();
         final Deque<UploadException> failures = new ArrayDeque<>();
@@ -263,14 +306,20 @@ class LogsCollectHandlerTest {
         @Override
         public Receipt send(String commandId, LogBundle bundle) throws UploadException {
             try {
-                sent.add(new Sent(commandId, bundle.fileName(), bundle.sizeBytes(), bundle.sha256(), Files.readString(bundle.file())));
+                sent.add(new Sent(
+                        commandId,
+                        bundle.fileName(),
+                        bundle.sizeBytes(),
+                        bundle.sha256(),
+                        Files.readString(bundle.file())));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
             if (!failures.isEmpty()) {
                 throw failures.poll();
             }
-            return new Receipt("lb-000000000001", bundle.sizeBytes(), receiptSha256 == null ? bundle.sha256() : receiptSha256);
+            return new Receipt(
+                    "lb-000000000001", bundle.sizeBytes(), receiptSha256 == null ? bundle.sha256() : receiptSha256);
         }
     }
 }

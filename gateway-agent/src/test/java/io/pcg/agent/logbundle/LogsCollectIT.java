@@ -1,5 +1,8 @@
 package io.pcg.agent.logbundle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
@@ -26,10 +29,6 @@ import io.pcg.proto.v1.LogBundleChunk;
 import io.pcg.proto.v1.LogBundleHeader;
 import io.pcg.proto.v1.LogBundleReceipt;
 import io.pcg.testkit.logging.LogCapture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,9 +50,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * logs.collect end to end: the agent application runs the repository's collect-logs.sh on a fixture tree
@@ -65,8 +64,10 @@ class LogsCollectIT {
 
     /** A bound for a loaded CI machine, not a performance assertion. */
     private static final Duration WAIT = Duration.ofSeconds(120);
+
     private static final String NAME = "pcg-logs";
-    private static final Path SCRIPT = Path.of("..", "scripts", "collect-logs.sh").toAbsolutePath().normalize();
+    private static final Path SCRIPT =
+            Path.of("..", "scripts", "collect-logs.sh").toAbsolutePath().normalize();
     private static final String PIN_IN_FIXTURE = "K7Q2M9XD";
     private static final String PASSWORD = "Hunter2-yaml";
     private static final String BEARER = "bearer-tok-0123456789";
@@ -76,6 +77,7 @@ class LogsCollectIT {
 
     @TempDir
     Path tmp;
+
     private EmbeddedConsole console;
     private ApplicationContext agent;
     private String gatewayId;
@@ -99,35 +101,52 @@ class LogsCollectIT {
             assertThat(accepted.statusCode()).isEqualTo(202);
             String commandId = JSON.readTree(accepted.body()).get("commandId").asText();
 
-            JsonNode command = JSON.readTree(get("/api/gateways/" + gatewayId + "/commands/" + commandId + "?waitSeconds=120").body());
+            JsonNode command =
+                    JSON.readTree(get("/api/gateways/" + gatewayId + "/commands/" + commandId + "?waitSeconds=120")
+                            .body());
             assertThat(command.get("status").asText()).as(command.toString()).isEqualTo("SUCCEEDED");
             JsonNode result = command.get("result");
             String bundleId = result.get("bundleId").asText();
 
-            JsonNode listed = JSON.readTree(get("/api/gateways/" + gatewayId + "/log-bundles").body());
+            JsonNode listed = JSON.readTree(
+                    get("/api/gateways/" + gatewayId + "/log-bundles").body());
             assertThat(listed).hasSize(1);
             assertThat(listed.get(0).get("id").asText()).isEqualTo(bundleId);
             assertThat(listed.get(0).get("commandId").asText()).isEqualTo(commandId);
-            assertThat(listed.get(0).get("sha256").asText()).isEqualTo(result.get("sha256").asText());
+            assertThat(listed.get(0).get("sha256").asText())
+                    .isEqualTo(result.get("sha256").asText());
 
-            HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(uri("/api/gateways/" + gatewayId
-                    + "/log-bundles/" + bundleId)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> download = http.send(
+                    HttpRequest.newBuilder(uri("/api/gateways/" + gatewayId + "/log-bundles/" + bundleId))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
-            assertThat(download.headers().firstValue("Content-Disposition")).get().asString()
+            assertThat(download.headers().firstValue("Content-Disposition"))
+                    .get()
+                    .asString()
                     .contains(result.get("fileName").asText());
             assertThat(download.body()).hasSize(result.get("sizeBytes").asInt());
-            assertThat(sha256(download.body())).as("the checksum matches").isEqualTo(result.get("sha256").asText());
+            assertThat(sha256(download.body()))
+                    .as("the checksum matches")
+                    .isEqualTo(result.get("sha256").asText());
             assertThat(result.get("fileName").asText()).matches("pcg-logs-appliance-\\d{8}T\\d{6}Z\\.tgz");
 
             Map<String, String> files = unpack(download.body());
-            assertThat(files).containsKeys("var/log/pcg/agent.log", "etc/pcg/agent.yml", "var/log/kern.log", "manifest.yaml",
-                    "skipped.txt");
-            assertThat(files.get("var/log/pcg/agent.log")).contains("agent: identity stored", "vcenter password: ***REDACTED***");
+            assertThat(files)
+                    .containsKeys(
+                            "var/log/pcg/agent.log",
+                            "etc/pcg/agent.yml",
+                            "var/log/kern.log",
+                            "manifest.yaml",
+                            "skipped.txt");
+            assertThat(files.get("var/log/pcg/agent.log"))
+                    .contains("agent: identity stored", "vcenter password: ***REDACTED***");
             assertThat(files.keySet()).as("no key file").noneMatch(path -> path.endsWith("key.pem"));
             files.forEach((path, content) -> assertThat(content).as(path).doesNotContain(SECRETS));
 
             Path stored = onlyBundleFile();
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)))
+                    .isEqualTo("rw-------");
             assertThat(Files.readAllBytes(stored)).isEqualTo(download.body());
             assertThat(consoleEventReasons()).contains(LogBundleUploads.STORED);
             assertThat(consoleEventTexts()).doesNotContain(SECRETS);
@@ -142,29 +161,43 @@ class LogsCollectIT {
         Path gate = tmp.resolve("gate");
         start(Map.of(), gatedScript(gate), fixtureRoot());
         CommandRecord command = console.commands().submit(gatewayId, LogsCollectHandler.TYPE, "{}");
-        awaitUntil("the agent took the command and waits at the gate", () -> console.commands().get(command.id()).status(),
+        awaitUntil(
+                "the agent took the command and waits at the gate",
+                () -> console.commands().get(command.id()).status(),
                 CommandState.ACKED::equals);
 
         byte[] bundle = "what the agent means to send\n".repeat(2000).getBytes();
         byte[] corrupted = bundle.clone();
         corrupted[30_000] ^= 0x20;
-        Status refused = uploadOnTheAgentsChannel(LogBundleHeader.newBuilder().setCommandId(command.id())
-                .setFileName("pcg-logs-appliance-20260101T000000Z.tgz").setSizeBytes(bundle.length)
-                .setSha256(sha256(bundle)).build(), corrupted);
+        Status refused = uploadOnTheAgentsChannel(
+                LogBundleHeader.newBuilder()
+                        .setCommandId(command.id())
+                        .setFileName("pcg-logs-appliance-20260101T000000Z.tgz")
+                        .setSizeBytes(bundle.length)
+                        .setSha256(sha256(bundle))
+                        .build(),
+                corrupted);
 
         assertThat(refused.getCode()).isEqualTo(Status.Code.DATA_LOSS);
         assertThat(refused.getDescription()).contains("corrupted");
         assertThat(get("/api/gateways/" + gatewayId + "/log-bundles").body()).isEqualTo("[]");
-        assertThat(filesUnder(console.context().getBean(io.pcg.console.ConsoleConfig.class).dataDir().resolve("log-bundles")))
-                .as("no part left").isEmpty();
+        assertThat(filesUnder(console.context()
+                        .getBean(io.pcg.console.ConsoleConfig.class)
+                        .dataDir()
+                        .resolve("log-bundles")))
+                .as("no part left")
+                .isEmpty();
         assertThat(consoleEventReasons()).contains(LogBundleUploads.REFUSED);
 
         Files.createFile(gate);
-        CommandRecord finished = awaitUntil("the agent's own upload", () -> console.commands().get(command.id()),
+        CommandRecord finished = awaitUntil(
+                "the agent's own upload",
+                () -> console.commands().get(command.id()),
                 record -> record.status().isFinal());
         assertThat(finished.status()).as(String.valueOf(finished.error())).isEqualTo(CommandState.SUCCEEDED);
         JsonNode result = JSON.readTree(finished.resultJson());
-        assertThat(sha256(Files.readAllBytes(onlyBundleFile()))).isEqualTo(result.get("sha256").asText());
+        assertThat(sha256(Files.readAllBytes(onlyBundleFile())))
+                .isEqualTo(result.get("sha256").asText());
     }
 
     @Test
@@ -174,7 +207,9 @@ class LogsCollectIT {
         GatewayLink link = agent.getBean(GatewayLink.class);
         Channel first = link.registeredChannel().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         CommandRecord command = console.commands().submit(gatewayId, LogsCollectHandler.TYPE, "{}");
-        awaitUntil("the agent took the command and waits at the gate", () -> console.commands().get(command.id()).status(),
+        awaitUntil(
+                "the agent took the command and waits at the gate",
+                () -> console.commands().get(command.id()).status(),
                 CommandState.ACKED::equals);
 
         console.context().getBean(GatewaySessions.class).disconnectAll();
@@ -182,10 +217,13 @@ class LogsCollectIT {
         assertThat(next).as("the channel of the new connection").isNotSameAs(first);
         Files.createFile(gate);
 
-        CommandRecord finished = awaitUntil("the upload on the new connection", () -> console.commands().get(command.id()),
+        CommandRecord finished = awaitUntil(
+                "the upload on the new connection",
+                () -> console.commands().get(command.id()),
                 record -> record.status().isFinal());
         assertThat(finished.status()).as(String.valueOf(finished.error())).isEqualTo(CommandState.SUCCEEDED);
-        assertThat(sha256(Files.readAllBytes(onlyBundleFile()))).isEqualTo(JSON.readTree(finished.resultJson()).get("sha256").asText());
+        assertThat(sha256(Files.readAllBytes(onlyBundleFile())))
+                .isEqualTo(JSON.readTree(finished.resultJson()).get("sha256").asText());
     }
 
     @Test
@@ -193,11 +231,14 @@ class LogsCollectIT {
         Path root = fixtureRoot();
         byte[] noise = new byte[48 * 1024];
         new Random(7).nextBytes(noise);
-        Files.writeString(root.resolve("var/log/kern.log"), Base64.getMimeEncoder().encodeToString(noise) + "\n");
+        Files.writeString(
+                root.resolve("var/log/kern.log"), Base64.getMimeEncoder().encodeToString(noise) + "\n");
         start(Map.of("pcg.console.max-log-bundle-size", 16 * 1024), SCRIPT, root);
 
         CommandRecord command = console.commands().submit(gatewayId, LogsCollectHandler.TYPE, "{}");
-        CommandRecord finished = awaitUntil("the command finishes", () -> console.commands().get(command.id()),
+        CommandRecord finished = awaitUntil(
+                "the command finishes",
+                () -> console.commands().get(command.id()),
                 record -> record.status().isFinal());
 
         assertThat(finished.status()).isEqualTo(CommandState.FAILED);
@@ -212,7 +253,9 @@ class LogsCollectIT {
         start(Map.of(), tmp.resolve("not-installed/collect-logs.sh"), fixtureRoot());
 
         CommandRecord command = console.commands().submit(gatewayId, LogsCollectHandler.TYPE, "{}");
-        CommandRecord finished = awaitUntil("the command finishes", () -> console.commands().get(command.id()),
+        CommandRecord finished = awaitUntil(
+                "the command finishes",
+                () -> console.commands().get(command.id()),
                 record -> record.status().isFinal());
 
         assertThat(finished.status()).isEqualTo(CommandState.FAILED);
@@ -224,16 +267,19 @@ class LogsCollectIT {
         console = EmbeddedConsole.start(tmp.resolve("console"), consoleSettings, null);
         GatewayService.IssuedPin issued = console.gateways().create(NAME, Optional.empty());
         gatewayId = issued.gateway().id();
-        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
-                "micronaut.server.port", -1,
-                "pcg.agent.name", NAME,
-                "pcg.agent.console-endpoint", console.endpoint(),
-                "pcg.agent.pairing-code", issued.pin(),
-                "pcg.agent.state-dir", tmp.resolve("agent").toString(),
-                "pcg.agent.console-ca-file", console.caFile().toString(),
-                "pcg.agent.reconnect-max-delay", "1s",
-                "pcg.agent.log-bundle.script", script.toString(),
-                "pcg.agent.log-bundle.arguments", List.of("--root", root.toString())), GatewayAgentApplication.ENVIRONMENT);
+        EmbeddedServer server = ApplicationContext.run(
+                EmbeddedServer.class,
+                Map.of(
+                        "micronaut.server.port", -1,
+                        "pcg.agent.name", NAME,
+                        "pcg.agent.console-endpoint", console.endpoint(),
+                        "pcg.agent.pairing-code", issued.pin(),
+                        "pcg.agent.state-dir", tmp.resolve("agent").toString(),
+                        "pcg.agent.console-ca-file", console.caFile().toString(),
+                        "pcg.agent.reconnect-max-delay", "1s",
+                        "pcg.agent.log-bundle.script", script.toString(),
+                        "pcg.agent.log-bundle.arguments", List.of("--root", root.toString())),
+                GatewayAgentApplication.ENVIRONMENT);
         agent = server.getApplicationContext();
         AgentStatus status = agent.getBean(AgentStatus.class);
         awaitUntil("the agent is connected", () -> status.snapshot().phase(), AgentStatus.Phase.CONNECTED::equals);
@@ -255,7 +301,10 @@ class LogsCollectIT {
                 vcenter password: %s
                 GET /v1/pair Authorization: Bearer %s
                 """.formatted(PIN_IN_FIXTURE, PASSWORD, BEARER));
-        write(root, "var/lib/pcg/identity/key.pem", "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n-----END PRIVATE KEY-----\n");
+        write(
+                root,
+                "var/lib/pcg/identity/key.pem",
+                "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n-----END PRIVATE KEY-----\n");
         write(root, "var/log/kern.log", "kernel: started\n");
         return root;
     }
@@ -293,16 +342,22 @@ class LogsCollectIT {
         });
         call.onNext(LogBundleChunk.newBuilder().setHeader(header).build());
         for (int offset = 0; offset < data.length; offset += 16 * 1024) {
-            call.onNext(LogBundleChunk.newBuilder().setData(ByteString.copyFrom(data, offset,
-                    Math.min(16 * 1024, data.length - offset))).build());
+            call.onNext(LogBundleChunk.newBuilder()
+                    .setData(ByteString.copyFrom(data, offset, Math.min(16 * 1024, data.length - offset)))
+                    .build());
         }
         call.onCompleted();
         return outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private Path onlyBundleFile() throws Exception {
-        Path folder = console.context().getBean(io.pcg.console.ConsoleConfig.class).dataDir().resolve("log-bundles");
-        List<Path> bundles = filesUnder(folder).stream().filter(path -> path.toString().endsWith(".tgz")).toList();
+        Path folder = console.context()
+                .getBean(io.pcg.console.ConsoleConfig.class)
+                .dataDir()
+                .resolve("log-bundles");
+        List<Path> bundles = filesUnder(folder).stream()
+                .filter(path -> path.toString().endsWith(".tgz"))
+                .toList();
         assertThat(bundles).hasSize(1);
         return bundles.get(0);
     }
@@ -312,7 +367,9 @@ class LogsCollectIT {
     }
 
     private List<String> consoleEventReasons() {
-        return console.context().getBean(GatewayEvents.class).list(gatewayId).stream().map(GatewayEvent::reason).toList();
+        return console.context().getBean(GatewayEvents.class).list(gatewayId).stream()
+                .map(GatewayEvent::reason)
+                .toList();
     }
 
     private String consoleEventTexts() {
@@ -345,7 +402,10 @@ class LogsCollectIT {
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -368,6 +428,10 @@ class LogsCollectIT {
     }
 
     private static <T> T awaitUntil(String what, Callable<T> value, Predicate<T> condition) {
-        return await(what).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(value, condition);
+        return await(what)
+                .atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .until(value, condition);
     }
 }

@@ -1,12 +1,11 @@
 package io.pcg.agent.tenant;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Force delete only after 15 minutes stuck in Deleting, on the injected time. */
 class TenantForceDeleteTest {
@@ -16,14 +15,16 @@ class TenantForceDeleteTest {
 
     @ParameterizedTest(name = "{0} after {1} s: {2}")
     @CsvSource({
-            "DELETING, 0, in 900 s",
-            "DELETING, 899, in 1 s",
-            "DELETING, 900, ",
-            "DELETING, 3600, ",
-            "RUNNING, 3600, not Deleting",
-            "PROVISIONING, 0, not Deleting"})
+        "DELETING, 0, in 900 s",
+        "DELETING, 899, in 1 s",
+        "DELETING, 900, ",
+        "DELETING, 3600, ",
+        "RUNNING, 3600, not Deleting",
+        "PROVISIONING, 0, not Deleting"
+    })
     void allowedOnlyAfterFifteenMinutesInDeleting(TenantState state, long seconds, String refusal) {
-        TenantRecord record = TenantRecord.accepted(TenantRequests.valid(), "default").withState(state);
+        TenantRecord record =
+                TenantRecord.accepted(TenantRequests.valid(), "default").withState(state);
         if (state == TenantState.DELETING) {
             record = record.deleting(SINCE);
         }

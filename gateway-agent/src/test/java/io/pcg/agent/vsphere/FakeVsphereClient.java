@@ -19,6 +19,7 @@ public class FakeVsphereClient implements VsphereClient {
     public VsphereInventory inventory;
     /** Privileges to deny, per entity; everything else is granted. */
     public final Map<Moref, Set<String>> denied = new HashMap<>();
+
     public final Map<Moref, HostTimeSettings> hostTimes = new HashMap<>();
     public final Map<Moref, List<TagRef>> tags = new HashMap<>();
     public final List<Collection<String>> privilegeQueries = new ArrayList<>();
@@ -49,7 +50,8 @@ public class FakeVsphereClient implements VsphereClient {
     }
 
     @Override
-    public Map<Moref, Map<String, Boolean>> userPrivileges(Collection<Moref> entities, Collection<String> privilegeIds) {
+    public Map<Moref, Map<String, Boolean>> userPrivileges(
+            Collection<Moref> entities, Collection<String> privilegeIds) {
         privilegeQueries.add(List.copyOf(privilegeIds));
         Map<Moref, Map<String, Boolean>> answer = new LinkedHashMap<>();
         for (Moref entity : entities) {
@@ -67,7 +69,9 @@ public class FakeVsphereClient implements VsphereClient {
         if (hostTimes.isEmpty() && delegate != null) {
             return delegate.hostTimeSettings(hosts);
         }
-        return hosts.stream().map(h -> hostTimes.getOrDefault(h, new HostTimeSettings(h, h.value(), List.of(), null))).toList();
+        return hosts.stream()
+                .map(h -> hostTimes.getOrDefault(h, new HostTimeSettings(h, h.value(), List.of(), null)))
+                .toList();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.pcg.agent.vsphere;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pcg.agent.vsphere.ValidationReport.Check;
 import io.pcg.agent.vsphere.ValidationReport.Status;
 import io.pcg.agent.vsphere.VsphereClient.HostTimeSettings;
@@ -12,15 +14,12 @@ import io.pcg.agent.vsphere.VsphereInventory.Folder;
 import io.pcg.agent.vsphere.VsphereInventory.Host;
 import io.pcg.agent.vsphere.VsphereInventory.Network;
 import io.pcg.agent.vsphere.VsphereInventory.ResourcePool;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Report building on a fake vCenter: the all-green path vcsim cannot show (NTP), and resolution rules. */
 class PlacementValidatorTest {
@@ -37,17 +36,38 @@ class PlacementValidatorTest {
 
     private static FakeVsphereClient vcenter(String apiType, String apiVersion) {
         FakeVsphereClient fake = new FakeVsphereClient();
-        fake.identity = new ServerIdentity("vc.example.com", 443, "VMware vCenter Server 7.0.3", apiType, apiVersion,
-                "7.0.3", "20150588", "uuid", null, "VSPHERE.LOCAL\\pcg", ROOT);
-        fake.inventory = new VsphereInventory(List.of(new Datacenter(DC, "dc-1", "/dc-1",
+        fake.identity = new ServerIdentity(
+                "vc.example.com",
+                443,
+                "VMware vCenter Server 7.0.3",
+                apiType,
+                apiVersion,
+                "7.0.3",
+                "20150588",
+                "uuid",
+                null,
+                "VSPHERE.LOCAL\\pcg",
+                ROOT);
+        fake.inventory = new VsphereInventory(List.of(new Datacenter(
+                DC,
+                "dc-1",
+                "/dc-1",
                 List.of(new ComputeCluster(CLUSTER, "cluster-1", "/dc-1/host/cluster-1", true, List.of(H1, H2), POOL)),
-                List.of(new Host(H1, "esx-1", "/dc-1/host/cluster-1/esx-1", CLUSTER, "connected", false, List.of(DS)),
+                List.of(
+                        new Host(H1, "esx-1", "/dc-1/host/cluster-1/esx-1", CLUSTER, "connected", false, List.of(DS)),
                         new Host(H2, "esx-2", "/dc-1/host/cluster-1/esx-2", CLUSTER, "connected", false, List.of(DS))),
-                List.of(new Datastore(DS, "vsanDatastore", "/dc-1/datastore/vsanDatastore", "vsan", 100, 50, true, List.of())),
-                List.of(new Network(new Moref("Network", "n-1"), "VM Network", "/dc-1/network/VM Network", "Network"),
-                        new Network(new Moref("Network", "n-2"), "VM Network", "/dc-1/network/other/VM Network", "Network")),
+                List.of(new Datastore(
+                        DS, "vsanDatastore", "/dc-1/datastore/vsanDatastore", "vsan", 100, 50, true, List.of())),
+                List.of(
+                        new Network(new Moref("Network", "n-1"), "VM Network", "/dc-1/network/VM Network", "Network"),
+                        new Network(
+                                new Moref("Network", "n-2"),
+                                "VM Network",
+                                "/dc-1/network/other/VM Network",
+                                "Network")),
                 List.of(new ResourcePool(POOL, "Resources", "/dc-1/host/cluster-1/Resources", CLUSTER)),
-                List.of(new Folder(new Moref("Folder", "f-1"), "vm", "/dc-1/vm"),
+                List.of(
+                        new Folder(new Moref("Folder", "f-1"), "vm", "/dc-1/vm"),
                         new Folder(new Moref("Folder", "f-2"), "pcg", "/dc-1/vm/pcg")),
                 List.of())));
         fake.hostTimes.put(H1, new HostTimeSettings(H1, "esx-1", List.of("0.pool.ntp.org"), true));
@@ -57,20 +77,40 @@ class PlacementValidatorTest {
         return fake;
     }
 
-    private static final Placement PLACEMENT = new Placement("dc-1", "cluster-1", "vsanDatastore",
-            "/dc-1/network/VM Network", null, "pcg");
+    private static final Placement PLACEMENT =
+            new Placement("dc-1", "cluster-1", "vsanDatastore", "/dc-1/network/VM Network", null, "pcg");
 
     @Test
     void aCompliantVcenterPassesEveryCheck() {
         ValidationReport report = validator.validate(vcenter("VirtualCenter", "7.0.3.0"), PLACEMENT);
-        assertThat(report.checks()).allSatisfy(c -> assertThat(c.status()).as(c.id() + " " + c.message()).isEqualTo(Status.PASS));
+        assertThat(report.checks())
+                .allSatisfy(c ->
+                        assertThat(c.status()).as(c.id() + " " + c.message()).isEqualTo(Status.PASS));
         assertThat(report.status()).isEqualTo(Status.PASS);
-        assertThat(report.checks()).extracting(Check::id).containsExactly("credentials", "version",
-                "placement.datacenter", "placement.cluster", "placement.datastore", "placement.network",
-                "placement.resourcePool", "placement.folder", "privileges.vcenter", "privileges.cluster",
-                "privileges.datastore", "privileges.network", "privileges.resource-pool", "privileges.folder",
-                "ntp", "shared-storage", "tags.region", "tags.zone");
-        assertThat(report.checks("ntp").get(0).message()).contains("all 2 hosts").contains("0.pool.ntp.org");
+        assertThat(report.checks())
+                .extracting(Check::id)
+                .containsExactly(
+                        "credentials",
+                        "version",
+                        "placement.datacenter",
+                        "placement.cluster",
+                        "placement.datastore",
+                        "placement.network",
+                        "placement.resourcePool",
+                        "placement.folder",
+                        "privileges.vcenter",
+                        "privileges.cluster",
+                        "privileges.datastore",
+                        "privileges.network",
+                        "privileges.resource-pool",
+                        "privileges.folder",
+                        "ntp",
+                        "shared-storage",
+                        "tags.region",
+                        "tags.zone");
+        assertThat(report.checks("ntp").get(0).message())
+                .contains("all 2 hosts")
+                .contains("0.pool.ntp.org");
         assertThat(report.checks("placement.folder").get(0).object()).isEqualTo("/dc-1/vm/pcg");
     }
 
@@ -85,7 +125,8 @@ class PlacementValidatorTest {
 
     @Test
     void anAmbiguousNameAsksForThePath() {
-        ValidationReport report = validator.validate(vcenter("VirtualCenter", "7.0.3"),
+        ValidationReport report = validator.validate(
+                vcenter("VirtualCenter", "7.0.3"),
                 new Placement("dc-1", "cluster-1", "vsanDatastore", "VM Network", null, null));
         Check network = report.checks("placement.network").get(0);
         assertThat(network.status()).isEqualTo(Status.FAIL);
@@ -110,7 +151,10 @@ class PlacementValidatorTest {
 
     @Test
     void anEsxiHostIsNotAVcenter() {
-        Check version = validator.validate(vcenter("HostAgent", "7.0.3"), PLACEMENT).checks("version").get(0);
+        Check version = validator
+                .validate(vcenter("HostAgent", "7.0.3"), PLACEMENT)
+                .checks("version")
+                .get(0);
         assertThat(version.status()).isEqualTo(Status.FAIL);
         assertThat(version.hint()).contains("not an ESXi host");
     }
@@ -119,10 +163,14 @@ class PlacementValidatorTest {
     void deniedPrivilegesAreListedOnTheirObject() {
         FakeVsphereClient fake = vcenter("VirtualCenter", "8.0.2.0");
         fake.denied.put(POOL, Set.of("Resource.AssignVMToPool", "VApp.Import"));
-        Check pool = validator.validate(fake, PLACEMENT).checks("privileges.resource-pool").get(0);
+        Check pool = validator
+                .validate(fake, PLACEMENT)
+                .checks("privileges.resource-pool")
+                .get(0);
         assertThat(pool.status()).isEqualTo(Status.FAIL);
         assertThat(pool.object()).isEqualTo("/dc-1/host/cluster-1/Resources");
-        assertThat(pool.message()).contains("lacks 2 of 6")
+        assertThat(pool.message())
+                .contains("lacks 2 of 6")
                 .contains("Resource > Assign virtual machine to resource pool (Resource.AssignVMToPool)")
                 .contains("vApp > Import (VApp.Import)");
         assertThat(pool.hint()).contains("Spectro role").contains("VSPHERE.LOCAL\\pcg");
@@ -131,19 +179,23 @@ class PlacementValidatorTest {
     @ParameterizedTest
     @CsvSource({"6.7.3, 0", "6.7.3.0, 0", "6.7, -1", "6.5, -1", "7.0, 1", "8.0.2.0, 1", "6.7.2, -1", "garbage, -1"})
     void comparesApiVersions(String version, int sign) {
-        assertThat(Integer.signum(PlacementValidator.compareVersions(version, new int[]{6, 7, 3}))).isEqualTo(sign);
+        assertThat(Integer.signum(PlacementValidator.compareVersions(version, new int[] {6, 7, 3})))
+                .isEqualTo(sign);
     }
 
     @Test
     void findPrefersTheExactPathThenNameOrSuffix() {
         List<Check> checks = new ArrayList<>();
         List<String> items = List.of("/dc/vm/a", "/dc/vm/x/a", "/dc/vm/b");
-        assertThat(PlacementValidator.find("t", "folder", "/dc/vm/a", items, p -> p.substring(p.lastIndexOf('/') + 1),
-                p -> p, checks)).isEqualTo("/dc/vm/a");
-        assertThat(PlacementValidator.find("t", "folder", "x/a", items, p -> p.substring(p.lastIndexOf('/') + 1),
-                p -> p, checks)).isEqualTo("/dc/vm/x/a");
-        assertThat(PlacementValidator.find("t", "folder", "a", items, p -> p.substring(p.lastIndexOf('/') + 1),
-                p -> p, checks)).isNull();
+        assertThat(PlacementValidator.find(
+                        "t", "folder", "/dc/vm/a", items, p -> p.substring(p.lastIndexOf('/') + 1), p -> p, checks))
+                .isEqualTo("/dc/vm/a");
+        assertThat(PlacementValidator.find(
+                        "t", "folder", "x/a", items, p -> p.substring(p.lastIndexOf('/') + 1), p -> p, checks))
+                .isEqualTo("/dc/vm/x/a");
+        assertThat(PlacementValidator.find(
+                        "t", "folder", "a", items, p -> p.substring(p.lastIndexOf('/') + 1), p -> p, checks))
+                .isNull();
         assertThat(checks.get(2).message()).contains("names 2 objects");
     }
 }

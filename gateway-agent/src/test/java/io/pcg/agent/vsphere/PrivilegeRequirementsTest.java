@@ -1,8 +1,9 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.agent.vsphere.PrivilegeRequirements.Requirement;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pcg.agent.vsphere.PrivilegeRequirements.Requirement;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class PrivilegeRequirementsTest {
 
@@ -20,15 +19,31 @@ class PrivilegeRequirementsTest {
 
     @Test
     void coversBothRoleTablesOfTheGuide() {
-        assertThat(requirements.requirements()).filteredOn(r -> r.role().equals("root-level")).hasSize(9);
-        assertThat(requirements.requirements()).filteredOn(r -> r.role().equals("spectro")).hasSize(102);
-        assertThat(requirements.privilegeIds()).contains("Datastore.Browse", "Cns.Searchable", "StorageProfile.View",
-                "StorageViews.View", "Sessions.ValidateSession", "InventoryService.Tagging.CreateTag",
-                "VirtualMachine.Config.AddNewDisk", "Host.Config.Storage", "Vsan.Cluster.ShallowRekey",
-                "VirtualMachine.Provisioning.MarkAsTemplate", "Resource.AssignVMToPool");
-        assertThat(requirements.requirements()).filteredOn(r -> r.role().equals("root-level"))
+        assertThat(requirements.requirements())
+                .filteredOn(r -> r.role().equals("root-level"))
+                .hasSize(9);
+        assertThat(requirements.requirements())
+                .filteredOn(r -> r.role().equals("spectro"))
+                .hasSize(102);
+        assertThat(requirements.privilegeIds())
+                .contains(
+                        "Datastore.Browse",
+                        "Cns.Searchable",
+                        "StorageProfile.View",
+                        "StorageViews.View",
+                        "Sessions.ValidateSession",
+                        "InventoryService.Tagging.CreateTag",
+                        "VirtualMachine.Config.AddNewDisk",
+                        "Host.Config.Storage",
+                        "Vsan.Cluster.ShallowRekey",
+                        "VirtualMachine.Provisioning.MarkAsTemplate",
+                        "Resource.AssignVMToPool");
+        assertThat(requirements.requirements())
+                .filteredOn(r -> r.role().equals("root-level"))
                 .allSatisfy(r -> assertThat(r.objects()).containsExactly(PlacementObject.VCENTER));
-        assertThat(requirements.on(PlacementObject.DATASTORE)).extracting(Requirement::privilegeId).hasSize(6)
+        assertThat(requirements.on(PlacementObject.DATASTORE))
+                .extracting(Requirement::privilegeId)
+                .hasSize(6)
                 .allMatch(id -> id.startsWith("Datastore."));
     }
 
@@ -41,7 +56,9 @@ class PrivilegeRequirementsTest {
         Path seeds = Path.of(System.getProperty("pcg.shared.dir", "../../shared"), "seeds");
         Path guide;
         try (var files = Files.list(seeds)) {
-            guide = files.filter(f -> f.getFileName().toString().startsWith("002_")).findFirst().orElseThrow();
+            guide = files.filter(f -> f.getFileName().toString().startsWith("002_"))
+                    .findFirst()
+                    .orElseThrow();
         }
         List<String> lines = Files.readAllLines(guide);
         Set<String> seedNames = new HashSet<>();
@@ -78,11 +95,15 @@ class PrivilegeRequirementsTest {
 
     @Test
     void malformedLinesNameTheirLineNumber() {
-        assertThatThrownBy(() -> PrivilegeRequirements.parse(new StringReader("# c\n\nspectro | Cns | Searchable | Cns.Searchable\n")))
+        assertThatThrownBy(() -> PrivilegeRequirements.parse(
+                        new StringReader("# c\n\nspectro | Cns | Searchable | Cns.Searchable\n")))
                 .hasMessageContaining("line 3");
-        assertThatThrownBy(() -> PrivilegeRequirements.parse(new StringReader("spectro | Cns | S | Cns.Searchable | moon\n")))
-                .hasMessageContaining("line 1").hasMessageContaining("unknown vSphere object kind 'moon'");
-        assertThatThrownBy(() -> PrivilegeRequirements.parse(new StringReader("admin | Cns | S | Cns.Searchable | vcenter\n")))
+        assertThatThrownBy(() ->
+                        PrivilegeRequirements.parse(new StringReader("spectro | Cns | S | Cns.Searchable | moon\n")))
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("unknown vSphere object kind 'moon'");
+        assertThatThrownBy(() ->
+                        PrivilegeRequirements.parse(new StringReader("admin | Cns | S | Cns.Searchable | vcenter\n")))
                 .hasMessageContaining("role must be");
     }
 }

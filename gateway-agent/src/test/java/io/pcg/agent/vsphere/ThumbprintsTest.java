@@ -1,12 +1,12 @@
 package io.pcg.agent.vsphere;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ThumbprintsTest {
 
@@ -15,12 +15,14 @@ class ThumbprintsTest {
             "44:8F:62:8A:8A:65:AA:18:56:0E:53:A8:0C:53:AC:B3:8C:51:B4:27:DF:03:34:08:23:49:14:11:47:DC:9B:F6");
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "44:8F:62:8A:8A:65:AA:18:56:0E:53:A8:0C:53:AC:B3:8C:51:B4:27:DF:03:34:08:23:49:14:11:47:DC:9B:F6",
-            "448f628a8a65aa18560e53a80c53acb38c51b427df03340823491411 47dc9bf6",
-            "sha256:448F628A8A65AA18560E53A80C53ACB38C51B427DF0334082349141147DC9BF6",
-            "2c-11-ed-d7-13-87-7d-b5-74-18-b8-1c-42-c2-56-1f-0d-b9-5b-b9",
-            " 2C:11:ED:D7:13:87:7D:B5:74:18:B8:1C:42:C2:56:1F:0D:B9:5B:B9 "})
+    @ValueSource(
+            strings = {
+                "44:8F:62:8A:8A:65:AA:18:56:0E:53:A8:0C:53:AC:B3:8C:51:B4:27:DF:03:34:08:23:49:14:11:47:DC:9B:F6",
+                "448f628a8a65aa18560e53a80c53acb38c51b427df03340823491411 47dc9bf6",
+                "sha256:448F628A8A65AA18560E53A80C53ACB38C51B427DF0334082349141147DC9BF6",
+                "2c-11-ed-d7-13-87-7d-b5-74-18-b8-1c-42-c2-56-1f-0d-b9-5b-b9",
+                " 2C:11:ED:D7:13:87:7D:B5:74:18:B8:1C:42:C2:56:1F:0D:B9:5B:B9 "
+            })
     void matchesEitherAlgorithmInCommonNotations(String pin) {
         assertThat(CERT.matches(pin)).isTrue();
     }
@@ -31,9 +33,15 @@ class ThumbprintsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"44:8F:62 | not a certificate thumbprint", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz | 64 hex digits"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "44:8F:62 | not a certificate thumbprint",
+                "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz | 64 hex digits"
+            })
     void rejectsWhatIsNotAThumbprint(String pin, String message) {
-        assertThatThrownBy(() -> Thumbprints.normalize(pin)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Thumbprints.normalize(pin))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
     }
 

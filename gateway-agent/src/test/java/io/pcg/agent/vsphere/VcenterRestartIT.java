@@ -1,5 +1,8 @@
 package io.pcg.agent.vsphere;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.agent.command.AgentCommand;
@@ -9,9 +12,6 @@ import io.pcg.testkit.vsphere.Vcsim;
 import io.pcg.testkit.vsphere.VcsimExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * vCenter goes down between two validations and comes back (vcsim stopped and started on the same port): the
@@ -28,20 +28,26 @@ class VcenterRestartIT {
     @Test
     void validationWhileVcenterIsDownFailsClearlyAndARetryAfterItIsBackSucceeds() throws Exception {
         Vcsim vcsim = VCSIM.vcsim();
-        String payload = "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + Vcsim.USERNAME + "\",\"password\":\""
-                + Vcsim.PASSWORD + "\",\"thumbprint\":\"" + VcsimAccess.thumbprints(vcsim).sha256()
-                + "\",\"placement\":{\"datacenter\":\"DC0\"}}";
+        String payload =
+                "{\"server\":\"" + vcsim.server() + "\",\"username\":\"" + Vcsim.USERNAME + "\",\"password\":\""
+                        + Vcsim.PASSWORD + "\",\"thumbprint\":\""
+                        + VcsimAccess.thumbprints(vcsim).sha256()
+                        + "\",\"placement\":{\"datacenter\":\"DC0\"}}";
         String logged;
         try (LogCapture logs = LogCapture.capture();
-             VsphereSessions sessions = new VsphereSessions(VsphereConfig.defaults())) {
+                VsphereSessions sessions = new VsphereSessions(VsphereConfig.defaults())) {
             VsphereValidateHandler validate = new VsphereValidateHandler(new VcenterValidation(sessions));
-            assertThat(credentialsCheck(validate.handle(new AgentCommand("v1", "vsphere.validate", payload)))).isEqualTo("PASS");
+            assertThat(credentialsCheck(validate.handle(new AgentCommand("v1", "vsphere.validate", payload))))
+                    .isEqualTo("PASS");
 
             vcsim.stop();
-            CommandFailedException down = catchThrowableOfType(CommandFailedException.class,
+            CommandFailedException down = catchThrowableOfType(
+                    CommandFailedException.class,
                     () -> validate.handle(new AgentCommand("v2", "vsphere.validate", payload)));
 
-            assertThat(down).as("validation while vCenter is down fails the command").isNotNull();
+            assertThat(down)
+                    .as("validation while vCenter is down fails the command")
+                    .isNotNull();
             assertThat(down.code()).isEqualTo("vsphere.connection-refused");
             assertThat(down.getMessage()).contains(vcsim.server());
             assertThat(down.hint()).isNotBlank();
@@ -49,7 +55,8 @@ class VcenterRestartIT {
 
             vcsim.restart();
             assertThat(credentialsCheck(validate.handle(new AgentCommand("v3", "vsphere.validate", payload))))
-                    .as("the retry logs in again to the restarted vCenter").isEqualTo("PASS");
+                    .as("the retry logs in again to the restarted vCenter")
+                    .isEqualTo("PASS");
             logged = logs.all();
         }
         assertThat(logged).doesNotContain(Vcsim.PASSWORD);

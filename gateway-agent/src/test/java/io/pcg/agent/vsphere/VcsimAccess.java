@@ -2,14 +2,12 @@ package io.pcg.agent.vsphere;
 
 import io.pcg.common.secrets.Secret;
 import io.pcg.testkit.vsphere.Vcsim;
-
 import java.time.Duration;
 
 /** The agent's way into a testkit {@link Vcsim}: its login, the certificate an admin confirms, a pinned session. */
 final class VcsimAccess {
 
-    private VcsimAccess() {
-    }
+    private VcsimAccess() {}
 
     static VsphereLogin login(Vcsim vcsim, String thumbprint) {
         return VsphereLogin.of(vcsim.server(), Vcsim.USERNAME, Secret.of(Vcsim.PASSWORD), thumbprint);
@@ -17,7 +15,8 @@ final class VcsimAccess {
 
     /** The thumbprints of the certificate vcsim presents, as an admin would confirm them. */
     static Thumbprints thumbprints(Vcsim vcsim) throws VsphereException {
-        return CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(10)).thumbprints();
+        return CertificateProbe.fetch("127.0.0.1", vcsim.port(), Duration.ofSeconds(10))
+                .thumbprints();
     }
 
     /** A session pinned to vcsim's SHA-256 thumbprint, with the default settings. */

@@ -1,13 +1,12 @@
 package io.pcg.agent.vsphere;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.command.CommandHandler;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The dispatcher finds handlers as beans; config binds with its named defaults and overrides. */
 class VsphereBeansTest {
@@ -15,7 +14,8 @@ class VsphereBeansTest {
     @Test
     void handlersAreBeansAndConfigBinds() {
         try (ApplicationContext context = ApplicationContext.run(Map.of("pcg.vsphere.read-timeout", "30s"))) {
-            assertThat(context.getBeansOfType(CommandHandler.class)).extracting(CommandHandler::type)
+            assertThat(context.getBeansOfType(CommandHandler.class))
+                    .extracting(CommandHandler::type)
                     .contains("vsphere.validate", "vsphere.inventory", "vsphere.thumbprint");
             VsphereConfig config = context.getBean(VsphereConfig.class);
             assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(30));

@@ -1,15 +1,14 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.testkit.logging.LogCapture;
-import io.pcg.testkit.net.LocalPorts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.pcg.common.secrets.Secret;
 import io.pcg.agent.vsphere.VsphereException.Reason;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.pcg.common.secrets.Secret;
+import io.pcg.testkit.logging.LogCapture;
+import io.pcg.testkit.net.LocalPorts;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Each way of pointing at the wrong thing gets its own reason, and within the configured timeouts (bounds are
@@ -28,7 +27,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class VsphereConnectErrorsIT {
 
     private static final String PASSWORD = "Err-P@ss-9981";
-    private static final VsphereConfig SHORT = VsphereConfig.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
+    private static final VsphereConfig SHORT =
+            VsphereConfig.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
     private static final Duration BOUND = Duration.ofSeconds(15);
     private static HttpsServer webServer;
     private static ServerSocket plainServer;
@@ -51,8 +51,8 @@ class VsphereConnectErrorsIT {
         webServer.start();
         // Like nginx on port 80: answers anything, TLS hellos included, with a plain-text 400.
         plainServer = serve(socket -> {
-            socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.close();
         });
         silentServer = serve(silentConnections::add);
@@ -93,8 +93,11 @@ class VsphereConnectErrorsIT {
 
     private static VsphereException connect(String server, String thumbprint) {
         long start = System.nanoTime();
-        VsphereException e = catchThrowableOfType(VsphereException.class, () -> VsphereConnector.connect(
-                VsphereLogin.of(server, "administrator@vsphere.local", Secret.of(PASSWORD), thumbprint), SHORT));
+        VsphereException e = catchThrowableOfType(
+                VsphereException.class,
+                () -> VsphereConnector.connect(
+                        VsphereLogin.of(server, "administrator@vsphere.local", Secret.of(PASSWORD), thumbprint),
+                        SHORT));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).doesNotContain(PASSWORD);
@@ -118,7 +121,9 @@ class VsphereConnectErrorsIT {
 
     @Test
     void anotherHttpsServerIsNotAVcenter() {
-        VsphereException e = connect("127.0.0.1:" + webServer.getAddress().getPort(), pinOf(webServer.getAddress().getPort()));
+        VsphereException e = connect(
+                "127.0.0.1:" + webServer.getAddress().getPort(),
+                pinOf(webServer.getAddress().getPort()));
         assertThat(e.reason()).isEqualTo(Reason.NOT_VCENTER);
         assertThat(e.getMessage()).contains("not a vCenter").contains("text/html");
     }
@@ -139,7 +144,9 @@ class VsphereConnectErrorsIT {
 
     private static String pinOf(int port) {
         try {
-            return CertificateProbe.fetch("127.0.0.1", port, Duration.ofSeconds(2)).thumbprints().sha256();
+            return CertificateProbe.fetch("127.0.0.1", port, Duration.ofSeconds(2))
+                    .thumbprints()
+                    .sha256();
         } catch (VsphereException e) {
             throw new AssertionError(e);
         }

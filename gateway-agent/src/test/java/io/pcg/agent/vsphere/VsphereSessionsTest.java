@@ -1,12 +1,11 @@
 package io.pcg.agent.vsphere;
 
-import io.pcg.common.secrets.Secret;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pcg.common.secrets.Secret;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class VsphereSessionsTest {
 

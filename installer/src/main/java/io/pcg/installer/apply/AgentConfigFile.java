@@ -2,7 +2,6 @@ package io.pcg.installer.apply;
 
 import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.installer.validation.InstallerSettings;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,8 +16,7 @@ public final class AgentConfigFile {
     /** The agent's system user and group (pcg-agent.service User=/Group=, created by the image build). */
     public static final String OWNER = AgentConfigKeys.AGENT_USER;
 
-    private AgentConfigFile() {
-    }
+    private AgentConfigFile() {}
 
     public static String render(InstallerSettings settings) {
         Map<String, String> agent = new LinkedHashMap<>();
@@ -36,7 +34,11 @@ public final class AgentConfigFile {
             yaml.append("  ".repeat(level)).append(prefix[level]).append(":\n");
         }
         String indent = "  ".repeat(prefix.length);
-        agent.forEach((key, value) -> yaml.append(indent).append(key).append(": ").append(quoted(value)).append('\n'));
+        agent.forEach((key, value) -> yaml.append(indent)
+                .append(key)
+                .append(": ")
+                .append(quoted(value))
+                .append('\n'));
         return yaml.toString();
     }
 

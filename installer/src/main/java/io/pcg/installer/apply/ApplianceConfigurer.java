@@ -3,7 +3,6 @@ package io.pcg.installer.apply;
 import io.pcg.common.process.CommandRunner;
 import io.pcg.installer.validation.InstallerSettings;
 import io.pcg.installer.validation.SshPublicKey;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -23,8 +22,7 @@ public final class ApplianceConfigurer {
     static final String AUTHORIZED_KEYS = SSH_DIRECTORY + "/authorized_keys";
     static final String AGENT_UNIT = "pcg-agent.service";
 
-    private record PlannedFile(String content, String mode) {
-    }
+    private record PlannedFile(String content, String mode) {}
 
     private final TargetFiles files;
     private final CommandRunner commands;
@@ -43,8 +41,12 @@ public final class ApplianceConfigurer {
                 files.directory(SSH_DIRECTORY, TargetFiles.PRIVATE_DIRECTORY);
             }
             for (Map.Entry<String, PlannedFile> file : plan.entrySet()) {
-                files.write(file.getKey(), file.getValue().content(), file.getValue().mode());
-                out.println("pcg-installer: wrote " + file.getKey() + " (mode " + TargetFiles.octal(file.getValue().mode()) + ")");
+                files.write(
+                        file.getKey(),
+                        file.getValue().content(),
+                        file.getValue().mode());
+                out.println("pcg-installer: wrote " + file.getKey() + " (mode "
+                        + TargetFiles.octal(file.getValue().mode()) + ")");
             }
         } catch (IOException e) {
             throw new ApplyException("cannot write the configuration: " + e, e);
@@ -65,8 +67,9 @@ public final class ApplianceConfigurer {
         run(List.of("systemctl", "enable", AGENT_UNIT));
         // restart, not start: re-running apply must make a running agent pick up the new configuration.
         run(List.of("systemctl", "restart", AGENT_UNIT));
-        out.println("pcg-installer: " + (commands.recordsOnly() ? "would start " : "started ") + AGENT_UNIT + "; it pairs with " + settings.consoleEndpoint()
-                + " as '" + settings.name() + "' (follow it with: journalctl -u pcg-agent -f)");
+        out.println("pcg-installer: " + (commands.recordsOnly() ? "would start " : "started ") + AGENT_UNIT
+                + "; it pairs with " + settings.consoleEndpoint() + " as '" + settings.name()
+                + "' (follow it with: journalctl -u pcg-agent -f)");
 
         try {
             files.write(IssueBanner.PATH, IssueBanner.started(settings), TargetFiles.PUBLIC);
@@ -81,12 +84,17 @@ public final class ApplianceConfigurer {
         try {
             if (settings.sshPublicKey().isPresent()) {
                 String existing = files.readIfExists(AUTHORIZED_KEYS).orElse("");
-                plan.put(AUTHORIZED_KEYS, new PlannedFile(withKey(existing, settings.sshPublicKey().get()), TargetFiles.PRIVATE));
+                plan.put(
+                        AUTHORIZED_KEYS,
+                        new PlannedFile(
+                                withKey(existing, settings.sshPublicKey().get()), TargetFiles.PRIVATE));
             }
             if (settings.usesProxy()) {
-                String existing = files.readIfExists(ProxyEnvironment.ETC_ENVIRONMENT).orElse("");
+                String existing =
+                        files.readIfExists(ProxyEnvironment.ETC_ENVIRONMENT).orElse("");
                 // /etc/environment then holds the proxy password; pam_env reads it as root, so 0600 costs nothing.
-                plan.put(ProxyEnvironment.ETC_ENVIRONMENT,
+                plan.put(
+                        ProxyEnvironment.ETC_ENVIRONMENT,
                         new PlannedFile(ProxyEnvironment.etcEnvironment(existing, settings), TargetFiles.PRIVATE));
                 String dropIn = ProxyEnvironment.systemdDropIn(settings);
                 for (String unit : ProxyEnvironment.PROXIED_UNITS) {
@@ -124,7 +132,8 @@ public final class ApplianceConfigurer {
             throw new ApplyException("cannot run '" + shown + "': " + e.getMessage(), e);
         }
         if (!result.succeeded()) {
-            throw new ApplyException("'" + shown + "' failed with exit code " + result.exitCode() + ": " + result.stderr().strip());
+            throw new ApplyException("'" + shown + "' failed with exit code " + result.exitCode() + ": "
+                    + result.stderr().strip());
         }
         out.println("pcg-installer: " + (commands.recordsOnly() ? "recorded, not run (--root): " : "ran ") + shown);
     }

@@ -1,7 +1,6 @@
 package io.pcg.installer.apply;
 
 import io.pcg.installer.validation.InstallerSettings;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -14,25 +13,40 @@ public final class IssueBanner {
     public static final String PATH = "/etc/issue";
     /** agetty appends /etc/issue.d/*.issue to the banner; the agent keeps its live pairing state there. */
     public static final String AGENT_STATUS_PATH = "/etc/issue.d/pcg-agent.issue";
+
     static final String LOG = "/var/log/cloud-init-output.log";
     /** agetty shows the current IPv4 address of the default interface in place of this escape. */
     private static final String AGETTY_IPV4 = "\\4";
 
-    private IssueBanner() {
-    }
+    private IssueBanner() {}
 
     public static String started(InstallerSettings settings) {
         StringBuilder text = new StringBuilder();
         text.append("Private Cloud Gateway installer\n\n");
         text.append("  Gateway name : ").append(escape(settings.name())).append('\n');
-        text.append("  IP address   : ").append(address(settings.primaryAddress())).append('\n');
-        text.append("  Console      : ").append(escape(settings.consoleEndpoint().toString())).append('\n');
+        text.append("  IP address   : ")
+                .append(address(settings.primaryAddress()))
+                .append('\n');
+        text.append("  Console      : ")
+                .append(escape(settings.consoleEndpoint().toString()))
+                .append('\n');
         text.append("  Pairing      : the agent registers with the console using the pairing code (state below);\n");
         text.append("                 the gateway appears in the tenant portal within 10 minutes.\n");
-        text.append("  Proxy        : ").append(settings.usesProxy() ? escape(settings.httpsProxy().orElseThrow().toString()) : "none (direct)").append('\n');
-        settings.sshPublicKey().ifPresent(key -> text.append("  SSH          : ubuntu@").append(address(settings.primaryAddress()))
-                .append(" with key ").append(escape(key.fingerprint())).append('\n'));
-        text.append("\n  If it does not appear: journalctl -u pcg-agent, ").append(LOG).append(", sudo collect-logs.sh\n\n");
+        text.append("  Proxy        : ")
+                .append(
+                        settings.usesProxy()
+                                ? escape(settings.httpsProxy().orElseThrow().toString())
+                                : "none (direct)")
+                .append('\n');
+        settings.sshPublicKey()
+                .ifPresent(key -> text.append("  SSH          : ubuntu@")
+                        .append(address(settings.primaryAddress()))
+                        .append(" with key ")
+                        .append(escape(key.fingerprint()))
+                        .append('\n'));
+        text.append("\n  If it does not appear: journalctl -u pcg-agent, ")
+                .append(LOG)
+                .append(", sudo collect-logs.sh\n\n");
         return text.toString();
     }
 

@@ -1,9 +1,7 @@
 package io.pcg.installer.apply;
 
 import io.pcg.common.proxy.ProxyVariables;
-
 import io.pcg.installer.validation.InstallerSettings;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +14,12 @@ import java.util.Set;
 public final class ProxyEnvironment {
 
     public static final String ETC_ENVIRONMENT = "/etc/environment";
-    public static final List<String> PROXIED_UNITS = List.of("containerd.service", "kubelet.service", "pcg-agent.service");
-    private static final Set<String> NAMES = Set.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy");
+    public static final List<String> PROXIED_UNITS =
+            List.of("containerd.service", "kubelet.service", "pcg-agent.service");
+    private static final Set<String> NAMES =
+            Set.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy");
 
-    private ProxyEnvironment() {
-    }
+    private ProxyEnvironment() {}
 
     public static String dropInPath(String unit) {
         return "/etc/systemd/system/" + unit + ".d/proxy.conf";
@@ -34,8 +33,10 @@ public final class ProxyEnvironment {
 
     /** A systemd drop-in setting the variables; '%' is doubled because systemd would read it as a specifier. */
     public static String systemdDropIn(InstallerSettings settings) {
-        StringBuilder text = new StringBuilder("# Written by pcg-installer from the OVF proxy properties. Holds the proxy URL: keep it 0600.\n[Service]\n");
-        return text.append(ProxyVariables.systemdEnvironment(variables(settings))).toString();
+        StringBuilder text = new StringBuilder(
+                "# Written by pcg-installer from the OVF proxy properties. Holds the proxy URL: keep it 0600.\n[Service]\n");
+        return text.append(ProxyVariables.systemdEnvironment(variables(settings)))
+                .toString();
     }
 
     /** /etc/environment with the proxy variables replaced and every other line kept as it was. */

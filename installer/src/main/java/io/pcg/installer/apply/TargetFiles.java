@@ -1,7 +1,6 @@
 package io.pcg.installer.apply;
 
 import io.pcg.common.files.AtomicFiles;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +37,9 @@ public final class TargetFiles {
 
     public Optional<String> readIfExists(String absolutePath) throws IOException {
         Path file = resolve(absolutePath);
-        return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+        return Files.isRegularFile(file)
+                ? Optional.of(Files.readString(file, StandardCharsets.UTF_8))
+                : Optional.empty();
     }
 
     /** Creates the directory (and missing parents, 0755) and sets its mode even when it already exists. */

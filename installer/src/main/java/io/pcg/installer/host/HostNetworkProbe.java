@@ -1,7 +1,6 @@
 package io.pcg.installer.host;
 
 import io.pcg.installer.validation.VmAddress;
-
 import java.io.UncheckedIOException;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
@@ -22,7 +21,8 @@ public final class HostNetworkProbe implements NetworkProbe {
                     continue;
                 }
                 for (InterfaceAddress address : nic.getInterfaceAddresses()) {
-                    if (!address.getAddress().isLinkLocalAddress() && !address.getAddress().isLoopbackAddress()) {
+                    if (!address.getAddress().isLinkLocalAddress()
+                            && !address.getAddress().isLoopbackAddress()) {
                         result.add(new VmAddress(address.getAddress(), address.getNetworkPrefixLength()));
                     }
                 }

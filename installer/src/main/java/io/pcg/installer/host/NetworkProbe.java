@@ -1,7 +1,6 @@
 package io.pcg.installer.host;
 
 import io.pcg.installer.validation.VmAddress;
-
 import java.util.List;
 
 /** The VM's own addresses with their prefix lengths: the networks pod and service CIDRs must not overlap. */

@@ -1,7 +1,6 @@
 package io.pcg.installer.host;
 
 import io.pcg.common.process.CommandRunner;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -19,8 +19,7 @@ final class Iso9660 {
     /** ovf-env.xml is a few kilobytes; anything far larger is not the file we are looking for. */
     private static final int MAX_FILE_SIZE = 1 << 20;
 
-    private Iso9660() {
-    }
+    private Iso9660() {}
 
     record Image(FileChannel channel, String volumeId, long rootExtent, int rootSize) {
 
@@ -45,11 +44,14 @@ final class Iso9660 {
                 int nameLength = Byte.toUnsignedInt(directory.get(position + 32));
                 byte[] nameBytes = new byte[nameLength];
                 directory.get(position + 33, nameBytes);
-                if (!isDirectory && normalise(new String(nameBytes, StandardCharsets.US_ASCII)).equals(wanted)) {
+                if (!isDirectory
+                        && normalise(new String(nameBytes, StandardCharsets.US_ASCII))
+                                .equals(wanted)) {
                     long extent = Integer.toUnsignedLong(directory.getInt(position + 2));
                     long size = Integer.toUnsignedLong(directory.getInt(position + 10));
                     if (size > MAX_FILE_SIZE) {
-                        throw new IOException(name + " on the OVF environment CD is " + size + " bytes, larger than any OVF environment");
+                        throw new IOException(name + " on the OVF environment CD is " + size
+                                + " bytes, larger than any OVF environment");
                     }
                     ByteBuffer content = readAt(channel, extent * SECTOR, (int) size);
                     byte[] bytes = new byte[content.remaining()];
@@ -65,7 +67,8 @@ final class Iso9660 {
     /** The image's primary volume descriptor, or empty when the device does not hold an ISO 9660 file system. */
     static Optional<Image> open(FileChannel channel) throws IOException {
         ByteBuffer descriptor = readAt(channel, (long) PRIMARY_DESCRIPTOR_SECTOR * SECTOR, SECTOR);
-        if (descriptor.limit() < SECTOR || descriptor.get(0) != 1
+        if (descriptor.limit() < SECTOR
+                || descriptor.get(0) != 1
                 || !"CD001".equals(new String(bytes(descriptor, 1, 5), StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }

@@ -32,8 +32,13 @@ public final class IsoTransportSource implements OvfEnvironmentSource {
 
     /** The appliance's view: udev's label link first, then the usual CD-ROM devices. */
     public static IsoTransportSource system() {
-        return new IsoTransportSource(Path.of("/proc/mounts"), List.of(
-                Path.of("/dev/disk/by-label/OVF\\x20ENV"), Path.of("/dev/sr0"), Path.of("/dev/sr1"), Path.of("/dev/cdrom")));
+        return new IsoTransportSource(
+                Path.of("/proc/mounts"),
+                List.of(
+                        Path.of("/dev/disk/by-label/OVF\\x20ENV"),
+                        Path.of("/dev/sr0"),
+                        Path.of("/dev/sr1"),
+                        Path.of("/dev/cdrom")));
     }
 
     @Override
@@ -82,6 +87,9 @@ public final class IsoTransportSource implements OvfEnvironmentSource {
 
     /** /proc/mounts writes space, tab, newline and backslash in paths as octal escapes. */
     static String unescapeMountField(String field) {
-        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+        return field.replace("\\040", " ")
+                .replace("\\011", "\t")
+                .replace("\\012", "\n")
+                .replace("\\134", "\\");
     }
 }

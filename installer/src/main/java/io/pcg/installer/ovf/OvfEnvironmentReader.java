@@ -9,8 +9,7 @@ import java.util.stream.Collectors;
 /** Tries the OVF transports in order and parses the first document found. */
 public final class OvfEnvironmentReader {
 
-    public record Found(OvfEnvironment environment, String source) {
-    }
+    public record Found(OvfEnvironment environment, String source) {}
 
     private final List<OvfEnvironmentSource> sources;
 
@@ -24,18 +23,22 @@ public final class OvfEnvironmentReader {
             try {
                 document = source.read();
             } catch (NoSuchFileException e) {
-                throw new InvalidOvfEnvironmentException("cannot read the OVF environment from " + source.description()
-                        + ": the file does not exist");
+                throw new InvalidOvfEnvironmentException(
+                        "cannot read the OVF environment from " + source.description() + ": the file does not exist");
             } catch (IOException e) {
-                throw new InvalidOvfEnvironmentException("cannot read the OVF environment from " + source.description() + ": " + e);
+                throw new InvalidOvfEnvironmentException(
+                        "cannot read the OVF environment from " + source.description() + ": " + e);
             }
             if (document.isPresent()) {
                 return new Found(OvfEnvironment.parse(document.get()), source.description());
             }
         }
-        throw new InvalidOvfEnvironmentException("no OVF environment found; tried "
-                + sources.stream().map(OvfEnvironmentSource::description).collect(Collectors.joining(", then "))
-                + ". Deploy the VM from the PCG installer OVA (it enables vApp options with the VMware Tools transport);"
-                + " if the VM was cloned or the vApp options were switched off, power it down, delete it and deploy the OVA again.");
+        throw new InvalidOvfEnvironmentException(
+                "no OVF environment found; tried "
+                        + sources.stream()
+                                .map(OvfEnvironmentSource::description)
+                                .collect(Collectors.joining(", then "))
+                        + ". Deploy the VM from the PCG installer OVA (it enables vApp options with the VMware Tools transport);"
+                        + " if the VM was cloned or the vApp options were switched off, power it down, delete it and deploy the OVA again.");
     }
 }

@@ -2,7 +2,6 @@ package io.pcg.installer.ovf;
 
 import io.pcg.common.agentconfig.AgentConfigKeys;
 import io.pcg.common.console.ConsoleEndpoint;
-
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -59,6 +58,8 @@ public enum OvfProperty {
     }
 
     public static Optional<OvfProperty> byKey(String key) {
-        return Arrays.stream(values()).filter(property -> property.key.equals(key)).findFirst();
+        return Arrays.stream(values())
+                .filter(property -> property.key.equals(key))
+                .findFirst();
     }
 }

@@ -1,18 +1,5 @@
 package io.pcg.installer.ovf;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
-
-import javax.xml.XMLConstants;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +11,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 
 /**
  * Build step of the OVA (called by ova-build/lib/package-ova.sh): puts the vApp ProductSection into the
@@ -34,10 +33,10 @@ public final class ProductSectionInjector {
 
     public static final String ENVELOPE_NAMESPACE = "http://schemas.dmtf.org/ovf/envelope/1";
     static final String GUESTINFO_TRANSPORT = "com.vmware.guestInfo";
-    private static final Pattern MANIFEST_LINE = Pattern.compile("(SHA1|SHA256|SHA512)\\((.+)\\)\\s*=\\s*([0-9a-fA-F]+)");
+    private static final Pattern MANIFEST_LINE =
+            Pattern.compile("(SHA1|SHA256|SHA512)\\((.+)\\)\\s*=\\s*([0-9a-fA-F]+)");
 
-    private ProductSectionInjector() {
-    }
+    private ProductSectionInjector() {}
 
     /** Usage: ProductSectionInjector EXPORTED.ovf product-section.xml (rewrites the .ovf and its .mf in place). */
     public static void main(String[] args) throws Exception {
@@ -64,8 +63,10 @@ public final class ProductSectionInjector {
     static byte[] inject(byte[] descriptorXml, byte[] productSectionXml) throws IOException, SAXException {
         Document descriptor = SafeXml.parse(descriptorXml);
         Element productSection = SafeXml.parse(productSectionXml).getDocumentElement();
-        if (!ENVELOPE_NAMESPACE.equals(productSection.getNamespaceURI()) || !"ProductSection".equals(productSection.getLocalName())) {
-            throw new IOException("the product section file must hold a ProductSection in namespace " + ENVELOPE_NAMESPACE);
+        if (!ENVELOPE_NAMESPACE.equals(productSection.getNamespaceURI())
+                || !"ProductSection".equals(productSection.getLocalName())) {
+            throw new IOException(
+                    "the product section file must hold a ProductSection in namespace " + ENVELOPE_NAMESPACE);
         }
         Element virtualSystem = onlyElement(descriptor, "VirtualSystem");
         for (Element existing : children(virtualSystem, "ProductSection")) {
@@ -106,7 +107,8 @@ public final class ProductSectionInjector {
     private static Element onlyElement(Document document, String localName) throws IOException {
         NodeList found = document.getElementsByTagNameNS(ENVELOPE_NAMESPACE, localName);
         if (found.getLength() != 1) {
-            throw new IOException("the OVF descriptor must have exactly one " + localName + ", it has " + found.getLength());
+            throw new IOException(
+                    "the OVF descriptor must have exactly one " + localName + ", it has " + found.getLength());
         }
         return (Element) found.item(0);
     }
@@ -116,7 +118,8 @@ public final class ProductSectionInjector {
         java.util.ArrayList<Element> result = new java.util.ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {
             Node node = nodes.item(i);
-            if (node instanceof Element element && ENVELOPE_NAMESPACE.equals(element.getNamespaceURI())
+            if (node instanceof Element element
+                    && ENVELOPE_NAMESPACE.equals(element.getNamespaceURI())
                     && localName.equals(element.getLocalName())) {
                 result.add(element);
             }

@@ -1,16 +1,15 @@
 package io.pcg.installer.ovf;
 
-import org.w3c.dom.Document;
-import org.xml.sax.ErrorHandler;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
-
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import org.w3c.dom.Document;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 
 /**
  * Namespace-aware XML parsing with DTDs, external entities and XInclude refused: OVF documents never need them,
@@ -18,8 +17,7 @@ import java.io.IOException;
  */
 final class SafeXml {
 
-    private SafeXml() {
-    }
+    private SafeXml() {}
 
     /**
      * @throws SAXParseException for malformed documents and any DOCTYPE, with line and column
@@ -55,8 +53,7 @@ final class SafeXml {
     /** Without a handler the JDK parser prints "[Fatal Error]" lines to stderr besides throwing. */
     private static final class FailOnError implements ErrorHandler {
         @Override
-        public void warning(SAXParseException e) {
-        }
+        public void warning(SAXParseException e) {}
 
         @Override
         public void error(SAXParseException e) throws SAXParseException {

@@ -1,7 +1,6 @@
 package io.pcg.installer.ovf;
 
 import io.pcg.common.process.CommandRunner;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

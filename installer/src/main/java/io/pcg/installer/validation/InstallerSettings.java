@@ -4,7 +4,6 @@ import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.proxy.NoProxy;
 import io.pcg.common.secrets.Secret;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +33,10 @@ public record InstallerSettings(
 
     /** The one NO_PROXY computation shared with the cluster nodes: operator entries plus the local networks. */
     public List<String> effectiveNoProxy() {
-        Collection<String> vmNetworks = vmAddresses.stream().map(address -> address.network().toString()).distinct().toList();
+        Collection<String> vmNetworks = vmAddresses.stream()
+                .map(address -> address.network().toString())
+                .distinct()
+                .toList();
         return NoProxy.effective(noProxy, podCidr, serviceCidr, vmNetworks);
     }
 

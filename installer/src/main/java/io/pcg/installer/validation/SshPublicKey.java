@@ -19,8 +19,9 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
 
     private static final int MIN_RSA_BITS = 1024;
     /** Uncompressed EC point length (0x04 || X || Y) per curve. */
-    private static final Map<String, Integer> ECDSA_POINT_LENGTH = Map.of(
-            "nistp256", 65, "nistp384", 97, "nistp521", 133);
+    private static final Map<String, Integer> ECDSA_POINT_LENGTH =
+            Map.of("nistp256", 65, "nistp384", 97, "nistp521", 133);
+
     private static final String EXPECTED = "paste the one-line public key (the contents of the .pub file, e.g."
             + " ~/.ssh/id_ed25519.pub) that starts with ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256";
 
@@ -36,11 +37,14 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
         }
         String[] parts = value.split("\\s+", 3);
         if (parts.length < 2) {
-            throw new IllegalArgumentException("not an OpenSSH public key (expected 'type base64-data [comment]'): " + EXPECTED);
+            throw new IllegalArgumentException(
+                    "not an OpenSSH public key (expected 'type base64-data [comment]'): " + EXPECTED);
         }
         String type = parts[0];
-        if (!type.equals("ssh-ed25519") && !type.equals("ssh-rsa")
-                && !(type.startsWith("ecdsa-sha2-") && ECDSA_POINT_LENGTH.containsKey(type.substring("ecdsa-sha2-".length())))) {
+        if (!type.equals("ssh-ed25519")
+                && !type.equals("ssh-rsa")
+                && !(type.startsWith("ecdsa-sha2-")
+                        && ECDSA_POINT_LENGTH.containsKey(type.substring("ecdsa-sha2-".length())))) {
             throw new IllegalArgumentException("key type '" + printable(type) + "' is not supported: " + EXPECTED);
         }
         byte[] blob;
@@ -72,8 +76,9 @@ public record SshPublicKey(String type, byte[] blob, String comment) {
                     readString(blob);
                     int bits = new BigInteger(1, readString(blob)).bitLength();
                     if (bits < MIN_RSA_BITS) {
-                        throw new IllegalArgumentException("the ssh-rsa key has " + bits + " bits; OpenSSH refuses RSA keys"
-                                + " shorter than " + MIN_RSA_BITS + " bits: create one with 'ssh-keygen -t ed25519' and paste its .pub file");
+                        throw new IllegalArgumentException("the ssh-rsa key has " + bits
+                                + " bits; OpenSSH refuses RSA keys" + " shorter than " + MIN_RSA_BITS
+                                + " bits: create one with 'ssh-keygen -t ed25519' and paste its .pub file");
                     }
                 }
                 default -> {

@@ -2,7 +2,6 @@ package io.pcg.installer.validation;
 
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
-
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +20,8 @@ public record VmAddress(InetAddress address, int prefix) {
 
     /** The address to show operators: the first IPv4 host address, else any host address. */
     public static Optional<String> primary(List<VmAddress> addresses) {
-        return addresses.stream().filter(VmAddress::isHostAddress)
+        return addresses.stream()
+                .filter(VmAddress::isHostAddress)
                 .sorted((a, b) -> Boolean.compare(b.isIpv4(), a.isIpv4()))
                 .map(vm -> vm.address().getHostAddress())
                 .findFirst();

@@ -1,17 +1,16 @@
 package io.pcg.installer.ovf;
 
-import io.pcg.installer.OvfEnvFixture;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pcg.installer.OvfEnvFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class OvfEnvironmentTest {
 
@@ -30,12 +29,14 @@ class OvfEnvironmentTest {
         assertThat(environment.value(OvfProperty.SERVICE_CIDR)).isEqualTo("10.96.0.0/12");
         assertThat(environment.value(OvfProperty.HTTP_PROXY)).isEqualTo(OvfEnvFixture.PROXY);
         assertThat(environment.value(OvfProperty.HTTPS_PROXY)).isEqualTo(OvfEnvFixture.PROXY);
-        assertThat(environment.value(OvfProperty.NO_PROXY)).isEqualTo("vcenter.example.com, .example.org, 10.20.0.0/16");
+        assertThat(environment.value(OvfProperty.NO_PROXY))
+                .isEqualTo("vcenter.example.com, .example.org, 10.20.0.0/16");
     }
 
     @Test
     void aPropertyTheEnvironmentLacksIsEmpty() throws Exception {
-        OvfEnvironment environment = OvfEnvFixture.valid().without(OvfProperty.NO_PROXY).parse();
+        OvfEnvironment environment =
+                OvfEnvFixture.valid().without(OvfProperty.NO_PROXY).parse();
 
         assertThat(environment.value(OvfProperty.NO_PROXY)).isEmpty();
     }
@@ -50,11 +51,13 @@ class OvfEnvironmentTest {
                 </Environment>
                 """;
 
-        String stderr = captureStderr(() -> assertThatThrownBy(() -> OvfEnvironment.parse(xxe.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(InvalidOvfEnvironmentException.class)
-                .hasMessageContaining("DOCTYPE")
-                .hasMessageContaining("deploy the OVA again")
-                .message().doesNotContain("root:"));
+        String stderr =
+                captureStderr(() -> assertThatThrownBy(() -> OvfEnvironment.parse(xxe.getBytes(StandardCharsets.UTF_8)))
+                        .isInstanceOf(InvalidOvfEnvironmentException.class)
+                        .hasMessageContaining("DOCTYPE")
+                        .hasMessageContaining("deploy the OVA again")
+                        .message()
+                        .doesNotContain("root:"));
 
         assertThat(stderr).as("the parser must not print its own error lines").isEmpty();
     }
@@ -68,29 +71,37 @@ class OvfEnvironmentTest {
                 """;
 
         assertThatThrownBy(() -> OvfEnvironment.parse(laughs.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(InvalidOvfEnvironmentException.class).hasMessageContaining("DOCTYPE");
+                .isInstanceOf(InvalidOvfEnvironmentException.class)
+                .hasMessageContaining("DOCTYPE");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "<Environment xmlns='http://schemas.dmtf.org/ovf/environment/1'><PropertySection>|not well-formed XML (line 1",
-            "not xml at all|not well-formed XML",
-            "''|not well-formed XML",
-            "<Envelope xmlns='http://schemas.dmtf.org/ovf/envelope/1'/>|expected Environment",
-            "<Environment/>|expected Environment in namespace http://schemas.dmtf.org/ovf/environment/1",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "<Environment xmlns='http://schemas.dmtf.org/ovf/environment/1'><PropertySection>|not well-formed XML (line 1",
+                "not xml at all|not well-formed XML",
+                "''|not well-formed XML",
+                "<Envelope xmlns='http://schemas.dmtf.org/ovf/envelope/1'/>|expected Environment",
+                "<Environment/>|expected Environment in namespace http://schemas.dmtf.org/ovf/environment/1",
+            })
     void refusesDocumentsThatAreNotAnOvfEnvironment(String xml, String expected) {
         assertThatThrownBy(() -> OvfEnvironment.parse(xml.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(InvalidOvfEnvironmentException.class).hasMessageContaining(expected);
+                .isInstanceOf(InvalidOvfEnvironmentException.class)
+                .hasMessageContaining(expected);
     }
 
     @Test
     void refusesAPropertySetTwice() {
-        String twice = OvfEnvFixture.valid().xml().replace("<PropertySection>",
-                "<PropertySection><Property oe:key=\"pcg.podCidr\" oe:value=\"10.1.0.0/16\"/>");
+        String twice = OvfEnvFixture.valid()
+                .xml()
+                .replace(
+                        "<PropertySection>",
+                        "<PropertySection><Property oe:key=\"pcg.podCidr\" oe:value=\"10.1.0.0/16\"/>");
 
         assertThatThrownBy(() -> OvfEnvironment.parse(twice.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(InvalidOvfEnvironmentException.class).hasMessageContaining("'pcg.podCidr' twice");
+                .isInstanceOf(InvalidOvfEnvironmentException.class)
+                .hasMessageContaining("'pcg.podCidr' twice");
     }
 
     @Test
@@ -99,7 +110,8 @@ class OvfEnvironmentTest {
 
         assertThatThrownBy(() -> OvfEnvironment.parse(broken.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(InvalidOvfEnvironmentException.class)
-                .message().doesNotContain(OvfEnvFixture.PIN);
+                .message()
+                .doesNotContain(OvfEnvFixture.PIN);
     }
 
     private static String captureStderr(Runnable action) {

@@ -1,10 +1,7 @@
 package io.pcg.installer.ovf;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import static io.pcg.installer.ovf.ProductSectionInjector.ENVELOPE_NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -16,9 +13,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static io.pcg.installer.ovf.ProductSectionInjector.ENVELOPE_NAMESPACE;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /** The OVA's ProductSection and the installer read the same properties: one list, checked here. */
 class ProductSectionTest {
@@ -33,45 +32,63 @@ class ProductSectionTest {
     void declaresEveryPropertyTheInstallerReadsAndNoOther() throws Exception {
         Map<String, Element> declared = properties(SafeXml.parse(Files.readAllBytes(PRODUCT_SECTION)));
 
-        assertThat(declared.keySet()).containsExactly(Arrays.stream(OvfProperty.values()).map(OvfProperty::key).toArray(String[]::new));
+        assertThat(declared.keySet())
+                .containsExactly(Arrays.stream(OvfProperty.values())
+                        .map(OvfProperty::key)
+                        .toArray(String[]::new));
         for (OvfProperty property : OvfProperty.values()) {
             Element element = declared.get(property.key());
             assertThat(attribute(element, "type")).as(property.key()).isEqualTo("string");
-            assertThat(attribute(element, "userConfigurable")).as(property.key()).isEqualTo("true");
+            assertThat(attribute(element, "userConfigurable"))
+                    .as(property.key())
+                    .isEqualTo("true");
             assertThat(attribute(element, "password")).as(property.key()).isEqualTo(property.password() ? "true" : "");
             assertThat(attribute(element, "value")).as(property.key()).isEqualTo(property.defaultValue());
             assertThat(child(element, "Label")).as(property.key()).isEqualTo(property.label());
             assertThat(child(element, "Description")).as(property.key()).isNotBlank();
         }
-        assertThat(attribute(declared.get("pcg.consoleEndpoint"), "value")).isEqualTo("https://console.spectrocloud.com");
+        assertThat(attribute(declared.get("pcg.consoleEndpoint"), "value"))
+                .isEqualTo("https://console.spectrocloud.com");
     }
 
     @Test
     void injectsTheSectionIntoAnExportedDescriptorAndKeepsTheManifestValid() throws Exception {
         Path descriptor = Files.writeString(dir.resolve("pcg-installer.ovf"), EXPORTED_OVF);
         String diskLine = "SHA256(pcg-installer-disk-0.vmdk)= " + "ab".repeat(32) + "\n";
-        Files.writeString(dir.resolve("pcg-installer.mf"), "SHA256(pcg-installer.ovf)= " + "00".repeat(32) + "\n" + diskLine);
+        Files.writeString(
+                dir.resolve("pcg-installer.mf"), "SHA256(pcg-installer.ovf)= " + "00".repeat(32) + "\n" + diskLine);
 
         ProductSectionInjector.injectIntoPackage(descriptor, PRODUCT_SECTION);
         ProductSectionInjector.injectIntoPackage(descriptor, PRODUCT_SECTION);
 
         byte[] injected = Files.readAllBytes(descriptor);
         Document document = SafeXml.parse(injected);
-        Element virtualSystem = (Element) document.getElementsByTagNameNS(ENVELOPE_NAMESPACE, "VirtualSystem").item(0);
-        assertThat(virtualSystem.getElementsByTagNameNS(ENVELOPE_NAMESPACE, "ProductSection").getLength())
-                .as("injecting twice replaces, never duplicates").isEqualTo(1);
-        assertThat(properties(document)).containsOnlyKeys(Arrays.stream(OvfProperty.values()).map(OvfProperty::key).toList());
-        Element hardware = (Element) document.getElementsByTagNameNS(ENVELOPE_NAMESPACE, "VirtualHardwareSection").item(0);
+        Element virtualSystem = (Element) document.getElementsByTagNameNS(ENVELOPE_NAMESPACE, "VirtualSystem")
+                .item(0);
+        assertThat(virtualSystem
+                        .getElementsByTagNameNS(ENVELOPE_NAMESPACE, "ProductSection")
+                        .getLength())
+                .as("injecting twice replaces, never duplicates")
+                .isEqualTo(1);
+        assertThat(properties(document))
+                .containsOnlyKeys(Arrays.stream(OvfProperty.values())
+                        .map(OvfProperty::key)
+                        .toList());
+        Element hardware = (Element) document.getElementsByTagNameNS(ENVELOPE_NAMESPACE, "VirtualHardwareSection")
+                .item(0);
         assertThat(hardware.getAttributeNS(ENVELOPE_NAMESPACE, "transport")).isEqualTo("com.vmware.guestInfo");
         assertThat(new String(injected, StandardCharsets.UTF_8)).contains("<vmw:Config"); // untouched vendor sections
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(injected));
-        assertThat(Files.readString(dir.resolve("pcg-installer.mf"))).isEqualTo("SHA256(pcg-installer.ovf)= " + digest + "\n" + diskLine);
+        String digest =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(injected));
+        assertThat(Files.readString(dir.resolve("pcg-installer.mf")))
+                .isEqualTo("SHA256(pcg-installer.ovf)= " + digest + "\n" + diskLine);
     }
 
     private static Path classpathFile(String name) {
         URL resource = ProductSectionTest.class.getResource(name);
         if (resource == null) {
-            throw new IllegalStateException(name + " is not on the test classpath: installer/pom.xml copies it from ova-build/ovf");
+            throw new IllegalStateException(
+                    name + " is not on the test classpath: installer/pom.xml copies it from ova-build/ovf");
         }
         try {
             return Path.of(resource.toURI());

@@ -33,10 +33,14 @@ final class ClockCheck {
     }
 
     CheckResult run() {
-        List<HostPort> servers = settings.ntpServers().isEmpty() ? chronyServers(settings.chronyConfig()) : settings.ntpServers();
+        List<HostPort> servers =
+                settings.ntpServers().isEmpty() ? chronyServers(settings.chronyConfig()) : settings.ntpServers();
         if (servers.isEmpty()) {
-            return CheckResult.warn(CHECK, "no NTP server configured (none given, none in " + settings.chronyConfig() + ")",
-                    "add 'server <ntp-host> iburst' to " + settings.chronyConfig() + " and 'sudo systemctl restart chrony'");
+            return CheckResult.warn(
+                    CHECK,
+                    "no NTP server configured (none given, none in " + settings.chronyConfig() + ")",
+                    "add 'server <ntp-host> iburst' to " + settings.chronyConfig()
+                            + " and 'sudo systemctl restart chrony'");
         }
         List<String> unanswered = new ArrayList<>();
         List<Sntp.Measurement> answers = new ArrayList<>();
@@ -48,16 +52,20 @@ final class ClockCheck {
             }
         }
         if (answers.isEmpty()) {
-            return CheckResult.fail(CHECK, "no NTP server answered: " + String.join(", ", unanswered),
+            return CheckResult.fail(
+                    CHECK,
+                    "no NTP server answered: " + String.join(", ", unanswered),
                     "allow UDP 123 from this VM to its NTP servers, or set reachable ones in " + settings.chronyConfig()
                             + " ('chronyc sources' shows what chrony reaches)");
         }
         answers.sort(Comparator.comparing(Sntp.Measurement::offset));
         Duration offset = answers.get(answers.size() / 2).offset();
         String found = "this VM's clock is " + describe(offset) + " (" + answers.size() + " of " + servers.size()
-                + " NTP server(s) answered" + (unanswered.isEmpty() ? "" : "; no answer from " + String.join(", ", unanswered)) + ")";
+                + " NTP server(s) answered"
+                + (unanswered.isEmpty() ? "" : "; no answer from " + String.join(", ", unanswered)) + ")";
         Duration size = offset.abs();
-        String fix = "check 'chronyc tracking' and 'timedatectl' (NTP synchronized: yes); 'sudo chronyc makestep' steps the clock";
+        String fix =
+                "check 'chronyc tracking' and 'timedatectl' (NTP synchronized: yes); 'sudo chronyc makestep' steps the clock";
         if (size.compareTo(FAIL_OFFSET) >= 0) {
             return CheckResult.fail(CHECK, found, fix);
         }

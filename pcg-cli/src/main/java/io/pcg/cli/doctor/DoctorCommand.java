@@ -7,12 +7,6 @@ import io.pcg.cli.DurationConverter;
 import io.pcg.cli.Pcg;
 import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.common.proxy.ProxySettings;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,13 +16,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pcg doctor}: checks what the gateway needs, each with PASS/WARN/FAIL and a fix; exit code 1 if anything
  * FAILs. Run it with sudo: the agent's configuration and the proxy settings are root-only.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Checks the agent, DNS, proxy, console TLS, clock, vCenter, resources and egress; exit 1 if any check FAILs.")
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Checks the agent, DNS, proxy, console TLS, clock, vCenter, resources and egress; exit 1 if any check FAILs.")
 public final class DoctorCommand implements Callable<Integer> {
 
     static final String AGENT = "agent";
@@ -40,26 +43,47 @@ public final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ntp-server", paramLabel = "HOST[:PORT]",
-            description = "Time server to compare with (repeatable; default: the server/pool lines of --chrony-config).")
+    @Option(
+            names = "--ntp-server",
+            paramLabel = "HOST[:PORT]",
+            description =
+                    "Time server to compare with (repeatable; default: the server/pool lines of --chrony-config).")
     List<String> ntpServers = new ArrayList<>();
 
-    @Option(names = "--chrony-config", paramLabel = "FILE", defaultValue = "/etc/chrony/chrony.conf",
-            description = "chrony's configuration (and its sources.d), for the NTP servers (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--chrony-config",
+            paramLabel = "FILE",
+            defaultValue = "/etc/chrony/chrony.conf",
+            description =
+                    "chrony's configuration (and its sources.d), for the NTP servers (default: ${DEFAULT-VALUE}).")
     Path chronyConfig;
 
-    @Option(names = "--egress", paramLabel = "HOST[:PORT]",
-            description = "Endpoint that must be reachable on TLS (repeatable; default: the console and api.spectrocloud.com:443).")
+    @Option(
+            names = "--egress",
+            paramLabel = "HOST[:PORT]",
+            description =
+                    "Endpoint that must be reachable on TLS (repeatable; default: the console and api.spectrocloud.com:443).")
     List<String> egress = new ArrayList<>();
 
-    @Option(names = "--proc-dir", paramLabel = "DIR", defaultValue = "/proc", description = "Where cpuinfo and meminfo are (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--proc-dir",
+            paramLabel = "DIR",
+            defaultValue = "/proc",
+            description = "Where cpuinfo and meminfo are (default: ${DEFAULT-VALUE}).")
     Path procDir;
 
-    @Option(names = "--disk-path", paramLabel = "DIR", defaultValue = "/var/lib",
+    @Option(
+            names = "--disk-path",
+            paramLabel = "DIR",
+            defaultValue = "/var/lib",
             description = "A path on the file system the gateway's data uses (default: ${DEFAULT-VALUE}).")
     Path diskPath;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
             description = "For each connection and answer, e.g. 2s (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -71,15 +95,28 @@ public final class DoctorCommand implements Callable<Integer> {
         try {
             proxy = ProxySettings.fromEnvironment(pcg.environment());
         } catch (IllegalArgumentException e) {
-            results.add(CheckResult.fail(PROXY_SETTINGS, e.getMessage(), "fix HTTPS_PROXY/HTTP_PROXY in /etc/environment and"
-                    + " /etc/systemd/system/pcg-agent.service.d/proxy.conf; the checks below go direct"));
+            results.add(CheckResult.fail(
+                    PROXY_SETTINGS,
+                    e.getMessage(),
+                    "fix HTTPS_PROXY/HTTP_PROXY in /etc/environment and"
+                            + " /etc/systemd/system/pcg-agent.service.d/proxy.conf; the checks below go direct"));
             proxy = ProxySettings.DIRECT;
         }
         DoctorSettings settings;
         try {
-            settings = new DoctorSettings(pcg.configFile(), config.consoleEndpoint(), caFiles(config), proxy,
-                    ntpServers.stream().map(server -> HostPort.parse(server, Sntp.PORT)).toList(), chronyConfig,
-                    egressEndpoints(config), procDir, diskPath, timeout);
+            settings = new DoctorSettings(
+                    pcg.configFile(),
+                    config.consoleEndpoint(),
+                    caFiles(config),
+                    proxy,
+                    ntpServers.stream()
+                            .map(server -> HostPort.parse(server, Sntp.PORT))
+                            .toList(),
+                    chronyConfig,
+                    egressEndpoints(config),
+                    procDir,
+                    diskPath,
+                    timeout);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("pcg doctor: " + e.getMessage());
             return picocli.CommandLine.ExitCode.USAGE;
@@ -90,11 +127,19 @@ public final class DoctorCommand implements Callable<Integer> {
             JsonNode status = agent.status();
             results.add(agentCheck(status.path("agent")));
             JsonNode pinned = status.path("vcenter");
-            vcenter = pinned.isObject() ? Optional.of(new VcenterCheck.Pinned(pinned.path("server").asText(""),
-                    pinned.path("thumbprint").asText(""), pinned.path("problem").asText(""))) : Optional.empty();
+            vcenter = pinned.isObject()
+                    ? Optional.of(new VcenterCheck.Pinned(
+                            pinned.path("server").asText(""),
+                            pinned.path("thumbprint").asText(""),
+                            pinned.path("problem").asText("")))
+                    : Optional.empty();
         } catch (AgentClient.UnreachableException e) {
-            results.add(CheckResult.fail(AGENT, "not answering on " + agent.base(), "'systemctl status pcg-agent' shows whether"
-                    + " it runs, 'journalctl -u pcg-agent -n 100' why it stopped; 'sudo systemctl restart pcg-agent'"));
+            results.add(
+                    CheckResult.fail(
+                            AGENT,
+                            "not answering on " + agent.base(),
+                            "'systemctl status pcg-agent' shows whether"
+                                    + " it runs, 'journalctl -u pcg-agent -n 100' why it stopped; 'sudo systemctl restart pcg-agent'"));
             vcenter = Optional.of(new VcenterCheck.Pinned("", "", "the agent is not answering on " + agent.base()));
         }
         results.addAll(new ConsoleChecks(settings).run());
@@ -109,10 +154,16 @@ public final class DoctorCommand implements Callable<Integer> {
     private static CheckResult agentCheck(JsonNode agent) {
         String phase = agent.path("phase").asText("");
         if ("CONNECTED".equals(phase)) {
-            return CheckResult.pass(AGENT, "running, connected to the console as gateway " + agent.path("gatewayId").asText(""));
+            return CheckResult.pass(
+                    AGENT,
+                    "running, connected to the console as gateway "
+                            + agent.path("gatewayId").asText(""));
         }
         String problem = agent.path("problem").asText("");
-        String detail = "running, " + phase + (problem.isEmpty() ? "" : ": " + problem + " - " + agent.path("message").asText(""));
+        String detail = "running, " + phase
+                + (problem.isEmpty()
+                        ? ""
+                        : ": " + problem + " - " + agent.path("message").asText(""));
         String hint = agent.path("hint").asText("");
         return "NEEDS_OPERATOR".equals(phase) || !problem.isEmpty()
                 ? CheckResult.fail(AGENT, detail, hint.isEmpty() ? "see docs/agent.md, 'Health and problems'" : hint)
@@ -129,7 +180,9 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private List<HostPort> egressEndpoints(AgentConfigFile config) {
         if (!egress.isEmpty()) {
-            return egress.stream().map(endpoint -> HostPort.parse(endpoint, 443)).toList();
+            return egress.stream()
+                    .map(endpoint -> HostPort.parse(endpoint, 443))
+                    .toList();
         }
         Set<HostPort> endpoints = new LinkedHashSet<>();
         try {

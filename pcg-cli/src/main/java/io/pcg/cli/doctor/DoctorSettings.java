@@ -1,7 +1,6 @@
 package io.pcg.cli.doctor;
 
 import io.pcg.common.proxy.ProxySettings;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +20,17 @@ import java.util.List;
  * @param diskPath        a path on the file system the gateway's data goes to
  * @param timeout         for each connection and each answer
  */
-public record DoctorSettings(Path configFile, String consoleEndpoint, List<Path> consoleCaFiles, ProxySettings proxy,
-                             List<HostPort> ntpServers, Path chronyConfig, List<HostPort> egressEndpoints, Path procDir,
-                             Path diskPath, Duration timeout) {
+public record DoctorSettings(
+        Path configFile,
+        String consoleEndpoint,
+        List<Path> consoleCaFiles,
+        ProxySettings proxy,
+        List<HostPort> ntpServers,
+        Path chronyConfig,
+        List<HostPort> egressEndpoints,
+        Path procDir,
+        Path diskPath,
+        Duration timeout) {
 
     public DoctorSettings {
         consoleCaFiles = List.copyOf(consoleCaFiles);

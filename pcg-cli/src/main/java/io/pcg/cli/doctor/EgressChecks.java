@@ -34,14 +34,20 @@ final class EgressChecks {
             Tls.serverCertificate(tunnel, endpoint);
             return CheckResult.pass(name, "TLS reachable" + via);
         } catch (Tunnel.TunnelException e) {
-            return CheckResult.fail(name, e.getMessage(), switch (e.failure()) {
-                case PROXY_UNREACHABLE, PROXY_AUTH_FAILED -> "see the proxy checks above";
-                case PROXY_REFUSED -> "allow CONNECT to " + endpoint + " on the proxy";
-                case TARGET_UNREACHABLE -> "open outbound TCP " + endpoint.port() + " to " + endpoint.host()
-                        + " on the firewall, or use a proxy (HTTP/HTTPS PROXY OVF properties)";
-            });
+            return CheckResult.fail(
+                    name,
+                    e.getMessage(),
+                    switch (e.failure()) {
+                        case PROXY_UNREACHABLE, PROXY_AUTH_FAILED -> "see the proxy checks above";
+                        case PROXY_REFUSED -> "allow CONNECT to " + endpoint + " on the proxy";
+                        case TARGET_UNREACHABLE ->
+                            "open outbound TCP " + endpoint.port() + " to " + endpoint.host()
+                                    + " on the firewall, or use a proxy (HTTP/HTTPS PROXY OVF properties)";
+                    });
         } catch (IOException | GeneralSecurityException e) {
-            return CheckResult.fail(name, "TCP works" + via + " but TLS failed: " + Tunnel.describe(e),
+            return CheckResult.fail(
+                    name,
+                    "TCP works" + via + " but TLS failed: " + Tunnel.describe(e),
                     "something between this VM and " + endpoint.host() + " interferes with TLS on " + endpoint.port());
         }
     }

@@ -16,7 +16,8 @@ public record HostPort(String host, int port) {
                 throw new IllegalArgumentException("'" + value + "' has no closing ']'" + example);
             }
             String rest = value.substring(close + 1);
-            return new HostPort(value.substring(1, close), rest.isEmpty() ? defaultPort : port(value, rest.substring(1), example));
+            return new HostPort(
+                    value.substring(1, close), rest.isEmpty() ? defaultPort : port(value, rest.substring(1), example));
         }
         int colon = value.indexOf(':');
         if (colon < 0 || value.indexOf(':', colon + 1) >= 0) {

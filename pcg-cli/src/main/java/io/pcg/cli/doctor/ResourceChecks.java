@@ -23,12 +23,12 @@ final class ResourceChecks {
     static final double USABLE_SHARE = 0.9;
     /** Below this share free, images and logs will soon fill the disk. */
     static final double FREE_WARNING_SHARE = 0.1;
+
     private static final Pattern MEM_TOTAL = Pattern.compile("(?m)^MemTotal:\\s+(\\d+) kB");
     private static final String RESIZE = "power the VM off, raise its %s in vSphere to at least %s, power it on";
 
     /** The product guide's minimum capacity. */
-    record Minimum(int cpus, long memoryMiB, long diskGiB) {
-    }
+    record Minimum(int cpus, long memoryMiB, long diskGiB) {}
 
     private final DoctorSettings settings;
 
@@ -45,10 +45,12 @@ final class ResourceChecks {
         try (var lines = Files.lines(cpuinfo)) {
             long count = lines.filter(line -> line.startsWith("processor")).count();
             String found = count + " vCPU(s), minimum " + ONE_NODE.cpus();
-            return count >= ONE_NODE.cpus() ? CheckResult.pass(CPU, found)
+            return count >= ONE_NODE.cpus()
+                    ? CheckResult.pass(CPU, found)
                     : CheckResult.fail(CPU, found, String.format(RESIZE, "CPU count", ONE_NODE.cpus()));
         } catch (IOException e) {
-            return CheckResult.warn(CPU, "cannot read " + cpuinfo + ": " + Tunnel.describe(e), "run pcg doctor on the appliance");
+            return CheckResult.warn(
+                    CPU, "cannot read " + cpuinfo + ": " + Tunnel.describe(e), "run pcg doctor on the appliance");
         }
     }
 
@@ -61,10 +63,12 @@ final class ResourceChecks {
             }
             long mib = Long.parseLong(total.group(1)) / 1024;
             String found = mib + " MiB, minimum " + ONE_NODE.memoryMiB() + " MiB (4 GB)";
-            return mib >= ONE_NODE.memoryMiB() * USABLE_SHARE ? CheckResult.pass(MEMORY, found)
+            return mib >= ONE_NODE.memoryMiB() * USABLE_SHARE
+                    ? CheckResult.pass(MEMORY, found)
                     : CheckResult.fail(MEMORY, found, String.format(RESIZE, "memory", ONE_NODE.memoryMiB() + " MiB"));
         } catch (IOException e) {
-            return CheckResult.warn(MEMORY, "cannot read " + meminfo + ": " + Tunnel.describe(e), "run pcg doctor on the appliance");
+            return CheckResult.warn(
+                    MEMORY, "cannot read " + meminfo + ": " + Tunnel.describe(e), "run pcg doctor on the appliance");
         }
     }
 
@@ -74,18 +78,26 @@ final class ResourceChecks {
             FileStore store = Files.getFileStore(path);
             long gib = store.getTotalSpace() >> 30;
             long freeGib = store.getUsableSpace() >> 30;
-            String found = "file system of " + path + ": " + gib + " GiB, " + freeGib + " GiB free; minimum " + ONE_NODE.diskGiB() + " GB";
+            String found = "file system of " + path + ": " + gib + " GiB, " + freeGib + " GiB free; minimum "
+                    + ONE_NODE.diskGiB() + " GB";
             if (gib < ONE_NODE.diskGiB() * USABLE_SHARE) {
-                return CheckResult.fail(DISK, found, String.format(RESIZE, "disk", ONE_NODE.diskGiB() + " GB")
-                        + ", then grow the partition and file system");
+                return CheckResult.fail(
+                        DISK,
+                        found,
+                        String.format(RESIZE, "disk", ONE_NODE.diskGiB() + " GB")
+                                + ", then grow the partition and file system");
             }
             if (store.getUsableSpace() < store.getTotalSpace() * FREE_WARNING_SHARE) {
-                return CheckResult.warn(DISK, found, "free space: 'sudo journalctl --vacuum-size=200M', remove old bundles in"
-                        + " /tmp (pcg-logs-*.tgz), 'sudo docker image prune'");
+                return CheckResult.warn(
+                        DISK,
+                        found,
+                        "free space: 'sudo journalctl --vacuum-size=200M', remove old bundles in"
+                                + " /tmp (pcg-logs-*.tgz), 'sudo docker image prune'");
             }
             return CheckResult.pass(DISK, found);
         } catch (IOException e) {
-            return CheckResult.warn(DISK, "cannot read the file system of " + path + ": " + Tunnel.describe(e), "pass --disk-path");
+            return CheckResult.warn(
+                    DISK, "cannot read the file system of " + path + ": " + Tunnel.describe(e), "pass --disk-path");
         }
     }
 }

@@ -19,6 +19,7 @@ final class Sntp {
     static final int PACKET_SIZE = 48;
     /** Seconds from the NTP era (1900-01-01) to the Unix epoch. */
     static final long NTP_TO_UNIX_SECONDS = 2_208_988_800L;
+
     private static final int MODE_CLIENT = 3;
     private static final int MODE_SERVER = 4;
     private static final int VERSION = 4;
@@ -30,11 +31,9 @@ final class Sntp {
      * @param offset how far the server's clock is ahead of this machine's (negative: this machine is ahead)
      * @param delay  the round trip, the offset's uncertainty
      */
-    record Measurement(Duration offset, Duration delay) {
-    }
+    record Measurement(Duration offset, Duration delay) {}
 
-    private Sntp() {
-    }
+    private Sntp() {}
 
     /** @throws IOException when the server does not answer in time or answers something that is not a time */
     static Measurement query(HostPort server, Duration timeout, Clock clock) throws IOException {
@@ -71,13 +70,15 @@ final class Sntp {
             throw new IOException("answered in NTP mode " + mode + ", not as a server");
         }
         if (stratum == 0) {
-            throw new IOException("refused to give the time (kiss-o'-death " + new String(answer, 12, 4, java.nio.charset.StandardCharsets.US_ASCII).trim() + ")");
+            throw new IOException("refused to give the time (kiss-o'-death "
+                    + new String(answer, 12, 4, java.nio.charset.StandardCharsets.US_ASCII).trim() + ")");
         }
         if (in.getLong(ORIGINATE_OFFSET) != ByteBuffer.wrap(request).getLong(TRANSMIT_OFFSET)) {
             throw new IOException("answered another request (its originate time is not ours)");
         }
         Instant sent = fromNtp(in.getLong(ORIGINATE_OFFSET));
-        return offsetAndDelay(sent, fromNtp(in.getLong(RECEIVE_OFFSET)), fromNtp(in.getLong(TRANSMIT_OFFSET)), received);
+        return offsetAndDelay(
+                sent, fromNtp(in.getLong(RECEIVE_OFFSET)), fromNtp(in.getLong(TRANSMIT_OFFSET)), received);
     }
 
     /**
@@ -87,7 +88,8 @@ final class Sntp {
      * @param t4 answer received (this clock)
      */
     static Measurement offsetAndDelay(Instant t1, Instant t2, Instant t3, Instant t4) {
-        Duration offset = Duration.between(t1, t2).plus(Duration.between(t4, t3)).dividedBy(2);
+        Duration offset =
+                Duration.between(t1, t2).plus(Duration.between(t4, t3)).dividedBy(2);
         Duration delay = Duration.between(t1, t4).minus(Duration.between(t2, t3));
         return new Measurement(offset, delay);
     }

@@ -1,11 +1,5 @@
 package io.pcg.cli.doctor;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -19,27 +13,34 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /** TLS handshakes over an open {@link Tunnel}: verified as the agent does, or only to read the server's certificate. */
 final class Tls {
 
     static final String HTTP2 = "h2";
 
-    private Tls() {
-    }
+    private Tls() {}
 
     /**
      * A verified handshake offering HTTP/2 (ALPN), as gRPC does; trusts the JDK's CAs and the given CA files.
      *
      * @return the protocol the server picked; empty when it picked none
      */
-    static String verifiedHandshake(Socket tunnel, HostPort server, List<Path> caFiles) throws IOException, GeneralSecurityException {
+    static String verifiedHandshake(Socket tunnel, HostPort server, List<Path> caFiles)
+            throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[]{trusting(caFiles)}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tunnel, server.host(), server.port(), true)) {
+        context.init(null, new TrustManager[] {trusting(caFiles)}, null);
+        try (SSLSocket socket =
+                (SSLSocket) context.getSocketFactory().createSocket(tunnel, server.host(), server.port(), true)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            parameters.setApplicationProtocols(new String[]{HTTP2});
+            parameters.setApplicationProtocols(new String[] {HTTP2});
             socket.setSSLParameters(parameters);
             socket.startHandshake();
             String protocol = socket.getApplicationProtocol();
@@ -48,10 +49,12 @@ final class Tls {
     }
 
     /** The server's own certificate, whoever signed it: for comparing its fingerprint with a pinned one. */
-    static X509Certificate serverCertificate(Socket tunnel, HostPort server) throws IOException, GeneralSecurityException {
+    static X509Certificate serverCertificate(Socket tunnel, HostPort server)
+            throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[]{new RecordingTrustManager()}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tunnel, server.host(), server.port(), true)) {
+        context.init(null, new TrustManager[] {new RecordingTrustManager()}, null);
+        try (SSLSocket socket =
+                (SSLSocket) context.getSocketFactory().createSocket(tunnel, server.host(), server.port(), true)) {
             socket.startHandshake();
             Certificate[] chain = socket.getSession().getPeerCertificates();
             return (X509Certificate) chain[0];
@@ -116,7 +119,8 @@ final class Tls {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return managers.stream().flatMap(manager -> java.util.Arrays.stream(manager.getAcceptedIssuers()))
+            return managers.stream()
+                    .flatMap(manager -> java.util.Arrays.stream(manager.getAcceptedIssuers()))
                     .toArray(X509Certificate[]::new);
         }
     }

@@ -1,7 +1,6 @@
 package io.pcg.cli.doctor;
 
 import io.pcg.common.proxy.ProxyUrl;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,15 +53,15 @@ final class Tunnel {
     /** Longest proxy answer header read: anything longer is not an HTTP proxy. */
     private static final int MAX_HEADER = 16 * 1024;
 
-    private Tunnel() {
-    }
+    private Tunnel() {}
 
     static Socket open(HostPort target, Optional<ProxyUrl> proxy, Duration timeout) throws TunnelException {
         if (proxy.isEmpty()) {
             try {
                 return connect(target.host(), target.port(), timeout);
             } catch (IOException e) {
-                throw new TunnelException(Failure.TARGET_UNREACHABLE, "cannot connect to " + target + ": " + describe(e), 0, e);
+                throw new TunnelException(
+                        Failure.TARGET_UNREACHABLE, "cannot connect to " + target + ": " + describe(e), 0, e);
             }
         }
         ProxyUrl via = proxy.get();
@@ -70,7 +69,8 @@ final class Tunnel {
         try {
             socket = connect(via.host(), via.port(), timeout);
         } catch (IOException e) {
-            throw new TunnelException(Failure.PROXY_UNREACHABLE, "cannot connect to the proxy " + via + ": " + describe(e), 0, e);
+            throw new TunnelException(
+                    Failure.PROXY_UNREACHABLE, "cannot connect to the proxy " + via + ": " + describe(e), 0, e);
         }
         try {
             String statusLine = connectThrough(socket, target, via);
@@ -80,12 +80,20 @@ final class Tunnel {
             }
             socket.close();
             Failure failure = status == 407 || status == 401 ? Failure.PROXY_AUTH_FAILED : Failure.PROXY_REFUSED;
-            throw new TunnelException(failure, "the proxy " + via + " answered CONNECT " + target + " with '" + statusLine + "'", status, null);
+            throw new TunnelException(
+                    failure,
+                    "the proxy " + via + " answered CONNECT " + target + " with '" + statusLine + "'",
+                    status,
+                    null);
         } catch (TunnelException e) {
             throw e;
         } catch (IOException e) {
             closeQuietly(socket);
-            throw new TunnelException(Failure.PROXY_REFUSED, "the proxy " + via + " did not answer CONNECT " + target + ": " + describe(e), 0, e);
+            throw new TunnelException(
+                    Failure.PROXY_REFUSED,
+                    "the proxy " + via + " did not answer CONNECT " + target + ": " + describe(e),
+                    0,
+                    e);
         }
     }
 
@@ -104,12 +112,17 @@ final class Tunnel {
     /** Sends CONNECT and reads the answer's header byte by byte: what follows it belongs to the tunnel. */
     private static String connectThrough(Socket socket, HostPort target, ProxyUrl proxy) throws IOException {
         StringBuilder request = new StringBuilder()
-                .append("CONNECT ").append(target).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(target).append("\r\n");
+                .append("CONNECT ")
+                .append(target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(target)
+                .append("\r\n");
         if (proxy.hasCredentials()) {
             String credentials = proxy.username() + ":" + proxy.password().reveal();
             request.append("Proxy-Authorization: Basic ")
-                    .append(Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))).append("\r\n");
+                    .append(Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                    .append("\r\n");
         }
         request.append("\r\n");
         OutputStream out = socket.getOutputStream();
@@ -128,13 +141,15 @@ final class Tunnel {
                 return soFar.lines().findFirst().orElse("").trim();
             }
         }
-        throw new IOException("the proxy's answer header is longer than " + MAX_HEADER + " bytes: is it an HTTP proxy?");
+        throw new IOException(
+                "the proxy's answer header is longer than " + MAX_HEADER + " bytes: is it an HTTP proxy?");
     }
 
     private static int status(String statusLine) throws IOException {
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            throw new IOException("the proxy did not answer HTTP ('" + statusLine + "'): is HTTPS_PROXY an HTTP proxy?");
+            throw new IOException(
+                    "the proxy did not answer HTTP ('" + statusLine + "'): is HTTPS_PROXY an HTTP proxy?");
         }
         try {
             return Integer.parseInt(parts[1]);

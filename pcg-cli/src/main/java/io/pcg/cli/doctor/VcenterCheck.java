@@ -26,8 +26,7 @@ final class VcenterCheck {
      * @param thumbprint pinned SHA-256 or SHA-1 fingerprint; empty when none is pinned
      * @param problem    why the agent could not say; empty when it could
      */
-    record Pinned(String server, String thumbprint, String problem) {
-    }
+    record Pinned(String server, String thumbprint, String problem) {}
 
     private final DoctorSettings settings;
 
@@ -41,34 +40,50 @@ final class VcenterCheck {
         }
         Pinned pinned = fromAgent.get();
         if (!pinned.problem().isEmpty()) {
-            return CheckResult.warn(CHECK, "cannot tell which vCenter is configured: " + pinned.problem(),
+            return CheckResult.warn(
+                    CHECK,
+                    "cannot tell which vCenter is configured: " + pinned.problem(),
                     "start the agent ('sudo systemctl start pcg-agent') or see 'pcg status'");
         }
         HostPort server;
         try {
             server = HostPort.parse(pinned.server(), HTTPS);
         } catch (IllegalArgumentException e) {
-            return CheckResult.fail(CHECK, "the configured vCenter '" + pinned.server() + "' is not an address: " + e.getMessage(),
+            return CheckResult.fail(
+                    CHECK,
+                    "the configured vCenter '" + pinned.server() + "' is not an address: " + e.getMessage(),
                     "reset the gateway from the console and configure it with the vCenter's host name");
         }
         X509Certificate certificate;
-        try (Socket tunnel = Tunnel.open(server, settings.proxy().proxyFor("https", server.host()), settings.timeout())) {
+        try (Socket tunnel =
+                Tunnel.open(server, settings.proxy().proxyFor("https", server.host()), settings.timeout())) {
             certificate = Tls.serverCertificate(tunnel, server);
         } catch (IOException | GeneralSecurityException e) {
-            return CheckResult.fail(CHECK, "vCenter " + server + " unreachable: " + Tunnel.describe(e),
-                    "check that this VM reaches " + server + " (firewall; vCenter belongs in NO_PROXY unless the proxy must carry it)");
+            return CheckResult.fail(
+                    CHECK,
+                    "vCenter " + server + " unreachable: " + Tunnel.describe(e),
+                    "check that this VM reaches " + server
+                            + " (firewall; vCenter belongs in NO_PROXY unless the proxy must carry it)");
         }
         if (pinned.thumbprint().isEmpty()) {
-            return CheckResult.pass(CHECK, "vCenter " + server + " reachable; no thumbprint pinned, its certificate is"
-                    + " SHA-256 " + fingerprint(certificate, "SHA-256"));
+            return CheckResult.pass(
+                    CHECK,
+                    "vCenter " + server + " reachable; no thumbprint pinned, its certificate is" + " SHA-256 "
+                            + fingerprint(certificate, "SHA-256"));
         }
-        String bare = pinned.thumbprint().toUpperCase(Locale.ROOT).replaceFirst("^SHA-?(1|256)[:=]", "").replaceAll("[:\\-\\s]", "");
+        String bare = pinned.thumbprint()
+                .toUpperCase(Locale.ROOT)
+                .replaceFirst("^SHA-?(1|256)[:=]", "")
+                .replaceAll("[:\\-\\s]", "");
         String algorithm = bare.length() == 40 ? "SHA-1" : "SHA-256";
         String live = fingerprint(certificate, algorithm);
         if (live.replace(":", "").equals(bare)) {
-            return CheckResult.pass(CHECK, "vCenter " + server + " presents the pinned certificate (" + algorithm + " " + live + ")");
+            return CheckResult.pass(
+                    CHECK, "vCenter " + server + " presents the pinned certificate (" + algorithm + " " + live + ")");
         }
-        return CheckResult.fail(CHECK, "vCenter " + server + " presents " + algorithm + " " + live + " but the gateway is pinned to "
+        return CheckResult.fail(
+                CHECK,
+                "vCenter " + server + " presents " + algorithm + " " + live + " but the gateway is pinned to "
                         + pinned.thumbprint() + ": thumbprint mismatch",
                 "if vCenter's certificate was replaced on purpose, update the thumbprint of the gateway's cloud account in the"
                         + " console (compare with the certificate in the vSphere Client); otherwise something else answers at "

@@ -1,9 +1,9 @@
 package io.pcg.cli.doctor;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class HostPortTest {
 
@@ -18,7 +18,8 @@ class HostPortTest {
 
     @Test
     void badPortsAndEmptyValuesSayHowAValidOneLooks() {
-        assertThatThrownBy(() -> HostPort.parse("vc.example.com:0", 443)).hasMessageContaining("not 1 to 65535")
+        assertThatThrownBy(() -> HostPort.parse("vc.example.com:0", 443))
+                .hasMessageContaining("not 1 to 65535")
                 .hasMessageContaining("e.g. ntp.example.com:123");
         assertThatThrownBy(() -> HostPort.parse("vc.example.com:https", 443)).hasMessageContaining("'https'");
         assertThatThrownBy(() -> HostPort.parse(" ", 443)).hasMessageContaining("empty address");

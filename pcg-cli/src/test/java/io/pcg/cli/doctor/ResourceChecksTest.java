@@ -1,16 +1,15 @@
 package io.pcg.cli.doctor;
 
-import io.pcg.common.proxy.ProxySettings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pcg.common.proxy.ProxySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ResourceChecksTest {
 
@@ -61,7 +60,16 @@ class ResourceChecksTest {
     }
 
     private DoctorSettings settings() {
-        return new DoctorSettings(Path.of("/etc/pcg/agent.yml"), "https://console.example.com", List.of(), ProxySettings.DIRECT,
-                List.of(), proc.resolve("chrony.conf"), List.of(), proc, proc, Duration.ofSeconds(1));
+        return new DoctorSettings(
+                Path.of("/etc/pcg/agent.yml"),
+                "https://console.example.com",
+                List.of(),
+                ProxySettings.DIRECT,
+                List.of(),
+                proc.resolve("chrony.conf"),
+                List.of(),
+                proc,
+                proc,
+                Duration.ofSeconds(1));
     }
 }

@@ -1,14 +1,13 @@
 package io.pcg.cli.doctor;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SntpTest {
 
@@ -63,7 +62,8 @@ class SntpTest {
                 .hasMessageContaining("mode 3");
         assertThatThrownBy(() -> Sntp.measurement(request, answer(request, 4, 0, T1, T1), Sntp.PACKET_SIZE, T1))
                 .hasMessageContaining("kiss-o'-death");
-        assertThatThrownBy(() -> Sntp.measurement(request, answer(Sntp.request(T1.plusSeconds(1)), 4, 2, T1, T1), Sntp.PACKET_SIZE, T1))
+        assertThatThrownBy(() -> Sntp.measurement(
+                        request, answer(Sntp.request(T1.plusSeconds(1)), 4, 2, T1, T1), Sntp.PACKET_SIZE, T1))
                 .hasMessageContaining("another request");
         assertThatThrownBy(() -> Sntp.measurement(request, new byte[Sntp.PACKET_SIZE], 12, T1))
                 .hasMessageContaining("12 bytes");

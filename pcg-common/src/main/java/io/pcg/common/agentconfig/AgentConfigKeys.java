@@ -14,6 +14,7 @@ public final class AgentConfigKeys {
     public static final String FILE = "/etc/pcg/agent.yml";
     /** The system user and group the agent runs as (pcg-agent.service, created by the image build). */
     public static final String AGENT_USER = "pcg";
+
     public static final String PREFIX = "pcg.agent";
 
     public static final String NAME = "name";
@@ -29,6 +30,5 @@ public final class AgentConfigKeys {
     public static final String DEFAULT_POD_CIDR = "192.168.0.0/16";
     public static final String DEFAULT_SERVICE_CIDR = "10.96.0.0/12";
 
-    private AgentConfigKeys() {
-    }
+    private AgentConfigKeys() {}
 }

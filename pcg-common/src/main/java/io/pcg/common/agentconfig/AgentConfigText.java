@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
  */
 public final class AgentConfigText {
 
-    private AgentConfigText() {
-    }
+    private AgentConfigText() {}
 
     /** {@code yaml} without the lines that set {@code pcg.agent.<key>}; unchanged when there is none. */
     public static String withoutSetting(String yaml, String key) {
-        Pattern setting = Pattern.compile("^[ \\t]*(" + Pattern.quote(AgentConfigKeys.PREFIX + ".") + ")?"
-                + Pattern.quote(key) + "[ \\t]*:.*(\\r?\\n|$)", Pattern.MULTILINE);
+        Pattern setting = Pattern.compile(
+                "^[ \\t]*(" + Pattern.quote(AgentConfigKeys.PREFIX + ".") + ")?" + Pattern.quote(key)
+                        + "[ \\t]*:.*(\\r?\\n|$)",
+                Pattern.MULTILINE);
         return setting.matcher(yaml).replaceAll("");
     }
 }

@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class DottedSettings {
 
-    private DottedSettings() {
-    }
+    private DottedSettings() {}
 
     /** Every leaf value of {@code document} by its dotted name, in document order. */
     public static Map<String, Object> of(Map<?, ?> document) {

@@ -1,7 +1,6 @@
 package io.pcg.common.console;
 
 import io.pcg.common.secrets.Secret;
-
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -11,8 +10,7 @@ public final class PairingCode {
     public static final int LENGTH = 8;
     private static final Pattern FORMAT = Pattern.compile("[A-Z0-9]{" + LENGTH + "}");
 
-    private PairingCode() {
-    }
+    private PairingCode() {}
 
     /**
      * @return the normalised code, as a secret
@@ -25,9 +23,11 @@ public final class PairingCode {
                     + "'Create a new gateway' dialogue (" + LENGTH + " upper-case letters and digits)");
         }
         if (!FORMAT.matcher(value).matches()) {
-            String why = value.length() != LENGTH ? "it has " + value.length() + " characters"
-                    : value.toUpperCase(Locale.ROOT).equals(value) ? "it contains characters other than A-Z and 0-9"
-                    : "it contains lower-case letters";
+            String why = value.length() != LENGTH
+                    ? "it has " + value.length() + " characters"
+                    : value.toUpperCase(Locale.ROOT).equals(value)
+                            ? "it contains characters other than A-Z and 0-9"
+                            : "it contains lower-case letters";
             throw new IllegalArgumentException("pairing code has the wrong format (" + why + "): the console's PIN is "
                     + LENGTH + " upper-case letters and digits; copy it again from the tenant portal");
         }

@@ -13,8 +13,7 @@ public final class ErrorText {
     /** Longest message an operator is expected to read. */
     public static final int MAX_MESSAGE = 4096;
 
-    private ErrorText() {
-    }
+    private ErrorText() {}
 
     /**
      * The value in single quotes, with control and line-separator characters written as {@code \\uXXXX} (line feed
@@ -61,8 +60,8 @@ public final class ErrorText {
         }
         for (int i = 0; i < message.length(); i++) {
             if (unsafe(message.charAt(i)) || message.charAt(i) == '\t') {
-                return Optional.of("the message holds control character U+" + String.format("%04X", (int) message.charAt(i))
-                        + " at " + i);
+                return Optional.of("the message holds control character U+"
+                        + String.format("%04X", (int) message.charAt(i)) + " at " + i);
             }
         }
         return Optional.empty();

@@ -27,7 +27,8 @@ public class OperatorException extends Exception {
     public OperatorException(String code, String message, String hint, Throwable cause) {
         super(message, cause);
         if (code == null || !CODE.matcher(code).matches()) {
-            throw new IllegalArgumentException("operator error code '" + code + "' is not AREA_WHAT in upper snake case");
+            throw new IllegalArgumentException(
+                    "operator error code '" + code + "' is not AREA_WHAT in upper snake case");
         }
         this.code = code;
         this.hint = hint == null ? "" : hint;

@@ -29,8 +29,7 @@ public final class AtomicFiles {
     /** Certificates, records, banners: {@code 0644}. */
     public static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Writes {@code content} as UTF-8; see {@link #write(Path, byte[], Set)}. */
     public static void write(Path target, String content, Set<PosixFilePermission> mode) throws IOException {
@@ -46,7 +45,8 @@ public final class AtomicFiles {
         Files.createDirectories(directory);
         boolean posix = supportsPosix(directory.getFileSystem());
         Path temporary = posix
-                ? Files.createTempFile(directory, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(mode))
+                ? Files.createTempFile(
+                        directory, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(mode))
                 : Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
         try {
             if (posix) {
@@ -61,9 +61,11 @@ public final class AtomicFiles {
                 channel.force(true);
             } catch (IOException e) {
                 // The JDK's text ("No space left on device") names neither the file nor what to do about it.
-                throw new IOException("cannot write " + target + " (" + e.getMessage() + "); it keeps its previous "
-                        + "content. Free space on the file system holding " + directory + " (df -h " + directory
-                        + ") and try again", e);
+                throw new IOException(
+                        "cannot write " + target + " (" + e.getMessage() + "); it keeps its previous "
+                                + "content. Free space on the file system holding " + directory + " (df -h " + directory
+                                + ") and try again",
+                        e);
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 /** Whole folders at once. */
 public final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /**
      * Deletes {@code root} and everything below it, deepest first, without following links; nothing when it does not

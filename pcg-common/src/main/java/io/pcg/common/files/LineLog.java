@@ -37,7 +37,8 @@ public final class LineLog implements AutoCloseable {
      * Opens (creating it and its folders if missing) the log and hands its complete lines, oldest first, to the
      * caller, which decides which of them it can still read.
      */
-    public static LineLog open(Path file, Set<PosixFilePermission> mode, List<String> completeLines) throws IOException {
+    public static LineLog open(Path file, Set<PosixFilePermission> mode, List<String> completeLines)
+            throws IOException {
         LineLog log = new LineLog(file, mode);
         List<String> lines = new ArrayList<>();
         boolean torn = false;

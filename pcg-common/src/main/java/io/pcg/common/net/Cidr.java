@@ -1,7 +1,6 @@
 package io.pcg.common.net;
 
 import io.pcg.common.errors.ErrorText;
-
 import java.math.BigInteger;
 
 /**
@@ -16,8 +15,8 @@ public record Cidr(Ip network, int prefix) {
     public Cidr {
         checkPrefix(prefix, network.family());
         if (!network.value().and(hostMask(network.family(), prefix)).equals(BigInteger.ZERO)) {
-            throw new InvalidAddressException(network + "/" + prefix + " has host bits set; the network is "
-                    + containing(network, prefix));
+            throw new InvalidAddressException(
+                    network + "/" + prefix + " has host bits set; the network is " + containing(network, prefix));
         }
     }
 
@@ -39,19 +38,21 @@ public record Cidr(Ip network, int prefix) {
         String value = text == null ? "" : text.trim();
         int slash = value.indexOf('/');
         if (slash < 0) {
-            throw new InvalidAddressException(ErrorText.quote(value) + " is not a CIDR: it needs a /prefix, " + EXAMPLE);
+            throw new InvalidAddressException(
+                    ErrorText.quote(value) + " is not a CIDR: it needs a /prefix, " + EXAMPLE);
         }
         Ip address;
         try {
             address = Ip.parse(value.substring(0, slash));
         } catch (InvalidAddressException e) {
-            throw new InvalidAddressException(ErrorText.quote(value) + " is not a CIDR: " + ErrorText.quote(value.substring(0, slash))
-                    + " is not an IP address, " + EXAMPLE);
+            throw new InvalidAddressException(ErrorText.quote(value) + " is not a CIDR: "
+                    + ErrorText.quote(value.substring(0, slash)) + " is not an IP address, " + EXAMPLE);
         }
         String prefix = value.substring(slash + 1).trim();
         if (!prefix.matches("[0-9]{1,3}")) {
-            throw new InvalidAddressException(ErrorText.quote(value) + " is not a CIDR: the prefix must be a number from 0 to "
-                    + address.family().bits() + ", " + EXAMPLE);
+            throw new InvalidAddressException(
+                    ErrorText.quote(value) + " is not a CIDR: the prefix must be a number from 0 to "
+                            + address.family().bits() + ", " + EXAMPLE);
         }
         return containing(address, Integer.parseInt(prefix));
     }

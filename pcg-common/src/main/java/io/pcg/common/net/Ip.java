@@ -1,7 +1,6 @@
 package io.pcg.common.net;
 
 import io.pcg.common.errors.ErrorText;
-
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -50,7 +49,8 @@ public record Ip(IpFamily family, BigInteger value) implements Comparable<Ip> {
                 throw malformed(trimmed);
             }
             if (parsed instanceof Inet4Address) {
-                throw new InvalidAddressException(ErrorText.quote(trimmed) + " is an IPv4-mapped IPv6 address; write the IPv4 address instead");
+                throw new InvalidAddressException(
+                        ErrorText.quote(trimmed) + " is an IPv4-mapped IPv6 address; write the IPv4 address instead");
             }
             return new Ip(IpFamily.V6, new BigInteger(1, parsed.getAddress()));
         }
@@ -58,7 +58,8 @@ public record Ip(IpFamily family, BigInteger value) implements Comparable<Ip> {
     }
 
     public static Ip of(InetAddress address) {
-        return new Ip(address instanceof Inet4Address ? IpFamily.V4 : IpFamily.V6, new BigInteger(1, address.getAddress()));
+        return new Ip(
+                address instanceof Inet4Address ? IpFamily.V4 : IpFamily.V6, new BigInteger(1, address.getAddress()));
     }
 
     public InetAddress toInetAddress() {
@@ -90,7 +91,8 @@ public record Ip(IpFamily family, BigInteger value) implements Comparable<Ip> {
     }
 
     private static InvalidAddressException malformed(String text) {
-        return new InvalidAddressException(ErrorText.quote(text) + " is not a valid IPv4 address (e.g. 10.10.183.1) or IPv6 address (e.g. fd00::1)");
+        return new InvalidAddressException(ErrorText.quote(text)
+                + " is not a valid IPv4 address (e.g. 10.10.183.1) or IPv6 address (e.g. fd00::1)");
     }
 
     public Ip plus(long delta) {

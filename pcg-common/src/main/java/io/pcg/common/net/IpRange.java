@@ -1,7 +1,6 @@
 package io.pcg.common.net;
 
 import io.pcg.common.errors.ErrorText;
-
 import java.math.BigInteger;
 
 /** An inclusive range of addresses of one family; {@code first <= last}. */
@@ -9,7 +8,8 @@ public record IpRange(Ip first, Ip last) {
 
     public IpRange {
         if (!first.sameFamily(last)) {
-            throw new InvalidAddressException("range " + first + "-" + last + " mixes IPv4 and IPv6; both ends must be of one family");
+            throw new InvalidAddressException(
+                    "range " + first + "-" + last + " mixes IPv4 and IPv6; both ends must be of one family");
         }
         if (first.compareTo(last) > 0) {
             throw new InvalidAddressException("range start " + first + " comes after its end " + last + "; swap them");
@@ -19,7 +19,8 @@ public record IpRange(Ip first, Ip last) {
     /** Parses {@code first-last}. */
     public static IpRange parse(String text) {
         if (text == null || !text.contains("-")) {
-            throw new InvalidAddressException(ErrorText.quote(text) + " is not a range; write it as first-last, e.g. 10.10.183.1-10.10.183.100");
+            throw new InvalidAddressException(
+                    ErrorText.quote(text) + " is not a range; write it as first-last, e.g. 10.10.183.1-10.10.183.100");
         }
         int dash = text.indexOf('-');
         return new IpRange(Ip.parse(text.substring(0, dash)), Ip.parse(text.substring(dash + 1)));

@@ -47,7 +47,8 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     @Override
     public Result run(List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         directory.ifPresent(dir -> builder.directory(dir.toFile()));
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -56,7 +57,10 @@ public final class ProcessCommandRunner implements CommandRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                return new Result(TIMED_OUT, "", String.join(" ", command) + " did not finish within " + timeout.toSeconds() + "s");
+                return new Result(
+                        TIMED_OUT,
+                        "",
+                        String.join(" ", command) + " did not finish within " + timeout.toSeconds() + "s");
             }
             return new Result(process.exitValue(), stdout.join(), stderr.join());
         } catch (InterruptedException e) {
@@ -72,13 +76,15 @@ public final class ProcessCommandRunner implements CommandRunner {
      */
     private static CompletableFuture<String> drain(InputStream stream) {
         CompletableFuture<String> text = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (stream) {
-                text.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                text.completeExceptionally(e);
-            }
-        }, "process-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (stream) {
+                        text.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        text.completeExceptionally(e);
+                    }
+                },
+                "process-output");
         reader.setDaemon(true);
         reader.start();
         return text;

@@ -3,7 +3,6 @@ package io.pcg.common.proxy;
 import io.pcg.common.errors.ErrorText;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -20,8 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class NoProxy {
 
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
 
     /** Entries every appliance and cluster node bypasses the proxy for, besides the networks passed in. */
     static final List<String> LOCAL_ENTRIES = List.of("localhost", "127.0.0.1", ".svc", ".cluster.local");
@@ -145,7 +144,8 @@ public final class NoProxy {
      * and the given local networks (the VM's own network, later the node network and control-plane VIP).
      * Duplicates are dropped, so applying it twice changes nothing.
      */
-    public static List<String> effective(NoProxy operatorEntries, Cidr podCidr, Cidr serviceCidr, Collection<String> localNetworks) {
+    public static List<String> effective(
+            NoProxy operatorEntries, Cidr podCidr, Cidr serviceCidr, Collection<String> localNetworks) {
         Set<String> result = new LinkedHashSet<>(operatorEntries.entries());
         result.add(LOCAL_ENTRIES.get(0));
         result.add(LOCAL_ENTRIES.get(1));

@@ -2,7 +2,6 @@ package io.pcg.common.proxy;
 
 import io.pcg.common.errors.ErrorText;
 import io.pcg.common.secrets.Secret;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -46,18 +45,24 @@ public record ProxyUrl(String host, int port, String username, Secret password) 
             uri = new URI(value);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " is not a valid URL"
-                    + " (special characters in the user name or password must be percent-encoded, e.g. @ as %40)." + example);
+                    + " (special characters in the user name or password must be percent-encoded, e.g. @ as %40)."
+                    + example);
         }
         if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " uses scheme " + ErrorText.quote(uri.getScheme())
-                    + ": only http:// proxies are supported (HTTPS traffic is tunnelled through them with CONNECT)." + example);
+            throw new IllegalArgumentException(
+                    "proxy URL " + ErrorText.quote(shown) + " uses scheme " + ErrorText.quote(uri.getScheme())
+                            + ": only http:// proxies are supported (HTTPS traffic is tunnelled through them with CONNECT)."
+                            + example);
         }
         if (uri.getHost() == null || uri.getRawAuthority() == null) {
             throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has no host." + example);
         }
         String path = uri.getRawPath();
-        if ((path != null && !path.isEmpty() && !"/".equals(path)) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has a path or query; remove everything after host:port." + example);
+        if ((path != null && !path.isEmpty() && !"/".equals(path))
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown)
+                    + " has a path or query; remove everything after host:port." + example);
         }
         String host = uri.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -65,7 +70,8 @@ public record ProxyUrl(String host, int port, String username, Secret password) 
         }
         int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
         if (port == 0 || port > 65535) {
-            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has port " + port + ", which must be from 1 to 65535." + example);
+            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has port " + port
+                    + ", which must be from 1 to 65535." + example);
         }
         String userInfo = uri.getRawUserInfo();
         if (userInfo == null || userInfo.isEmpty()) {
@@ -75,7 +81,8 @@ public record ProxyUrl(String host, int port, String username, Secret password) 
         String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
         Secret password = Secret.of(colon < 0 ? "" : decode(userInfo.substring(colon + 1)));
         if (user.isEmpty()) {
-            throw new IllegalArgumentException("proxy URL " + ErrorText.quote(shown) + " has a password but no user name." + example);
+            throw new IllegalArgumentException(
+                    "proxy URL " + ErrorText.quote(shown) + " has a password but no user name." + example);
         }
         return new ProxyUrl(host, port, user, password);
     }

@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class ProxyVariables {
 
-    private ProxyVariables() {
-    }
+    private ProxyVariables() {}
 
     /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY in both spellings, in that order. */
     public static Map<String, String> of(String httpProxyUrl, String httpsProxyUrl, String noProxy) {
@@ -31,8 +30,11 @@ public final class ProxyVariables {
      */
     public static String systemdEnvironment(Map<String, String> variables) {
         StringBuilder lines = new StringBuilder();
-        variables.forEach((name, value) -> lines.append("Environment=\"").append(name).append('=')
-                .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%")).append("\"\n"));
+        variables.forEach((name, value) -> lines.append("Environment=\"")
+                .append(name)
+                .append('=')
+                .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%"))
+                .append("\"\n"));
         return lines.toString();
     }
 

@@ -35,8 +35,7 @@ public final class KnownSecrets {
     /** Longest first, so a secret that contains another is masked whole; rebuilt on registration, read lock-free. */
     private static volatile List<String> longestFirst = List.of();
 
-    private KnownSecrets() {
-    }
+    private KnownSecrets() {}
 
     /** Remembers {@code value} for {@link #mask}; null, blank and short values are ignored. */
     public static void register(String value) {

@@ -1,7 +1,7 @@
 package io.pcg.common.secrets;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
@@ -53,7 +53,8 @@ public final class Secret {
     @Override
     public boolean equals(Object other) {
         return other instanceof Secret secret
-                && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8), secret.value.getBytes(StandardCharsets.UTF_8));
+                && MessageDigest.isEqual(
+                        value.getBytes(StandardCharsets.UTF_8), secret.value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.pcg.common.work;
 
 import io.pcg.common.errors.OperatorException;
-
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -87,11 +86,14 @@ public final class SerialLoop implements AutoCloseable {
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
             done.cancel(false);
-            throw new OperatorException(busyCode, subject + " is in the middle of a step that has not finished within "
-                    + wait.toSeconds() + " s", "Send the command again in a minute.");
+            throw new OperatorException(
+                    busyCode,
+                    subject + " is in the middle of a step that has not finished within " + wait.toSeconds() + " s",
+                    "Send the command again in a minute.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OperatorException(busyCode, "interrupted while waiting for " + subject, "Send the command again.");
+            throw new OperatorException(
+                    busyCode, "interrupted while waiting for " + subject, "Send the command again.");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.pcg.common.agentconfig;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class AgentConfigTextTest {
 
@@ -29,13 +29,15 @@ class AgentConfigTextTest {
     void removesTheFlatFormAnOperatorMayHaveWrittenAndALastLineWithoutNewline() {
         String yaml = "pcg.agent.name: pcg-dc1\npcg.agent.pairing-code: ABCD2345";
 
-        assertThat(AgentConfigText.withoutSetting(yaml, AgentConfigKeys.PAIRING_CODE)).isEqualTo("pcg.agent.name: pcg-dc1\n");
+        assertThat(AgentConfigText.withoutSetting(yaml, AgentConfigKeys.PAIRING_CODE))
+                .isEqualTo("pcg.agent.name: pcg-dc1\n");
     }
 
     @Test
     void leavesKeysThatOnlyStartLikeTheSettingAlone() {
         String yaml = "pcg:\n  agent:\n    pairing-code-hint: x\n    name: a\n";
 
-        assertThat(AgentConfigText.withoutSetting(yaml, AgentConfigKeys.PAIRING_CODE)).isEqualTo(yaml);
+        assertThat(AgentConfigText.withoutSetting(yaml, AgentConfigKeys.PAIRING_CODE))
+                .isEqualTo(yaml);
     }
 }

@@ -1,11 +1,10 @@
 package io.pcg.common.agentconfig;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DottedSettingsTest {
 
@@ -18,7 +17,8 @@ class DottedSettingsTest {
         document.put("empty", null);
 
         Map<String, Object> settings = DottedSettings.of(document);
-        assertThat(settings).containsOnlyKeys("micronaut.server.port", "pcg.agent.name", "pcg.agent.state-dir", "empty")
+        assertThat(settings)
+                .containsOnlyKeys("micronaut.server.port", "pcg.agent.name", "pcg.agent.state-dir", "empty")
                 .containsEntry("micronaut.server.port", 8899)
                 .containsEntry("pcg.agent.name", "gw-1")
                 .containsEntry("pcg.agent.state-dir", "/var/lib/pcg");

@@ -1,5 +1,8 @@
 package io.pcg.common.badinput;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.pcg.common.console.ConsoleEndpoint;
 import io.pcg.common.errors.ErrorText;
@@ -8,10 +11,6 @@ import io.pcg.common.net.Ip;
 import io.pcg.common.net.IpRange;
 import io.pcg.common.proxy.NoProxy;
 import io.pcg.common.proxy.ProxyUrl;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +18,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bad input for the parsers operators feed by hand (OVF properties, agent.yml, console payloads): each accepts a value
@@ -48,8 +47,10 @@ class ParsersFuzzTest {
     static Stream<Arguments> corpus() throws IOException {
         Path folder = Path.of("src/test/resources/bad-inputs");
         try (Stream<Path> files = Files.list(folder)) {
-            return files.sorted().toList().stream().flatMap(file -> PARSERS.keySet().stream().sorted()
-                    .map(parser -> arguments(parser, file.getFileName().toString(), read(file))));
+            return files.sorted().toList().stream()
+                    .flatMap(file -> PARSERS.keySet().stream()
+                            .sorted()
+                            .map(parser -> arguments(parser, file.getFileName().toString(), read(file))));
         }
     }
 
@@ -93,7 +94,9 @@ class ParsersFuzzTest {
         try {
             parser.apply(input);
         } catch (IllegalArgumentException refused) {
-            assertThat(ErrorText.problem(refused.getMessage())).as("refusal message: %s", refused.getMessage()).isEmpty();
+            assertThat(ErrorText.problem(refused.getMessage()))
+                    .as("refusal message: %s", refused.getMessage())
+                    .isEmpty();
         }
     }
 

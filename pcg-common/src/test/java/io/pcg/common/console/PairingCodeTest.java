@@ -1,10 +1,10 @@
 package io.pcg.common.console;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PairingCodeTest {
 
@@ -15,15 +15,18 @@ class PairingCodeTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "''         | is empty",
-            "AB12CD3    | it has 7 characters",
-            "AB12CD345  | it has 9 characters",
-            "ab12cd34   | lower-case",
-            "AB12-D34   | other than A-Z and 0-9",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''         | is empty",
+                "AB12CD3    | it has 7 characters",
+                "AB12CD345  | it has 9 characters",
+                "ab12cd34   | lower-case",
+                "AB12-D34   | other than A-Z and 0-9",
+            })
     void rejectsWithoutEchoingTheCode(String text, String reason) {
-        assertThatThrownBy(() -> PairingCode.parse(text)).hasMessageContaining(reason)
+        assertThatThrownBy(() -> PairingCode.parse(text))
+                .hasMessageContaining(reason)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(text.isEmpty() ? "\u0000" : text));
     }
 }

@@ -1,13 +1,12 @@
 package io.pcg.common.errors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class ErrorTextTest {
 
@@ -21,8 +20,10 @@ class ErrorTextTest {
                 arguments("nul\u0000esc\u001b[31m", "'nul\\u0000esc\\u001b[31m'"),
                 arguments("line\u2028sep", "'line\\u2028sep'"),
                 arguments("prøxy.例え.jp", "'prøxy.例え.jp'"),
-                arguments("x".repeat(ErrorText.MAX_QUOTED + 5), "'" + "x".repeat(ErrorText.MAX_QUOTED) + "'... ("
-                        + (ErrorText.MAX_QUOTED + 5) + " characters)"));
+                arguments(
+                        "x".repeat(ErrorText.MAX_QUOTED + 5),
+                        "'" + "x".repeat(ErrorText.MAX_QUOTED) + "'... (" + (ErrorText.MAX_QUOTED + 5)
+                                + " characters)"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -44,6 +45,7 @@ class ErrorTextTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("unfit")
     void namesWhatMakesAMessageUnfit(String message, String problem) {
-        assertThat(ErrorText.problem(message)).hasValueSatisfying(text -> assertThat(text).contains(problem));
+        assertThat(ErrorText.problem(message))
+                .hasValueSatisfying(text -> assertThat(text).contains(problem));
     }
 }

@@ -1,10 +1,10 @@
 package io.pcg.common.errors;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OperatorExceptionTest {
 
@@ -22,6 +22,7 @@ class OperatorExceptionTest {
     @ValueSource(strings = {"APPLY", "vsphere.login-failed", "Installer_Failed", "_FAILED", "INSTALLER__FAILED", ""})
     void refusesACodeOutsideTheConvention(String code) {
         assertThatThrownBy(() -> new OperatorException(code, "message", "hint"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AREA_WHAT");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AREA_WHAT");
     }
 }

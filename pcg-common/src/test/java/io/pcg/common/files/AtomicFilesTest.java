@@ -1,14 +1,13 @@
 package io.pcg.common.files;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFilesTest {
 
@@ -23,8 +22,10 @@ class AtomicFilesTest {
         AtomicFiles.write(key, "secret", AtomicFiles.OWNER_ONLY);
         AtomicFiles.write(certificate, "public", AtomicFiles.WORLD_READABLE);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certificate))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certificate)))
+                .isEqualTo("rw-r--r--");
         assertThat(key).hasContent("secret");
     }
 
@@ -36,7 +37,8 @@ class AtomicFilesTest {
         AtomicFiles.write(file, "new", AtomicFiles.OWNER_ONLY);
 
         assertThat(file).hasContent("new");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }

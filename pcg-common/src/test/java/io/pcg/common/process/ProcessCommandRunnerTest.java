@@ -1,16 +1,15 @@
 package io.pcg.common.process;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessCommandRunnerTest {
 
@@ -31,7 +30,8 @@ class ProcessCommandRunnerTest {
 
     @Test
     void runsInTheGivenFolderWithTheAddedVariables(@TempDir Path dir) throws Exception {
-        CommandRunner.Result result = runner.in(dir).withEnvironment(Map.of("PCG_TEST_VALUE", "42"))
+        CommandRunner.Result result = runner.in(dir)
+                .withEnvironment(Map.of("PCG_TEST_VALUE", "42"))
                 .run(List.of("sh", "-c", "pwd; echo $PCG_TEST_VALUE"));
 
         assertThat(result.stdout()).isEqualTo(dir.toRealPath() + "\n42\n");

@@ -13,7 +13,6 @@ import io.pcg.simulators.Faults;
 import io.pcg.simulators.tools.SimulatedTools;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.vsphere.Vcsim;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -92,7 +91,8 @@ public final class SimulatedSite implements AutoCloseable {
 
     /** {@code POST /run {"command": [tool, args...]}} → {@code {"exit": n, "stdout": "...", "stderr": "..."}}. */
     private void run(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream body = exchange.getRequestBody()) {
             if (!"POST".equals(exchange.getRequestMethod())) {
                 respond(exchange, 405, JSON.createObjectNode().put("error", "POST a command line"));
                 return;
@@ -104,8 +104,13 @@ public final class SimulatedSite implements AutoCloseable {
                 return;
             }
             CommandRunner.Result result = tools.run(command);
-            respond(exchange, 200, JSON.createObjectNode().put("exit", result.exitCode())
-                    .put("stdout", result.stdout()).put("stderr", result.stderr()));
+            respond(
+                    exchange,
+                    200,
+                    JSON.createObjectNode()
+                            .put("exit", result.exitCode())
+                            .put("stdout", result.stdout())
+                            .put("stderr", result.stderr()));
         } catch (IOException | RuntimeException e) {
             respond(exchange, 500, JSON.createObjectNode().put("error", String.valueOf(e.getMessage())));
         }
@@ -116,9 +121,12 @@ public final class SimulatedSite implements AutoCloseable {
         try (exchange) {
             ObjectNode answer = JSON.createObjectNode();
             ObjectNode kind = answer.putObject("kind");
-            tools.kindClusters().forEach((name, server) -> kind.put(name, server.url().toString()));
+            tools.kindClusters()
+                    .forEach((name, server) -> kind.put(name, server.url().toString()));
             ObjectNode workloads = answer.putObject("workloads");
-            tools.workloads().started().forEach((name, server) -> workloads.put(name, server.url().toString()));
+            tools.workloads()
+                    .started()
+                    .forEach((name, server) -> workloads.put(name, server.url().toString()));
             respond(exchange, 200, answer);
         }
     }
@@ -135,9 +143,11 @@ public final class SimulatedSite implements AutoCloseable {
      * line into jq, so none is parsed as an option, split or cut at a NUL.
      */
     private static void writeForwarder(Path file, String tool, URI site) throws IOException {
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "#!/usr/bin/env bash",
-                "# SIMULATOR (io.pcg.simulators.site.SimulatedSite), never part of the appliance: runs '" + tool + "' on the",
+                "# SIMULATOR (io.pcg.simulators.site.SimulatedSite), never part of the appliance: runs '" + tool
+                        + "' on the",
                 "# simulated site at " + site + " and replays its exit code, stdout and stderr.",
                 "set -euo pipefail",
                 "request=$(for argument in \"$@\"; do printf '%s' \"$argument\" | base64 -w0; echo; done"
@@ -171,18 +181,24 @@ public final class SimulatedSite implements AutoCloseable {
      */
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("usage: SimulatedSite DIR   (vCenter from PCG_SITE_VCENTER, PCG_SITE_VCENTER_USERNAME, PCG_SITE_VCENTER_PASSWORD)");
+            System.err.println(
+                    "usage: SimulatedSite DIR   (vCenter from PCG_SITE_VCENTER, PCG_SITE_VCENTER_USERNAME, PCG_SITE_VCENTER_PASSWORD)");
             System.exit(2);
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
-        VcenterAccess vcenter = new VcenterAccess(Vcsim.binDir().resolve("govc"), required("PCG_SITE_VCENTER"),
-                required("PCG_SITE_VCENTER_USERNAME"), required("PCG_SITE_VCENTER_PASSWORD"));
+        VcenterAccess vcenter = new VcenterAccess(
+                Vcsim.binDir().resolve("govc"),
+                required("PCG_SITE_VCENTER"),
+                required("PCG_SITE_VCENTER_USERNAME"),
+                required("PCG_SITE_VCENTER_PASSWORD"));
         Path clusterctl = Clusterctl.binDir().resolve("clusterctl");
         Delays delays = Delays.uniform(Duration.parse(System.getProperty("pcg.site.step", "PT0.2S")));
         SimulatedSite site = start(new SimulatedTools(vcenter, delays, Faults.none(), clusterctl), dir);
         Runtime.getRuntime().addShutdownHook(new Thread(site::close, "simulated-site-stop"));
-        ObjectNode description = JSON.createObjectNode().put("url", site.url().toString())
-                .put("kind", site.kind().toString()).put("clusterctl", site.clusterctl().toString());
+        ObjectNode description = JSON.createObjectNode()
+                .put("url", site.url().toString())
+                .put("kind", site.kind().toString())
+                .put("clusterctl", site.clusterctl().toString());
         AtomicFiles.write(dir.resolve("site.json"), JSON.writeValueAsBytes(description), AtomicFiles.WORLD_READABLE);
         Thread.currentThread().join();
     }

@@ -15,10 +15,6 @@ import io.pcg.simulators.WorkloadClusters;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.UpstreamCrds;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: the tools the agent's bootstrap runs, for a machine without a container engine. {@code kind} starts a
@@ -44,6 +42,7 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
 
     /** Where {@code clusterctl init} puts the upstream in-cluster IPAM controller. */
     static final String UPSTREAM_IPAM_NAMESPACE = "capi-ipam-in-cluster-system";
+
     static final String UPSTREAM_IPAM_DEPLOYMENT = "capi-ipam-in-cluster-controller-manager";
 
     private final VcenterAccess vcenter;
@@ -56,6 +55,7 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
     private final Map<String, KubeApiServer> kindClusters = new LinkedHashMap<>();
     /** Simulated providers by API server URL: one set per cluster Cluster API was "installed" in. */
     private final Map<String, Installed> providers = new LinkedHashMap<>();
+
     private final List<List<String>> commands = new ArrayList<>();
     private long toolNanos;
     /** Command prefixes (e.g. "clusterctl move") that fail once each, with the message a real tool might print. */
@@ -84,8 +84,12 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
         } finally {
             long took = System.nanoTime() - started;
             toolNanos += took;
-            LOG.info("Simulator: {} took {} ms{}", String.join(" ", command.subList(0, Math.min(3, command.size()))).replaceFirst("^\\S*/", ""),
-                    took / 1_000_000, result == null ? " and failed" : " (exit " + result.exitCode() + ")");
+            LOG.info(
+                    "Simulator: {} took {} ms{}",
+                    String.join(" ", command.subList(0, Math.min(3, command.size())))
+                            .replaceFirst("^\\S*/", ""),
+                    took / 1_000_000,
+                    result == null ? " and failed" : " (exit " + result.exitCode() + ")");
         }
     }
 
@@ -154,25 +158,36 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
         String verb = String.join(" ", args.subList(0, Math.min(2, args.size())));
         switch (verb) {
             case "get clusters" -> {
-                return ok(kindClusters.isEmpty() ? "No kind clusters found.\n" : String.join("\n", kindClusters.keySet()) + "\n");
+                return ok(
+                        kindClusters.isEmpty()
+                                ? "No kind clusters found.\n"
+                                : String.join("\n", kindClusters.keySet()) + "\n");
             }
             case "create cluster" -> {
                 String name = flag(args, "--name");
                 if (kindClusters.containsKey(name)) {
-                    return new Result(1, "", "ERROR: failed to create cluster: node(s) already exist for a cluster with the name \"" + name + "\"");
+                    return new Result(
+                            1,
+                            "",
+                            "ERROR: failed to create cluster: node(s) already exist for a cluster with the name \""
+                                    + name + "\"");
                 }
                 KubeApiServer server = KubeApiServer.start();
                 UpstreamCrds.install(server.client());
                 kindClusters.put(name, server);
                 String kubeconfig = flag(args, "--kubeconfig");
                 if (kubeconfig != null) {
-                    Files.copy(server.kubeconfig(), Path.of(kubeconfig), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(
+                            server.kubeconfig(),
+                            Path.of(kubeconfig),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
                 return ok("Creating cluster \"" + name + "\" ...\n");
             }
             case "get kubeconfig" -> {
                 KubeApiServer server = kindClusters.get(flag(args, "--name"));
-                return server == null ? new Result(1, "", "ERROR: could not locate any control plane nodes")
+                return server == null
+                        ? new Result(1, "", "ERROR: could not locate any control plane nodes")
                         : ok(Files.readString(server.kubeconfig()));
             }
             case "delete cluster" -> {
@@ -194,24 +209,56 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
 
     private Result init(String kubeconfig) throws IOException {
         Config config = Config.fromKubeconfig(Files.readString(Path.of(kubeconfig)));
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        if (client.apiextensions().v1().customResourceDefinitions().withName("clusters.cluster.x-k8s.io").get() == null) {
+        KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build();
+        if (client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName("clusters.cluster.x-k8s.io")
+                        .get()
+                == null) {
             UpstreamCrds.install(client); // a workload cluster: clusterctl init brings the CRDs along
         }
         ClusterctlInventory.install(client);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(UPSTREAM_IPAM_NAMESPACE).endMetadata()
-                .build()).serverSideApply();
-        client.apps().deployments().inNamespace(UPSTREAM_IPAM_NAMESPACE).resource(new DeploymentBuilder()
-                .withNewMetadata().withName(UPSTREAM_IPAM_DEPLOYMENT).endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "ipam").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "ipam").endMetadata().withNewSpec()
-                .addNewContainer().withName("manager").withImage("registry.k8s.io/capi-ipam-ic/cluster-api-ipam-in-cluster-controller")
-                .endContainer().endSpec().endTemplate().endSpec().build()).serverSideApply();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(UPSTREAM_IPAM_NAMESPACE)
+                        .endMetadata()
+                        .build())
+                .serverSideApply();
+        client.apps()
+                .deployments()
+                .inNamespace(UPSTREAM_IPAM_NAMESPACE)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(UPSTREAM_IPAM_DEPLOYMENT)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(1)
+                        .withNewSelector()
+                        .addToMatchLabels("app", "ipam")
+                        .endSelector()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .addToLabels("app", "ipam")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("manager")
+                        .withImage("registry.k8s.io/capi-ipam-ic/cluster-api-ipam-in-cluster-controller")
+                        .endContainer()
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .serverSideApply();
         String server = key(config.getMasterUrl());
         if (providers.containsKey(server)) {
             client.close();
         } else {
-            providers.put(server, new Installed(client, SimulatedCapi.start(client, workloads, vcenter, delays, faults)));
+            providers.put(
+                    server, new Installed(client, SimulatedCapi.start(client, workloads, vcenter, delays, faults)));
         }
         return ok("Your management cluster has been initialized successfully!\n");
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.common.process.CommandRunner;
 import io.pcg.common.process.ProcessCommandRunner;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +21,16 @@ final class Govc {
 
     Govc(VcenterAccess access) {
         this.access = access;
-        this.runner = new ProcessCommandRunner(TIMEOUT).withEnvironment(Map.of(
-                "GOVC_URL", "https://" + access.server() + "/sdk",
-                "GOVC_USERNAME", access.username(),
-                "GOVC_PASSWORD", access.password(),
-                "GOVC_INSECURE", "1"));
+        this.runner = new ProcessCommandRunner(TIMEOUT)
+                .withEnvironment(Map.of(
+                        "GOVC_URL",
+                        "https://" + access.server() + "/sdk",
+                        "GOVC_USERNAME",
+                        access.username(),
+                        "GOVC_PASSWORD",
+                        access.password(),
+                        "GOVC_INSECURE",
+                        "1"));
     }
 
     /** Runs {@code govc args...}; the result, whatever the exit code. */

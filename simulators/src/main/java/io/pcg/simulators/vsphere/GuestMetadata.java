@@ -15,8 +15,16 @@ import java.util.Objects;
 public final class GuestMetadata {
 
     /** One network device as the guest is told to configure it. */
-    public record Device(String macAddress, String deviceName, boolean dhcp4, boolean dhcp6, List<String> addresses,
-            String gateway4, String gateway6, List<String> nameservers, List<String> searchDomains) {
+    public record Device(
+            String macAddress,
+            String deviceName,
+            boolean dhcp4,
+            boolean dhcp6,
+            List<String> addresses,
+            String gateway4,
+            String gateway6,
+            List<String> nameservers,
+            List<String> searchDomains) {
         public Device {
             Objects.requireNonNull(macAddress, "macAddress");
             addresses = List.copyOf(addresses);
@@ -25,12 +33,13 @@ public final class GuestMetadata {
         }
     }
 
-    private GuestMetadata() {
-    }
+    private GuestMetadata() {}
 
     public static String render(String hostname, List<Device> devices) {
-        boolean ipv4 = devices.stream().anyMatch(d -> d.dhcp4() || d.addresses().stream().anyMatch(a -> !a.contains(":")));
-        boolean ipv6 = devices.stream().anyMatch(d -> d.dhcp6() || d.addresses().stream().anyMatch(a -> a.contains(":")));
+        boolean ipv4 = devices.stream()
+                .anyMatch(d -> d.dhcp4() || d.addresses().stream().anyMatch(a -> !a.contains(":")));
+        boolean ipv6 = devices.stream()
+                .anyMatch(d -> d.dhcp6() || d.addresses().stream().anyMatch(a -> a.contains(":")));
         StringBuilder out = new StringBuilder();
         out.append("instance-id: \"").append(hostname).append("\"\n");
         out.append("local-hostname: \"").append(hostname).append("\"\n");
@@ -45,7 +54,9 @@ public final class GuestMetadata {
             out.append("    id").append(i).append(":\n");
             out.append("      match:\n");
             out.append("        macaddress: \"").append(d.macAddress()).append("\"\n");
-            out.append("      set-name: \"").append(d.deviceName() == null || d.deviceName().isBlank() ? "eth" + i : d.deviceName()).append("\"\n");
+            out.append("      set-name: \"")
+                    .append(d.deviceName() == null || d.deviceName().isBlank() ? "eth" + i : d.deviceName())
+                    .append("\"\n");
             out.append("      wakeonlan: true\n");
             out.append("      dhcp4: ").append(d.dhcp4()).append('\n');
             out.append("      dhcp6: ").append(d.dhcp6()).append('\n');
@@ -64,11 +75,13 @@ public final class GuestMetadata {
                 out.append("      nameservers:\n");
                 if (!d.nameservers().isEmpty()) {
                     out.append("        addresses:\n");
-                    d.nameservers().forEach(a -> out.append("        - \"").append(a).append("\"\n"));
+                    d.nameservers()
+                            .forEach(a -> out.append("        - \"").append(a).append("\"\n"));
                 }
                 if (!d.searchDomains().isEmpty()) {
                     out.append("        search:\n");
-                    d.searchDomains().forEach(a -> out.append("        - \"").append(a).append("\"\n"));
+                    d.searchDomains()
+                            .forEach(a -> out.append("        - \"").append(a).append("\"\n"));
                 }
             }
         }

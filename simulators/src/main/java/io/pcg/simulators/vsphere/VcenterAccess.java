@@ -1,7 +1,6 @@
 package io.pcg.simulators.vsphere;
 
 import io.pcg.testkit.vsphere.Vcsim;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;

@@ -2,7 +2,6 @@ package io.pcg.simulators.vsphere;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pcg.common.process.CommandRunner;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +24,18 @@ public final class VirtualMachines {
     }
 
     /** A VM as vCenter reports it. */
-    public record VmInfo(String name, String moref, String biosUuid, String instanceUuid, String powerState,
-            String host, boolean template, int numCpus, int memoryMiB, List<Nic> nics, Map<String, String> extraConfig) {
+    public record VmInfo(
+            String name,
+            String moref,
+            String biosUuid,
+            String instanceUuid,
+            String powerState,
+            String host,
+            boolean template,
+            int numCpus,
+            int memoryMiB,
+            List<Nic> nics,
+            Map<String, String> extraConfig) {
         public VmInfo {
             nics = List.copyOf(nics);
             extraConfig = Map.copyOf(extraConfig);
@@ -48,8 +57,16 @@ public final class VirtualMachines {
      * What to clone: the template (name or inventory path), where to put the clone and how to size it. Null
      * placement fields let vCenter choose, as govc does.
      */
-    public record CloneSpec(String datacenter, String template, String name, String folder, String datastore,
-            String resourcePool, List<String> networks, int numCpus, int memoryMiB) {
+    public record CloneSpec(
+            String datacenter,
+            String template,
+            String name,
+            String folder,
+            String datastore,
+            String resourcePool,
+            List<String> networks,
+            int numCpus,
+            int memoryMiB) {
         public CloneSpec {
             Objects.requireNonNull(template, "template");
             Objects.requireNonNull(name, "name");
@@ -58,8 +75,7 @@ public final class VirtualMachines {
     }
 
     /** A static address the guest applies on one adapter (vcsim then reports it as the guest's IP). */
-    public record GuestIp(String address, String netmask, String gateway) {
-    }
+    public record GuestIp(String address, String netmask, String gateway) {}
 
     private final Govc govc;
 
@@ -81,7 +97,8 @@ public final class VirtualMachines {
             if ((result.stderr() + result.stdout()).contains("no such VM")) {
                 return Optional.empty();
             }
-            throw new IOException("govc vm.info -vm.uuid " + biosUuid + ": " + (result.stderr() + result.stdout()).strip());
+            throw new IOException(
+                    "govc vm.info -vm.uuid " + biosUuid + ": " + (result.stderr() + result.stdout()).strip());
         }
         return parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stdout()));
     }
@@ -120,10 +137,13 @@ public final class VirtualMachines {
         for (int i = 1; i < spec.networks().size(); i++) {
             List<String> add = new ArrayList<>(List.of("vm.network.add"));
             dc(add, spec.datacenter());
-            add.addAll(List.of("-vm.uuid", clone.biosUuid(), "-net", spec.networks().get(i)));
+            add.addAll(List.of(
+                    "-vm.uuid", clone.biosUuid(), "-net", spec.networks().get(i)));
             govc.call(add.toArray(String[]::new));
         }
-        return spec.networks().size() > 1 ? byBiosUuid(spec.datacenter(), clone.biosUuid()).orElseThrow() : clone;
+        return spec.networks().size() > 1
+                ? byBiosUuid(spec.datacenter(), clone.biosUuid()).orElseThrow()
+                : clone;
     }
 
     public void setExtraConfig(String datacenter, String biosUuid, Map<String, String> values) throws IOException {
@@ -168,7 +188,8 @@ public final class VirtualMachines {
 
     /** The host's name for a {@code HostSystem} reference such as {@code host-50}. */
     public String hostName(String hostMoref) throws IOException {
-        return govc.call("object.collect", "-s", "HostSystem:" + hostMoref, "name").strip();
+        return govc.call("object.collect", "-s", "HostSystem:" + hostMoref, "name")
+                .strip();
     }
 
     private static Optional<VmInfo> parse(JsonNode info) {
@@ -188,7 +209,10 @@ public final class VirtualMachines {
             for (JsonNode ip : net.path("IpAddress")) {
                 ips.add(ip.asText());
             }
-            guestIps.put(net.path("MacAddress").asText() + "#" + net.path("DeviceConfigId").asText(), ips);
+            guestIps.put(
+                    net.path("MacAddress").asText() + "#"
+                            + net.path("DeviceConfigId").asText(),
+                    ips);
         }
         List<Nic> nics = new ArrayList<>();
         for (JsonNode device : config.path("Hardware").path("Device")) {
@@ -196,17 +220,29 @@ public final class VirtualMachines {
                 continue;
             }
             String mac = device.path("MacAddress").asText();
-            List<String> ips = guestIps.getOrDefault(mac + "#" + device.path("Key").asText(), guestIps.entrySet().stream()
-                    .filter(e -> e.getKey().startsWith(mac + "#")).map(Map.Entry::getValue).findFirst().orElse(List.of()));
+            List<String> ips = guestIps.getOrDefault(
+                    mac + "#" + device.path("Key").asText(),
+                    guestIps.entrySet().stream()
+                            .filter(e -> e.getKey().startsWith(mac + "#"))
+                            .map(Map.Entry::getValue)
+                            .findFirst()
+                            .orElse(List.of()));
             String network = device.path("DeviceInfo").path("Summary").asText();
             boolean connected = device.path("Connectable").path("Connected").asBoolean(true);
             nics.add(new Nic(mac, network, connected, ips));
         }
-        return Optional.of(new VmInfo(vm.path("Name").asText(), vm.path("Self").path("Value").asText(),
-                config.path("Uuid").asText(), config.path("InstanceUuid").asText(),
-                vm.path("Runtime").path("PowerState").asText(), vm.path("Runtime").path("Host").path("Value").asText(),
-                config.path("Template").asBoolean(false), config.path("Hardware").path("NumCPU").asInt(),
-                config.path("Hardware").path("MemoryMB").asInt(), nics, extra));
+        return Optional.of(new VmInfo(
+                vm.path("Name").asText(),
+                vm.path("Self").path("Value").asText(),
+                config.path("Uuid").asText(),
+                config.path("InstanceUuid").asText(),
+                vm.path("Runtime").path("PowerState").asText(),
+                vm.path("Runtime").path("Host").path("Value").asText(),
+                config.path("Template").asBoolean(false),
+                config.path("Hardware").path("NumCPU").asInt(),
+                config.path("Hardware").path("MemoryMB").asInt(),
+                nics,
+                extra));
     }
 
     private static void dc(List<String> args, String datacenter) {

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,24 +16,41 @@ public final class IpAddressClaims {
 
     public static final String GROUP = "ipam.cluster.x-k8s.io";
     public static final ResourceDefinitionContext CLAIMS = new ResourceDefinitionContext.Builder()
-            .withGroup(GROUP).withVersion("v1beta2").withKind("IPAddressClaim").withPlural("ipaddressclaims")
-            .withNamespaced(true).build();
+            .withGroup(GROUP)
+            .withVersion("v1beta2")
+            .withKind("IPAddressClaim")
+            .withPlural("ipaddressclaims")
+            .withNamespaced(true)
+            .build();
 
-    private IpAddressClaims() {
-    }
+    private IpAddressClaims() {}
 
     /** Creates a claim on the InClusterIPPool {@code pool}; {@code cluster} may be null (a claim of no cluster). */
-    public static GenericKubernetesResource create(KubernetesClient client, String namespace, String name, String pool,
-            String cluster, Map<String, String> annotations) {
+    public static GenericKubernetesResource create(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String pool,
+            String cluster,
+            Map<String, String> annotations) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("poolRef", Map.of("apiGroup", GROUP, "kind", "InClusterIPPool", "name", pool));
         if (cluster != null) {
             spec.put("clusterName", cluster);
         }
         GenericKubernetesResource claim = new GenericKubernetesResourceBuilder()
-                .withApiVersion(GROUP + "/v1beta2").withKind("IPAddressClaim")
-                .withNewMetadata().withName(name).withNamespace(namespace).withAnnotations(annotations).endMetadata()
-                .addToAdditionalProperties("spec", spec).build();
-        return client.genericKubernetesResources(CLAIMS).inNamespace(namespace).resource(claim).create();
+                .withApiVersion(GROUP + "/v1beta2")
+                .withKind("IPAddressClaim")
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withAnnotations(annotations)
+                .endMetadata()
+                .addToAdditionalProperties("spec", spec)
+                .build();
+        return client.genericKubernetesResources(CLAIMS)
+                .inNamespace(namespace)
+                .resource(claim)
+                .create();
     }
 }

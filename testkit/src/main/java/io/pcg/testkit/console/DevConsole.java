@@ -6,7 +6,6 @@ import io.pcg.console.control.GatewaySessions;
 import io.pcg.console.gateway.GatewayRecord;
 import io.pcg.console.gateway.GatewayService;
 import io.pcg.console.gateway.GatewayStore;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +86,9 @@ public final class DevConsole implements AutoCloseable {
 
     /** The gateway's events, oldest first: the agent's and the console's own. */
     public java.util.List<io.pcg.console.control.GatewayEvent> events(String gatewayId) {
-        return console.context().getBean(io.pcg.console.control.GatewayEvents.class).list(gatewayId);
+        return console.context()
+                .getBean(io.pcg.console.control.GatewayEvents.class)
+                .list(gatewayId);
     }
 
     /** Revokes the gateway as {@code POST /api/gateways/{id}/revoke} does. */

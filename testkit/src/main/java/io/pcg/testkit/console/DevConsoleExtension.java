@@ -1,10 +1,5 @@
 package io.pcg.testkit.console;
 
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A {@link DevConsole} for tests, in one of two lifetimes:
@@ -30,7 +29,8 @@ import java.util.stream.Stream;
  */
 public final class DevConsoleExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
 
-    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(DevConsoleExtension.class);
+    private static final ExtensionContext.Namespace STORE =
+            ExtensionContext.Namespace.create(DevConsoleExtension.class);
 
     private final boolean shared;
     private final Map<String, Object> properties;
@@ -57,8 +57,13 @@ public final class DevConsoleExtension implements BeforeAllCallback, BeforeEachC
     @Override
     public void beforeAll(ExtensionContext context) {
         if (shared) {
-            console = context.getRoot().getStore(STORE).getOrComputeIfAbsent(SharedConsole.class,
-                    key -> new SharedConsole(DevConsole.start(newDataDir(), 0)), SharedConsole.class).console;
+            console = context.getRoot()
+                    .getStore(STORE)
+                    .getOrComputeIfAbsent(
+                            SharedConsole.class,
+                            key -> new SharedConsole(DevConsole.start(newDataDir(), 0)),
+                            SharedConsole.class)
+                    .console;
         }
     }
 
@@ -92,7 +97,8 @@ public final class DevConsoleExtension implements BeforeAllCallback, BeforeEachC
      */
     public DevConsole restart() {
         if (shared) {
-            throw new IllegalStateException("a shared dev-console serves other tests too and cannot restart; use perTest()");
+            throw new IllegalStateException(
+                    "a shared dev-console serves other tests too and cannot restart; use perTest()");
         }
         DevConsole previous = console();
         previous.close();

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,8 +41,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ApiFaultProxy implements AutoCloseable {
 
     /** Headers the JDK's client sets itself or that describe the hop, not the request. */
-    private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "http2-settings", "authorization", "keep-alive", "transfer-encoding", "te", "trailer", "proxy-connection");
+    private static final Set<String> HOP_HEADERS = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "http2-settings",
+            "authorization",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "proxy-connection");
 
     private final KubeApiServer server;
     private final HttpServer listener;
@@ -57,24 +67,43 @@ public final class ApiFaultProxy implements AutoCloseable {
     private final AtomicInteger faultsServed = new AtomicInteger();
     private volatile Fault fault = new Fault("", 0, "", "", 0);
 
-    private record Fault(String method, int code, String reason, String causeReason, int remaining) {
-    }
+    private record Fault(String method, int code, String reason, String causeReason, int remaining) {}
 
     private ApiFaultProxy(KubeApiServer server) throws IOException {
         this.server = server;
-        this.upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(KubeApiServer.trusting(server.caFile())).connectTimeout(Duration.ofSeconds(5)).build();
+        this.upstream = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(KubeApiServer.trusting(server.caFile()))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         this.listener = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         listener.setExecutor(threads);
         listener.createContext("/", this::handle);
         listener.start();
         this.kubeconfig = Files.createTempFile("pcg-api-fault-proxy-", ".kubeconfig");
-        Files.writeString(kubeconfig, Serialization.asYaml(new ConfigBuilder()
-                .addNewCluster().withName("faulty").withNewCluster().withServer(url().toString()).endCluster().endCluster()
-                .addNewUser().withName("through-proxy").withNewUser().endUser().endUser()
-                .addNewContext().withName("faulty").withNewContext().withCluster("faulty").withUser("through-proxy")
-                .endContext().endContext()
-                .withCurrentContext("faulty").build()));
+        Files.writeString(
+                kubeconfig,
+                Serialization.asYaml(new ConfigBuilder()
+                        .addNewCluster()
+                        .withName("faulty")
+                        .withNewCluster()
+                        .withServer(url().toString())
+                        .endCluster()
+                        .endCluster()
+                        .addNewUser()
+                        .withName("through-proxy")
+                        .withNewUser()
+                        .endUser()
+                        .endUser()
+                        .addNewContext()
+                        .withName("faulty")
+                        .withNewContext()
+                        .withCluster("faulty")
+                        .withUser("through-proxy")
+                        .endContext()
+                        .endContext()
+                        .withCurrentContext("faulty")
+                        .build()));
     }
 
     public static ApiFaultProxy start(KubeApiServer server) {
@@ -127,7 +156,11 @@ public final class ApiFaultProxy implements AutoCloseable {
             if (injected != null) {
                 exchange.getRequestBody().readAllBytes();
                 faultsServed.incrementAndGet();
-                respond(exchange, injected.code(), Map.of("Content-Type", List.of("application/json")), status(injected));
+                respond(
+                        exchange,
+                        injected.code(),
+                        Map.of("Content-Type", List.of("application/json")),
+                        status(injected));
                 return;
             }
             forward(exchange);
@@ -139,7 +172,8 @@ public final class ApiFaultProxy implements AutoCloseable {
         if (pending.remaining() <= 0 || !pending.method().equalsIgnoreCase(method)) {
             return null;
         }
-        fault = new Fault(pending.method(), pending.code(), pending.reason(), pending.causeReason(), pending.remaining() - 1);
+        fault = new Fault(
+                pending.method(), pending.code(), pending.reason(), pending.causeReason(), pending.remaining() - 1);
         return pending;
     }
 
@@ -148,9 +182,13 @@ public final class ApiFaultProxy implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.url().resolve(exchange.getRequestURI().toString()))
-                .method(exchange.getRequestMethod(), body.length == 0
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        server.url().resolve(exchange.getRequestURI().toString()))
+                .method(
+                        exchange.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("Authorization", "Bearer " + server.token());
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
@@ -162,8 +200,11 @@ public final class ApiFaultProxy implements AutoCloseable {
             answer = upstream.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException unreachable) {
             // What a load balancer in front of a dead API server answers.
-            respond(exchange, 503, Map.of("Content-Type", List.of("application/json")), status(new Fault("", 503,
-                    "ServiceUnavailable", "", 0)));
+            respond(
+                    exchange,
+                    503,
+                    Map.of("Content-Type", List.of("application/json")),
+                    status(new Fault("", 503, "ServiceUnavailable", "", 0)));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,7 +213,8 @@ public final class ApiFaultProxy implements AutoCloseable {
         respond(exchange, answer.statusCode(), answer.headers().map(), answer.body());
     }
 
-    private static void respond(HttpExchange exchange, int code, Map<String, List<String>> headers, byte[] body) throws IOException {
+    private static void respond(HttpExchange exchange, int code, Map<String, List<String>> headers, byte[] body)
+            throws IOException {
         headers.forEach((name, values) -> {
             if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
                 exchange.getResponseHeaders().put(name, values);
@@ -185,10 +227,18 @@ public final class ApiFaultProxy implements AutoCloseable {
     }
 
     private static byte[] status(Fault fault) {
-        StatusBuilder status = new StatusBuilder().withStatus("Failure").withCode(fault.code()).withReason(fault.reason())
+        StatusBuilder status = new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(fault.code())
+                .withReason(fault.reason())
                 .withMessage("injected by the test's API fault proxy: " + fault.reason());
         if (!fault.causeReason().isEmpty()) {
-            status.withNewDetails().addNewCause().withReason(fault.causeReason()).withMessage("injected").endCause().endDetails();
+            status.withNewDetails()
+                    .addNewCause()
+                    .withReason(fault.causeReason())
+                    .withMessage("injected")
+                    .endCause()
+                    .endDetails();
         }
         return Serialization.asJson(status.build()).getBytes(StandardCharsets.UTF_8);
     }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pcg.testkit.net.LocalPorts;
 import io.pcg.testkit.process.ServerProcess;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -64,8 +63,15 @@ public final class KubeApiServer implements AutoCloseable {
     private final Path kubeconfig;
     private final KubernetesClient client;
 
-    private KubeApiServer(Path dataDir, List<String> etcdCommand, ServerProcess etcd, List<String> apiServerCommand,
-                          ServerProcess apiServer, URI url, String token, Path caFile) {
+    private KubeApiServer(
+            Path dataDir,
+            List<String> etcdCommand,
+            ServerProcess etcd,
+            List<String> apiServerCommand,
+            ServerProcess apiServer,
+            URI url,
+            String token,
+            Path caFile) {
         this.dataDir = dataDir;
         this.etcdCommand = etcdCommand;
         this.apiServerCommand = apiServerCommand;
@@ -109,33 +115,58 @@ public final class KubeApiServer implements AutoCloseable {
             int peerPort = LocalPorts.free();
             int securePort = LocalPorts.free();
             String etcdUrl = "http://127.0.0.1:" + etcdPort;
-            List<String> etcdCommand = List.of(etcdBinary(binDir).toString(),
-                    "--data-dir", dataDir.resolve("etcd").toString(),
-                    "--listen-client-urls", etcdUrl, "--advertise-client-urls", etcdUrl,
-                    "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
-                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
-                    "--initial-cluster", "default=http://127.0.0.1:" + peerPort,
+            List<String> etcdCommand = List.of(
+                    etcdBinary(binDir).toString(),
+                    "--data-dir",
+                    dataDir.resolve("etcd").toString(),
+                    "--listen-client-urls",
+                    etcdUrl,
+                    "--advertise-client-urls",
+                    etcdUrl,
+                    "--listen-peer-urls",
+                    "http://127.0.0.1:" + peerPort,
+                    "--initial-advertise-peer-urls",
+                    "http://127.0.0.1:" + peerPort,
+                    "--initial-cluster",
+                    "default=http://127.0.0.1:" + peerPort,
                     // a test server's data is thrown away: fsync would only make every write wait for the disk
-                    "--unsafe-no-fsync", "--log-level", "warn");
+                    "--unsafe-no-fsync",
+                    "--log-level",
+                    "warn");
             etcd = ServerProcess.start("etcd", etcdCommand, dataDir.resolve("etcd.log"), Map.of());
 
             String token = HexFormat.of().formatHex(randomBytes(24));
             Files.writeString(dataDir.resolve("tokens.csv"), token + ",pcg-test-admin,pcg-test-admin,system:masters\n");
             writeServiceAccountKeys(dataDir);
             Path certDir = dataDir.resolve("certs");
-            List<String> apiServerCommand = List.of(binDir.resolve("kube-apiserver").toString(),
-                    "--etcd-servers", etcdUrl,
-                    "--secure-port", Integer.toString(securePort),
-                    "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
-                    "--cert-dir", certDir.toString(),
-                    "--token-auth-file", dataDir.resolve("tokens.csv").toString(),
-                    "--authorization-mode", "AlwaysAllow",
-                    "--service-cluster-ip-range", "10.96.0.0/12",
-                    "--service-account-issuer", "https://kubernetes.default.svc",
-                    "--service-account-key-file", dataDir.resolve("sa.pub").toString(),
-                    "--service-account-signing-key-file", dataDir.resolve("sa.key").toString(),
-                    "--disable-admission-plugins", "ServiceAccount");
-            apiServer = ServerProcess.start("kube-apiserver", apiServerCommand, dataDir.resolve("kube-apiserver.log"), Map.of());
+            List<String> apiServerCommand = List.of(
+                    binDir.resolve("kube-apiserver").toString(),
+                    "--etcd-servers",
+                    etcdUrl,
+                    "--secure-port",
+                    Integer.toString(securePort),
+                    "--bind-address",
+                    "127.0.0.1",
+                    "--advertise-address",
+                    "127.0.0.1",
+                    "--cert-dir",
+                    certDir.toString(),
+                    "--token-auth-file",
+                    dataDir.resolve("tokens.csv").toString(),
+                    "--authorization-mode",
+                    "AlwaysAllow",
+                    "--service-cluster-ip-range",
+                    "10.96.0.0/12",
+                    "--service-account-issuer",
+                    "https://kubernetes.default.svc",
+                    "--service-account-key-file",
+                    dataDir.resolve("sa.pub").toString(),
+                    "--service-account-signing-key-file",
+                    dataDir.resolve("sa.key").toString(),
+                    "--disable-admission-plugins",
+                    "ServiceAccount");
+            apiServer = ServerProcess.start(
+                    "kube-apiserver", apiServerCommand, dataDir.resolve("kube-apiserver.log"), Map.of());
 
             URI url = URI.create("https://127.0.0.1:" + securePort);
             Path caFile = awaitReady(etcd, apiServer, url, token, certDir.resolve("apiserver.crt"));
@@ -270,7 +301,8 @@ public final class KubeApiServer implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("etcd not found in " + binDir + " nor on PATH: run scripts/lib/build-kube-apiserver.sh");
+        throw new IllegalStateException(
+                "etcd not found in " + binDir + " nor on PATH: run scripts/lib/build-kube-apiserver.sh");
     }
 
     /** Waits for /readyz; the serving certificate appears in the cert dir before the port opens. */
@@ -288,12 +320,18 @@ public final class KubeApiServer implements AutoCloseable {
                     throw new IllegalStateException("kube-apiserver exited during start-up:\n" + apiServer.logTail(30));
                 }
                 if (http == null && Files.isRegularFile(certFile) && Files.size(certFile) > 0) {
-                    http = HttpClient.newBuilder().sslContext(trusting(certFile)).connectTimeout(Duration.ofSeconds(2)).build();
+                    http = HttpClient.newBuilder()
+                            .sslContext(trusting(certFile))
+                            .connectTimeout(Duration.ofSeconds(2))
+                            .build();
                 }
                 if (http != null) {
                     try {
-                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(url.resolve("/readyz"))
-                                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse<String> answer = http.send(
+                                HttpRequest.newBuilder(url.resolve("/readyz"))
+                                        .header("Authorization", "Bearer " + token)
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (answer.statusCode() == 200) {
                             return certFile;
@@ -315,7 +353,8 @@ public final class KubeApiServer implements AutoCloseable {
 
     static SSLContext trusting(Path certFile) throws IOException {
         try (var in = Files.newInputStream(certFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             int i = 0;
@@ -341,13 +380,16 @@ public final class KubeApiServer implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        Files.writeString(dataDir.resolve("sa.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        Files.writeString(dataDir.resolve("sa.pub"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        Files.writeString(
+                dataDir.resolve("sa.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(
+                dataDir.resolve("sa.pub"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
     }
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 
@@ -359,7 +401,8 @@ public final class KubeApiServer implements AutoCloseable {
 
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            List<Path> all =
+                    new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
             for (Path path : all) {
                 Files.deleteIfExists(path);
             }

@@ -2,13 +2,12 @@ package io.pcg.testkit.kube;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Gives tests a real Kubernetes API server ({@link KubeApiServer}) with the upstream CRDs installed. The server is
@@ -29,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class KubeApiServerExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(KubeApiServerExtension.class);
+    private static final ExtensionContext.Namespace STORE =
+            ExtensionContext.Namespace.create(KubeApiServerExtension.class);
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     @Override
@@ -49,25 +49,36 @@ public final class KubeApiServerExtension implements ParameterResolver {
             return server.client();
         }
         if (type == TestNamespace.class) {
-            return context.getStore(STORE).getOrComputeIfAbsent(TestNamespace.class,
-                    key -> new CreatedNamespace(server.client(), namespaceName(context)), CreatedNamespace.class).namespace;
+            return context.getStore(STORE)
+                    .getOrComputeIfAbsent(
+                            TestNamespace.class,
+                            key -> new CreatedNamespace(server.client(), namespaceName(context)),
+                            CreatedNamespace.class)
+                    .namespace;
         }
         throw new ParameterResolutionException("unsupported parameter " + parameter.getParameter());
     }
 
     /** The JVM-wide server, started with the upstream CRDs on first use. */
     public static KubeApiServer server(ExtensionContext context) {
-        return context.getRoot().getStore(STORE).getOrComputeIfAbsent(KubeApiServer.class, key -> {
-            KubeApiServer server = KubeApiServer.start();
-            UpstreamCrds.install(server.client());
-            return server;
-        }, KubeApiServer.class);
+        return context.getRoot()
+                .getStore(STORE)
+                .getOrComputeIfAbsent(
+                        KubeApiServer.class,
+                        key -> {
+                            KubeApiServer server = KubeApiServer.start();
+                            UpstreamCrds.install(server.client());
+                            return server;
+                        },
+                        KubeApiServer.class);
     }
 
     /** "t3-allocates-one-address": readable in server logs, unique in the JVM, a valid DNS label. */
     static String namespaceName(ExtensionContext context) {
         String test = context.getTestMethod().map(m -> m.getName()).orElse(context.getDisplayName());
-        String label = test.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-");
+        String label = test.replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9-]+", "-");
         String name = ("t" + NAMESPACES.incrementAndGet() + "-" + label);
         name = name.length() > 63 ? name.substring(0, 63) : name;
         return name.replaceAll("-+$", "");
@@ -81,7 +92,13 @@ public final class KubeApiServerExtension implements ParameterResolver {
         CreatedNamespace(KubernetesClient client, String name) {
             this.client = client;
             this.namespace = new TestNamespace(name);
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
 
         @Override

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +29,7 @@ public final class UpstreamCrds {
     public static final String FIELD_MANAGER = "pcg-testkit";
     /** Label that makes clusterctl treat a CRD as part of a provider (clusterctl move scans only these). */
     public static final String CLUSTERCTL_LABEL = "clusterctl.cluster.x-k8s.io";
+
     public static final String PROVIDER_LABEL = "cluster.x-k8s.io/provider";
     /** The oldest minor version that serves every version of these CRDs, CEL rules and empty-string defaults. */
     private static final int FIRST_FULL_MINOR = 25;
@@ -37,8 +37,7 @@ public final class UpstreamCrds {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static volatile List<JsonNode> definitions;
 
-    private UpstreamCrds() {
-    }
+    private UpstreamCrds() {}
 
     /** Every CustomResourceDefinition document, as published upstream. */
     public static List<JsonNode> definitions() {
@@ -47,10 +46,13 @@ public final class UpstreamCrds {
             List<JsonNode> found = new ArrayList<>();
             for (String file : index()) {
                 try (InputStream in = resource(file)) {
-                    Iterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(in);
+                    Iterator<JsonNode> documents =
+                            YAML.readerFor(JsonNode.class).readValues(in);
                     while (documents.hasNext()) {
                         JsonNode document = documents.next();
-                        if (document != null && "CustomResourceDefinition".equals(document.path("kind").asText())) {
+                        if (document != null
+                                && "CustomResourceDefinition"
+                                        .equals(document.path("kind").asText())) {
                             found.add(document);
                         }
                     }
@@ -76,11 +78,19 @@ public final class UpstreamCrds {
         for (JsonNode definition : definitions()) {
             CustomResourceDefinition crd = client.getKubernetesSerialization()
                     .convertValue(prepared(definition, minor), CustomResourceDefinition.class);
-            installed.add(client.apiextensions().v1().customResourceDefinitions().resource(crd)
-                    .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply());
+            installed.add(client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(crd)
+                    .fieldManager(FIELD_MANAGER)
+                    .forceConflicts()
+                    .serverSideApply());
         }
         for (CustomResourceDefinition crd : installed) {
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(crd.getMetadata().getName())
                     .waitUntilCondition(UpstreamCrds::established, 60, TimeUnit.SECONDS);
         }
     }
@@ -113,7 +123,8 @@ public final class UpstreamCrds {
         labels.put(PROVIDER_LABEL, provider(definition));
         // the contract label CAPI reads to pick the version of a referenced provider kind (internal/contract)
         for (JsonNode version : definition.path("spec").path("versions")) {
-            if (version.path("storage").asBoolean() && "v1beta2".equals(version.path("name").asText())) {
+            if (version.path("storage").asBoolean()
+                    && "v1beta2".equals(version.path("name").asText())) {
                 labels.put("cluster.x-k8s.io/v1beta2", "v1beta2");
             }
         }
@@ -144,7 +155,9 @@ public final class UpstreamCrds {
     }
 
     private static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        return crd != null
+                && crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()
                         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
@@ -157,8 +170,11 @@ public final class UpstreamCrds {
     /** The YAML files under crds/, listed in crds/INDEX (a classpath folder cannot be listed inside a jar). */
     static List<String> index() {
         try (InputStream in = resource("INDEX");
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return reader.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            return reader.lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read crds/INDEX", e);
         }

@@ -7,13 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
-import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Captures every log event of the JVM at DEBUG (root, gRPC, Netty, Micronaut, io.pcg), java.util.logging included:
@@ -23,7 +22,8 @@ import java.util.Map;
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
-    private static final List<String> LOGGERS = List.of(Logger.ROOT_LOGGER_NAME, "io.grpc", "io.grpc.netty.shaded.io.netty", "io.netty", "io.pcg", "io.micronaut");
+    private static final List<String> LOGGERS = List.of(
+            Logger.ROOT_LOGGER_NAME, "io.grpc", "io.grpc.netty.shaded.io.netty", "io.netty", "io.pcg", "io.micronaut");
 
     private final List<String> lines = new ArrayList<>();
     private final Map<String, Level> previousLevels = new HashMap<>();
@@ -53,8 +53,11 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     @Override
     protected synchronized void append(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage())
-                .append(' ').append(event.getMDCPropertyMap());
+        StringBuilder line = new StringBuilder(event.getLoggerName())
+                .append(' ')
+                .append(event.getFormattedMessage())
+                .append(' ')
+                .append(event.getMDCPropertyMap());
         for (IThrowableProxy cause = event.getThrowableProxy(); cause != null; cause = cause.getCause()) {
             line.append(" | ").append(cause.getClassName()).append(": ").append(cause.getMessage());
             for (StackTraceElementProxy frame : cause.getStackTraceElementProxyArray()) {

@@ -85,25 +85,27 @@ public final class BlackholeProxy implements AutoCloseable {
     }
 
     private void pump(Connection connection, Socket from, Socket to, String direction) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream()) {
-                OutputStream out = to.getOutputStream();
-                int read;
-                while ((read = in.read(buffer)) >= 0) {
-                    if (!connection.blackholed) {
-                        out.write(buffer, 0, read);
-                        out.flush();
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16 * 1024];
+                    try (InputStream in = from.getInputStream()) {
+                        OutputStream out = to.getOutputStream();
+                        int read;
+                        while ((read = in.read(buffer)) >= 0) {
+                            if (!connection.blackholed) {
+                                out.write(buffer, 0, read);
+                                out.flush();
+                            }
+                        }
+                    } catch (IOException closed) {
+                        // One side closed or reset: the connection ends, as below.
                     }
-                }
-            } catch (IOException closed) {
-                // One side closed or reset: the connection ends, as below.
-            }
-            // A black hole passes no end of the connection either: the other side must find out by itself.
-            if (!connection.blackholed) {
-                connection.close();
-            }
-        }, "blackhole-proxy-" + direction);
+                    // A black hole passes no end of the connection either: the other side must find out by itself.
+                    if (!connection.blackholed) {
+                        connection.close();
+                    }
+                },
+                "blackhole-proxy-" + direction);
         thread.setDaemon(true);
         thread.start();
     }

@@ -9,8 +9,7 @@ import java.net.Socket;
 /** Ports on 127.0.0.1 for test servers, and for tests that need a port where nothing listens. */
 public final class LocalPorts {
 
-    private LocalPorts() {
-    }
+    private LocalPorts() {}
 
     /** A port that was free a moment ago; the caller binds it (or relies on nothing listening there) right away. */
     public static int free() {

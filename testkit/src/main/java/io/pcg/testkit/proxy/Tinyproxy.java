@@ -1,10 +1,9 @@
 package io.pcg.testkit.proxy;
 
+import static org.awaitility.Awaitility.await;
+
 import io.pcg.testkit.net.LocalPorts;
 import io.pcg.testkit.process.ServerProcess;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,8 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A real tinyproxy on 127.0.0.1 and a free port, with basic auth. CONNECT is allowed only to the given ports, so a
@@ -25,7 +24,8 @@ import static org.awaitility.Awaitility.await;
  */
 public final class Tinyproxy implements AutoCloseable {
 
-    public static final String BINARY = Files.isExecutable(Path.of("/usr/bin/tinyproxy")) ? "/usr/bin/tinyproxy" : "/usr/sbin/tinyproxy";
+    public static final String BINARY =
+            Files.isExecutable(Path.of("/usr/bin/tinyproxy")) ? "/usr/bin/tinyproxy" : "/usr/sbin/tinyproxy";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path config;
@@ -52,16 +52,21 @@ public final class Tinyproxy implements AutoCloseable {
         int port = LocalPorts.free();
         Path config = directory.resolve("tinyproxy-" + port + ".conf");
         try {
-            Files.writeString(config, String.join("\n",
-                    "Port " + port,
-                    "Listen 127.0.0.1",
-                    "Timeout 60",
-                    "MaxClients 100",
-                    "Allow 127.0.0.1",
-                    "BasicAuth " + user + " " + password,
-                    Arrays.stream(connectPorts).mapToObj(p -> "ConnectPort " + p).collect(Collectors.joining("\n")),
-                    "LogLevel Info",
-                    ""));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "Port " + port,
+                            "Listen 127.0.0.1",
+                            "Timeout 60",
+                            "MaxClients 100",
+                            "Allow 127.0.0.1",
+                            "BasicAuth " + user + " " + password,
+                            Arrays.stream(connectPorts)
+                                    .mapToObj(p -> "ConnectPort " + p)
+                                    .collect(Collectors.joining("\n")),
+                            "LogLevel Info",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
@@ -85,9 +90,13 @@ public final class Tinyproxy implements AutoCloseable {
 
     private synchronized void launch() {
         // -d keeps it in the foreground: the process is the proxy, so stopping the process stops the proxy
-        ServerProcess started = ServerProcess.start("tinyproxy", List.of(BINARY, "-d", "-c", config.toString()), log, Map.of());
+        ServerProcess started =
+                ServerProcess.start("tinyproxy", List.of(BINARY, "-d", "-c", config.toString()), log, Map.of());
         try {
-            await("tinyproxy on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+            await("tinyproxy on port " + port)
+                    .atMost(START_TIMEOUT)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20))
                     .failFast("tinyproxy exited", () -> !started.isAlive())
                     .until(() -> LocalPorts.accepts(port));
         } catch (ConditionTimeoutException | TerminalFailureException e) {
@@ -97,7 +106,6 @@ public final class Tinyproxy implements AutoCloseable {
         }
         process = started;
     }
-
 
     public int port() {
         return port;

@@ -1,12 +1,11 @@
 package io.pcg.testkit.vsphere;
 
+import static org.awaitility.Awaitility.await;
+
 import io.pcg.common.process.CommandRunner;
 import io.pcg.common.process.ProcessCommandRunner;
 import io.pcg.testkit.net.LocalPorts;
 import io.pcg.testkit.process.ServerProcess;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,8 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A vcsim (govmomi's vCenter simulator) on a free 127.0.0.1 port, with a fixed user and password so that a wrong
@@ -34,6 +33,7 @@ public final class Vcsim implements AutoCloseable {
 
     /** Bounds for a loaded 2-core CI machine building a large inventory, not performance assertions. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
     private static final Duration GOVC_TIMEOUT = Duration.ofSeconds(120);
 
     private final List<String> command;
@@ -81,8 +81,14 @@ public final class Vcsim implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the vcsim log file", e);
         }
-        List<String> command = new ArrayList<>(List.of(bin.resolve("vcsim").toString(), "-l", "127.0.0.1:" + port,
-                "-username", username, "-password", password));
+        List<String> command = new ArrayList<>(List.of(
+                bin.resolve("vcsim").toString(),
+                "-l",
+                "127.0.0.1:" + port,
+                "-username",
+                username,
+                "-password",
+                password));
         command.addAll(List.of(modelFlags));
         Vcsim vcsim = new Vcsim(List.copyOf(command), log, bin, port, username, password);
         vcsim.launch();
@@ -108,9 +114,13 @@ public final class Vcsim implements AutoCloseable {
         ServerProcess started = ServerProcess.start("vcsim", command, log, Map.of());
         try {
             // vcsim prints its environment (GOVC_URL=...) once the inventory is built and the listener is up
-            await("vcsim on port " + port).atMost(START_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+            await("vcsim on port " + port)
+                    .atMost(START_TIMEOUT)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
                     .failFast("vcsim exited", () -> !started.isAlive())
-                    .until(() -> LocalPorts.accepts(port) && Files.readString(log).substring((int) logBefore).contains("GOVC_URL"));
+                    .until(() -> LocalPorts.accepts(port)
+                            && Files.readString(log).substring((int) logBefore).contains("GOVC_URL"));
         } catch (ConditionTimeoutException | TerminalFailureException e) {
             String output = started.logTail(30);
             started.close();
@@ -118,7 +128,6 @@ public final class Vcsim implements AutoCloseable {
         }
         process = started;
     }
-
 
     public int port() {
         return port;
@@ -134,11 +143,17 @@ public final class Vcsim implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(bin.resolve("govc").toString());
         command.addAll(List.of(args));
-        CommandRunner.Result result = new ProcessCommandRunner(GOVC_TIMEOUT).withEnvironment(Map.of(
-                "GOVC_URL", "https://" + server() + "/sdk",
-                "GOVC_USERNAME", username,
-                "GOVC_PASSWORD", password,
-                "GOVC_INSECURE", "1")).run(command);
+        CommandRunner.Result result = new ProcessCommandRunner(GOVC_TIMEOUT)
+                .withEnvironment(Map.of(
+                        "GOVC_URL",
+                        "https://" + server() + "/sdk",
+                        "GOVC_USERNAME",
+                        username,
+                        "GOVC_PASSWORD",
+                        password,
+                        "GOVC_INSECURE",
+                        "1"))
+                .run(command);
         if (!result.succeeded()) {
             throw new IOException("govc " + String.join(" ", args) + " failed: " + result.stdout() + result.stderr());
         }

@@ -1,10 +1,9 @@
 package io.pcg.testkit.vsphere;
 
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.util.List;
 
 /**
  * A {@link Vcsim} for one test class, started before its first test and stopped after its last (after the class's
@@ -42,7 +41,8 @@ public final class VcsimExtension implements BeforeAllCallback, AfterAllCallback
     /** The running vcsim. */
     public Vcsim vcsim() {
         if (vcsim == null) {
-            throw new IllegalStateException("vcsim is not running: register VcsimExtension on a static field with @RegisterExtension");
+            throw new IllegalStateException(
+                    "vcsim is not running: register VcsimExtension on a static field with @RegisterExtension");
         }
         return vcsim;
     }

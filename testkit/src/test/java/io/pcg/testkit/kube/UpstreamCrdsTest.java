@@ -1,21 +1,22 @@
 package io.pcg.testkit.kube;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class UpstreamCrdsTest {
 
     private static JsonNode named(String name) {
         return UpstreamCrds.definitions().stream()
-                .filter(d -> name.equals(d.path("metadata").path("name").asText())).findFirst().orElseThrow();
+                .filter(d -> name.equals(d.path("metadata").path("name").asText()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -23,16 +24,29 @@ class UpstreamCrdsTest {
         Path copy = Path.of("src/main/resources/crds");
         try (Stream<Path> files = Files.walk(copy)) {
             List<String> yaml = files.filter(p -> p.toString().endsWith(".yaml"))
-                    .map(p -> copy.relativize(p).toString()).sorted().toList();
+                    .map(p -> copy.relativize(p).toString())
+                    .sorted()
+                    .toList();
             assertThat(UpstreamCrds.index()).containsExactlyElementsOf(yaml);
         }
     }
 
     @Test
     void everyUpstreamKindIsThere() {
-        assertThat(UpstreamCrds.definitions()).extracting(d -> d.path("spec").path("names").path("kind").asText())
-                .contains("Cluster", "Machine", "KubeadmControlPlane", "KubeadmConfig", "VSphereCluster",
-                        "VSphereMachine", "VSphereMachineTemplate", "IPAddressClaim", "IPAddress", "InClusterIPPool", "MachineHealthCheck",
+        assertThat(UpstreamCrds.definitions())
+                .extracting(d -> d.path("spec").path("names").path("kind").asText())
+                .contains(
+                        "Cluster",
+                        "Machine",
+                        "KubeadmControlPlane",
+                        "KubeadmConfig",
+                        "VSphereCluster",
+                        "VSphereMachine",
+                        "VSphereMachineTemplate",
+                        "IPAddressClaim",
+                        "IPAddress",
+                        "InClusterIPPool",
+                        "MachineHealthCheck",
                         "GlobalInClusterIPPool")
                 .doesNotHaveDuplicates();
     }
@@ -40,15 +54,20 @@ class UpstreamCrdsTest {
     @Test
     void labelsAreTheOnesClusterctlInitSets() {
         JsonNode labels = UpstreamCrds.prepared(named("vspheremachines.infrastructure.cluster.x-k8s.io"), 34)
-                .path("metadata").path("labels");
+                .path("metadata")
+                .path("labels");
         assertThat(labels.path("clusterctl.cluster.x-k8s.io").asText("missing")).isEmpty();
         assertThat(labels.path("cluster.x-k8s.io/provider").asText()).isEqualTo("infrastructure-vsphere");
         assertThat(labels.path("cluster.x-k8s.io/v1beta2").asText()).isEqualTo("v1beta2");
 
-        assertThat(UpstreamCrds.provider(named("kubeadmcontrolplanes.controlplane.cluster.x-k8s.io"))).isEqualTo("control-plane-kubeadm");
-        assertThat(UpstreamCrds.provider(named("kubeadmconfigs.bootstrap.cluster.x-k8s.io"))).isEqualTo("bootstrap-kubeadm");
-        assertThat(UpstreamCrds.provider(named("inclusterippools.ipam.cluster.x-k8s.io"))).isEqualTo("ipam-in-cluster");
-        assertThat(UpstreamCrds.provider(named("ipaddressclaims.ipam.cluster.x-k8s.io"))).isEqualTo("cluster-api");
+        assertThat(UpstreamCrds.provider(named("kubeadmcontrolplanes.controlplane.cluster.x-k8s.io")))
+                .isEqualTo("control-plane-kubeadm");
+        assertThat(UpstreamCrds.provider(named("kubeadmconfigs.bootstrap.cluster.x-k8s.io")))
+                .isEqualTo("bootstrap-kubeadm");
+        assertThat(UpstreamCrds.provider(named("inclusterippools.ipam.cluster.x-k8s.io")))
+                .isEqualTo("ipam-in-cluster");
+        assertThat(UpstreamCrds.provider(named("ipaddressclaims.ipam.cluster.x-k8s.io")))
+                .isEqualTo("cluster-api");
     }
 
     @Test
@@ -65,8 +84,10 @@ class UpstreamCrdsTest {
         assertThat(upstream.toString()).contains("\"default\":\"\"");
 
         JsonNode prepared = UpstreamCrds.prepared(upstream, 20);
-        assertThat(prepared.path("spec").path("versions")).singleElement()
-                .satisfies(version -> assertThat(version.path("storage").asBoolean()).isTrue());
+        assertThat(prepared.path("spec").path("versions"))
+                .singleElement()
+                .satisfies(version ->
+                        assertThat(version.path("storage").asBoolean()).isTrue());
         assertThat(prepared.toString()).doesNotContain("\"default\":\"\"");
         assertThat(upstream.toString()).contains("\"default\":\"\"");
     }

@@ -1,7 +1,7 @@
 package io.pcg.testkit.process;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerProcessIT {
 
@@ -28,13 +27,14 @@ class ServerProcessIT {
         server.close();
 
         assertThat(server.isAlive()).isFalse();
-        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 
     @Test
     void aServerThatExitsIsSeenAsNotAliveWithItsOutput(@TempDir Path dir) {
-        ServerProcess server = ServerProcess.start("failing", List.of("sh", "-c", "echo bad flag; exit 3"),
-                dir.resolve("log"), Map.of());
+        ServerProcess server = ServerProcess.start(
+                "failing", List.of("sh", "-c", "echo bad flag; exit 3"), dir.resolve("log"), Map.of());
         await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive());
         assertThat(server.logTail(5)).contains("bad flag");
         server.close();
@@ -43,13 +43,20 @@ class ServerProcessIT {
     /** The promise that matters most: a JVM killed with SIGKILL (no shutdown hooks) leaves no server behind. */
     @Test
     void aKilledJvmLeavesNoServerBehind(@TempDir Path dir) throws Exception {
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OrphanProbe.class.getName(), dir.resolve("log").toString())
-                .redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanProbe.class.getName(),
+                        dir.resolve("log").toString())
+                .redirectErrorStream(true)
+                .start();
         long serverPid;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
             serverPid = Long.parseLong(out.readLine().strip());
-            assertThat(ProcessHandle.of(serverPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+            assertThat(ProcessHandle.of(serverPid))
+                    .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
 
             jvm.destroyForcibly();
             jvm.waitFor(30, TimeUnit.SECONDS);
@@ -61,9 +68,11 @@ class ServerProcessIT {
 
     /** The server under this JVM's watchdog shell. */
     private static Optional<Long> serverPid() {
-        return ProcessHandle.current().descendants()
+        return ProcessHandle.current()
+                .descendants()
                 .filter(p -> p.info().commandLine().orElse("").endsWith("sleep 300"))
-                .map(ProcessHandle::pid).findFirst();
+                .map(ProcessHandle::pid)
+                .findFirst();
     }
 
     /** Run in a child JVM: starts a server, prints its pid, then waits to be killed. */
@@ -72,8 +81,11 @@ class ServerProcessIT {
             ServerProcess server = ServerProcess.start("sleeper", List.of("sleep", "301"), Path.of(args[0]), Map.of());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                Optional<Long> pid = ProcessHandle.current().descendants()
-                        .filter(p -> p.info().commandLine().orElse("").endsWith("sleep 301")).map(ProcessHandle::pid).findFirst();
+                Optional<Long> pid = ProcessHandle.current()
+                        .descendants()
+                        .filter(p -> p.info().commandLine().orElse("").endsWith("sleep 301"))
+                        .map(ProcessHandle::pid)
+                        .findFirst();
                 if (pid.isPresent()) {
                     System.out.println(pid.get());
                     System.out.flush();

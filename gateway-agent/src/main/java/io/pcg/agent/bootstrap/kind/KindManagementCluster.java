@@ -7,7 +7,6 @@ import io.pcg.agent.bootstrap.ToolRun;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.process.CommandRunner;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,18 +39,33 @@ public final class KindManagementCluster implements ManagementClusterBootstrap {
     public Path ensureCluster() throws OperatorException {
         if (!exists()) {
             ProviderVersions versions = ProviderVersions.read(config.versionsFile());
-            run(List.of(kind(), "create", "cluster", "--name", config.clusterName(), "--image", NODE_IMAGE + versions.kubernetes(),
-                    "--kubeconfig", kubeconfig.toString(), "--wait", config.kindTimeout().toSeconds() + "s"),
+            run(
+                    List.of(
+                            kind(),
+                            "create",
+                            "cluster",
+                            "--name",
+                            config.clusterName(),
+                            "--image",
+                            NODE_IMAGE + versions.kubernetes(),
+                            "--kubeconfig",
+                            kubeconfig.toString(),
+                            "--wait",
+                            config.kindTimeout().toSeconds() + "s"),
                     "creating the kind management cluster '" + config.clusterName() + "'");
         }
         // Written again from kind on every call: after a crash the file may be older than the cluster.
-        CommandRunner.Result exported = run(List.of(kind(), "get", "kubeconfig", "--name", config.clusterName()),
+        CommandRunner.Result exported = run(
+                List.of(kind(), "get", "kubeconfig", "--name", config.clusterName()),
                 "reading the kubeconfig of the kind cluster '" + config.clusterName() + "'");
         try {
             AtomicFiles.write(kubeconfig, exported.stdout().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_ONLY);
         } catch (IOException e) {
-            throw new OperatorException(CREATE_FAILED, "cannot write " + kubeconfig + ": " + e.getMessage(),
-                    "Check that the agent's state folder is writable and the disk is not full.", e);
+            throw new OperatorException(
+                    CREATE_FAILED,
+                    "cannot write " + kubeconfig + ": " + e.getMessage(),
+                    "Check that the agent's state folder is writable and the disk is not full.",
+                    e);
         }
         return kubeconfig;
     }
@@ -59,7 +73,8 @@ public final class KindManagementCluster implements ManagementClusterBootstrap {
     @Override
     public void deleteCluster() throws OperatorException {
         if (exists()) {
-            run(List.of(kind(), "delete", "cluster", "--name", config.clusterName()),
+            run(
+                    List.of(kind(), "delete", "cluster", "--name", config.clusterName()),
                     "deleting the kind management cluster '" + config.clusterName() + "'");
         }
     }
@@ -70,9 +85,15 @@ public final class KindManagementCluster implements ManagementClusterBootstrap {
     }
 
     private CommandRunner.Result run(List<String> command, String what) throws OperatorException {
-        return ToolRun.run(runner, command, CREATE_FAILED, what, "Check that the container engine runs (systemctl status "
-                + "docker), that the disk has room and that " + config.kind() + " exists (pcg.agent.bootstrap.kind); "
-                + "'pcg logs' collects kind's output.");
+        return ToolRun.run(
+                runner,
+                command,
+                CREATE_FAILED,
+                what,
+                "Check that the container engine runs (systemctl status "
+                        + "docker), that the disk has room and that " + config.kind()
+                        + " exists (pcg.agent.bootstrap.kind); "
+                        + "'pcg logs' collects kind's output.");
     }
 
     private String kind() {

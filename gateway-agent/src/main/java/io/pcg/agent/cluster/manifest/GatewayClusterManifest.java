@@ -19,7 +19,6 @@ import io.pcg.agent.vsphere.Placement;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.net.Ip;
 import io.pcg.common.net.IpFamily;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,6 +47,7 @@ public final class GatewayClusterManifest {
      * unavailable for 10 minutes, a new node not Ready within 30 minutes. Cluster API then replaces the node.
      */
     private static final int KUBELET_DOWN_SECONDS = 600;
+
     private static final int NETWORK_UNAVAILABLE_SECONDS = 600;
     private static final int NODE_STARTUP_SECONDS = 1800;
     /** Label KubeadmControlPlane puts on its machines. */
@@ -59,13 +59,11 @@ public final class GatewayClusterManifest {
     private static final String FORCE_MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     /** Length of the content hash in the machine template's name. */
     private static final int HASH_LENGTH = 10;
 
-    private GatewayClusterManifest() {
-    }
+    private GatewayClusterManifest() {}
 
     /**
      * The objects to apply, in this order: the vCenter credentials Secret, the proxy Secret (only with a proxy), the
@@ -99,7 +97,11 @@ public final class GatewayClusterManifest {
         GenericKubernetesResource machineTemplate = machineTemplate(spec);
         objects.add(machineTemplate);
         objects.add(vsphereCluster(spec));
-        objects.add(controlPlane(spec, nodeUser, controlPlaneTakesWorkloads, machineTemplate.getMetadata().getName()));
+        objects.add(controlPlane(
+                spec,
+                nodeUser,
+                controlPlaneTakesWorkloads,
+                machineTemplate.getMetadata().getName()));
         objects.add(cluster(spec));
         objects.add(machineHealthCheck(spec));
         return List.copyOf(objects);
@@ -110,10 +112,16 @@ public final class GatewayClusterManifest {
         return cluster + "-vsphere-credentials";
     }
 
-    private static io.fabric8.kubernetes.api.model.Secret secret(GatewayClusterSpec spec, String name, Map<String, String> data) {
+    private static io.fabric8.kubernetes.api.model.Secret secret(
+            GatewayClusterSpec spec, String name, Map<String, String> data) {
         Map<String, String> encoded = new LinkedHashMap<>();
-        data.forEach((key, value) -> encoded.put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
-        return new SecretBuilder().withMetadata(metadata(spec, name)).withType("Opaque").withData(encoded).build();
+        data.forEach((key, value) ->
+                encoded.put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+        return new SecretBuilder()
+                .withMetadata(metadata(spec, name))
+                .withType("Opaque")
+                .withData(encoded)
+                .build();
     }
 
     /**
@@ -122,7 +130,9 @@ public final class GatewayClusterManifest {
      */
     private static GenericKubernetesResource machineTemplate(GatewayClusterSpec spec) {
         ObjectNode templateSpec = object();
-        Ip fixed = spec.addressing() instanceof ReservedIps reserved ? reserved.addresses().get(0) : null;
+        Ip fixed = spec.addressing() instanceof ReservedIps reserved
+                ? reserved.addresses().get(0)
+                : null;
         templateSpec.putObject("template").set("spec", vmSpec(spec, spec.placement(), spec.nodeSize(), fixed));
         String name = spec.name() + "-control-plane-" + contentHash(templateSpec);
         return resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereMachineTemplate", name, templateSpec);
@@ -138,9 +148,9 @@ public final class GatewayClusterManifest {
         vm.put("thumbprint", spec.vcenter().capvThumbprint());
         vm.put("datacenter", placement.datacenter());
         vm.put("datastore", placement.datastore());
-        vm.put("resourcePool", placement.resourcePool() != null
-                ? placement.resourcePool()
-                : placement.cluster() + "/Resources");
+        vm.put(
+                "resourcePool",
+                placement.resourcePool() != null ? placement.resourcePool() : placement.cluster() + "/Resources");
         if (placement.folder() != null) {
             vm.put("folder", placement.folder());
         }
@@ -158,16 +168,25 @@ public final class GatewayClusterManifest {
         if (spec.addressing() instanceof StaticIps staticIps) {
             device.put("dhcp4", false);
             device.put("dhcp6", false);
-            device.putArray("addressesFromPools").addObject()
-                    .put("apiGroup", IpamApi.GROUP).put("kind", IpamApi.POOL_KIND).put("name", staticIps.pool().name());
-            strings(device.putArray("nameservers"), staticIps.pool().nameServers().stream().map(Ip::toString).toList());
+            device.putArray("addressesFromPools")
+                    .addObject()
+                    .put("apiGroup", IpamApi.GROUP)
+                    .put("kind", IpamApi.POOL_KIND)
+                    .put("name", staticIps.pool().name());
+            strings(
+                    device.putArray("nameservers"),
+                    staticIps.pool().nameServers().stream().map(Ip::toString).toList());
         } else if (spec.addressing() instanceof ReservedIps reserved) {
             Pool pool = reserved.pool();
             device.put("dhcp4", false);
             device.put("dhcp6", false);
             device.putArray("ipAddrs").add(fixedAddress + "/" + pool.prefix());
-            device.put(pool.family() == IpFamily.V4 ? "gateway4" : "gateway6", pool.gateway().toString());
-            strings(device.putArray("nameservers"), pool.nameServers().stream().map(Ip::toString).toList());
+            device.put(
+                    pool.family() == IpFamily.V4 ? "gateway4" : "gateway6",
+                    pool.gateway().toString());
+            strings(
+                    device.putArray("nameservers"),
+                    pool.nameServers().stream().map(Ip::toString).toList());
         } else {
             boolean ipv4 = spec.addressing().nodeNetwork().isIpv4();
             device.put("dhcp4", ipv4);
@@ -181,17 +200,22 @@ public final class GatewayClusterManifest {
         body.put("server", spec.vcenterServer());
         body.put("thumbprint", spec.vcenter().capvThumbprint());
         body.putObject("identityRef").put("kind", "Secret").put("name", credentialsSecretName(spec.name()));
-        body.putObject("controlPlaneEndpoint").put("host", spec.controlPlaneVip().toString()).put("port", API_SERVER_PORT);
+        body.putObject("controlPlaneEndpoint")
+                .put("host", spec.controlPlaneVip().toString())
+                .put("port", API_SERVER_PORT);
         return resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereCluster", spec.name(), body);
     }
 
-    private static GenericKubernetesResource controlPlane(GatewayClusterSpec spec, String nodeUser, boolean takesWorkloads,
-                                                          String machineTemplateName) {
+    private static GenericKubernetesResource controlPlane(
+            GatewayClusterSpec spec, String nodeUser, boolean takesWorkloads, String machineTemplateName) {
         ObjectNode body = object();
         body.put("replicas", spec.controlPlaneReplicas());
         body.put("version", spec.kubernetesVersion());
-        body.putObject("machineTemplate").putObject("spec").set("infrastructureRef",
-                reference(INFRASTRUCTURE_GROUP, "VSphereMachineTemplate", machineTemplateName));
+        body.putObject("machineTemplate")
+                .putObject("spec")
+                .set(
+                        "infrastructureRef",
+                        reference(INFRASTRUCTURE_GROUP, "VSphereMachineTemplate", machineTemplateName));
         ObjectNode kubeadm = body.putObject("kubeadmConfigSpec");
         ObjectNode registration = nodeRegistration();
         if (takesWorkloads) {
@@ -200,7 +224,11 @@ public final class GatewayClusterManifest {
         }
         kubeadm.putObject("initConfiguration").set("nodeRegistration", registration.deepCopy());
         kubeadm.putObject("joinConfiguration").set("nodeRegistration", registration);
-        nodeSetup(spec, nodeUser, kubeadm, KubeVip.files(spec.controlPlaneVip(), API_SERVER_PORT),
+        nodeSetup(
+                spec,
+                nodeUser,
+                kubeadm,
+                KubeVip.files(spec.controlPlaneVip(), API_SERVER_PORT),
                 List.of(KubeVip.selectManifestCommand()));
         return resource(spec, CONTROL_PLANE_GROUP + "/v1beta2", "KubeadmControlPlane", spec.name(), body);
     }
@@ -209,8 +237,12 @@ public final class GatewayClusterManifest {
      * What every node of the cluster gets from cloud-init, control-plane or worker: the proxy files and commands, then
      * the node kind's own {@code files} and {@code commands}, NTP, and the SSH keys for {@code nodeUser}.
      */
-    static void nodeSetup(GatewayClusterSpec spec, String nodeUser, ObjectNode kubeadm, List<KubeadmFile> ownFiles,
-                          List<String> ownCommands) {
+    static void nodeSetup(
+            GatewayClusterSpec spec,
+            String nodeUser,
+            ObjectNode kubeadm,
+            List<KubeadmFile> ownFiles,
+            List<String> ownCommands) {
         List<KubeadmFile> files = new ArrayList<>(ownFiles);
         List<String> commands = new ArrayList<>();
         if (spec.usesProxy()) {
@@ -227,11 +259,15 @@ public final class GatewayClusterManifest {
         }
         if (!spec.ntpServers().isEmpty()) {
             ObjectNode ntp = kubeadm.putObject("ntp").put("enabled", true);
-            strings(ntp.putArray("servers"), spec.ntpServers().stream().map(String::strip).toList());
+            strings(
+                    ntp.putArray("servers"),
+                    spec.ntpServers().stream().map(String::strip).toList());
         }
         if (!spec.sshAuthorizedKeys().isEmpty()) {
             ObjectNode user = kubeadm.putArray("users").addObject().put("name", nodeUser);
-            strings(user.putArray("sshAuthorizedKeys"), spec.sshAuthorizedKeys().stream().map(String::strip).toList());
+            strings(
+                    user.putArray("sshAuthorizedKeys"),
+                    spec.sshAuthorizedKeys().stream().map(String::strip).toList());
             user.put("sudo", "ALL=(ALL) NOPASSWD:ALL");
         }
     }
@@ -242,7 +278,11 @@ public final class GatewayClusterManifest {
      */
     static ObjectNode nodeRegistration() {
         ObjectNode registration = object();
-        registration.putArray("kubeletExtraArgs").addObject().put("name", "cloud-provider").put("value", "external");
+        registration
+                .putArray("kubeletExtraArgs")
+                .addObject()
+                .put("name", "cloud-provider")
+                .put("value", "external");
         return registration;
     }
 
@@ -250,7 +290,9 @@ public final class GatewayClusterManifest {
         ObjectNode body = object();
         ObjectNode network = body.putObject("clusterNetwork");
         network.putObject("pods").putArray("cidrBlocks").add(spec.podCidr().toString());
-        network.putObject("services").putArray("cidrBlocks").add(spec.serviceCidr().toString());
+        network.putObject("services")
+                .putArray("cidrBlocks")
+                .add(spec.serviceCidr().toString());
         body.set("controlPlaneRef", reference(CONTROL_PLANE_GROUP, "KubeadmControlPlane", spec.name()));
         body.set("infrastructureRef", reference(INFRASTRUCTURE_GROUP, "VSphereCluster", spec.name()));
         return resource(spec, CLUSTER_API_VERSION, "Cluster", spec.name(), body);
@@ -267,11 +309,18 @@ public final class GatewayClusterManifest {
         ObjectNode checks = body.putObject("checks");
         checks.put("nodeStartupTimeoutSeconds", NODE_STARTUP_SECONDS);
         ArrayNode conditions = checks.putArray("unhealthyNodeConditions");
-        conditions.addObject().put("type", "Ready").put("status", "Unknown").put("timeoutSeconds", KUBELET_DOWN_SECONDS);
-        conditions.addObject().put("type", "NetworkUnavailable").put("status", "True")
+        conditions
+                .addObject()
+                .put("type", "Ready")
+                .put("status", "Unknown")
+                .put("timeoutSeconds", KUBELET_DOWN_SECONDS);
+        conditions
+                .addObject()
+                .put("type", "NetworkUnavailable")
+                .put("status", "True")
                 .put("timeoutSeconds", NETWORK_UNAVAILABLE_SECONDS);
-        GenericKubernetesResource check = resource(spec, CLUSTER_API_VERSION, "MachineHealthCheck",
-                spec.name() + "-control-plane", body);
+        GenericKubernetesResource check =
+                resource(spec, CLUSTER_API_VERSION, "MachineHealthCheck", spec.name() + "-control-plane", body);
         check.getMetadata().getLabels().put(FORCE_MOVE_LABEL, "");
         return check;
     }
@@ -280,8 +329,8 @@ public final class GatewayClusterManifest {
         return object().put("apiGroup", apiGroup).put("kind", kind).put("name", name);
     }
 
-    static GenericKubernetesResource resource(GatewayClusterSpec spec, String apiVersion, String kind, String name,
-                                                      ObjectNode body) {
+    static GenericKubernetesResource resource(
+            GatewayClusterSpec spec, String apiVersion, String kind, String name, ObjectNode body) {
         GenericKubernetesResource resource = new GenericKubernetesResource();
         resource.setApiVersion(apiVersion);
         resource.setKind(kind);
@@ -308,7 +357,8 @@ public final class GatewayClusterManifest {
 
     private static String contentHash(ObjectNode content) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(content.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);

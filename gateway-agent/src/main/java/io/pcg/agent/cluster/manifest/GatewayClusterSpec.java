@@ -8,7 +8,6 @@ import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.secrets.Secret;
-
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -64,10 +63,11 @@ public record GatewayClusterSpec(
 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?i)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?i)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
     /** {@code host:port}; an IPv6 address has more colons and no port here. */
     private static final Pattern HOST_AND_PORT = Pattern.compile("([^:]+):([0-9]{1,5})");
+
     private static final Pattern KUBERNETES_VERSION = Pattern.compile("v1\\.([0-9]+)\\.[0-9]+([-+][0-9A-Za-z.+-]+)?");
     /** The limit of {@code users[].sshAuthorizedKeys[]} in the KubeadmControlPlane schema. */
     private static final int MAX_SSH_KEY_LENGTH = 2048;
@@ -90,7 +90,9 @@ public record GatewayClusterSpec(
 
         /** The fingerprint as CAPV compares it: colon-separated upper-case hex. */
         String capvThumbprint() {
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(HexFormat.of().parseHex(Thumbprints.normalize(thumbprint)));
+            return HexFormat.ofDelimiter(":")
+                    .withUpperCase()
+                    .formatHex(HexFormat.of().parseHex(Thumbprints.normalize(thumbprint)));
         }
     }
 
@@ -130,8 +132,7 @@ public record GatewayClusterSpec(
     }
 
     /** Addresses from the site's DHCP server, which serves {@code nodeNetwork}. */
-    public record Dhcp(Cidr nodeNetwork) implements Addressing {
-    }
+    public record Dhcp(Cidr nodeNetwork) implements Addressing {}
 
     /**
      * @throws OperatorException {@value #INVALID}, naming every field that is wrong and how to fix it; never a password
@@ -147,8 +148,10 @@ public record GatewayClusterSpec(
         checkAccess(problems);
         checkProxy(problems);
         if (!problems.isEmpty()) {
-            throw new OperatorException(INVALID, "the settings of cluster " + (isBlank(name) ? "(no name)" : shortened(name))
-                    + " are not valid: " + String.join("; ", problems),
+            throw new OperatorException(
+                    INVALID,
+                    "the settings of cluster " + (isBlank(name) ? "(no name)" : shortened(name)) + " are not valid: "
+                            + String.join("; ", problems),
                     "Correct the fields named above and try again; nothing was created.");
         }
     }
@@ -156,7 +159,8 @@ public record GatewayClusterSpec(
     private void checkName(List<String> problems) {
         if (isBlank(name)) {
             problems.add("name is empty: give the gateway cluster a name such as pcg-gateway");
-        } else if (name.length() > MAX_NAME_LENGTH || !CLUSTER_NAME.matcher(name).matches()) {
+        } else if (name.length() > MAX_NAME_LENGTH
+                || !CLUSTER_NAME.matcher(name).matches()) {
             problems.add("name '" + shortened(name) + "' is not valid: use at most " + MAX_NAME_LENGTH + " lower-case"
                     + " letters, digits and '-', starting with a letter and ending with a letter or digit (it starts"
                     + " every node's host name), e.g. pcg-gateway");
@@ -173,18 +177,20 @@ public record GatewayClusterSpec(
             problems.add("kubernetesVersion '" + shortened(String.valueOf(kubernetesVersion)) + "' is not a Kubernetes"
                     + " version: write it as v1.MINOR.PATCH, e.g. v1.34.4");
         } else if (Integer.parseInt(version.group(1)) < OLDEST_MINOR) {
-            problems.add("kubernetesVersion " + kubernetesVersion + " is too old: the gateway cluster needs v1." + OLDEST_MINOR
-                    + " or newer, e.g. v1.34.4");
+            problems.add("kubernetesVersion " + kubernetesVersion + " is too old: the gateway cluster needs v1."
+                    + OLDEST_MINOR + " or newer, e.g. v1.34.4");
         }
         if (controlPlaneReplicas != 1 && controlPlaneReplicas != 3) {
-            problems.add("controlPlaneReplicas " + controlPlaneReplicas + " is not supported: a gateway cluster has 1 node,"
-                    + " or 3 for production (etcd then survives the loss of one node)");
+            problems.add(
+                    "controlPlaneReplicas " + controlPlaneReplicas + " is not supported: a gateway cluster has 1 node,"
+                            + " or 3 for production (etcd then survives the loss of one node)");
         }
     }
 
     private void checkVcenter(List<String> problems) {
         if (vcenter == null) {
-            problems.add("vcenter is missing: give the vCenter server, its certificate thumbprint, a user name and password");
+            problems.add(
+                    "vcenter is missing: give the vCenter server, its certificate thumbprint, a user name and password");
             return;
         }
         String server = vcenter.server();
@@ -197,11 +203,12 @@ public record GatewayClusterSpec(
         try {
             vcenter.capvThumbprint();
         } catch (IllegalArgumentException e) {
-            problems.add("vcenter.thumbprint is not valid: " + e.getMessage() + "; use the fingerprint the agent showed when it"
-                    + " connected to vCenter");
+            problems.add("vcenter.thumbprint is not valid: " + e.getMessage()
+                    + "; use the fingerprint the agent showed when it" + " connected to vCenter");
         }
         if (isBlank(vcenter.username())) {
-            problems.add("vcenter.username is empty: give the vCenter user the cluster is managed as, e.g. pcg@vsphere.local");
+            problems.add(
+                    "vcenter.username is empty: give the vCenter user the cluster is managed as, e.g. pcg@vsphere.local");
         }
         if (vcenter.password() == null || vcenter.password().isEmpty()) {
             problems.add("vcenter.password is empty: give the password of the vCenter user");
@@ -235,8 +242,8 @@ public record GatewayClusterSpec(
                     + " vCPUs per node: use " + minimum.cpus() + " or more");
         }
         if (nodeSize.memoryMiB() < minimum.memoryMiB()) {
-            problems.add("nodeSize.memoryMiB " + nodeSize.memoryMiB() + " is below the minimum of " + minimum.memoryMiB()
-                    + " MiB (4 GB) per node: use " + minimum.memoryMiB() + " or more");
+            problems.add("nodeSize.memoryMiB " + nodeSize.memoryMiB() + " is below the minimum of "
+                    + minimum.memoryMiB() + " MiB (4 GB) per node: use " + minimum.memoryMiB() + " or more");
         }
         if (nodeSize.diskGiB() < minimum.diskGiB()) {
             problems.add("nodeSize.diskGiB " + nodeSize.diskGiB() + " is below the minimum of " + minimum.diskGiB()
@@ -249,8 +256,9 @@ public record GatewayClusterSpec(
         if (controlPlaneVip == null) {
             problems.add("controlPlaneVip is missing: reserve a free address on the node network for the API server");
         } else if (nodeNetwork != null && !nodeNetwork.contains(controlPlaneVip)) {
-            problems.add("controlPlaneVip " + controlPlaneVip + " is not on the node network " + nodeNetwork + ": kube-vip"
-                    + " announces it with ARP from a node, so pick a free address inside " + nodeNetwork);
+            problems.add(
+                    "controlPlaneVip " + controlPlaneVip + " is not on the node network " + nodeNetwork + ": kube-vip"
+                            + " announces it with ARP from a node, so pick a free address inside " + nodeNetwork);
         }
         checkClusterRange(problems, "podCidr", podCidr, nodeNetwork, "192.168.0.0/16");
         checkClusterRange(problems, "serviceCidr", serviceCidr, nodeNetwork, "10.96.0.0/12");
@@ -280,8 +288,9 @@ public record GatewayClusterSpec(
             if (staticIps.pool() == null) {
                 problems.add("addressing.pool is missing: choose the IP pool the nodes take their addresses from");
             } else if (staticIps.pool().nameServers().isEmpty()) {
-                problems.add("addressing.pool " + staticIps.pool().name() + " has no name servers: nodes with static IPs"
-                        + " get DNS only from their pool, so add name servers to the pool");
+                problems.add(
+                        "addressing.pool " + staticIps.pool().name() + " has no name servers: nodes with static IPs"
+                                + " get DNS only from their pool, so add name servers to the pool");
             }
         } else if (addressing.nodeNetwork() == null) {
             problems.add("addressing.nodeNetwork is missing: give the CIDR of the network the DHCP server serves the"
@@ -290,7 +299,8 @@ public record GatewayClusterSpec(
         return addressing.nodeNetwork();
     }
 
-    private static void checkClusterRange(List<String> problems, String field, Cidr range, Cidr nodeNetwork, String example) {
+    private static void checkClusterRange(
+            List<String> problems, String field, Cidr range, Cidr nodeNetwork, String example) {
         if (range == null) {
             problems.add(field + " is missing: give a private range unused on your network, e.g. " + example);
         } else if (nodeNetwork != null && range.family() != nodeNetwork.family()) {
@@ -320,8 +330,8 @@ public record GatewayClusterSpec(
         for (int i = 0; i < ntpServers.size(); i++) {
             String server = ntpServers.get(i);
             if (server == null || !isHost(server)) {
-                problems.add("ntpServers[" + i + "] '" + shortened(String.valueOf(server)) + "' is not a host name or IP"
-                        + " address: give e.g. pool.ntp.org or 10.10.0.123");
+                problems.add("ntpServers[" + i + "] '" + shortened(String.valueOf(server))
+                        + "' is not a host name or IP" + " address: give e.g. pool.ntp.org or 10.10.0.123");
             }
         }
     }
@@ -342,11 +352,14 @@ public record GatewayClusterSpec(
     private static boolean isHost(String value) {
         String stripped = value.strip();
         Matcher withPort = HOST_AND_PORT.matcher(stripped);
-        if (withPort.matches() && Integer.parseInt(withPort.group(2)) <= 65535 && Integer.parseInt(withPort.group(2)) > 0) {
+        if (withPort.matches()
+                && Integer.parseInt(withPort.group(2)) <= 65535
+                && Integer.parseInt(withPort.group(2)) > 0) {
             stripped = withPort.group(1);
         }
         String host = stripped;
-        return Ip.tryParse(host).isPresent() || host.length() <= 253 && HOST_NAME.matcher(host).matches();
+        return Ip.tryParse(host).isPresent()
+                || host.length() <= 253 && HOST_NAME.matcher(host).matches();
     }
 
     private static boolean isBlank(String value) {

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pcg.common.net.Ip;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,7 @@ final class KubeVip {
 
     /** The release CAPV v1.16 ships in its own cluster templates, so the one tested with this CAPV. */
     private static final String IMAGE = "ghcr.io/kube-vip/kube-vip:v0.6.4";
+
     private static final String MANIFEST_PATH = "/etc/kubernetes/manifests/kube-vip.yaml";
     /** The same pod for the node that runs {@code kubeadm init}; copied over the manifest there (see below). */
     private static final String INIT_MANIFEST_PATH = "/etc/kube-vip/kube-vip-init.yaml";
@@ -41,8 +41,7 @@ final class KubeVip {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private KubeVip() {
-    }
+    private KubeVip() {}
 
     /** The kube-vip pod holding {@code vip} for the API server on {@code port}, reading {@code kubeconfig} of the host. */
     private static Pod pod(Ip vip, int port, String kubeconfig) {
@@ -61,7 +60,10 @@ final class KubeVip {
         List<EnvVar> variables = new ArrayList<>();
         env.forEach((name, value) -> variables.add(new EnvVar(name, value, null)));
         return new PodBuilder()
-                .withNewMetadata().withName("kube-vip").withNamespace("kube-system").endMetadata()
+                .withNewMetadata()
+                .withName("kube-vip")
+                .withNamespace("kube-system")
+                .endMetadata()
                 .withNewSpec()
                 .withHostNetwork(true)
                 .addNewContainer()
@@ -70,12 +72,33 @@ final class KubeVip {
                 .withImagePullPolicy("IfNotPresent")
                 .withArgs("manager")
                 .withEnv(variables)
-                .withNewSecurityContext().withNewCapabilities().withAdd("NET_ADMIN", "NET_RAW").endCapabilities().endSecurityContext()
-                .addNewVolumeMount().withName("kubeconfig").withMountPath(ADMIN_KUBECONFIG).endVolumeMount()
-                .addNewVolumeMount().withName("etchosts").withMountPath("/etc/hosts").endVolumeMount()
+                .withNewSecurityContext()
+                .withNewCapabilities()
+                .withAdd("NET_ADMIN", "NET_RAW")
+                .endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount()
+                .withName("kubeconfig")
+                .withMountPath(ADMIN_KUBECONFIG)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName("etchosts")
+                .withMountPath("/etc/hosts")
+                .endVolumeMount()
                 .endContainer()
-                .addNewVolume().withName("kubeconfig").withNewHostPath().withPath(kubeconfig).endHostPath().endVolume()
-                .addNewVolume().withName("etchosts").withNewHostPath().withPath(HOSTS_PATH).withType("File").endHostPath().endVolume()
+                .addNewVolume()
+                .withName("kubeconfig")
+                .withNewHostPath()
+                .withPath(kubeconfig)
+                .endHostPath()
+                .endVolume()
+                .addNewVolume()
+                .withName("etchosts")
+                .withNewHostPath()
+                .withPath(HOSTS_PATH)
+                .withType("File")
+                .endHostPath()
+                .endVolume()
                 .endSpec()
                 .build();
     }
@@ -87,7 +110,8 @@ final class KubeVip {
     static List<KubeadmFile> files(Ip vip, int port) {
         return List.of(
                 KubeadmFile.inline(MANIFEST_PATH, "0644", SERIALIZATION.asYaml(pod(vip, port, ADMIN_KUBECONFIG))),
-                KubeadmFile.inline(INIT_MANIFEST_PATH, "0644", SERIALIZATION.asYaml(pod(vip, port, SUPER_ADMIN_KUBECONFIG))),
+                KubeadmFile.inline(
+                        INIT_MANIFEST_PATH, "0644", SERIALIZATION.asYaml(pod(vip, port, SUPER_ADMIN_KUBECONFIG))),
                 KubeadmFile.inline(HOSTS_PATH, "0644", "127.0.0.1 localhost kubernetes\n"));
     }
 

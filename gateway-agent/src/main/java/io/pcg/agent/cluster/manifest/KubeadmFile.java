@@ -10,18 +10,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param append add to the end of an existing file instead of replacing it
  */
-record KubeadmFile(String path, String permissions, boolean append, String content, String secretName, String secretKey) {
+record KubeadmFile(
+        String path, String permissions, boolean append, String content, String secretName, String secretKey) {
 
     static KubeadmFile inline(String path, String permissions, String content) {
         return new KubeadmFile(path, permissions, false, content, null, null);
     }
 
-    static KubeadmFile fromSecret(String path, String permissions, boolean append, String secretName, String secretKey) {
+    static KubeadmFile fromSecret(
+            String path, String permissions, boolean append, String secretName, String secretKey) {
         return new KubeadmFile(path, permissions, append, null, secretName, secretKey);
     }
 
     ObjectNode toManifest() {
-        ObjectNode file = JsonNodeFactory.instance.objectNode()
+        ObjectNode file = JsonNodeFactory.instance
+                .objectNode()
                 .put("path", path)
                 .put("owner", "root:root")
                 .put("permissions", permissions);
@@ -31,7 +34,10 @@ record KubeadmFile(String path, String permissions, boolean append, String conte
         if (content != null) {
             file.put("content", content);
         } else {
-            file.putObject("contentFrom").putObject("secret").put("name", secretName).put("key", secretKey);
+            file.putObject("contentFrom")
+                    .putObject("secret")
+                    .put("name", secretName)
+                    .put("key", secretKey);
         }
         return file;
     }

@@ -1,9 +1,8 @@
 package io.pcg.agent.cluster.manifest;
 
 import io.pcg.common.proxy.NoProxy;
-import io.pcg.common.proxy.ProxyVariables;
 import io.pcg.common.proxy.ProxyUrl;
-
+import io.pcg.common.proxy.ProxyVariables;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,11 +21,11 @@ final class NodeProxy {
     private static final String DROP_IN_KEY = "http-proxy.conf";
     /** Lines appended to /etc/environment. */
     private static final String ENVIRONMENT_KEY = "environment";
+
     private static final List<String> PROXIED_UNITS = List.of("containerd.service", "kubelet.service");
     private static final String ETC_ENVIRONMENT = "/etc/environment";
 
-    private NodeProxy() {
-    }
+    private NodeProxy() {}
 
     static String secretName(String cluster) {
         return cluster + "-proxy";
@@ -42,8 +41,14 @@ final class NodeProxy {
      * service networks and local names it always adds.
      */
     private static List<String> noProxy(GatewayClusterSpec spec) {
-        return NoProxy.effective(spec.proxy().noProxy(), spec.podCidr(), spec.serviceCidr(),
-                List.of(spec.vcenterHost(), spec.controlPlaneVip().toString(), spec.addressing().nodeNetwork().toString()));
+        return NoProxy.effective(
+                spec.proxy().noProxy(),
+                spec.podCidr(),
+                spec.serviceCidr(),
+                List.of(
+                        spec.vcenterHost(),
+                        spec.controlPlaneVip().toString(),
+                        spec.addressing().nodeNetwork().toString()));
     }
 
     /** The Secret's data: file contents holding the proxy URLs, credentials included. */
@@ -51,7 +56,9 @@ final class NodeProxy {
         Map<String, String> variables = variables(spec);
         String dropIn = "[Service]\n" + ProxyVariables.systemdEnvironment(variables);
         StringBuilder environment = new StringBuilder();
-        variables.forEach((name, value) -> environment.append(ProxyVariables.etcEnvironmentLine(name, value)).append('\n'));
+        variables.forEach((name, value) -> environment
+                .append(ProxyVariables.etcEnvironmentLine(name, value))
+                .append('\n'));
         Map<String, String> data = new LinkedHashMap<>();
         data.put(DROP_IN_KEY, dropIn);
         data.put(ENVIRONMENT_KEY, environment.toString());
@@ -94,7 +101,8 @@ final class NodeProxy {
     private static String url(ProxyUrl proxy) {
         String host = proxy.host().contains(":") ? "[" + proxy.host() + "]" : proxy.host();
         String credentials = proxy.hasCredentials()
-                ? percentEncoded(proxy.username()) + ":" + percentEncoded(proxy.password().reveal()) + "@"
+                ? percentEncoded(proxy.username()) + ":"
+                        + percentEncoded(proxy.password().reveal()) + "@"
                 : "";
         return "http://" + credentials + host + ":" + proxy.port();
     }

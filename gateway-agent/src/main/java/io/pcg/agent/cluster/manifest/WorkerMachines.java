@@ -1,5 +1,8 @@
 package io.pcg.agent.cluster.manifest;
 
+import static io.pcg.agent.cluster.manifest.GatewayClusterManifest.CLUSTER_API_VERSION;
+import static io.pcg.agent.cluster.manifest.GatewayClusterManifest.INFRASTRUCTURE_GROUP;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -7,12 +10,8 @@ import io.pcg.agent.cluster.manifest.GatewayClusterSpec.NodeSize;
 import io.pcg.agent.cluster.manifest.GatewayClusterSpec.ReservedIps;
 import io.pcg.agent.vsphere.Placement;
 import io.pcg.common.net.Ip;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static io.pcg.agent.cluster.manifest.GatewayClusterManifest.CLUSTER_API_VERSION;
-import static io.pcg.agent.cluster.manifest.GatewayClusterManifest.INFRASTRUCTURE_GROUP;
 
 /**
  * Worker nodes of a cluster rendered by {@link GatewayClusterManifest}: per worker a stand-alone Machine with its
@@ -34,11 +33,9 @@ public final class WorkerMachines {
      * @param placement its placement domain
      * @param address   its fixed address with {@link ReservedIps}, null otherwise
      */
-    public record Worker(String name, String pool, Placement placement, NodeSize size, Ip address) {
-    }
+    public record Worker(String name, String pool, Placement placement, NodeSize size, Ip address) {}
 
-    private WorkerMachines() {
-    }
+    private WorkerMachines() {}
 
     /** For each worker, in order: KubeadmConfig, VSphereMachine, Machine (the machine last: it references the two). */
     public static List<HasMetadata> render(GatewayClusterSpec spec, String nodeUser, List<Worker> workers) {
@@ -48,20 +45,32 @@ public final class WorkerMachines {
             ObjectNode join = config.putObject("joinConfiguration");
             join.set("nodeRegistration", GatewayClusterManifest.nodeRegistration());
             GatewayClusterManifest.nodeSetup(spec, nodeUser, config, List.of(), List.of());
-            objects.add(labelled(GatewayClusterManifest.resource(spec, BOOTSTRAP_GROUP + "/v1beta2", "KubeadmConfig",
-                    worker.name(), config), worker));
+            objects.add(labelled(
+                    GatewayClusterManifest.resource(
+                            spec, BOOTSTRAP_GROUP + "/v1beta2", "KubeadmConfig", worker.name(), config),
+                    worker));
 
-            objects.add(labelled(GatewayClusterManifest.resource(spec, INFRASTRUCTURE_GROUP + "/v1beta2", "VSphereMachine",
-                    worker.name(), GatewayClusterManifest.vmSpec(spec, worker.placement(), worker.size(), worker.address())),
+            objects.add(labelled(
+                    GatewayClusterManifest.resource(
+                            spec,
+                            INFRASTRUCTURE_GROUP + "/v1beta2",
+                            "VSphereMachine",
+                            worker.name(),
+                            GatewayClusterManifest.vmSpec(spec, worker.placement(), worker.size(), worker.address())),
                     worker));
 
             ObjectNode machine = GatewayClusterManifest.object();
             machine.put("clusterName", spec.name());
             machine.put("version", spec.kubernetesVersion());
-            machine.putObject("bootstrap").set("configRef",
-                    GatewayClusterManifest.reference(BOOTSTRAP_GROUP, "KubeadmConfig", worker.name()));
-            machine.set("infrastructureRef", GatewayClusterManifest.reference(INFRASTRUCTURE_GROUP, "VSphereMachine", worker.name()));
-            objects.add(labelled(GatewayClusterManifest.resource(spec, CLUSTER_API_VERSION, "Machine", worker.name(), machine),
+            machine.putObject("bootstrap")
+                    .set(
+                            "configRef",
+                            GatewayClusterManifest.reference(BOOTSTRAP_GROUP, "KubeadmConfig", worker.name()));
+            machine.set(
+                    "infrastructureRef",
+                    GatewayClusterManifest.reference(INFRASTRUCTURE_GROUP, "VSphereMachine", worker.name()));
+            objects.add(labelled(
+                    GatewayClusterManifest.resource(spec, CLUSTER_API_VERSION, "Machine", worker.name(), machine),
                     worker));
         }
         return List.copyOf(objects);

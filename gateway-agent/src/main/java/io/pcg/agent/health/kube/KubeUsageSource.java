@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.agent.health.UsageSource;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +18,8 @@ public final class KubeUsageSource implements UsageSource {
         Optional<List<NodeMetrics>> metrics = client.supports(NodeMetrics.class)
                 ? Optional.of(client.top().nodes().metrics().getItems())
                 : Optional.empty();
-        return new Usage(metrics.isPresent() ? METRICS : REQUESTS,
+        return new Usage(
+                metrics.isPresent() ? METRICS : REQUESTS,
                 UsageMath.byNode(nodes, client.pods().inAnyNamespace().list().getItems(), metrics));
     }
 }

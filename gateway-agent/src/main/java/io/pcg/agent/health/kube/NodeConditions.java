@@ -6,7 +6,6 @@ import io.pcg.agent.events.EventPublisher;
 import io.pcg.agent.events.SafeText;
 import io.pcg.proto.v1.Condition;
 import io.pcg.proto.v1.ConditionStatus;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -19,10 +18,10 @@ import java.util.Set;
 public final class NodeConditions {
 
     /** The conditions the health verdict is judged on; kubelets may report others (and vendors' detectors do). */
-    static final Set<String> WATCHED = Set.of("Ready", "DiskPressure", "MemoryPressure", "PIDPressure", "NetworkUnavailable");
+    static final Set<String> WATCHED =
+            Set.of("Ready", "DiskPressure", "MemoryPressure", "PIDPressure", "NetworkUnavailable");
 
-    private NodeConditions() {
-    }
+    private NodeConditions() {}
 
     public static List<Condition> of(Node node) {
         if (node.getStatus() == null || node.getStatus().getConditions() == null) {
@@ -42,7 +41,8 @@ public final class NodeConditions {
                 .setMessage(SafeText.of(condition.getMessage()));
         if (condition.getLastTransitionTime() != null) {
             try {
-                builder.setLastTransitionTime(EventPublisher.timestamp(Instant.parse(condition.getLastTransitionTime())));
+                builder.setLastTransitionTime(
+                        EventPublisher.timestamp(Instant.parse(condition.getLastTransitionTime())));
             } catch (DateTimeParseException e) {
                 // Not RFC 3339: the time is left out rather than the condition.
             }
@@ -54,6 +54,8 @@ public final class NodeConditions {
         if ("True".equals(status)) {
             return ConditionStatus.CONDITION_STATUS_TRUE;
         }
-        return "False".equals(status) ? ConditionStatus.CONDITION_STATUS_FALSE : ConditionStatus.CONDITION_STATUS_UNKNOWN;
+        return "False".equals(status)
+                ? ConditionStatus.CONDITION_STATUS_FALSE
+                : ConditionStatus.CONDITION_STATUS_UNKNOWN;
     }
 }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.pcg.proto.v1.ResourceUsage;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +22,13 @@ public final class UsageMath {
     private static final String CPU = "cpu";
     private static final String MEMORY = "memory";
 
-    private UsageMath() {
-    }
+    private UsageMath() {}
 
     /**
      * @param metrics the metrics API's node figures; empty when the API is not served
      */
-    public static Map<String, ResourceUsage> byNode(List<Node> nodes, List<Pod> pods, Optional<List<NodeMetrics>> metrics) {
+    public static Map<String, ResourceUsage> byNode(
+            List<Node> nodes, List<Pod> pods, Optional<List<NodeMetrics>> metrics) {
         Map<String, double[]> requests = new HashMap<>();
         for (Pod pod : pods) {
             String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
@@ -47,7 +46,8 @@ public final class UsageMath {
         for (Node node : nodes) {
             String name = node.getMetadata().getName();
             double[] requested = requests.getOrDefault(name, new double[2]);
-            Map<String, Quantity> allocatable = node.getStatus() == null ? null : node.getStatus().getAllocatable();
+            Map<String, Quantity> allocatable =
+                    node.getStatus() == null ? null : node.getStatus().getAllocatable();
             ResourceUsage.Builder usage = ResourceUsage.newBuilder()
                     .setCpuCores(amount(allocatable, CPU))
                     .setMemoryBytes((long) amount(allocatable, MEMORY))
@@ -81,10 +81,16 @@ public final class UsageMath {
 
     /** As the scheduler counts it: the larger of the containers' sum and the largest init container. */
     private static double podRequest(Pod pod, String resource) {
-        Function<Container, Double> request = container -> container.getResources() == null ? 0
+        Function<Container, Double> request = container -> container.getResources() == null
+                ? 0
                 : amount(container.getResources().getRequests(), resource);
-        double containers = pod.getSpec().getContainers().stream().mapToDouble(request::apply).sum();
-        double init = pod.getSpec().getInitContainers().stream().mapToDouble(request::apply).max().orElse(0);
+        double containers = pod.getSpec().getContainers().stream()
+                .mapToDouble(request::apply)
+                .sum();
+        double init = pod.getSpec().getInitContainers().stream()
+                .mapToDouble(request::apply)
+                .max()
+                .orElse(0);
         return Math.max(containers, init);
     }
 

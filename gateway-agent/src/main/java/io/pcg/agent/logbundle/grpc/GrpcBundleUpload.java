@@ -21,7 +21,6 @@ import io.pcg.proto.v1.LogBundleHeader;
 import io.pcg.proto.v1.LogBundleReceipt;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,9 +45,14 @@ public final class GrpcBundleUpload implements BundleUpload {
     /** Statuses of a connection that failed under the call (gRPC's "transport closed", a channel shut down). */
     private static final Set<Status.Code> LINK_LOST = EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.CANCELLED);
     /** Statuses by which the console says no to this bundle or this caller (gateway.proto, UploadLogBundle). */
-    private static final Set<Status.Code> REFUSALS = EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.FAILED_PRECONDITION,
-            Status.Code.RESOURCE_EXHAUSTED, Status.Code.DATA_LOSS, Status.Code.PERMISSION_DENIED,
-            Status.Code.UNAUTHENTICATED, Status.Code.UNIMPLEMENTED);
+    private static final Set<Status.Code> REFUSALS = EnumSet.of(
+            Status.Code.INVALID_ARGUMENT,
+            Status.Code.FAILED_PRECONDITION,
+            Status.Code.RESOURCE_EXHAUSTED,
+            Status.Code.DATA_LOSS,
+            Status.Code.PERMISSION_DENIED,
+            Status.Code.UNAUTHENTICATED,
+            Status.Code.UNIMPLEMENTED);
 
     private final Function<Channel, CompletableFuture<Channel>> channel;
     private final LogBundleConfig config;
@@ -86,19 +90,34 @@ public final class GrpcBundleUpload implements BundleUpload {
         }
     }
 
-    private Receipt send(Channel on, Call call, String commandId, LogBundle bundle, Duration timeout) throws UploadException {
-        GatewayGrpc.newStub(on).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).uploadLogBundle(call);
+    private Receipt send(Channel on, Call call, String commandId, LogBundle bundle, Duration timeout)
+            throws UploadException {
+        GatewayGrpc.newStub(on)
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .uploadLogBundle(call);
         try (InputStream in = Files.newInputStream(bundle.file())) {
-            call.send(LogBundleChunk.newBuilder().setHeader(LogBundleHeader.newBuilder().setCommandId(commandId)
-                    .setFileName(bundle.fileName()).setSizeBytes(bundle.sizeBytes()).setSha256(bundle.sha256())).build());
+            call.send(LogBundleChunk.newBuilder()
+                    .setHeader(LogBundleHeader.newBuilder()
+                            .setCommandId(commandId)
+                            .setFileName(bundle.fileName())
+                            .setSizeBytes(bundle.sizeBytes())
+                            .setSha256(bundle.sha256()))
+                    .build());
             byte[] buffer = new byte[config.chunkSize()];
-            for (int read = in.readNBytes(buffer, 0, buffer.length); read > 0; read = in.readNBytes(buffer, 0, buffer.length)) {
-                call.send(LogBundleChunk.newBuilder().setData(ByteString.copyFrom(buffer, 0, read)).build());
+            for (int read = in.readNBytes(buffer, 0, buffer.length);
+                    read > 0;
+                    read = in.readNBytes(buffer, 0, buffer.length)) {
+                call.send(LogBundleChunk.newBuilder()
+                        .setData(ByteString.copyFrom(buffer, 0, read))
+                        .build());
             }
             call.finish();
         } catch (IOException e) {
             call.cancel("the agent could not read the bundle");
-            throw new UploadException("the bundle " + bundle.fileName() + " could not be read (" + e.getClass().getSimpleName() + ")", UploadException.Kind.FAILED);
+            throw new UploadException(
+                    "the bundle " + bundle.fileName() + " could not be read ("
+                            + e.getClass().getSimpleName() + ")",
+                    UploadException.Kind.FAILED);
         } catch (InterruptedException e) {
             call.cancel("the agent is shutting down");
             Thread.currentThread().interrupt();
@@ -114,12 +133,15 @@ public final class GrpcBundleUpload implements BundleUpload {
      */
     private Channel awaitChannel(Duration timeout) throws UploadException {
         Channel broken = brokenOn;
-        boolean reconnected = broken instanceof ManagedChannel managed && managed.getState(false) == ConnectivityState.READY;
+        boolean reconnected =
+                broken instanceof ManagedChannel managed && managed.getState(false) == ConnectivityState.READY;
         try {
             return channel.apply(reconnected ? null : broken).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new UploadException("the agent has not been connected to the console for " + timeout.toSeconds()
-                    + " s (pcg.agent.log-bundle.upload-timeout)", UploadException.Kind.FAILED);
+            throw new UploadException(
+                    "the agent has not been connected to the console for " + timeout.toSeconds()
+                            + " s (pcg.agent.log-bundle.upload-timeout)",
+                    UploadException.Kind.FAILED);
         } catch (ExecutionException e) {
             throw new UploadException("the agent has no connection to the console", UploadException.Kind.FAILED);
         } catch (InterruptedException e) {
@@ -135,7 +157,8 @@ public final class GrpcBundleUpload implements BundleUpload {
         } catch (ExecutionException e) {
             throw failure(e.getCause());
         } catch (TimeoutException e) {
-            throw new UploadException("the console did not answer within " + timeout.toSeconds() + " s", UploadException.Kind.FAILED);
+            throw new UploadException(
+                    "the console did not answer within " + timeout.toSeconds() + " s", UploadException.Kind.FAILED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UploadException("the agent was stopped during the upload", UploadException.Kind.FAILED);
@@ -144,10 +167,16 @@ public final class GrpcBundleUpload implements BundleUpload {
 
     private static UploadException failure(Throwable cause) {
         Status status = Status.fromThrowable(cause);
-        String why = status.getDescription() == null ? status.getCode().toString()
+        String why = status.getDescription() == null
+                ? status.getCode().toString()
                 : status.getCode() + ": " + status.getDescription();
-        return new UploadException(why, LINK_LOST.contains(status.getCode()) ? UploadException.Kind.LINK_LOST
-                : REFUSALS.contains(status.getCode()) ? UploadException.Kind.REFUSED : UploadException.Kind.FAILED);
+        return new UploadException(
+                why,
+                LINK_LOST.contains(status.getCode())
+                        ? UploadException.Kind.LINK_LOST
+                        : REFUSALS.contains(status.getCode())
+                                ? UploadException.Kind.REFUSED
+                                : UploadException.Kind.FAILED);
     }
 
     /** One upload call: writes wait while gRPC's buffer is full, and stop as soon as the call has failed. */
@@ -171,8 +200,12 @@ public final class GrpcBundleUpload implements BundleUpload {
                 }
             }
             if (receipt.isDone()) {
-                throw failure(receipt.isCompletedExceptionally() ? causeOf(receipt)
-                        : Status.INTERNAL.withDescription("the console answered before the whole bundle was sent").asRuntimeException());
+                throw failure(
+                        receipt.isCompletedExceptionally()
+                                ? causeOf(receipt)
+                                : Status.INTERNAL
+                                        .withDescription("the console answered before the whole bundle was sent")
+                                        .asRuntimeException());
             }
             requests.onNext(chunk);
         }
@@ -198,7 +231,8 @@ public final class GrpcBundleUpload implements BundleUpload {
 
         @Override
         public void onCompleted() {
-            receipt.completeExceptionally(Status.INTERNAL.withDescription("the console ended the upload without a receipt")
+            receipt.completeExceptionally(Status.INTERNAL
+                    .withDescription("the console ended the upload without a receipt")
                     .asRuntimeException());
             wake();
         }

@@ -14,7 +14,6 @@ import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.secrets.Secret;
-
 import java.util.List;
 import java.util.Map;
 
@@ -28,9 +27,11 @@ final class GatewayClusterSpecs {
     static final String VCENTER_PASSWORD = "vc-Secr3t-4711";
     /** Has characters that must be percent-encoded in a URL and escaped in systemd files. */
     static final String PROXY_PASSWORD = "Px%9 q\"w@rd";
+
     static final String PROXY_USER = "gateway";
     /** {@link #PROXY_PASSWORD} as written in a proxy URL. */
     static final String PROXY_PASSWORD_IN_URL = "Px%259%20q%22w%40rd";
+
     static final String PROXY_HOST = "proxy.example.com";
     static final List<String> OPERATOR_NO_PROXY = List.of(".corp.example", "10.50.0.0/16");
 
@@ -39,8 +40,7 @@ final class GatewayClusterSpecs {
     static final Cidr DHCP_NETWORK = Cidr.parse("10.20.0.0/22");
     static final Ip DHCP_VIP = Ip.parse("10.20.0.5");
 
-    private GatewayClusterSpecs() {
-    }
+    private GatewayClusterSpecs() {}
 
     static Builder builder() {
         return new Builder();
@@ -63,8 +63,19 @@ final class GatewayClusterSpecs {
 
     static Pool pool() {
         try {
-            return PoolValidator.validate(new PoolSpec("gateway-pool", "range", "10.10.183.10", "10.10.183.100", null, 24,
-                    "10.10.183.1", List.of("10.10.183.2", "10.10.0.53"), false, List.of()), List.of());
+            return PoolValidator.validate(
+                    new PoolSpec(
+                            "gateway-pool",
+                            "range",
+                            "10.10.183.10",
+                            "10.10.183.100",
+                            null,
+                            24,
+                            "10.10.183.1",
+                            List.of("10.10.183.2", "10.10.0.53"),
+                            false,
+                            List.of()),
+                    List.of());
         } catch (PoolValidationException e) {
             throw new AssertionError(e);
         }
@@ -72,8 +83,8 @@ final class GatewayClusterSpecs {
 
     static ProxySettings proxy() {
         String url = "http://" + PROXY_USER + ":" + PROXY_PASSWORD_IN_URL + "@" + PROXY_HOST + ":3128";
-        return ProxySettings.fromEnvironment(Map.of("HTTP_PROXY", url, "HTTPS_PROXY", url,
-                "NO_PROXY", String.join(",", OPERATOR_NO_PROXY)));
+        return ProxySettings.fromEnvironment(
+                Map.of("HTTP_PROXY", url, "HTTPS_PROXY", url, "NO_PROXY", String.join(",", OPERATOR_NO_PROXY)));
     }
 
     /** Fields of {@link GatewayClusterSpec}, valid until a test changes them. */
@@ -82,11 +93,18 @@ final class GatewayClusterSpecs {
         String namespace = "pcg-system";
         String kubernetesVersion = "v1.34.4";
         int replicas = 1;
-        Vcenter vcenter = new Vcenter("vcenter.example.com",
-                "sha256:3F2A61D3C0B1E5F4A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4", "pcg@vsphere.local",
+        Vcenter vcenter = new Vcenter(
+                "vcenter.example.com",
+                "sha256:3F2A61D3C0B1E5F4A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4",
+                "pcg@vsphere.local",
                 Secret.of(VCENTER_PASSWORD));
-        Placement placement = new Placement("/dc1", "/dc1/host/cluster1", "/dc1/datastore/vsanDatastore",
-                "/dc1/network/VM Network", null, "/dc1/vm/pcg");
+        Placement placement = new Placement(
+                "/dc1",
+                "/dc1/host/cluster1",
+                "/dc1/datastore/vsanDatastore",
+                "/dc1/network/VM Network",
+                null,
+                "/dc1/vm/pcg");
         String nodeTemplate = "ubuntu-2404-kube-v1.34.4";
         NodeSize nodeSize = null;
         Addressing addressing = new StaticIps(pool());
@@ -99,8 +117,22 @@ final class GatewayClusterSpecs {
         ProxySettings proxy = ProxySettings.DIRECT;
 
         GatewayClusterSpec build() {
-            return new GatewayClusterSpec(name, namespace, kubernetesVersion, replicas, vcenter, placement, nodeTemplate,
-                    nodeSize, addressing, vip, podCidr, serviceCidr, sshKeys, ntpServers, proxy);
+            return new GatewayClusterSpec(
+                    name,
+                    namespace,
+                    kubernetesVersion,
+                    replicas,
+                    vcenter,
+                    placement,
+                    nodeTemplate,
+                    nodeSize,
+                    addressing,
+                    vip,
+                    podCidr,
+                    serviceCidr,
+                    sshKeys,
+                    ntpServers,
+                    proxy);
         }
     }
 }

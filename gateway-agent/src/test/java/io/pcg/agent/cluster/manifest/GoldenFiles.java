@@ -1,5 +1,7 @@
 package io.pcg.agent.cluster.manifest;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
@@ -8,7 +10,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -20,8 +21,6 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Golden files: rendered objects compared with a multi-document YAML file under
@@ -43,11 +42,11 @@ final class GoldenFiles {
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .build());
 
-    private GoldenFiles() {
-    }
+    private GoldenFiles() {}
 
     static void assertMatches(String goldenFile, List<? extends HasMetadata> objects) {
-        Path file = Path.of(System.getProperty("basedir", ""), "src", "test", "resources", "golden").resolve(goldenFile);
+        Path file = Path.of(System.getProperty("basedir", ""), "src", "test", "resources", "golden")
+                .resolve(goldenFile);
         List<JsonNode> actual = objects.stream().map(GoldenFiles::readable).toList();
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {
             write(file, actual);
@@ -64,20 +63,27 @@ final class GoldenFiles {
             } else if (i >= actual.size()) {
                 differences.add(document + ": missing " + describe(expected.get(i)));
             } else {
-                compare(document + " (" + describe(expected.get(i)) + ") $", expected.get(i), actual.get(i), false, differences);
+                compare(
+                        document + " (" + describe(expected.get(i)) + ") $",
+                        expected.get(i),
+                        actual.get(i),
+                        false,
+                        differences);
             }
         }
         if (!differences.isEmpty()) {
-            fail("rendered objects differ from " + file + " (expected vs actual):\n  " + String.join("\n  ", differences)
-                    + "\nIf the change is intended, run the test with -D" + UPDATE_PROPERTY + "=true and review git diff.");
+            fail("rendered objects differ from " + file + " (expected vs actual):\n  "
+                    + String.join("\n  ", differences) + "\nIf the change is intended, run the test with -D"
+                    + UPDATE_PROPERTY + "=true and review git diff.");
         }
     }
 
     private static JsonNode readable(HasMetadata object) {
         ObjectNode tree = JSON.valueToTree(object);
         if ("Secret".equals(object.getKind()) && tree.get("data") instanceof ObjectNode data) {
-            data.fields().forEachRemaining(entry -> entry.setValue(TextNode.valueOf(
-                    new String(Base64.getDecoder().decode(entry.getValue().asText()), StandardCharsets.UTF_8))));
+            data.fields()
+                    .forEachRemaining(entry -> entry.setValue(TextNode.valueOf(new String(
+                            Base64.getDecoder().decode(entry.getValue().asText()), StandardCharsets.UTF_8))));
         }
         return tree;
     }
@@ -86,7 +92,8 @@ final class GoldenFiles {
      * Adds a line for every field of {@code expected} that is missing or different in {@code actual}, with its path,
      * and for every field only {@code actual} has unless {@code allowExtraFields}.
      */
-    static void compare(String path, JsonNode expected, JsonNode actual, boolean allowExtraFields, List<String> differences) {
+    static void compare(
+            String path, JsonNode expected, JsonNode actual, boolean allowExtraFields, List<String> differences) {
         if (expected.isObject() && actual.isObject()) {
             TreeSet<String> names = new TreeSet<>();
             expected.fieldNames().forEachRemaining(names::add);
@@ -132,7 +139,8 @@ final class GoldenFiles {
     }
 
     private static String describe(JsonNode object) {
-        return object.path("kind").asText() + " " + object.path("metadata").path("name").asText();
+        return object.path("kind").asText() + " "
+                + object.path("metadata").path("name").asText();
     }
 
     private static List<JsonNode> read(Path file) {

@@ -1,22 +1,20 @@
 package io.pcg.agent.cluster.manifest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.agent.kube.ManifestApplier;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the server stores after an apply: every rendered object, with every field, owned by the agent's manager. */
 final class StoredObjects {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StoredObjects() {
-    }
+    private StoredObjects() {}
 
     static void assertStoredAsRendered(KubernetesClient client, List<HasMetadata> rendered) {
         for (HasMetadata object : rendered) {
@@ -26,7 +24,8 @@ final class StoredObjects {
             List<String> prunedOrChanged = new ArrayList<>();
             GoldenFiles.compare(name + " $", JSON.valueToTree(object), JSON.valueToTree(stored), true, prunedOrChanged);
             assertThat(prunedOrChanged).as(name).isEmpty();
-            assertThat(stored.getMetadata().getManagedFields()).as(name)
+            assertThat(stored.getMetadata().getManagedFields())
+                    .as(name)
                     .anySatisfy(fields -> assertThat(fields.getManager() + " " + fields.getOperation())
                             .isEqualTo(ManifestApplier.FIELD_MANAGER + " Apply"));
         }

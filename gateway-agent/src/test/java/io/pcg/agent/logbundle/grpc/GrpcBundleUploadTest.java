@@ -1,5 +1,8 @@
 package io.pcg.agent.logbundle.grpc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -14,11 +17,6 @@ import io.pcg.proto.v1.GatewayGrpc;
 import io.pcg.proto.v1.LogBundleChunk;
 import io.pcg.proto.v1.LogBundleHeader;
 import io.pcg.proto.v1.LogBundleReceipt;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +28,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The upload against an in-process Gateway service: what goes on the wire (header first, then the file in chunks of the
@@ -44,6 +43,7 @@ class GrpcBundleUploadTest {
 
     @TempDir
     Path dir;
+
     private final String serverName = InProcessServerBuilder.generateName();
     private final Console console = new Console();
     private Server server;
@@ -53,7 +53,10 @@ class GrpcBundleUploadTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        server = InProcessServerBuilder.forName(serverName).addService(console).build().start();
+        server = InProcessServerBuilder.forName(serverName)
+                .addService(console)
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(serverName).build();
         content = new byte[3 * 1024 * 1024 + 123];
         new Random(3).nextBytes(content);
@@ -69,24 +72,35 @@ class GrpcBundleUploadTest {
 
     @Test
     void sendsTheHeaderThenTheFileInChunksAndReturnsTheReceipt() throws Exception {
-        console.answer = received -> received.respond(LogBundleReceipt.newBuilder().setBundleId("lb-0123456789ab")
-                .setSizeBytes(received.data.size()).setSha256("ab".repeat(32)).build());
+        console.answer = received -> received.respond(LogBundleReceipt.newBuilder()
+                .setBundleId("lb-0123456789ab")
+                .setSizeBytes(received.data.size())
+                .setSha256("ab".repeat(32))
+                .build());
 
-        BundleUpload.Receipt receipt = upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle);
+        BundleUpload.Receipt receipt =
+                upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle);
 
         assertThat(receipt).isEqualTo(new BundleUpload.Receipt("lb-0123456789ab", content.length, "ab".repeat(32)));
         Received received = console.calls.get(0);
-        assertThat(received.header).isEqualTo(LogBundleHeader.newBuilder().setCommandId("cmd-7")
-                .setFileName("pcg-logs-host-20260101T000000Z.tgz").setSizeBytes(content.length).setSha256("ab".repeat(32)).build());
+        assertThat(received.header)
+                .isEqualTo(LogBundleHeader.newBuilder()
+                        .setCommandId("cmd-7")
+                        .setFileName("pcg-logs-host-20260101T000000Z.tgz")
+                        .setSizeBytes(content.length)
+                        .setSha256("ab".repeat(32))
+                        .build());
         assertThat(received.chunkSizes).allMatch(size -> size <= CHUNK).hasSize(content.length / CHUNK + 1);
         assertThat(received.data.toByteArray()).isEqualTo(content);
     }
 
     @Test
     void aRefusalIsNotALostLink() {
-        console.answer = received -> received.fail(Status.DATA_LOSS.withDescription("the bundle was corrupted on the way"));
+        console.answer =
+                received -> received.fail(Status.DATA_LOSS.withDescription("the bundle was corrupted on the way"));
 
-        assertThatThrownBy(() -> upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle))
+        assertThatThrownBy(
+                        () -> upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle))
                 .isInstanceOfSatisfying(BundleUpload.UploadException.class, e -> {
                     assertThat(e.kind()).isEqualTo(BundleUpload.UploadException.Kind.REFUSED);
                     assertThat(e.getMessage()).isEqualTo("DATA_LOSS: the bundle was corrupted on the way");
@@ -97,7 +111,8 @@ class GrpcBundleUploadTest {
     void aConnectionThatBreaksMidUploadIsALostLink() {
         console.failAfterChunks = 3;
 
-        assertThatThrownBy(() -> upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle))
+        assertThatThrownBy(
+                        () -> upload(CompletableFuture.completedFuture(channel)).send("cmd-7", bundle))
                 .isInstanceOfSatisfying(BundleUpload.UploadException.class, e -> {
                     assertThat(e.kind()).isEqualTo(BundleUpload.UploadException.Kind.LINK_LOST);
                     assertThat(e.getMessage()).startsWith("UNAVAILABLE");
@@ -110,14 +125,17 @@ class GrpcBundleUploadTest {
         console.failAfterChunks = 3;
         ManagedChannel next = InProcessChannelBuilder.forName(serverName).build();
         List<Channel> staleOnes = new ArrayList<>();
-        GrpcBundleUpload upload = upload(stale -> {
-            staleOnes.add(stale);
-            return CompletableFuture.completedFuture(stale == channel ? next : channel);
-        }, Duration.ofSeconds(30));
+        GrpcBundleUpload upload = upload(
+                stale -> {
+                    staleOnes.add(stale);
+                    return CompletableFuture.completedFuture(stale == channel ? next : channel);
+                },
+                Duration.ofSeconds(30));
         assertThatThrownBy(() -> upload.send("cmd-7", bundle)).isInstanceOf(BundleUpload.UploadException.class);
         channel.shutdownNow(); // what the link does once it sees the stream on it end
         console.failAfterChunks = -1;
-        console.answer = received -> received.respond(LogBundleReceipt.newBuilder().setBundleId("lb-0123456789ab").build());
+        console.answer = received -> received.respond(
+                LogBundleReceipt.newBuilder().setBundleId("lb-0123456789ab").build());
 
         try {
             assertThat(upload.send("cmd-7", bundle).bundleId()).isEqualTo("lb-0123456789ab");
@@ -129,7 +147,8 @@ class GrpcBundleUploadTest {
 
     @Test
     void noConnectionWithinTheUploadTimeoutFailsWithoutSending() {
-        assertThatThrownBy(() -> upload(new CompletableFuture<>(), Duration.ofMillis(200)).send("cmd-7", bundle))
+        assertThatThrownBy(() -> upload(new CompletableFuture<>(), Duration.ofMillis(200))
+                        .send("cmd-7", bundle))
                 .isInstanceOfSatisfying(BundleUpload.UploadException.class, e -> {
                     assertThat(e.kind()).isEqualTo(BundleUpload.UploadException.Kind.FAILED);
                     assertThat(e.getMessage()).contains("has not been connected to the console", "upload-timeout");
@@ -146,8 +165,13 @@ class GrpcBundleUploadTest {
     }
 
     private GrpcBundleUpload upload(Function<Channel, CompletableFuture<Channel>> registered, Duration timeout) {
-        LogBundleConfig config = new LogBundleConfig(Path.of(LogBundleConfig.DEFAULT_SCRIPT), List.of(), Duration.ofMinutes(1),
-                timeout, CHUNK, LogBundleConfig.DEFAULT_MAX_SIZE);
+        LogBundleConfig config = new LogBundleConfig(
+                Path.of(LogBundleConfig.DEFAULT_SCRIPT),
+                List.of(),
+                Duration.ofMinutes(1),
+                timeout,
+                CHUNK,
+                LogBundleConfig.DEFAULT_MAX_SIZE);
         return new GrpcBundleUpload(registered, config);
     }
 
@@ -197,8 +221,7 @@ class GrpcBundleUploadTest {
                 }
 
                 @Override
-                public void onError(Throwable t) {
-                }
+                public void onError(Throwable t) {}
 
                 @Override
                 public void onCompleted() {
