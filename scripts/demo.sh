@@ -179,5 +179,10 @@ while read -r vm; do
   [[ -n $vm ]] && echo "  $vm  ip=$(govc_demo vm.info -json "$vm" | jq -r '.VirtualMachines[0].Guest.IpAddress // "-"')"
 done <<<"$VMS"
 echo
+# The agent rewrites the banner every few seconds: wait for the one that follows the Running state.
+for _ in $(seq 1 30); do
+  grep -q "Power off this installer VM" "$WORK/banner.issue" 2>/dev/null && break
+  sleep 1
+done
 echo "The installer VM's console banner now says:"
 sed 's/^/  | /' "$WORK/banner.issue"
