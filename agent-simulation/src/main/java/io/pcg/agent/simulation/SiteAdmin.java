@@ -57,6 +57,38 @@ public final class SiteAdmin {
         vcsim.govc("vm.markastemplate", "/DC0/vm/" + name);
     }
 
+    /**
+     * A {@code cluster.create} payload for a tenant cluster of one control-plane node on vcsim's DC0, cloned from
+     * {@link #NODE_TEMPLATE}, with the default cloud account; callers add workers, an account or change what they test.
+     *
+     * @param ipAllocation e.g. {@code {"type": "static", "pool": "tenant-nodes"}}
+     */
+    public static Map<String, Object> tenantClusterRequest(String name, Map<String, Object> ipAllocation) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("name", name);
+        request.put("controlPlaneCount", 1);
+        request.put("allowWorkerCapability", true);
+        request.put("workerPools", List.of());
+        request.put(
+                "placementDomains",
+                List.of(Map.of(
+                        "datacenter",
+                        "DC0",
+                        "computeCluster",
+                        "DC0_C0",
+                        "datastore",
+                        "LocalDS_0",
+                        "network",
+                        "VM Network")));
+        request.put("nodeTemplate", NODE_TEMPLATE);
+        request.put("ipAllocation", ipAllocation);
+        request.put(
+                "sshKeys",
+                List.of(
+                        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"));
+        return request;
+    }
+
     /** "Configure" with vcsim's DC0, {@code nodes} nodes and a static pool of this gateway (the VIP is its first address). */
     public static Map<String, Object> configureRequest(Vcsim vcsim, int nodes) {
         return configureRequest(vcsim, nodes, pool("10.0.0.40"));

@@ -29,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -232,28 +231,10 @@ class TenantClusterIT {
     }
 
     private static Map<String, Object> createRequest() {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("name", TENANT);
-        request.put("controlPlaneCount", 1);
+        Map<String, Object> request =
+                SiteAdmin.tenantClusterRequest(TENANT, Map.of("type", "static", "pool", "tenant-nodes"));
         request.put("allowWorkerCapability", false);
         request.put("workerPools", List.of(Map.of("name", "workers", "count", 1)));
-        request.put(
-                "placementDomains",
-                List.of(Map.of(
-                        "datacenter",
-                        "DC0",
-                        "computeCluster",
-                        "DC0_C0",
-                        "datastore",
-                        "LocalDS_0",
-                        "network",
-                        "VM Network")));
-        request.put("nodeTemplate", SiteAdmin.NODE_TEMPLATE);
-        request.put("ipAllocation", Map.of("type", "static", "pool", "tenant-nodes"));
-        request.put(
-                "sshKeys",
-                List.of(
-                        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5wvFKz0zqo3V2qfXo0lUlrD8Tve2dcJu4Mvsc7u5GP admin@example"));
         request.put("cloudAccount", "lab");
         return request;
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.List;
 import java.util.Map;
 
 /** The Cluster API kinds the agent reads to follow provisioning (contract v1beta2). */
@@ -63,5 +64,37 @@ public final class CapiKinds {
                 .withPlural(plural)
                 .withNamespaced(true)
                 .build();
+    }
+
+    /**
+     * Reads the objects of cluster {@code name} in {@code namespace} and observes them.
+     *
+     * @param withClaims whether its IPAddressClaims count (they live where the cluster's IPAM answers them)
+     */
+    public static Progress progress(KubernetesClient client, String namespace, String name, boolean withClaims) {
+        return Progress.observe(
+                client.genericKubernetesResources(CLUSTERS)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(VSPHERE_CLUSTERS)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                client.genericKubernetesResources(CONTROL_PLANES)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .get(),
+                ofCluster(client, MACHINES, namespace, name),
+                withClaims ? ofCluster(client, CLAIMS, namespace, name) : List.of());
+    }
+
+    private static List<GenericKubernetesResource> ofCluster(
+            KubernetesClient client, ResourceDefinitionContext kind, String namespace, String name) {
+        return client.genericKubernetesResources(kind)
+                .inNamespace(namespace)
+                .withLabel(CLUSTER_NAME_LABEL, name)
+                .list()
+                .getItems();
     }
 }

@@ -944,32 +944,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     }
 
     private Progress observe() {
-        KubernetesClient client = managementCluster.client();
-        String namespace = ipam.namespace();
-        String name = agent.name();
-        return Progress.observe(
-                client.genericKubernetesResources(CapiKinds.CLUSTERS)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(CapiKinds.VSPHERE_CLUSTERS)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(CapiKinds.CONTROL_PLANES)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(CapiKinds.MACHINES)
-                        .inNamespace(namespace)
-                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name)
-                        .list()
-                        .getItems(),
-                client.genericKubernetesResources(CapiKinds.CLAIMS)
-                        .inNamespace(namespace)
-                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name)
-                        .list()
-                        .getItems());
+        return CapiKinds.progress(managementCluster.client(), ipam.namespace(), agent.name(), true);
     }
 
     /** Reconciles on every change of the objects provisioning depends on, on the cluster they live on now. */
@@ -1098,6 +1073,12 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
 
     private GatewayRecord fail(GatewayRecord record, Milestone milestone, String reason, String message)
             throws OperatorException {
+        if (loop.isClosed()) {
+            // The agent is stopping and closed what the step was using: that is the stop, not a failed milestone
+            // to record or tell the console about. The next start looks again.
+            LOG.debug("gateway cluster: {} stopped with the agent: {}", milestone.type(), message);
+            return record;
+        }
         GatewayRecord.MilestoneStatus before = record.condition(milestone);
         GatewayRecord next = record.with(milestone, FALSE, reason, message).withState(GatewayState.FAILED);
         if (before == null || !FALSE.equals(before.status()) || !message.equals(before.message())) {

@@ -779,26 +779,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     }
 
     private static Progress observe(KubernetesClient client, String name) {
-        String namespace = namespace(name);
-        return Progress.observe(
-                client.genericKubernetesResources(CapiKinds.CLUSTERS)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(CapiKinds.VSPHERE_CLUSTERS)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(CapiKinds.CONTROL_PLANES)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(CapiKinds.MACHINES)
-                        .inNamespace(namespace)
-                        .withLabel(CapiKinds.CLUSTER_NAME_LABEL, name)
-                        .list()
-                        .getItems(),
-                List.of());
+        return CapiKinds.progress(client, namespace(name), name, false);
     }
 
     private static List<TenantRecord.NodeView> nodes(Progress progress) {
