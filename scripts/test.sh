@@ -7,4 +7,5 @@ started=$SECONDS
 report_time() { echo "total test time: $((SECONDS - started)) s (setup, build and every test tier)"; }
 trap report_time EXIT
 source scripts/lib/deps.sh
-mvn -B -ntp verify "$@"
+# The shared folder deps.sh found (PCG_SHARED_DIR, or ../shared), also for a clone that is not beside it.
+mvn -B -ntp verify -Dpcg.shared.dir="$PCG_SHARED_DIR" "$@"
