@@ -104,7 +104,10 @@ class GatewayDeleteIT {
         assertThat(vms(name)).as("the gateway's VMs in vCenter").isEmpty();
         assertThat(site.tools().kindClusters()).isEmpty();
         assertThat(site.tools().workloads().started()).isEmpty();
-        assertThat(appliance.stateDir().resolve("identity")).doesNotExist();
+        // The agent wipes its identity once the console answered the unpair; the console may forget it first.
+        await("the appliance wipes its identity")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> !appliance.stateDir().resolve("identity").toFile().exists());
         assertThat(appliance.stateDir().resolve("identity.next")).doesNotExist();
         assertThat(HTTP.send(
                                 HttpRequest.newBuilder(console.adminApi().resolve("/api/gateways/" + gatewayId))
