@@ -204,7 +204,7 @@ class AgentConsoleIT {
             AgentStatus.Snapshot first = agent.awaitConnected();
 
             console.close();
-            AgentStatus.Snapshot lost = agent.await(s -> s.phase() == AgentStatus.Phase.RETRYING);
+            AgentStatus.Snapshot lost = agent.awaitProblem();
             assertThat(lost.problem())
                     .isIn(ConnectionProblem.CONSOLE_UNAVAILABLE.name(), ConnectionProblem.TCP_CONNECT_FAILED.name());
             console = consoles.restart();
