@@ -47,6 +47,9 @@ public class GatewaySessions {
     private final Clock clock;
     private final ConsoleConfig config;
     private final Map<String, GatewaySession> current = new ConcurrentHashMap<>();
+    /** Set once the console stops: sessions that end after that are not written down. */
+    private boolean stopped;
+
     private ScheduledExecutorService heartbeatChecker;
 
     public GatewaySessions(
@@ -73,14 +76,22 @@ public class GatewaySessions {
                 this::closeSilentSessions, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Closes what is still open, then stops writing: a stream's cancel handler or a heartbeat check still running on
+     * another thread must not write into the data folder after the console has stopped (it may be gone by then).
+     */
     @PreDestroy
-    void stopHeartbeatChecks() {
+    synchronized void stopHeartbeatChecks() {
         heartbeatChecker.shutdownNow();
         disconnectAll();
+        stopped = true;
     }
 
-    /** Closes every control stream (UNAVAILABLE) so that the gRPC server can stop without waiting for them. */
-    public void disconnectAll() {
+    /**
+     * Closes every control stream (UNAVAILABLE) so that the gRPC server can stop without waiting for them. Holding the
+     * lock, it also waits for an {@link #ended} under way on a gRPC thread to finish writing.
+     */
+    public synchronized void disconnectAll() {
         for (GatewaySession session : List.copyOf(current.values())) {
             ended(session, "the console shut down");
             session.close(Status.UNAVAILABLE.withDescription("the console is shutting down; reconnect later"));
@@ -192,7 +203,7 @@ public class GatewaySessions {
      */
     synchronized void ended(GatewaySession session, String why) {
         String gatewayId = session.gatewayId();
-        if (!current.remove(gatewayId, session)) {
+        if (!current.remove(gatewayId, session) || stopped) {
             return;
         }
         commands.detach(gatewayId, session);
