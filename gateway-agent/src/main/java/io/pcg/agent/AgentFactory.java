@@ -19,11 +19,13 @@ import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.link.GatewayLink;
 import io.pcg.agent.metrics.AgentMeters;
+import io.pcg.agent.state.AgentState;
 import io.pcg.common.proxy.ProxySettings;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wires the link to the console and starts it once the application and its local health endpoint are up.
@@ -94,10 +96,21 @@ public class AgentFactory {
     void onServerStarted(ServerStartupEvent event) {
         ApplicationContext context = event.getSource().getApplicationContext();
         GatewayLink link = context.getBean(GatewayLink.class);
-        context.getBean(Leadership.class)
-                .start(
-                        context.getBean(ManagementCluster.class).client(),
-                        link::start,
-                        () -> Runtime.getRuntime().halt(LOST_LEASE_EXIT_CODE));
+        AtomicBoolean linked = new AtomicBoolean();
+        Runnable startLink = () -> {
+            if (linked.compareAndSet(false, true)) {
+                link.start();
+            }
+        };
+        Runnable exit = () -> Runtime.getRuntime().halt(LOST_LEASE_EXIT_CODE);
+        Leadership leadership = context.getBean(Leadership.class);
+        AgentState state = context.getBean(AgentState.class);
+        if (leadership.enabled() && !state.inCluster()) {
+            // The installer VM before the pivot: the only copy of the agent, and no gateway cluster to campaign in.
+            leadership.actAlone(startLink, exit);
+        } else {
+            state.followIntoCluster();
+            leadership.start(context.getBean(ManagementCluster.class).client(), startLink, exit);
+        }
     }
 }

@@ -82,7 +82,8 @@ class ApplyCommandTest {
                         entry("pod-cidr", "192.168.0.0/16"),
                         entry("service-cidr", "10.96.0.0/12"),
                         entry("state-dir", "/var/lib/pcg"),
-                        entry("status-banner-file", "/etc/issue.d/pcg-agent.issue"));
+                        entry("status-banner-file", "/etc/issue.d/pcg-agent.issue"),
+                        entry("leader-election.enabled", "true"));
         assertThat(mode(root.resolve("etc/pcg/agent.yml"))).isEqualTo("rw-------");
 
         assertThat(files.get("/home/ubuntu/.ssh/authorized_keys")).isEqualTo(OvfEnvFixture.ED25519 + "\n");

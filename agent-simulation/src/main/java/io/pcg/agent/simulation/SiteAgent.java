@@ -103,6 +103,8 @@ public record SiteAgent(
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("agent-" + run + ".log").toFile());
         builder.environment().put("MICRONAUT_CONFIG_FILES", config.toString());
+        // The replica's name in a Lease, as a pod's name is: unique per agent folder, whatever this shell exports.
+        builder.environment().put("HOSTNAME", work.getFileName().toString());
         return builder.start();
     }
 

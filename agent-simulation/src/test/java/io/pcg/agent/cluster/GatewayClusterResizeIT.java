@@ -46,7 +46,7 @@ class GatewayClusterResizeIT {
         KubernetesClient gateway =
                 site.tools().workloads().started().get("pcg-system/" + name).client();
         ProvisioningMachines provisioning = new ProvisioningMachines(gateway);
-        int registrations = registrations(console);
+        int registrations = registrations(console, gatewayId);
 
         try (provisioning) {
             CommandRecord resized = SiteAdmin.run(console, gatewayId, "gateway.resize", Map.of("nodeCount", 3));
@@ -55,33 +55,17 @@ class GatewayClusterResizeIT {
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> !"Running"
                             .equals(console.gateway(gatewayId).cluster().state()));
-            ClusterStatusRecord running =
-                    SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
-
-            assertThat(running.nodes())
-                    .hasSize(3)
-                    .allSatisfy(node -> assertThat(node.ready()).isTrue());
-            assertThat(running.nodes()).extracting(ClusterStatusRecord.Node::ip).doesNotHaveDuplicates();
-            assertThat(provisioning.mostAtOnce())
-                    .as("control-plane machines provisioning at the same time")
-                    .isEqualTo(1);
+            assertGrewToThreeNodesOneAtATime(console, gatewayId, provisioning);
         }
         assertThat(VCSIM.vcsim()
                         .govc("find", "/DC0/vm", "-type", "m", "-name", name + "-*")
                         .lines()
                         .toList())
                 .hasSize(3);
-        List<String> steps = console.events(gatewayId).stream()
-                .map(event -> event.reason() + ": " + event.message())
-                .filter(step -> step.startsWith("Resize") || step.startsWith("ControlPlaneScaling"))
-                .toList();
-        assertThat(steps)
-                .containsExactly(
-                        "ResizeStarted: resizing the gateway cluster from 1 to 3 nodes",
-                        "ControlPlaneScaling: adding control-plane node 2 of 3",
-                        "ControlPlaneScaling: adding control-plane node 3 of 3",
-                        "ResizeCompleted: the gateway cluster runs with 3 nodes");
-        assertThat(registrations(console)).as("the console link never dropped").isEqualTo(registrations);
+        assertThat(resizeSteps(console, gatewayId)).isEqualTo(ONE_TO_THREE);
+        assertThat(registrations(console, gatewayId))
+                .as("the console link never dropped")
+                .isEqualTo(registrations);
     }
 
     @Test
@@ -119,7 +103,36 @@ class GatewayClusterResizeIT {
                 .doesNotContain("ResizeStarted", "ControlPlaneScaling");
     }
 
-    private int registrations(DevConsole console) {
+    /** What the console sees of a resize from 1 to 3 nodes, in order. */
+    static final List<String> ONE_TO_THREE = List.of(
+            "ResizeStarted: resizing the gateway cluster from 1 to 3 nodes",
+            "ControlPlaneScaling: adding control-plane node 2 of 3",
+            "ControlPlaneScaling: adding control-plane node 3 of 3",
+            "ResizeCompleted: the gateway cluster runs with 3 nodes");
+
+    /** The resize's events at the console, as "reason: message". */
+    static List<String> resizeSteps(DevConsole console, String gatewayId) {
+        return console.events(gatewayId).stream()
+                .map(event -> event.reason() + ": " + event.message())
+                .filter(step -> step.startsWith("Resize") || step.startsWith("ControlPlaneScaling"))
+                .toList();
+    }
+
+    /** The gateway becomes Running with 3 Ready nodes, never more than one control-plane machine provisioning. */
+    static void assertGrewToThreeNodesOneAtATime(
+            DevConsole console, String gatewayId, ProvisioningMachines provisioning) {
+        ClusterStatusRecord running =
+                SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
+        assertThat(running.nodes())
+                .hasSize(3)
+                .allSatisfy(node -> assertThat(node.ready()).isTrue());
+        assertThat(running.nodes()).extracting(ClusterStatusRecord.Node::ip).doesNotHaveDuplicates();
+        assertThat(provisioning.mostAtOnce())
+                .as("control-plane machines provisioning at the same time")
+                .isEqualTo(1);
+    }
+
+    static int registrations(DevConsole console, String gatewayId) {
         return (int) console.events(gatewayId).stream()
                 .filter(event -> event.reason().equals("Registered"))
                 .count();

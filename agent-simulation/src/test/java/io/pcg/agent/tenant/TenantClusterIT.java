@@ -13,6 +13,7 @@ import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.agent.simulation.SiteAgent;
+import io.pcg.agent.state.StateSettings;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
 import io.pcg.console.control.GatewayEvent;
@@ -26,9 +27,10 @@ import io.pcg.testkit.vsphere.VcsimExtension;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -116,14 +118,25 @@ class TenantClusterIT {
                 .atMost(BUILD)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> reasons(console, gatewayId).contains("ClusterManagementMoved"));
-        assertThat(Files.readString(appliance.stateDir().resolve("tenant-clusters.json")))
-                .as("the tenant store")
-                .contains(TENANT)
-                .doesNotContain(Vcsim.PASSWORD);
         KubeApiServer tenant = site.tools().workloads().started().get(NAMESPACE + "/" + TENANT);
         assertThat(tenant).as("the tenant cluster's own API server").isNotNull();
         KubernetesClient gatewayCluster =
                 site.tools().workloads().started().get("pcg-system/" + name).client();
+        // Since the gateway's pivot the agent keeps its state in the gateway cluster, where every replica reads it.
+        String tenantStore = new String(
+                Base64.getDecoder()
+                        .decode(gatewayCluster
+                                .secrets()
+                                .inNamespace("pcg-system")
+                                .withName(StateSettings.DEFAULT_SECRET)
+                                .get()
+                                .getData()
+                                .get("tenant-clusters.json")),
+                StandardCharsets.UTF_8);
+        assertThat(tenantStore).as("the tenant store").contains(TENANT).doesNotContain(Vcsim.PASSWORD);
+        assertThat(appliance.stateDir().resolve("tenant-clusters.json"))
+                .as("no stale copy on the installer VM")
+                .doesNotExist();
         assertThat(gatewayCluster
                         .genericKubernetesResources(CLUSTERS)
                         .inNamespace(NAMESPACE)

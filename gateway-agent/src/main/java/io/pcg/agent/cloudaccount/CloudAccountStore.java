@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.state.AgentState;
+import io.pcg.agent.state.StateStorage;
 import io.pcg.common.errors.OperatorException;
-import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.secrets.Secret;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -39,7 +36,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>{@value #ACCOUNTS_FILE} holds a small JSON envelope: format, version, the id of the key, a fresh random 96-bit
  * nonce and the AES-256-GCM ciphertext of all accounts. The envelope's header is bound to the ciphertext as
  * associated data, so any change to the file fails authentication. The key is {@value #KEY_FILE}: 32 random bytes,
- * created on first use, mode 0600 in a 0700 folder. Both files are written with {@link AtomicFiles}.
+ * created on first use, mode 0600 in a 0700 folder. Both are written atomically. After the pivot both are keys of the
+ * agent's state Secret in the gateway cluster ({@link AgentState}), where every replica of the agent reads them.
  *
  * <p>A file that cannot be read (changed, damaged, another key, key gone) is an {@link OperatorException} with a
  * code and a hint, and it is never overwritten: a save or delete refuses rather than replace accounts it could not
@@ -79,20 +77,23 @@ public class CloudAccountStore {
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path stateDir;
-    private final Path accountsFile;
-    private final Path keyFile;
+    private final StateStorage storage;
     private final SecureRandom random = new SecureRandom();
 
+    /** In the agent's state: the state folder, after the pivot its Secret in the gateway cluster (key included). */
     @Inject
-    public CloudAccountStore(AgentConfig config) {
-        this(config.stateDir());
+    public CloudAccountStore(AgentState state) {
+        this((StateStorage) state);
+        state.share(ACCOUNTS_FILE, KEY_FILE);
     }
 
+    /** In a state folder of its own. */
     public CloudAccountStore(Path stateDir) {
-        this.stateDir = stateDir;
-        this.accountsFile = stateDir.resolve(ACCOUNTS_FILE);
-        this.keyFile = stateDir.resolve(KEY_FILE);
+        this(AgentState.local(stateDir));
+    }
+
+    private CloudAccountStore(StateStorage storage) {
+        this.storage = storage;
     }
 
     /** Everything the file holds: the accounts by name and, by cluster name, the account each cluster uses. */
@@ -207,11 +208,14 @@ public class CloudAccountStore {
     }
 
     private Contents load() throws OperatorException {
+        String accountsFile = storage.describe(ACCOUNTS_FILE);
         byte[] stored;
         try {
-            stored = Files.readAllBytes(accountsFile);
-        } catch (NoSuchFileException none) {
-            return new Contents(new TreeMap<>(), new TreeMap<>());
+            Optional<byte[]> read = storage.read(ACCOUNTS_FILE);
+            if (read.isEmpty()) {
+                return new Contents(new TreeMap<>(), new TreeMap<>());
+            }
+            stored = read.get();
         } catch (IOException e) {
             throw ioFailed("read " + accountsFile, e);
         }
@@ -234,7 +238,8 @@ public class CloudAccountStore {
         if (!keyId.equals(keyId(key))) {
             throw new OperatorException(
                     WRONG_KEY,
-                    accountsFile + " was encrypted with another key than " + keyFile + " (key id " + keyId
+                    accountsFile + " was encrypted with another key than " + storage.describe(KEY_FILE) + " (key id "
+                            + keyId
                             + ", the key on disk has " + keyId(key) + ")",
                     restoreKeyHint());
         }
@@ -283,7 +288,8 @@ public class CloudAccountStore {
     }
 
     private void store(Contents contents) throws OperatorException {
-        byte[] key = Files.exists(keyFile) ? existingKey() : newKey();
+        Optional<byte[]> existing = existingKeyIfAny();
+        byte[] key = existing.isPresent() ? existing.get() : newKey();
         ObjectNode content = JSON.createObjectNode();
         ArrayNode list = content.putArray("accounts");
         for (CloudAccount account : contents.accounts().values()) {
@@ -323,26 +329,33 @@ public class CloudAccountStore {
                 .put("nonce", Base64.getEncoder().encodeToString(nonce))
                 .put("ciphertext", Base64.getEncoder().encodeToString(ciphertext));
         try {
-            AtomicFiles.write(accountsFile, JSON.writeValueAsBytes(envelope), AtomicFiles.OWNER_ONLY);
+            storage.write(ACCOUNTS_FILE, JSON.writeValueAsBytes(envelope));
         } catch (IOException e) {
-            throw ioFailed("write " + accountsFile, e);
+            throw ioFailed("write " + storage.describe(ACCOUNTS_FILE), e);
         }
     }
 
     private byte[] existingKey() throws OperatorException {
-        byte[] key;
+        return existingKeyIfAny()
+                .orElseThrow(() -> new OperatorException(
+                        KEY_MISSING,
+                        storage.describe(ACCOUNTS_FILE) + " exists but its key " + storage.describe(KEY_FILE)
+                                + " does not",
+                        restoreKeyHint()));
+    }
+
+    private Optional<byte[]> existingKeyIfAny() throws OperatorException {
+        Optional<byte[]> key;
         try {
-            key = Files.readAllBytes(keyFile);
-        } catch (NoSuchFileException e) {
-            throw new OperatorException(
-                    KEY_MISSING, accountsFile + " exists but its key " + keyFile + " does not", restoreKeyHint());
+            key = storage.read(KEY_FILE);
         } catch (IOException e) {
-            throw ioFailed("read " + keyFile, e);
+            throw ioFailed("read " + storage.describe(KEY_FILE), e);
         }
-        if (key.length != KEY_BYTES) {
+        if (key.isPresent() && key.get().length != KEY_BYTES) {
             throw new OperatorException(
                     KEY_INVALID,
-                    keyFile + " holds " + key.length + " bytes, not a " + KEY_BYTES * 8 + "-bit key",
+                    storage.describe(KEY_FILE) + " holds " + key.get().length + " bytes, not a " + KEY_BYTES * 8
+                            + "-bit key",
                     restoreKeyHint());
         }
         return key;
@@ -351,17 +364,10 @@ public class CloudAccountStore {
     private byte[] newKey() throws OperatorException {
         byte[] key = new byte[KEY_BYTES];
         random.nextBytes(key);
-        Path folder = keyFile.getParent();
         try {
-            if (!Files.isDirectory(folder)) {
-                Files.createDirectories(folder);
-                if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-                }
-            }
-            AtomicFiles.write(keyFile, key, AtomicFiles.OWNER_ONLY);
+            storage.write(KEY_FILE, key);
         } catch (IOException e) {
-            throw ioFailed("create " + keyFile, e);
+            throw ioFailed("create " + storage.describe(KEY_FILE), e);
         }
         return key;
     }
@@ -382,7 +388,8 @@ public class CloudAccountStore {
     }
 
     private String restoreKeyHint() {
-        return "Nothing was changed. Restore " + keyFile + " from the same backup as " + accountsFile
+        return "Nothing was changed. Restore " + storage.describe(KEY_FILE) + " from the same backup as "
+                + storage.describe(ACCOUNTS_FILE)
                 + "; if the key is"
                 + " lost, delete both and send gateway.configure again to store the vCenter account anew.";
     }
@@ -391,8 +398,9 @@ public class CloudAccountStore {
         return new OperatorException(
                 UNREADABLE,
                 message,
-                "Nothing was changed. Restore " + accountsFile + " (and " + keyFile + ") from a backup of " + stateDir
-                        + ", or delete " + accountsFile
+                "Nothing was changed. Restore " + storage.describe(ACCOUNTS_FILE) + " (and "
+                        + storage.describe(KEY_FILE) + ") from a backup of the agent's state, or delete "
+                        + storage.describe(ACCOUNTS_FILE)
                         + " and send gateway.configure again to store the vCenter account anew.");
     }
 
@@ -400,7 +408,8 @@ public class CloudAccountStore {
         return new OperatorException(
                 IO_FAILED,
                 "cannot " + what + ": " + e.getClass().getSimpleName() + " " + e.getMessage(),
-                "Check that " + stateDir + " exists, is writable by the agent and that its disk is not full.",
+                "Check that the agent's state folder exists, is writable by the agent and that its disk is not full,"
+                        + " or after the pivot that the gateway cluster answers.",
                 e);
     }
 }

@@ -144,10 +144,15 @@ public final class AgentDeployment {
                     .addNewEnv()
                     .withName("PCG_AGENT_LEADER_ELECTION_ENABLED")
                     .withValue("true")
+                    .endEnv()
+                    .addNewEnv()
+                    .withName("PCG_AGENT_STATE_IN_CLUSTER")
+                    .withValue("true")
                     .endEnv();
         }
         // The root file system is read-only: the state folder (event log, queued commands) is a volume of the pod's
-        // own, kept across container restarts, with the identity mounted inside.
+        // own, kept across container restarts, with the identity mounted inside. What every replica must share (the
+        // gateway's record, tenant clusters, cloud accounts) is in the state Secret (io.pcg.agent.state).
         container.addNewVolumeMount().withName("state").withMountPath(STATE_DIR).endVolumeMount();
         if (identity) {
             container

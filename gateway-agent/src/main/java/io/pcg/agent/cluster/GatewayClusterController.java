@@ -36,6 +36,7 @@ import io.pcg.agent.kube.ManifestApplier;
 import io.pcg.agent.leader.Leadership;
 import io.pcg.agent.link.GatewayLink;
 import io.pcg.agent.metrics.AgentMeters;
+import io.pcg.agent.state.AgentState;
 import io.pcg.agent.tenant.TenantStore;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.files.AtomicFiles;
@@ -124,6 +125,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final AgentMeters meters;
     private final CommandQueue commandQueue;
     private final Leadership leadership;
+    private final AgentState state;
     private final Clock clock = Clock.systemUTC();
     private final SerialLoop loop = new SerialLoop("gateway-cluster", this::reconcile, "GATEWAY_BUSY", "the gateway");
     /** Watches on the management cluster the objects live on now; touched by the loop thread only. */
@@ -150,7 +152,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             GatewayLink link,
             AgentMeters meters,
             CommandQueue commandQueue,
-            Leadership leadership) {
+            Leadership leadership,
+            AgentState state) {
         this.agent = agent;
         this.ipam = ipam;
         this.config = config;
@@ -170,6 +173,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         this.meters = meters;
         this.commandQueue = commandQueue;
         this.leadership = leadership;
+        this.state = state;
     }
 
     /** A restarted agent picks up where it stopped: same management cluster, next step. */
@@ -461,7 +465,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 record = pivot(record, bootstrapKubeconfig);
             }
             current = Milestone.CONTROL_PLANE_READY;
-            pointAt(gatewayKubeconfig());
+            manageFromGatewayCluster();
             watch();
             if (record.runningUpgrade().isPresent()) {
                 current = Milestone.UPGRADED;
@@ -690,6 +694,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                         agent.consoleEndpoint(),
                         config.agentRepository() + ":" + AgentVersion.current(),
                         identityFiles()));
+        moveStateIntoCluster(gatewayKubeconfig);
         record = mark(
                 record,
                 Milestone.CLUSTER_MANAGEMENT_MOVED,
@@ -746,7 +751,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             if (record.phase() != null && record.phase().reached(Phase.MOVED)) {
                 Path bootstrapKubeconfig = bootstrap.ensureCluster();
                 providers.install(bootstrapKubeconfig);
-                pointAt(gatewayKubeconfig());
+                manageFromGatewayCluster();
                 if (clusterObjectExists()) {
                     events.info(
                             "PivotBackStarted",
@@ -754,6 +759,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                             "moving the Cluster API objects back to delete the gateway cluster");
                     providers.move(gatewayKubeconfig(), bootstrapKubeconfig, ipam.namespace());
                 }
+                moveStateToLocal();
                 record = save(record.withPhase(Phase.BOOTSTRAPPED));
             }
             if (record.phase() != null && record.phase().reached(Phase.BOOTSTRAPPED)) {
@@ -981,6 +987,50 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         watches.forEach(SharedIndexInformer::close);
         watches.clear();
         watched = null;
+    }
+
+    /**
+     * The installer VM's agent follows the pivot to the gateway cluster's kubeconfig; a replica running in the
+     * gateway cluster manages from it already.
+     */
+    private void manageFromGatewayCluster() throws OperatorException {
+        if (!state.runsInGatewayCluster()) {
+            pointAt(gatewayKubeconfig());
+        }
+    }
+
+    /**
+     * The record, tenants and accounts go where every replica of the agent reads them; from then on the installer
+     * VM's agent is one of the replicas and leads only while it holds the lease.
+     */
+    private void moveStateIntoCluster(Path gatewayKubeconfig) throws OperatorException {
+        try {
+            state.moveIntoCluster(gatewayKubeconfig);
+        } catch (IOException e) {
+            throw new OperatorException(
+                    "PIVOT_STATE_NOT_MOVED",
+                    "cannot move the agent's state into the gateway cluster: " + e.getMessage(),
+                    "The agent retries; check that the gateway cluster's API server answers ('pcg status').",
+                    e);
+        }
+        leadership.campaign(managementCluster.client());
+    }
+
+    /** Before the gateway cluster goes: the state comes back to the state folder and the agent acts alone again. */
+    private void moveStateToLocal() throws OperatorException {
+        try {
+            state.moveToLocal();
+        } catch (IOException e) {
+            throw new OperatorException(
+                    "RESET_STATE_NOT_MOVED",
+                    "cannot move the agent's state back from the gateway cluster: " + e.getMessage(),
+                    "The agent retries; the installer VM's agent resets a pivoted gateway, check that it runs and"
+                            + " that the gateway cluster's API server answers.",
+                    e);
+        }
+        if (leadership.enabled() && !leadership.alone()) {
+            leadership.actAlone();
+        }
     }
 
     private void pointAt(Path kubeconfig) throws OperatorException {

@@ -9,18 +9,19 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.state.AgentState;
+import io.pcg.agent.state.StateStorage;
 import io.pcg.common.errors.OperatorException;
-import io.pcg.common.files.AtomicFiles;
 import io.pcg.common.secrets.Secret;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Keeps the {@link GatewayRecord} in {@code <state-dir>/gateway-cluster.json} (0600, written atomically), so the
- * phase survives a restart before any cluster exists.
+ * Keeps the {@link GatewayRecord} as {@code gateway-cluster.json} in the agent's state: a 0600 file of the state folder
+ * (written atomically), so the phase survives a restart before any cluster exists, and after the pivot a key of the
+ * agent's state Secret in the gateway cluster, so the replica that leads next carries on ({@link AgentState}).
  */
 @Singleton
 public class GatewayStore {
@@ -53,26 +54,26 @@ public class GatewayStore {
                         }
                     }));
 
-    private final Path file;
+    private final StateStorage storage;
 
-    public GatewayStore(AgentConfig config) {
-        this(config.stateDir().resolve(FILE));
+    @Inject
+    public GatewayStore(AgentState state) {
+        this((StateStorage) state);
+        state.share(FILE);
     }
 
-    GatewayStore(Path file) {
-        this.file = file;
+    GatewayStore(StateStorage storage) {
+        this.storage = storage;
     }
 
     synchronized GatewayRecord load() throws OperatorException {
-        if (!Files.exists(file)) {
-            return GatewayRecord.pending();
-        }
         try {
-            return JSON.readValue(file.toFile(), GatewayRecord.class);
+            Optional<byte[]> stored = storage.read(FILE);
+            return stored.isEmpty() ? GatewayRecord.pending() : JSON.readValue(stored.get(), GatewayRecord.class);
         } catch (IOException e) {
             throw new OperatorException(
                     UNREADABLE,
-                    "cannot read the gateway's provisioning state " + file + ": " + e.getMessage(),
+                    "cannot read the gateway's provisioning state (" + storage.describe(FILE) + "): " + e.getMessage(),
                     "Reset the gateway from the console to start again; 'pcg logs' keeps the file.",
                     e);
         }
@@ -80,14 +81,12 @@ public class GatewayStore {
 
     synchronized void save(GatewayRecord record) throws OperatorException {
         try {
-            Files.createDirectories(file.getParent());
-            AtomicFiles.write(
-                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), AtomicFiles.OWNER_ONLY);
+            storage.write(FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
         } catch (IOException e) {
             throw new OperatorException(
                     UNREADABLE,
-                    "cannot write the gateway's provisioning state " + file + ": " + e.getMessage(),
-                    "Check that the disk has room; the agent retries.",
+                    "cannot write the gateway's provisioning state (" + storage.describe(FILE) + "): " + e.getMessage(),
+                    "Check that the disk has room and the management cluster answers; the agent retries.",
                     e);
         }
     }

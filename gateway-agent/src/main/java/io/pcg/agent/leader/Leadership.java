@@ -41,6 +41,14 @@ public final class Leadership implements AutoCloseable {
     private final ExecutorService executor;
     private final List<Runnable> whenActing = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<?> campaign;
+    private volatile Runnable onLeading = () -> {};
+    private volatile Runnable onLost = () -> {};
+    /** Acting without a lease ({@link #actAlone}). */
+    private volatile boolean alone;
+
+    private final AtomicBoolean watching = new AtomicBoolean();
+    /** It acted alone, console link included, and campaigns now without having led yet. */
+    private final AtomicBoolean linkedWithoutLease = new AtomicBoolean();
     /** {@link System#nanoTime} of the last successful write of the lease by this replica. */
     private volatile long lastRenewal;
 
@@ -65,9 +73,53 @@ public final class Leadership implements AutoCloseable {
         });
     }
 
-    /** Whether this replica may act now: always with election off, else only while it holds the lease. */
+    /**
+     * Whether this replica may act now: always with election off or while it {@linkplain #actAlone acts alone}, else
+     * only while it holds the lease.
+     */
     public boolean acting() {
-        return !settings.enabled() || leading.get();
+        return !settings.enabled() || alone || leading.get();
+    }
+
+    /**
+     * Acts without a lease: the installer VM's agent before the pivot (and after a reset moved the gateway back), when
+     * it is the only copy of the agent and there is no gateway cluster to hold a lease in. Gives up a campaign under
+     * way (releasing the lease) without counting as lost. Runs {@code onLeading} and the {@link #whenActing} actions.
+     */
+    public void actAlone(Runnable onLeading, Runnable onLost) {
+        this.onLeading = onLeading;
+        this.onLost = onLost;
+        actAlone();
+    }
+
+    /** {@link #actAlone(Runnable, Runnable)} again, with the actions given first. */
+    public void actAlone() {
+        alone = true;
+        CompletableFuture<?> running = campaign;
+        if (running != null) {
+            running.cancel(true);
+            campaign = null;
+        }
+        leading.set(false);
+        LOG.info("replica {} acts alone: no lease to campaign for yet", identity);
+        whenActing.forEach(Runnable::run);
+        onLeading.run();
+    }
+
+    /**
+     * Campaigns on {@code client} (the gateway cluster's, after the pivot) with the actions given to
+     * {@link #actAlone(Runnable, Runnable)}: the installer VM's agent becomes one of the replicas. Until it leads it
+     * does not act; if another replica leads first, it goes as one that lost the lease.
+     */
+    public void campaign(KubernetesClient client) {
+        if (settings.enabled() && alone) {
+            start(client, onLeading, onLost);
+        }
+    }
+
+    /** Whether it acts without a lease ({@link #actAlone}). */
+    public boolean alone() {
+        return alone;
     }
 
     /** Whether replicas campaign at all ({@code pcg.agent.leader-election.enabled}). */
@@ -93,10 +145,14 @@ public final class Leadership implements AutoCloseable {
      * it up).
      */
     public void start(KubernetesClient client, Runnable onLeading, Runnable onLost) {
+        this.onLeading = onLeading;
+        this.onLost = onLost;
         if (!settings.enabled()) {
             onLeading.run();
             return;
         }
+        linkedWithoutLease.set(alone);
+        alone = false;
         LOG.info(
                 "replica {} campaigns for lease {}/{} (duration {}, renew deadline {}, retry {})",
                 identity,
@@ -116,13 +172,22 @@ public final class Leadership implements AutoCloseable {
                         .withLeaderCallbacks(new LeaderCallbacks(
                                 () -> {
                                     lastRenewal = System.nanoTime();
+                                    linkedWithoutLease.set(false);
                                     leading.set(true);
                                     LOG.info("replica {} leads: it reconciles and links to the console", identity);
                                     whenActing.forEach(Runnable::run);
                                     onLeading.run();
                                 },
                                 () -> stopActing("lost lease", onLost),
-                                leader -> LOG.info("lease {}/{} is held by {}", namespace, settings.lease(), leader)))
+                                leader -> {
+                                    LOG.info("lease {}/{} is held by {}", namespace, settings.lease(), leader);
+                                    if (!identity.equals(leader) && linkedWithoutLease.getAndSet(false)) {
+                                        // It acted alone until now and still has its console link: another
+                                        // replica leads, so it goes as a leader that lost the lease goes.
+                                        LOG.error("replica {} gives way to {}", identity, leader);
+                                        onLost.run();
+                                    }
+                                }))
                         .build())
                 .build()
                 .start();
@@ -132,6 +197,9 @@ public final class Leadership implements AutoCloseable {
                 "the elector ended"
                         + (failure == null ? "" : " (" + failure.getClass().getSimpleName() + ")") + " holding lease",
                 onLost));
+        if (!watching.compareAndSet(false, true)) {
+            return;
+        }
         long period = settings.retryPeriod().toNanos();
         watchdog.scheduleWithFixedDelay(
                 () -> {
@@ -147,7 +215,7 @@ public final class Leadership implements AutoCloseable {
     }
 
     private void stopActing(String why, Runnable onLost) {
-        if (!closed.get() && leading.getAndSet(false)) {
+        if (!closed.get() && !alone && leading.getAndSet(false)) {
             LOG.error("replica {} {} {}/{}: it stops acting", identity, why, namespace, settings.lease());
             onLost.run();
         }

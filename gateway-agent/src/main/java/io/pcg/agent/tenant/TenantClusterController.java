@@ -47,6 +47,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -521,7 +522,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                     "Installed",
                     "Cluster API and the agent run in the tenant cluster");
         }
-        Path kubeconfig = kubeconfigFile(name);
+        Path kubeconfig = kubeconfig(name);
         KubernetesClient tenant = remote(name, kubeconfig);
         if (!record.phase().reached(TenantPhase.MOVED)) {
             if (clusterExists(management, name)) {
@@ -596,7 +597,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         String namespace = namespace(name);
         KubernetesClient management = managementCluster.client();
         if (record.phase().reached(TenantPhase.MOVED)) {
-            Path kubeconfig = kubeconfigFile(name);
+            Path kubeconfig = kubeconfig(name);
             KubernetesClient tenant = remote(name, kubeconfig);
             // Its agent stops growing it first, so nothing is created on the tenant side while the objects move.
             tenant.configMaps()
@@ -676,6 +677,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         if (remote != null) {
             remote.client().close();
         }
+        store.removeKubeconfig(record.name());
         try {
             Files.deleteIfExists(kubeconfigFile(record.name()));
         } catch (IOException e) {
@@ -805,13 +807,39 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                         "Configure the gateway and wait until it is Running."));
     }
 
+    /** The file clusterctl and the agent's clients read: the stored kubeconfig itself, or its copy after the pivot. */
     private Path kubeconfigFile(String name) {
-        return agent.stateDir().resolve("tenants").resolve(name + ".kubeconfig");
+        return agent.stateDir().resolve(TenantStore.kubeconfigName(name));
     }
 
-    /** CAPI's {@code <cluster>-kubeconfig} Secret, written to the state folder for clusterctl and the agent. */
-    private Path writeKubeconfig(KubernetesClient management, String name) throws OperatorException {
+    /**
+     * Tenant cluster {@code name}'s kubeconfig as a file, from the agent's state: after the gateway's pivot the state
+     * is in the gateway cluster, and a replica that took the lease over writes its own copy here first.
+     */
+    private Path kubeconfig(String name) throws OperatorException {
+        byte[] stored = store.kubeconfig(name)
+                .orElseThrow(() -> new OperatorException(
+                        "TENANT_KUBECONFIG_MISSING",
+                        "the agent's state has no kubeconfig of tenant cluster " + name,
+                        "Restore the agent's state from a backup; the agent retries."));
         Path file = kubeconfigFile(name);
+        try {
+            if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), stored)) {
+                Files.createDirectories(file.getParent());
+                AtomicFiles.write(file, stored, AtomicFiles.OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            throw new OperatorException(
+                    "TENANT_KUBECONFIG_MISSING",
+                    "cannot write " + file + ": " + e.getMessage(),
+                    "Check that the disk has room; the agent retries.",
+                    e);
+        }
+        return file;
+    }
+
+    /** CAPI's {@code <cluster>-kubeconfig} Secret, kept in the agent's state (see {@link #kubeconfig}). */
+    private Path writeKubeconfig(KubernetesClient management, String name) throws OperatorException {
         var secret = management
                 .secrets()
                 .inNamespace(namespace(name))
@@ -824,17 +852,8 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                             + "-kubeconfig)",
                     "The agent waits and retries.");
         }
-        try {
-            Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, Base64.getDecoder().decode(secret.getData().get("value")), AtomicFiles.OWNER_ONLY);
-        } catch (IOException e) {
-            throw new OperatorException(
-                    "PIVOT_KUBECONFIG_MISSING",
-                    "cannot write " + file + ": " + e.getMessage(),
-                    "Check that the disk has room; the agent retries.",
-                    e);
-        }
-        return file;
+        store.saveKubeconfig(name, Base64.getDecoder().decode(secret.getData().get("value")));
+        return kubeconfig(name);
     }
 
     private KubernetesClient remote(String name, Path kubeconfig) throws OperatorException {

@@ -5,22 +5,21 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.pcg.agent.config.AgentConfig;
+import io.pcg.agent.state.AgentState;
+import io.pcg.agent.state.StateStorage;
 import io.pcg.common.errors.OperatorException;
-import io.pcg.common.files.AtomicFiles;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The tenant clusters this gateway manages, in {@code <state-dir>/tenant-clusters.json} (0600, written atomically),
- * so a restarted agent resumes each where it stopped. Holds no secret.
+ * The tenant clusters this gateway manages, as {@code tenant-clusters.json} in the agent's state ({@link AgentState}:
+ * the state folder, the gateway cluster after the pivot), so a restarted agent or the replica that leads next resumes
+ * each where it stopped. Holds no secret.
  */
 @Singleton
 public class TenantStore {
@@ -33,15 +32,21 @@ public class TenantStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final TypeReference<TreeMap<String, TenantRecord>> RECORDS = new TypeReference<>() {};
 
-    private final Path file;
+    private static final String RETRY_READ = "Check that the management cluster answers, or restore the agent's state"
+            + " from a backup; the agent retries.";
+    private static final String RETRY_WRITE =
+            "Check that the disk has room and the management cluster answers; the agent retries.";
+
+    private final StateStorage storage;
 
     @Inject
-    public TenantStore(AgentConfig config) {
-        this(config.stateDir().resolve(FILE));
+    public TenantStore(AgentState state) {
+        this((StateStorage) state);
+        state.share(FILE);
     }
 
-    TenantStore(Path file) {
-        this.file = file;
+    TenantStore(StateStorage storage) {
+        this.storage = storage;
     }
 
     /** Every tenant cluster by name. */
@@ -73,32 +78,59 @@ public class TenantStore {
         }
     }
 
-    private SortedMap<String, TenantRecord> load() throws OperatorException {
-        if (!Files.exists(file)) {
-            return new TreeMap<>();
-        }
+    /**
+     * Keeps tenant cluster {@code name}'s kubeconfig (from CAPI's Secret, before that Secret moves into the tenant
+     * cluster with the pivot): the gateway's only way back into a pivoted cluster, so it is shared like the records.
+     */
+    void saveKubeconfig(String name, byte[] kubeconfig) throws OperatorException {
         try {
-            return JSON.readValue(file.toFile(), RECORDS);
+            storage.write(kubeconfigName(name), kubeconfig);
         } catch (IOException e) {
-            throw new OperatorException(
-                    UNREADABLE,
-                    "cannot read the tenant clusters' state " + file + ": " + e.getMessage(),
-                    "Restore the file from a backup of the state folder; 'pcg logs' keeps it.",
-                    e);
+            throw failed("write tenant cluster " + name + "'s kubeconfig", kubeconfigName(name), e, RETRY_WRITE);
+        }
+    }
+
+    /** The kubeconfig {@link #saveKubeconfig} kept, empty if none. */
+    Optional<byte[]> kubeconfig(String name) throws OperatorException {
+        try {
+            return storage.read(kubeconfigName(name));
+        } catch (IOException e) {
+            throw failed("read tenant cluster " + name + "'s kubeconfig", kubeconfigName(name), e, RETRY_READ);
+        }
+    }
+
+    void removeKubeconfig(String name) throws OperatorException {
+        try {
+            storage.delete(kubeconfigName(name));
+        } catch (IOException e) {
+            throw failed("delete tenant cluster " + name + "'s kubeconfig", kubeconfigName(name), e, RETRY_WRITE);
+        }
+    }
+
+    /** Its name in the state: in the state folder, the file the tools are given. */
+    static String kubeconfigName(String name) {
+        return "tenants/" + name + ".kubeconfig";
+    }
+
+    private SortedMap<String, TenantRecord> load() throws OperatorException {
+        try {
+            Optional<byte[]> stored = storage.read(FILE);
+            return stored.isEmpty() ? new TreeMap<>() : JSON.readValue(stored.get(), RECORDS);
+        } catch (IOException e) {
+            throw failed("read the tenant clusters' state", FILE, e, RETRY_READ);
         }
     }
 
     private void store(SortedMap<String, TenantRecord> records) throws OperatorException {
         try {
-            Files.createDirectories(file.getParent());
-            AtomicFiles.write(
-                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(records), AtomicFiles.OWNER_ONLY);
+            storage.write(FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(records));
         } catch (IOException e) {
-            throw new OperatorException(
-                    UNREADABLE,
-                    "cannot write the tenant clusters' state " + file + ": " + e.getMessage(),
-                    "Check that the disk has room; the agent retries.",
-                    e);
+            throw failed("write the tenant clusters' state", FILE, e, RETRY_WRITE);
         }
+    }
+
+    private OperatorException failed(String what, String name, IOException e, String hint) {
+        return new OperatorException(
+                UNREADABLE, "cannot " + what + " (" + storage.describe(name) + "): " + e.getMessage(), hint, e);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.pcg.agent.state.AgentState;
 import io.pcg.common.errors.OperatorException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -111,10 +112,10 @@ class NodeRemediationTest {
     void theLastRelaunchIsKeptAcrossARestart(@TempDir Path stateDir) throws OperatorException {
         NodeRemediation remediation = new NodeRemediation(
                 "pcg-gateway-abcde", "UnhealthyNode", "Health check failed", "2026-11-27T10:10:01Z");
-        new GatewayStore(stateDir.resolve(GatewayStore.FILE))
+        new GatewayStore(AgentState.local(stateDir))
                 .save(GatewayRecord.pending().withLastRemediation(remediation));
 
-        assertThat(new GatewayStore(stateDir.resolve(GatewayStore.FILE)).load().lastRemediation())
+        assertThat(new GatewayStore(AgentState.local(stateDir)).load().lastRemediation())
                 .isEqualTo(remediation);
     }
 

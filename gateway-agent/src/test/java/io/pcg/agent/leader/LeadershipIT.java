@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pcg.agent.kube.KubeConfig;
 import io.pcg.agent.kube.ManagementCluster;
 import io.pcg.testkit.kube.KubeApiServer;
@@ -67,10 +69,14 @@ class LeadershipIT {
         await("it leads").atMost(Duration.ofSeconds(20)).until(only.leadership::acting);
 
         // Another holder took the lease (e.g. after this replica was partitioned away for longer than the lease).
-        Lease lease = lease(server, namespace);
-        lease.getSpec().setHolderIdentity("agent-elsewhere");
-        lease.getSpec().setLeaseDurationSeconds(60);
-        server.client().resource(lease).update();
+        // A merge patch, without the resourceVersion precondition of an update: the leader renews every 250 ms.
+        server.client()
+                .resources(Lease.class)
+                .inNamespace(namespace.name())
+                .withName("pcg-agent")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\": {\"holderIdentity\": \"agent-elsewhere\", \"leaseDurationSeconds\": 60}}");
 
         await("it notices at its next renewal").atMost(Duration.ofSeconds(10)).until(() -> only.lost.get() == 1);
         assertThat(only.leadership.acting()).isFalse();
@@ -92,6 +98,60 @@ class LeadershipIT {
                 .atMost(Duration.ofSeconds(15))
                 .until(() -> replicas.get(1).leadership.acting());
         assertThat(replicas.get(0).lost.get()).as("giving up is not losing").isZero();
+    }
+
+    @Test
+    void theInstallersAgentActsAloneUntilThePivotThenCampaignsAndLeads(KubeApiServer server, TestNamespace namespace) {
+        LeaderElectionSettings longLease = new LeaderElectionSettings(
+                true, "pcg-agent", Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(250));
+        try (ManagementCluster cluster = new ManagementCluster(KubeConfig.of(server.kubeconfig()));
+                Leadership installer = new Leadership(longLease, namespace.name(), "installer")) {
+            AtomicInteger started = new AtomicInteger();
+            AtomicInteger lost = new AtomicInteger();
+            installer.actAlone(started::incrementAndGet, lost::incrementAndGet);
+            assertThat(installer.acting())
+                    .as("before the pivot: alone, no lease")
+                    .isTrue();
+            assertThat(started.get()).isEqualTo(1);
+            assertThat(lease(server, namespace)).isNull();
+
+            installer.campaign(cluster.client());
+            await("it leads in the gateway cluster")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> installer.acting() && !installer.alone());
+            assertThat(lease(server, namespace).getSpec().getHolderIdentity()).isEqualTo("installer");
+
+            // A reset moves the gateway back: it acts alone again and gives the lease up, which is not losing it.
+            installer.actAlone();
+            assertThat(installer.acting()).isTrue();
+            replicas.add(new Replica(server, namespace.name(), "agent-0", longLease));
+            await("a replica leads well before the 60 s lease expires")
+                    .atMost(Duration.ofSeconds(15))
+                    .until(() -> replicas.get(0).leadership.acting());
+            assertThat(lost.get()).isZero();
+        }
+    }
+
+    @Test
+    void theInstallersAgentGivesWayToAReplicaThatAlreadyLeads(KubeApiServer server, TestNamespace namespace) {
+        Replica pod = new Replica(server, namespace.name(), "agent-0", FAST);
+        replicas.add(pod);
+        await("the replica leads").atMost(Duration.ofSeconds(20)).until(pod.leadership::acting);
+        try (ManagementCluster cluster = new ManagementCluster(KubeConfig.of(server.kubeconfig()));
+                Leadership installer = new Leadership(FAST, namespace.name(), "installer")) {
+            AtomicInteger lost = new AtomicInteger();
+            installer.actAlone(() -> {}, lost::incrementAndGet);
+
+            installer.campaign(cluster.client());
+
+            assertThat(installer.acting())
+                    .as("a campaigner acts only once it leads")
+                    .isFalse();
+            await("it goes, console link and all, as a leader that lost the lease goes")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> lost.get() == 1);
+            assertThat(pod.leadership.acting()).isTrue();
+        }
     }
 
     private Replica actingOne() {

@@ -27,6 +27,7 @@ public final class AgentConfigFile {
         agent.put(AgentConfigKeys.SERVICE_CIDR, settings.serviceCidr().toString());
         agent.put(AgentConfigKeys.STATE_DIR, AgentConfigKeys.DEFAULT_STATE_DIR);
         agent.put(AgentConfigKeys.STATUS_BANNER_FILE, IssueBanner.AGENT_STATUS_PATH);
+        agent.put(AgentConfigKeys.LEADER_ELECTION_ENABLED, "true");
         StringBuilder yaml = new StringBuilder("# Written by pcg-installer from the OVF properties at first boot."
                 + " Holds the pairing code until the agent has paired: keep it 0600, owned by " + OWNER + ".\n");
         String[] prefix = AgentConfigKeys.PREFIX.split("\\.");

@@ -24,6 +24,11 @@ public final class AgentConfigKeys {
     public static final String POD_CIDR = "pod-cidr";
     public static final String SERVICE_CIDR = "service-cidr";
     public static final String STATUS_BANNER_FILE = "status-banner-file";
+    /**
+     * On for the installer VM's agent too: it acts alone until the pivot, then campaigns in the gateway cluster
+     * beside the agent's replicas there, so that two copies of the agent never act at once.
+     */
+    public static final String LEADER_ELECTION_ENABLED = "leader-election.enabled";
 
     public static final String DEFAULT_NAME = "pcg-gateway";
     public static final String DEFAULT_STATE_DIR = "/var/lib/pcg";
