@@ -1,8 +1,11 @@
 package io.pcg.agent.tenant;
 
+import static io.pcg.agent.tenant.TenantConsole.CLUSTERS;
 import static io.pcg.agent.tenant.TenantConsole.JSON;
+import static io.pcg.agent.tenant.TenantConsole.POOL;
 import static io.pcg.agent.tenant.TenantConsole.addressesInUse;
 import static io.pcg.agent.tenant.TenantConsole.clusters;
+import static io.pcg.agent.tenant.TenantConsole.createPool;
 import static io.pcg.agent.tenant.TenantConsole.online;
 import static io.pcg.agent.tenant.TenantConsole.reasons;
 import static io.pcg.agent.tenant.TenantConsole.succeeded;
@@ -16,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
@@ -61,8 +63,6 @@ class TenantClusterIT {
     private static final String TENANT = "tenant-a";
     private static final String NAMESPACE = "pcg-tenant-" + TENANT;
     private static final Duration BUILD = Duration.ofMinutes(4);
-    private static final ResourceDefinitionContext CLUSTERS = kind("cluster.x-k8s.io", "Cluster", "clusters");
-    private static final ResourceDefinitionContext MACHINES = kind("cluster.x-k8s.io", "Machine", "machines");
 
     @Test
     void createdPivotedScaledWhileTheGatewayIsStoppedAndDeletedAfterMovingBack() throws Exception {
@@ -93,9 +93,7 @@ class TenantClusterIT {
                         Vcsim.PASSWORD,
                         "thumbprint",
                         SiteAdmin.thumbprint(VCSIM.vcsim()))));
-        Map<String, Object> pool = SiteAdmin.pool("10.0.0.100", "10.0.0.110");
-        pool.put("name", "tenant-nodes");
-        succeeded(SiteAdmin.run(console, gatewayId, "ipam.pool.create", pool));
+        createPool(console, gatewayId);
 
         // The tenant's own agent waits until the pivot is seen, so the cluster is seen as seed 004 leaves it.
         site.tenantAgents().hold();
@@ -229,15 +227,14 @@ class TenantClusterIT {
                 .extracting(GatewayEvent::message)
                 .noneMatch(m -> m.contains(Vcsim.PASSWORD));
         assertThat(site.tools().workloads().started()).doesNotContainKey(NAMESPACE + "/" + TENANT);
-        assertThat(addressesInUse(console, gatewayId, "tenant-nodes"))
+        assertThat(addressesInUse(console, gatewayId, POOL))
                 .as("addresses of tenant-nodes in use")
                 .isZero();
         succeeded(SiteAdmin.run(console, gatewayId, "cloudaccount.delete", Map.of("name", "lab")));
     }
 
     private static Map<String, Object> createRequest() {
-        Map<String, Object> request =
-                SiteAdmin.tenantClusterRequest(TENANT, Map.of("type", "static", "pool", "tenant-nodes"));
+        Map<String, Object> request = SiteAdmin.tenantClusterRequest(TENANT, Map.of("type", "static", "pool", POOL));
         request.put("allowWorkerCapability", false);
         request.put("workerPools", List.of(Map.of("name", "workers", "count", 1)));
         request.put("cloudAccount", "lab");
@@ -245,11 +242,7 @@ class TenantClusterIT {
     }
 
     private static List<GenericKubernetesResource> machines(KubeApiServer tenant) {
-        return tenant.client()
-                .genericKubernetesResources(MACHINES)
-                .inNamespace(NAMESPACE)
-                .list()
-                .getItems();
+        return TenantConsole.machines(tenant.client(), NAMESPACE);
     }
 
     /** How many worker Machines the spec the gateway left in the tenant cluster asks for. */
@@ -281,15 +274,5 @@ class TenantClusterIT {
                                             && "True".equals(condition.get("status")));
                 })
                 .count();
-    }
-
-    private static ResourceDefinitionContext kind(String group, String kind, String plural) {
-        return new ResourceDefinitionContext.Builder()
-                .withGroup(group)
-                .withVersion("v1beta2")
-                .withKind(kind)
-                .withPlural(plural)
-                .withNamespaced(true)
-                .build();
     }
 }

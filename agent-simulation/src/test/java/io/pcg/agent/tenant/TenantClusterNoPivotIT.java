@@ -1,8 +1,11 @@
 package io.pcg.agent.tenant;
 
 import static io.pcg.agent.tenant.TenantConsole.JSON;
+import static io.pcg.agent.tenant.TenantConsole.POOL;
 import static io.pcg.agent.tenant.TenantConsole.addressesInUse;
 import static io.pcg.agent.tenant.TenantConsole.clusters;
+import static io.pcg.agent.tenant.TenantConsole.createPool;
+import static io.pcg.agent.tenant.TenantConsole.machines;
 import static io.pcg.agent.tenant.TenantConsole.online;
 import static io.pcg.agent.tenant.TenantConsole.reasons;
 import static io.pcg.agent.tenant.TenantConsole.succeeded;
@@ -13,9 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.console.gateway.GatewayService;
@@ -51,13 +52,6 @@ class TenantClusterNoPivotIT {
     private static final String TENANT = "tenant-in-place";
     private static final String NAMESPACE = "pcg-tenant-" + TENANT;
     private static final Duration BUILD = Duration.ofMinutes(4);
-    private static final ResourceDefinitionContext MACHINES = new ResourceDefinitionContext.Builder()
-            .withGroup("cluster.x-k8s.io")
-            .withVersion("v1beta2")
-            .withKind("Machine")
-            .withPlural("machines")
-            .withNamespaced(true)
-            .build();
 
     @Test
     void createdWholeInTheManagementClusterScaledAndDeletedThereWithoutAMove() throws Exception {
@@ -73,14 +67,11 @@ class TenantClusterNoPivotIT {
         await("the agent pairs").atMost(Duration.ofSeconds(60)).until(() -> online(console, gatewayId));
         succeeded(SiteAdmin.run(console, gatewayId, "gateway.configure", SiteAdmin.configureRequest(VCSIM.vcsim(), 1)));
         SiteAdmin.awaitState(console, gatewayId, "Running", SimulatedSiteExtension.PROVISIONING);
-        Map<String, Object> pool = SiteAdmin.pool("10.0.0.100", "10.0.0.110");
-        pool.put("name", "tenant-nodes");
-        succeeded(SiteAdmin.run(console, gatewayId, "ipam.pool.create", pool));
+        createPool(console, gatewayId);
         KubernetesClient management =
                 site.tools().workloads().started().get("pcg-system/" + name).client();
 
-        Map<String, Object> request =
-                SiteAdmin.tenantClusterRequest(TENANT, Map.of("type", "static", "pool", "tenant-nodes"));
+        Map<String, Object> request = SiteAdmin.tenantClusterRequest(TENANT, Map.of("type", "static", "pool", POOL));
         request.put("allowWorkerCapability", false);
         request.put("workerPools", List.of(Map.of("name", "workers", "count", 2)));
         succeeded(viaApi(console, gatewayId, "POST", "/clusters", JSON.writeValueAsString(request)));
@@ -94,12 +85,12 @@ class TenantClusterNoPivotIT {
         assertThat(record.path("conditions").has("ClusterManagementMoved"))
                 .as("no move is pending")
                 .isFalse();
-        assertThat(machines(management)).hasSize(3);
+        assertThat(machines(management, NAMESPACE)).hasSize(3);
         assertThat(site.tools().workloads().started())
                 .as("no API server of its own")
                 .doesNotContainKey(NAMESPACE + "/" + TENANT);
         assertThat(vms(VCSIM.vcsim(), TENANT)).hasSize(3);
-        assertThat(addressesInUse(console, gatewayId, "tenant-nodes"))
+        assertThat(addressesInUse(console, gatewayId, POOL))
                 .as("3 node addresses and the VIP")
                 .isEqualTo(4);
 
@@ -113,7 +104,7 @@ class TenantClusterNoPivotIT {
                 .atMost(BUILD)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> running(console, gatewayId, 4));
-        assertThat(machines(management)).hasSize(4);
+        assertThat(machines(management, NAMESPACE)).hasSize(4);
 
         succeeded(viaApi(console, gatewayId, "DELETE", "/clusters/" + TENANT, null));
         await("the tenant cluster is deleted")
@@ -129,11 +120,11 @@ class TenantClusterNoPivotIT {
                         "ClusterDeleteStarted",
                         "ClusterDeleted")
                 .doesNotContain("PivotStarted", "PivotBackStarted", "ClusterManagementMoved");
-        assertThat(machines(management)).isEmpty();
+        assertThat(machines(management, NAMESPACE)).isEmpty();
         assertThat(vms(VCSIM.vcsim(), TENANT))
                 .as("the tenant cluster's VMs in vCenter")
                 .isEmpty();
-        assertThat(addressesInUse(console, gatewayId, "tenant-nodes"))
+        assertThat(addressesInUse(console, gatewayId, POOL))
                 .as("addresses of tenant-nodes in use")
                 .isZero();
         assertThat(console.events(gatewayId)).noneMatch(event -> event.message().contains(Vcsim.PASSWORD));
@@ -144,13 +135,5 @@ class TenantClusterNoPivotIT {
         JsonNode record = tenantRecord(console, gatewayId, TENANT);
         return "RUNNING".equals(record.path("state").asText())
                 && record.path("nodes").size() == nodes;
-    }
-
-    private static List<GenericKubernetesResource> machines(KubernetesClient management) {
-        return management
-                .genericKubernetesResources(MACHINES)
-                .inNamespace(NAMESPACE)
-                .list()
-                .getItems();
     }
 }

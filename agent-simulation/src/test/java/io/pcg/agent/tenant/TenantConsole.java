@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pcg.agent.simulation.SiteAdmin;
 import io.pcg.console.control.CommandRecord;
 import io.pcg.console.control.CommandState;
@@ -23,6 +26,11 @@ import java.util.Objects;
 final class TenantConsole {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final ResourceDefinitionContext CLUSTERS = capiKind("Cluster", "clusters");
+    static final ResourceDefinitionContext MACHINES = capiKind("Machine", "machines");
+    /** The gateway's pool the tenant clusters' static addresses come from. */
+    static final String POOL = "tenant-nodes";
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private TenantConsole() {}
@@ -96,6 +104,31 @@ final class TenantConsole {
             }
         }
         throw new AssertionError("no pool " + pool + " in " + pools);
+    }
+
+    /** Creates {@value #POOL}, 10.0.0.100–110, on the gateway. */
+    static void createPool(DevConsole console, String gatewayId) {
+        Map<String, Object> pool = SiteAdmin.pool("10.0.0.100", "10.0.0.110");
+        pool.put("name", POOL);
+        succeeded(SiteAdmin.run(console, gatewayId, "ipam.pool.create", pool));
+    }
+
+    /** The Machines in {@code namespace} of the cluster behind {@code client}. */
+    static List<GenericKubernetesResource> machines(KubernetesClient client, String namespace) {
+        return client.genericKubernetesResources(MACHINES)
+                .inNamespace(namespace)
+                .list()
+                .getItems();
+    }
+
+    private static ResourceDefinitionContext capiKind(String kind, String plural) {
+        return new ResourceDefinitionContext.Builder()
+                .withGroup("cluster.x-k8s.io")
+                .withVersion("v1beta2")
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build();
     }
 
     /** The VMs in vCenter whose names start with {@code prefix-}. */
