@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
 public final class TenantClustersBench {
 
     static final String STEPS_PROPERTY = "pcg.bench.tenant.steps";
-    static final String DEFAULT_STEPS = "25,50,100,200,300";
+    static final String DEFAULT_STEPS = "25,50,75,100,150,200,250,300";
     static final String BUDGET_PROPERTY = "pcg.bench.tenant.budget";
     static final String DEFAULT_BUDGET = "PT9M";
     static final int P99_LIMIT_MS = 100;

@@ -589,21 +589,30 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     }
 
     /**
-     * Without the pivot the gateway does what a tenant cluster's own agent would: until the cluster runs at its
-     * requested size (after a scale, or a machine deleted by hand) it scales the control plane and applies the worker
-     * machines in the management cluster; then it reads the cluster's progress there.
+     * Without the pivot the gateway does what a tenant cluster's own agent would, in the management cluster: when a
+     * machine is missing (after a scale, or deleted by hand) it scales the control plane and applies the worker
+     * machines; then it reports the cluster's progress there.
      */
     private void followInPlace(TenantRecord record, KubernetesClient management) throws OperatorException {
-        String namespace = namespace(record.name());
-        if (record.state() != TenantState.RUNNING) {
+        Progress progress = observe(management, record.name());
+        if (missesMachines(record.request(), progress)) {
             TenantSelfManagement.shape(
                     management,
-                    namespace,
+                    namespace(record.name()),
                     record.name(),
                     record.request().controlPlaneNodes(),
                     TenantManifests.workers(record.request(), inputs(record)));
         }
-        report(record, observe(management, record.name()));
+        report(record, progress);
+    }
+
+    /**
+     * The cluster lacks machines the request asks for, or its control plane is set to another size: only then does
+     * the gateway apply, so a cluster that is whole costs reads only, however many there are. Pure.
+     */
+    static boolean missesMachines(TenantClusterRequest request, Progress progress) {
+        return progress.desiredReplicas() != request.controlPlaneNodes()
+                || progress.machines() < request.controlPlaneNodes() + request.workerNodes();
     }
 
     /**
