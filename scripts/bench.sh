@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark: each bench/src/main/java/**/*Bench.java class prints "name: value unit" lines on stdout.
 # Usage: scripts/bench.sh [NamePattern]   e.g. scripts/bench.sh Ipam
+# PCG_BENCH_JAVA_OPTS adds JVM options to every bench, e.g. PCG_BENCH_JAVA_OPTS=-Dpcg.bench.tenant.steps=25,50
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
@@ -12,5 +13,6 @@ pattern=${1:-}
 find bench/src/main/java -name '*Bench.java' | sort | while read -r src; do
   cls=${src#bench/src/main/java/}; cls=${cls%.java}; cls=${cls//\//.}
   [[ -n "$pattern" && "$cls" != *"$pattern"* ]] && continue
-  java -cp "$CP" -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" -Dpcg.kube.bin="$KUBE_APISERVER_BIN" -Dpcg.clusterctl.bin="${CLUSTERCTL_BIN:-}" "$cls"
+  # shellcheck disable=SC2086 # the options are words on purpose
+  java ${PCG_BENCH_JAVA_OPTS:-} -cp "$CP" -Dlogback.configurationFile=bench/src/main/resources/bench-logback.xml -Dpcg.shared.dir="$PCG_SHARED_DIR" -Dpcg.vcsim.bin="$VCSIM_BIN" -Dpcg.kube.bin="$KUBE_APISERVER_BIN" -Dpcg.clusterctl.bin="${CLUSTERCTL_BIN:-}" "$cls"
 done

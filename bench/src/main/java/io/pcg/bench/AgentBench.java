@@ -275,7 +275,7 @@ public final class AgentBench {
         }
     }
 
-    private static String format(double value) {
+    static String format(double value) {
         return String.format(java.util.Locale.ROOT, "%.1f", value);
     }
 }

@@ -45,7 +45,8 @@ final class Guest {
             boolean init,
             List<String> addresses,
             String clusterName,
-            String controlPlaneEndpoint) {}
+            String controlPlaneEndpoint,
+            String kubeadmConfig) {}
 
     private Guest() {}
 
@@ -63,12 +64,9 @@ final class Guest {
                 && conditions(node).containsKey("Ready");
     }
 
-    static boolean kubeadmConfigExists(KubernetesClient workload) {
-        return workload.configMaps()
-                        .inNamespace("kube-system")
-                        .withName("kubeadm-config")
-                        .get()
-                != null;
+    /** @param name the cluster's kubeadm-config ({@link WorkloadClusters#kubeadmConfig}) */
+    static boolean kubeadmConfigExists(KubernetesClient workload, String name) {
+        return workload.configMaps().inNamespace("kube-system").withName(name).get() != null;
     }
 
     /** kubeadm init/join and kubelet start-up; idempotent (a second boot of a registered node changes nothing). */
@@ -140,7 +138,7 @@ final class Guest {
                 .inNamespace("kube-system")
                 .resource(new ConfigMapBuilder()
                         .withNewMetadata()
-                        .withName("kubeadm-config")
+                        .withName(boot.kubeadmConfig())
                         .withNamespace("kube-system")
                         .endMetadata()
                         .addToData("ClusterConfiguration", clusterConfiguration)

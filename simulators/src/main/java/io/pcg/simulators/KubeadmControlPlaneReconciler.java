@@ -130,8 +130,8 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             return Duration.ofMillis(50);
         }
 
-        boolean initialized =
-                Obj.isTrue(status, "initialization", "controlPlaneInitialized") || kubeadmConfigExists(workload);
+        boolean initialized = Obj.isTrue(status, "initialization", "controlPlaneInitialized")
+                || kubeadmConfigExists(workload, sim.workloads.kubeadmConfig(key.namespace(), clusterName));
         if (initialized) {
             Obj.child(status, "initialization").put("controlPlaneInitialized", true);
         }
@@ -499,9 +499,9 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         }
     }
 
-    private static boolean kubeadmConfigExists(KubernetesClient workload) {
+    private static boolean kubeadmConfigExists(KubernetesClient workload, String name) {
         try {
-            return Guest.kubeadmConfigExists(workload);
+            return Guest.kubeadmConfigExists(workload, name);
         } catch (RuntimeException e) {
             return false;
         }

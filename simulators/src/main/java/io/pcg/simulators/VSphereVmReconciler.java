@@ -428,7 +428,8 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
                         KubeadmConfigReconciler.isInit(data),
                         ips,
                         clusterName,
-                        endpoint),
+                        endpoint,
+                        sim.workloads.kubeadmConfig(namespace, clusterName)),
                 sim.now());
         LOG.info("Simulator: node {} joined workload cluster {}/{}", name, namespace, clusterName);
         sim.enqueueCluster(namespace, clusterName);

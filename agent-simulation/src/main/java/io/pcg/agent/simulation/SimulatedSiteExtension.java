@@ -9,6 +9,7 @@ import io.pcg.console.gateway.GatewayService;
 import io.pcg.simulators.Clusterctl;
 import io.pcg.simulators.Delays;
 import io.pcg.simulators.Faults;
+import io.pcg.simulators.WorkloadClusters;
 import io.pcg.simulators.site.SimulatedSite;
 import io.pcg.simulators.tools.SimulatedTools;
 import io.pcg.simulators.vsphere.VcenterAccess;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -46,16 +48,30 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
     /** vcsim servers that have the node template already. */
     private static final Set<String> TEMPLATES = ConcurrentHashMap.newKeySet();
 
+    /**
+     * The namespaces of tenant clusters ({@code pcg-tenant-<name>}). Kept in the management cluster
+     * ({@code pcg.agent.tenant.pivot=false}), nothing but the simulated providers talks to their API servers, so they
+     * may share one ({@link WorkloadClusters#onDemandSharing}).
+     */
+    public static final Predicate<String> TENANT_NAMESPACES = namespace -> namespace.startsWith("pcg-tenant-");
+
     private final VcsimExtension vcsim;
     private final Delays delays;
+    private final Predicate<String> sharedWorkloads;
     private final List<ApplicationContext> agents = new ArrayList<>();
     private Path work;
     private SimulatedSite site;
     private SimulatedTenantAgents tenantAgents;
 
     public SimulatedSiteExtension(VcsimExtension vcsim, Delays delays) {
+        this(vcsim, delays, namespace -> false);
+    }
+
+    /** @param sharedWorkloads the namespaces whose workload clusters share one API server, e.g. {@link #TENANT_NAMESPACES} */
+    public SimulatedSiteExtension(VcsimExtension vcsim, Delays delays, Predicate<String> sharedWorkloads) {
         this.vcsim = vcsim;
         this.delays = delays;
+        this.sharedWorkloads = sharedWorkloads;
     }
 
     @Override
@@ -69,7 +85,8 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
                         VcenterAccess.of(vcsim.vcsim()),
                         delays,
                         Faults.none(),
-                        Clusterctl.binDir().resolve("clusterctl")),
+                        Clusterctl.binDir().resolve("clusterctl"),
+                        WorkloadClusters.onDemandSharing(sharedWorkloads)),
                 work.resolve("site"));
         tenantAgents = SimulatedTenantAgents.start(site.tools().workloads(), Duration.ofMillis(500));
     }

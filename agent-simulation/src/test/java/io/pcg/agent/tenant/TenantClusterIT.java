@@ -1,14 +1,24 @@
 package io.pcg.agent.tenant;
 
+import static io.pcg.agent.tenant.TenantConsole.CLUSTERS;
+import static io.pcg.agent.tenant.TenantConsole.JSON;
+import static io.pcg.agent.tenant.TenantConsole.POOL;
+import static io.pcg.agent.tenant.TenantConsole.addressesInUse;
+import static io.pcg.agent.tenant.TenantConsole.clusters;
+import static io.pcg.agent.tenant.TenantConsole.createPool;
+import static io.pcg.agent.tenant.TenantConsole.online;
+import static io.pcg.agent.tenant.TenantConsole.reasons;
+import static io.pcg.agent.tenant.TenantConsole.succeeded;
+import static io.pcg.agent.tenant.TenantConsole.tenantRecord;
+import static io.pcg.agent.tenant.TenantConsole.viaApi;
+import static io.pcg.agent.tenant.TenantConsole.vms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micronaut.context.ApplicationContext;
 import io.pcg.agent.simulation.SimulatedSiteExtension;
 import io.pcg.agent.simulation.SiteAdmin;
@@ -24,16 +34,12 @@ import io.pcg.testkit.console.DevConsoleExtension;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.vsphere.Vcsim;
 import io.pcg.testkit.vsphere.VcsimExtension;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,13 +62,9 @@ class TenantClusterIT {
     @RegisterExtension
     final SimulatedSiteExtension site = new SimulatedSiteExtension(VCSIM, Delays.uniform(Duration.ofMillis(100)));
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String TENANT = "tenant-a";
     private static final String NAMESPACE = "pcg-tenant-" + TENANT;
     private static final Duration BUILD = Duration.ofMinutes(4);
-    private static final ResourceDefinitionContext CLUSTERS = kind("cluster.x-k8s.io", "Cluster", "clusters");
-    private static final ResourceDefinitionContext MACHINES = kind("cluster.x-k8s.io", "Machine", "machines");
 
     @Test
     void createdPivotedScaledWhileTheGatewayIsStoppedAndDeletedAfterMovingBack() throws Exception {
@@ -93,9 +95,7 @@ class TenantClusterIT {
                         Vcsim.PASSWORD,
                         "thumbprint",
                         SiteAdmin.thumbprint(VCSIM.vcsim()))));
-        Map<String, Object> pool = SiteAdmin.pool("10.0.0.100", "10.0.0.110");
-        pool.put("name", "tenant-nodes");
-        succeeded(SiteAdmin.run(console, gatewayId, "ipam.pool.create", pool));
+        createPool(console, gatewayId);
 
         // The tenant's own agent waits until the pivot is seen, so the cluster is seen as seed 004 leaves it.
         site.tenantAgents().hold();
@@ -117,7 +117,7 @@ class TenantClusterIT {
         await("the tenant cluster's objects are moved into it")
                 .atMost(BUILD)
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> reasons(console, gatewayId).contains("ClusterManagementMoved"));
+                .until(() -> reasons(console, gatewayId, TENANT).contains("ClusterManagementMoved"));
         KubeApiServer tenant = site.tools().workloads().started().get(NAMESPACE + "/" + TENANT);
         assertThat(tenant).as("the tenant cluster's own API server").isNotNull();
         KubernetesClient gatewayCluster =
@@ -158,10 +158,13 @@ class TenantClusterIT {
                 .atMost(BUILD)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> "RUNNING"
-                                .equals(tenantRecord(console, gatewayId)
+                                .equals(tenantRecord(console, gatewayId, TENANT)
                                         .path("state")
                                         .asText())
-                        && tenantRecord(console, gatewayId).path("nodes").size() == 2);
+                        && tenantRecord(console, gatewayId, TENANT)
+                                        .path("nodes")
+                                        .size()
+                                == 2);
 
         // The gateway hands the new spec to the tenant cluster and is stopped before the tenant cluster acts on it.
         site.tenantAgents().hold();
@@ -184,7 +187,7 @@ class TenantClusterIT {
                 .atMost(BUILD)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> readyMachines(tenant) == 3);
-        assertThat(vms(TENANT)).hasSize(3);
+        assertThat(vms(VCSIM.vcsim(), TENANT)).hasSize(3);
         for (GenericKubernetesResource machine : machines(tenant)) {
             List<String> addresses = new ArrayList<>();
             for (Object address :
@@ -202,10 +205,13 @@ class TenantClusterIT {
                 .atMost(Duration.ofMinutes(1))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> "RUNNING"
-                                .equals(tenantRecord(console, gatewayId)
+                                .equals(tenantRecord(console, gatewayId, TENANT)
                                         .path("state")
                                         .asText())
-                        && tenantRecord(console, gatewayId).path("nodes").size() == 3);
+                        && tenantRecord(console, gatewayId, TENANT)
+                                        .path("nodes")
+                                        .size()
+                                == 3);
         assertThat(restarted.isRunning()).isTrue();
 
         CommandRecord delete = viaApi(console, gatewayId, "DELETE", "/clusters/" + TENANT, null);
@@ -218,7 +224,7 @@ class TenantClusterIT {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> clusters(console, gatewayId).isEmpty());
 
-        assertThat(reasons(console, gatewayId))
+        assertThat(reasons(console, gatewayId, TENANT))
                 .containsSubsequence(
                         "ClusterCreateStarted",
                         "ClusterManagementMoved",
@@ -227,25 +233,21 @@ class TenantClusterIT {
                         "PivotBackStarted",
                         "PivotBackCompleted",
                         "ClusterDeleted");
-        assertThat(vms(TENANT)).as("the tenant cluster's VMs in vCenter").isEmpty();
+        assertThat(vms(VCSIM.vcsim(), TENANT))
+                .as("the tenant cluster's VMs in vCenter")
+                .isEmpty();
         assertThat(console.events(gatewayId))
                 .extracting(GatewayEvent::message)
                 .noneMatch(m -> m.contains(Vcsim.PASSWORD));
         assertThat(site.tools().workloads().started()).doesNotContainKey(NAMESPACE + "/" + TENANT);
-        JsonNode pools = result(SiteAdmin.run(console, gatewayId, "ipam.pool.list", Map.of()));
-        for (JsonNode usage : pools.path("pools")) {
-            if (usage.path("pool").path("name").asText().equals("tenant-nodes")) {
-                assertThat(usage.path("used").asLong())
-                        .as("addresses of tenant-nodes in use")
-                        .isZero();
-            }
-        }
+        assertThat(addressesInUse(console, gatewayId, POOL))
+                .as("addresses of tenant-nodes in use")
+                .isZero();
         succeeded(SiteAdmin.run(console, gatewayId, "cloudaccount.delete", Map.of("name", "lab")));
     }
 
     private static Map<String, Object> createRequest() {
-        Map<String, Object> request =
-                SiteAdmin.tenantClusterRequest(TENANT, Map.of("type", "static", "pool", "tenant-nodes"));
+        Map<String, Object> request = SiteAdmin.tenantClusterRequest(TENANT, Map.of("type", "static", "pool", POOL));
         request.put("allowWorkerCapability", false);
         request.put("workerPools", List.of(Map.of("name", "workers", "count", 1)));
         request.put("cloudAccount", "lab");
@@ -253,11 +255,7 @@ class TenantClusterIT {
     }
 
     private static List<GenericKubernetesResource> machines(KubeApiServer tenant) {
-        return tenant.client()
-                .genericKubernetesResources(MACHINES)
-                .inNamespace(NAMESPACE)
-                .list()
-                .getItems();
+        return TenantConsole.machines(tenant.client(), NAMESPACE);
     }
 
     /** How many worker Machines the spec the gateway left in the tenant cluster asks for. */
@@ -289,79 +287,5 @@ class TenantClusterIT {
                                             && "True".equals(condition.get("status")));
                 })
                 .count();
-    }
-
-    private static JsonNode tenantRecord(DevConsole console, String gatewayId) throws Exception {
-        for (JsonNode cluster : clusters(console, gatewayId)) {
-            if (cluster.path("name").asText().equals(TENANT)) {
-                return cluster;
-            }
-        }
-        return JSON.createObjectNode();
-    }
-
-    private static JsonNode clusters(DevConsole console, String gatewayId) throws Exception {
-        return result(viaApi(console, gatewayId, "GET", "/clusters", null)).path("clusters");
-    }
-
-    /** A tenant-cluster endpoint of the console's admin API, as the portal calls it; the command it sent, finished. */
-    private static CommandRecord viaApi(DevConsole console, String gatewayId, String method, String path, String body)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        console.adminApi().resolve("/api/gateways/" + gatewayId + path))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode())
-                .as(method + " " + path + ": " + response.body())
-                .isEqualTo(202);
-        String commandId = JSON.readTree(response.body()).path("commandId").asText();
-        return await(method + " " + path + " finishes")
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(20))
-                .until(
-                        () -> console.commands().get(commandId),
-                        command -> command.status().isFinal());
-    }
-
-    private static JsonNode result(CommandRecord record) throws Exception {
-        succeeded(record);
-        return JSON.readTree(record.resultJson());
-    }
-
-    private static void succeeded(CommandRecord record) {
-        assertThat(record.status()).as(record.type() + ": " + record.error()).isEqualTo(CommandState.SUCCEEDED);
-    }
-
-    private static List<String> reasons(DevConsole console, String gatewayId) {
-        return console.events(gatewayId).stream()
-                .filter(event -> Objects.equals(event.object(), "cluster/" + TENANT))
-                .map(GatewayEvent::reason)
-                .toList();
-    }
-
-    private static boolean online(DevConsole console, String gatewayId) {
-        return console.gateway(gatewayId).state().name().equals("ONLINE");
-    }
-
-    private static List<String> vms(String prefix) throws Exception {
-        return VCSIM.vcsim()
-                .govc("find", "/DC0/vm", "-type", "m", "-name", prefix + "-*")
-                .lines()
-                .toList();
-    }
-
-    private static ResourceDefinitionContext kind(String group, String kind, String plural) {
-        return new ResourceDefinitionContext.Builder()
-                .withGroup(group)
-                .withVersion("v1beta2")
-                .withKind(kind)
-                .withPlural(plural)
-                .withNamespaced(true)
-                .build();
     }
 }

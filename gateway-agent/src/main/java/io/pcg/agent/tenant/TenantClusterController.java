@@ -199,14 +199,8 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             }
             String account = request.cloudAccount() == null ? CloudAccount.DEFAULT : request.cloudAccount();
             accounts.bind(request.name(), account);
-            TenantRecord record = TenantRecord.accepted(request, account);
-            for (String type : List.of(
-                    ADDRESSES_RESERVED,
-                    INFRASTRUCTURE_CREATED,
-                    CONTROL_PLANE_NODE_ADDED,
-                    AGENT_INSTALLED,
-                    MANAGEMENT_MOVED,
-                    NODES_READY)) {
+            TenantRecord record = TenantRecord.accepted(request, account, !config.pivot());
+            for (String type : milestones(record.inPlace())) {
                 record = record.with(type, UNKNOWN, "Pending", "not started");
             }
             store.save(record);
@@ -214,9 +208,23 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                     "ClusterCreateStarted",
                     object(request.name()),
                     "creating tenant cluster " + request.name() + " with " + request.controlPlaneNodes()
-                            + " control-plane and " + request.workerNodes() + " worker node(s)");
+                            + " control-plane and " + request.workerNodes() + " worker node(s)"
+                            + (record.inPlace() ? ", kept in the gateway's management cluster" : ""));
         });
         trigger();
+    }
+
+    /** The conditions a cluster goes through, in order: without the pivot there is no node to wait for, no move. Pure. */
+    static List<String> milestones(boolean inPlace) {
+        return inPlace
+                ? List.of(ADDRESSES_RESERVED, INFRASTRUCTURE_CREATED, NODES_READY)
+                : List.of(
+                        ADDRESSES_RESERVED,
+                        INFRASTRUCTURE_CREATED,
+                        CONTROL_PLANE_NODE_ADDED,
+                        AGENT_INSTALLED,
+                        MANAGEMENT_MOVED,
+                        NODES_READY);
     }
 
     /**
@@ -227,7 +235,9 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     void check(TenantClusterRequest request) throws OperatorException {
         TenantClusterRequest.IpAllocation allocation = request.ipAllocation();
         TenantRecord probe = TenantRecord.accepted(
-                request, request.cloudAccount() == null ? CloudAccount.DEFAULT : request.cloudAccount());
+                request,
+                request.cloudAccount() == null ? CloudAccount.DEFAULT : request.cloudAccount(),
+                !config.pivot());
         try {
             if (allocation.isStatic()) {
                 String first = pools.get(allocation.pool()).range().first().toString();
@@ -254,7 +264,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                     "ipAllocation: " + e.getMessage(),
                     "Correct the addresses and send the request again; nothing was created.");
         }
-        TenantManifests.initial(request, inputs(probe));
+        firstObjects(probe);
     }
 
     /**
@@ -295,10 +305,9 @@ public class TenantClusterController implements ApplicationEventListener<Startup
 
     /** Why a scale to {@code counts} (worker pool → new count) is refused, if it is. Pure. */
     static Optional<String> scaleRefusal(TenantRecord record, Map<String, Integer> counts) {
-        if (!record.phase().reached(TenantPhase.MOVED)
-                || (record.state() != TenantState.RUNNING && record.state() != TenantState.SCALING)) {
+        if (!record.settled() || (record.state() != TenantState.RUNNING && record.state() != TenantState.SCALING)) {
             return Optional.of("cluster " + record.name() + " is " + record.state() + ": it can be scaled once it runs"
-                    + " and manages itself");
+                    + (record.inPlace() ? "" : " and manages itself"));
         }
         if (counts.isEmpty()) {
             return Optional.of("no worker pool named: give each pool to scale with its new count");
@@ -431,7 +440,7 @@ public class TenantClusterController implements ApplicationEventListener<Startup
 
     /** A failing step: its condition False with the reason, an event when that is news; the loop retries. */
     private void failed(TenantRecord record, String code, String message) {
-        String type = record.state() == TenantState.DELETING ? DELETED : currentCondition(record.phase());
+        String type = record.state() == TenantState.DELETING ? DELETED : currentCondition(record);
         TenantRecord.ConditionView before = record.conditions().get(type);
         if (before == null || !FALSE.equals(before.status()) || !message.equals(before.message())) {
             events.error(type + "Failed", object(record.name()), message + " (retrying)");
@@ -443,8 +452,12 @@ public class TenantClusterController implements ApplicationEventListener<Startup
         }
     }
 
-    private static String currentCondition(TenantPhase phase) {
-        return switch (phase) {
+    /** The condition of the step a cluster is at, which a failure marks False. Pure. */
+    static String currentCondition(TenantRecord record) {
+        if (record.inPlace() && record.phase().reached(TenantPhase.APPLIED)) {
+            return NODES_READY;
+        }
+        return switch (record.phase()) {
             case ACCEPTED -> ADDRESSES_RESERVED;
             case ADDRESSES_RESERVED -> INFRASTRUCTURE_CREATED;
             case APPLIED -> CONTROL_PLANE_NODE_ADDED;
@@ -484,13 +497,25 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                             .build())
                     .fieldManager(ManifestApplier.FIELD_MANAGER)
                     .serverSideApply();
-            List<HasMetadata> objects = TenantManifests.initial(record.request(), inputs(record));
+            List<HasMetadata> objects = firstObjects(record);
             ManifestApplier.apply(management, objects);
             record = mark(
                     record.withPhase(TenantPhase.APPLIED),
                     INFRASTRUCTURE_CREATED,
                     "Applied",
-                    objects.size() + " Cluster API objects applied with 1 control-plane node");
+                    objects.size() + " Cluster API objects applied with "
+                            + (record.inPlace()
+                                    ? "all "
+                                            + (record.request().controlPlaneNodes()
+                                                    + record.request().workerNodes()) + " nodes"
+                                    : "1 control-plane node"));
+        }
+        if (record.inPlace()) {
+            Optional<TenantRecord> held = holdGrownAddresses(record);
+            if (held.isPresent()) {
+                followInPlace(held.get(), management);
+            }
+            return;
         }
         if (!record.phase().reached(TenantPhase.AGENT_INSTALLED)) {
             Progress progress = observe(management, name);
@@ -535,16 +560,60 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                     "Moved",
                     "the tenant cluster manages itself; it grows to the requested size by itself");
         }
-        if (record.request().ipAllocation().isStatic()
-                && !record.addresses().keySet().containsAll(TenantManifests.nodeKeys(record.request()))) {
-            // Grown by cluster.scale: the new nodes' addresses are held here before the tenant cluster learns of them.
-            Optional<TenantRecord> reserved = reserveAddresses(record);
-            if (reserved.isEmpty()) {
-                return;
-            }
-            record = save(reserved.get());
+        Optional<TenantRecord> held = holdGrownAddresses(record);
+        if (held.isPresent()) {
+            follow(held.get(), tenant);
         }
-        follow(record, tenant);
+    }
+
+    /** What the gateway applies first: one control-plane node (seed 004), or without the pivot the whole cluster. */
+    private List<HasMetadata> firstObjects(TenantRecord record) throws OperatorException {
+        return record.inPlace()
+                ? TenantManifests.complete(record.request(), inputs(record))
+                : TenantManifests.initial(record.request(), inputs(record));
+    }
+
+    /**
+     * Grown by cluster.scale with static IPs: the new nodes' addresses are held before their machines are rendered.
+     * Empty while the allocator has not answered.
+     */
+    private Optional<TenantRecord> holdGrownAddresses(TenantRecord record) throws OperatorException {
+        if (!record.request().ipAllocation().isStatic()
+                || record.addresses().keySet().containsAll(TenantManifests.nodeKeys(record.request()))) {
+            return Optional.of(record);
+        }
+        Optional<TenantRecord> reserved = reserveAddresses(record);
+        if (reserved.isPresent()) {
+            save(reserved.get());
+        }
+        return reserved;
+    }
+
+    /**
+     * Without the pivot the gateway does what a tenant cluster's own agent would, in the management cluster: when a
+     * machine is missing (after a scale, or deleted by hand) it scales the control plane and applies the worker
+     * machines; then it reports the cluster's progress there.
+     */
+    private void followInPlace(TenantRecord record, KubernetesClient management) throws OperatorException {
+        Progress progress = observe(management, record.name());
+        if (missesMachines(record.request(), progress)) {
+            TenantSelfManagement.shape(
+                    management,
+                    namespace(record.name()),
+                    record.name(),
+                    record.request().controlPlaneNodes(),
+                    TenantManifests.workers(record.request(), inputs(record)));
+        }
+        report(record, progress);
+    }
+
+    /**
+     * The cluster lacks machines the request asks for, or its control plane is set to another size: only then does
+     * the gateway apply, so a cluster that is whole costs reads only, however many there are. Pure.
+     */
+    static boolean missesMachines(TenantClusterRequest request, Progress progress) {
+        return progress.desiredReplicas() != request.controlPlaneNodes()
+                || progress.machines() < request.controlPlaneNodes() + request.workerNodes();
     }
 
     /**
@@ -563,6 +632,12 @@ public class TenantClusterController implements ApplicationEventListener<Startup
             mark(record, NODES_READY, UNKNOWN, "Unreachable", "the tenant cluster does not answer: " + e.getMessage());
             return;
         }
+        report(record, progress);
+    }
+
+    /** Its nodes as seen, and state Running once every requested node is Ready, Scaling until then. */
+    private void report(TenantRecord start, Progress progress) throws OperatorException {
+        TenantRecord record = start;
         int wanted = record.request().controlPlaneNodes() + record.request().workerNodes();
         long ready = progress.nodes().stream().filter(Progress.Node::ready).count();
         record = record.withNodes(nodes(progress));
@@ -578,7 +653,10 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                 events.info(
                         "ClusterRunning",
                         object(record.name()),
-                        "tenant cluster " + record.name() + " runs with " + wanted + " nodes and manages itself");
+                        "tenant cluster " + record.name() + " runs with " + wanted + " nodes"
+                                + (record.inPlace()
+                                        ? ", managed from the gateway's management cluster"
+                                        : " and manages itself"));
             }
         } else {
             record = mark(

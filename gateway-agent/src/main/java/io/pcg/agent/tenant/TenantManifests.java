@@ -19,7 +19,7 @@ import java.util.Map;
  * A tenant cluster as Cluster API objects, rendered by the gateway cluster's renderer (same objects, same schema
  * checks) plus stand-alone worker machines. Pure. Seed 004's order decides what goes where: the gateway applies the
  * {@link #initial} objects (one control-plane node, no worker); the tenant cluster, once it manages itself, scales
- * its control plane and applies the {@link #workers}.
+ * its control plane and applies the {@link #workers}. Without the pivot the gateway applies it {@link #complete}.
  */
 final class TenantManifests {
 
@@ -69,8 +69,12 @@ final class TenantManifests {
 
     private TenantManifests() {}
 
-    /** The render input; the control plane goes to the first placement domain. */
+    /** The render input with one control-plane replica; the control plane goes to the first placement domain. */
     static GatewayClusterSpec spec(TenantClusterRequest request, Inputs inputs) {
+        return spec(request, inputs, 1);
+    }
+
+    private static GatewayClusterSpec spec(TenantClusterRequest request, Inputs inputs, int controlPlaneReplicas) {
         GatewayClusterSpec.NodeSize size = size(
                 request.controlPlaneSize() == null
                         ? null
@@ -86,7 +90,7 @@ final class TenantManifests {
                 request.name(),
                 inputs.namespace(),
                 inputs.kubernetesVersion(),
-                1,
+                controlPlaneReplicas,
                 new GatewayClusterSpec.Vcenter(
                         account.server(), account.thumbprint(), account.username(), account.password()),
                 request.placementDomains().get(0).toPlacement(),
@@ -104,6 +108,17 @@ final class TenantManifests {
     /** Seed 004 step 2: the cluster with a KubeadmControlPlane of one replica and no workers. */
     static List<HasMetadata> initial(TenantClusterRequest request, Inputs inputs) throws OperatorException {
         return GatewayClusterManifest.render(spec(request, inputs), NODE_USER, request.workloadsOnControlPlane());
+    }
+
+    /**
+     * Without the pivot ({@code pcg.agent.tenant.pivot=false}) the gateway applies the whole cluster at once: the
+     * KubeadmControlPlane with the requested replicas and every worker machine.
+     */
+    static List<HasMetadata> complete(TenantClusterRequest request, Inputs inputs) throws OperatorException {
+        List<HasMetadata> objects = new ArrayList<>(GatewayClusterManifest.render(
+                spec(request, inputs, request.controlPlaneNodes()), NODE_USER, request.workloadsOnControlPlane()));
+        objects.addAll(workers(request, inputs));
+        return List.copyOf(objects);
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param conditions    its milestones by condition type
  * @param nodes         its nodes as last seen
  * @param deletingSince when {@code cluster.delete} was accepted; force delete is allowed 15 minutes after
+ * @param inPlace       created with {@code pcg.agent.tenant.pivot=false}: its objects stay in the gateway's management
+ *                      cluster, which builds and scales it; never moved. Absent in records of older agents: false
  */
 public record TenantRecord(
         String name,
@@ -28,7 +30,8 @@ public record TenantRecord(
         String vip,
         Map<String, ConditionView> conditions,
         List<NodeView> nodes,
-        Instant deletingSince) {
+        Instant deletingSince,
+        boolean inPlace) {
 
     public TenantRecord {
         addresses = addresses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
@@ -42,7 +45,7 @@ public record TenantRecord(
     /** A node of the cluster. */
     public record NodeView(String name, String address, boolean ready) {}
 
-    static TenantRecord accepted(TenantClusterRequest request, String account) {
+    static TenantRecord accepted(TenantClusterRequest request, String account, boolean inPlace) {
         return new TenantRecord(
                 request.name(),
                 request,
@@ -53,38 +56,52 @@ public record TenantRecord(
                 null,
                 Map.of(),
                 List.of(),
-                null);
+                null,
+                inPlace);
+    }
+
+    /**
+     * Its objects are where they stay, so it can be scaled: moved into the tenant cluster itself, or, in place,
+     * applied to the gateway's management cluster.
+     */
+    boolean settled() {
+        return phase.reached(inPlace ? TenantPhase.APPLIED : TenantPhase.MOVED);
     }
 
     TenantRecord withRequest(TenantClusterRequest value) {
-        return new TenantRecord(name, value, account, state, phase, addresses, vip, conditions, nodes, deletingSince);
+        return new TenantRecord(
+                name, value, account, state, phase, addresses, vip, conditions, nodes, deletingSince, inPlace);
     }
 
     TenantRecord withState(TenantState value) {
-        return new TenantRecord(name, request, account, value, phase, addresses, vip, conditions, nodes, deletingSince);
+        return new TenantRecord(
+                name, request, account, value, phase, addresses, vip, conditions, nodes, deletingSince, inPlace);
     }
 
     TenantRecord withPhase(TenantPhase value) {
-        return new TenantRecord(name, request, account, state, value, addresses, vip, conditions, nodes, deletingSince);
+        return new TenantRecord(
+                name, request, account, state, value, addresses, vip, conditions, nodes, deletingSince, inPlace);
     }
 
     TenantRecord withAddresses(Map<String, String> value, String vipValue) {
         return new TenantRecord(
-                name, request, account, state, phase, value, vipValue, conditions, nodes, deletingSince);
+                name, request, account, state, phase, value, vipValue, conditions, nodes, deletingSince, inPlace);
     }
 
     TenantRecord withNodes(List<NodeView> value) {
-        return new TenantRecord(name, request, account, state, phase, addresses, vip, conditions, value, deletingSince);
+        return new TenantRecord(
+                name, request, account, state, phase, addresses, vip, conditions, value, deletingSince, inPlace);
     }
 
     TenantRecord deleting(Instant since) {
         return new TenantRecord(
-                name, request, account, TenantState.DELETING, phase, addresses, vip, conditions, nodes, since);
+                name, request, account, TenantState.DELETING, phase, addresses, vip, conditions, nodes, since, inPlace);
     }
 
     TenantRecord with(String type, String status, String reason, String message) {
         Map<String, ConditionView> changed = new LinkedHashMap<>(conditions);
         changed.put(type, new ConditionView(status, reason, message));
-        return new TenantRecord(name, request, account, state, phase, addresses, vip, changed, nodes, deletingSince);
+        return new TenantRecord(
+                name, request, account, state, phase, addresses, vip, changed, nodes, deletingSince, inPlace);
     }
 }

@@ -89,12 +89,6 @@ public final class TenantSelfManagement {
                 || Fields.annotation(object, "cluster.x-k8s.io/paused") != null) {
             return Outcome.PAUSED;
         }
-        CapiKinds.scaleControlPlane(
-                own,
-                namespace,
-                cluster,
-                Integer.parseInt(desired.getData().get(REPLICAS_KEY)),
-                GatewayClusterController.SCALE_FIELD_MANAGER);
         List<GenericKubernetesResource> workers;
         try {
             workers = JSON.readValue(desired.getData().get(WORKERS_KEY), OBJECTS);
@@ -105,7 +99,24 @@ public final class TenantSelfManagement {
                             + " the worker objects the gateway writes: " + e.getOriginalMessage(),
                     "Delete the ConfigMap; the gateway writes it again when it next reaches the cluster.");
         }
-        ManifestApplier.apply(own, workers);
+        shape(own, namespace, cluster, Integer.parseInt(desired.getData().get(REPLICAS_KEY)), workers);
         return Outcome.APPLIED;
+    }
+
+    /**
+     * Scales the control plane (field manager {@code pcg-agent-scale}, only {@code spec.replicas}) and applies the
+     * worker machines, in whichever cluster holds the objects: the tenant cluster itself, or without the pivot the
+     * gateway's management cluster.
+     */
+    static void shape(
+            KubernetesClient client,
+            String namespace,
+            String cluster,
+            int controlPlaneReplicas,
+            List<? extends HasMetadata> workers)
+            throws OperatorException {
+        CapiKinds.scaleControlPlane(
+                client, namespace, cluster, controlPlaneReplicas, GatewayClusterController.SCALE_FIELD_MANAGER);
+        ManifestApplier.apply(client, workers);
     }
 }

@@ -24,7 +24,7 @@ class TenantForceDeleteTest {
     })
     void allowedOnlyAfterFifteenMinutesInDeleting(TenantState state, long seconds, String refusal) {
         TenantRecord record =
-                TenantRecord.accepted(TenantRequests.valid(), "default").withState(state);
+                TenantRecord.accepted(TenantRequests.valid(), "default", false).withState(state);
         if (state == TenantState.DELETING) {
             record = record.deleting(SINCE);
         }

@@ -120,6 +120,46 @@ class TenantManifestsTest {
                 .isEqualTo("/dc1/host/cluster1/Resources");
     }
 
+    /** Without the pivot the gateway applies the whole cluster: the requested control plane and every worker. */
+    @Test
+    void keptInPlaceTheGatewayAppliesEveryNodeAllValidAgainstTheirSchemas() throws Exception {
+        TenantClusterRequest valid = TenantRequests.valid();
+        TenantClusterRequest threeControlPlanes = new TenantClusterRequest(
+                valid.name(),
+                valid.kubernetesVersion(),
+                3,
+                false,
+                valid.workerPools(),
+                valid.placementDomains(),
+                valid.nodeTemplate(),
+                null,
+                new TenantClusterRequest.IpAllocation(
+                        "dhcp", null, "10.10.183.9", "10.10.183.0/24", "10.10.183.100-10.10.183.200"),
+                valid.sshKeys(),
+                List.of(),
+                null);
+        List<HasMetadata> complete = TenantManifests.complete(
+                threeControlPlanes,
+                inputs(new GatewayClusterSpec.Dhcp(Cidr.parse("10.10.183.0/24")), ProxySettings.DIRECT));
+        List<HasMetadata> initial = TenantManifests.initial(
+                threeControlPlanes,
+                inputs(new GatewayClusterSpec.Dhcp(Cidr.parse("10.10.183.0/24")), ProxySettings.DIRECT));
+        assertThat(complete).hasSize(initial.size() + 2 * 3);
+        assertThat(complete.stream().filter(o -> o.getKind().equals("Machine")))
+                .extracting(o -> o.getMetadata().getName())
+                .containsExactly("team-a-workers-1", "team-a-workers-2");
+        JsonNode kcp = JSON.valueToTree(complete.stream()
+                .filter(o -> o.getKind().equals("KubeadmControlPlane"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(kcp.at("/spec/replicas").asInt()).isEqualTo(3);
+        for (HasMetadata object : complete) {
+            if (!(object instanceof Secret)) {
+                assertThat(schemas.validate(object)).as(object.getKind()).isEmpty();
+            }
+        }
+    }
+
     @Test
     void allowWorkerCapabilityLeavesTheControlPlaneUntainted() throws Exception {
         TenantClusterRequest valid = TenantRequests.valid();
@@ -205,7 +245,7 @@ class TenantManifestsTest {
                 valid.sshKeys(),
                 List.of(),
                 null);
-        GatewayClusterSpec.Dhcp addressing = new GatewayClusterSpec.Dhcp(Cidr.parse("10.20.0.0/22"));
+        GatewayClusterSpec.Dhcp addressing = new GatewayClusterSpec.Dhcp(Cidr.parse("10.10.183.0/24"));
         assertThat(TenantManifests.workerList(dhcp, Map.of()))
                 .extracting(worker -> worker.placement().cluster())
                 .containsExactly("/dc1/host/cluster1", "/dc1/host/cluster2", "/dc1/host/cluster1");

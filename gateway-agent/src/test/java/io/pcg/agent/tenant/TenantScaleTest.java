@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Which {@code cluster.scale} requests are refused, and the node keys that keep each node's address when a pool grows. */
 class TenantScaleTest {
 
-    private static final TenantRecord RUNNING = TenantRecord.accepted(TenantRequests.valid(), "default")
+    private static final TenantRecord RUNNING = TenantRecord.accepted(TenantRequests.valid(), "default", false)
             .withPhase(TenantPhase.MOVED)
             .withState(TenantState.RUNNING);
 
@@ -28,6 +28,20 @@ class TenantScaleTest {
                 .isEmpty();
         assertThat(TenantClusterController.scaleRefusal(RUNNING.withState(TenantState.SCALING), counts("workers", 2)))
                 .isEmpty();
+    }
+
+    /** Without the pivot the objects stay where they were applied: a running cluster is scaled there. */
+    @Test
+    void aClusterKeptInPlaceIsScaledOnceItRunsWithoutAMove() {
+        TenantRecord inPlace = TenantRecord.accepted(TenantRequests.valid(), "default", true)
+                .withPhase(TenantPhase.APPLIED)
+                .withState(TenantState.RUNNING);
+        assertThat(TenantClusterController.scaleRefusal(inPlace, counts("workers", 3)))
+                .isEmpty();
+        assertThat(TenantClusterController.scaleRefusal(
+                        inPlace.withPhase(TenantPhase.ADDRESSES_RESERVED).withState(TenantState.PROVISIONING),
+                        counts("workers", 3)))
+                .hasValueSatisfying(m -> assertThat(m).endsWith("it can be scaled once it runs"));
     }
 
     @Test

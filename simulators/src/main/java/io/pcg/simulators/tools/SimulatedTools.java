@@ -48,7 +48,7 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
     private final VcenterAccess vcenter;
     private final Delays delays;
     private final Faults faults;
-    private final WorkloadClusters.OnDemand workloads = WorkloadClusters.onDemand();
+    private final WorkloadClusters.OnDemand workloads;
     private final Path clusterctl;
     private final CommandRunner real = new ProcessCommandRunner(Duration.ofMinutes(10))
             .withEnvironment(Map.of("CLUSTERCTL_DISABLE_VERSIONCHECK", "true"));
@@ -68,6 +68,13 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
      * @param clusterctl the real clusterctl, which runs every clusterctl command but {@code init}
      */
     public SimulatedTools(VcenterAccess vcenter, Delays delays, Faults faults, Path clusterctl) {
+        this(vcenter, delays, faults, clusterctl, WorkloadClusters.onDemand());
+    }
+
+    /** @param workloads where the workload clusters live, e.g. {@link WorkloadClusters#onDemandSharing} */
+    public SimulatedTools(
+            VcenterAccess vcenter, Delays delays, Faults faults, Path clusterctl, WorkloadClusters.OnDemand workloads) {
+        this.workloads = workloads;
         this.vcenter = vcenter;
         this.clusterctl = clusterctl;
         this.delays = delays;
