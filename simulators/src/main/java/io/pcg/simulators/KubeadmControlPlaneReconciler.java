@@ -148,7 +148,6 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         String scalingUpMessage = null;
         String scalingDownMessage = null;
         String rollingOutMessage = null;
-        Duration again = null;
         List<GenericKubernetesResource> outdated =
                 active.stream().filter(m -> !Conditions.isTrue(m, "UpToDate")).toList();
         if (active.size() >= desired && !outdated.isEmpty()) {
@@ -157,7 +156,6 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             rollingOutMessage = "Rolling out " + outdated.size() + " not up-to-date replicas";
             if (!preflight.isEmpty()) {
                 rollingOutMessage += " is blocked because:\n" + String.join("\n", preflight);
-                again = WAIT;
             } else if (active.size() == desired) {
                 scalingUpMessage = "Scaling up from " + active.size() + " to " + (desired + 1) + " replicas";
                 createMachine(kcp, cluster, true);
@@ -173,7 +171,6 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
                 createMachine(kcp, cluster, true);
             } else {
                 scalingUpMessage += " is blocked because:\n" + String.join("\n", preflight);
-                again = WAIT;
             }
         } else if (active.size() > desired) {
             scalingDownMessage = "Scaling down from " + active.size() + " to " + desired + " replicas";
@@ -184,7 +181,6 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
                 sim.deleteAndCheckGone(Kind.MACHINE, key.namespace(), Obj.name(oldest));
             } else {
                 scalingDownMessage += " is blocked because:\n" + String.join("\n", preflight);
-                again = WAIT;
             }
         }
         Conditions.set(
@@ -220,7 +216,9 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         counters(status, machines, kcp);
         status.put("observedGeneration", kcp.getMetadata().getGeneration());
         sim.writeStatus(kcp, status);
-        return again;
+        // No poll while the preflight checks hold a step back: what they wait for (a Machine's nodeRef or deletion,
+        // a static pod in the workload cluster) is a watched change that reconciles this object again.
+        return null;
     }
 
     private List<GenericKubernetesResource> machines(GenericKubernetesResource kcp, String clusterName) {

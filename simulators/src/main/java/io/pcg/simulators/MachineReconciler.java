@@ -27,8 +27,6 @@ final class MachineReconciler implements Runtime.Reconciler {
     static final String FINALIZER = "machine.cluster.x-k8s.io";
     static final String PRE_TERMINATE_HOOK_PREFIX = "pre-terminate.delete.hook.machine.cluster.x-k8s.io";
     private static final Logger LOG = LoggerFactory.getLogger(MachineReconciler.class);
-    /** CAPI watches the workload cluster's Nodes; polling this often keeps the simulator's reaction as prompt. */
-    private static final Duration NODE_POLL = Duration.ofMillis(200);
 
     private final Sim sim;
 
@@ -158,7 +156,8 @@ final class MachineReconciler implements Runtime.Reconciler {
                 String message = "Waiting for a Node with spec.providerID " + providerId + " to exist";
                 Conditions.set(status, "NodeReady", Conditions.UNKNOWN, "NodeDoesNotExist", message, now);
                 Conditions.set(status, "NodeHealthy", Conditions.UNKNOWN, "NodeDoesNotExist", message, now);
-                again = NODE_POLL;
+                // No poll: as CAPI's ClusterCache does, RemoteClusters watches the workload cluster's Nodes, and
+                // the Node registering reconciles this Machine again.
             }
         } else {
             String message = "Waiting for VSphereMachine to report spec.providerID";

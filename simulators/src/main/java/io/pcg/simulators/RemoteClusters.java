@@ -5,35 +5,55 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Simulator: clients for workload clusters, built the way CAPI's ClusterCache builds them: from the kubeconfig in
  * the management cluster's Secret {@code <cluster>-kubeconfig} (key {@code value}). After {@code clusterctl move}
- * the moved Secret leads the target's simulators to the same workload cluster.
+ * the moved Secret leads the target's simulators to the same workload cluster. Like CAPI's ClusterCache, it also
+ * watches each workload cluster (its Nodes and {@code kube-system} Pods, what Machines and KCP read there), so a
+ * node registering or a static pod changing is reconciled at once instead of on a poll.
  */
 final class RemoteClusters implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private record Entry(String kubeconfig, KubernetesClient client) {}
+    private record Entry(
+            String kubeconfig, KubernetesClient client, List<SharedIndexInformer<? extends HasMetadata>> watches)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            watches.forEach(SharedIndexInformer::close);
+            client.close();
+        }
+    }
 
     private final KubernetesClient management;
+    private final BiConsumer<String, String> changed;
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
 
-    RemoteClusters(KubernetesClient management) {
+    /**
+     * @param changed called with the namespace and name of a cluster whose Nodes or {@code kube-system} Pods changed
+     */
+    RemoteClusters(KubernetesClient management, BiConsumer<String, String> changed) {
         this.management = management;
+        this.changed = changed;
     }
 
     /** The workload cluster's client, or null while its kubeconfig Secret does not exist. */
@@ -54,27 +74,61 @@ final class RemoteClusters implements AutoCloseable {
                 return existing;
             }
             if (existing != null) {
-                existing.client.close();
+                existing.close();
             }
             Config config = Config.fromKubeconfig(kubeconfig);
             config.setRequestTimeout(10_000);
             config.setConnectionTimeout(5_000);
-            return new Entry(
-                    kubeconfig, new KubernetesClientBuilder().withConfig(config).build());
+            KubernetesClient client =
+                    new KubernetesClientBuilder().withConfig(config).build();
+            return new Entry(kubeconfig, client, watch(client, namespace, clusterName));
         });
         return entry.client;
+    }
+
+    /**
+     * Starts watching without waiting for the first list: the caller is a reconcile, and a workload API server that
+     * does not answer yet must not hold it up (the informers keep trying; their first list is an event too).
+     */
+    private List<SharedIndexInformer<? extends HasMetadata>> watch(
+            KubernetesClient client, String namespace, String clusterName) {
+        ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(HasMetadata object) {
+                changed.accept(namespace, clusterName);
+            }
+
+            @Override
+            public void onUpdate(HasMetadata before, HasMetadata after) {
+                changed.accept(namespace, clusterName);
+            }
+
+            @Override
+            public void onDelete(HasMetadata object, boolean finalStateUnknown) {
+                changed.accept(namespace, clusterName);
+            }
+        };
+        SharedIndexInformer<? extends HasMetadata> nodes = client.nodes().runnableInformer(0);
+        SharedIndexInformer<? extends HasMetadata> pods =
+                client.pods().inNamespace("kube-system").runnableInformer(0);
+        List<SharedIndexInformer<? extends HasMetadata>> watches = List.of(nodes, pods);
+        for (SharedIndexInformer<? extends HasMetadata> informer : watches) {
+            informer.addEventHandler(handler);
+            informer.start();
+        }
+        return watches;
     }
 
     void forget(String namespace, String clusterName) {
         Entry entry = clients.remove(namespace + "/" + clusterName);
         if (entry != null) {
-            entry.client.close();
+            entry.close();
         }
     }
 
     @Override
     public void close() {
-        clients.values().forEach(entry -> entry.client.close());
+        clients.values().forEach(Entry::close);
         clients.clear();
     }
 

@@ -48,7 +48,7 @@ final class Sim {
         this.delays = delays;
         this.faults = faults;
         this.clock = clock;
-        this.remote = new RemoteClusters(client);
+        this.remote = new RemoteClusters(client, this::workloadChanged);
     }
 
     Instant now() {
@@ -187,13 +187,28 @@ final class Sim {
     /** Enqueues every simulated object of one cluster (after something outside the management cluster changed). */
     void enqueueCluster(String namespace, String clusterName) {
         runtime.enqueue(new Runtime.Key(Kind.CLUSTER, namespace, clusterName));
-        for (Kind kind : List.of(
-                Kind.KUBEADM_CONTROL_PLANE,
-                Kind.MACHINE,
-                Kind.VSPHERE_CLUSTER,
-                Kind.VSPHERE_MACHINE,
-                Kind.VSPHERE_VM,
-                Kind.KUBEADM_CONFIG)) {
+        enqueueObjectsOf(
+                namespace,
+                clusterName,
+                List.of(
+                        Kind.KUBEADM_CONTROL_PLANE,
+                        Kind.MACHINE,
+                        Kind.VSPHERE_CLUSTER,
+                        Kind.VSPHERE_MACHINE,
+                        Kind.VSPHERE_VM,
+                        Kind.KUBEADM_CONFIG));
+    }
+
+    /**
+     * A watched Node or static pod of the workload cluster changed: what reads them looks again (KCP's per-Machine
+     * conditions and preflight checks, the Machines' nodeRef), nothing else; the Cluster follows its Machines.
+     */
+    void workloadChanged(String namespace, String clusterName) {
+        enqueueObjectsOf(namespace, clusterName, List.of(Kind.KUBEADM_CONTROL_PLANE, Kind.MACHINE));
+    }
+
+    private void enqueueObjectsOf(String namespace, String clusterName, List<Kind> kinds) {
+        for (Kind kind : kinds) {
             for (GenericKubernetesResource resource : runtime.cached(kind)) {
                 if (namespace.equals(Obj.namespace(resource))
                         && (clusterName.equals(Obj.label(resource, CLUSTER_NAME_LABEL))

@@ -6,10 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class SimulatedCapi implements AutoCloseable {
     private final Runtime runtime;
     private final Sim sim;
     private final GarbageCollector garbageCollector;
+    private final ClusterGates clusterGates = new ClusterGates();
     private final String namespace;
 
     private SimulatedCapi(Builder builder) {
@@ -107,6 +110,9 @@ public final class SimulatedCapi implements AutoCloseable {
         runtime.reconcile(Kind.VSPHERE_VM, new VSphereVmReconciler(sim));
 
         runtime.map(Kind.CLUSTER, cluster -> {
+            if (!clusterGates.changed(cluster)) {
+                return List.of();
+            }
             List<Runtime.Key> keys = new ArrayList<>();
             String ns = Obj.namespace(cluster);
             ref(keys, ns, Obj.map(cluster, "spec", "infrastructureRef"));
@@ -162,6 +168,7 @@ public final class SimulatedCapi implements AutoCloseable {
             return List.of();
         });
         runtime.onDeleted(garbageCollector::ownerDeleted);
+        runtime.onDeleted(clusterGates::forget);
         sim.faults.onChange(runtime::enqueueAll);
         runtime.start();
         LOG.info(
@@ -169,6 +176,41 @@ public final class SimulatedCapi implements AutoCloseable {
                 sim.client.getMasterUrl(),
                 namespace == null ? "all" : namespace);
         return this;
+    }
+
+    /**
+     * What the other controllers read from their Cluster: upstream's controllers watch Clusters only through the
+     * predicate {@code ClusterPausedTransitionsOrInfrastructureProvisioned} (and control-plane initialization for
+     * joins), not on every status change. Every Cluster status write (its conditions follow each Machine) enqueueing
+     * every object of the cluster, each reconcile asking vCenter again, was most of the simulators' work.
+     */
+    private static final class ClusterGates {
+        private final Map<String, List<Object>> seen = new ConcurrentHashMap<>();
+
+        /** True when something the dependents act on differs from the last time this Cluster was seen. */
+        boolean changed(GenericKubernetesResource cluster) {
+            List<Object> gates = Arrays.asList(
+                    cluster.getMetadata().getUid(),
+                    Sim.paused(cluster, null),
+                    Sim.deletedForMove(cluster),
+                    Obj.deleting(cluster),
+                    Obj.isTrue(cluster, "status", "initialization", "infrastructureProvisioned"),
+                    Obj.isTrue(cluster, "status", "initialization", "controlPlaneInitialized"),
+                    Conditions.isTrue(cluster, "ControlPlaneInitialized"),
+                    Obj.text(cluster, "spec", "controlPlaneEndpoint", "host"),
+                    Obj.text(cluster, "spec", "controlPlaneEndpoint", "port"));
+            return !gates.equals(seen.put(key(cluster), gates));
+        }
+
+        void forget(GenericKubernetesResource resource) {
+            if (Kind.of(resource.getApiVersion(), resource.getKind()) == Kind.CLUSTER) {
+                seen.remove(key(resource));
+            }
+        }
+
+        private static String key(GenericKubernetesResource cluster) {
+            return Obj.namespace(cluster) + "/" + Obj.name(cluster);
+        }
     }
 
     private static Collection<Runtime.Key> owners(GenericKubernetesResource resource, Kind kind) {

@@ -143,9 +143,16 @@ public final class SimulatedSiteExtension implements BeforeEachCallback, AfterEa
      * @return the console's id of the gateway
      */
     public String runningGateway(DevConsole console, String name, Map<String, Object> configure) throws IOException {
+        return runningGateway(console, name, configure, Map.of());
+    }
+
+    /** {@link #runningGateway(DevConsole, String, Map)} with an agent given more properties (see {@link #agent}). */
+    public String runningGateway(
+            DevConsole console, String name, Map<String, Object> configure, Map<String, Object> agentProperties)
+            throws IOException {
         GatewayService.IssuedPin issued = console.createGateway(name);
         String gatewayId = issued.gateway().id();
-        start(agent(console, name, issued.pin(), Map.of()));
+        start(agent(console, name, issued.pin(), agentProperties));
         await("the agent pairs and registers")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> console.gateway(gatewayId).state().name().equals("ONLINE"));

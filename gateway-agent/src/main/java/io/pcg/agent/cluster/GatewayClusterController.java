@@ -432,6 +432,9 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 current = Milestone.INFRASTRUCTURE_CREATED;
                 pointAt(bootstrapKubeconfig);
                 ensureNamespace();
+                // Before the VIP is waited for: the IPAM's answer to the VIP claim is a change of a watched claim,
+                // so the next pass comes with it rather than a resync later.
+                watch();
                 if (!record.phase().reached(Phase.APPLIED)) {
                     Optional<GatewayClusterSpec> spec = spec(record.desired());
                     if (spec.isEmpty()) {
@@ -450,7 +453,6 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                     record = save(record.withPhase(Phase.APPLIED));
                     events.info("ClusterObjectsApplied", object(), objects.size() + " Cluster API objects applied");
                 }
-                watch();
                 if (!record.phase().reached(Phase.READY_TO_MOVE)) {
                     Progress progress = observe();
                     nodes = progress.nodes();

@@ -1,6 +1,7 @@
 package io.pcg.common.work;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -13,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A de-duplicating queue of object keys with controller-runtime's guarantees, for the agent's controllers and the
  * simulated providers alike: a key is never worked on by two threads at once, a key added while it is being worked
- * on is worked on again afterwards, and a key that keeps failing is retried with exponential back-off
- * ({@link #retry}) until it succeeds ({@link #forget}), as client-go's rate-limited queue does.
+ * on is worked on again afterwards, a key that keeps failing is retried with exponential back-off
+ * ({@link #retry}) until it succeeds ({@link #forget}), as client-go's rate-limited queue does, and a key waits for
+ * at most one delayed add, the earliest asked for, as in client-go's delaying queue.
  */
 public final class WorkQueue<K> implements AutoCloseable {
 
@@ -25,6 +27,13 @@ public final class WorkQueue<K> implements AutoCloseable {
     private final Set<K> processing = new HashSet<>();
     private final Set<K> dirty = new HashSet<>();
     private final Map<K, Integer> failures = new ConcurrentHashMap<>();
+    /**
+     * When each key's delayed add is due ({@link System#nanoTime}). Without it, a controller that asks to look again
+     * in 5 s after every pass (the simulated CAPI's remote connection probe) started one more endless chain of
+     * timers with every event, and its passes multiplied.
+     */
+    private final Map<K, Long> waiting = new HashMap<>();
+
     private final ScheduledExecutorService delays;
     private boolean closed;
 
@@ -59,17 +68,41 @@ public final class WorkQueue<K> implements AutoCloseable {
         }
     }
 
+    /** Adds {@code key} after {@code delay}, unless it is due sooner already (then the sooner add stands). */
     public void addAfter(K key, Duration delay) {
         if (delay == null || delay.isZero() || delay.isNegative()) {
             add(key);
             return;
         }
+        long due = System.nanoTime() + delay.toNanos();
         synchronized (this) {
             if (closed) {
                 return;
             }
+            Long pending = waiting.get(key);
+            if (pending != null && pending - due <= 0) {
+                return;
+            }
+            waiting.put(key, due);
         }
-        delays.schedule(() -> add(key), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        delays.schedule(
+                () -> {
+                    synchronized (this) {
+                        // A sooner add for the key replaced this one and has run (or will): nothing left to do.
+                        if (!Long.valueOf(due).equals(waiting.get(key))) {
+                            return;
+                        }
+                        waiting.remove(key);
+                    }
+                    add(key);
+                },
+                Math.max(1, delay.toMillis()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** How many keys wait for a delayed add. */
+    synchronized int delayed() {
+        return waiting.size();
     }
 
     public void retry(K key) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Simulator: the vCenter operations CAPV's VSphereVM controller performs (clone from a template, extraConfig,
@@ -78,6 +79,8 @@ public final class VirtualMachines {
     public record GuestIp(String address, String netmask, String gateway) {}
 
     private final Govc govc;
+    /** Host names by managed object reference: fixed for a host's life, so asked once, not on every reconcile. */
+    private final Map<String, String> hostNames = new ConcurrentHashMap<>();
 
     public VirtualMachines(VcenterAccess access) {
         this.govc = new Govc(access);
@@ -188,8 +191,14 @@ public final class VirtualMachines {
 
     /** The host's name for a {@code HostSystem} reference such as {@code host-50}. */
     public String hostName(String hostMoref) throws IOException {
-        return govc.call("object.collect", "-s", "HostSystem:" + hostMoref, "name")
+        String known = hostNames.get(hostMoref);
+        if (known != null) {
+            return known;
+        }
+        String name = govc.call("object.collect", "-s", "HostSystem:" + hostMoref, "name")
                 .strip();
+        hostNames.put(hostMoref, name);
+        return name;
     }
 
     private static Optional<VmInfo> parse(JsonNode info) {
