@@ -47,7 +47,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -891,21 +890,28 @@ public class TenantClusterController implements ApplicationEventListener<Startup
     }
 
     /**
-     * Tenant cluster {@code name}'s kubeconfig as a file, from the agent's state: after the gateway's pivot the state
-     * is in the gateway cluster, and a replica that took the lease over writes its own copy here first.
+     * Tenant cluster {@code name}'s kubeconfig as a file. The file is this agent's copy of what the agent's state
+     * keeps ({@link #writeKubeconfig} writes both, {@code forget} deletes both), so it is read from the state only when
+     * the copy is missing: after the gateway's pivot the state is in the gateway cluster, and a replica that took the
+     * lease over writes its own copy first.
      */
     private Path kubeconfig(String name) throws OperatorException {
+        Path file = kubeconfigFile(name);
+        if (Files.exists(file)) {
+            return file;
+        }
         byte[] stored = store.kubeconfig(name)
                 .orElseThrow(() -> new OperatorException(
                         "TENANT_KUBECONFIG_MISSING",
                         "the agent's state has no kubeconfig of tenant cluster " + name,
                         "Restore the agent's state from a backup; the agent retries."));
-        Path file = kubeconfigFile(name);
+        return writeCopy(file, stored);
+    }
+
+    private static Path writeCopy(Path file, byte[] kubeconfig) throws OperatorException {
         try {
-            if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), stored)) {
-                Files.createDirectories(file.getParent());
-                AtomicFiles.write(file, stored, AtomicFiles.OWNER_ONLY);
-            }
+            Files.createDirectories(file.getParent());
+            AtomicFiles.write(file, kubeconfig, AtomicFiles.OWNER_ONLY);
         } catch (IOException e) {
             throw new OperatorException(
                     "TENANT_KUBECONFIG_MISSING",
@@ -930,8 +936,9 @@ public class TenantClusterController implements ApplicationEventListener<Startup
                             + "-kubeconfig)",
                     "The agent waits and retries.");
         }
-        store.saveKubeconfig(name, Base64.getDecoder().decode(secret.getData().get("value")));
-        return kubeconfig(name);
+        byte[] kubeconfig = Base64.getDecoder().decode(secret.getData().get("value"));
+        store.saveKubeconfig(name, kubeconfig);
+        return writeCopy(kubeconfigFile(name), kubeconfig);
     }
 
     private KubernetesClient remote(String name, Path kubeconfig) throws OperatorException {
