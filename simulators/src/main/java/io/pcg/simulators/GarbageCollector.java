@@ -100,7 +100,7 @@ final class GarbageCollector implements AutoCloseable {
         Kind kind = Kind.of(ref.getApiVersion(), ref.getKind());
         HasMetadata owner;
         if (kind != null) {
-            owner = sim.get(kind, namespace, ref.getName());
+            owner = sim.getLive(kind, namespace, ref.getName());
         } else if ("v1".equals(ref.getApiVersion()) && "Secret".equals(ref.getKind())) {
             owner = sim.client
                     .secrets()

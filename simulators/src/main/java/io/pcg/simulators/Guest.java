@@ -34,6 +34,13 @@ final class Guest {
             List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler");
     private static final String CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane";
     private static final String ETCD_VERSION = "3.6.4-0";
+    /**
+     * Simulator labels on the Nodes and static Pods a guest creates, naming its cluster: clusters may share one API
+     * server, and each cluster's watch selects its own.
+     */
+    private static final String CLUSTER_NAMESPACE_LABEL = "simulator.pcg.io/cluster-namespace";
+
+    private static final String CLUSTER_NAME_LABEL = "simulator.pcg.io/cluster-name";
 
     /** What the guest knows after cloud-init: its name and addresses, the bootstrap data and the image's versions. */
     record Boot(
@@ -44,11 +51,17 @@ final class Guest {
             boolean controlPlane,
             boolean init,
             List<String> addresses,
+            String clusterNamespace,
             String clusterName,
             String controlPlaneEndpoint,
             String kubeadmConfig) {}
 
     private Guest() {}
+
+    /** The labels that mark a Node or static Pod as one of this cluster's. */
+    static Map<String, String> clusterLabels(String namespace, String clusterName) {
+        return Map.of(CLUSTER_NAMESPACE_LABEL, namespace, CLUSTER_NAME_LABEL, clusterName);
+    }
 
     static Node node(KubernetesClient workload, String nodeName) {
         return workload.nodes().withName(nodeName).get();
@@ -96,13 +109,6 @@ final class Guest {
     /** KCP's pre-terminate hook: the machine's etcd member is removed before its infrastructure goes. */
     static void removeEtcdMember(KubernetesClient workload, String nodeName) {
         workload.pods().inNamespace("kube-system").withName("etcd-" + nodeName).delete();
-    }
-
-    static Pod staticPod(KubernetesClient workload, String component, String nodeName) {
-        return workload.pods()
-                .inNamespace("kube-system")
-                .withName(component + "-" + nodeName)
-                .get();
     }
 
     static boolean podReady(Pod pod) {
@@ -192,6 +198,7 @@ final class Guest {
                             .withNamespace("kube-system")
                             .addToLabels("component", component)
                             .addToLabels("tier", "control-plane")
+                            .addToLabels(clusterLabels(boot.clusterNamespace(), boot.clusterName()))
                             .addToAnnotations("kubernetes.io/config.source", "file")
                             .addToAnnotations(
                                     "kubernetes.io/config.mirror",
@@ -245,6 +252,7 @@ final class Guest {
                     .addToLabels("kubernetes.io/hostname", boot.nodeName())
                     .addToLabels("kubernetes.io/os", "linux")
                     .addToLabels("kubernetes.io/arch", "amd64")
+                    .addToLabels(clusterLabels(boot.clusterNamespace(), boot.clusterName()))
                     .addToAnnotations(
                             "kubeadm.alpha.kubernetes.io/cri-socket", "unix:///var/run/containerd/containerd.sock")
                     .endMetadata()

@@ -137,7 +137,7 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
         }
         List<GenericKubernetesResource> current = new ArrayList<>();
         for (GenericKubernetesResource machine : machines) {
-            current.add(Obj.deleting(machine) ? machine : updateMachineConditions(machine, kcp, workload, now));
+            current.add(Obj.deleting(machine) ? machine : updateMachineConditions(machine, kcp, clusterName, now));
         }
         machines = current;
 
@@ -286,15 +286,11 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
 
     /** The per-Machine conditions KCP owns, computed from the workload cluster's static pods. */
     private GenericKubernetesResource updateMachineConditions(
-            GenericKubernetesResource machine, GenericKubernetesResource kcp, KubernetesClient workload, Instant now) {
+            GenericKubernetesResource machine, GenericKubernetesResource kcp, String clusterName, Instant now) {
         Map<String, Object> status = Obj.statusCopy(machine);
+        String namespace = Obj.namespace(machine);
         String nodeName = Obj.text(machine, "status", "nodeRef", "name");
-        Node node = null;
-        try {
-            node = nodeName == null ? null : Guest.node(workload, nodeName);
-        } catch (RuntimeException e) {
-            LOG.debug("Simulator: cannot read Node {}: {}", nodeName, e.toString());
-        }
+        Node node = nodeName == null ? null : sim.remote.node(namespace, clusterName, nodeName);
         if (nodeName == null || node == null) {
             String message = nodeName == null
                     ? "Waiting for a Node with spec.providerID to exist"
@@ -307,7 +303,7 @@ final class KubeadmControlPlaneReconciler implements Runtime.Reconciler {
             boolean etcdReady = false;
             for (String condition : POD_CONDITIONS) {
                 String podName = COMPONENT_OF.get(condition) + "-" + nodeName;
-                Pod pod = Guest.staticPod(workload, COMPONENT_OF.get(condition), nodeName);
+                Pod pod = sim.remote.systemPod(namespace, clusterName, podName);
                 if (pod == null) {
                     Conditions.set(
                             status,

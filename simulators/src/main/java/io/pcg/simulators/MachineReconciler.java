@@ -140,18 +140,11 @@ final class MachineReconciler implements Runtime.Reconciler {
         Duration again = null;
         Node node = null;
         if (!Obj.isBlank(providerId)) {
-            KubernetesClient workload = sim.remote.get(key.namespace(), clusterName);
-            if (workload != null) {
-                try {
-                    node = workload.nodes().list().getItems().stream()
-                            .filter(n -> n.getSpec() != null
-                                    && providerId.equals(n.getSpec().getProviderID()))
-                            .findFirst()
-                            .orElse(null);
-                } catch (RuntimeException e) {
-                    LOG.debug("Simulator: cannot list Nodes of {}: {}", clusterName, e.toString());
-                }
-            }
+            node = sim.remote.nodes(key.namespace(), clusterName).stream()
+                    .filter(n ->
+                            n.getSpec() != null && providerId.equals(n.getSpec().getProviderID()))
+                    .findFirst()
+                    .orElse(null);
             if (node == null) {
                 String message = "Waiting for a Node with spec.providerID " + providerId + " to exist";
                 Conditions.set(status, "NodeReady", Conditions.UNKNOWN, "NodeDoesNotExist", message, now);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,18 +30,21 @@ import java.util.function.BiConsumer;
  * the management cluster's Secret {@code <cluster>-kubeconfig} (key {@code value}). After {@code clusterctl move}
  * the moved Secret leads the target's simulators to the same workload cluster. Like CAPI's ClusterCache, it also
  * watches each workload cluster (its Nodes and {@code kube-system} Pods, what Machines and KCP read there), so a
- * node registering or a static pod changing is reconciled at once instead of on a poll.
+ * node registering or a static pod changing is reconciled at once instead of on a poll, and those reads come from the
+ * watches' caches. The watches select the cluster's own nodes and pods by the labels {@link Guest} puts on them,
+ * since several simulated clusters may share one API server ({@link WorkloadClusters#onDemandSharing}).
  */
 final class RemoteClusters implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private record Entry(
-            String kubeconfig, KubernetesClient client, List<SharedIndexInformer<? extends HasMetadata>> watches)
+            String kubeconfig, KubernetesClient client, SharedIndexInformer<Node> nodes, SharedIndexInformer<Pod> pods)
             implements AutoCloseable {
         @Override
         public void close() {
-            watches.forEach(SharedIndexInformer::close);
+            nodes.close();
+            pods.close();
             client.close();
         }
     }
@@ -56,8 +61,15 @@ final class RemoteClusters implements AutoCloseable {
         this.changed = changed;
     }
 
-    /** The workload cluster's client, or null while its kubeconfig Secret does not exist. */
+    /**
+     * The workload cluster's client, or null while its kubeconfig Secret does not exist. The Secret is read until a
+     * client exists; a cluster's kubeconfig does not change while it lives ({@link #forget} at its deletion).
+     */
     KubernetesClient get(String namespace, String clusterName) {
+        Entry known = clients.get(namespace + "/" + clusterName);
+        if (known != null) {
+            return known.client;
+        }
         Secret secret = management
                 .secrets()
                 .inNamespace(namespace)
@@ -81,17 +93,38 @@ final class RemoteClusters implements AutoCloseable {
             config.setConnectionTimeout(5_000);
             KubernetesClient client =
                     new KubernetesClientBuilder().withConfig(config).build();
-            return new Entry(kubeconfig, client, watch(client, namespace, clusterName));
+            return watch(kubeconfig, client, namespace, clusterName);
         });
         return entry.client;
+    }
+
+    /** The cluster's Nodes as its watch has them (empty while it has no client or before the first list). */
+    List<Node> nodes(String namespace, String clusterName) {
+        Entry entry = entry(namespace, clusterName);
+        return entry == null ? List.of() : entry.nodes.getStore().list();
+    }
+
+    /** The Node from the cluster's watch, or null. */
+    Node node(String namespace, String clusterName, String nodeName) {
+        Entry entry = entry(namespace, clusterName);
+        return entry == null ? null : entry.nodes.getStore().getByKey(nodeName);
+    }
+
+    /** The {@code kube-system} Pod from the cluster's watch, or null. */
+    Pod systemPod(String namespace, String clusterName, String podName) {
+        Entry entry = entry(namespace, clusterName);
+        return entry == null ? null : entry.pods.getStore().getByKey("kube-system/" + podName);
+    }
+
+    private Entry entry(String namespace, String clusterName) {
+        return get(namespace, clusterName) == null ? null : clients.get(namespace + "/" + clusterName);
     }
 
     /**
      * Starts watching without waiting for the first list: the caller is a reconcile, and a workload API server that
      * does not answer yet must not hold it up (the informers keep trying; their first list is an event too).
      */
-    private List<SharedIndexInformer<? extends HasMetadata>> watch(
-            KubernetesClient client, String namespace, String clusterName) {
+    private Entry watch(String kubeconfig, KubernetesClient client, String namespace, String clusterName) {
         ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata object) {
@@ -108,15 +141,15 @@ final class RemoteClusters implements AutoCloseable {
                 changed.accept(namespace, clusterName);
             }
         };
-        SharedIndexInformer<? extends HasMetadata> nodes = client.nodes().runnableInformer(0);
-        SharedIndexInformer<? extends HasMetadata> pods =
-                client.pods().inNamespace("kube-system").runnableInformer(0);
-        List<SharedIndexInformer<? extends HasMetadata>> watches = List.of(nodes, pods);
-        for (SharedIndexInformer<? extends HasMetadata> informer : watches) {
+        Map<String, String> ownLabels = Guest.clusterLabels(namespace, clusterName);
+        SharedIndexInformer<Node> nodes = client.nodes().withLabels(ownLabels).runnableInformer(0);
+        SharedIndexInformer<Pod> pods =
+                client.pods().inNamespace("kube-system").withLabels(ownLabels).runnableInformer(0);
+        for (SharedIndexInformer<? extends HasMetadata> informer : List.of(nodes, pods)) {
             informer.addEventHandler(handler);
             informer.start();
         }
-        return watches;
+        return new Entry(kubeconfig, client, nodes, pods);
     }
 
     void forget(String namespace, String clusterName) {

@@ -57,7 +57,22 @@ final class Sim {
 
     // ---- management API ----
 
+    /**
+     * The object from the simulators' watch cache (with their own latest writes), a copy; a live read for a kind
+     * they do not watch.
+     */
     GenericKubernetesResource get(Kind kind, String namespace, String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        return runtime.caches(kind) ? runtime.read(kind, namespace, name) : getLive(kind, namespace, name);
+    }
+
+    /**
+     * The object as the API server has it now: for decisions a lagging cache must not make, such as "it is gone" or
+     * "its owner is gone".
+     */
+    GenericKubernetesResource getLive(Kind kind, String namespace, String name) {
         if (name == null || name.isBlank()) {
             return null;
         }
@@ -68,6 +83,9 @@ final class Sim {
     }
 
     List<GenericKubernetesResource> list(Kind kind, String namespace, Map<String, String> labels) {
+        if (runtime.caches(kind)) {
+            return runtime.readAll(kind, namespace, labels);
+        }
         var resources = client.genericKubernetesResources(kind.context).inNamespace(namespace);
         return (labels.isEmpty()
                         ? resources.list()
@@ -76,18 +94,22 @@ final class Sim {
     }
 
     GenericKubernetesResource create(GenericKubernetesResource resource) {
-        return client.genericKubernetesResources(kindOf(resource).context)
+        GenericKubernetesResource created = client.genericKubernetesResources(kindOf(resource).context)
                 .inNamespace(Obj.namespace(resource))
                 .resource(resource)
                 .create();
+        runtime.wrote(created);
+        return created;
     }
 
     /** PUT of metadata and spec, guarded by the object's resourceVersion (a stale read fails with 409 and retries). */
     GenericKubernetesResource update(GenericKubernetesResource resource) {
-        return client.genericKubernetesResources(kindOf(resource).context)
+        GenericKubernetesResource updated = client.genericKubernetesResources(kindOf(resource).context)
                 .inNamespace(Obj.namespace(resource))
                 .resource(resource)
                 .update();
+        runtime.wrote(updated);
+        return updated;
     }
 
     /** Writes {@code status} through the /status subresource if it differs from the object's; true if written. */
@@ -100,16 +122,16 @@ final class Sim {
         }
         GenericKubernetesResource copy = Obj.copy(current);
         copy.setAdditionalProperty("status", status);
-        client.genericKubernetesResources(kindOf(current).context)
+        runtime.wrote(client.genericKubernetesResources(kindOf(current).context)
                 .inNamespace(Obj.namespace(current))
                 .resource(copy)
-                .updateStatus();
+                .updateStatus());
         return true;
     }
 
     /** Deletes the object if it exists and is not already being deleted; true if it is gone. */
     boolean deleteAndCheckGone(Kind kind, String namespace, String name) {
-        GenericKubernetesResource existing = get(kind, namespace, name);
+        GenericKubernetesResource existing = getLive(kind, namespace, name);
         if (existing == null) {
             return true;
         }

@@ -128,6 +128,7 @@ public final class SimulatedCapi implements AutoCloseable {
             return keys;
         });
         runtime.map(Kind.VSPHERE_CLUSTER, resource -> owners(resource, Kind.CLUSTER));
+        runtime.watch(Kind.VSPHERE_MACHINE_TEMPLATE);
         runtime.map(Kind.KUBEADM_CONTROL_PLANE, kcp -> {
             List<Runtime.Key> keys = new ArrayList<>(owners(kcp, Kind.CLUSTER));
             for (GenericKubernetesResource machine : runtime.cached(Kind.MACHINE)) {

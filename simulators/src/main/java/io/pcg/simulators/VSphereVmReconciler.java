@@ -289,7 +289,7 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             VmInfo clone = sim.vms.cloneVm(spec);
             LOG.info("Simulator: cloned VM {} ({}) from {}", name, clone.biosUuid(), spec.template());
             // record the BIOS UUID at once: from now on this VSphereVM is bound to that VM
-            GenericKubernetesResource fresh = sim.get(Kind.VSPHERE_VM, Obj.namespace(vm), name);
+            GenericKubernetesResource fresh = sim.getLive(Kind.VSPHERE_VM, Obj.namespace(vm), name);
             Obj.spec(fresh).put("biosUUID", clone.biosUuid());
             sim.update(fresh);
             configureGuest(vm, clone, devices, allocated);
@@ -427,6 +427,7 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
                         Obj.label(vm, Sim.CONTROL_PLANE_LABEL) != null,
                         KubeadmConfigReconciler.isInit(data),
                         ips,
+                        namespace,
                         clusterName,
                         endpoint,
                         sim.workloads.kubeadmConfig(namespace, clusterName)),

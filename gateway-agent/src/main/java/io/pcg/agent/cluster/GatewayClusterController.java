@@ -431,9 +431,12 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                 }
                 current = Milestone.INFRASTRUCTURE_CREATED;
                 pointAt(bootstrapKubeconfig);
-                ensureNamespace();
                 // Before the VIP is waited for: the IPAM's answer to the VIP claim is a change of a watched claim,
-                // so the next pass comes with it rather than a resync later.
+                // so the next pass comes with it rather than a resync later. The namespace is applied once per
+                // cluster the agent watches, not on each of the many passes provisioning triggers.
+                if (managementCluster.client() != watched) {
+                    ensureNamespace();
+                }
                 watch();
                 if (!record.phase().reached(Phase.APPLIED)) {
                     Optional<GatewayClusterSpec> spec = spec(record.desired());
