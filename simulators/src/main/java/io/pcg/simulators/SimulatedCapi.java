@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedCapi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedCapi.class);
-    private static final int DEFAULT_WORKERS = 4;
+    /**
+     * Reconciles run at once, as many as upstream's controllers run by default (CAPI's and CAPV's
+     * {@code --*-concurrency} flags are 10): most of a VSphereVM's reconcile waits on vCenter.
+     */
+    private static final int DEFAULT_WORKERS = 10;
 
     private final Runtime runtime;
     private final Sim sim;

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Simulator: CAPV's VSphereCluster controller (controllers/vspherecluster_reconciler.go): waits for its Cluster's
@@ -24,7 +25,15 @@ final class VSphereClusterReconciler implements Runtime.Reconciler {
     static final String FINALIZER = "vspherecluster.infrastructure.cluster.x-k8s.io";
     static final String SECRET_FINALIZER = "vspherecluster/infrastructure.cluster.x-k8s.io";
 
+    /**
+     * How long a successful log-in stands for the credentials, as CAPV's session cache keeps a session and does not
+     * log in on every reconcile (here each check is a govc process).
+     */
+    private static final Duration SESSION_REUSE = Duration.ofSeconds(30);
+
     private final Sim sim;
+    /** When each set of credentials last logged in ({@link System#nanoTime}: wall time, whatever clock a test injects). */
+    private final Map<VcenterAccess, Long> sessions = new ConcurrentHashMap<>();
 
     VSphereClusterReconciler(Sim sim) {
         this.sim = sim;
@@ -85,9 +94,14 @@ final class VSphereClusterReconciler implements Runtime.Reconciler {
             access = access.withCredentials(value(secret, "username"), value(secret, "password"));
         }
         try {
-            new VirtualMachines(access).checkSession();
+            Long loggedIn = sessions.get(access);
+            if (loggedIn == null || System.nanoTime() - loggedIn > SESSION_REUSE.toNanos()) {
+                new VirtualMachines(access).checkSession();
+                sessions.put(access, System.nanoTime());
+            }
             Conditions.set(status, "VCenterAvailable", Conditions.TRUE, "Available", "", now);
         } catch (IOException e) {
+            sessions.remove(access);
             Conditions.set(status, "VCenterAvailable", Conditions.FALSE, "VCenterUnreachable", e.getMessage(), now);
             summarize(status, now);
             Sim.pausedCondition(status, false, now);

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Simulator: CAPV's VSphereVM controller (controllers/vspherevm_controller.go, vspherevm_ipaddress_reconciler.go,
  * pkg/services/govmomi). One IPAddressClaim per device and pool ({@code <vm>-<deviceIdx>-<poolIdx>}, owner
  * reference to the VSphereVM, finalizer {@value #CLAIM_FINALIZER}, cluster-name label, {@code spec.clusterName},
- * {@code ipam.cluster.x-k8s.io/v1beta2}); once every claim is bound (DHCP devices get a fake address from
- * 192.0.2.0/24, as CAPV's vcsim harness does) a real clone in vCenter from the template, in the template spec's
+ * {@code ipam.cluster.x-k8s.io/v1beta2}); once every claim is bound (DHCP devices get a fake address, as CAPV's
+ * vcsim harness does, from 198.18.0.0/15) a real clone in vCenter from the template, in the template spec's
  * folder/datastore/resource pool, with {@code guestinfo.metadata} (CAPV's netplan metadata, base64) and
  * {@code guestinfo.userdata} (the bootstrap data) in extraConfig, the addresses applied by guest customization and
  * the VM powered on. Then {@code spec.biosUUID} and the status (network, addresses, ready, vmRef, host, conditions)
@@ -38,14 +38,31 @@ import org.slf4j.LoggerFactory;
  */
 final class VSphereVmReconciler implements Runtime.Reconciler {
 
+    /** Host numbers within 198.18.0.0/15 that fake DHCP leases use: after the gateway .0.1, before the broadcast. */
+    private static final int DHCP_FIRST_HOST = 2;
+
+    private static final int DHCP_LAST_HOST = (1 << 17) - 2;
+
     static final String FINALIZER = "vspherevm.infrastructure.cluster.x-k8s.io";
     static final String CLAIM_FINALIZER = "vspherevm.infrastructure.cluster.x-k8s.io/ip-claim-protection";
     private static final Logger LOG = LoggerFactory.getLogger(VSphereVmReconciler.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
 
+    /**
+     * How long a running VM's state as vCenter last reported it stands for it: CAPV requeues a provisioned VM only at
+     * its sync period and relies on its session cache, while every resync here would otherwise spawn govc once per
+     * VM (hundreds of processes a minute with a benchmark's hundreds of clusters).
+     */
+    private static final Duration VCENTER_RECHECK = Duration.ofSeconds(30);
+
     private final Sim sim;
     /** Fake DHCP leases handed out by this simulator, so two VMs never get the same one. */
     private final Map<String, String> dhcpLeases = new ConcurrentHashMap<>();
+    /** Running VMs as vCenter last reported them, by VSphereVM uid. */
+    private final Map<String, Seen> running = new ConcurrentHashMap<>();
+
+    /** @param atNanos {@link System#nanoTime} of the report: wall time, whatever clock a test injects */
+    private record Seen(VmInfo info, long atNanos) {}
 
     VSphereVmReconciler(Sim sim) {
         this.sim = sim;
@@ -133,10 +150,15 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         // 2. the VM in vCenter: found by BIOS UUID once known, never cloned twice
         String biosUuid = Obj.text(vm, "spec", "biosUUID");
         Optional<VmInfo> found;
+        Seen seen = running.get(vm.getMetadata().getUid());
         try {
-            found = Obj.isBlank(biosUuid)
-                    ? sim.vms.byName(datacenter, key.name())
-                    : sim.vms.byBiosUuid(datacenter, biosUuid);
+            found = seen != null
+                            && seen.info().biosUuid().equals(biosUuid)
+                            && System.nanoTime() - seen.atNanos() < VCENTER_RECHECK.toNanos()
+                    ? Optional.of(seen.info())
+                    : Obj.isBlank(biosUuid)
+                            ? sim.vms.byName(datacenter, key.name())
+                            : sim.vms.byBiosUuid(datacenter, biosUuid);
             Conditions.set(status, "VCenterAvailable", Conditions.TRUE, "Available", "", now);
         } catch (IOException e) {
             Conditions.set(status, "VCenterAvailable", Conditions.FALSE, "VCenterUnreachable", e.getMessage(), now);
@@ -219,6 +241,9 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
             notProvisioned(status, "WaitingForIPAddress", "Waiting for the VM's IP addresses", now);
             finish(vm, status, now);
             return RETRY;
+        }
+        if (seen == null || seen.info() != info) {
+            running.put(vm.getMetadata().getUid(), new Seen(info, System.nanoTime()));
         }
         status.put("addresses", addresses);
         status.put("ready", true);
@@ -349,7 +374,7 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
                 String[] parts = ipv4.split("/");
                 guestIps.add(new VirtualMachines.GuestIp(parts[0], netmask(Integer.parseInt(parts[1])), gateway4));
             } else if (dhcp4) {
-                guestIps.add(new VirtualMachines.GuestIp(dhcpLease(name + "#" + d), "255.255.255.0", "192.0.2.1"));
+                guestIps.add(new VirtualMachines.GuestIp(dhcpLease(name + "#" + d), "255.254.0.0", "198.18.0.1"));
             }
         }
         String metadata = GuestMetadata.render(name, guestDevices);
@@ -382,6 +407,9 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         }
         String namespace = Obj.namespace(vm);
         String clusterName = Obj.name(cluster);
+        if (Guest.registered(sim.remote.node(namespace, clusterName, name))) {
+            return null; // the cluster's Node watch has it: no read of the workload cluster on every reconcile
+        }
         KubernetesClient workload =
                 sim.workloads.workloadFor(namespace, clusterName).client();
         if (Guest.registered(Guest.node(workload, name))) {
@@ -438,6 +466,7 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
     }
 
     private Duration reconcileDelete(GenericKubernetesResource vm) throws IOException {
+        running.remove(vm.getMetadata().getUid());
         String namespace = Obj.namespace(vm);
         if (!Sim.deletedForMove(vm)) {
             String datacenter = Obj.text(vm, "spec", "datacenter");
@@ -570,18 +599,24 @@ final class VSphereVmReconciler implements Runtime.Reconciler {
         sim.writeStatus(vm, status);
     }
 
-    /** A fake DHCP lease from TEST-NET-1 (192.0.2.0/24): stable per VM name, unique among this simulator's VMs. */
+    /**
+     * A fake DHCP lease from 198.18.0.0/15 (RFC 2544's benchmarking network, 131,070 hosts, so benchmarks can run
+     * hundreds of clusters): stable per VM name, unique among this simulator's VMs, never the network, broadcast or
+     * the lease's gateway (198.18.0.1).
+     */
     private String dhcpLease(String key) {
         return dhcpLeases.computeIfAbsent(key, k -> {
             Set<String> taken = Set.copyOf(dhcpLeases.values());
-            int start = 100 + Math.floorMod(k.hashCode(), 150);
-            for (int i = 0; i < 150; i++) {
-                String candidate = "192.0.2." + (100 + Math.floorMod(start - 100 + i, 150));
+            int hosts = DHCP_LAST_HOST - DHCP_FIRST_HOST + 1;
+            int start = Math.floorMod(k.hashCode(), hosts);
+            for (int i = 0; i < hosts; i++) {
+                int host = DHCP_FIRST_HOST + Math.floorMod(start + i, hosts);
+                String candidate = "198." + (18 + (host >> 16)) + "." + ((host >> 8) & 255) + "." + (host & 255);
                 if (!taken.contains(candidate)) {
                     return candidate;
                 }
             }
-            throw new IllegalStateException("no fake DHCP address left in 192.0.2.100-249");
+            throw new IllegalStateException("no fake DHCP address left in 198.18.0.0/15");
         });
     }
 

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.cache.Store;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The Cluster API kinds the agent reads to follow provisioning (contract v1beta2). */
 public final class CapiKinds {
@@ -72,29 +74,69 @@ public final class CapiKinds {
      * @param withClaims whether its IPAddressClaims count (they live where the cluster's IPAM answers them)
      */
     public static Progress progress(KubernetesClient client, String namespace, String name, boolean withClaims) {
-        return Progress.observe(
-                client.genericKubernetesResources(CLUSTERS)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(VSPHERE_CLUSTERS)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                client.genericKubernetesResources(CONTROL_PLANES)
-                        .inNamespace(namespace)
-                        .withName(name)
-                        .get(),
-                ofCluster(client, MACHINES, namespace, name),
-                withClaims ? ofCluster(client, CLAIMS, namespace, name) : List.of());
+        return progress(Reader.live(client), namespace, name, withClaims);
     }
 
-    private static List<GenericKubernetesResource> ofCluster(
-            KubernetesClient client, ResourceDefinitionContext kind, String namespace, String name) {
-        return client.genericKubernetesResources(kind)
-                .inNamespace(namespace)
-                .withLabel(CLUSTER_NAME_LABEL, name)
-                .list()
-                .getItems();
+    /** {@link #progress(KubernetesClient, String, String, boolean)} from {@code reader}. */
+    public static Progress progress(Reader reader, String namespace, String name, boolean withClaims) {
+        return Progress.observe(
+                reader.get(CLUSTERS, namespace, name),
+                reader.get(VSPHERE_CLUSTERS, namespace, name),
+                reader.get(CONTROL_PLANES, namespace, name),
+                reader.ofCluster(MACHINES, namespace, name),
+                withClaims ? reader.ofCluster(CLAIMS, namespace, name) : List.of());
+    }
+
+    /** Where the objects of a cluster are read: the API server, or the caches of watches on it. */
+    public interface Reader {
+        /** The object, or null. */
+        GenericKubernetesResource get(ResourceDefinitionContext kind, String namespace, String name);
+
+        /** The objects of {@code kind} carrying cluster {@code clusterName}'s label. */
+        List<GenericKubernetesResource> ofCluster(ResourceDefinitionContext kind, String namespace, String clusterName);
+
+        /** From the caches of watches on the cluster's namespace, {@code stores.apply(kind)} for each kind read. */
+        static Reader cached(Function<ResourceDefinitionContext, Store<GenericKubernetesResource>> stores) {
+            return new Reader() {
+                @Override
+                public GenericKubernetesResource get(ResourceDefinitionContext kind, String namespace, String name) {
+                    return stores.apply(kind).getByKey(namespace + "/" + name);
+                }
+
+                @Override
+                public List<GenericKubernetesResource> ofCluster(
+                        ResourceDefinitionContext kind, String namespace, String clusterName) {
+                    return stores.apply(kind).list().stream()
+                            .filter(object -> namespace.equals(
+                                            object.getMetadata().getNamespace())
+                                    && object.getMetadata().getLabels() != null
+                                    && clusterName.equals(
+                                            object.getMetadata().getLabels().get(CLUSTER_NAME_LABEL)))
+                            .toList();
+                }
+            };
+        }
+
+        static Reader live(KubernetesClient client) {
+            return new Reader() {
+                @Override
+                public GenericKubernetesResource get(ResourceDefinitionContext kind, String namespace, String name) {
+                    return client.genericKubernetesResources(kind)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get();
+                }
+
+                @Override
+                public List<GenericKubernetesResource> ofCluster(
+                        ResourceDefinitionContext kind, String namespace, String clusterName) {
+                    return client.genericKubernetesResources(kind)
+                            .inNamespace(namespace)
+                            .withLabel(CLUSTER_NAME_LABEL, clusterName)
+                            .list()
+                            .getItems();
+                }
+            };
+        }
     }
 }

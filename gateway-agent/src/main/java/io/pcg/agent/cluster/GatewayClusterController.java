@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -55,8 +56,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +130,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private final Clock clock = Clock.systemUTC();
     private final SerialLoop loop = new SerialLoop("gateway-cluster", this::reconcile, "GATEWAY_BUSY", "the gateway");
     /** Watches on the management cluster the objects live on now; touched by the loop thread only. */
-    private final List<SharedIndexInformer<GenericKubernetesResource>> watches = new ArrayList<>();
+    private final Map<ResourceDefinitionContext, SharedIndexInformer<GenericKubernetesResource>> watches =
+            new LinkedHashMap<>();
 
     private KubernetesClient watched;
 
@@ -451,7 +453,10 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                         report(record, nodes);
                         return;
                     }
-                    List<HasMetadata> objects = GatewayClusterManifest.render(spec.get());
+                    // Seed 004's order: the first control-plane node only; once it is Ready the objects move into
+                    // the gateway cluster, whose own Cluster API adds the others one by one (addControlPlaneNode).
+                    List<HasMetadata> objects =
+                            GatewayClusterManifest.render(spec.get().withControlPlaneReplicas(1));
                     new ManifestApplier(managementCluster).apply(objects);
                     record = save(record.withPhase(Phase.APPLIED));
                     events.info("ClusterObjectsApplied", object(), objects.size() + " Cluster API objects applied");
@@ -460,7 +465,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                     Progress progress = observe();
                     nodes = progress.nodes();
                     record = followProvisioning(record, progress);
-                    if (!progress.readyToMove()) {
+                    if (!progress.readyToMove() || !observeLive().readyToMove()) {
                         report(record, nodes);
                         return;
                     }
@@ -485,8 +490,11 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             record = followProvisioning(record, progress);
             int wanted = record.desired().nodeCount();
             if (progress.desiredReplicas() < wanted && progress.readyToAddControlPlaneNode()) {
-                addControlPlaneNode(progress.desiredReplicas() + 1, wanted);
-                progress = observe();
+                progress = observeLive();
+                if (progress.desiredReplicas() < wanted && progress.readyToAddControlPlaneNode()) {
+                    addControlPlaneNode(progress.desiredReplicas() + 1, wanted);
+                    progress = observeLive();
+                }
             }
             if (progress.complete() && progress.desiredReplicas() == wanted) {
                 GatewayRecord.MilestoneStatus before = record.condition(Milestone.CONTROL_PLANE_READY);
@@ -635,7 +643,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                             config.agentRepository() + ":" + agentVersion.get(),
                             identityFiles()));
         }
-        return observe();
+        // Live: the cache may not hold the KubeadmControlPlane just changed, whose old generation looks rolled out.
+        return observeLive();
     }
 
     /**
@@ -954,7 +963,24 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         }
     }
 
+    /**
+     * What Cluster API reports, from the watches' caches when they follow the cluster the agent manages from: every
+     * change of these objects starts another pass, so a lagging cache is caught up with, and a pass reads nothing
+     * from the API server. Decisions that act on the cluster ({@link #observeLive}) read the API server.
+     */
     private Progress observe() {
+        if (managementCluster.client() != watched) {
+            return observeLive();
+        }
+        return CapiKinds.progress(
+                CapiKinds.Reader.cached(kind -> watches.get(kind).getStore()), ipam.namespace(), agent.name(), true);
+    }
+
+    /**
+     * What Cluster API reports, read from the API server: for the pivot, scaling up and upgrading, which must not act
+     * on a cache that has not seen the agent's own last change yet.
+     */
+    private Progress observeLive() {
         return CapiKinds.progress(managementCluster.client(), ipam.namespace(), agent.name(), true);
     }
 
@@ -978,18 +1004,25 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         };
         for (var kind : List.of(
                 CapiKinds.CLUSTERS,
+                CapiKinds.VSPHERE_CLUSTERS,
                 CapiKinds.CONTROL_PLANES,
                 CapiKinds.MACHINES,
                 CapiKinds.VSPHERE_MACHINES,
                 CapiKinds.CLAIMS)) {
-            watches.add(Informers.startSynced(
-                    client, kind, ipam.namespace(), onChange, config.resync().multipliedBy(6)));
+            watches.put(
+                    kind,
+                    Informers.startSynced(
+                            client,
+                            kind,
+                            ipam.namespace(),
+                            onChange,
+                            config.resync().multipliedBy(6)));
         }
         watched = client;
     }
 
     private void stopWatching() {
-        watches.forEach(SharedIndexInformer::close);
+        watches.values().forEach(SharedIndexInformer::close);
         watches.clear();
         watched = null;
     }
