@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,12 @@ final class ClusterReconciler implements Runtime.Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
 
+    /** @param atNanos {@link System#nanoTime} of the probe: wall time, whatever clock a test injects */
+    private record Probe(String failure, long atNanos) {}
+
     private final Sim sim;
+    /** The last remote connection probe of each cluster. */
+    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
 
     ClusterReconciler(Sim sim) {
         this.sim = sim;
@@ -129,7 +135,7 @@ final class ClusterReconciler implements Runtime.Reconciler {
 
         Duration again = null;
         if (cpInitialized) {
-            String failure = probe(key.namespace(), key.name());
+            String failure = probed(key.namespace(), key.name());
             Conditions.set(
                     status,
                     "RemoteConnectionProbe",
@@ -249,6 +255,7 @@ final class ClusterReconciler implements Runtime.Reconciler {
             sim.update(fresh);
         }
         sim.remote.forget(namespace, name);
+        probes.remove(namespace + "/" + name);
         sim.workloads.release(namespace, name);
         LOG.info("Simulator: Cluster {}/{} deleted", namespace, name);
         return null;
@@ -314,6 +321,21 @@ final class ClusterReconciler implements Runtime.Reconciler {
         } else {
             Conditions.set(status, type, Conditions.TRUE, trueReason, "", now);
         }
+    }
+
+    /**
+     * The last probe's answer while it is recent (it failed, or is at most {@link #PROBE_INTERVAL} old): as CAPI's
+     * ClusterCache probes on its own schedule, not on each of the many Cluster reconciles its Machines' changes cause.
+     */
+    private String probed(String namespace, String name) {
+        String key = namespace + "/" + name;
+        Probe last = probes.get(key);
+        if (last != null && last.failure() == null && System.nanoTime() - last.atNanos() < PROBE_INTERVAL.toNanos()) {
+            return null;
+        }
+        String failure = probe(namespace, name);
+        probes.put(key, new Probe(failure, System.nanoTime()));
+        return failure;
     }
 
     /** CAPI's ClusterCache health probe: the workload API server answers through the kubeconfig Secret. */

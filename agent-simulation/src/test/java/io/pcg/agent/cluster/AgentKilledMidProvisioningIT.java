@@ -36,10 +36,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The agent as its own process, killed with SIGKILL in the middle of provisioning a 3-node gateway cluster: after the
- * first node's VM was cloned with its address, before that node is Ready. The site (kind cluster, Cluster API
- * providers, vCenter) lives on, as it does on the appliance. The restarted agent finds its state, pivots, has the
- * gateway cluster add the other two nodes and brings the gateway to Running, with one VM per node and one address
- * per claim.
+ * first node's VM was cloned with its address, and before the next node's address claim was answered. The site (kind
+ * cluster, Cluster API providers, vCenter) lives on, as it does on the appliance. The restarted agent finds its state,
+ * answers the waiting claim and brings the gateway to Running, with one VM per node and one address per claim.
  */
 class AgentKilledMidProvisioningIT {
 
@@ -79,7 +78,7 @@ class AgentKilledMidProvisioningIT {
         agent = site.agent(console, name, issued.pin(), Map.of());
         String classpath = System.getProperty("java.class.path");
 
-        // No node becomes Ready for now, so provisioning stops after the first VM: nothing moves on until it is Ready.
+        // No node becomes Ready for now, so provisioning stops after the first VM: KCP adds the next only then.
         Faults.Fault nodesHeld = tools.faults().neverReady(machine -> true);
         Process first = start(agent, classpath);
         await("the agent pairs and registers")
@@ -98,9 +97,14 @@ class AgentKilledMidProvisioningIT {
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
 
-        // With the agent gone the first node comes up; the other two wait for the agent, which pivots and then has
-        // the gateway cluster add them one by one (seed 004's order).
+        // With the agent gone, the first node comes up and KCP asks for the second node's address: nobody answers yet.
+        int boundBeforeRestart = boundClaims(tools);
         nodesHeld.clear();
+        await("the second node's claim waits for the agent")
+                .atMost(PROVISIONING)
+                .until(() -> claims(tools).size() > boundBeforeRestart);
+        assertThat(boundClaims(tools)).isEqualTo(boundBeforeRestart);
+
         start(agent, classpath);
         ClusterStatusRecord running = SiteAdmin.awaitState(console, gatewayId, "Running", PROVISIONING);
 

@@ -74,10 +74,10 @@ import org.slf4j.LoggerFactory;
  * with the reason and is retried; provisioning never stops by itself.
  *
  * <p>The order is the product guide's and seed 004's: a local kind management cluster with Cluster API; the
- * gateway cluster's objects applied there (static node addresses answered by the agent's own IPAM); once the first
- * control-plane node is ready and no machine is provisioning, Cluster API is installed in the gateway cluster, the
- * objects are moved there ({@code clusterctl move}), the agent is deployed there and the agent manages from there;
- * the gateway cluster then builds its remaining nodes itself.
+ * gateway cluster's objects applied there (static node addresses answered by the agent's own IPAM), KCP adding the
+ * nodes one at a time; once the first control-plane node is ready and no machine is provisioning, Cluster API is
+ * installed in the gateway cluster, the objects are moved there ({@code clusterctl move}), the agent is deployed
+ * there and the agent manages from there; nodes a resize adds are built by the gateway cluster itself.
  */
 @Singleton
 @Requires(env = GatewayAgentApplication.ENVIRONMENT)
@@ -453,10 +453,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
                         report(record, nodes);
                         return;
                     }
-                    // Seed 004's order: the first control-plane node only; once it is Ready the objects move into
-                    // the gateway cluster, whose own Cluster API adds the others one by one (addControlPlaneNode).
-                    List<HasMetadata> objects =
-                            GatewayClusterManifest.render(spec.get().withControlPlaneReplicas(1));
+                    List<HasMetadata> objects = GatewayClusterManifest.render(spec.get());
                     new ManifestApplier(managementCluster).apply(objects);
                     record = save(record.withPhase(Phase.APPLIED));
                     events.info("ClusterObjectsApplied", object(), objects.size() + " Cluster API objects applied");

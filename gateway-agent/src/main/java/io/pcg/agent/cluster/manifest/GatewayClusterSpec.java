@@ -80,26 +80,6 @@ public record GatewayClusterSpec(
         proxy = proxy == null ? ProxySettings.DIRECT : proxy;
     }
 
-    /** The same cluster with {@code replicas} control-plane nodes. */
-    public GatewayClusterSpec withControlPlaneReplicas(int replicas) {
-        return new GatewayClusterSpec(
-                name,
-                namespace,
-                kubernetesVersion,
-                replicas,
-                vcenter,
-                placement,
-                nodeTemplate,
-                nodeSize,
-                addressing,
-                controlPlaneVip,
-                podCidr,
-                serviceCidr,
-                sshAuthorizedKeys,
-                ntpServers,
-                proxy);
-    }
-
     /**
      * The vCenter CAPV talks to.
      *
