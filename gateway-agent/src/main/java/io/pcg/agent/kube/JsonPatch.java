@@ -53,6 +53,14 @@ public final class JsonPatch {
         return op("test", annotationPath(name), value);
     }
 
+    /**
+     * Makes the API server refuse the whole patch (422) unless it is applied to this very object, not to another one
+     * created under the same name since it was read.
+     */
+    public JsonPatch requireUid(String uid) {
+        return op("test", "/metadata/uid", uid);
+    }
+
     /** Adds or replaces one annotation of an object known to have annotations (e.g. after {@link #requireAnnotation}). */
     public JsonPatch setExistingAnnotation(String name, String value) {
         return op("add", annotationPath(name), value);
