@@ -97,8 +97,8 @@ final class ClaimReconciler {
 
     /**
      * Claims are read from the watch cache, as controllers do: a stale copy can only cost a 409 on the
-     * resourceVersion-guarded writes and a retry, never a wrong allocation. Patches are issued on the object they
-     * were computed from ({@code resource(read)}): fabric8 sends a GET before a patch of a bare name.
+     * resourceVersion-guarded writes and a retry, never a wrong allocation. Patches name their object with
+     * {@link JsonPatch#target}: fabric8 sends a GET before a patch of a bare name, and copies a whole object.
      */
     Outcome reconcile(String namespace, String name) {
         GenericKubernetesResource claim = cachedClaim.apply(namespace, name);
@@ -297,7 +297,7 @@ final class ClaimReconciler {
         if (holder == null) {
             try {
                 pools(namespace)
-                        .resource(fresh)
+                        .resource(JsonPatch.target(fresh))
                         .patch(
                                 JsonPatch.CONTEXT,
                                 JsonPatch.basedOn(fresh)
@@ -338,7 +338,7 @@ final class ClaimReconciler {
     private boolean confirmReservation(String namespace, Pool pool, String cluster, AddressIndex.Holding holding) {
         try {
             pools(namespace)
-                    .withName(pool.name())
+                    .resource(JsonPatch.target(IpamApi.POOLS, namespace, pool.name()))
                     .patch(
                             JsonPatch.CONTEXT,
                             JsonPatch.unconditional()
@@ -415,7 +415,7 @@ final class ClaimReconciler {
         String releasedAt = Instant.now(clock).toString();
         try {
             addresses(namespace)
-                    .resource(address)
+                    .resource(JsonPatch.target(address))
                     .patch(
                             JsonPatch.CONTEXT,
                             JsonPatch.basedOn(address)
@@ -439,7 +439,7 @@ final class ClaimReconciler {
         finalizers.remove(IpamApi.FINALIZER);
         try {
             claims(claim.getMetadata().getNamespace())
-                    .resource(claim)
+                    .resource(JsonPatch.target(claim))
                     .patch(
                             JsonPatch.CONTEXT,
                             JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
@@ -477,7 +477,7 @@ final class ClaimReconciler {
         }
         try {
             pools(namespace)
-                    .resource(fresh)
+                    .resource(JsonPatch.target(fresh))
                     .patch(
                             JsonPatch.CONTEXT,
                             JsonPatch.basedOn(fresh)
@@ -511,7 +511,7 @@ final class ClaimReconciler {
                 List<String> finalizers = new ArrayList<>(address.getMetadata().getFinalizers());
                 finalizers.remove(IpamApi.FINALIZER);
                 addresses(namespace)
-                        .resource(address)
+                        .resource(JsonPatch.target(address))
                         .patch(
                                 JsonPatch.CONTEXT,
                                 JsonPatch.basedOn(address)
@@ -556,7 +556,7 @@ final class ClaimReconciler {
 
     private void writeStatus(GenericKubernetesResource claim, ClaimCondition condition) {
         claims(claim.getMetadata().getNamespace())
-                .resource(claim)
+                .resource(JsonPatch.target(claim))
                 .subresource("status")
                 .patch(
                         JsonPatch.CONTEXT,
