@@ -295,21 +295,13 @@ final class ClaimReconciler {
         }
         String holder = PoolManifest.reservedFor(fresh);
         if (holder == null) {
-            try {
-                pools(namespace)
-                        .resource(JsonPatch.target(fresh))
-                        .patch(
-                                JsonPatch.CONTEXT,
-                                JsonPatch.basedOn(fresh)
-                                        .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster)
-                                        .toJson());
-                LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409) {
-                    return Outcome.RETRY;
-                }
-                throw e;
+            if (!patchUnlessChanged(
+                    pools(namespace),
+                    fresh,
+                    JsonPatch.basedOn(fresh).setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster))) {
+                return Outcome.RETRY;
             }
+            LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
             return null;
         }
         if (!holder.equals(cluster)) {
@@ -413,24 +405,36 @@ final class ClaimReconciler {
             return retire(address) ? Outcome.DONE : Outcome.RETRY;
         }
         String releasedAt = Instant.now(clock).toString();
-        try {
-            addresses(namespace)
-                    .resource(JsonPatch.target(address))
-                    .patch(
-                            JsonPatch.CONTEXT,
-                            JsonPatch.basedOn(address)
-                                    .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt)
-                                    .toJson());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return Outcome.RETRY;
-            }
-            throw e;
+        if (!patchUnlessChanged(
+                addresses(namespace),
+                address,
+                JsonPatch.basedOn(address).setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt))) {
+            return Outcome.RETRY;
         }
         AddressIndex.Holding released = holding.releasedAt(releasedAt);
         index.put(released);
         releaseScheduler.scheduleExpiry(released);
         return Outcome.DONE;
+    }
+
+    /** Applies a patch made {@link JsonPatch#basedOn} {@code read}; false when the object changed since it was read. */
+    private static boolean patchUnlessChanged(
+            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                            GenericKubernetesResource,
+                            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                            Resource<GenericKubernetesResource>>
+                    objects,
+            GenericKubernetesResource read,
+            JsonPatch patch) {
+        try {
+            objects.resource(JsonPatch.target(read)).patch(JsonPatch.CONTEXT, patch.toJson());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Only claims served by earlier agent versions carry the finalizer; they must not be stuck deleting. */

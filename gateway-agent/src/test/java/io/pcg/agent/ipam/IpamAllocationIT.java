@@ -190,6 +190,8 @@ class IpamAllocationIT {
             graceful.createClaim("b2", "g", "c1");
             graceful.awaitReason("b2", "PoolExhausted");
             assertThat(graceful.reason("b")).isEqualTo("PoolExhausted");
+            graceful.deleteClaim("b2");
+            graceful.awaitGone("b2");
 
             clock.advance(Duration.ofHours(1));
             graceful.crashAndRestartController();
