@@ -19,7 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AddressIndex {
 
-    /** One IPAddress object as far as allocation cares. */
+    /**
+     * One IPAddress object as far as allocation cares. {@code claimUid} is the uid of the claim it was created for
+     * (its controller ownerReference), null for an address without one: such an address answers any claim of its
+     * name.
+     */
     record Holding(
             String namespace,
             String objectName,
@@ -27,11 +31,21 @@ final class AddressIndex {
             String pool,
             Ip address,
             String claim,
+            String claimUid,
             String cluster,
             String releasedAt) {
 
         boolean released() {
             return releasedAt != null;
+        }
+
+        /** Whether this address answers {@code claimUid}, and not an earlier claim of the same name. */
+        boolean answers(String claimUid) {
+            return this.claimUid == null || this.claimUid.equals(claimUid);
+        }
+
+        Holding releasedAt(String when) {
+            return new Holding(namespace, objectName, uid, pool, address, claim, claimUid, cluster, when);
         }
     }
 
@@ -148,6 +162,11 @@ final class AddressIndex {
             }
         }
         return result;
+    }
+
+    /** Addresses still answering a claim (released ones excluded). */
+    List<Holding> active() {
+        return byObject.values().stream().filter(holding -> !holding.released()).toList();
     }
 
     List<Holding> released() {

@@ -2,6 +2,7 @@ package io.pcg.agent.ipam;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.pcg.agent.kube.Fields;
 import io.pcg.common.net.InvalidAddressException;
@@ -36,7 +37,12 @@ final class AddressManifest {
                 .withName(IpamApi.addressObjectName(address))
                 .withNamespace(namespace)
                 .withLabels(labels)
-                // Lets the API server's garbage collector remove the address if the claim is ever force-deleted.
+                // Set at creation, so it costs no write of its own: whoever deletes the address (the garbage
+                // collector once the claim is gone, a user) leaves it in place until the agent has released it,
+                // i.e. settled the pool's reservation and honoured the reuse grace period.
+                .withFinalizers(IpamApi.FINALIZER)
+                // Lets the API server's garbage collector remove the address once the claim is gone, and tells the
+                // address of a claim from that of an earlier claim of the same name.
                 .withOwnerReferences(new OwnerReferenceBuilder()
                         .withApiVersion(claim.getApiVersion())
                         .withKind(claim.getKind())
@@ -48,6 +54,21 @@ final class AddressManifest {
                 .build());
         resource.setAdditionalProperty("spec", spec);
         return resource;
+    }
+
+    /** The uid of the claim the address was created for: its controller ownerReference to a claim. */
+    private static String claimUid(GenericKubernetesResource resource) {
+        return resource.getMetadata().getOwnerReferences().stream()
+                .filter(owner -> Boolean.TRUE.equals(owner.getController())
+                        && IpamApi.CLAIMS.getKind().equals(owner.getKind()))
+                .map(OwnerReference::getUid)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** Whether the address has our finalizer, which only the agent removes. */
+    static boolean hasFinalizer(GenericKubernetesResource resource) {
+        return resource.getMetadata().getFinalizers().contains(IpamApi.FINALIZER);
     }
 
     private static void putLabel(Map<String, String> labels, String name, String value) {
@@ -72,6 +93,7 @@ final class AddressManifest {
                 Fields.text(resource, "spec", "poolRef", "name"),
                 address,
                 Fields.text(resource, "spec", "claimRef", "name"),
+                claimUid(resource),
                 Fields.label(resource, IpamApi.CLUSTER_NAME_LABEL),
                 Fields.annotation(resource, IpamApi.RELEASED_AT_ANNOTATION));
     }

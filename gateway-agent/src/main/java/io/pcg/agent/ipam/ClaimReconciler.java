@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -96,16 +97,25 @@ final class ClaimReconciler {
 
     /**
      * Claims are read from the watch cache, as controllers do: a stale copy can only cost a 409 on the
-     * resourceVersion-guarded writes and a retry, never a wrong allocation. Patches are issued on the object they
-     * were computed from ({@code resource(read)}): fabric8 sends a GET before a patch of a bare name.
+     * resourceVersion-guarded writes and a retry, never a wrong allocation. Patches name their object with
+     * {@link JsonPatch#target}: fabric8 sends a GET before a patch of a bare name, and copies a whole object.
      */
     Outcome reconcile(String namespace, String name) {
         GenericKubernetesResource claim = cachedClaim.apply(namespace, name);
-        if (claim == null || !referencesOurPoolKind(claim)) {
+        if (claim == null || claim.getMetadata().getDeletionTimestamp() != null) {
+            // The claim carries no finalizer of ours (it would cost a write per allocation): its deletion is observed
+            // here, and the address's own finalizer keeps the address until it is released.
+            return releaseClaim(namespace, name, claim);
+        }
+        if (!referencesOurPoolKind(claim)) {
             return Outcome.DONE;
         }
-        if (claim.getMetadata().getDeletionTimestamp() != null) {
-            return release(claim);
+        Optional<AddressIndex.Holding> held = index.activeForClaim(namespace, name);
+        if (held.isPresent() && !held.get().answers(claim.getMetadata().getUid())) {
+            // The claim was deleted and created again under the same name (CAPV's names are deterministic): the
+            // earlier claim's address goes back, this one gets an answer of its own.
+            Outcome released = releaseHeld(held.get(), null);
+            return released.next() == Next.DONE ? Outcome.RETRY : released;
         }
         String cluster = clusterName(claim);
         if (isPaused(claim, namespace, cluster)) {
@@ -143,17 +153,10 @@ final class ClaimReconciler {
                     Outcome.waitFor(poolName));
         }
 
-        Optional<AddressIndex.Holding> held = index.activeForClaim(namespace, name);
         if (held.isPresent() && pool.name().equals(held.get().pool())) {
             return showStatus(
                     claim,
                     ClaimCondition.allocated(held.get().objectName(), held.get().address(), pool));
-        }
-        if (!hasFinalizer(claim)) {
-            claim = addFinalizer(claim);
-            if (claim == null) {
-                return Outcome.RETRY;
-            }
         }
         if (pool.restrictToSingleCluster()) {
             Outcome refused = reserveRestrictedPool(claim, pool, cluster);
@@ -232,9 +235,10 @@ final class ClaimReconciler {
                     if (holding != null) {
                         index.put(holding);
                     }
-                    if (claim.getMetadata().getName().equals(Fields.text(holder, "spec", "claimRef", "name"))
-                            && holding != null
+                    if (holding != null
+                            && claim.getMetadata().getName().equals(holding.claim())
                             && !holding.released()) {
+                        // Ours already, or an earlier claim's of this name that the next pass releases.
                         return Outcome.RETRY;
                     }
                 }
@@ -247,7 +251,7 @@ final class ClaimReconciler {
             index.put(holding);
             if (pool.restrictToSingleCluster() && !confirmReservation(namespace, pool, cluster, holding)) {
                 // The reservation was lifted or moved while we created the address: give it back and start over.
-                deleteAddress(holding);
+                retire(created);
                 return Outcome.RETRY;
             }
             allocated.accept(pool.name());
@@ -291,21 +295,13 @@ final class ClaimReconciler {
         }
         String holder = PoolManifest.reservedFor(fresh);
         if (holder == null) {
-            try {
-                pools(namespace)
-                        .resource(fresh)
-                        .patch(
-                                JsonPatch.CONTEXT,
-                                JsonPatch.basedOn(fresh)
-                                        .setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster)
-                                        .toJson());
-                LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409) {
-                    return Outcome.RETRY;
-                }
-                throw e;
+            if (!patchUnlessChanged(
+                    pools(namespace),
+                    fresh,
+                    JsonPatch.basedOn(fresh).setAnnotation(fresh, IpamApi.RESERVED_FOR_ANNOTATION, cluster))) {
+                return Outcome.RETRY;
             }
+            LOG.info("IP pool {}/{} is now reserved for cluster {}", namespace, pool.name(), cluster);
             return null;
         }
         if (!holder.equals(cluster)) {
@@ -334,7 +330,7 @@ final class ClaimReconciler {
     private boolean confirmReservation(String namespace, Pool pool, String cluster, AddressIndex.Holding holding) {
         try {
             pools(namespace)
-                    .withName(pool.name())
+                    .resource(JsonPatch.target(IpamApi.POOLS, namespace, pool.name()))
                     .patch(
                             JsonPatch.CONTEXT,
                             JsonPatch.unconditional()
@@ -350,59 +346,104 @@ final class ClaimReconciler {
         }
     }
 
-    private Outcome release(GenericKubernetesResource claim) {
-        if (!hasFinalizer(claim)) {
-            return Outcome.DONE;
-        }
-        String namespace = claim.getMetadata().getNamespace();
-        String name = claim.getMetadata().getName();
+    /**
+     * Gives back what a deleted (or deleting) claim held. {@code claim} is null once it is gone; then the index says
+     * what it held. Addresses clusterctl is moving to another cluster are not released: they live on there.
+     */
+    private Outcome releaseClaim(String namespace, String name, GenericKubernetesResource claim) {
         Set<String> objectNames = new LinkedHashSet<>();
         index.activeForClaim(namespace, name).ifPresent(holding -> objectNames.add(holding.objectName()));
-        String referenced = Fields.text(claim, "status", "addressRef", "name");
-        if (referenced != null) {
-            objectNames.add(referenced);
+        if (claim != null) {
+            String referenced = Fields.text(claim, "status", "addressRef", "name");
+            if (referenced != null) {
+                objectNames.add(referenced);
+            }
         }
-        String pool = Fields.text(claim, "spec", "poolRef", "name");
         for (String objectName : objectNames) {
             GenericKubernetesResource address =
                     addresses(namespace).withName(objectName).get();
             AddressIndex.Holding holding = address == null ? null : AddressManifest.holding(address);
-            if (holding == null || !name.equals(holding.claim()) || holding.released()) {
+            if (holding == null
+                    || !name.equals(holding.claim())
+                    || holding.released()
+                    || (claim != null && !holding.answers(claim.getMetadata().getUid()))
+                    || Fields.annotation(address, IpamApi.DELETE_FOR_MOVE_ANNOTATION) != null) {
                 continue;
             }
-            if (config.reuseGracePeriod().isZero()) {
-                deleteAddress(holding);
-            } else {
-                String releasedAt = Instant.now(clock).toString();
-                addresses(namespace)
-                        .resource(address)
-                        .patch(
-                                JsonPatch.CONTEXT,
-                                JsonPatch.basedOn(address)
-                                        .setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt)
-                                        .toJson());
-                AddressIndex.Holding released = new AddressIndex.Holding(
-                        holding.namespace(),
-                        holding.objectName(),
-                        holding.uid(),
-                        holding.pool(),
-                        holding.address(),
-                        holding.claim(),
-                        holding.cluster(),
-                        releasedAt);
-                index.put(released);
-                releaseScheduler.scheduleExpiry(released);
+            Outcome released = releaseHeld(holding, address);
+            if (released.next() != Next.DONE) {
+                return released;
             }
         }
-        if (pool != null && !clearReservationIfUnused(namespace, pool, clusterName(claim), name)) {
-            // The finalizer stays until the reservation is settled, so a crash here cannot leave it behind.
+        if (claim != null && claim.getMetadata().getFinalizers().contains(IpamApi.FINALIZER)) {
+            return removeLegacyFinalizer(claim);
+        }
+        return Outcome.DONE;
+    }
+
+    /**
+     * Releases one address: first settles a restricted pool's reservation (the address, kept by its finalizer, is
+     * what lets a crash before that be found and finished at the next start), then takes the address out of use at
+     * once or, with a reuse grace period, marks it released for the expiry to retire later.
+     *
+     * @param read the address as just read, or null to read it here
+     */
+    private Outcome releaseHeld(AddressIndex.Holding holding, GenericKubernetesResource read) {
+        String namespace = holding.namespace();
+        GenericKubernetesResource address = read != null
+                ? read
+                : addresses(namespace).withName(holding.objectName()).get();
+        if (address == null || !Objects.equals(address.getMetadata().getUid(), holding.uid())) {
+            index.remove(namespace, holding.objectName(), holding.uid());
             return Outcome.RETRY;
         }
+        if (holding.pool() != null
+                && !clearReservationIfUnused(namespace, holding.pool(), holding.cluster(), holding.objectName())) {
+            return Outcome.RETRY;
+        }
+        if (config.reuseGracePeriod().isZero()) {
+            return retire(address) ? Outcome.DONE : Outcome.RETRY;
+        }
+        String releasedAt = Instant.now(clock).toString();
+        if (!patchUnlessChanged(
+                addresses(namespace),
+                address,
+                JsonPatch.basedOn(address).setAnnotation(address, IpamApi.RELEASED_AT_ANNOTATION, releasedAt))) {
+            return Outcome.RETRY;
+        }
+        AddressIndex.Holding released = holding.releasedAt(releasedAt);
+        index.put(released);
+        releaseScheduler.scheduleExpiry(released);
+        return Outcome.DONE;
+    }
+
+    /** Applies a patch made {@link JsonPatch#basedOn} {@code read}; false when the object changed since it was read. */
+    private static boolean patchUnlessChanged(
+            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                            GenericKubernetesResource,
+                            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                            Resource<GenericKubernetesResource>>
+                    objects,
+            GenericKubernetesResource read,
+            JsonPatch patch) {
+        try {
+            objects.resource(JsonPatch.target(read)).patch(JsonPatch.CONTEXT, patch.toJson());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Only claims served by earlier agent versions carry the finalizer; they must not be stuck deleting. */
+    private Outcome removeLegacyFinalizer(GenericKubernetesResource claim) {
         List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
         finalizers.remove(IpamApi.FINALIZER);
         try {
-            claims(namespace)
-                    .resource(claim)
+            claims(claim.getMetadata().getNamespace())
+                    .resource(JsonPatch.target(claim))
                     .patch(
                             JsonPatch.CONTEXT,
                             JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
@@ -420,9 +461,11 @@ final class ClaimReconciler {
     /**
      * A restricted pool is free for any cluster again once its holder has no address left in it. False when the pool
      * changed between reading it and lifting the reservation (e.g. the cluster's new claim confirmed the
-     * reservation): the caller looks again rather than lift it on a stale view.
+     * reservation): the caller looks again rather than lift it on a stale view. {@code releasingObject}, the address
+     * being released, does not count as held.
      */
-    private boolean clearReservationIfUnused(String namespace, String poolName, String cluster, String releasingClaim) {
+    private boolean clearReservationIfUnused(
+            String namespace, String poolName, String cluster, String releasingObject) {
         GenericKubernetesResource fresh = pools(namespace).withName(poolName).get();
         if (fresh == null || cluster == null || !cluster.equals(PoolManifest.reservedFor(fresh))) {
             return true;
@@ -432,13 +475,13 @@ final class ClaimReconciler {
                 .anyMatch(holding -> holding != null
                         && !holding.released()
                         && cluster.equals(holding.cluster())
-                        && !releasingClaim.equals(holding.claim()));
+                        && !releasingObject.equals(holding.objectName()));
         if (stillHolds) {
             return true;
         }
         try {
             pools(namespace)
-                    .resource(fresh)
+                    .resource(JsonPatch.target(fresh))
                     .patch(
                             JsonPatch.CONTEXT,
                             JsonPatch.basedOn(fresh)
@@ -460,16 +503,39 @@ final class ClaimReconciler {
         return true;
     }
 
-    void deleteAddress(AddressIndex.Holding holding) {
+    /**
+     * Takes an address out of use for good: our finalizer off (conditional on the object as read), then the delete,
+     * unless someone deleted it already. False when the address changed since it was read: read it again.
+     */
+    boolean retire(GenericKubernetesResource address) {
+        String namespace = address.getMetadata().getNamespace();
+        String name = address.getMetadata().getName();
         try {
-            addresses(holding.namespace()).withName(holding.objectName()).delete();
+            if (AddressManifest.hasFinalizer(address)) {
+                List<String> finalizers = new ArrayList<>(address.getMetadata().getFinalizers());
+                finalizers.remove(IpamApi.FINALIZER);
+                addresses(namespace)
+                        .resource(JsonPatch.target(address))
+                        .patch(
+                                JsonPatch.CONTEXT,
+                                JsonPatch.basedOn(address)
+                                        .setFinalizers(finalizers)
+                                        .toJson());
+            }
+            if (address.getMetadata().getDeletionTimestamp() == null) {
+                addresses(namespace).withName(name).delete();
+            }
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
             if (e.getCode() != 404) {
                 throw e;
             }
         }
-        index.remove(holding.namespace(), holding.objectName(), holding.uid());
-        freedListener.freed(holding.namespace(), holding.pool());
+        index.remove(namespace, name, address.getMetadata().getUid())
+                .ifPresent(holding -> freedListener.freed(namespace, holding.pool()));
+        return true;
     }
 
     private Outcome showStatus(GenericKubernetesResource claim, ClaimCondition condition) {
@@ -494,35 +560,15 @@ final class ClaimReconciler {
 
     private void writeStatus(GenericKubernetesResource claim, ClaimCondition condition) {
         claims(claim.getMetadata().getNamespace())
-                .resource(claim)
+                .resource(JsonPatch.target(claim))
                 .subresource("status")
                 .patch(
                         JsonPatch.CONTEXT,
+                        // Never onto a claim created under the same name since this one was read.
                         JsonPatch.unconditional()
+                                .requireUid(claim.getMetadata().getUid())
                                 .set("/status", condition.status(claim, Instant.now(clock)))
                                 .toJson());
-    }
-
-    /** The claim with the finalizer, or null when it changed since it was read. */
-    private GenericKubernetesResource addFinalizer(GenericKubernetesResource claim) {
-        List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
-        finalizers.add(IpamApi.FINALIZER);
-        try {
-            return claims(claim.getMetadata().getNamespace())
-                    .resource(claim)
-                    .patch(
-                            JsonPatch.CONTEXT,
-                            JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || e.getCode() == 404) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    private static boolean hasFinalizer(GenericKubernetesResource claim) {
-        return claim.getMetadata().getFinalizers().contains(IpamApi.FINALIZER);
     }
 
     static boolean referencesOurPoolKind(GenericKubernetesResource claim) {

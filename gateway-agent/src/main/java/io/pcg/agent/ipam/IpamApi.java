@@ -26,6 +26,12 @@ public final class IpamApi {
      */
     public static final String MOVE_LABEL = "clusterctl.cluster.x-k8s.io/move";
 
+    /**
+     * Set by {@code clusterctl move} on the source's objects just before it deletes them: such an address lives on in
+     * the target cluster and is not released.
+     */
+    public static final String DELETE_FOR_MOVE_ANNOTATION = "clusterctl.cluster.x-k8s.io/delete-for-move";
+
     public static final String MANAGED_BY = "pcg-gateway-agent";
 
     public static final String CLUSTER_NAME_LABEL = "cluster.x-k8s.io/cluster-name";
@@ -52,7 +58,10 @@ public final class IpamApi {
     public static final String REQUESTED_ADDRESS_ANNOTATION = PREFIX + "requested-address";
     /** On IPAddresses whose claim is gone but whose reuse grace period runs: when it was released. */
     public static final String RELEASED_AT_ANNOTATION = PREFIX + "released-at";
-    /** On claims: the finalizer that guarantees release. */
+    /**
+     * On IPAddresses (set when they are created): keeps a deleted address until the agent has released it. Claims
+     * served by agents before 2026-11 carry it too; the agent removes it when such a claim is deleted.
+     */
     public static final String FINALIZER = PREFIX + "release-address";
 
     private IpamApi() {}

@@ -200,8 +200,18 @@ public class IpamController implements AutoCloseable {
                 if (workQueue != null) {
                     workQueue.forget(key);
                 }
+                // Its address goes back: the claim has no finalizer of ours, this event is the release signal.
+                enqueue(key);
             }
         });
+        // Claims deleted while no agent watched: their addresses are still there (their finalizer keeps them even
+        // if the garbage collector ran), and nothing else would ever release them.
+        for (AddressIndex.Holding holding : index.active()) {
+            if (holding.claim() != null
+                    && claimInformer.getStore().getByKey(holding.namespace() + "/" + holding.claim()) == null) {
+                enqueue(holding.namespace() + "/" + holding.claim());
+            }
+        }
 
         int workerCount = Math.max(1, config.workers());
         AtomicInteger counter = new AtomicInteger();
@@ -354,8 +364,12 @@ public class IpamController implements AutoCloseable {
                             .withName(holding.objectName())
                             .get();
                     AddressIndex.Holding latest = current == null ? null : AddressManifest.holding(current);
-                    if (latest != null && latest.released() && Objects.equals(latest.uid(), holding.uid())) {
-                        reconciler.deleteAddress(latest);
+                    if (latest != null
+                            && latest.released()
+                            && Objects.equals(latest.uid(), holding.uid())
+                            && !reconciler.retire(current)) {
+                        // Changed since it was read: read it again.
+                        scheduleExpiry(latest);
                     }
                 },
                 delay,
@@ -370,8 +384,8 @@ public class IpamController implements AutoCloseable {
     }
 
     /**
-     * Changes a claim's answer may depend on. Our own finalizer patch is not one of them: reacting to it would
-     * reconcile the claim again from a cache that has not seen the status just written, and write it twice.
+     * Changes a claim's answer may depend on. Our own status write is not one of them once the claim has an
+     * address: reacting to it would only reconcile the claim again.
      */
     private static boolean needsAttention(GenericKubernetesResource before, GenericKubernetesResource claim) {
         return claim.getMetadata().getDeletionTimestamp() != null

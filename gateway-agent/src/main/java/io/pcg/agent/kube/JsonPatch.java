@@ -3,8 +3,10 @@ package io.pcg.agent.kube;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,33 @@ public final class JsonPatch {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Map<String, Object>> operations = new ArrayList<>();
+
+    /**
+     * What to hand fabric8's {@code resource(...)} for a patch of {@code read}: the object's identity and nothing else.
+     * fabric8 needs an object only for the URL, yet copies it (a JSON write and read of the whole object) before every
+     * patch, and GETs a bare {@code withName(...)} first; the patch itself carries every condition.
+     */
+    public static GenericKubernetesResource target(GenericKubernetesResource read) {
+        return identity(
+                read.getApiVersion(),
+                read.getKind(),
+                read.getMetadata().getNamespace(),
+                read.getMetadata().getName());
+    }
+
+    /** {@link #target(GenericKubernetesResource)} for an object known by kind, namespace and name. */
+    public static GenericKubernetesResource target(ResourceDefinitionContext kind, String namespace, String name) {
+        return identity(kind.getGroup() + "/" + kind.getVersion(), kind.getKind(), namespace, name);
+    }
+
+    private static GenericKubernetesResource identity(String apiVersion, String kind, String namespace, String name) {
+        GenericKubernetesResource target = new GenericKubernetesResource();
+        target.setApiVersion(apiVersion);
+        target.setKind(kind);
+        target.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        return target;
+    }
 
     /** Fails with 409 unless the object still has the resourceVersion it was read at. */
     public static JsonPatch basedOn(GenericKubernetesResource read) {
@@ -51,6 +80,14 @@ public final class JsonPatch {
      */
     public JsonPatch requireAnnotation(String name, String value) {
         return op("test", annotationPath(name), value);
+    }
+
+    /**
+     * Makes the API server refuse the whole patch (422) unless it is applied to this very object, not to another one
+     * created under the same name since it was read.
+     */
+    public JsonPatch requireUid(String uid) {
+        return op("test", "/metadata/uid", uid);
     }
 
     /** Adds or replaces one annotation of an object known to have annotations (e.g. after {@link #requireAnnotation}). */

@@ -1,10 +1,13 @@
 package io.pcg.agent.kube;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -139,7 +142,20 @@ public final class ManagementCluster implements AutoCloseable {
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientBuilderConsumer(http)
+                .withKubernetesSerialization(new KubernetesSerialization(uncanonicalizedJson(), true))
                 .build();
+    }
+
+    /**
+     * Jackson keeps one table of the field names it has seen and copies it whenever a parse meets a new one. Watched
+     * objects bring a new name each: the ownerReference keys of managedFields ({@code k:{"uid":"…"}}). Reading an
+     * IPAddress watch event took 41 µs and 388 KB that way, 12 µs and 43 KB with names read as plain strings; in the
+     * IPAM benchmark the agent's allocated bytes per allocation fell from 735 KB to 463 KB.
+     */
+    private static ObjectMapper uncanonicalizedJson() {
+        return new ObjectMapper(JsonFactory.builder()
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                .build());
     }
 
     private static String describe(Path kubeconfig) {

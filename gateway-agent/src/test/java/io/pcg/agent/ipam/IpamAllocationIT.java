@@ -67,7 +67,11 @@ class IpamAllocationIT {
                         Map.of("name", "c1-node-0"),
                         "poolRef",
                         Map.of("apiGroup", "ipam.cluster.x-k8s.io", "kind", "InClusterIPPool", "name", "nodes")));
-        assertThat(ipam.claim("c1-node-0").getMetadata().getFinalizers()).contains(IpamApi.FINALIZER);
+        // Answering costs no write on the claim but its status: the finalizer is on the address, set at creation.
+        assertThat(ipam.claim("c1-node-0").getMetadata().getFinalizers()).doesNotContain(IpamApi.FINALIZER);
+        assertThat(address.getMetadata().getFinalizers()).containsExactly(IpamApi.FINALIZER);
+        assertThat(IpamFixture.ownerUid(address))
+                .isEqualTo(ipam.claim("c1-node-0").getMetadata().getUid());
         assertThat(ipam.reason("c1-node-0")).isEqualTo("Allocated");
 
         var schemas = CrdSchemaValidator.fromDefinitions(UpstreamCrds.definitions());
@@ -175,8 +179,19 @@ class IpamAllocationIT {
             graceful.awaitAddress("a");
             graceful.deleteClaim("a");
             graceful.awaitGone("a");
+            await("a's address is marked released, not deleted")
+                    .atMost(IpamFixture.WAIT)
+                    .until(() -> graceful.addresses().stream()
+                            .anyMatch(address -> Fields.annotation(address, IpamApi.RELEASED_AT_ANNOTATION) != null));
             graceful.createClaim("b", "g", "c1");
             graceful.awaitReason("b", "PoolExhausted");
+            // A restart within the period (the released address is found again) does not shorten it.
+            graceful.crashAndRestartController();
+            graceful.createClaim("b2", "g", "c1");
+            graceful.awaitReason("b2", "PoolExhausted");
+            assertThat(graceful.reason("b")).isEqualTo("PoolExhausted");
+            graceful.deleteClaim("b2");
+            graceful.awaitGone("b2");
 
             clock.advance(Duration.ofHours(1));
             graceful.crashAndRestartController();
@@ -184,6 +199,76 @@ class IpamAllocationIT {
         } finally {
             graceful.close();
         }
+    }
+
+    /**
+     * The claim has no finalizer of ours, so it can go while no agent watches: its address (which the garbage
+     * collector may have deleted meanwhile, held back by the address's finalizer) is found and released at start.
+     */
+    @Test
+    void claimDeletedWhileTheAgentIsDownIsReleasedAtStart() throws Exception {
+        ipam.pools().create(range("once", "10.0.0.2", "10.0.0.2"));
+        ipam.createClaim("gone", "once", "c1");
+        ipam.awaitAddress("gone");
+        ipam.stopController();
+
+        ipam.deleteClaim("gone");
+        ipam.awaitGone("gone");
+        // What the garbage collector of a real cluster does once the owner is gone.
+        ipam.client()
+                .genericKubernetesResources(IpamApi.ADDRESSES)
+                .inNamespace(ipam.namespace())
+                .withName("ip-10-0-0-2")
+                .delete();
+        assertThat(ipam.addresses())
+                .singleElement()
+                .satisfies(address ->
+                        assertThat(address.getMetadata().getDeletionTimestamp()).isNotNull());
+        ipam.createClaim("next", "once", "c1");
+
+        ipam.startController();
+        assertThat(ipam.awaitAddress("next")).isEqualTo("10.0.0.2");
+        assertThat(IpamFixture.ownerUid(ipam.addressObject("next")))
+                .isEqualTo(ipam.claim("next").getMetadata().getUid());
+        assertThat(ipam.addresses()).hasSize(1);
+    }
+
+    /**
+     * CAPV's claim names are deterministic: a claim deleted and created again under the same name is a new claim and
+     * gets an address created for it, never the earlier claim's, whether the agent saw the deletion or not.
+     */
+    @Test
+    void claimCreatedAgainUnderTheSameNameGetsAFreshAnswer() throws Exception {
+        ipam.pools().create(range("again", "10.0.0.2", "10.0.0.3"));
+        ipam.createClaim("vm-0-0", "again", "c1");
+        ipam.awaitAddress("vm-0-0");
+
+        ipam.deleteClaim("vm-0-0");
+        ipam.createClaim("vm-0-0", "again", "c1");
+        assertFreshAnswer("vm-0-0");
+
+        ipam.stopController();
+        ipam.deleteClaim("vm-0-0");
+        ipam.createClaim("vm-0-0", "again", "c1");
+        ipam.startController();
+        assertFreshAnswer("vm-0-0");
+    }
+
+    private void assertFreshAnswer(String claim) {
+        String uid = ipam.claim(claim).getMetadata().getUid();
+        await("claim " + claim + " answered with an address created for it")
+                .ignoreExceptions()
+                .atMost(IpamFixture.WAIT)
+                .until(() -> {
+                    GenericKubernetesResource current = ipam.claim(claim);
+                    return current != null
+                            && Fields.text(current, "status", "addressRef", "name") != null
+                            && uid.equals(IpamFixture.ownerUid(ipam.addressObject(claim)));
+                });
+        // The earlier claim's address is released, not left beside the new one.
+        await("only the new claim's address is left")
+                .atMost(IpamFixture.WAIT)
+                .until(() -> ipam.addresses().size() == 1);
     }
 
     @Test

@@ -162,12 +162,25 @@ final class IpamFixture implements AutoCloseable {
     }
 
     String address(String claim) {
+        return Fields.text(addressObject(claim), "spec", "address");
+    }
+
+    /** The IPAddress the claim's status points at. */
+    GenericKubernetesResource addressObject(String claim) {
         String addressName = Fields.text(claim(claim), "status", "addressRef", "name");
-        GenericKubernetesResource address = addresses().stream()
+        return addresses().stream()
                 .filter(item -> item.getMetadata().getName().equals(addressName))
                 .findFirst()
                 .orElseThrow();
-        return Fields.text(address, "spec", "address");
+    }
+
+    /** The uid of the claim the address was created for (its controller ownerReference). */
+    static String ownerUid(GenericKubernetesResource address) {
+        return address.getMetadata().getOwnerReferences().stream()
+                .filter(owner -> Boolean.TRUE.equals(owner.getController()))
+                .findFirst()
+                .orElseThrow()
+                .getUid();
     }
 
     List<GenericKubernetesResource> addresses() {
