@@ -38,8 +38,7 @@ final class RemoteClusters implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private record Entry(
-            String kubeconfig, KubernetesClient client, SharedIndexInformer<Node> nodes, SharedIndexInformer<Pod> pods)
+    private record Entry(KubernetesClient client, SharedIndexInformer<Node> nodes, SharedIndexInformer<Pod> pods)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -81,19 +80,13 @@ final class RemoteClusters implements AutoCloseable {
         String kubeconfig =
                 new String(Base64.getDecoder().decode(secret.getData().get("value")), StandardCharsets.UTF_8);
         String key = namespace + "/" + clusterName;
-        Entry entry = clients.compute(key, (k, existing) -> {
-            if (existing != null && existing.kubeconfig.equals(kubeconfig)) {
-                return existing;
-            }
-            if (existing != null) {
-                existing.close();
-            }
+        Entry entry = clients.computeIfAbsent(key, k -> {
             Config config = Config.fromKubeconfig(kubeconfig);
             config.setRequestTimeout(10_000);
             config.setConnectionTimeout(5_000);
             KubernetesClient client =
                     new KubernetesClientBuilder().withConfig(config).build();
-            return watch(kubeconfig, client, namespace, clusterName);
+            return watch(client, namespace, clusterName);
         });
         return entry.client;
     }
@@ -124,7 +117,7 @@ final class RemoteClusters implements AutoCloseable {
      * Starts watching without waiting for the first list: the caller is a reconcile, and a workload API server that
      * does not answer yet must not hold it up (the informers keep trying; their first list is an event too).
      */
-    private Entry watch(String kubeconfig, KubernetesClient client, String namespace, String clusterName) {
+    private Entry watch(KubernetesClient client, String namespace, String clusterName) {
         ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata object) {
@@ -149,7 +142,7 @@ final class RemoteClusters implements AutoCloseable {
             informer.addEventHandler(handler);
             informer.start();
         }
-        return new Entry(kubeconfig, client, nodes, pods);
+        return new Entry(client, nodes, pods);
     }
 
     void forget(String namespace, String clusterName) {

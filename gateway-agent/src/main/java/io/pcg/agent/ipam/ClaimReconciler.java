@@ -439,23 +439,30 @@ final class ClaimReconciler {
 
     /** Only claims served by earlier agent versions carry the finalizer; they must not be stuck deleting. */
     private Outcome removeLegacyFinalizer(GenericKubernetesResource claim) {
-        List<String> finalizers = new ArrayList<>(claim.getMetadata().getFinalizers());
+        return removeOurFinalizer(claims(claim.getMetadata().getNamespace()), claim) ? Outcome.DONE : Outcome.RETRY;
+    }
+
+    /**
+     * Takes {@link IpamApi#FINALIZER} off {@code read}, conditional on the object as read; false when it changed since
+     * (read it again). An object already gone counts as done.
+     */
+    private static boolean removeOurFinalizer(
+            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                            GenericKubernetesResource,
+                            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                            Resource<GenericKubernetesResource>>
+                    objects,
+            GenericKubernetesResource read) {
+        List<String> finalizers = new ArrayList<>(read.getMetadata().getFinalizers());
         finalizers.remove(IpamApi.FINALIZER);
         try {
-            claims(claim.getMetadata().getNamespace())
-                    .resource(JsonPatch.target(claim))
-                    .patch(
-                            JsonPatch.CONTEXT,
-                            JsonPatch.basedOn(claim).setFinalizers(finalizers).toJson());
+            return patchUnlessChanged(objects, read, JsonPatch.basedOn(read).setFinalizers(finalizers));
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return Outcome.RETRY;
+            if (e.getCode() == 404) {
+                return true;
             }
-            if (e.getCode() != 404) {
-                throw e;
-            }
+            throw e;
         }
-        return Outcome.DONE;
     }
 
     /**
@@ -510,27 +517,16 @@ final class ClaimReconciler {
     boolean retire(GenericKubernetesResource address) {
         String namespace = address.getMetadata().getNamespace();
         String name = address.getMetadata().getName();
-        try {
-            if (AddressManifest.hasFinalizer(address)) {
-                List<String> finalizers = new ArrayList<>(address.getMetadata().getFinalizers());
-                finalizers.remove(IpamApi.FINALIZER);
-                addresses(namespace)
-                        .resource(JsonPatch.target(address))
-                        .patch(
-                                JsonPatch.CONTEXT,
-                                JsonPatch.basedOn(address)
-                                        .setFinalizers(finalizers)
-                                        .toJson());
-            }
-            if (address.getMetadata().getDeletionTimestamp() == null) {
+        if (AddressManifest.hasFinalizer(address) && !removeOurFinalizer(addresses(namespace), address)) {
+            return false;
+        }
+        if (address.getMetadata().getDeletionTimestamp() == null) {
+            try {
                 addresses(namespace).withName(name).delete();
-            }
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return false;
-            }
-            if (e.getCode() != 404) {
-                throw e;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
             }
         }
         index.remove(namespace, name, address.getMetadata().getUid())
