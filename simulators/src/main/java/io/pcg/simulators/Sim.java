@@ -3,6 +3,7 @@ package io.pcg.simulators;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pcg.simulators.timing.InfrastructureTime;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.simulators.vsphere.VirtualMachines;
 import java.time.Clock;
@@ -39,12 +40,13 @@ final class Sim {
             VcenterAccess vcenter,
             Delays delays,
             Faults faults,
-            Clock clock) {
+            Clock clock,
+            InfrastructureTime infrastructureTime) {
         this.client = client;
         this.runtime = runtime;
         this.workloads = workloads;
         this.vcenter = vcenter;
-        this.vms = vcenter == null ? null : new VirtualMachines(vcenter);
+        this.vms = vcenter == null ? null : new VirtualMachines(vcenter, infrastructureTime);
         this.delays = delays;
         this.faults = faults;
         this.clock = clock;

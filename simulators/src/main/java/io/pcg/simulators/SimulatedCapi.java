@@ -3,6 +3,7 @@ package io.pcg.simulators;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pcg.simulators.timing.InfrastructureTime;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public final class SimulatedCapi implements AutoCloseable {
                 builder.vcenter,
                 builder.delays,
                 builder.faults,
-                builder.clock);
+                builder.clock,
+                builder.infrastructureTime);
         this.garbageCollector = new GarbageCollector(sim);
     }
 
@@ -248,6 +250,7 @@ public final class SimulatedCapi implements AutoCloseable {
         private String namespace;
         private Clock clock = Clock.systemUTC();
         private int workers = DEFAULT_WORKERS;
+        private InfrastructureTime infrastructureTime = new InfrastructureTime();
 
         private Builder(KubernetesClient management) {
             this.management = Objects.requireNonNull(management, "management");
@@ -291,6 +294,12 @@ public final class SimulatedCapi implements AutoCloseable {
                 throw new IllegalArgumentException("workers must be at least 1");
             }
             this.workers = value;
+            return this;
+        }
+
+        /** Counts the time vCenter spends creating and powering on the providers' VMs, with the site's other waits. */
+        public Builder infrastructureTime(InfrastructureTime value) {
+            this.infrastructureTime = Objects.requireNonNull(value, "infrastructureTime");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.pcg.simulators;
 
+import io.pcg.simulators.timing.InfrastructureTime;
 import io.pcg.testkit.kube.KubeApiServer;
 
 /**
@@ -54,8 +55,7 @@ public interface WorkloadClusters {
     /** Starts one kube-apiserver + etcd ({@link KubeApiServer#start()}) per workload cluster. */
     final class OnDemand implements WorkloadClusters, AutoCloseable {
         private final java.util.Map<String, KubeApiServer> servers = new java.util.concurrent.ConcurrentHashMap<>();
-        private final java.util.concurrent.atomic.AtomicLong startingNanos =
-                new java.util.concurrent.atomic.AtomicLong();
+        private final InfrastructureTime infrastructureTime = new InfrastructureTime();
         private final java.util.function.Predicate<String> sharing;
         private KubeApiServer shared;
 
@@ -83,17 +83,19 @@ public interface WorkloadClusters {
 
         private KubeApiServer start(String what) {
             long started = System.nanoTime();
-            KubeApiServer server = KubeApiServer.start();
+            KubeApiServer server = infrastructureTime.measure(KubeApiServer::start);
             long took = System.nanoTime() - started;
-            startingNanos.addAndGet(took);
             org.slf4j.LoggerFactory.getLogger(WorkloadClusters.class)
                     .info("Simulator: API server of workload cluster {} started in {} ms", what, took / 1_000_000);
             return server;
         }
 
-        /** How long starting servers took in all, what a real cluster's machines would spend booting (benchmarks). */
-        public java.time.Duration timeStartingServers() {
-            return java.time.Duration.ofNanos(startingNanos.get());
+        /**
+         * Counts the servers booting (a real cluster's machines booting) and, when the site passes it on, its tool
+         * runs and vCenter creating its providers' VMs: one clock, so overlapping waits count once (benchmarks).
+         */
+        public InfrastructureTime infrastructureTime() {
+            return infrastructureTime;
         }
 
         @Override

@@ -12,6 +12,7 @@ import io.pcg.simulators.Delays;
 import io.pcg.simulators.Faults;
 import io.pcg.simulators.SimulatedCapi;
 import io.pcg.simulators.WorkloadClusters;
+import io.pcg.simulators.timing.InfrastructureTime;
 import io.pcg.simulators.vsphere.VcenterAccess;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.UpstreamCrds;
@@ -57,7 +58,6 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
     private final Map<String, Installed> providers = new LinkedHashMap<>();
 
     private final List<List<String>> commands = new ArrayList<>();
-    private long toolNanos;
     /** Command prefixes (e.g. "clusterctl move") that fail once each, with the message a real tool might print. */
     private final Map<String, String> failOnce = new LinkedHashMap<>();
 
@@ -86,11 +86,10 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
         long started = System.nanoTime();
         Result result = null;
         try {
-            result = runTimed(command);
+            result = workloads.infrastructureTime().measure(() -> runTimed(command));
             return result;
         } finally {
             long took = System.nanoTime() - started;
-            toolNanos += took;
             LOG.info(
                     "Simulator: {} took {} ms{}",
                     String.join(" ", command.subList(0, Math.min(3, command.size())))
@@ -101,11 +100,13 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
     }
 
     /**
-     * How long the command lines took in all, simulated ones (a kube-apiserver started for kind) and real ones
-     * ({@code clusterctl move}) alike: time the caller spent waiting on tools, not on its own work (benchmarks).
+     * The time during which the caller waited on a stand-in for infrastructure, overlaps counted once: command lines,
+     * simulated ones (a kube-apiserver started for kind) and real ones ({@code clusterctl move}) alike, workload API
+     * servers booting, and vCenter creating and powering on the simulated providers' VMs. What the caller spent on
+     * its own work is the wall clock less this (benchmarks).
      */
-    public synchronized Duration timeInTools() {
-        return Duration.ofNanos(toolNanos);
+    public InfrastructureTime infrastructureTime() {
+        return workloads.infrastructureTime();
     }
 
     private Result runTimed(List<String> command) throws IOException {
@@ -265,7 +266,16 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
             client.close();
         } else {
             providers.put(
-                    server, new Installed(client, SimulatedCapi.start(client, workloads, vcenter, delays, faults)));
+                    server,
+                    new Installed(
+                            client,
+                            SimulatedCapi.builder(client)
+                                    .workloads(workloads)
+                                    .vcenter(vcenter)
+                                    .delays(delays)
+                                    .faults(faults)
+                                    .infrastructureTime(workloads.infrastructureTime())
+                                    .start()));
         }
         return ok("Your management cluster has been initialized successfully!\n");
     }

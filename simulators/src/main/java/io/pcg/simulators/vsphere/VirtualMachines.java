@@ -2,6 +2,7 @@ package io.pcg.simulators.vsphere;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pcg.common.process.CommandRunner;
+import io.pcg.simulators.timing.InfrastructureTime;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,11 +80,21 @@ public final class VirtualMachines {
     public record GuestIp(String address, String netmask, String gateway) {}
 
     private final Govc govc;
+    private final InfrastructureTime creatingVms;
     /** Host names by managed object reference: fixed for a host's life, so asked once, not on every reconcile. */
     private final Map<String, String> hostNames = new ConcurrentHashMap<>();
 
     public VirtualMachines(VcenterAccess access) {
+        this(access, new InfrastructureTime());
+    }
+
+    /**
+     * @param creatingVms counts the time vCenter spends creating and powering on VMs (benchmarks), which a real
+     *                    vCenter takes minutes for; lookups and checks are not counted
+     */
+    public VirtualMachines(VcenterAccess access, InfrastructureTime creatingVms) {
         this.govc = new Govc(access);
+        this.creatingVms = creatingVms;
     }
 
     /** vCenter answers with these credentials (CAPV's VCenterAvailable check); the failure says why not. */
@@ -118,6 +129,10 @@ public final class VirtualMachines {
 
     /** Clones the template, powered off, and returns the new VM. */
     public VmInfo cloneVm(CloneSpec spec) throws IOException {
+        return creatingVms.measure(() -> cloneAndDescribe(spec));
+    }
+
+    private VmInfo cloneAndDescribe(CloneSpec spec) throws IOException {
         List<String> args = new ArrayList<>(List.of("vm.clone"));
         dc(args, spec.datacenter());
         args.addAll(List.of("-vm", spec.template(), "-on=false"));
@@ -154,7 +169,7 @@ public final class VirtualMachines {
         dc(args, datacenter);
         args.addAll(List.of("-vm.uuid", biosUuid));
         values.forEach((key, value) -> args.addAll(List.of("-e", key + "=" + value)));
-        govc.call(args.toArray(String[]::new));
+        creatingVms.measure(() -> govc.call(args.toArray(String[]::new)));
     }
 
     /** Applies static guest addresses (vcsim's guest customization; the VM must be powered off). */
@@ -168,14 +183,14 @@ public final class VirtualMachines {
                 args.addAll(List.of("-gateway", ip.gateway()));
             }
         }
-        govc.call(args.toArray(String[]::new));
+        creatingVms.measure(() -> govc.call(args.toArray(String[]::new)));
     }
 
     public void powerOn(String datacenter, String biosUuid) throws IOException {
         List<String> args = new ArrayList<>(List.of("vm.power"));
         dc(args, datacenter);
         args.addAll(List.of("-on", "-vm.uuid", biosUuid));
-        govc.call(args.toArray(String[]::new));
+        creatingVms.measure(() -> govc.call(args.toArray(String[]::new)));
     }
 
     /** Powers off (if on) and destroys the VM; a VM that is already gone is fine. */
