@@ -40,8 +40,8 @@ import java.util.Map;
  * </ul>
  * and {@code resize_1_to_3_ms} / {@code resize_1_to_3_wall_ms}: the 1-node gateway grown to 3 nodes, from the
  * console's "Resize" to Running again, measured the same way. One untimed 1-node run first warms the JVM; then each
- * case runs {@code pcg.bench.gateway.runs} times (default 3, the cases interleaved) and the median run is printed,
- * with the slowest run's overhead as {@code <name>_max}: on a shared 2-core machine one run swings by a second or two.
+ * case runs {@code pcg.bench.gateway.runs} times (default 3, the cases interleaved) and the medians are printed,
+ * with the largest overhead as {@code <name>_max}: on a shared 2-core machine one run swings by a second or two.
  */
 public final class GatewayClusterBench {
 
@@ -74,7 +74,7 @@ public final class GatewayClusterBench {
         System.exit(0);
     }
 
-    /** The median run's figures, and the slowest run's overhead as {@code <overheadName>_max}. */
+    /** The median of the runs' overheads and of their wall clocks, and the largest overhead as {@code <name>_max}. */
     private static void print(String overheadName, String wallName, List<Measured> runs) {
         List<Duration> overheads =
                 runs.stream().map(Measured::overhead).sorted().toList();
