@@ -161,7 +161,6 @@ public final class TenantClustersBench {
         return request;
     }
 
-    /** Waits until {@code cluster.list} shows {@code count} clusters Running; false when the budget runs out first. */
     /**
      * Waits for the step's {@code cluster.create} commands to succeed (each waits for the tenant loop's pass under way);
      * false when the budget runs out first or one is refused.
@@ -185,6 +184,7 @@ public final class TenantClustersBench {
         return true;
     }
 
+    /** Waits until {@code cluster.list} shows {@code count} clusters Running; false when the budget runs out first. */
     private static boolean allRunning(DevConsole console, String gatewayId, int count, long deadline) throws Exception {
         while (System.nanoTime() < deadline) {
             CommandRecord list = SiteAdmin.run(console, gatewayId, "cluster.list", Map.of());

@@ -1,8 +1,10 @@
 package io.pcg.agent.ipam;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.pcg.agent.kube.Fields;
 import io.pcg.agent.kube.JsonPatch;
@@ -419,9 +421,9 @@ final class ClaimReconciler {
 
     /** Applies a patch made {@link JsonPatch#basedOn} {@code read}; false when the object changed since it was read. */
     private static boolean patchUnlessChanged(
-            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+            NonNamespaceOperation<
                             GenericKubernetesResource,
-                            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                            GenericKubernetesResourceList,
                             Resource<GenericKubernetesResource>>
                     objects,
             GenericKubernetesResource read,
@@ -447,9 +449,9 @@ final class ClaimReconciler {
      * (read it again). An object already gone counts as done.
      */
     private static boolean removeOurFinalizer(
-            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+            NonNamespaceOperation<
                             GenericKubernetesResource,
-                            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                            GenericKubernetesResourceList,
                             Resource<GenericKubernetesResource>>
                     objects,
             GenericKubernetesResource read) {
@@ -583,26 +585,20 @@ final class ClaimReconciler {
                 || (cluster != null && clusterPaused.test(namespace, cluster));
     }
 
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
-                    GenericKubernetesResource,
-                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-                    Resource<GenericKubernetesResource>>
+    private NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
             claims(String namespace) {
         return client.genericKubernetesResources(IpamApi.CLAIMS).inNamespace(namespace);
     }
 
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
-                    GenericKubernetesResource,
-                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-                    Resource<GenericKubernetesResource>>
+    private NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
             addresses(String namespace) {
         return client.genericKubernetesResources(IpamApi.ADDRESSES).inNamespace(namespace);
     }
 
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
-                    GenericKubernetesResource,
-                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-                    Resource<GenericKubernetesResource>>
+    private NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
             pools(String namespace) {
         return client.genericKubernetesResources(IpamApi.POOLS).inNamespace(namespace);
     }
