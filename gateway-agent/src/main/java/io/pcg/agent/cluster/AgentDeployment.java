@@ -2,6 +2,7 @@ package io.pcg.agent.cluster;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -37,9 +38,28 @@ public final class AgentDeployment {
     private AgentDeployment() {}
 
     /**
+     * Everything: {@link #access} and {@link #agent}.
+     *
      * @param identityFiles the agent's identity folder (file name → content): key, certificate, CA bundle
      */
     static List<HasMetadata> render(
+            String namespace,
+            String gatewayName,
+            String consoleEndpoint,
+            String image,
+            Map<String, byte[]> identityFiles) {
+        List<HasMetadata> objects = new ArrayList<>(access(namespace));
+        objects.addAll(agent(namespace, gatewayName, consoleEndpoint, image, identityFiles));
+        return List.copyOf(objects);
+    }
+
+    /**
+     * The agent itself: its identity Secret and its Deployment. The pivot applies them once the Cluster API objects
+     * and the agent's state are in the gateway cluster, after {@link #access} (applied before the move).
+     *
+     * @param identityFiles the agent's identity folder (file name → content): key, certificate, CA bundle
+     */
+    static List<HasMetadata> agent(
             String namespace,
             String gatewayName,
             String consoleEndpoint,
@@ -52,18 +72,17 @@ public final class AgentDeployment {
         env.put("PCG_AGENT_NAME", gatewayName);
         env.put("PCG_AGENT_CONSOLE_ENDPOINT", consoleEndpoint);
         env.put("PCG_AGENT_STATE_DIR", STATE_DIR);
-        List<HasMetadata> objects = new ArrayList<>(access(namespace));
-        objects.add(new SecretBuilder()
-                .withNewMetadata()
-                .withName(IDENTITY_SECRET)
-                .withNamespace(namespace)
-                .withLabels(LABELS)
-                .endMetadata()
-                .withType("Opaque")
-                .withData(data)
-                .build());
-        objects.add(deployment(namespace, image, env, true));
-        return List.copyOf(objects);
+        return List.of(
+                new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(IDENTITY_SECRET)
+                        .withNamespace(namespace)
+                        .withLabels(LABELS)
+                        .endMetadata()
+                        .withType("Opaque")
+                        .withData(data)
+                        .build(),
+                deployment(namespace, image, env, true));
     }
 
     /**
@@ -79,9 +98,14 @@ public final class AgentDeployment {
         return List.copyOf(objects);
     }
 
-    /** Its service account and the rights it needs on the Cluster API, IPAM and core objects. */
-    private static List<HasMetadata> access(String namespace) {
+    /** Its namespace, service account and the rights it needs on the Cluster API, IPAM and core objects. */
+    static List<HasMetadata> access(String namespace) {
         return List.of(
+                new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(namespace)
+                        .endMetadata()
+                        .build(),
                 new ServiceAccountBuilder()
                         .withNewMetadata()
                         .withName(NAME)

@@ -92,6 +92,8 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
     private static final String ROLLING_OUT = "RollingOut";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayClusterController.class);
+    private static final String GATEWAY_API_HINT =
+            "The agent retries; check that the gateway cluster's API server answers ('pcg status').";
     private static final String TRUE = "True";
     private static final String FALSE = "False";
     private static final String UNKNOWN = "Unknown";
@@ -691,6 +693,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         Path gatewayKubeconfig = writeGatewayKubeconfig();
         if (!record.phase().reached(Phase.TARGET_PREPARED)) {
             providers.install(gatewayKubeconfig);
+            prepareAgentAccess(gatewayKubeconfig);
             record = save(record.withPhase(Phase.TARGET_PREPARED));
         }
         if (clusterObjectExists()) {
@@ -699,7 +702,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         }
         pointAt(gatewayKubeconfig);
         new ManifestApplier(managementCluster)
-                .apply(AgentDeployment.render(
+                .apply(AgentDeployment.agent(
                         ipam.namespace(),
                         agent.name(),
                         agent.consoleEndpoint(),
@@ -715,6 +718,27 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
         record = save(record.withPhase(Phase.MOVED));
         bootstrap.deleteCluster();
         return record;
+    }
+
+    /**
+     * The agent's namespace, service account and rights go into the gateway cluster before the move, while it is
+     * idle: after the move, Cluster API's controllers there take over every moved object at once, and each write of
+     * the agent's waits behind theirs.
+     */
+    private void prepareAgentAccess(Path gatewayKubeconfig) throws OperatorException {
+        try (KubernetesClient gateway = managementCluster.connectTo(gatewayKubeconfig)) {
+            ManifestApplier.apply(
+                    gateway,
+                    AgentDeployment.access(ipam.namespace()),
+                    managementCluster.settings().applyRetryFor());
+        } catch (RuntimeException e) {
+            throw new OperatorException(
+                    "PIVOT_TARGET_NOT_PREPARED",
+                    "cannot create the agent's namespace, service account and role in the gateway cluster: "
+                            + e.getMessage(),
+                    GATEWAY_API_HINT,
+                    e);
+        }
     }
 
     /**
@@ -1045,7 +1069,7 @@ public class GatewayClusterController implements ApplicationEventListener<Startu
             throw new OperatorException(
                     "PIVOT_STATE_NOT_MOVED",
                     "cannot move the agent's state into the gateway cluster: " + e.getMessage(),
-                    "The agent retries; check that the gateway cluster's API server answers ('pcg status').",
+                    GATEWAY_API_HINT,
                     e);
         }
         leadership.campaign(managementCluster.client());

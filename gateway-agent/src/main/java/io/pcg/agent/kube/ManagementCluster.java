@@ -113,6 +113,14 @@ public final class ManagementCluster implements AutoCloseable {
         previous.client().close();
     }
 
+    /**
+     * A client on another cluster with this one's settings, for work there before {@link #repoint} (the pivot prepares
+     * the gateway cluster with it). The caller closes it.
+     */
+    public KubernetesClient connectTo(Path kubeconfig) {
+        return connect(kubeconfig);
+    }
+
     @PreDestroy
     @Override
     public void close() {

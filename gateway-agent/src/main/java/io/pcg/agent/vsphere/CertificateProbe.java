@@ -2,6 +2,7 @@ package io.pcg.agent.vsphere;
 
 import io.pcg.agent.vsphere.VsphereException.Reason;
 import io.pcg.common.secrets.Secret;
+import io.pcg.vsphere.soap.Thumbprints;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

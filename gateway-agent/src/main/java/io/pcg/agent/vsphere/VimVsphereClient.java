@@ -2,7 +2,6 @@ package io.pcg.agent.vsphere;
 
 import com.vmware.vim25.ArrayOfManagedObjectReference;
 import com.vmware.vim25.DatastoreHostMount;
-import com.vmware.vim25.DynamicProperty;
 import com.vmware.vim25.EntityPrivilege;
 import com.vmware.vim25.HostDateTimeInfo;
 import com.vmware.vim25.HostService;
@@ -21,11 +20,7 @@ import com.vmware.vim25.OvfNetworkMapping;
 import com.vmware.vim25.PrivilegeAvailability;
 import com.vmware.vim25.PropertyFilterSpec;
 import com.vmware.vim25.PropertySpec;
-import com.vmware.vim25.RetrieveOptions;
-import com.vmware.vim25.RetrieveResult;
-import com.vmware.vim25.SelectionSpec;
 import com.vmware.vim25.ServiceContent;
-import com.vmware.vim25.TraversalSpec;
 import com.vmware.vim25.UserSession;
 import com.vmware.vim25.VimPortType;
 import com.vmware.vim25.ws.Argument;
@@ -38,6 +33,10 @@ import io.pcg.agent.vsphere.VsphereInventory.Host;
 import io.pcg.agent.vsphere.VsphereInventory.Network;
 import io.pcg.agent.vsphere.VsphereInventory.ResourcePool;
 import io.pcg.agent.vsphere.VsphereInventory.Template;
+import io.pcg.vsphere.soap.PinningTrustManager;
+import io.pcg.vsphere.soap.PropertyReader;
+import io.pcg.vsphere.soap.Thumbprints;
+import io.pcg.vsphere.soap.VimSoapClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,6 +98,7 @@ final class VimVsphereClient implements VsphereClient {
     private final ServiceContent content;
     private final ServerIdentity identity;
     private final RestTagging tagging;
+    private final PropertyReader propertyReader;
 
     VimVsphereClient(
             VsphereLogin login,
@@ -115,6 +115,7 @@ final class VimVsphereClient implements VsphereClient {
         this.soap = soap;
         this.port = port;
         this.content = content;
+        this.propertyReader = new PropertyReader(port, content, config.pageSize());
         var about = content.getAbout();
         this.identity = new ServerIdentity(
                 login.host(),
@@ -163,7 +164,7 @@ final class VimVsphereClient implements VsphereClient {
         List<ObjectContent> objects = collectFromRoot(new String[] {"VirtualMachine"}, properties, "listing VMs");
         List<VmSummary> vms = new ArrayList<>(objects.size());
         for (ObjectContent object : objects) {
-            Map<String, Object> p = props(object);
+            Map<String, Object> p = PropertyReader.values(object);
             vms.add(new VmSummary(
                     ref(object.getObj()),
                     (String) p.get("name"),
@@ -180,69 +181,15 @@ final class VimVsphereClient implements VsphereClient {
         return vms;
     }
 
-    /**
-     * One PropertyCollector pass over a ContainerView of the whole inventory: RetrievePropertiesEx, then
-     * ContinueRetrievePropertiesEx while vCenter hands back a token.
-     */
+    /** One PropertyCollector pass over a ContainerView of the whole inventory. */
     private List<ObjectContent> collectFromRoot(String[] types, Map<String, String[]> properties, String operation)
             throws VsphereException {
-        ManagedObjectReference view = null;
         try {
-            view = port.createContainerView(content.getViewManager(), content.getRootFolder(), types, true);
-            TraversalSpec viewContents = new TraversalSpec();
-            viewContents.setName("viewContents");
-            viewContents.setType("ContainerView");
-            viewContents.setPath("view");
-            viewContents.setSkip(false);
-            ObjectSpec start = new ObjectSpec();
-            start.setObj(view);
-            start.setSkip(true);
-            start.setSelectSet(new SelectionSpec[] {viewContents});
-            List<PropertySpec> specs = new ArrayList<>();
-            properties.forEach((type, paths) -> {
-                PropertySpec spec = new PropertySpec();
-                spec.setType(type);
-                spec.setPathSet(paths);
-                specs.add(spec);
-            });
-            PropertyFilterSpec filter = new PropertyFilterSpec();
-            filter.setObjectSet(new ObjectSpec[] {start});
-            filter.setPropSet(specs.toArray(PropertySpec[]::new));
-            return retrieveAll(filter);
+            List<ObjectContent> objects = propertyReader.below(content.getRootFolder(), types, properties);
+            LOG.debug("PropertyCollector returned {} objects for {}", objects.size(), operation);
+            return objects;
         } catch (RemoteException | RuntimeException e) {
             throw failure(operation, e);
-        } finally {
-            destroyQuietly(view);
-        }
-    }
-
-    private List<ObjectContent> retrieveAll(PropertyFilterSpec filter) throws RemoteException {
-        RetrieveOptions options = new RetrieveOptions();
-        options.setMaxObjects(config.pageSize());
-        ManagedObjectReference collector = content.getPropertyCollector();
-        List<ObjectContent> all = new ArrayList<>();
-        RetrieveResult page = port.retrievePropertiesEx(collector, new PropertyFilterSpec[] {filter}, options);
-        int pages = 0;
-        while (page != null) {
-            pages++;
-            if (page.getObjects() != null) {
-                all.addAll(Arrays.asList(page.getObjects()));
-            }
-            String token = page.getToken();
-            page = token == null || token.isEmpty() ? null : port.continueRetrievePropertiesEx(collector, token);
-        }
-        LOG.debug("PropertyCollector returned {} objects in {} page(s)", all.size(), pages);
-        return all;
-    }
-
-    private void destroyQuietly(ManagedObjectReference view) {
-        if (view == null) {
-            return;
-        }
-        try {
-            port.destroyView(view);
-        } catch (RemoteException | RuntimeException e) {
-            LOG.debug("could not destroy container view {}: {}", view.getVal(), e.getMessage());
         }
     }
 
@@ -300,8 +247,8 @@ final class VimVsphereClient implements VsphereClient {
                 .toArray(ObjectSpec[]::new));
         try {
             List<HostTimeSettings> settings = new ArrayList<>();
-            for (ObjectContent object : retrieveAll(filter)) {
-                Map<String, Object> p = props(object);
+            for (ObjectContent object : propertyReader.retrieveAll(filter)) {
+                Map<String, Object> p = PropertyReader.values(object);
                 List<String> servers = List.of();
                 if (p.get("config.dateTimeInfo") instanceof HostDateTimeInfo info
                         && info.getNtpConfig() != null
@@ -412,7 +359,7 @@ final class VimVsphereClient implements VsphereClient {
     private HttpNfcLeaseInfo awaitLease(ManagedObjectReference lease) throws RemoteException, VsphereException {
         Instant deadline = Instant.now().plus(config.leaseTimeout());
         while (true) {
-            Map<String, Object> p = properties(lease, "state", "error", "info");
+            Map<String, Object> p = propertyReader.of(lease, "state", "error", "info");
             Object state = p.get("state");
             if (state == HttpNfcLeaseState.ready) {
                 return (HttpNfcLeaseInfo) p.get("info");
@@ -474,7 +421,7 @@ final class VimVsphereClient implements VsphereClient {
     private void putFile(URI uri, Path file, boolean create, String hostThumbprint) throws VsphereException {
         HttpClient client = hostThumbprint == null || hostThumbprint.isBlank()
                 ? http
-                : VsphereConnector.httpClient(new PinningTrustManager(hostThumbprint), config.connectTimeout());
+                : VimSoapClient.httpClient(new PinningTrustManager(hostThumbprint), config.connectTimeout());
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/x-vnd.vmware-streamVmdk")
                 .header("Overwrite", "t");
@@ -520,7 +467,10 @@ final class VimVsphereClient implements VsphereClient {
     @Override
     public boolean isAlive() {
         try {
-            return properties(content.getSessionManager(), "currentSession").get("currentSession") != null;
+            return propertyReader
+                            .of(content.getSessionManager(), "currentSession")
+                            .get("currentSession")
+                    != null;
         } catch (RemoteException | RuntimeException e) {
             return false;
         }
@@ -536,37 +486,12 @@ final class VimVsphereClient implements VsphereClient {
         }
     }
 
-    /** Reads a few properties of one object. */
-    private Map<String, Object> properties(ManagedObjectReference object, String... paths) throws RemoteException {
-        PropertySpec spec = new PropertySpec();
-        spec.setType(object.getType());
-        spec.setPathSet(paths);
-        ObjectSpec objectSpec = new ObjectSpec();
-        objectSpec.setObj(object);
-        objectSpec.setSkip(false);
-        PropertyFilterSpec filter = new PropertyFilterSpec();
-        filter.setPropSet(new PropertySpec[] {spec});
-        filter.setObjectSet(new ObjectSpec[] {objectSpec});
-        List<ObjectContent> objects = retrieveAll(filter);
-        return objects.isEmpty() ? Map.of() : props(objects.get(0));
-    }
-
     private VsphereException failure(String operation, Throwable e) {
         return VsphereErrors.classify(
                 operation, e, login, config.connectTimeout(), config.readTimeout(), identity.thumbprints());
     }
 
     // ---------------------------------------------------------------- conversions
-
-    static Map<String, Object> props(ObjectContent object) {
-        Map<String, Object> values = new HashMap<>();
-        if (object.getPropSet() != null) {
-            for (DynamicProperty property : object.getPropSet()) {
-                values.put(property.getName(), property.getVal());
-            }
-        }
-        return values;
-    }
 
     static ManagedObjectReference mor(Moref ref) {
         if (ref == null) {
@@ -640,7 +565,7 @@ final class VimVsphereClient implements VsphereClient {
         static VsphereInventory assemble(List<ObjectContent> objects) {
             InventoryAssembler assembler = new InventoryAssembler();
             for (ObjectContent object : objects) {
-                Map<String, Object> p = props(object);
+                Map<String, Object> p = PropertyReader.values(object);
                 Moref ref = ref(object.getObj());
                 assembler.nodes.put(ref, new Node(ref, (String) p.get("name"), ref(p.get("parent")), p));
             }

@@ -1,5 +1,6 @@
 package io.pcg.agent.vsphere;
 
+import io.pcg.vsphere.soap.Thumbprints;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;

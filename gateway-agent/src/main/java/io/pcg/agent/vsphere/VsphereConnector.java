@@ -5,14 +5,14 @@ import com.vmware.vim25.ServiceContent;
 import com.vmware.vim25.UserSession;
 import com.vmware.vim25.VimPortType;
 import io.pcg.agent.vsphere.VsphereException.Reason;
+import io.pcg.vsphere.soap.NotVimResponseException;
+import io.pcg.vsphere.soap.PinningTrustManager;
+import io.pcg.vsphere.soap.Thumbprints;
+import io.pcg.vsphere.soap.VimSoapClient;
 import java.net.MalformedURLException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.rmi.RemoteException;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ public final class VsphereConnector {
 
     public static VsphereClient connect(VsphereLogin login, VsphereConfig config) throws VsphereException {
         PinningTrustManager trust = new PinningTrustManager(login.thumbprint());
-        HttpClient http = httpClient(trust, config.connectTimeout());
+        HttpClient http = VimSoapClient.httpClient(trust, config.connectTimeout());
         VimSoapClient soap =
                 new VimSoapClient(login.sdkUri(), http, trust, config.connectTimeout(), config.readTimeout());
         VimPortType port;
@@ -83,21 +83,6 @@ public final class VsphereConnector {
             return original;
         } catch (VsphereException diagnosis) {
             return diagnosis.reason() == Reason.UNREACHABLE ? original : diagnosis;
-        }
-    }
-
-    static HttpClient httpClient(TrustManager trust, Duration connectTimeout) {
-        try {
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, new TrustManager[] {trust}, null);
-            return HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(connectTimeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .sslContext(tls)
-                    .build();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS", e);
         }
     }
 }

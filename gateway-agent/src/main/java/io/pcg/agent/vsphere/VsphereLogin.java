@@ -1,6 +1,7 @@
 package io.pcg.agent.vsphere;
 
 import io.pcg.common.secrets.Secret;
+import io.pcg.vsphere.soap.Thumbprints;
 import java.net.URI;
 import java.util.Locale;
 

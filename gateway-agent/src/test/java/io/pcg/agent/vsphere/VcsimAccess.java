@@ -2,6 +2,7 @@ package io.pcg.agent.vsphere;
 
 import io.pcg.common.secrets.Secret;
 import io.pcg.testkit.vsphere.Vcsim;
+import io.pcg.vsphere.soap.Thumbprints;
 import java.time.Duration;
 
 /** The agent's way into a testkit {@link Vcsim}: its login, the certificate an admin confirms, a pinned session. */

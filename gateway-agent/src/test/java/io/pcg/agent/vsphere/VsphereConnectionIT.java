@@ -12,6 +12,7 @@ import io.pcg.common.secrets.Secret;
 import io.pcg.testkit.logging.LogCapture;
 import io.pcg.testkit.vsphere.Vcsim;
 import io.pcg.testkit.vsphere.VcsimExtension;
+import io.pcg.vsphere.soap.Thumbprints;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

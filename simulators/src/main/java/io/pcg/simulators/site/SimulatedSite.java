@@ -243,7 +243,7 @@ public final class SimulatedSite implements AutoCloseable {
             System.exit(2);
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
-        VcenterAccess vcenter = new VcenterAccess(
+        VcenterAccess vcenter = VcenterAccess.confirmingCertificate(
                 Vcsim.binDir().resolve("govc"),
                 required("PCG_SITE_VCENTER"),
                 required("PCG_SITE_VCENTER_USERNAME"),

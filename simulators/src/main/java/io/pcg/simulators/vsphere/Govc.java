@@ -1,7 +1,5 @@
 package io.pcg.simulators.vsphere;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pcg.common.process.CommandRunner;
 import io.pcg.common.process.ProcessCommandRunner;
 import java.io.IOException;
@@ -10,11 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Simulator: runs govc against one vCenter through the project's process runner. */
+/** Simulator: runs govc against one vCenter through the project's process runner, for vCenter tasks. */
 final class Govc {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final VcenterAccess access;
     private final CommandRunner runner;
@@ -33,25 +30,16 @@ final class Govc {
                         "1"));
     }
 
-    /** Runs {@code govc args...}; the result, whatever the exit code. */
-    CommandRunner.Result run(List<String> args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(access.govc().toString());
-        command.addAll(args);
-        return runner.run(command);
-    }
-
     /** Runs govc and returns its standard output, failing with govc's own message on a non-zero exit. */
     String call(String... args) throws IOException {
-        CommandRunner.Result result = run(List.of(args));
+        List<String> command = new ArrayList<>();
+        command.add(access.govc().toString());
+        command.addAll(List.of(args));
+        CommandRunner.Result result = runner.run(command);
         if (!result.succeeded()) {
             throw new GovcException(args[0], (result.stderr() + result.stdout()).strip());
         }
         return result.stdout();
-    }
-
-    JsonNode json(String... args) throws IOException {
-        return JSON.readTree(call(args));
     }
 
     /** A failed govc command, with what govc printed. */

@@ -1,7 +1,10 @@
 package io.pcg.simulators.vsphere;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.pcg.common.process.CommandRunner;
+import com.vmware.vim25.GuestNicInfo;
+import com.vmware.vim25.ManagedObjectReference;
+import com.vmware.vim25.OptionValue;
+import com.vmware.vim25.VirtualDevice;
+import com.vmware.vim25.VirtualEthernetCard;
 import io.pcg.simulators.timing.InfrastructureTime;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Simulator: the vCenter operations CAPV's VSphereVM controller performs (clone from a template, extraConfig,
- * guest customization, power, lookup by BIOS UUID, destroy), done with govc against vcsim or a vCenter.
+ * guest customization, power, lookup by BIOS UUID, destroy) against vcsim or a vCenter. The tasks run through govc,
+ * which builds their specs as vSphere's own tooling does; the lookups, made on every reconcile, go through one
+ * long-lived SOAP session ({@link VimSession}), as a controller's would.
  */
 public final class VirtualMachines {
 
@@ -79,7 +84,23 @@ public final class VirtualMachines {
     /** A static address the guest applies on one adapter (vcsim then reports it as the guest's IP). */
     public record GuestIp(String address, String netmask, String gateway) {}
 
+    /** What a lookup reads of a VM: enough for {@link VmInfo}. */
+    private static final String[] VM_PROPERTIES = {
+        "name",
+        "config.uuid",
+        "config.instanceUuid",
+        "config.template",
+        "config.hardware.numCPU",
+        "config.hardware.memoryMB",
+        "config.hardware.device",
+        "config.extraConfig",
+        "runtime.powerState",
+        "runtime.host",
+        "guest.net"
+    };
+
     private final Govc govc;
+    private final VimSession session;
     private final InfrastructureTime creatingVms;
     /** Host names by managed object reference: fixed for a host's life, so asked once, not on every reconcile. */
     private final Map<String, String> hostNames = new ConcurrentHashMap<>();
@@ -94,37 +115,22 @@ public final class VirtualMachines {
      */
     public VirtualMachines(VcenterAccess access, InfrastructureTime creatingVms) {
         this.govc = new Govc(access);
+        this.session = new VimSession(access);
         this.creatingVms = creatingVms;
     }
 
     /** vCenter answers with these credentials (CAPV's VCenterAvailable check); the failure says why not. */
     public void checkSession() throws IOException {
-        govc.call("about");
+        session.checkLogin();
     }
 
     public Optional<VmInfo> byBiosUuid(String datacenter, String biosUuid) throws IOException {
-        List<String> args = new ArrayList<>(List.of("vm.info", "-json"));
-        dc(args, datacenter);
-        args.addAll(List.of("-vm.uuid", biosUuid));
-        CommandRunner.Result result = govc.run(args);
-        if (!result.succeeded()) {
-            if ((result.stderr() + result.stdout()).contains("no such VM")) {
-                return Optional.empty();
-            }
-            throw new IOException(
-                    "govc vm.info -vm.uuid " + biosUuid + ": " + (result.stderr() + result.stdout()).strip());
-        }
-        return parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stdout()));
+        return describe(session.vmByBiosUuid(datacenter, biosUuid));
     }
 
     /** The VM named {@code name} anywhere in the datacenter (VM names are unique per folder; CAPV's are per cluster). */
     public Optional<VmInfo> byName(String datacenter, String name) throws IOException {
-        String root = datacenter == null || datacenter.isBlank() ? "/" : "/" + datacenter.replaceFirst("^/", "");
-        JsonNode paths = govc.json("find", "-json", root, "-type", "m", "-name", name);
-        if (!paths.isArray() || paths.isEmpty()) {
-            return Optional.empty();
-        }
-        return parse(govc.json("vm.info", "-json", paths.get(0).asText()));
+        return describe(session.vmByName(datacenter, name));
     }
 
     /** Clones the template, powered off, and returns the new VM. */
@@ -210,63 +216,76 @@ public final class VirtualMachines {
         if (known != null) {
             return known;
         }
-        String name = govc.call("object.collect", "-s", "HostSystem:" + hostMoref, "name")
-                .strip();
-        hostNames.put(hostMoref, name);
-        return name;
+        ManagedObjectReference host = new ManagedObjectReference();
+        host.setType("HostSystem");
+        host.setVal(hostMoref);
+        Object name = session.properties(host, "name").get("name");
+        if (name == null) {
+            throw new IOException("host " + hostMoref + " is not in the inventory");
+        }
+        hostNames.put(hostMoref, name.toString());
+        return name.toString();
     }
 
-    private static Optional<VmInfo> parse(JsonNode info) {
-        JsonNode vms = info.path("VirtualMachines");
-        if (!vms.isArray() || vms.isEmpty()) {
+    private Optional<VmInfo> describe(Optional<ManagedObjectReference> vm) throws IOException {
+        if (vm.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode vm = vms.get(0);
-        JsonNode config = vm.path("Config");
+        Map<String, Object> p = session.properties(vm.get(), VM_PROPERTIES);
+        if (p.isEmpty()) {
+            return Optional.empty(); // destroyed since it was found
+        }
         Map<String, String> extra = new LinkedHashMap<>();
-        for (JsonNode entry : config.path("ExtraConfig")) {
-            extra.put(entry.path("Key").asText(), entry.path("Value").asText());
-        }
-        Map<String, List<String>> guestIps = new LinkedHashMap<>();
-        for (JsonNode net : vm.path("Guest").path("Net")) {
-            List<String> ips = new ArrayList<>();
-            for (JsonNode ip : net.path("IpAddress")) {
-                ips.add(ip.asText());
+        if (p.get("config.extraConfig") instanceof OptionValue[] options) {
+            for (OptionValue option : options) {
+                extra.put(option.getKey(), String.valueOf(option.getValue()));
             }
-            guestIps.put(
-                    net.path("MacAddress").asText() + "#"
-                            + net.path("DeviceConfigId").asText(),
-                    ips);
         }
+        List<GuestNicInfo> guestNics = p.get("guest.net") instanceof GuestNicInfo[] net ? List.of(net) : List.of();
         List<Nic> nics = new ArrayList<>();
-        for (JsonNode device : config.path("Hardware").path("Device")) {
-            if (!device.has("MacAddress")) {
-                continue;
+        if (p.get("config.hardware.device") instanceof VirtualDevice[] devices) {
+            for (VirtualDevice device : devices) {
+                if (device instanceof VirtualEthernetCard card) {
+                    nics.add(new Nic(
+                            card.getMacAddress(),
+                            card.getDeviceInfo() == null
+                                    ? ""
+                                    : card.getDeviceInfo().getSummary(),
+                            card.getConnectable() == null
+                                    || card.getConnectable().isConnected(),
+                            guestIps(card, guestNics)));
+                }
             }
-            String mac = device.path("MacAddress").asText();
-            List<String> ips = guestIps.getOrDefault(
-                    mac + "#" + device.path("Key").asText(),
-                    guestIps.entrySet().stream()
-                            .filter(e -> e.getKey().startsWith(mac + "#"))
-                            .map(Map.Entry::getValue)
-                            .findFirst()
-                            .orElse(List.of()));
-            String network = device.path("DeviceInfo").path("Summary").asText();
-            boolean connected = device.path("Connectable").path("Connected").asBoolean(true);
-            nics.add(new Nic(mac, network, connected, ips));
         }
         return Optional.of(new VmInfo(
-                vm.path("Name").asText(),
-                vm.path("Self").path("Value").asText(),
-                config.path("Uuid").asText(),
-                config.path("InstanceUuid").asText(),
-                vm.path("Runtime").path("PowerState").asText(),
-                vm.path("Runtime").path("Host").path("Value").asText(),
-                config.path("Template").asBoolean(false),
-                config.path("Hardware").path("NumCPU").asInt(),
-                config.path("Hardware").path("MemoryMB").asInt(),
+                String.valueOf(p.get("name")),
+                vm.get().getVal(),
+                (String) p.get("config.uuid"),
+                (String) p.get("config.instanceUuid"),
+                p.get("runtime.powerState") == null
+                        ? ""
+                        : p.get("runtime.powerState").toString(),
+                p.get("runtime.host") instanceof ManagedObjectReference host ? host.getVal() : "",
+                Boolean.TRUE.equals(p.get("config.template")),
+                p.get("config.hardware.numCPU") instanceof Number n ? n.intValue() : 0,
+                p.get("config.hardware.memoryMB") instanceof Number n ? n.intValue() : 0,
                 nics,
                 extra));
+    }
+
+    /** What the guest reports for this adapter: matched by device key, else by MAC address. */
+    private static List<String> guestIps(VirtualEthernetCard card, List<GuestNicInfo> guestNics) {
+        GuestNicInfo byMac = null;
+        for (GuestNicInfo nic : guestNics) {
+            if (card.getMacAddress() == null || !card.getMacAddress().equals(nic.getMacAddress())) {
+                continue;
+            }
+            if (nic.getDeviceConfigId() == card.getKey()) {
+                return nic.getIpAddress() == null ? List.of() : List.of(nic.getIpAddress());
+            }
+            byMac = byMac == null ? nic : byMac;
+        }
+        return byMac == null || byMac.getIpAddress() == null ? List.of() : List.of(byMac.getIpAddress());
     }
 
     private static void dc(List<String> args, String datacenter) {

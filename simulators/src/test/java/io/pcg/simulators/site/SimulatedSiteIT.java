@@ -37,7 +37,7 @@ class SimulatedSiteIT {
     void start() throws Exception {
         // No vCenter is asked for anything here: kind and clusterctl commands only.
         tools = new SimulatedTools(
-                new VcenterAccess(Path.of("/nonexistent/govc"), "127.0.0.1:1", "nobody", "unused"),
+                new VcenterAccess(Path.of("/nonexistent/govc"), "127.0.0.1:1", "nobody", "unused", null),
                 Delays.none(),
                 Faults.none(),
                 Clusterctl.binDir().resolve("clusterctl"));

@@ -2,12 +2,12 @@ package io.pcg.agent.cluster.manifest;
 
 import io.pcg.agent.ipam.Pool;
 import io.pcg.agent.vsphere.Placement;
-import io.pcg.agent.vsphere.Thumbprints;
 import io.pcg.common.errors.OperatorException;
 import io.pcg.common.net.Cidr;
 import io.pcg.common.net.Ip;
 import io.pcg.common.proxy.ProxySettings;
 import io.pcg.common.secrets.Secret;
+import io.pcg.vsphere.soap.Thumbprints;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pcg.agent.vsphere;
+package io.pcg.vsphere.soap;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

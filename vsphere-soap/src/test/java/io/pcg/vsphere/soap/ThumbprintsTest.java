@@ -1,8 +1,11 @@
-package io.pcg.agent.vsphere;
+package io.pcg.vsphere.soap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,17 +48,19 @@ class ThumbprintsTest {
                 .hasMessageContaining(message);
     }
 
+    /** vcenter-test.pem is a throwaway certificate; the expected values are what {@code openssl x509 -fingerprint} printed. */
     @Test
     void formatsDigestsAsVsphereShowsThem() throws Exception {
-        var certificate = SelfSignedTls.certificate();
-        Thumbprints thumbprints = Thumbprints.of(certificate);
-        byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-        StringBuilder expected = new StringBuilder();
-        for (byte b : sha256) {
-            expected.append(expected.length() == 0 ? "" : ":").append(String.format("%02X", b));
+        X509Certificate certificate;
+        try (InputStream pem = ThumbprintsTest.class.getResourceAsStream("vcenter-test.pem")) {
+            certificate =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(pem);
         }
-        assertThat(thumbprints.sha256()).isEqualTo(expected.toString());
-        assertThat(thumbprints.sha1()).matches("([0-9A-F]{2}:){19}[0-9A-F]{2}");
+        Thumbprints thumbprints = Thumbprints.of(certificate);
+        assertThat(thumbprints.sha256())
+                .isEqualTo(
+                        "4F:4C:BB:F8:1E:9C:E4:37:E5:E2:07:2D:0E:FA:A5:9A:F4:F7:7C:07:B3:7E:9D:9C:86:FE:F1:12:23:CF:4C:2A");
+        assertThat(thumbprints.sha1()).isEqualTo("BB:2C:79:EF:75:82:EB:B2:0E:8F:10:3C:1B:52:F1:6D:3A:0F:03:C0");
         assertThat(thumbprints.matches(thumbprints.sha1())).isTrue();
     }
 }

@@ -1,4 +1,4 @@
-package io.pcg.agent.vsphere;
+package io.pcg.vsphere.soap;
 
 import com.vmware.vim25.ws.Argument;
 import com.vmware.vim25.ws.Client;
@@ -13,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.rmi.RemoteException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.xml.stream.XMLStreamException;
 
@@ -25,9 +27,9 @@ import javax.xml.stream.XMLStreamException;
  *
  * <p>Nothing here logs request bodies: the Login request carries the password.
  */
-final class VimSoapClient implements Client {
+public final class VimSoapClient implements Client {
 
-    static final String SOAP_API_VERSION = "6.0";
+    private static final String SOAP_API_VERSION = "6.0";
     /** XmlGen writes the method element as {@code "<" + method + this}, so the closing bracket belongs here. */
     private static final String VIM_NAMESPACE_ATTRIBUTE = " xmlns=\"urn:vim25\">";
 
@@ -41,7 +43,7 @@ final class VimSoapClient implements Client {
     private volatile String cookie;
     private String soapAction = "urn:vim25/" + SOAP_API_VERSION;
 
-    VimSoapClient(
+    public VimSoapClient(
             URI sdkUrl, HttpClient http, PinningTrustManager trust, Duration connectTimeout, Duration readTimeout) {
         this.http = http;
         this.trust = trust;
@@ -51,6 +53,25 @@ final class VimSoapClient implements Client {
             this.baseUrl = sdkUrl.toURL();
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("not a URL: " + sdkUrl, e);
+        }
+    }
+
+    /**
+     * The HTTP client a {@link VimSoapClient} (and uploads to the same vCenter's hosts) should use: HTTP/1.1 as
+     * vCenter's SOAP endpoint expects, no redirects followed, TLS decided by {@code trust} alone.
+     */
+    public static HttpClient httpClient(TrustManager trust, Duration connectTimeout) {
+        try {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, new TrustManager[] {trust}, null);
+            return HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .sslContext(tls)
+                    .build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS", e);
         }
     }
 
@@ -81,7 +102,7 @@ final class VimSoapClient implements Client {
     }
 
     /** Sends a request and returns the raw answer stream, for callers that parse big answers themselves. */
-    HttpResponse<InputStream> post(String methodName, String envelope) throws RemoteException {
+    public HttpResponse<InputStream> post(String methodName, String envelope) throws RemoteException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl.toString()))
                 .timeout(readTimeout)
                 .header("Content-Type", "text/xml; charset=utf-8")

@@ -1,4 +1,4 @@
-package io.pcg.agent.vsphere;
+package io.pcg.vsphere.soap;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -14,20 +14,20 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * appliance cannot chain to) or, with no pin, by the JDK trust store including host name checks. It remembers the
  * certificate the server presented, so a refusal can tell the admin which thumbprint to confirm.
  */
-final class PinningTrustManager extends X509ExtendedTrustManager {
+public final class PinningTrustManager extends X509ExtendedTrustManager {
 
     private final String pin;
     private final X509ExtendedTrustManager systemTrust;
     private volatile X509Certificate presented;
 
     /** @param pin a thumbprint in any notation {@link Thumbprints#normalize} accepts, or {@code null} for CA trust */
-    PinningTrustManager(String pin) {
+    public PinningTrustManager(String pin) {
         this.pin = pin == null || pin.isBlank() ? null : Thumbprints.normalize(pin);
         this.systemTrust = this.pin == null ? systemTrustManager() : null;
     }
 
     /** The certificate the server presented in the last handshake, or {@code null} before any. */
-    X509Certificate presented() {
+    public X509Certificate presented() {
         return presented;
     }
 
@@ -111,7 +111,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
     }
 
     /** The server's certificate is not the pinned one. */
-    static final class ThumbprintMismatchException extends CertificateException {
+    public static final class ThumbprintMismatchException extends CertificateException {
         private final transient Thumbprints actual;
 
         ThumbprintMismatchException(Thumbprints actual) {
@@ -120,7 +120,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             this.actual = actual;
         }
 
-        Thumbprints actual() {
+        public Thumbprints actual() {
             return actual;
         }
     }

@@ -1,4 +1,4 @@
-package io.pcg.agent.vsphere;
+package io.pcg.vsphere.soap;
 
 import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.MethodFault;

@@ -1,4 +1,4 @@
-package io.pcg.agent.vsphere;
+package io.pcg.vsphere.soap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
