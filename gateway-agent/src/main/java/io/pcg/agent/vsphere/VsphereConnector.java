@@ -1,16 +1,12 @@
 package io.pcg.agent.vsphere;
 
-import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ServiceContent;
 import com.vmware.vim25.UserSession;
-import com.vmware.vim25.VimPortType;
 import io.pcg.agent.vsphere.VsphereException.Reason;
-import io.pcg.vsphere.soap.NotVimResponseException;
 import io.pcg.vsphere.soap.PinningTrustManager;
 import io.pcg.vsphere.soap.Thumbprints;
-import io.pcg.vsphere.soap.VimSoapClient;
+import io.pcg.vsphere.soap.VimConnection;
 import java.net.MalformedURLException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.rmi.RemoteException;
 import org.slf4j.Logger;
@@ -25,12 +21,9 @@ public final class VsphereConnector {
 
     public static VsphereClient connect(VsphereLogin login, VsphereConfig config) throws VsphereException {
         PinningTrustManager trust = new PinningTrustManager(login.thumbprint());
-        HttpClient http = VimSoapClient.httpClient(trust, config.connectTimeout());
-        VimSoapClient soap =
-                new VimSoapClient(login.sdkUri(), http, trust, config.connectTimeout(), config.readTimeout());
-        VimPortType port;
+        VimConnection connection;
         try {
-            port = new VimPortType(soap);
+            connection = VimConnection.open(login.sdkUri(), trust, config.connectTimeout(), config.readTimeout());
         } catch (MalformedURLException e) {
             throw new VsphereException(
                     Reason.INVALID_REQUEST,
@@ -39,19 +32,15 @@ public final class VsphereConnector {
         }
         String operation = "connecting";
         try {
-            ManagedObjectReference serviceInstance = new ManagedObjectReference();
-            serviceInstance.setType("ServiceInstance");
-            serviceInstance.setVal("ServiceInstance");
-            ServiceContent content = port.retrieveServiceContent(serviceInstance);
-            if (content == null || content.getAbout() == null || content.getSessionManager() == null) {
-                throw new NotVimResponseException("the service content has no session manager");
-            }
+            ServiceContent content = connection.serviceContent();
             operation = "logging in";
-            UserSession session = port.login(
-                    content.getSessionManager(),
-                    login.username(),
-                    login.password().reveal(),
-                    null);
+            UserSession session = connection
+                    .port()
+                    .login(
+                            content.getSessionManager(),
+                            login.username(),
+                            login.password().reveal(),
+                            null);
             Thumbprints thumbprints = trust.presented() == null ? null : Thumbprints.of(trust.presented());
             LOG.info(
                     "logged in to {} ({} {}) as {}",
@@ -59,7 +48,15 @@ public final class VsphereConnector {
                     content.getAbout().getFullName(),
                     content.getAbout().getApiType(),
                     session.getUserName());
-            return new VimVsphereClient(login, config, http, soap, port, content, session, thumbprints);
+            return new VimVsphereClient(
+                    login,
+                    config,
+                    connection.http(),
+                    connection.soap(),
+                    connection.port(),
+                    content,
+                    session,
+                    thumbprints);
         } catch (RemoteException | RuntimeException e) {
             Thumbprints presented = trust.presented() == null ? null : Thumbprints.of(trust.presented());
             VsphereException failure = VsphereErrors.classify(

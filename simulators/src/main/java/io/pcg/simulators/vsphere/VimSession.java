@@ -7,8 +7,8 @@ import com.vmware.vim25.ServiceContent;
 import com.vmware.vim25.VimPortType;
 import io.pcg.vsphere.soap.PinningTrustManager;
 import io.pcg.vsphere.soap.PropertyReader;
+import io.pcg.vsphere.soap.VimConnection;
 import io.pcg.vsphere.soap.VimFaultException;
-import io.pcg.vsphere.soap.VimSoapClient;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -121,24 +121,18 @@ final class VimSession {
     }
 
     private Connection login() throws IOException {
-        PinningTrustManager trust = new PinningTrustManager(access.thumbprint());
-        VimSoapClient soap = new VimSoapClient(
-                URI.create("https://" + access.server() + "/sdk"),
-                VimSoapClient.httpClient(trust, CONNECT_TIMEOUT),
-                trust,
-                CONNECT_TIMEOUT,
-                READ_TIMEOUT);
-        VimPortType port;
+        VimConnection vim;
         try {
-            port = new VimPortType(soap);
+            vim = VimConnection.open(
+                    URI.create("https://" + access.server() + "/sdk"),
+                    new PinningTrustManager(access.thumbprint()),
+                    CONNECT_TIMEOUT,
+                    READ_TIMEOUT);
         } catch (MalformedURLException e) {
             throw new IOException("bad vCenter address " + access.server(), e);
         }
-        ManagedObjectReference serviceInstance = new ManagedObjectReference();
-        serviceInstance.setType("ServiceInstance");
-        serviceInstance.setVal("ServiceInstance");
-        ServiceContent content = port.retrieveServiceContent(serviceInstance);
-        port.login(content.getSessionManager(), access.username(), access.password(), null);
-        return new Connection(port, content, new PropertyReader(port, content, PAGE_SIZE));
+        ServiceContent content = vim.serviceContent();
+        vim.port().login(content.getSessionManager(), access.username(), access.password(), null);
+        return new Connection(vim.port(), content, new PropertyReader(vim.port(), content, PAGE_SIZE));
     }
 }
