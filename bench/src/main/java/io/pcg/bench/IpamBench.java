@@ -34,21 +34,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code kube_raw_creates_per_s}: 16 clients creating IPAddressClaims that nobody answers, the server's
  *       ceiling for the object kind the claimers create;</li>
- *   <li>{@code ipam_allocs_per_s}, {@code ipam_alloc_p99_ms}, {@code ipam_duplicates} (must be 0): 32 claimers drain
- *       a /20 subnet pool, each creating a claim and waiting (watch, no polling) until it is answered; latency is
- *       claim creation to answer;</li>
+ *   <li>{@code ipam_allocs_per_s}, {@code ipam_alloc_p99_ms}, {@code ipam_duplicates} (must be 0): 16 claimers, as
+ *       many as the raw phase's clients, drain a /20 subnet pool, each creating a claim and waiting (watch, no
+ *       polling) until it is answered; latency is claim creation to answer;</li>
  *   <li>{@code ipam_vs_raw_ratio}: allocations per raw create. An allocation is at least two writes (the claim and
  *       its IPAddress), so 0.5 is the ceiling;</li>
+ *   <li>{@code ipam_allocs_per_s_32_claimers}, {@code ipam_alloc_p99_ms_32_claimers}: twice the load, 32 claimers
+ *       draining a /21 pool: with that many always waiting, the mean latency is 32 over the allocation rate (Little's
+ *       law);</li>
  *   <li>{@code ipam_alloc_cpu_ms}: CPU time of this process (allocator and claimers; the API server is another
  *       process) per allocation, which swings less than wall-clock figures on a shared machine.</li>
  * </ul>
  */
 public final class IpamBench {
 
-    private static final int CLAIMERS = 32;
+    /** The raw phase's concurrency: allocations are compared with plain creates at the same load. */
     private static final int RAW_CLIENTS = 16;
+
+    private static final int CLAIMERS = RAW_CLIENTS;
+    /** A heavier load, printed beside: twice as many claimers always waiting. */
+    private static final int MANY_CLAIMERS = 2 * CLAIMERS;
+
     private static final int RAW_CREATES = 4000;
     private static final String POOL = "bench";
+    private static final String MANY_CLAIMERS_POOL = "bench-many";
     private static final String WARMUP_POOL = "warmup";
 
     private IpamBench() {}
@@ -103,9 +112,21 @@ public final class IpamBench {
                         List.of(),
                         false,
                         List.of()));
-                drain(claimers, pools, namespace, WARMUP_POOL, answers);
+                drain(claimers, pools, namespace, WARMUP_POOL, answers, CLAIMERS);
 
-                Drain measured = drain(claimers, pools, namespace, POOL, answers);
+                Drain measured = drain(claimers, pools, namespace, POOL, answers, CLAIMERS);
+                pools.create(new PoolSpec(
+                        MANY_CLAIMERS_POOL,
+                        "subnet",
+                        null,
+                        null,
+                        "10.40.0.0/21",
+                        null,
+                        "10.40.0.1",
+                        List.of(),
+                        false,
+                        List.of()));
+                Drain manyClaimers = drain(claimers, pools, namespace, MANY_CLAIMERS_POOL, answers, MANY_CLAIMERS);
                 watch.close();
 
                 List<GenericKubernetesResource> addresses = claimers.genericKubernetesResources(IpamApi.ADDRESSES)
@@ -122,18 +143,19 @@ public final class IpamBench {
                 }
                 duplicates += answers.size() - answered.size();
 
-                long[] latenciesNanos = measured.latenciesNanos();
-                int claims = latenciesNanos.length;
-                java.util.Arrays.sort(latenciesNanos);
-                double p99Millis = latenciesNanos[(int) Math.ceil(claims * 0.99) - 1] / 1e6;
-                double allocsPerSecond = claims / (measured.elapsedNanos() / 1e9);
+                int claims = measured.latenciesNanos().length;
+                double allocsPerSecond = measured.allocsPerSecond();
                 System.out.printf("kube_raw_creates_per_s: %.1f creates/s%n", rawPerSecond);
                 System.out.printf("ipam_claims: %d count%n", claims);
                 System.out.printf("ipam_allocs_per_s: %.1f allocs/s%n", allocsPerSecond);
-                System.out.printf("ipam_alloc_p99_ms: %.1f ms%n", p99Millis);
+                System.out.printf("ipam_alloc_p99_ms: %.1f ms%n", measured.p99Millis());
                 System.out.printf("ipam_alloc_cpu_ms: %.2f ms%n", measured.cpuNanos() / 1e6 / claims);
                 System.out.printf("ipam_duplicates: %d count%n", duplicates);
                 System.out.printf("ipam_vs_raw_ratio: %.2f ratio%n", allocsPerSecond / rawPerSecond);
+                System.out.printf(
+                        "ipam_allocs_per_s_%d_claimers: %.1f allocs/s%n",
+                        MANY_CLAIMERS, manyClaimers.allocsPerSecond());
+                System.out.printf("ipam_alloc_p99_ms_%d_claimers: %.1f ms%n", MANY_CLAIMERS, manyClaimers.p99Millis());
             }
         }
         System.exit(0);
@@ -189,15 +211,27 @@ public final class IpamBench {
                 .create();
     }
 
-    private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos) {}
+    private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos) {
 
-    /** CLAIMERS threads claim from {@code pool} until every address is out; latency is claim creation to answer. */
+        double allocsPerSecond() {
+            return latenciesNanos.length / (elapsedNanos / 1e9);
+        }
+
+        double p99Millis() {
+            long[] sorted = latenciesNanos.clone();
+            java.util.Arrays.sort(sorted);
+            return sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6;
+        }
+    }
+
+    /** {@code claimerCount} threads claim from {@code pool} until every address is out; latency is claim creation to answer. */
     private static Drain drain(
             KubernetesClient client,
             PoolService pools,
             String namespace,
             String pool,
-            Map<String, CompletableFuture<String>> answers)
+            Map<String, CompletableFuture<String>> answers,
+            int claimerCount)
             throws Exception {
         int claims = (int) pools.list().stream()
                 .filter(usage -> usage.pool().name().equals(pool))
@@ -206,11 +240,11 @@ public final class IpamBench {
                 .total();
         AtomicInteger next = new AtomicInteger();
         long[] latenciesNanos = new long[claims];
-        ExecutorService claimers = Executors.newFixedThreadPool(CLAIMERS);
+        ExecutorService claimers = Executors.newFixedThreadPool(claimerCount);
         List<Future<?>> running = new ArrayList<>();
         long cpuStart = processCpuNanos();
         long start = System.nanoTime();
-        for (int t = 0; t < CLAIMERS; t++) {
+        for (int t = 0; t < claimerCount; t++) {
             running.add(claimers.submit(() -> {
                 for (int i = next.getAndIncrement(); i < claims; i = next.getAndIncrement()) {
                     String name = pool + "-" + i;

@@ -5,7 +5,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +27,9 @@ final class GarbageCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
     private final Sim sim;
+    /** Deleted owners' UIDs by namespace, for the pass that has not started yet. */
+    private final Map<String, Set<String>> waiting = new HashMap<>();
+
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "simulated-garbage-collector");
         thread.setDaemon(true);
@@ -33,26 +40,43 @@ final class GarbageCollector implements AutoCloseable {
         this.sim = sim;
     }
 
+    /**
+     * Collects after {@code owner}'s deletion. Owners deleted while a pass waits to start join it, so a burst of
+     * deletions (a clusterctl move deletes every moved object from its source) costs one pass rather than one each.
+     */
     void ownerDeleted(GenericKubernetesResource owner) {
         String namespace = Obj.namespace(owner);
-        String uid = owner.getMetadata().getUid();
+        synchronized (waiting) {
+            Set<String> owners = waiting.get(namespace);
+            if (owners != null) {
+                owners.add(owner.getMetadata().getUid());
+                return;
+            }
+            owners = new HashSet<>();
+            owners.add(owner.getMetadata().getUid());
+            waiting.put(namespace, owners);
+        }
         if (executor.isShutdown()) {
             return;
         }
         executor.execute(() -> {
+            Set<String> owners;
+            synchronized (waiting) {
+                owners = waiting.remove(namespace);
+            }
             try {
-                collect(namespace, uid);
+                collect(namespace, owners);
             } catch (RuntimeException e) {
                 LOG.debug(
-                        "Simulator: garbage collection after {} {}: {}",
-                        owner.getKind(),
-                        Obj.name(owner),
+                        "Simulator: garbage collection after {} owner(s) in {} were deleted: {}",
+                        owners.size(),
+                        namespace,
                         e.toString());
             }
         });
     }
 
-    private void collect(String namespace, String ownerUid) {
+    private void collect(String namespace, Set<String> deletedOwners) {
         List<HasMetadata> candidates = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             candidates.addAll(sim.client
@@ -66,11 +90,11 @@ final class GarbageCollector implements AutoCloseable {
         for (HasMetadata dependent : candidates) {
             List<OwnerReference> owners = dependent.getMetadata().getOwnerReferences();
             if (owners == null
-                    || owners.stream().noneMatch(ref -> ownerUid.equals(ref.getUid()))
+                    || owners.stream().noneMatch(ref -> deletedOwners.contains(ref.getUid()))
                     || dependent.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            if (owners.stream().anyMatch(ref -> !ownerUid.equals(ref.getUid()) && exists(namespace, ref))) {
+            if (owners.stream().anyMatch(ref -> !deletedOwners.contains(ref.getUid()) && exists(namespace, ref))) {
                 continue;
             }
             try {

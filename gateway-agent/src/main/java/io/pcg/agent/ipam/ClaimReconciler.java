@@ -10,6 +10,7 @@ import io.pcg.agent.kube.Fields;
 import io.pcg.agent.kube.JsonPatch;
 import io.pcg.common.net.InvalidAddressException;
 import io.pcg.common.net.Ip;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -205,7 +206,10 @@ final class ClaimReconciler {
             } else {
                 candidate = index.reserveNext(namespace, pool);
                 if (candidate.isEmpty()) {
-                    long used = index.holdings(namespace, pool.name()).size();
+                    // Addresses other workers are handing out right now are not holdings yet, but not free either.
+                    BigInteger used = BigInteger.valueOf(
+                                    index.holdings(namespace, pool.name()).size())
+                            .max(pool.capacity());
                     return fail(
                             claim,
                             ClaimCondition.failed(

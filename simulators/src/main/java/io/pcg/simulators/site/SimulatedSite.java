@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Simulator: the site around a gateway agent that runs as its own process. It owns what outlives the agent on a real
@@ -39,6 +41,8 @@ import java.util.concurrent.Executors;
  * <p>The forwarders are bash scripts that need {@code curl} ({@code scripts/lib/deps.sh} installs it).
  */
 public final class SimulatedSite implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedSite.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EXIT_HEADER = "x-pcg-exit";
@@ -98,25 +102,33 @@ public final class SimulatedSite implements AutoCloseable {
      * in {@value #STDERR_HEADER}. A request the site cannot run gets another status and the reason in the latter.
      */
     private void run(HttpExchange exchange) throws IOException {
-        try (exchange;
-                InputStream body = exchange.getRequestBody()) {
+        // The exchange is closed only after a failure was answered: closed first, the caller would get no reply.
+        try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod())) {
                 refuse(exchange, 405, "POST a command line");
                 return;
             }
-            List<String> command = nulTerminated(body.readAllBytes());
+            List<String> command;
+            try (InputStream body = exchange.getRequestBody()) {
+                command = nulTerminated(body.readAllBytes());
+            }
             if (command.isEmpty()) {
                 refuse(exchange, 400, "no command line in the request");
                 return;
             }
-            CommandRunner.Result result = tools.run(command);
+            CommandRunner.Result result;
+            try {
+                result = tools.run(command);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Simulator: {} failed: {}", command.get(0), e.toString());
+                refuse(exchange, 500, String.valueOf(e.getMessage()));
+                return;
+            }
             byte[] stdout = result.stdout().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set(EXIT_HEADER, Integer.toString(result.exitCode()));
             exchange.getResponseHeaders().set(STDERR_HEADER, escapeForPrintf(result.stderr()));
             exchange.sendResponseHeaders(200, stdout.length == 0 ? -1 : stdout.length);
             exchange.getResponseBody().write(stdout);
-        } catch (IOException | RuntimeException e) {
-            refuse(exchange, 500, String.valueOf(e.getMessage()));
         }
     }
 

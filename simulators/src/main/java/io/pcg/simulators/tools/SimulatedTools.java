@@ -261,6 +261,8 @@ public final class SimulatedTools implements CommandRunner, AutoCloseable {
                         .endSpec()
                         .build())
                 .serverSideApply();
+        // Like the real init, which returns once its providers' controllers run: by then new kinds are served.
+        UpstreamCrds.awaitCreatesServed(client);
         String server = key(config.getMasterUrl());
         if (providers.containsKey(server)) {
             client.close();

@@ -89,6 +89,16 @@ class SimulatedSiteIT {
     }
 
     @Test
+    void aToolThatCannotRunIsAFailureWithItsReason() throws Exception {
+        Path missing = dir.resolve("no-such.kubeconfig");
+
+        CommandRunner.Result result = run(site.clusterctl(), List.of("init", "--kubeconfig", missing.toString()));
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains(missing.toString()).doesNotContain("did not answer");
+    }
+
+    @Test
     void escapingKeepsEveryByteAndCutsOnlyVeryLongStderr() {
         assertThat(SimulatedSite.escapeForPrintf("a b\\\n")).isEqualTo("a\\x20b\\x5c\\x0a");
         assertThat(SimulatedSite.escapeForPrintf("x".repeat(20_000)))

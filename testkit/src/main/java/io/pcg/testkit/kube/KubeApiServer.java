@@ -51,6 +51,7 @@ public final class KubeApiServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final int CONCURRENT_REQUESTS = 64;
+    private static final int START_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final List<String> etcdCommand;
@@ -101,7 +102,30 @@ public final class KubeApiServer implements AutoCloseable {
         return start(binDir());
     }
 
+    /**
+     * Starts etcd and kube-apiserver on free ports. A port found free can be taken by another process (an outgoing
+     * connection's ephemeral port) before the server binds it: then the start is tried again on other ports.
+     */
     public static KubeApiServer start(Path binDir) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(binDir);
+            } catch (PortTakenException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** A server exited at start-up because its port was no longer free. */
+    static final class PortTakenException extends RuntimeException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private static KubeApiServer startOnce(Path binDir) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("pcg-kube-apiserver-");
@@ -305,6 +329,13 @@ public final class KubeApiServer implements AutoCloseable {
                 "etcd not found in " + binDir + " nor on PATH: run scripts/lib/build-kube-apiserver.sh");
     }
 
+    static RuntimeException exitedDuringStartUp(String server, String logTail) {
+        String message = server + " exited during start-up:\n" + logTail;
+        return logTail.contains("address already in use")
+                ? new PortTakenException(message)
+                : new IllegalStateException(message);
+    }
+
     /** Waits for /readyz; the serving certificate appears in the cert dir before the port opens. */
     private static Path awaitReady(ServerProcess etcd, ServerProcess apiServer, URI url, String token, Path certFile)
             throws IOException {
@@ -314,10 +345,10 @@ public final class KubeApiServer implements AutoCloseable {
         try {
             while (System.nanoTime() < deadline) {
                 if (!etcd.isAlive()) {
-                    throw new IllegalStateException("etcd exited during start-up:\n" + etcd.logTail(30));
+                    throw exitedDuringStartUp("etcd", etcd.logTail(30));
                 }
                 if (!apiServer.isAlive()) {
-                    throw new IllegalStateException("kube-apiserver exited during start-up:\n" + apiServer.logTail(30));
+                    throw exitedDuringStartUp("kube-apiserver", apiServer.logTail(30));
                 }
                 if (http == null && Files.isRegularFile(certFile) && Files.size(certFile) > 0) {
                     http = HttpClient.newBuilder()

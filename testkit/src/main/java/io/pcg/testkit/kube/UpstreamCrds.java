@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +35,8 @@ public final class UpstreamCrds {
     public static final String PROVIDER_LABEL = "cluster.x-k8s.io/provider";
     /** The oldest minor version that serves every version of these CRDs, CEL rules and empty-string defaults. */
     private static final int FIRST_FULL_MINOR = 25;
+    /** How long after a CRD is established kube-apiserver holds back creates of its kind. */
+    private static final Duration CREATE_HOLD = Duration.ofSeconds(2);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static volatile List<JsonNode> definitions;
@@ -93,6 +97,56 @@ public final class UpstreamCrds {
                     .withName(crd.getMetadata().getName())
                     .waitUntilCondition(UpstreamCrds::established, 60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Waits until the API server no longer holds back creates of the installed kinds. For two seconds after a CRD's
+     * Established condition turns true (its time, in whole seconds), kube-apiserver sleeps two seconds in every
+     * {@code create} of that kind, so that in a highly available control plane no other API server answers "not
+     * found" right after (apiextensions-apiserver's custom resource handler). A real {@code clusterctl init} returns
+     * long after that, once its providers' controllers run; a simulated one that returned at once would let its
+     * caller meet a state no real management cluster shows.
+     */
+    public static void awaitCreatesServed(KubernetesClient client) {
+        Instant servedFrom = createsServedFrom(client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withLabel(CLUSTERCTL_LABEL)
+                .list()
+                .getItems());
+        Duration left = Duration.between(Instant.now(), servedFrom);
+        if (left.isNegative() || left.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(left.toMillis() + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the API server held back creates of new kinds", e);
+        }
+    }
+
+    /** When the server stops holding back creates of every kind in {@code crds}; the epoch if none is established. */
+    static Instant createsServedFrom(List<CustomResourceDefinition> crds) {
+        Instant servedFrom = Instant.EPOCH;
+        for (CustomResourceDefinition crd : crds) {
+            Instant established = establishedAt(crd);
+            if (established != null && established.plus(CREATE_HOLD).isAfter(servedFrom)) {
+                servedFrom = established.plus(CREATE_HOLD);
+            }
+        }
+        return servedFrom;
+    }
+
+    private static Instant establishedAt(CustomResourceDefinition crd) {
+        if (crd.getStatus() == null || crd.getStatus().getConditions() == null) {
+            return null;
+        }
+        return crd.getStatus().getConditions().stream()
+                .filter(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> c.getLastTransitionTime() == null ? null : Instant.parse(c.getLastTransitionTime()))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The provider a CRD belongs to, as {@code clusterctl init} names it in {@value #PROVIDER_LABEL}. */

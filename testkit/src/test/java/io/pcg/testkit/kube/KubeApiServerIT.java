@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -97,6 +98,20 @@ class KubeApiServerIT {
                     .hasMessageContaining(".spec.gatway: field not declared in schema");
             assertThat(pools.withName("nodes").get()).isNull();
         }
+    }
+
+    @Test
+    void awaitingServedCreatesReturnsOnceNoNewKindIsHeldBack(KubernetesClient client) {
+        UpstreamCrds.awaitCreatesServed(client);
+
+        Instant servedFrom = UpstreamCrds.createsServedFrom(client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withLabel(UpstreamCrds.CLUSTERCTL_LABEL)
+                .list()
+                .getItems());
+        assertThat(servedFrom).isAfter(Instant.EPOCH);
+        assertThat(Instant.now()).isAfterOrEqualTo(servedFrom);
     }
 
     @Test

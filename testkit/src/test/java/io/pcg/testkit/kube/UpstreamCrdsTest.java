@@ -3,9 +3,12 @@ package io.pcg.testkit.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,42 @@ class UpstreamCrdsTest {
                 .filter(d -> name.equals(d.path("metadata").path("name").asText()))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    private static CustomResourceDefinition crd(String established, String status) {
+        CustomResourceDefinitionBuilder builder = new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName("x")
+                .endMetadata();
+        if (established == null) {
+            return builder.build();
+        }
+        return builder.withNewStatus()
+                .addNewCondition()
+                .withType("NamesAccepted")
+                .withStatus("True")
+                .withLastTransitionTime("2026-11-28T05:00:09Z")
+                .endCondition()
+                .addNewCondition()
+                .withType("Established")
+                .withStatus(status)
+                .withLastTransitionTime(established)
+                .endCondition()
+                .endStatus()
+                .build();
+    }
+
+    @Test
+    void createsAreServedTwoSecondsAfterTheLastKindWasEstablished() {
+        assertThat(UpstreamCrds.createsServedFrom(List.of())).isEqualTo(Instant.EPOCH);
+        assertThat(UpstreamCrds.createsServedFrom(List.of(crd(null, null), crd("2026-11-28T05:00:01Z", "False"))))
+                .isEqualTo(Instant.EPOCH);
+        assertThat(UpstreamCrds.createsServedFrom(List.of(
+                        crd("2026-11-28T05:00:03Z", "True"),
+                        crd("2026-11-28T05:00:04Z", "True"),
+                        crd("2026-11-28T05:00:02Z", "True"),
+                        crd(null, null))))
+                .isEqualTo(Instant.parse("2026-11-28T05:00:06Z"));
     }
 
     @Test
