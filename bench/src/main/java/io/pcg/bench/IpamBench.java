@@ -16,6 +16,7 @@ import io.pcg.testkit.capi.IpAddressClaims;
 import io.pcg.testkit.kube.KubeApiServer;
 import io.pcg.testkit.kube.UpstreamCrds;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class IpamBench {
 
-    /** The raw phase's concurrency: allocations are compared with plain creates at the same load. */
     private static final int RAW_CLIENTS = 16;
-
+    /** As many as the raw phase's clients: allocations are compared with plain creates at the same load. */
     private static final int CLAIMERS = RAW_CLIENTS;
     /** A heavier load, printed beside: twice as many claimers always waiting. */
     private static final int MANY_CLAIMERS = 2 * CLAIMERS;
@@ -74,8 +74,7 @@ public final class IpamBench {
                     IpamController allocator = new IpamController(cluster, config)) {
                 allocator.start();
                 PoolService pools = new PoolService(cluster, config);
-                pools.create(new PoolSpec(
-                        POOL, "subnet", null, null, "10.20.0.0/20", null, "10.20.0.1", List.of(), false, List.of()));
+                pools.create(subnetPool(POOL, "10.20.0.0/20", "10.20.0.1"));
                 Map<String, CompletableFuture<String>> answers = new ConcurrentHashMap<>();
                 KubernetesClient claimers = server.client();
                 SharedIndexInformer<GenericKubernetesResource> watch = claimers.genericKubernetesResources(
@@ -101,31 +100,11 @@ public final class IpamBench {
 
                 // The allocator is a long-running process: measure it warm, after a smaller pool has been drained the
                 // same way.
-                pools.create(new PoolSpec(
-                        WARMUP_POOL,
-                        "subnet",
-                        null,
-                        null,
-                        "10.30.0.0/23",
-                        null,
-                        "10.30.0.1",
-                        List.of(),
-                        false,
-                        List.of()));
+                pools.create(subnetPool(WARMUP_POOL, "10.30.0.0/23", "10.30.0.1"));
                 drain(claimers, pools, namespace, WARMUP_POOL, answers, CLAIMERS);
 
                 Drain measured = drain(claimers, pools, namespace, POOL, answers, CLAIMERS);
-                pools.create(new PoolSpec(
-                        MANY_CLAIMERS_POOL,
-                        "subnet",
-                        null,
-                        null,
-                        "10.40.0.0/21",
-                        null,
-                        "10.40.0.1",
-                        List.of(),
-                        false,
-                        List.of()));
+                pools.create(subnetPool(MANY_CLAIMERS_POOL, "10.40.0.0/21", "10.40.0.1"));
                 Drain manyClaimers = drain(claimers, pools, namespace, MANY_CLAIMERS_POOL, answers, MANY_CLAIMERS);
                 watch.close();
 
@@ -201,6 +180,11 @@ public final class IpamBench {
         }
     }
 
+    /** A pool handing out a whole subnet but its gateway, open to every cluster. */
+    private static PoolSpec subnetPool(String name, String subnet, String gateway) {
+        return new PoolSpec(name, "subnet", null, null, subnet, null, gateway, List.of(), false, List.of());
+    }
+
     private static void createNamespace(KubernetesClient client, String name) {
         client.namespaces()
                 .resource(new NamespaceBuilder()
@@ -219,7 +203,7 @@ public final class IpamBench {
 
         double p99Millis() {
             long[] sorted = latenciesNanos.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             return sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6;
         }
     }

@@ -46,17 +46,13 @@ final class GarbageCollector implements AutoCloseable {
      */
     void ownerDeleted(GenericKubernetesResource owner) {
         String namespace = Obj.namespace(owner);
+        boolean passWaiting;
         synchronized (waiting) {
-            Set<String> owners = waiting.get(namespace);
-            if (owners != null) {
-                owners.add(owner.getMetadata().getUid());
-                return;
-            }
-            owners = new HashSet<>();
-            owners.add(owner.getMetadata().getUid());
-            waiting.put(namespace, owners);
+            passWaiting = waiting.containsKey(namespace);
+            waiting.computeIfAbsent(namespace, ignored -> new HashSet<>())
+                    .add(owner.getMetadata().getUid());
         }
-        if (executor.isShutdown()) {
+        if (passWaiting || executor.isShutdown()) {
             return;
         }
         executor.execute(() -> {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -139,13 +141,9 @@ public final class UpstreamCrds {
     }
 
     private static Instant establishedAt(CustomResourceDefinition crd) {
-        if (crd.getStatus() == null || crd.getStatus().getConditions() == null) {
-            return null;
-        }
-        return crd.getStatus().getConditions().stream()
-                .filter(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))
-                .map(c -> c.getLastTransitionTime() == null ? null : Instant.parse(c.getLastTransitionTime()))
-                .findFirst()
+        return establishedCondition(crd)
+                .map(CustomResourceDefinitionCondition::getLastTransitionTime)
+                .map(Instant::parse)
                 .orElse(null);
     }
 
@@ -209,11 +207,17 @@ public final class UpstreamCrds {
     }
 
     private static boolean established(CustomResourceDefinition crd) {
-        return crd != null
-                && crd.getStatus() != null
-                && crd.getStatus().getConditions() != null
-                && crd.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+        return establishedCondition(crd).isPresent();
+    }
+
+    /** The CRD's Established condition while it is true. */
+    private static Optional<CustomResourceDefinitionCondition> establishedCondition(CustomResourceDefinition crd) {
+        if (crd == null || crd.getStatus() == null || crd.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return crd.getStatus().getConditions().stream()
+                .filter(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst();
     }
 
     private static int serverMinor(KubernetesClient client) {
