@@ -34,18 +34,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with plain creates, in the same run:
  * <ul>
  *   <li>{@code kube_raw_creates_per_s}: 16 clients creating IPAddressClaims that nobody answers, the server's
- *       ceiling for the object kind the claimers create;</li>
+ *       ceiling for the object kind the claimers create; {@code kube_raw_server_cpu_ms}: CPU time of kube-apiserver
+ *       and etcd per create;</li>
  *   <li>{@code ipam_allocs_per_s}, {@code ipam_alloc_p99_ms}, {@code ipam_duplicates} (must be 0): 16 claimers, as
  *       many as the raw phase's clients, drain a /20 subnet pool, each creating a claim and waiting (watch, no
  *       polling) until it is answered; latency is claim creation to answer;</li>
- *   <li>{@code ipam_vs_raw_ratio}: allocations per raw create. An allocation is at least two writes (the claim and
- *       its IPAddress), so 0.5 is the ceiling;</li>
+ *   <li>{@code ipam_vs_raw_ratio}: allocations per raw create. An allocation is three writes (the claim, its
+ *       IPAddress, the claim's status), so 0.33 would be the ceiling if each cost the server what a plain create
+ *       does; the next lines say what they do cost;</li>
+ *   <li>what an allocation costs, which bounds that ratio: {@code ipam_alloc_cpu_ms}, CPU time of this process
+ *       (allocator and claimers; it swings less than wall-clock figures on a shared machine);
+ *       {@code ipam_alloc_server_cpu_ms}, CPU time of kube-apiserver and etcd; {@code ipam_alloc_server_writes},
+ *       write requests to IPAM objects (3 is the least: the claim, its IPAddress, the claim's status);
+ *       {@code ipam_alloc_server_cost_in_raw_creates}, the server's CPU per allocation over its CPU per plain
+ *       create;</li>
  *   <li>{@code ipam_allocs_per_s_32_claimers}, {@code ipam_alloc_p99_ms_32_claimers}: twice the load, 32 claimers
  *       draining a /21 pool: with that many always waiting, the mean latency is 32 over the allocation rate (Little's
- *       law);</li>
- *   <li>{@code ipam_alloc_cpu_ms}: CPU time of this process (allocator and claimers; the API server is another
- *       process) per allocation, which swings less than wall-clock figures on a shared machine.</li>
+ *       law).</li>
  * </ul>
+ * Both sides are measured warm, as the long-running processes they stand for: until the JIT has compiled the
+ * client's request path (some ten thousand requests), a request costs this process several times the CPU it
+ * costs later, and the two cores are shared with the server.
  */
 public final class IpamBench {
 
@@ -56,6 +65,9 @@ public final class IpamBench {
     private static final int MANY_CLAIMERS = 2 * CLAIMERS;
 
     private static final int RAW_CREATES = 4000;
+    /** Creates before the raw phase is measured: enough for the JIT to compile the client's request path. */
+    private static final int RAW_WARMUP_CREATES = 3 * RAW_CREATES;
+
     private static final String POOL = "bench";
     private static final String MANY_CLAIMERS_POOL = "bench-many";
     private static final String WARMUP_POOL = "warmup";
@@ -65,7 +77,7 @@ public final class IpamBench {
     public static void main(String[] args) throws Exception {
         try (KubeApiServer server = KubeApiServer.start()) {
             UpstreamCrds.install(server.client());
-            double rawPerSecond = rawCreates(server);
+            Raw raw = rawCreates(server);
 
             String namespace = "pcg-system";
             createNamespace(server.client(), namespace);
@@ -98,14 +110,15 @@ public final class IpamBench {
                                 },
                                 0);
 
-                // The allocator is a long-running process: measure it warm, after a smaller pool has been drained the
+                // The allocator is a long-running process: measure it warm, after a pool as large has been drained the
                 // same way.
-                pools.create(subnetPool(WARMUP_POOL, "10.30.0.0/23", "10.30.0.1"));
-                drain(claimers, pools, namespace, WARMUP_POOL, answers, CLAIMERS);
+                pools.create(subnetPool(WARMUP_POOL, "10.30.0.0/20", "10.30.0.1"));
+                drain(server, claimers, pools, namespace, WARMUP_POOL, answers, CLAIMERS);
 
-                Drain measured = drain(claimers, pools, namespace, POOL, answers, CLAIMERS);
+                Drain measured = drain(server, claimers, pools, namespace, POOL, answers, CLAIMERS);
                 pools.create(subnetPool(MANY_CLAIMERS_POOL, "10.40.0.0/21", "10.40.0.1"));
-                Drain manyClaimers = drain(claimers, pools, namespace, MANY_CLAIMERS_POOL, answers, MANY_CLAIMERS);
+                Drain manyClaimers =
+                        drain(server, claimers, pools, namespace, MANY_CLAIMERS_POOL, answers, MANY_CLAIMERS);
                 watch.close();
 
                 List<GenericKubernetesResource> addresses = claimers.genericKubernetesResources(IpamApi.ADDRESSES)
@@ -124,13 +137,21 @@ public final class IpamBench {
 
                 int claims = measured.latenciesNanos().length;
                 double allocsPerSecond = measured.allocsPerSecond();
-                System.out.printf("kube_raw_creates_per_s: %.1f creates/s%n", rawPerSecond);
+                double serverCpuMillis = measured.server().cpuNanos() / 1e6 / claims;
+                System.out.printf("kube_raw_creates_per_s: %.1f creates/s%n", raw.perSecond());
+                System.out.printf("kube_raw_server_cpu_ms: %.2f ms%n", raw.serverCpuMillis());
                 System.out.printf("ipam_claims: %d count%n", claims);
                 System.out.printf("ipam_allocs_per_s: %.1f allocs/s%n", allocsPerSecond);
                 System.out.printf("ipam_alloc_p99_ms: %.1f ms%n", measured.p99Millis());
                 System.out.printf("ipam_alloc_cpu_ms: %.2f ms%n", measured.cpuNanos() / 1e6 / claims);
+                System.out.printf("ipam_alloc_server_cpu_ms: %.2f ms%n", serverCpuMillis);
+                System.out.printf(
+                        "ipam_alloc_server_writes: %.2f count%n",
+                        (double) measured.server().ipamWrites() / claims);
+                System.out.printf(
+                        "ipam_alloc_server_cost_in_raw_creates: %.2f ratio%n", serverCpuMillis / raw.serverCpuMillis());
                 System.out.printf("ipam_duplicates: %d count%n", duplicates);
-                System.out.printf("ipam_vs_raw_ratio: %.2f ratio%n", allocsPerSecond / rawPerSecond);
+                System.out.printf("ipam_vs_raw_ratio: %.2f ratio%n", allocsPerSecond / raw.perSecond());
                 System.out.printf(
                         "ipam_allocs_per_s_%d_claimers: %.1f allocs/s%n",
                         MANY_CLAIMERS, manyClaimers.allocsPerSecond());
@@ -140,8 +161,11 @@ public final class IpamBench {
         System.exit(0);
     }
 
-    /** Creates per second of RAW_CLIENTS independent clients, each creating its share of claims nobody answers. */
-    private static double rawCreates(KubeApiServer server) throws Exception {
+    /** Plain creates per second, and the server's CPU per create. */
+    private record Raw(double perSecond, double serverCpuMillis) {}
+
+    /** RAW_CLIENTS independent clients, each creating its share of claims nobody answers. */
+    private static Raw rawCreates(KubeApiServer server) throws Exception {
         String namespace = "raw";
         createNamespace(server.client(), namespace);
         List<KubernetesClient> clients = new ArrayList<>();
@@ -149,10 +173,12 @@ public final class IpamBench {
             clients.add(server.newClient());
         }
         try {
-            createConcurrently(clients, namespace, "warmup", RAW_CREATES / 8);
+            createConcurrently(clients, namespace, "warmup", RAW_WARMUP_CREATES);
+            long serverCpuStart = server.cpuTime().toNanos();
             long start = System.nanoTime();
             createConcurrently(clients, namespace, "raw", RAW_CREATES);
-            return RAW_CREATES / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Raw(RAW_CREATES / seconds, (server.cpuTime().toNanos() - serverCpuStart) / 1e6 / RAW_CREATES);
         } finally {
             clients.forEach(KubernetesClient::close);
         }
@@ -195,7 +221,33 @@ public final class IpamBench {
                 .create();
     }
 
-    private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos) {
+    /** What the server did during a drain: its CPU time and the writes to IPAM objects it served. */
+    private record ServerLoad(long cpuNanos, long ipamWrites) {
+
+        private static final Set<String> WRITE_VERBS =
+                Set.of("POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION");
+
+        static ServerLoad now(KubeApiServer server) {
+            return new ServerLoad(
+                    server.cpuTime().toNanos(), ipamWrites(server.client().raw("/metrics")));
+        }
+
+        ServerLoad since(ServerLoad start) {
+            return new ServerLoad(cpuNanos - start.cpuNanos, ipamWrites - start.ipamWrites);
+        }
+
+        /** Write requests to the IPAM API group the server has answered, from its request counters. */
+        static long ipamWrites(String metrics) {
+            return metrics.lines()
+                    .filter(line -> line.startsWith("apiserver_request_total{")
+                            && line.contains("group=\"" + IpamApi.GROUP + "\"")
+                            && WRITE_VERBS.stream().anyMatch(verb -> line.contains("verb=\"" + verb + "\"")))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+        }
+    }
+
+    private record Drain(long[] latenciesNanos, long elapsedNanos, long cpuNanos, ServerLoad server) {
 
         double allocsPerSecond() {
             return latenciesNanos.length / (elapsedNanos / 1e9);
@@ -210,6 +262,7 @@ public final class IpamBench {
 
     /** {@code claimerCount} threads claim from {@code pool} until every address is out; latency is claim creation to answer. */
     private static Drain drain(
+            KubeApiServer server,
             KubernetesClient client,
             PoolService pools,
             String namespace,
@@ -226,6 +279,7 @@ public final class IpamBench {
         long[] latenciesNanos = new long[claims];
         ExecutorService claimers = Executors.newFixedThreadPool(claimerCount);
         List<Future<?>> running = new ArrayList<>();
+        ServerLoad serverStart = ServerLoad.now(server);
         long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int t = 0; t < claimerCount; t++) {
@@ -247,8 +301,9 @@ public final class IpamBench {
         }
         long elapsed = System.nanoTime() - start;
         long cpu = processCpuNanos() - cpuStart;
+        ServerLoad serverLoad = ServerLoad.now(server).since(serverStart);
         claimers.shutdown();
-        return new Drain(latenciesNanos, elapsed, cpu);
+        return new Drain(latenciesNanos, elapsed, cpu, serverLoad);
     }
 
     /** CPU time of this process (allocator and claimers share it). */

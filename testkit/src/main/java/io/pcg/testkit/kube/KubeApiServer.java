@@ -272,6 +272,11 @@ public final class KubeApiServer implements AutoCloseable {
         }
     }
 
+    /** CPU time kube-apiserver and etcd have used so far, for benchmarks that tell what a client costs the server. */
+    public synchronized Duration cpuTime() {
+        return apiServer.cpuTime().plus(etcd.cpuTime());
+    }
+
     /** Where the servers write their logs, for diagnostics. */
     public synchronized List<Path> logs() {
         return List.of(etcd.log(), apiServer.log());

@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A long-running server for tests (etcd, kube-apiserver, vcsim, tinyproxy) that never outlives the test JVM.
@@ -63,6 +65,16 @@ public final class ServerProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /**
+     * CPU time (user and system) the server and its watchdog shell have used so far, as the kernel counts it; for
+     * benchmarks that tell what a client costs the server.
+     */
+    public Duration cpuTime() {
+        return Stream.concat(Stream.of(shell.toHandle()), shell.descendants())
+                .map(process -> process.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     /** The last lines of the server's output, for failure messages. */

@@ -40,6 +40,17 @@ class ServerProcessIT {
         server.close();
     }
 
+    @Test
+    void cpuTimeCountsTheServersWork(@TempDir Path dir) {
+        ServerProcess server =
+                ServerProcess.start("busy", List.of("sh", "-c", "while :; do :; done"), dir.resolve("log"), Map.of());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.cpuTime().compareTo(Duration.ofMillis(200)) >= 0);
+        } finally {
+            server.close();
+        }
+    }
+
     /** The promise that matters most: a JVM killed with SIGKILL (no shutdown hooks) leaves no server behind. */
     @Test
     void aKilledJvmLeavesNoServerBehind(@TempDir Path dir) throws Exception {
